@@ -1,0 +1,162 @@
+"""The indicator catalogue: indicators and variables declared as data, validated by pydantic.
+
+Every number in the report comes from an entry of `indicators.yml` computed by one engine
+(`solutions.indicators`); the methods page is generated from the same entries, so definitions never drift.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CRITERIA: dict[int, str] = {
+    1: "Safety, security and freedom of movement",
+    2: "Adequate standard of living",
+    3: "Employment and livelihoods",
+    4: "Housing, land and property",
+    5: "Documentation",
+    6: "Family reunification",
+    7: "Participation in public affairs",
+    8: "Remedies and justice",
+}
+
+PRDS_OBJECTIVES: dict[int, str] = {
+    1: "Coping capacities",
+    2: "Self-reliance",
+    3: "Conducive environments",
+}
+
+Kind = Literal["proportion", "ratio", "mean", "distribution", "by_reason", "system"]
+Table = Literal["households", "individuals", "locations"]
+DISAGGREGATIONS = ("sex", "age_band", "urban_rural", "admin1")
+
+
+class Breakdown(BaseModel):
+    """A by-reason distribution of a category variable among the records where `among` holds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    variable: str
+    among: str
+
+
+class Indicator(BaseModel):
+    """One indicator: what is counted, over whom, and which way is better."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Z]{2,4}-[0-9A-Za-z.]+$")
+    criterion: int = Field(ge=0, le=8)
+    title: str
+    short_title: str
+    definition: str
+    kind: Kind
+    table: Table
+    unit: Literal["household", "individual", "child", "adult", "labour force", "location"]
+    universe: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    variable: str | None = None
+    requires: tuple[str, ...] = ()
+    breakdown: Breakdown | None = None
+    direction: Literal["higher", "lower", "none"]
+    prds_objective: int = Field(ge=1, le=3)
+    level: Literal["system", "community", "household", "individual"]
+    disaggregations: tuple[Literal["sex", "age_band", "urban_rural", "admin1"], ...] = ()
+    key: bool = False
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self) -> Indicator:
+        need = {
+            "proportion": ("numerator",),
+            "ratio": ("numerator", "denominator"),
+            "mean": ("variable",),
+            "distribution": ("variable",),
+            "by_reason": ("variable",),
+            "system": ("variable", "numerator"),
+        }[self.kind]
+        missing = [f for f in need if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"indicator {self.id}: kind {self.kind!r} needs {', '.join(missing)}")
+        if self.kind in ("distribution", "by_reason") and self.direction != "none":
+            raise ValueError(f"indicator {self.id}: a {self.kind} has no direction (use 'none')")
+        if self.table != "individuals" and {"sex", "age_band"} & set(self.disaggregations):
+            raise ValueError(f"indicator {self.id}: sex and age_band need the individuals table")
+        return self
+
+    @property
+    def scalar(self) -> bool:
+        """True when the headline estimate is one number per domain (not a set of categories)."""
+        return self.kind in ("proportion", "ratio", "mean")
+
+
+class Variable(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    type: Literal["id", "weight", "design", "category", "binary", "integer", "number", "date"]
+    levels: tuple[str, ...] | None = None
+    required: bool = False
+    min: float | None = None
+    max: float | None = None
+
+
+class Catalogue(BaseModel):
+    """The validated catalogue. `version` goes into every results row."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: str
+    indicators: tuple[Indicator, ...]
+    variables: dict[str, dict[str, Variable]]
+    age_bands: dict[str, tuple[int, int]]
+
+    @field_validator("indicators")
+    @classmethod
+    def _unique_ids(cls, v: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
+        ids = [i.id for i in v]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"duplicate indicator ids: {', '.join(dup)}")
+        return v
+
+    def get(self, indicator_id: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == indicator_id:
+                return ind
+        raise KeyError(indicator_id)
+
+    def by_criterion(self, criterion: int) -> list[Indicator]:
+        return [i for i in self.indicators if i.criterion == criterion]
+
+    def levels(self, table: str, variable: str) -> tuple[str, ...] | None:
+        var = self.variables.get(table, {}).get(variable)
+        return var.levels if var else None
+
+    def with_country(self, drop: list[str], extra: list[Indicator]) -> Catalogue:
+        """The catalogue as one country uses it: some indicators dropped, its own added."""
+        kept = tuple(i for i in self.indicators if i.id not in set(drop))
+        return self.model_copy(update={"indicators": kept + tuple(extra)})
+
+
+def _read(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_catalogue() -> Catalogue:
+    """Load and validate the packaged catalogue (cached: it is immutable)."""
+    ind = yaml.safe_load(_read("indicators.yml"))
+    var = yaml.safe_load(_read("variables.yml"))
+    derived = var.pop("derived")
+    bands = {k: tuple(v) for k, v in derived["age_band"]["bands"].items()}
+    return Catalogue(version=str(ind["version"]), indicators=ind["indicators"], variables=var, age_bands=bands)
+
+
+def catalogue_sha256() -> str:
+    """Content hash of the catalogue files: part of every country's staleness key."""
+    h = hashlib.sha256()
+    for name in ("indicators.yml", "variables.yml"):
+        h.update(_read(name).encode())
+    return h.hexdigest()

@@ -1,0 +1,283 @@
+"""Pydantic models of `params/`: the global config and one config per country.
+
+Errors are collected, not raised one at a time: the user sees every problem of every file, one line each,
+naming the file and the key (`params/countries/QAB.yml: design.weight: ...`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import pycountry
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from solutions.catalogue import Indicator, load_catalogue
+from solutions.errors import ConfigError
+
+Role = Literal["idp", "returnee", "relocated", "comparison"]
+DISPLACED_ROLES: tuple[str, ...] = ("idp", "returnee", "relocated")
+ROLES: tuple[str, ...] = (*DISPLACED_ROLES, "comparison")
+LonelyPSU = Literal["fail", "certainty", "adjust", "average", "remove"]
+USER_ASSIGNED = re.compile(r"^Q[A-Z]{2}$")  # ISO 3166-1 user-assigned alpha-3 range QAA-QZZ
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- global ----
+class Thresholds(_Strict):
+    min_n: int = Field(30, ge=1, description="Suppress an estimate whose unweighted denominator is below this")
+    max_cv: float = Field(0.30, gt=0, description="Flag an estimate whose coefficient of variation exceeds this")
+    confidence_level: float = Field(0.95, gt=0.5, lt=1)
+    lonely_psu: LonelyPSU = Field("adjust", description="Rule for strata with a single PSU (R survey.lonely.psu)")
+
+
+class SolutionsCondition(_Strict):
+    criterion: int = Field(ge=1, le=5)
+    label: str
+    condition: str = Field(description="pandas eval expression over household catalogue variables")
+
+
+class GlobalConfig(_Strict):
+    report_year: int = Field(ge=2000, le=2100)
+    title: str
+    countries: list[str] = Field(min_length=1)
+    thresholds: Thresholds = Thresholds()
+    renderer: Literal["auto", "quarto", "nbconvert"] = "auto"
+    solutions_measure: list[SolutionsCondition] = []
+    demo: bool = False
+    countries_dir: str = Field("countries", description="Folder of country configs, relative to this file")
+
+    @field_validator("countries")
+    @classmethod
+    def _unique(cls, v: list[str]) -> list[str]:
+        dup = sorted({c for c in v if v.count(c) > 1})
+        if dup:
+            raise ValueError(f"duplicate country {', '.join(dup)}")
+        return v
+
+
+# --------------------------------------------------------------- country ----
+class SurveyInfo(_Strict):
+    title: str
+    collection_start: dt.date
+    collection_end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SurveyInfo:
+        if self.collection_end < self.collection_start:
+            raise ValueError("collection_end is before collection_start")
+        return self
+
+
+class DataFile(_Strict):
+    path: str
+    format: Literal["csv", "parquet", "excel", "stata", "spss"] | None = None
+    sheet: str | int | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    key: str | None = Field(None, description="Catalogue variable linking to households (individuals)")
+    choices: str | None = Field(None, description="XLSForm with a choices sheet mapping codes to labels")
+
+
+class DataFiles(_Strict):
+    households: DataFile
+    individuals: DataFile | None = None
+    locations: DataFile | None = None
+    figures: DataFile | None = None
+
+
+class DesignColumns(_Strict):
+    weight: str = "weight"
+    strata: str | None = "stratum"
+    psu: str | None = "psu"
+    nest: bool = True
+    fpc: str | None = None
+
+
+class Narrative(_Strict):
+    summary: str = ""
+    criteria: dict[int, str] = {}
+
+    @field_validator("criteria")
+    @classmethod
+    def _criteria_range(cls, v: dict[int, str]) -> dict[int, str]:
+        bad = [k for k in v if not 1 <= k <= 8]
+        if bad:
+            raise ValueError(f"criteria must be 1-8, got {bad}")
+        return v
+
+
+class Source(_Strict):
+    name: str
+    publisher: str | None = None
+    year: int | None = None
+    url: str | None = None
+
+
+TableName = Literal["households", "individuals", "locations", "figures"]
+
+
+class CountryConfig(_Strict):
+    iso3: str = Field(pattern=r"^[A-Z]{3}$")
+    name: str
+    demo: bool = False
+    survey: SurveyInfo
+    data: DataFiles
+    columns: dict[TableName, dict[str, str]] = {}
+    recode: dict[str, dict[str, Any]] = {}
+    design: DesignColumns = DesignColumns()
+    groups: dict[str, Role] = Field(min_length=2)
+    identifiers: list[str] = []
+    drop_indicators: list[str] = []
+    extra_indicators: list[Indicator] = []
+    narrative: Narrative = Narrative()
+    sources: list[Source] = []
+
+    @field_validator("groups", mode="before")
+    @classmethod
+    def _codes_as_text(cls, v: Any) -> Any:
+        return {str(k): r for k, r in v.items()} if isinstance(v, dict) else v
+
+    @field_validator("groups")
+    @classmethod
+    def _has_comparison(cls, v: dict[str, str]) -> dict[str, str]:
+        roles = set(v.values())
+        if "comparison" not in roles:
+            raise ValueError("no group has the role 'comparison' (IDPs are compared with it)")
+        if not roles & set(DISPLACED_ROLES):
+            raise ValueError("no displaced group (idp, returnee or relocated)")
+        return v
+
+    @model_validator(mode="after")
+    def _iso_and_catalogue(self) -> CountryConfig:
+        problems = []
+        if USER_ASSIGNED.match(self.iso3):
+            if not self.demo:
+                problems.append(f"iso3 {self.iso3} is in the user-assigned range QAA-QZZ, kept for demo data")
+        elif pycountry.countries.get(alpha_3=self.iso3) is None:
+            problems.append(f"iso3 {self.iso3!r} is not an ISO 3166-1 alpha-3 country code")
+        elif self.demo:
+            problems.append(f"demo data must use a user-assigned code QAA-QZZ, not the real {self.iso3}")
+        cat = load_catalogue()
+        known = {i.id for i in cat.indicators}
+        for d in self.drop_indicators:
+            if d not in known:
+                problems.append(f"drop_indicators: unknown indicator {d!r}")
+        for table, mapping in self.columns.items():
+            valid = cat.variables.get(table, {})
+            for var in mapping:
+                if var not in valid:
+                    problems.append(f"columns.{table}.{var}: not a catalogue variable of {table}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def role_of(self, code: Any) -> str | None:
+        return self.groups.get(str(code))
+
+
+# --------------------------------------------------------------- loading ----
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys at the top level, got {type(data).__name__}")
+    return data
+
+
+def _problems(path: Path, exc: ValidationError) -> list[str]:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        lines.append(f"{path}: {loc}: {msg}")
+    return lines
+
+
+def load_global(path: str | Path) -> GlobalConfig:
+    path = Path(path)
+    try:
+        return GlobalConfig.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise ConfigError(_problems(path, exc)) from None
+
+
+def resolve(config_path: Path, file_path: str) -> Path:
+    """A data path from a config: relative to the config file, or absolute."""
+    p = Path(file_path).expanduser()
+    return p if p.is_absolute() else (config_path.parent / p).resolve()
+
+
+def load_country(path: str | Path) -> CountryConfig:
+    path = Path(path)
+    try:
+        cfg = CountryConfig.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise ConfigError(_problems(path, exc)) from None
+    problems = []
+    if cfg.iso3 != path.stem:
+        problems.append(f"{path}: iso3: {cfg.iso3} does not match the file name {path.name}")
+    for table, spec in cfg.data:
+        if spec is not None and not resolve(path, spec.path).is_file():
+            problems.append(f"{path}: data.{table}.path: file not found: {spec.path}")
+    if problems:
+        raise ConfigError(problems)
+    return cfg
+
+
+def country_path(global_path: Path, gcfg: GlobalConfig, iso3: str) -> Path:
+    return Path(global_path).parent / gcfg.countries_dir / f"{iso3}.yml"
+
+
+def load_all(global_path: str | Path) -> tuple[GlobalConfig, dict[str, CountryConfig]]:
+    """Validate the global config and every country config; raise one ConfigError with all problems."""
+    global_path = Path(global_path)
+    gcfg = load_global(global_path)
+    problems: list[str] = []
+    countries: dict[str, CountryConfig] = {}
+    for iso in gcfg.countries:
+        try:
+            countries[iso] = load_country(country_path(global_path, gcfg, iso))
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ConfigError(problems)
+    return gcfg, countries
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def config_sha256(model: BaseModel) -> str:
+    """Hash of the validated config's content (not its formatting)."""
+    return hashlib.sha256(json.dumps(model.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+def json_schemas() -> dict[str, dict]:
+    """JSON Schemas of both config files, for editors (`solutions schema`)."""
+    return {"global": GlobalConfig.model_json_schema(), "country": CountryConfig.model_json_schema()}

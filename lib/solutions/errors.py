@@ -1,0 +1,21 @@
+"""User-facing errors: each carries one line per problem and maps to exit code 2 in the CLI."""
+
+from __future__ import annotations
+
+
+class SolutionsError(Exception):
+    """A problem the user can fix (bad config, bad input). Never shown as a traceback."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class ConfigError(SolutionsError):
+    """A params/ file is invalid."""
+
+
+class InputError(SolutionsError):
+    """A data file named by a config is missing, unreadable or fails validation."""

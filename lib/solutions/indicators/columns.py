@@ -1,0 +1,107 @@
+"""Turn catalogue indicators into estimation columns: numerator, denominator and universe per record.
+
+Every kind reduces to a ratio of weighted totals over a universe, so one estimator serves them all:
+a proportion is (0/1 numerator) / 1, a distribution is one proportion per level, a ratio is two totals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from solutions.catalogue import Catalogue, Indicator
+
+_NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
+_KEYWORDS = {"and", "or", "not", "in", "True", "False", "None"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One estimable quantity: rows are (indicator, category); `kind` is what the row reports."""
+
+    indicator: Indicator
+    kind: str
+    category: str
+    numerator: np.ndarray
+    denominator: np.ndarray
+    universe: np.ndarray  # bool: in the universe and not missing
+    missing: np.ndarray  # bool: in the universe but excluded as missing
+
+
+def referenced(expr: str | None) -> set[str]:
+    """Variable names an expression reads (quoted strings removed first)."""
+    if not expr:
+        return set()
+    bare = re.sub(r"'[^']*'|\"[^\"]*\"", "", expr)
+    return {n for n in _NAME.findall(bare) if n not in _KEYWORDS}
+
+
+def needed_variables(ind: Indicator) -> set[str]:
+    names = set(ind.requires) | referenced(ind.universe) | referenced(ind.numerator)
+    names |= referenced(ind.denominator)
+    if ind.variable:
+        names.add(ind.variable)
+    return names
+
+
+def evaluate(df: pd.DataFrame, expr: str | None) -> np.ndarray:
+    """A boolean mask from a catalogue expression; comparisons with missing values are False."""
+    if expr is None:
+        return np.ones(len(df), dtype=bool)
+    out = df.eval(expr, engine="python")
+    if isinstance(out, pd.Series):
+        return out.fillna(False).to_numpy(dtype=bool)
+    return np.full(len(df), bool(out))
+
+
+def _notna(df: pd.DataFrame, names: tuple[str, ...] | list[str]) -> np.ndarray:
+    ok = np.ones(len(df), dtype=bool)
+    for n in names:
+        ok &= df[n].notna().to_numpy()
+    return ok
+
+
+def _levels(df: pd.DataFrame, catalogue: Catalogue, table: str, variable: str) -> list[str]:
+    declared = catalogue.levels(table, variable)
+    present = sorted(str(v) for v in df[variable].dropna().unique())
+    if declared:
+        return list(declared) + [v for v in present if v not in declared]
+    return present
+
+
+def columns_for(ind: Indicator, df: pd.DataFrame, catalogue: Catalogue) -> list[Column]:
+    """The estimation columns of one indicator on its table (headline first, then any breakdown)."""
+    in_scope = evaluate(df, ind.universe)
+    complete = _notna(df, ind.requires)
+    universe = in_scope & complete
+    missing = in_scope & ~complete
+    cols: list[Column] = []
+    ones = universe.astype(float)
+    if ind.kind == "proportion":
+        y = evaluate(df, ind.numerator) & universe
+        cols.append(Column(ind, ind.kind, "", y.astype(float), ones, universe, missing))
+    elif ind.kind == "ratio":
+        x = evaluate(df, ind.denominator) & universe
+        y = evaluate(df, ind.numerator) & x
+        cols.append(Column(ind, ind.kind, "", y.astype(float), x.astype(float), x, missing))
+    elif ind.kind == "mean":
+        v = pd.to_numeric(df[ind.variable], errors="coerce").to_numpy(dtype=float)
+        u = universe & ~np.isnan(v)
+        cols.append(Column(ind, ind.kind, "", np.where(u, v, 0.0), u.astype(float), u, missing | (universe & ~u)))
+    elif ind.kind in ("distribution", "by_reason"):
+        values = df[ind.variable].astype(object).to_numpy()
+        for level in _levels(df, catalogue, ind.table, ind.variable):
+            y = (values == level) & universe
+            cols.append(Column(ind, ind.kind, level, y.astype(float), ones, universe, missing))
+    if ind.breakdown is not None and ind.breakdown.variable in df.columns:
+        var = ind.breakdown.variable
+        among = universe & evaluate(df, ind.breakdown.among) & df[var].notna().to_numpy()
+        values = df[var].astype(object).to_numpy()
+        miss = universe & evaluate(df, ind.breakdown.among) & df[var].isna().to_numpy()
+        for level in _levels(df, catalogue, ind.table, var):
+            y = (values == level) & among
+            cols.append(Column(ind, "by_reason", level, y.astype(float), among.astype(float), among, miss))
+    return cols

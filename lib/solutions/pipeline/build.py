@@ -1,0 +1,227 @@
+"""Orchestrate a build: plan by input hash, run stale country notebooks in parallel, then the global and
+methods pages, record everything in the manifest, and render the site.
+
+One country failing never stops the others: its failure is recorded (first error line + log path), the
+global page marks it, and the build's exit status says so.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from tqdm import tqdm
+
+from solutions.config import CountryConfig, GlobalConfig, country_path, load_all
+from solutions.errors import ConfigError, SolutionsError
+from solutions.pipeline import manifest
+from solutions.pipeline.execute import Job, Outcome
+from solutions.pipeline.executors import get_executor
+from solutions.pipeline.plan import NOTEBOOKS, Decision, aggregate_key, country_key, decide
+from solutions.provenance import build_date, code_version, library_versions
+
+PAGES = ("global", "methods")
+
+
+@dataclass
+class Context:
+    global_path: Path
+    output_root: Path
+    gcfg: GlobalConfig
+    countries: dict[str, CountryConfig]
+    notebooks: Path = NOTEBOOKS
+    kernel_name: str = "python3"
+    timeout: int | None = 1800
+
+    @property
+    def year_dir(self) -> Path:
+        return self.output_root / str(self.gcfg.report_year)
+
+    def country_notebook(self, iso: str) -> Path:
+        return self.year_dir / "notebooks" / f"country-{iso}.ipynb"
+
+    def page_notebook(self, name: str) -> Path:
+        return self.year_dir / "notebooks" / f"{name}.ipynb"
+
+    def results(self, iso: str) -> Path:
+        return self.year_dir / "results" / iso
+
+    def log(self, name: str) -> Path:
+        return self.year_dir / "logs" / f"{name}.log"
+
+
+@dataclass
+class BuildReport:
+    ran: list[Outcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    site: Path | None = None
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.ran if o.state == "failed"]
+
+
+def context(global_path: str | Path, output_root: str | Path, **kw) -> Context:
+    """Validate every config (ConfigError with all problems, nothing run) and set up paths."""
+    global_path = Path(global_path).resolve()
+    gcfg, countries = load_all(global_path)
+    return Context(global_path, Path(output_root).resolve(), gcfg, countries, **kw)
+
+
+def _select(ctx: Context, only: list[str] | None) -> list[str]:
+    if not only:
+        return list(ctx.gcfg.countries)
+    unknown = [c for c in only if c not in ctx.countries]
+    if unknown:
+        raise ConfigError([f"{ctx.global_path}: countries: {c} is not in this report's country list" for c in unknown])
+    return only
+
+
+def plan_countries(ctx: Context, isos: list[str], force: bool = False) -> dict[str, Decision]:
+    state = manifest.load(ctx.year_dir)
+    nb = ctx.notebooks / "country.ipynb"
+    out = {}
+    for iso in isos:
+        key = country_key(ctx.countries[iso], country_path(ctx.global_path, ctx.gcfg, iso), ctx.gcfg, nb)
+        exists = ctx.country_notebook(iso).exists() and (ctx.results(iso) / "estimates.parquet").exists()
+        out[iso] = decide(iso, key, state["countries"].get(iso), exists, force)
+    return out
+
+
+def _country_job(ctx: Context, iso: str) -> Job:
+    return Job(
+        name=f"country-{iso}", notebook=ctx.notebooks / "country.ipynb", output=ctx.country_notebook(iso),
+        parameters={"global_config": str(ctx.global_path),
+                    "country_config": str(country_path(ctx.global_path, ctx.gcfg, iso)),
+                    "output_root": str(ctx.output_root)},
+        log=ctx.log(f"country-{iso}"), cwd=ctx.notebooks, timeout=ctx.timeout, kernel_name=ctx.kernel_name,
+    )
+
+
+def _page_job(ctx: Context, name: str) -> Job:
+    return Job(
+        name=name, notebook=ctx.notebooks / f"{name}.ipynb", output=ctx.page_notebook(name),
+        parameters={"global_config": str(ctx.global_path), "output_root": str(ctx.output_root)},
+        log=ctx.log(name), cwd=ctx.notebooks, timeout=ctx.timeout, kernel_name=ctx.kernel_name,
+    )
+
+
+def _entry(ctx: Context, d: Decision, o: Outcome | None, previous: dict | None) -> dict:
+    if o is None:  # up to date: keep what built it
+        return previous or {}
+    entry = {
+        "state": o.state, "key": d.key.parts, "digest": d.key.digest, "seconds": round(o.seconds, 3),
+        "error": o.error, "log": os.path.relpath(o.log, ctx.year_dir) if o.log else "",
+        "finished": build_date(), "code_version": code_version(), "libraries": library_versions(),
+        "reasons": d.reasons,
+    }
+    if d.name in ctx.countries:
+        entry["inputs"] = {k.removeprefix("data:"): v for k, v in d.key.parts.items() if k.startswith("data:")}
+        entry["parameters"] = {"config_sha256": d.key.parts["config"],
+                               "global_settings_sha256": d.key.parts["global settings"]}
+        if o.state == "ok":
+            entry["artefacts"] = manifest.artefacts(ctx.results(d.name), ctx.year_dir)
+            nb = ctx.country_notebook(d.name)
+            entry["artefacts"][nb.relative_to(ctx.year_dir).as_posix()] = manifest.file_sha256(nb)
+    return entry
+
+
+def run(
+    ctx: Context,
+    only: list[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
+    echo: Callable[[str], None] = print,
+    progress: bool = True,
+) -> BuildReport:
+    """Execute what is stale; always refresh the global and methods pages when anything they read changed."""
+    start = time.perf_counter()
+    ctx.year_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(ctx.year_dir / ".build.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise SolutionsError(
+            f"another build is running on {ctx.year_dir} (lock {ctx.year_dir / '.build.lock'}); "
+            "wait for it to finish, then run again"
+        ) from None
+    try:
+        return _run_locked(ctx, only, jobs or os.cpu_count() or 1, force, executor, scheduler, echo, progress, start)
+    finally:
+        lock.release()
+
+
+def _run_locked(ctx, only, jobs, force, executor, scheduler, echo, progress, start) -> BuildReport:
+    report = BuildReport()
+    state = manifest.load(ctx.year_dir)
+    isos = _select(ctx, only)
+    decisions = plan_countries(ctx, isos, force)
+    todo = [d for d in decisions.values() if d.run]
+    report.skipped = [iso for iso, d in decisions.items() if not d.run]
+    for iso in report.skipped:
+        echo(f"  {iso}: skipped (up to date)")
+    runner = get_executor(executor, jobs, scheduler)
+    outcomes: dict[str, Outcome] = {}
+    bar = tqdm(total=len(todo), desc="countries", unit="country", disable=not progress or not todo, leave=False)
+    for o in runner.map([_country_job(ctx, d.name) for d in todo]):
+        iso = o.name.removeprefix("country-")
+        outcomes[iso] = o
+        bar.update(1)
+        line = f"  {iso}: ok ({o.seconds:.1f}s)" if o.state == "ok" else (
+            f"  {iso}: FAILED ({o.seconds:.1f}s): {o.error}\n        log: {o.log}")
+        bar.write(line) if progress and todo else echo(line)
+    bar.close()
+    for iso, d in decisions.items():
+        state["countries"][iso] = _entry(ctx, d, outcomes.get(iso), state["countries"].get(iso))
+    # countries dropped from the report no longer count
+    state["countries"] = {k: v for k, v in state["countries"].items() if k in ctx.gcfg.countries}
+    state.update(year=ctx.gcfg.report_year, title=ctx.gcfg.title, demo=ctx.gcfg.demo)
+    manifest.save(ctx.year_dir, state)  # the global page reads country states from here
+    report.ran.extend(outcomes[i] for i in isos if i in outcomes)
+
+    digests = {iso: f"{e.get('digest', '')}:{e.get('state', 'missing')}" for iso, e in state["countries"].items()}
+    page_decisions = {
+        name: decide(name, aggregate_key(name, ctx.gcfg, ctx.notebooks / f"{name}.ipynb", digests),
+                     state["pages"].get(name), ctx.page_notebook(name).exists(), force)
+        for name in PAGES
+    }
+    page_todo = [d for d in page_decisions.values() if d.run]
+    page_out = {o.name: o for o in runner.map([_page_job(ctx, d.name) for d in page_todo])}
+    for name, d in page_decisions.items():
+        o = page_out.get(name)
+        if o is None:
+            echo(f"  {name}: skipped (up to date)")
+        else:
+            echo(f"  {name}: ok ({o.seconds:.1f}s)" if o.state == "ok" else f"  {name}: FAILED: {o.error}\n        log: {o.log}")
+        state["pages"][name] = _entry(ctx, d, o, state["pages"].get(name))
+    manifest.save(ctx.year_dir, state)
+    report.ran.extend(page_out[n] for n in PAGES if n in page_out)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def status(ctx: Context) -> list[dict]:
+    """Per country: up to date, stale (and why), failed (and why), never built; nothing is run."""
+    state = manifest.load(ctx.year_dir)
+    rows = []
+    for iso, d in plan_countries(ctx, list(ctx.gcfg.countries)).items():
+        prev = state["countries"].get(iso, {})
+        if prev.get("state") == "failed":
+            label, why = "failed", f"{prev.get('error', '')} (log: {prev.get('log', '')})"
+            if any(r not in ("failed last time",) for r in d.reasons):
+                why += "; changed since: " + ", ".join(r for r in d.reasons if r != "failed last time")
+        elif not d.run:
+            label, why = "up to date", f"built {prev.get('finished', '')}"
+        elif d.reasons == ["never built"]:
+            label, why = "never built", ""
+        else:
+            label, why = "stale", "changed: " + ", ".join(d.reasons)
+        rows.append({"country": iso, "status": label, "why": why})
+    return rows

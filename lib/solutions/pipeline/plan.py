@@ -1,0 +1,99 @@
+"""Plan a build: which notebooks are up to date, which are stale and why, by content hashes.
+
+A country is re-executed only when one of its inputs changed: its config, its data files (content hash),
+the notebook, the library source, the catalogue, or the global settings it depends on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import solutions
+from solutions.catalogue import catalogue_sha256
+from solutions.config import CountryConfig, GlobalConfig, config_sha256, file_sha256, resolve
+
+NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
+
+
+@lru_cache(maxsize=1)
+def library_sha256() -> str:
+    """Hash of the installed library's Python source: any code change invalidates results."""
+    root = Path(solutions.__file__).parent
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*.py")):
+        h.update(p.relative_to(root).as_posix().encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _sha(obj: object) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()
+
+
+def global_settings_sha256(gcfg: GlobalConfig) -> str:
+    """What a country's results depend on in the global config (not the country list or the title)."""
+    return _sha({"year": gcfg.report_year, "thresholds": gcfg.thresholds.model_dump(),
+                 "solutions": [c.model_dump() for c in gcfg.solutions_measure], "demo": gcfg.demo})
+
+
+@dataclass(frozen=True)
+class Key:
+    """The components whose hashes decide whether a notebook must run again."""
+
+    parts: dict[str, str]
+
+    @property
+    def digest(self) -> str:
+        return _sha(self.parts)
+
+    def changed(self, previous: dict[str, str] | None) -> list[str]:
+        if not previous:
+            return ["never built"]
+        names = sorted(set(self.parts) | set(previous))
+        return [n for n in names if self.parts.get(n) != previous.get(n)]
+
+
+def country_key(cfg: CountryConfig, cfg_path: Path, gcfg: GlobalConfig, notebook: Path) -> Key:
+    parts = {
+        "config": config_sha256(cfg),
+        "global settings": global_settings_sha256(gcfg),
+        "notebook": file_sha256(notebook),
+        "library": library_sha256(),
+        "catalogue": catalogue_sha256(),
+    }
+    for table, spec in cfg.data:
+        if spec is not None:
+            parts[f"data:{table}"] = file_sha256(resolve(cfg_path, spec.path))
+    return Key(parts)
+
+
+def aggregate_key(name: str, gcfg: GlobalConfig, notebook: Path, country_digests: dict[str, str]) -> Key:
+    """Global and methods pages depend on the global config and on every country's result digest."""
+    return Key({
+        "global config": config_sha256(gcfg), "notebook": file_sha256(notebook), "library": library_sha256(),
+        "catalogue": catalogue_sha256(), "countries": _sha(country_digests), "page": name,
+    })
+
+
+@dataclass
+class Decision:
+    name: str
+    key: Key
+    run: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def decide(name: str, key: Key, previous: dict | None, outputs_exist: bool, force: bool) -> Decision:
+    prev_parts = (previous or {}).get("key")
+    reasons = key.changed(prev_parts)
+    if previous and previous.get("state") == "failed":
+        reasons = ["failed last time", *[r for r in reasons if r != "never built"]]
+    if not outputs_exist and not reasons:
+        reasons = ["outputs missing"]
+    if force:
+        reasons = ["--force", *reasons]
+    return Decision(name, key, bool(reasons), reasons)
