@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from solutions import survey
 from solutions.indicators.columns import Column
@@ -37,7 +36,7 @@ def estimate_columns(
     num = np.column_stack([c.numerator for c in cols])
     den = np.column_stack([c.denominator for c in cols])
     uni = np.column_stack([c.universe for c in cols])
-    dr = survey.ratio_by_domain(design, num, den, domains.codes, domains.n, universe=uni)
+    dr = survey.ratio_by_domain(design, num, den, domains.codes, domains.n, universe=uni, level=level)
     shape = (domains.n, len(cols))
     est = _as2d(dr.estimate, shape)
     se = _as2d(dr.se, shape)
@@ -85,15 +84,10 @@ def _gaps(dr, cols: list[Column], domains: Domains, level: float) -> pd.DataFram
         return pd.DataFrame()
     a = np.array([p[2] for p in pairs])
     b = np.array([p[3] for p in pairs])
-    con = survey.contrast(dr, a, b)
+    con = survey.contrast(dr, a, b, level=level)
     shape = (len(pairs), len(cols))
-    diff = _as2d(con.estimate, shape)
-    se = _as2d(con.se, shape)
-    dfree = _as2d(con.df, shape)
-    q = stats.t.ppf(0.5 + level / 2, dfree)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tstat = diff / se
-        p = np.where(se > 0, 2 * stats.t.sf(np.abs(tstat), dfree), np.nan)
+    diff, se, dfree = (_as2d(x, shape) for x in (con.difference, con.se, con.df))
+    lo, hi, p = (_as2d(x, shape) for x in (con.ci_low, con.ci_high, con.p_value))
     rows = []
     for j, c in enumerate(cols):
         for i, (role, value, _, _) in enumerate(pairs):
@@ -102,7 +96,7 @@ def _gaps(dr, cols: list[Column], domains: Domains, level: float) -> pd.DataFram
                     "indicator_id": c.indicator.id, "criterion": c.indicator.criterion, "group": role,
                     "disaggregation": domains.disaggregation, "disaggregation_value": value,
                     "category": c.category, "gap": diff[i, j], "se": se[i, j],
-                    "ci_low": diff[i, j] - q[i, j] * se[i, j], "ci_high": diff[i, j] + q[i, j] * se[i, j],
+                    "ci_low": lo[i, j], "ci_high": hi[i, j],
                     "df": dfree[i, j], "p_value": p[i, j],
                     "direction": c.indicator.direction if c.category == "" else "none",
                 }

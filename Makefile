@@ -1,0 +1,80 @@
+# State of Solutions — the two commands: `make report` builds the demo report, `make test` runs the tests.
+# Both create .venv (Python 3.11, pinned dependencies from requirements.lock) on first use.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PARAMS ?= params/global.yml
+OUT    ?= outputs
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+SOL    := $(BIN)/solutions
+
+.PHONY: help install sysdeps demo report country build status validate test test-fast lint bench bench-report screenshots clean distclean
+
+help:
+	@echo "make report        build the whole demo report (installs what it needs)"
+	@echo "make test          run the test suite (installs what it needs)"
+	@echo "make country ISO=QAB   re-run one country and the global pages"
+	@echo "make status | validate | lint | bench | bench-report | screenshots | clean"
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required, found " + sys.version' 
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (State of Solutions)" >/dev/null
+	@touch $@
+
+install: $(STAMP)
+
+sysdeps:
+	@tools/system-deps.sh
+
+# Demo data is generated (never committed); regenerated only when the generator changes.
+DEMO_STAMP := data/demo/.generated
+$(DEMO_STAMP): $(STAMP) $(wildcard lib/solutions/demo/*.py)
+	$(SOL) demo --root .
+	@touch $@
+
+demo: $(DEMO_STAMP)
+
+report: $(STAMP) $(DEMO_STAMP)
+	$(SOL) build --params $(PARAMS) --output $(OUT) --jobs $(JOBS) $(if $(FORCE),--force,)
+
+build: report
+
+country: $(STAMP)
+	@test -n "$(ISO)" || (echo "usage: make country ISO=QAB" && exit 2)
+	$(SOL) build --params $(PARAMS) --output $(OUT) --country $(ISO) $(if $(FORCE),--force,)
+
+status: $(STAMP)
+	$(SOL) status --params $(PARAMS) --output $(OUT)
+
+validate: $(STAMP)
+	$(SOL) validate --params $(PARAMS)
+
+test: $(STAMP) sysdeps
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not e2e and not browser and not r"
+
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests
+
+bench: $(STAMP) sysdeps
+	$(BIN)/python -m bench
+
+bench-report: $(STAMP)
+	$(BIN)/python -m bench.report
+
+screenshots: $(STAMP) sysdeps report
+	$(BIN)/python -m tests.browser.screenshots --site $(OUT) --params $(PARAMS)
+
+clean:
+	rm -rf $(OUT)/[0-9]* $(OUT)/bench
+
+distclean: clean
+	rm -rf $(VENV) data/demo
