@@ -1,0 +1,223 @@
+"""Site specification, result types, the renderer interface and shared helpers."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol, runtime_checkable
+
+Section = Literal["global", "country", "methods"]
+Status = Literal["ok", "failed", "missing"]
+
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_RESERVED = {"index", "assets", "results", "site_libs", "search"}
+
+
+class RenderError(RuntimeError):
+    """Rendering the site failed; the previous site (if any) is left untouched."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the site, rendered from one executed notebook.
+
+    ``slug`` is the output file stem (``global``, ``methods``, ``country-QAB``); a page whose
+    ``status`` is not ``ok`` (or whose notebook is missing) is listed in the index without a link,
+    with ``reason``.
+    """
+
+    slug: str
+    title: str
+    notebook: Path
+    section: Section
+    status: Status = "ok"
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if not _SLUG.match(self.slug) or self.slug in _RESERVED:
+            raise ValueError(f"invalid page slug {self.slug!r}")
+        if self.section not in ("global", "country", "methods"):
+            raise ValueError(f"invalid page section {self.section!r}")
+
+    @property
+    def href(self) -> str:
+        """Site-relative URL of the rendered page (all pages sit at the site root)."""
+        return f"{self.slug}.html"
+
+    @property
+    def iso3(self) -> str | None:
+        """ISO3 code of a country page (slug ``country-<ISO3>``), else None."""
+        if self.section == "country" and self.slug.startswith("country-"):
+            return self.slug.removeprefix("country-").upper()
+        return None
+
+    @property
+    def available(self) -> bool:
+        """True when the page can be rendered (status ok and the notebook exists)."""
+        return self.status == "ok" and Path(self.notebook).is_file()
+
+    @property
+    def failure(self) -> str:
+        """Why the page is not available ("" when it is)."""
+        if self.available:
+            return ""
+        if self.status == "ok":
+            return "notebook not found"
+        return self.reason or self.status
+
+    @property
+    def download_prefix(self) -> str | None:
+        """Folder (relative to the year folder) holding this page's result downloads."""
+        if self.section == "global":
+            return "results/global/"
+        if self.iso3:
+            return f"results/{self.iso3}/"
+        return None
+
+
+@dataclass
+class SiteSpec:
+    """Everything a renderer needs to build ``outputs/<year>/site``."""
+
+    year: int
+    title: str
+    pages: list[Page]
+    out_dir: Path
+    downloads: list[Path] = field(default_factory=list)
+    demo: bool = False
+    footer: str = ""
+    changed: set[str] | None = None
+
+    def __post_init__(self) -> None:
+        self.out_dir = Path(self.out_dir)
+        slugs = [p.slug for p in self.pages]
+        dupes = sorted({s for s in slugs if slugs.count(s) > 1})
+        if dupes:
+            raise ValueError(f"duplicate page slugs: {dupes}")
+        for d in self.downloads:
+            if Path(d).is_absolute() or ".." in Path(d).parts:
+                raise ValueError(f"download paths must be relative to the year folder: {d}")
+
+    @property
+    def year_dir(self) -> Path:
+        """The ``outputs/<year>`` folder (parent of ``out_dir``); downloads are relative to it."""
+        return self.out_dir.parent
+
+    def section(self, name: Section) -> list[Page]:
+        """Pages of one section, in spec order."""
+        return [p for p in self.pages if p.section == name]
+
+    def existing_downloads(self) -> list[Path]:
+        """Downloads that exist on disk, sorted, as relative paths."""
+        return sorted({Path(d) for d in self.downloads if (self.year_dir / d).is_file()})
+
+    def downloads_for(self, page: Page) -> list[Path]:
+        """Existing downloads belonging to ``page`` (by its results folder)."""
+        prefix = page.download_prefix
+        if prefix is None:
+            return []
+        return [d for d in self.existing_downloads() if d.as_posix().startswith(prefix)]
+
+
+@dataclass
+class RenderResult:
+    """What a render produced."""
+
+    index: Path
+    pages: list[Path]
+    renderer: str
+    seconds: float
+    rendered: list[str] = field(default_factory=list)  # slugs actually (re)rendered this time
+    warnings: list[str] = field(default_factory=list)  # e.g. broken links inside notebook outputs
+
+
+@runtime_checkable
+class Renderer(Protocol):
+    """Turns a :class:`SiteSpec` into a static site in ``site.out_dir``."""
+
+    name: str
+
+    def render(self, site: SiteSpec) -> RenderResult:
+        """Render the site atomically and return what was produced."""
+        ...
+
+
+def build_site_spec(
+    year_dir: Path,
+    year: int,
+    title: str,
+    countries: Sequence[tuple[str, str, str, str]],
+    *,
+    demo: bool = False,
+    footer: str = "",
+    changed: set[str] | None = None,
+    download_globs: Iterable[str] = ("results/*/*.csv", "results/*/*.xlsx"),
+) -> SiteSpec:
+    """Standard spec for ``outputs/<year>``: global, one page per country, methods.
+
+    ``countries`` holds ``(iso3, name, status, reason)``; notebooks are looked up in
+    ``<year_dir>/notebooks`` and downloads discovered with ``download_globs``.
+    """
+    year_dir = Path(year_dir)
+    nb_dir = year_dir / "notebooks"
+    pages = [Page("global", "Global overview", nb_dir / "global.ipynb", "global")]
+    for iso3, name, status, reason in countries:
+        st: Status = status if status in ("ok", "failed", "missing") else "failed"  # type: ignore[assignment]
+        pages.append(Page(f"country-{iso3}", name, nb_dir / f"country-{iso3}.ipynb", "country", st, reason))
+    pages.append(Page("methods", "Methods", nb_dir / "methods.ipynb", "methods"))
+    downloads = sorted(
+        {p.relative_to(year_dir) for g in download_globs for p in year_dir.glob(g) if p.is_file()}
+    )
+    return SiteSpec(year, title, pages, year_dir / "site", downloads, demo, footer, changed)
+
+
+def copy_downloads(site: SiteSpec, dest: Path) -> list[Path]:
+    """Copy existing downloads into ``dest`` preserving their relative paths; returns them."""
+    copied = site.existing_downloads()
+    for rel in copied:
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(site.year_dir / rel, target)
+    return copied
+
+
+@contextmanager
+def staging_dir(target: Path) -> Iterator[Path]:
+    """A fresh temp dir next to ``target``; removed on error (or if not swapped in)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-tmp-", dir=target.parent))
+    try:
+        yield tmp
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def swap_into_place(staged: Path, target: Path) -> None:
+    """Replace directory ``target`` by ``staged`` with two renames (same filesystem)."""
+    old: Path | None = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        os.replace(target, old / target.name)
+    os.replace(staged, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a file via a temp file in the same folder and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,67 @@
+"""Publishing clean-up of executed notebooks, shared by both renderers."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+# text/plain-only reprs that are side effects of plotting calls, never content.
+_STRAY_REPR = re.compile(
+    r"^\s*\[?\s*(<Figure size [^>]*>|<(matplotlib|seaborn)\.[^>]*>|<Axes[:\s][^>]*>|<AxesSubplot[^>]*>"
+    r"|Text\(.*\)|<[\w.]+ (object )?at 0x[0-9a-fA-F]+>)",
+    re.S,
+)
+_REMOVE_CELL = {"remove-cell", "remove_cell", "hide-cell"}
+_REMOVE_OUTPUT = {"remove-output", "remove_output", "hide-output"}
+
+
+def is_stray_output(output: NotebookNode) -> bool:
+    """True for outputs that must not be published (stderr, errors, bare plotting reprs)."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return output.get("name") == "stderr"
+    if kind == "error":
+        return True
+    if kind in ("display_data", "execute_result"):
+        data = output.get("data", {})
+        if not data:
+            return True
+        if set(data) == {"text/plain"}:
+            text = data["text/plain"]
+            text = "".join(text) if isinstance(text, list) else text
+            return bool(_STRAY_REPR.match(text))
+    return False
+
+
+def clean_notebook(nb: NotebookNode) -> NotebookNode:
+    """Copy of ``nb`` without stray outputs, tagged-removed cells, non-HTML raw cells, output-less code cells."""
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & _REMOVE_CELL:
+            continue
+        if (
+            cell.cell_type == "raw"
+            and cell.get("metadata", {}).get("raw_mimetype", "").lower() != "text/html"
+        ):
+            continue
+        if cell.cell_type == "code":
+            if tags & _REMOVE_OUTPUT:
+                cell.outputs = []
+            else:
+                cell.outputs = [o for o in cell.outputs if not is_stray_output(o)]
+            if not cell.outputs:  # inputs are never published: an output-less code cell is empty
+                continue
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def read_clean(path: Path) -> NotebookNode:
+    """Read a notebook file (nbformat 4) and clean it for publishing."""
+    return clean_notebook(nbformat.read(str(path), as_version=4))

@@ -1,0 +1,249 @@
+"""Static-site renderer built on nbconvert's HTMLExporter (no Quarto needed, works offline)."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import json
+import logging
+import re
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+import nbconvert
+from nbconvert.exporters import HTMLExporter
+from nbformat import NotebookNode
+
+from .base import (
+    Page,
+    RenderError,
+    RenderResult,
+    SiteSpec,
+    copy_downloads,
+    staging_dir,
+    swap_into_place,
+    write_atomic,
+)
+from .clean import read_clean
+from .links import check_links, check_offline
+
+log = logging.getLogger(__name__)
+
+ASSETS = Path(__file__).parent / "assets"
+CACHE_DIRNAME = ".site-cache"
+_HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1\s*>", re.S | re.I)
+_ID_ATTR = re.compile(r"""\sid\s*=\s*(["'])(.*?)\1""", re.S | re.I)
+_ANCHOR_LINK = re.compile(r"<a\s[^>]*class=\"anchor-link\"[^>]*>.*?</a>", re.S | re.I)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _slugify(text: str) -> str:
+    slug = re.sub(r"[^\w\s-]", "", text, flags=re.U).strip()
+    return re.sub(r"\s+", "-", slug) or "section"
+
+
+class _Headings:
+    """Jinja filter: gives every heading a unique id and records h2/h3 for the page TOC."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.toc: list[tuple[int, str, str]] = []
+        self._seen: set[str] = set()
+
+    def _unique(self, base: str) -> str:
+        anchor, n = base, 1
+        while anchor in self._seen or anchor.startswith("sos-"):
+            n += 1
+            anchor = f"{base}-{n}"
+        self._seen.add(anchor)
+        return anchor
+
+    def __call__(self, fragment: str) -> str:
+        def repl(m: re.Match[str]) -> str:
+            level, attrs, inner = int(m[1]), m[2], m[3]
+            text = html.unescape(_TAGS.sub("", _ANCHOR_LINK.sub("", inner))).strip()
+            found = _ID_ATTR.search(attrs)
+            old = html.unescape(found[2]) if found else ""
+            anchor = self._unique(old or _slugify(text))
+            id_attr = f' id="{html.escape(anchor)}"'
+            attrs = _ID_ATTR.sub(id_attr, attrs, count=1) if found else id_attr + attrs
+            if old and old != anchor:
+                inner = inner.replace(f'href="#{html.escape(old)}"', f'href="#{html.escape(anchor)}"')
+            if level in (2, 3) and text:
+                self.toc.append((level, anchor, text))
+            return f"<h{level}{attrs}>{inner}</h{level}>"
+
+        return _HEADING.sub(repl, str(fragment))
+
+
+class SiteHTMLExporter(HTMLExporter):
+    """HTMLExporter emitting only the notebook body, deterministically, with inputs and prompts hidden."""
+
+    def __init__(self, **kw: Any) -> None:
+        self.headings = _Headings()
+        self._ids = itertools.count(1)
+        super().__init__(
+            template_name="lab",
+            extra_template_paths=[str(ASSETS)],
+            template_file="nb_body.html.j2",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            sanitize_html=False,
+            filters={"sos_headings": self.headings},
+            **kw,
+        )
+
+    def _create_environment(self) -> jinja2.Environment:
+        env = super()._create_environment()
+        env.globals["uuid4"] = lambda: f"sos-out-{next(self._ids)}"  # deterministic element ids
+        return env
+
+    def render_body(self, nb: NotebookNode) -> tuple[str, list[tuple[int, str, str]]]:
+        """Render a (cleaned) notebook to an HTML fragment and its h2/h3 table of contents."""
+        self.headings.reset()
+        self._ids = itertools.count(1)
+        body, _ = self.from_notebook_node(nb, resources={"metadata": {"name": ""}})
+        return body.strip() + "\n", list(self.headings.toc)
+
+
+def _engine_key() -> str:
+    """Invalidates cached page bodies when the template, filters or nbconvert change."""
+    h = hashlib.sha256(nbconvert.__version__.encode())
+    for name in ("nb_body.html.j2",):
+        h.update((ASSETS / name).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    h.update((Path(__file__).parent / "clean.py").read_bytes())
+    return h.hexdigest()
+
+
+class NbconvertRenderer:
+    """Renders the site with nbconvert: flat pages at the site root, one shared stylesheet."""
+
+    name = "nbconvert"
+
+    def __init__(self) -> None:
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(ASSETS)),
+            autoescape=True,
+            keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self._exporter: SiteHTMLExporter | None = None
+
+    @property
+    def exporter(self) -> SiteHTMLExporter:
+        if self._exporter is None:
+            self._exporter = SiteHTMLExporter()
+        return self._exporter
+
+    # -- page bodies (the expensive part), cached outside the site -------------------------------
+
+    def _body(self, site: SiteSpec, page: Page, cache_dir: Path, key: str) -> tuple[dict[str, Any], bool]:
+        """Cached or freshly rendered ``{"body", "toc", "sha256", "key"}``; bool = rendered now."""
+        data = Path(page.notebook).read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        cache = cache_dir / f"{page.slug}.json"
+        wanted = site.changed is None or page.slug in site.changed
+        if not wanted and cache.is_file():
+            try:
+                entry = json.loads(cache.read_text(encoding="utf-8"))
+                if entry.get("sha256") == sha and entry.get("key") == key:
+                    return entry, False
+            except (OSError, ValueError):
+                pass
+        try:
+            body, toc = self.exporter.render_body(read_clean(Path(page.notebook)))
+        except Exception as exc:
+            raise RenderError(f"rendering {page.notebook} failed: {exc}") from exc
+        return {"sha256": sha, "key": key, "body": body, "toc": toc}, True
+
+    def _context(self, site: SiteSpec, current: str, kind: str) -> dict[str, Any]:
+        return {
+            "site": site,
+            "current": current,
+            "kind": kind,
+            "global_pages": [p for p in site.section("global") if p.available],
+            "country_pages": [p for p in site.section("country") if p.available],
+            "methods_pages": [p for p in site.section("methods") if p.available],
+        }
+
+    def _page_html(self, site: SiteSpec, page: Page, entry: dict[str, Any]) -> str:
+        body = entry["body"]
+        if not re.search(r"<h1[\s>]", body, re.I):
+            body = f"<h1>{html.escape(page.title)}</h1>\n{body}"
+        ctx = self._context(site, page.slug, page.section)
+        ctx.update(
+            page_title=page.title,
+            body=markupsafe.Markup(body),
+            toc=[tuple(t) for t in entry["toc"]],
+            downloads=site.downloads_for(page),
+        )
+        return self._env.get_template("layout.html.j2").render(ctx)
+
+    def _index_html(self, site: SiteSpec) -> str:
+        ctx = self._context(site, "index", "index")
+        ctx.update(
+            global_pages=site.section("global"),
+            country_pages=site.section("country"),
+            methods_pages=site.section("methods"),
+            all_downloads=site.existing_downloads(),
+        )
+        body = self._env.get_template("index_body.html.j2").render(ctx)
+        nav = self._context(site, "index", "index")
+        nav.update(page_title="Overview", body=markupsafe.Markup(body), toc=[], downloads=[])
+        return self._env.get_template("layout.html.j2").render(nav)
+
+    # -- public ----------------------------------------------------------------------------------
+
+    def render(self, site: SiteSpec) -> RenderResult:
+        """Render every available page (re-using cached bodies of unchanged ones) and swap the site in."""
+        t0 = time.perf_counter()
+        out = Path(site.out_dir)
+        cache_dir = site.year_dir / CACHE_DIRNAME
+        key = _engine_key()
+        entries: dict[str, dict[str, Any]] = {}
+        rendered: list[str] = []
+        warnings: list[str] = []
+        for page in site.pages:
+            if not page.available:
+                warnings.append(f"{page.slug}: not rendered ({page.failure})")
+                continue
+            entries[page.slug], fresh = self._body(site, page, cache_dir, key)
+            if fresh:
+                rendered.append(page.slug)
+
+        with staging_dir(out) as tmp:
+            (tmp / "assets").mkdir()
+            shutil.copyfile(ASSETS / "site.css", tmp / "assets" / "site.css")
+            copy_downloads(site, tmp)
+            written: list[Path] = []
+            for page in site.pages:
+                if page.slug in entries:
+                    (tmp / page.href).write_text(
+                        self._page_html(site, page, entries[page.slug]), encoding="utf-8"
+                    )
+                    written.append(out / page.href)
+            (tmp / "index.html").write_text(self._index_html(site), encoding="utf-8")
+            broken = check_links(tmp)
+            warnings += [f"broken link: {b}" for b in broken]
+            warnings += [f"online resource: {o}" for o in check_offline(tmp)]
+            swap_into_place(tmp, out)
+
+        for slug in rendered:  # cache only after the site was swapped in
+            try:
+                write_atomic(cache_dir / f"{slug}.json", json.dumps(entries[slug], sort_keys=True))
+            except OSError as exc:  # a missing cache only costs a re-render next time
+                log.warning("could not cache %s: %s", slug, exc)
+        for w in warnings:
+            log.warning("%s", w)
+        return RenderResult(
+            out / "index.html", written, self.name, time.perf_counter() - t0, rendered, warnings
+        )

@@ -1,0 +1,175 @@
+"""Quarto website renderer: generates a Quarto project around the executed notebooks and renders it.
+
+Layout: the project lives in ``outputs/<year>/site-src/`` (``_quarto.yml``, ``index.qmd``, the cleaned
+notebooks as ``<slug>.ipynb``, the downloads under ``results/``); Quarto renders it to its default
+``_site/`` inside that folder, which is then swapped into ``outputs/<year>/site``. Quarto never executes
+the notebooks (``execute: enabled: false``; ``.ipynb`` inputs are only executed with ``--execute``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+
+from .base import Page, RenderError, RenderResult, SiteSpec, copy_downloads, swap_into_place, write_atomic
+from .clean import read_clean
+from .links import check_links
+
+SRC_DIRNAME = "site-src"
+QUARTO_OUTPUT = "_site"
+
+
+def _md_escape(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+!|" else c for c in text)
+
+
+def quarto_config(site: SiteSpec) -> dict[str, Any]:
+    """The ``_quarto.yml`` content for ``site`` (as a dict)."""
+    ok = [p for p in site.pages if p.available]
+    left: list[dict[str, Any]] = [{"text": "Overview", "href": "index.qmd"}]
+    left += [{"text": "Global", "href": f"{p.slug}.ipynb"} for p in ok if p.section == "global"]
+    countries = [{"text": p.title, "href": f"{p.slug}.ipynb"} for p in ok if p.section == "country"]
+    if countries:
+        left.append({"text": "Countries", "menu": countries})
+    left += [{"text": "Methods", "href": f"{p.slug}.ipynb"} for p in ok if p.section == "methods"]
+    html_format: dict[str, Any] = {
+        "toc": True,
+        "toc-depth": 3,
+        "code-fold": False,
+        "code-tools": False,
+        "anchor-sections": True,
+        "lang": "en",
+    }
+    if site.demo:
+        html_format["include-before-body"] = "_demo-banner.html"
+    footer = f"{site.footer} · {site.title}" if site.footer else site.title
+    return {
+        "project": {
+            "type": "website",
+            "output-dir": QUARTO_OUTPUT,
+            "render": ["index.qmd", *[f"{p.slug}.ipynb" for p in ok]],
+            "resources": [d.as_posix() for d in site.existing_downloads()],
+        },
+        "website": {
+            "title": site.title,
+            "navbar": {"left": left},
+            "page-footer": {"center": _md_escape(footer)},
+        },
+        "format": {"html": html_format},
+        "execute": {"enabled": False, "echo": False, "warning": False, "freeze": False},
+    }
+
+
+def _index_qmd(site: SiteSpec) -> str:
+    def line(p: Page) -> str:
+        label = _md_escape(p.title) + (f" ({p.iso3})" if p.iso3 else "")
+        if p.available:
+            return f"- [{label}]({p.slug}.ipynb)"
+        return f"- {label} — *failed in this build*: {_md_escape(p.failure)}"
+
+    front = yaml.safe_dump({"title": site.title, "toc": False}, sort_keys=False, allow_unicode=True)
+    parts = [f"---\n{front}---\n"]
+    parts.append(
+        f"The {site.year} report on durable solutions to internal displacement: a global overview, "
+        f"{len(site.section('country'))} country reports and the methods behind the estimates.\n"
+    )
+    for heading, section in (("Global overview", "global"), ("Countries", "country"), ("Methods", "methods")):
+        pages = site.section(section)  # type: ignore[arg-type]
+        if pages:
+            parts.append(f"## {heading}\n\n" + "\n".join(line(p) for p in pages) + "\n")
+    downloads = site.existing_downloads()
+    if downloads:
+        parts.append(
+            "## Downloads\n\n" + "\n".join(f"- [{d.as_posix()}]({d.as_posix()})" for d in downloads) + "\n"
+        )
+    return "\n".join(parts)
+
+
+def _publishable(page: Page) -> nbformat.NotebookNode:
+    """Cleaned notebook; a front-matter title is added when the notebook has no level-1 heading."""
+    nb = read_clean(Path(page.notebook))
+    has_h1 = any(
+        c.cell_type == "markdown" and any(line.startswith("# ") for line in c.source.splitlines())
+        for c in nb.cells
+    )
+    if not has_h1:
+        front = yaml.safe_dump({"title": page.title}, allow_unicode=True)
+        nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{front}---"))
+    return nb
+
+
+def write_quarto_project(site: SiteSpec, src_dir: Path | None = None) -> Path:
+    """(Re)generate the Quarto project for ``site``; returns its folder (default ``<year>/site-src``)."""
+    src = Path(src_dir) if src_dir is not None else site.year_dir / SRC_DIRNAME
+    if src.exists():
+        shutil.rmtree(src)
+    src.mkdir(parents=True)
+    cfg = quarto_config(site)
+    write_atomic(src / "_quarto.yml", yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
+    write_atomic(src / "index.qmd", _index_qmd(site))
+    if site.demo:
+        write_atomic(
+            src / "_demo-banner.html",
+            '<div class="callout callout-style-default callout-warning" role="note">'
+            "<strong>Demonstration data — not real.</strong> Countries, surveys and figures on this site "
+            "are fictional.</div>\n",
+        )
+    for page in site.pages:
+        if page.available:
+            nbformat.write(_publishable(page), str(src / f"{page.slug}.ipynb"))
+    copy_downloads(site, src)
+    return src
+
+
+class QuartoRenderer:
+    """Renders the site with ``quarto render`` (needs the quarto executable)."""
+
+    name = "quarto"
+
+    def __init__(self, quarto: str | None = None, timeout: float = 1800) -> None:
+        exe = quarto or shutil.which("quarto")
+        if not exe:
+            raise RenderError(
+                "quarto executable not found on PATH: install Quarto (https://quarto.org) "
+                "or use the nbconvert renderer (renderer: nbconvert)"
+            )
+        self.quarto = exe
+        self.timeout = timeout
+
+    def render(self, site: SiteSpec) -> RenderResult:
+        """Generate the project, run ``quarto render`` and swap its output into ``site.out_dir``.
+
+        Quarto always re-renders the whole project (``site.changed`` is not used): nothing executes,
+        so this is cheap, and it keeps navigation consistent.
+        """
+        t0 = time.perf_counter()
+        src = write_quarto_project(site)
+        cmd = [self.quarto, "render", str(src), "--no-execute"]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=self.timeout, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise RenderError(f"quarto render timed out after {self.timeout:.0f} s") from exc
+        if proc.returncode != 0:
+            tail = "\n".join((proc.stdout + "\n" + proc.stderr).strip().splitlines()[-25:])
+            raise RenderError(f"quarto render failed (exit {proc.returncode}):\n{tail}")
+        built = src / QUARTO_OUTPUT
+        if not (built / "index.html").is_file():
+            raise RenderError(f"quarto render produced no {built / 'index.html'}")
+        warnings = [f"broken link: {b}" for b in check_links(built)]
+        out = Path(site.out_dir)
+        swap_into_place(built, out)
+        pages = [out / p.href for p in site.pages if p.available]
+        return RenderResult(
+            out / "index.html",
+            pages,
+            self.name,
+            time.perf_counter() - t0,
+            [p.slug for p in site.pages if p.available],
+            warnings,
+        )

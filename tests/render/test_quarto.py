@@ -1,0 +1,85 @@
+"""Quarto website project generation (no quarto needed) and, when available, a real ``quarto render``."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+import yaml
+
+from solutions.render import check_links
+from solutions.render.quarto import QuartoRenderer, quarto_config, write_quarto_project
+
+needs_quarto = pytest.mark.skipif(
+    shutil.which("quarto") is None, reason="quarto executable not found on PATH"
+)
+
+
+def test_quarto_project_structure(year_dir, spec_for) -> None:
+    spec = spec_for(year_dir)
+    src = write_quarto_project(spec)
+    assert src == year_dir / "site-src"
+    cfg = yaml.safe_load((src / "_quarto.yml").read_text())
+    assert cfg == quarto_config(spec)
+    assert cfg["project"]["type"] == "website"
+    assert cfg["project"]["output-dir"] == "_site"
+    assert cfg["project"]["render"] == [
+        "index.qmd",
+        "global.ipynb",
+        "country-QAB.ipynb",
+        "country-QAC.ipynb",
+        "methods.ipynb",
+    ]
+    assert "results/QAB/estimates.csv" in cfg["project"]["resources"]
+    assert cfg["execute"]["enabled"] is False and cfg["execute"]["echo"] is False
+    assert cfg["format"]["html"]["toc"] is True
+    assert cfg["website"]["title"] == spec.title
+    left = cfg["website"]["navbar"]["left"]
+    assert [item["text"] for item in left] == ["Overview", "Global", "Countries", "Methods"]
+    menu = left[2]["menu"]
+    assert [m["href"] for m in menu] == ["country-QAB.ipynb", "country-QAC.ipynb"]  # failed QAD not linked
+    assert cfg["format"]["html"]["include-before-body"] == "_demo-banner.html"
+    assert "Demonstration data" in (src / "_demo-banner.html").read_text()
+    # every file the config points at exists
+    for rel in cfg["project"]["render"] + cfg["project"]["resources"]:
+        assert (src / rel).is_file(), rel
+    for item in left:
+        for ref in [item.get("href")] + [m["href"] for m in item.get("menu", [])]:
+            if ref:
+                assert (src / ref).is_file(), ref
+
+
+def test_quarto_notebooks_cleaned_and_index(year_dir, spec_for) -> None:
+    src = write_quarto_project(spec_for(year_dir))
+    nb = nbformat.read(str(src / "country-QAB.ipynb"), as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"]
+    assert not [o for o in outputs if set(o.get("data", {})) == {"text/plain"}]  # bare '<Figure size ...>'
+    assert any("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    index = (src / "index.qmd").read_text()
+    front = yaml.safe_load(index.split("---")[1])
+    assert front["title"] == "State of Solutions 2026"
+    assert "[Republic of QAB (QAB)](country-QAB.ipynb)" in index
+    qad = next(line for line in index.splitlines() if "QAD" in line)
+    assert "failed in this build" in qad and "](" not in qad
+
+
+def test_quarto_regeneration_drops_stale_pages(year_dir, spec_for) -> None:
+    write_quarto_project(spec_for(year_dir))
+    src = write_quarto_project(spec_for(year_dir, countries=("QAB",)))
+    assert not (src / "country-QAC.ipynb").exists()
+
+
+@pytest.mark.quarto
+@needs_quarto
+def test_quarto_render_real(year_dir, spec_for) -> None:
+    spec = spec_for(year_dir)
+    result = QuartoRenderer().render(spec)
+    assert result.index.is_file()
+    for page in ["global.html", "country-QAB.html", "methods.html"]:
+        assert (spec.out_dir / page).is_file()
+    assert (spec.out_dir / "results" / "QAB" / "estimates.csv").is_file()
+    html = (spec.out_dir / "country-QAB.html").read_text()
+    assert "SECRET-STDERR" not in html and "plt.subplots" not in html
+    assert check_links(spec.out_dir) == []
