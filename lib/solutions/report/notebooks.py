@@ -1,0 +1,141 @@
+"""Generate the thin report notebooks (``notebooks/*.ipynb``) from one definition, without outputs.
+
+``python -m solutions.report.notebooks [DEST]`` rewrites them; a test checks the committed files match.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from .chapter import criteria_names
+
+HIDDEN = {"tags": ["remove-input"], "jupyter": {"source_hidden": True}}
+KERNEL = {
+    "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+    "language_info": {"name": "python"},
+}
+
+
+def _front_matter(title: str) -> NotebookNode:
+    text = f'---\ntitle: "{title}"\nexecute:\n  echo: false\n  warning: false\n---'
+    cell = nbformat.v4.new_raw_cell(text)
+    cell.id = "front-matter"
+    return cell
+
+
+def _code(cell_id: str, source: str, *, tags: tuple[str, ...] = ()) -> NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    cell.id = cell_id
+    cell.metadata = {"tags": ["remove-input", *tags], "jupyter": {"source_hidden": True}}
+    return cell
+
+
+def _md(cell_id: str, source: str) -> NotebookNode:
+    cell = nbformat.v4.new_markdown_cell(source)
+    cell.id = cell_id
+    return cell
+
+
+def _notebook(cells: list[NotebookNode]) -> NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = dict(KERNEL)
+    nb.cells = cells
+    return nb
+
+
+def country_notebook() -> NotebookNode:
+    """The country chapter: title, banner, summary, context, sample, criteria, solutions, trends, provenance."""
+    cells = [
+        _front_matter("Country chapter"),
+        _code("parameters", 'global_config = "params/global.yml"\ncountry_config = "params/countries/QAB.yml"\n'
+              'output_root = "outputs"', tags=("parameters",)),
+        _code("setup", "from solutions.indicators import prepare_country\nfrom solutions.report import chapter, "
+              "style\n\nstyle.use_house_style()\nresults = prepare_country(global_config, country_config, "
+              "output_root)\nchapter.title(results)\nchapter.banner(results)"),
+        _md("h-summary", "## Summary"),
+        _code("summary", "chapter.narrative(results)"),
+        _md("h-context", "## Context"),
+        _code("context", "chapter.context_section(results)"),
+        _md("h-sample", "## Sample and design"),
+        _code("sample", "chapter.sample_section(results)"),
+        _md("h-criteria", "## Criteria overview"),
+        _code("criteria", "chapter.criteria_overview(results)"),
+    ]
+    for number, name in criteria_names().items():
+        cells.append(_md(f"h-criterion-{number}", f"## {number}. {name}"))
+        cells.append(_code(f"criterion-{number}", f"chapter.criterion_section(results, {number})"))
+    cells += [
+        _md("h-solutions", "## Solutions measure"),
+        _code("solutions", "chapter.solutions_measure_section(results)"),
+        _md("h-trends", "## Trends"),
+        _code("trends", "chapter.trends_section(results)"),
+        _md("h-provenance", "## Data and provenance"),
+        _code("provenance", "chapter.provenance_section(results)"),
+    ]
+    return _notebook(cells)
+
+
+def global_notebook() -> NotebookNode:
+    """The global chapter: banner, headlines, heatmap, failed countries, comparison, solutions, provenance."""
+    return _notebook([
+        _front_matter("Global overview"),
+        _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
+        _code("setup", "from solutions.indicators import load_all_results\nfrom solutions.report import chapter, "
+              "style\n\nstyle.use_house_style()\ng = load_all_results(global_config, output_root)\n"
+              "chapter.title(g)\nchapter.banner(g)"),
+        _md("h-headline", "## Headline numbers"),
+        _code("headline", "chapter.headline_numbers(g)"),
+        _md("h-heatmap", "## Gaps by country and criterion"),
+        _code("heatmap", "chapter.heatmap_section(g)"),
+        _md("h-failed", "## Countries not included"),
+        _code("failed", "chapter.failed_countries(g)"),
+        _md("h-comparison", "## Cross-country comparison"),
+        _code("comparison", "chapter.comparison_section(g)"),
+        _md("h-solutions", "## Solutions measure by country"),
+        _code("solutions", "chapter.solutions_by_country(g)"),
+        _md("h-provenance", "## Data and provenance"),
+        _code("provenance", "chapter.provenance_section(g)"),
+    ])
+
+
+def methods_notebook() -> NotebookNode:
+    """The methods page: the catalogue, the rules in force, the data sources and downloads."""
+    return _notebook([
+        _front_matter("Methods and data sources"),
+        _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
+        _code("setup", "from solutions.indicators import load_all_results\nfrom solutions.report import chapter, "
+              "style\n\nstyle.use_house_style()\ng = load_all_results(global_config, output_root)\n"
+              'chapter.title("Methods and data sources")\nchapter.banner(g)'),
+        _md("h-catalogue", "## Indicator catalogue"),
+        _code("catalogue", "chapter.methods_catalogue(g.catalogue)"),
+        _md("h-rules", "## Estimation and suppression rules"),
+        _code("rules", "chapter.estimation_rules(global_config)"),
+        _md("h-provenance", "## Data sources and provenance"),
+        _code("provenance", "chapter.data_provenance(g)"),
+    ])
+
+
+NOTEBOOKS = {"country.ipynb": country_notebook, "global.ipynb": global_notebook, "methods.ipynb": methods_notebook}
+
+
+def write_notebooks(dest: str | Path) -> list[Path]:
+    """Write the three notebooks (no outputs) into ``dest``; returns the paths written."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, build in NOTEBOOKS.items():
+        nb = build()
+        nbformat.validate(nb)
+        path = dest / name
+        path.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for p in write_notebooks(sys.argv[1] if len(sys.argv) > 1 else "notebooks"):
+        print(p)

@@ -1,0 +1,82 @@
+"""The provenance block at the bottom of each page: checksums, config hash, versions, build date."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from collections.abc import Mapping
+from typing import Any
+
+from .formatting import is_missing, short_hash
+
+# Known keys in display order, with their labels; aliases map other spellings onto them.
+_LABELS: dict[str, str] = {
+    "inputs": "Input data (sha256)",
+    "config_sha256": "Config (sha256)",
+    "global_config_sha256": "Global config (sha256)",
+    "code_version": "Code version",
+    "catalogue_version": "Catalogue version",
+    "libraries": "Library versions",
+    "build_date": "Build date",
+}
+_ALIASES: dict[str, str] = {
+    "input_sha256": "inputs",
+    "data": "inputs",
+    "checksums": "inputs",
+    "config_hash": "config_sha256",
+    "config": "config_sha256",
+    "global_config_hash": "global_config_sha256",
+    "library_versions": "libraries",
+    "versions": "libraries",
+    "built": "build_date",
+    "date": "build_date",
+}
+_HASH_KEYS = {"config_sha256", "global_config_sha256"}
+
+
+def normalise(provenance: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Provenance with known aliases renamed to the canonical keys."""
+    out: dict[str, Any] = {}
+    for key, value in (provenance or {}).items():
+        out[_ALIASES.get(key, key)] = value
+    return out
+
+
+def _file_name(name: Any) -> str:
+    # Never show a path of the analyst's machine: keep the last component only.
+    return posixpath.basename(str(name).replace("\\", "/"))
+
+
+def _value_html(key: str, value: Any) -> str:
+    if key == "inputs" and isinstance(value, Mapping):
+        items = [
+            f"<code>{html.escape(_file_name(k))}</code> <code title=\"{html.escape(str(v))}\">"
+            f"{html.escape(short_hash(v))}</code>"
+            for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
+        ]
+        return "; ".join(items) or "–"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{html.escape(str(k))} {html.escape(str(v))}" for k, v in sorted(value.items()))
+    if isinstance(value, list | tuple):
+        return ", ".join(html.escape(str(v)) for v in value)
+    if key in _HASH_KEYS or key.endswith("sha256"):
+        return f'<code title="{html.escape(str(value))}">{html.escape(short_hash(value))}</code>'
+    return html.escape("–" if is_missing(value) else str(value))
+
+
+def provenance_html(provenance: Mapping[str, Any] | None, *, heading: str = "Provenance") -> str:
+    """A ``<dl>`` of the provenance: known keys first (in house order), any others after."""
+    prov = normalise(provenance)
+    prov.pop("countries", None)  # per-country blocks are rendered by the methods page
+    keys = [k for k in _LABELS if k in prov] + sorted(k for k in prov if k not in _LABELS)
+    rows = "".join(
+        f"<dt>{html.escape(_LABELS.get(k, k.replace('_', ' ').capitalize()))}</dt>"
+        f"<dd>{_value_html(k, prov[k])}</dd>"
+        for k in keys
+    )
+    if not rows:
+        rows = "<dt>Provenance</dt><dd>not recorded</dd>"
+    return (
+        f'<div class="sos-provenance"><p><strong>{html.escape(heading)}</strong></p>'
+        f"<dl>{rows}</dl></div>"
+    )

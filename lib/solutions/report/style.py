@@ -1,0 +1,195 @@
+"""The house style: colours, labels, fonts and figure sizes used on every page.
+
+Colours come from the Okabe–Ito palette (safe for the common colour-vision deficiencies) and are
+FIXED per population-group role, so an IDP is the same blue on every chart of every page. Colour is never
+the only carrier of meaning: groups also have fixed marker shapes, statuses have text labels and hatches.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import matplotlib as mpl
+import seaborn as sns
+
+# Okabe–Ito palette.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+#: Display order of population-group roles (displaced groups first, the reference last).
+GROUP_ORDER: tuple[str, ...] = ("idp", "returnee", "relocated", "comparison")
+DISPLACED_GROUPS: tuple[str, ...] = ("idp", "returnee", "relocated")
+
+GROUP_COLOURS: dict[str, str] = {
+    "idp": OKABE_ITO["blue"],
+    "returnee": OKABE_ITO["orange"],
+    "relocated": OKABE_ITO["reddish_purple"],
+    "comparison": "#4D4D4D",
+}
+GROUP_MARKERS: dict[str, str] = {"idp": "o", "returnee": "s", "relocated": "D", "comparison": "^"}
+GROUP_LABELS: dict[str, str] = {
+    "idp": "IDPs",
+    "returnee": "Returnees",
+    "relocated": "Relocated",
+    "comparison": "Comparison group",
+    "all": "All locations",
+}
+UNKNOWN_COLOUR = "#999999"
+
+STATUS_ORDER: tuple[str, ...] = ("closed", "open", "insufficient_data", "not_assessed")
+STATUS_COLOURS: dict[str, str] = {
+    "closed": OKABE_ITO["bluish_green"],
+    "open": OKABE_ITO["vermillion"],
+    "insufficient_data": "#BBBBBB",
+    "not_assessed": "#E6E6E6",
+}
+#: Text colour readable on each status fill (contrast >= 4.5:1 for the text labels).
+STATUS_TEXT_COLOURS: dict[str, str] = {
+    "closed": "#000000",
+    "open": "#000000",
+    "insufficient_data": "#000000",
+    "not_assessed": "#000000",
+}
+STATUS_LABELS: dict[str, str] = {
+    "closed": "Gap closed",
+    "open": "Gap open",
+    "insufficient_data": "Insufficient data",
+    "not_assessed": "Not assessed",
+}
+STATUS_SYMBOLS: dict[str, str] = {"closed": "✓", "open": "✗", "insufficient_data": "?", "not_assessed": "–"}
+#: Hatches for cells that hold no value (never shown by colour alone).
+STATUS_HATCHES: dict[str, str] = {"insufficient_data": "///", "not_assessed": "...", "failed": "xxx"}
+
+#: Sequential colour map for "share of indicators with the gap closed" (light = few, green = all).
+SHARE_CMAP_COLOURS: tuple[str, str] = ("#F7F7F7", OKABE_ITO["bluish_green"])
+
+FONT_FAMILY: list[str] = ["DejaVu Sans"]  # bundled with matplotlib: identical output on every machine
+FONT_SIZE = 11.0
+TITLE_SIZE = 12.0
+SMALL_SIZE = 9.5
+#: Figure width in inches; at DPI this is ~700 px, which scales down legibly to a phone screen.
+FIG_WIDTH = 6.4
+DPI = 110
+
+HOUSE_RC: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": FONT_FAMILY,
+    "font.size": FONT_SIZE,
+    "axes.titlesize": TITLE_SIZE,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": FONT_SIZE,
+    "xtick.labelsize": SMALL_SIZE + 0.5,
+    "ytick.labelsize": FONT_SIZE,
+    "legend.fontsize": SMALL_SIZE + 0.5,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#333333",
+    "axes.labelcolor": "#222222",
+    "text.color": "#222222",
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.8,
+    "hatch.linewidth": 0.8,
+    "hatch.color": "#555555",
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "figure.facecolor": "white",
+    "axes.facecolor": "white",
+    "svg.hashsalt": "state-of-solutions",
+}
+
+PAGE_CSS = """
+.sos-banner{border:3px solid #D55E00;background:#FFF4E5;color:#000;padding:.8em 1em;margin:0 0 1.2em;
+ font-size:1.1em;border-radius:4px}
+.sos-banner strong{font-size:1.15em}
+.sos-table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.92em;max-width:100%}
+.sos-table caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0}
+.sos-table th,.sos-table td{border-bottom:1px solid #DDD;padding:.3em .6em;text-align:left;vertical-align:top}
+.sos-table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.sos-table-wrap{overflow-x:auto;max-width:100%}
+.sos-status{display:inline-block;padding:.1em .5em;border-radius:3px;white-space:nowrap;color:#000}
+.sos-note{color:#444;font-size:.9em}
+.sos-figure{margin:1em 0 1.5em}
+.sos-figure img{max-width:100%;height:auto}
+.sos-figure figcaption{font-size:.9em;color:#333;margin-top:.3em}
+.sos-headline{display:flex;flex-wrap:wrap;gap:.8em;margin:.5em 0 1.2em}
+.sos-headline div{border:1px solid #CCC;border-radius:4px;padding:.6em .9em;min-width:9em}
+.sos-headline .value{font-size:1.6em;font-weight:bold;display:block}
+.sos-provenance{font-size:.85em;color:#333;border-top:1px solid #CCC;margin-top:2em;padding-top:.5em}
+.sos-provenance code{font-size:.95em}
+"""
+
+
+def group_colour(role: str) -> str:
+    """Fixed colour of a population-group role (grey for an unknown role)."""
+    return GROUP_COLOURS.get(role, UNKNOWN_COLOUR)
+
+
+def group_marker(role: str) -> str:
+    """Fixed marker shape of a population-group role."""
+    return GROUP_MARKERS.get(role, "X")
+
+
+def group_label(role: str) -> str:
+    """Human-readable label of a population-group role."""
+    return GROUP_LABELS.get(role, str(role))
+
+
+def status_label(status: str) -> str:
+    """Text label of a gap / criterion status."""
+    return STATUS_LABELS.get(status, str(status).replace("_", " ").capitalize())
+
+
+def status_colour(status: str) -> str:
+    """Fill colour of a gap / criterion status."""
+    return STATUS_COLOURS.get(status, STATUS_COLOURS["not_assessed"])
+
+
+def order_groups(groups: Any) -> list[str]:
+    """Sort group roles in house order; unknown roles follow, alphabetically."""
+    present = list(dict.fromkeys(str(g) for g in groups))
+    known = [g for g in GROUP_ORDER if g in present]
+    return known + sorted(g for g in present if g not in GROUP_ORDER)
+
+
+def figure_size(n_rows: int = 4, *, row_height: float = 0.45, min_height: float = 2.2) -> tuple[float, float]:
+    """A house figure size whose height grows with the number of rows shown."""
+    return (FIG_WIDTH, max(min_height, 1.1 + row_height * max(n_rows, 1)))
+
+
+def _filter_harmless_warnings() -> None:
+    # Known-harmless messages only; real errors are never hidden.
+    warnings.filterwarnings("ignore", message=".*FigureCanvasAgg is non-interactive.*", category=UserWarning)
+    warnings.filterwarnings("ignore", message=".*Glyph .* missing from font.*", category=UserWarning)
+    warnings.filterwarnings("ignore", message=".*use_inf_as_na.*", category=FutureWarning)
+    warnings.filterwarnings("ignore", message=".*is_categorical_dtype.*", category=FutureWarning)
+
+
+@contextmanager
+def house_context() -> Iterator[None]:
+    """Apply the house rcParams for the duration of a block (charts use this internally)."""
+    with warnings.catch_warnings():
+        _filter_harmless_warnings()
+        with mpl.rc_context(sns.axes_style("whitegrid")), mpl.rc_context(HOUSE_RC):
+            yield
+
+
+def use_house_style() -> None:
+    """Set the seaborn theme and rcParams of the house style for the whole session (notebook entry point)."""
+    sns.set_theme(style="whitegrid", rc=HOUSE_RC)
+    mpl.rcParams.update(HOUSE_RC)
+    _filter_harmless_warnings()

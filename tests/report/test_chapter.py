@@ -1,0 +1,108 @@
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+from solutions.report import chapter, output
+
+from .conftest import CATALOGUE, make_estimates
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+class _Imgs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.imgs: list[dict] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.imgs.append(dict(attrs))
+        if tag == "script":
+            self.scripts += 1
+
+
+def _parse(parts: list[str]) -> _Imgs:
+    p = _Imgs()
+    p.feed("\n".join(parts))
+    return p
+
+
+def _country_page(r) -> list[str]:
+    with output.capture() as out:
+        chapter.title(r)
+        chapter.banner(r)
+        chapter.narrative(r)
+        chapter.context_section(r)
+        chapter.sample_section(r)
+        chapter.criteria_overview(r)
+        for c in range(1, 9):
+            chapter.criterion_section(r, c)
+        chapter.solutions_measure_section(r)
+        chapter.trends_section(r)
+        chapter.provenance_section(r)
+    return out
+
+
+def test_country_page_is_safe_and_accessible(country_results):
+    out = _country_page(country_results)
+    page = "\n".join(out)
+    parsed = _parse(out)
+    assert parsed.scripts == 0  # no script from narrative, names or labels
+    assert parsed.imgs and all(i.get("alt", "").strip() for i in parsed.imgs)
+    assert "&lt;script&gt;alert(&#x27;narrative&#x27;)" in page or "&lt;script&gt;alert('narrative')" in page
+    assert "DEMONSTRATION DATA" in page
+    assert "suppressed: n &lt; 30" in page
+    assert "Dot chart: Daily access" in page or "Dot chart:" in page
+    assert "No earlier report year" in page
+    assert ">" + "c" * 64 + "<" not in page and ">" + "c" * 12 + "<" in page  # short form shown
+
+
+def test_trends_with_an_earlier_year(country_results):
+    earlier = make_estimates().assign(year=2025)
+    country_results.history = earlier
+    with output.capture() as out:
+        chapter.trends_section(country_results)
+    assert any("change over report years" in o for o in out)
+
+
+def test_global_page(global_results):
+    with output.capture() as out:
+        chapter.title(global_results)
+        chapter.banner(global_results)
+        chapter.headline_numbers(global_results)
+        chapter.heatmap_section(global_results)
+        chapter.failed_countries(global_results)
+        chapter.comparison_section(global_results)
+        chapter.solutions_by_country(global_results)
+    page = "\n".join(out)
+    assert "input &lt;script&gt;bad&lt;/script&gt; column" in page
+    assert "Xland" in page and "Heatmap of countries" in page
+    assert "_fallback" in page  # the sortable table has its static fallback
+    assert "860,000" in page or "860" in page  # IDP stock of the two ok countries (latest year)
+    assert all(i.get("alt") for i in _parse([p for p in out if "dataTable" not in p]).imgs)
+
+
+def test_methods_page(global_results):
+    with output.capture() as out:
+        chapter.title("Methods and data sources")
+        chapter.methods_catalogue(CATALOGUE)
+        chapter.estimation_rules({"thresholds": {"min_n": 25, "max_cv": 0.3, "confidence_level": 0.9},
+                                  "solutions_measure": [{"criterion": 1, "label": "No restriction",
+                                                         "condition": "movement_restricted == 0"}]})
+        chapter.data_provenance(global_results)
+    page = "\n".join(out)
+    for ind in CATALOGUE.indicators:
+        assert ind.id in page
+    assert "below 25" in page and "90%" in page and "No restriction" in page
+    assert 'href="results/QZZ/estimates.csv"' in page and 'href="results/QZX/estimates.csv"' not in page
+    assert 'href="results/global/estimates.csv"' in page
+
+
+def test_sections_handle_missing_tables(country_results):
+    country_results.estimates = make_estimates().iloc[0:0]
+    country_results.figures = pd.DataFrame(columns=["country", "year", "metric", "value", "source"])
+    country_results.criteria = pd.DataFrame()
+    out = _country_page(country_results)
+    assert any("No country-year" in o for o in out)
