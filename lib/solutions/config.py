@@ -27,6 +27,13 @@ LonelyPSU = Literal["fail", "certainty", "adjust", "average", "remove"]
 USER_ASSIGNED = re.compile(r"^Q[A-Z]{2}$")  # ISO 3166-1 user-assigned alpha-3 range QAA-QZZ
 
 
+def _code_text(key: Any) -> str:
+    """A source code as the text the reader compares with (YAML reads `yes`/`no` keys as booleans)."""
+    if isinstance(key, bool):
+        return "yes" if key else "no"
+    return str(key)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -144,7 +151,15 @@ class CountryConfig(_Strict):
     @field_validator("groups", mode="before")
     @classmethod
     def _codes_as_text(cls, v: Any) -> Any:
-        return {str(k): r for k, r in v.items()} if isinstance(v, dict) else v
+        return {_code_text(k): r for k, r in v.items()} if isinstance(v, dict) else v
+
+    @field_validator("recode", mode="before")
+    @classmethod
+    def _recode_keys_as_text(cls, v: Any) -> Any:
+        """Source values are compared as text: YAML `1:`, `"1":` and `yes:` (a YAML boolean) all work."""
+        if not isinstance(v, dict):
+            return v
+        return {var: {_code_text(k): c for k, c in m.items()} if isinstance(m, dict) else m for var, m in v.items()}
 
     @field_validator("groups")
     @classmethod

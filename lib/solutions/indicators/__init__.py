@@ -63,6 +63,7 @@ class CountryResults:
     provenance: dict
     catalogue: Catalogue
     notes: list[str] = field(default_factory=list)
+    solutions_measure: list[dict] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class GlobalResults:
     catalogue: Catalogue
     provenance: dict
     thresholds: dict = field(default_factory=dict)
+    solutions_measure: list[dict] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ pure ----
@@ -297,6 +299,7 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
         estimates=tables.estimates, gaps=tables.gaps, criteria=tables.criteria, figures=figures,
         sample=_sample(data), design=design, narrative=cfg.narrative.model_dump(mode="json"),
         sources=meta["sources"], provenance=provenance, catalogue=catalogue, notes=tables.notes,
+        solutions_measure=[c.model_dump() for c in gcfg.solutions_measure],
     )
 
 
@@ -332,7 +335,11 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
     return GlobalResults(
         year=gcfg.report_year, title=gcfg.title, demo=gcfg.demo, estimates=cat("estimates"), gaps=cat("gaps"),
         criteria=cat("criteria"), figures=cat("figures"), countries=pd.DataFrame(rows),
-        catalogue=load_catalogue(), provenance=provenance, thresholds=gcfg.thresholds.model_dump(),
+        catalogue=load_catalogue(), thresholds=gcfg.thresholds.model_dump(),
+        provenance={"countries": provenance, "global_config_sha256": config_sha256(gcfg),
+                    "code_version": code_version(), "catalogue_version": load_catalogue().version,
+                    "libraries": library_versions(), "build_date": build_date()},
+        solutions_measure=[c.model_dump() for c in gcfg.solutions_measure],
     )
 
 

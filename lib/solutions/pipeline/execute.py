@@ -60,6 +60,8 @@ def run_job(job: Job) -> Outcome:
             str(job.notebook), str(running), parameters=job.parameters, kernel_name=job.kernel_name,
             progress_bar=False, log_output=False, cwd=str(job.cwd), execution_timeout=job.timeout,
             request_save_on_cell_execute=False,
+            # the kernel's own log (e.g. ipykernel's transport notice) is noise on the build's stderr
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
         os.replace(running, job.output)
         seconds = time.perf_counter() - start

@@ -84,8 +84,9 @@ def global_notebook() -> NotebookNode:
     return _notebook([
         _front_matter("Global overview"),
         _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
-        _code("setup", "from solutions.indicators import load_all_results\nfrom solutions.report import chapter, "
-              "style\n\nstyle.use_house_style()\ng = load_all_results(global_config, output_root)\n"
+        _code("setup", "from solutions.indicators import load_all_results, write_global_tables\n"
+              "from solutions.report import chapter, style\n\nstyle.use_house_style()\n"
+              "g = load_all_results(global_config, output_root)\nwrite_global_tables(g, output_root)\n"
               "chapter.title(g)\nchapter.banner(g)"),
         _md("h-headline", "## Headline numbers"),
         _code("headline", "chapter.headline_numbers(g)"),

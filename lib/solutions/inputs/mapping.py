@@ -1,0 +1,524 @@
+"""Source columns -> catalogue variables: rename, recode, coerce types; design columns, roles and age bands.
+
+Rules (documented here because a country's analyst relies on them):
+
+* identifiers (`cfg.identifiers`, matched case-insensitively) are dropped before anything else; only mapped
+  catalogue variables reach the returned frame, so unmapped and free-text columns never leave this module.
+* a catalogue variable is taken from `columns[table][var]`; if unmapped, from a column named exactly like the
+  variable; otherwise it is listed in `missing_variables` (an error only when the catalogue marks it
+  required, or when it is a design column the config's `design` names).
+* HXL: when the first data row holds hashtags (`#affected+idp`), a mapping may name a hashtag instead of a
+  column; attributes match as a subset (`#affected+idp` finds `#affected+idp+ind`). The hashtag row is dropped.
+* a mapping ending in `/` takes a category from a multi-select question (see `xlsform.py`).
+* recodes: keys compare as text, so YAML `1:` and `"1":` are the same key; a `null` value means missing.
+  With value labels (Stata/SPSS labels, an XLSForm's choices) a value also matches by its code or its label.
+* binary variables without a recode: yes/no, true/false, 1/0, oui/non, si (any case) -> 1/0; don't know,
+  refused, ne sait pas, 98, 99 and blanks -> missing (the don't-know/refused ones are counted).
+* category variables: canonical levels match after lowercasing and `' '`/`-` -> `_` ("Host family" ->
+  `host_family`); don't know / refused -> missing (counted); anything else is an unknown code.
+* numbers: a `;`-delimited CSV is read with decimal commas (`1,25`), the European convention.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from solutions.catalogue import Variable, load_catalogue
+from solutions.config import CountryConfig
+from solutions.inputs.messages import column_label, rows_problem
+from solutions.inputs.xlsform import XLSForm, expand_multiselect, first_selected, selected_flags
+
+BLANK_TOKENS = {"", "na", "n/a", "nan", "none", "null", ".", "-"}
+DK_TOKENS = {
+    "dont_know",
+    "don't know",
+    "dont know",
+    "don't_know",
+    "do_not_know",
+    "do not know",
+    "dk",
+    "unknown",
+    "refused",
+    "refuse",
+    "refus",
+    "no_answer",
+    "no answer",
+    "prefer_not_to_say",
+    "prefer not to say",
+    "ne_sait_pas",
+    "ne sait pas",
+    "nsp",
+    "no sabe",
+    "no_sabe",
+    "ns/nr",
+}
+BINARY_MISSING_CODES = {"98", "99", "-98", "-99", "888", "999"}
+YES_TOKENS = {"yes", "y", "true", "1", "oui", "si", "sí", "vrai"}
+NO_TOKENS = {"no", "n", "false", "0", "non", "faux"}
+TEXT_TYPES = ("id", "design", "category")
+HOUSEHOLD_COLUMNS = ("weight", "stratum", "psu", "pop_group", "role", "admin1", "urban_rural")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_DEC_COMMA = re.compile(r"^[+-]?\d*,\d+$")
+
+
+@dataclass
+class MappedTable:
+    """A table under catalogue names plus everything learnt while mapping it."""
+
+    frame: pd.DataFrame
+    sources: dict[str, str] = field(default_factory=dict)  # catalogue var -> source column (for messages)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    missing_variables: list[str] = field(default_factory=list)
+    dropped_identifiers: list[str] = field(default_factory=list)
+    missing_codes: dict[str, int] = field(default_factory=dict)  # var -> records recoded don't know/refused
+    failed: set[str] = field(default_factory=set)  # variables with a problem: kept out of later checks
+
+
+# ------------------------------------------------------------ value keys ----
+def value_key(v: Any) -> str | None:
+    """A raw cell as comparable text: `1`, `1.0` and `"1"` all give "1"; missing gives None."""
+    if v is None:
+        return None
+    if isinstance(v, (float, np.floating)):
+        if np.isnan(v):
+            return None
+        return str(int(v)) if float(v).is_integer() else repr(float(v))
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (pd.Timestamp, dt.datetime, dt.date)):
+        return v.isoformat()
+    try:
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(v).strip()
+
+
+def keys_of(s: pd.Series) -> pd.Series:
+    """`value_key` of every cell as an object Series holding None for missing (never NaN)."""
+    return pd.Series([value_key(v) for v in s], index=s.index, dtype=object)
+
+
+def norm_level(text: str) -> str:
+    return re.sub(r"[\s\-]+", "_", text.strip().lower())
+
+
+class _Alternates:
+    """Code <-> label lookups for one column (value labels or XLSForm choices)."""
+
+    def __init__(self, labels: dict[str, str] | None):
+        self.label = dict(labels or {})
+        self.code = {norm_level(lab): code for code, lab in self.label.items()}
+
+    def of(self, key: str) -> list[str]:
+        out = [key]
+        if key in self.label:
+            out.append(self.label[key])
+        code = self.code.get(norm_level(key))
+        if code is not None:
+            out.append(code)
+        return out
+
+
+def _lookup(table: dict[str, Any], candidates: list[str]) -> tuple[bool, Any]:
+    for c in candidates:
+        if c in table:
+            return True, table[c]
+    folded = {k.strip().lower(): v for k, v in table.items()}
+    for c in candidates:
+        if c.strip().lower() in folded:
+            return True, folded[c.strip().lower()]
+    return False, None
+
+
+# --------------------------------------------------------------- mapping ----
+def detect_hxl(raw: pd.DataFrame) -> dict[str, str] | None:
+    """Hashtag -> column when the first data row is an HXL hashtag row."""
+    if raw.empty:
+        return None
+    first = raw.iloc[0]
+    vals = [(c, str(v).strip()) for c, v in first.items() if value_key(v)]
+    tagged = [(c, v) for c, v in vals if v.startswith("#")]
+    if not tagged or len(tagged) * 2 < len(vals):
+        return None
+    return {_norm_tag(v): str(c) for c, v in tagged}
+
+
+def _norm_tag(tag: str) -> str:
+    parts = [p.strip().lower() for p in tag.replace(" ", "").split("+") if p.strip()]
+    return "+".join([parts[0], *sorted(parts[1:])]) if parts else ""
+
+
+def _hxl_column(tags: dict[str, str], pattern: str) -> tuple[str | None, str]:
+    want = _norm_tag(pattern)
+    if want in tags:
+        return tags[want], ""
+    head, *attrs = want.split("+")
+    hits = [c for t, c in tags.items() if t.split("+")[0] == head and set(attrs) <= set(t.split("+")[1:])]
+    if len(hits) == 1:
+        return hits[0], ""
+    return None, (
+        "matches several columns: " + ", ".join(repr(h) for h in hits)
+    ) if hits else "not in the HXL row"
+
+
+def _find_column(columns: list[str], name: str) -> str | None:
+    if name in columns:
+        return name
+    folded = [c for c in columns if c.strip().lower() == name.strip().lower()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def map_table(
+    raw: pd.DataFrame,
+    table: str,
+    cfg: CountryConfig,
+    name: str,
+    form: XLSForm | None = None,
+) -> MappedTable:
+    """Map one raw table onto the catalogue variables of `table`; collect every problem."""
+    cat = load_catalogue()
+    variables: dict[str, Variable] = cat.variables[table]
+    out = MappedTable(frame=pd.DataFrame(index=raw.index))
+    labels_all: dict[str, dict[str, str]] = dict(raw.attrs.get("value_labels") or {})
+    decimal_comma = raw.attrs.get("delimiter") == ";"
+
+    # 1. identifiers first: they never go further than this line
+    ident = {i.strip().lower() for i in cfg.identifiers}
+    dropped = [c for c in raw.columns if str(c).strip().lower() in ident]
+    raw = raw.drop(columns=dropped)
+    out.dropped_identifiers = [str(c) for c in dropped]
+
+    # 2. HXL hashtag row
+    tags = detect_hxl(raw)
+    if tags is not None:
+        raw = raw.iloc[1:]
+        out.frame = pd.DataFrame(index=raw.index)
+        out.notes.append(f"{name}: HXL hashtag row found and dropped")
+    columns = [str(c) for c in raw.columns]
+    mapping = cfg.columns.get(table, {})
+    design_needed = _design_needed(cfg) if table == "households" else set()
+
+    for var, spec in variables.items():
+        src = mapping.get(var)
+        if src is not None and src.strip().lower() in ident:
+            out.problems.append(
+                f"{name}: columns.{table}.{var} maps {src!r}, which is listed in identifiers (dropped at read time)"
+            )
+            continue
+        labels: dict[str, str] | None = None
+        if src is None:
+            col = _find_column(columns, var)
+            if col is None:
+                if spec.required or var in design_needed:
+                    why = "required by the catalogue" if spec.required else "named by the config's design"
+                    out.problems.append(
+                        f"{name}: variable {var!r} ({why}) is not mapped in columns.{table} and the file has no "
+                        f"column {var!r}"
+                    )
+                else:
+                    out.missing_variables.append(var)
+                continue
+            series, shown = raw[col], col
+        elif src.endswith("/"):
+            got = _from_multiselect(raw, columns, src, var, name, out, form)
+            if got is None:
+                continue
+            series, labels = got
+            shown = src
+        elif src.startswith("#") and tags is not None:
+            col, why = _hxl_column(tags, src)
+            if col is None:
+                out.problems.append(f"{name}: columns.{table}.{var}: hashtag {src!r} {why}")
+                continue
+            series, shown = raw[col], f"{col} {src}"
+        else:
+            col = _find_column(columns, src)
+            if col is None:
+                out.problems.append(_missing_column(name, table, var, src, columns))
+                continue
+            series, shown = raw[col], col
+        if labels is None:
+            labels = labels_all.get(str(series.name)) or (form.labels_for(str(series.name)) if form else None)
+        out.sources[var] = shown
+        before = len(out.problems)
+        out.frame[var] = _coerce(series, var, spec, cfg, name, shown, labels, decimal_comma, out)
+        if len(out.problems) > before:
+            out.failed.add(var)
+
+    if table == "households" and "pop_group" in out.frame:
+        out.frame["role"] = out.frame["pop_group"].map(cfg.groups).astype("str")
+    if table == "individuals" and "age" in out.frame:
+        out.frame["age_band"] = age_bands(out.frame["age"], cat.age_bands)
+    return out
+
+
+def _design_needed(cfg: CountryConfig) -> set[str]:
+    d = cfg.design
+    return {v for v in (d.weight, d.strata, d.psu, d.fpc) if v}
+
+
+def _missing_column(name: str, table: str, var: str, src: str, columns: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(src, columns, n=3, cutoff=0.6)
+    hint = f"; similar: {', '.join(repr(c) for c in close)}" if close else ""
+    return f"{name}: column {src!r} ({var}) mapped in columns.{table}.{var} is not in the file{hint}"
+
+
+def _from_multiselect(
+    raw: pd.DataFrame,
+    columns: list[str],
+    src: str,
+    var: str,
+    name: str,
+    out: MappedTable,
+    form: XLSForm | None,
+) -> tuple[pd.Series, dict[str, str] | None] | None:
+    base = src[:-1]
+    opts = [c for c in columns if c.startswith(src)]
+    if opts:
+        flags, bad = selected_flags(raw[opts])
+        for col, vals, rows in bad:
+            out.problems.append(
+                rows_problem(name, col, var, "values that are not 0/1 or true/false", rows, vals)
+            )
+    elif _find_column(columns, base) is not None:
+        flags = expand_multiselect(raw[_find_column(columns, base)], prefix=base)
+    else:
+        out.problems.append(
+            f"{name}: no column starts with {src!r} and no column {base!r} ({var}; multi-select)"
+        )
+        return None
+    series = first_selected(flags, src)
+    series.name = src
+    return series, (form.labels_for(base) if form else None)
+
+
+# ---------------------------------------------------------------- coerce ----
+def _coerce(
+    s: pd.Series,
+    var: str,
+    spec: Variable,
+    cfg: CountryConfig,
+    name: str,
+    shown: str,
+    labels: dict[str, str] | None,
+    decimal_comma: bool,
+    out: MappedTable,
+) -> pd.Series:
+    keys = keys_of(s)
+    recode = {str(k).strip(): v for k, v in cfg.recode[var].items()} if var in cfg.recode else None
+    alt = _Alternates(labels)
+    if spec.type in ("id", "design"):
+        return _text(keys, recode, alt, var, out)
+    if spec.type in ("category", "binary"):
+        return _resolve(keys, var, spec, cfg, name, shown, recode, alt, out)
+    if spec.type == "date":
+        return _dates(s, keys, var, name, shown, out)
+    return _numbers(keys, var, spec, name, shown, recode, decimal_comma, out)
+
+
+def _text(keys: pd.Series, recode: dict | None, alt: _Alternates, var: str, out: MappedTable) -> pd.Series:
+    def one(k: str | None) -> Any:
+        if k is None or k.lower() in BLANK_TOKENS:
+            return None
+        if recode is not None:
+            found, val = _lookup(recode, alt.of(k))
+            if found:
+                return None if val is None else value_key(val)
+        return k
+
+    return keys.map(one).astype("str")
+
+
+def _resolve(
+    keys: pd.Series,
+    var: str,
+    spec: Variable,
+    cfg: CountryConfig,
+    name: str,
+    shown: str,
+    recode: dict | None,
+    alt: _Alternates,
+    out: MappedTable,
+) -> pd.Series:
+    """Binary and category values through recode, value labels and the defaults; unknown codes are problems."""
+    binary = spec.type == "binary"
+    levels = {norm_level(lv): lv for lv in spec.levels} if spec.levels else None
+    groups = cfg.groups if var == "pop_group" else None
+    result: dict[str, Any] = {}
+    unknown: list[str] = []
+    counted: Counter[str] = Counter()
+    bad_recode: list[str] = []
+    for k in pd.unique(keys.dropna()):
+        cands = alt.of(k)
+        low = [c.strip().lower() for c in cands]
+        if recode is not None:
+            found, val = _lookup(recode, cands)
+            if found:
+                if val is None:
+                    result[k] = None
+                    counted[k] += 1
+                    continue
+                canon = _canonical(val, binary, levels)
+                if canon is None:
+                    bad_recode.append(f"{k!r} -> {val!r}")
+                result[k] = canon
+                continue
+        if low[0] in BLANK_TOKENS:
+            result[k] = None
+            continue
+        if any(c in DK_TOKENS for c in low) or (binary and low[0] in BINARY_MISSING_CODES):
+            result[k] = None
+            counted[k] += 1
+            continue
+        if groups is not None:
+            # unknown codes stay as written: the schema check reports them against cfg.groups
+            result[k] = next((c for c in cands if c in groups), k)
+            continue
+        if binary:
+            canon = next((1.0 if c in YES_TOKENS else 0.0 for c in low if c in YES_TOKENS | NO_TOKENS), None)
+        elif levels is not None:
+            canon = next((levels[norm_level(c)] for c in cands if norm_level(c) in levels), None)
+        else:
+            canon = k  # unlevelled (admin1, mechanism_type, ...): the value as written
+        if canon is None:
+            unknown.append(k)
+        result[k] = canon
+    if bad_recode:
+        want = "0 or 1" if binary else f"one of {', '.join(spec.levels or ())}"
+        out.problems.append(
+            f"{name}: recode.{var}: recoded values must be {want} or null: {'; '.join(bad_recode[:5])}"
+        )
+    if unknown:
+        rows = [int(i) for i in keys.index[keys.isin(unknown)]]
+        if binary:
+            hint = f"add recode.{var} to say which codes mean yes (1), no (0) or missing (null)"
+            what = "values not recognised as yes/no"
+        else:
+            hint = f"expected {', '.join(spec.levels or ())}; add recode.{var} for other codes"
+            what = "unknown category codes"
+        out.problems.append(rows_problem(name, shown, var, what, rows, unknown, hint))
+    n_dk = int(keys.isin([k for k, n in counted.items() if n]).sum())
+    if n_dk:
+        out.missing_codes[var] = n_dk
+    mapped = keys.map(lambda k: None if k is None else result.get(k))
+    return mapped.astype("float64") if binary else mapped.astype("str")
+
+
+def _canonical(val: Any, binary: bool, levels: dict[str, str] | None) -> Any:
+    if binary:
+        k = value_key(val)
+        return {"1": 1.0, "0": 0.0, "true": 1.0, "false": 0.0}.get(k or "")
+    text = value_key(val)
+    if text is None:
+        return None
+    if levels is None:
+        return text
+    return levels.get(norm_level(text))
+
+
+def _numbers(
+    keys: pd.Series,
+    var: str,
+    spec: Variable,
+    name: str,
+    shown: str,
+    recode: dict | None,
+    decimal_comma: bool,
+    out: MappedTable,
+) -> pd.Series:
+    def one(k: str | None) -> Any:
+        if k is None or k.lower() in BLANK_TOKENS:
+            return None
+        if recode is not None and k in recode:
+            return None if recode[k] is None else value_key(recode[k])
+        if decimal_comma and _DEC_COMMA.match(k):
+            return k.replace(",", ".")
+        return k
+
+    text = keys.map(one)
+    nums = pd.to_numeric(text, errors="coerce").astype("float64")
+    bad = text.notna() & nums.isna()
+    if bad.any():
+        what = "non-numeric weight" if spec.type == "weight" else "non-numeric values"
+        out.problems.append(rows_problem(name, shown, var, what, list(bad.index[bad]), text[bad]))
+    if spec.type == "integer":
+        frac = nums.notna() & (nums % 1 != 0)
+        if frac.any():
+            out.problems.append(
+                rows_problem(name, shown, var, "non-integer values", list(frac.index[frac]), nums[frac])
+            )
+    return nums
+
+
+def _dates(s: pd.Series, keys: pd.Series, var: str, name: str, shown: str, out: MappedTable) -> pd.Series:
+    def one(v: Any, k: str | None) -> Any:
+        if k is None or k.lower() in BLANK_TOKENS:
+            return pd.NaT
+        if isinstance(v, (pd.Timestamp, dt.datetime, dt.date)):
+            ts = pd.Timestamp(v)
+            return (ts.tz_localize(None) if ts.tzinfo else ts).normalize()
+        if _DATE.match(k):
+            try:
+                return pd.Timestamp(k[:10])
+            except ValueError:
+                return None
+        return None
+
+    vals = pd.Series([one(v, k) for v, k in zip(s, keys, strict=True)], index=s.index, dtype=object)
+    bad = vals.isna() & keys.notna() & ~keys.fillna("").str.lower().isin(BLANK_TOKENS)
+    bad &= vals.map(lambda x: x is None)
+    if bad.any():
+        out.problems.append(
+            rows_problem(
+                name, shown, var, "unreadable dates", list(bad.index[bad]), keys[bad], "expected YYYY-MM-DD"
+            )
+        )
+    return pd.to_datetime(vals.where(vals.notna(), pd.NaT)).astype("datetime64[ns]")
+
+
+def age_bands(age: pd.Series, bands: dict[str, tuple[int, int]]) -> pd.Series:
+    """The catalogue's age bands (inclusive bounds); NaN where age is missing or outside every band."""
+    conds = [(age >= lo) & (age <= hi) for lo, hi in bands.values()]
+    out = np.select(conds, list(bands), default="")
+    return pd.Series(out, index=age.index).replace("", None).astype("str")
+
+
+def inherit_household(
+    individuals: pd.DataFrame, households: pd.DataFrame, key: str
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Copy each individual's household design/group columns; returns (frame, mask of orphan individuals)."""
+    hh = households.drop_duplicates(subset=[key], keep=False).set_index(key)
+    ind = individuals.copy()
+    for col in HOUSEHOLD_COLUMNS:
+        if col in hh.columns:
+            ind[col] = ind[key].map(hh[col])
+            if col not in ("weight",):
+                ind[col] = ind[col].astype("str")
+    orphan = ind[key].notna() & ~ind[key].isin(households[key].dropna())
+    return ind, orphan
+
+
+__all__ = [
+    "MappedTable",
+    "age_bands",
+    "column_label",
+    "detect_hxl",
+    "inherit_household",
+    "keys_of",
+    "map_table",
+    "value_key",
+]

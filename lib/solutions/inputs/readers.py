@@ -1,0 +1,375 @@
+"""Read one data file named by a country config into a raw DataFrame.
+
+Nothing is coerced here: CSV cells stay text, Excel/Parquet/Stata/SPSS cells keep the types the file stores
+(Stata and SPSS with their value labels applied). The frame's index holds 1-based data row numbers (row 1 is
+the first row after the header), so every later message can point at rows the user can find.
+
+Every failure is an `InputError` naming the file as the config gives it, never a library traceback.
+Reading details (encoding, delimiter, value labels) travel in `df.attrs` for the mapping step.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from solutions.config import DataFile
+from solutions.errors import InputError
+
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".tab": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+    ".dta": "stata",
+    ".sav": "spss",
+    ".zsav": "spss",
+}
+FALLBACK_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+IDMC_SHEET = "1_Displacement_data"
+
+
+def display_name(spec_path: str) -> str:
+    """The file as named in messages: the config's relative path, or only the file name for absolute paths.
+
+    Absolute paths (and `~`) describe the analyst's machine, which must never reach a message or a report.
+    """
+    p = Path(spec_path)
+    return p.name if p.is_absolute() or spec_path.startswith("~") else spec_path
+
+
+def detect_format(path: Path, spec: DataFile, name: str) -> str:
+    if spec.format:
+        return spec.format
+    ext = path.suffix.lower()
+    if ext == ".xls":
+        raise InputError(f"{name}: old Excel .xls files are not read; save the sheet as .xlsx or .csv")
+    if ext not in FORMATS:
+        raise InputError(
+            f"{name}: cannot tell the format from the extension {ext or '(none)'!r}; "
+            "set format: csv | parquet | excel | stata | spss"
+        )
+    return FORMATS[ext]
+
+
+def read_table(path: Path, spec: DataFile, name: str | None = None) -> pd.DataFrame:
+    """Read `path` as described by `spec` (format from `spec.format` or the extension)."""
+    name = name or display_name(spec.path)
+    if not path.exists():
+        raise InputError(f"{name}: file not found")
+    if not path.is_file():
+        raise InputError(f"{name}: is a folder, not a file")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror})") from None
+    if size == 0:
+        raise InputError(f"{name}: file is empty (0 bytes)")
+    fmt = detect_format(path, spec, name)
+    reader = {
+        "csv": _read_csv,
+        "parquet": _read_parquet,
+        "excel": _read_excel,
+        "stata": _read_stat,
+        "spss": _read_stat,
+    }
+    try:
+        df = reader[fmt](path, spec, name, fmt)
+    except InputError:
+        raise
+    except (OSError, MemoryError) as exc:
+        raise InputError(f"{name}: cannot read ({exc.__class__.__name__}: {_short(exc)})") from None
+    except Exception as exc:  # any library error becomes a one-line problem naming the file
+        raise InputError(
+            f"{name}: not a readable {fmt} file ({exc.__class__.__name__}: {_short(exc)})"
+        ) from None
+    df.attrs.setdefault("format", fmt)
+    return _finish(df, name)
+
+
+# ------------------------------------------------------------------ helpers ----
+def _short(exc: BaseException, limit: int = 160) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Common checks on every raw table: named, unique columns and at least one row; 1-based row index."""
+    cols = [str(c).strip() for c in df.columns]
+    dup = sorted(c for c, n in Counter(cols).items() if n > 1)
+    if dup:
+        raise InputError(f"{name}: duplicated column names: {', '.join(repr(c) for c in dup)}")
+    df.columns = cols
+    if len(df) == 0:
+        raise InputError(f"{name}: has a header but no data rows")
+    df.index = pd.RangeIndex(1, len(df) + 1)
+    return df
+
+
+def _sniff_binary(head: bytes, name: str) -> None:
+    """Catch the usual wrong files saved with a .csv name: web pages, zip/Excel, binary statistics files."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body")):
+        raise InputError(
+            f"{name}: is an HTML/XML page, not a CSV file (a login or error page saved instead of the data?)"
+        )
+    if head.startswith(b"PK\x03\x04"):
+        raise InputError(
+            f"{name}: is a ZIP/Excel workbook, not a CSV file; set format: excel or export as CSV"
+        )
+    if head.startswith(b"PAR1"):
+        raise InputError(f"{name}: is a Parquet file, not a CSV file; set format: parquet")
+    if head.startswith((b"$FL2", b"$FL3", b"<stata_dta>")):
+        raise InputError(f"{name}: is a Stata/SPSS file, not a CSV file; set format: stata or spss")
+
+
+def _decode(raw: bytes, spec: DataFile, name: str) -> tuple[str, str]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
+    if spec.encoding:
+        try:
+            return raw.decode(spec.encoding), spec.encoding
+        except LookupError:
+            raise InputError(f"{name}: unknown encoding {spec.encoding!r} in the config") from None
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            byte = raw[exc.start : exc.start + 1].hex()
+            raise InputError(
+                f"{name}: not valid {spec.encoding} text (byte 0x{byte} on line {line}); "
+                "fix the file or set the right encoding (e.g. cp1252, latin-1)"
+            ) from None
+    if b"\x00" in raw[:65536]:
+        raise InputError(
+            f"{name}: contains NUL bytes: a binary file, or UTF-16 text without a byte-order mark"
+        )
+    for enc in FALLBACK_ENCODINGS:
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def _delimiter(text: str, spec: DataFile, path: Path) -> str:
+    if spec.delimiter:
+        return "\t" if spec.delimiter in ("\\t", "tab") else spec.delimiter
+    if path.suffix.lower() in (".tsv", ".tab"):
+        return "\t"
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        header = text.splitlines()[0] if text else ""
+        counts = {d: header.count(d) for d in ",;\t|"}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
+
+
+def _read_csv(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame:
+    raw = path.read_bytes()
+    _sniff_binary(raw[:512], name)
+    text, encoding = _decode(raw, spec, name)
+    if not text.strip():
+        raise InputError(f"{name}: file has no content (only blank lines)")
+    sep = _delimiter(text, spec, path)
+    header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
+    cols = [h.strip() for h in header]
+    dup = sorted(c for c, n in Counter(cols).items() if n > 1 and c)
+    if dup:
+        raise InputError(f"{name}: duplicated column names: {', '.join(repr(c) for c in dup)}")
+    blank = [i + 1 for i, c in enumerate(cols) if not c]
+    _ragged(text, sep, len(cols), name)
+    try:
+        df = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=True,
+        )
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{name}: file has no header line") from None
+    except pd.errors.ParserError as exc:
+        raise InputError(
+            f"{name}: malformed CSV ({_short(exc)}); check the delimiter {sep!r} and quoting"
+        ) from None
+    if blank:
+        named = [c for c in df.columns if str(c).startswith("Unnamed:")]
+        filled = [c for c in named if df[c].notna().any()]
+        if filled:
+            raise InputError(
+                f"{name}: {len(filled)} column(s) with data but no name in the header (positions {blank})"
+            )
+        df = df.drop(columns=named)
+    if len(df.columns) == 1 and len(cols) == 1 and any(d in cols[0] for d in ",;\t|" if d != sep):
+        raise InputError(f"{name}: only one column read with delimiter {sep!r}; set data.<table>.delimiter")
+    df.attrs.update(encoding=encoding, delimiter=sep)
+    return df
+
+
+def _ragged(text: str, sep: str, width: int, name: str) -> None:
+    """Lines with more or fewer cells than the header: pandas would shift or pad them silently."""
+    bad: list[int] = []
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    next(reader, None)
+    for row in reader:
+        if not row or not any(c.strip() for c in row):
+            continue
+        if len(row) != width and (len(row) < width or any(c.strip() for c in row[width:])):
+            bad.append(reader.line_num)
+    if bad:
+        n = len(bad)
+        where = ", ".join(str(b) for b in bad[:5]) + (", …" if n > 5 else "")
+        raise InputError(
+            f"{name}: malformed CSV: {n} {'line' if n == 1 else 'lines'} whose number of cells differs from the "
+            f"header's {width} (file {'line' if n == 1 else 'lines'} {where}); check the delimiter {sep!r} and quoting"
+        )
+
+
+def _read_parquet(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+        tail = b""
+        if path.stat().st_size >= 12:
+            fh.seek(-4, io.SEEK_END)
+            tail = fh.read(4)
+    if head != b"PAR1" or tail != b"PAR1":
+        raise InputError(
+            f"{name}: not a complete Parquet file (missing PAR1 marker: truncated or not Parquet)"
+        )
+    try:
+        names = pq.read_schema(path).names
+        dup = sorted(c for c, n in Counter(names).items() if n > 1)
+        if dup:
+            raise InputError(f"{name}: duplicated column names: {', '.join(repr(c) for c in dup)}")
+        df = pq.read_table(path).to_pandas()
+    except InputError:
+        raise
+    except Exception as exc:  # pyarrow raises OSError / ArrowInvalid for corrupt pages
+        raise InputError(f"{name}: not a readable parquet file ({_short(exc)}; corrupt?)") from None
+    for col in df.columns:  # categorical columns become their plain values (labels)
+        if isinstance(df[col].dtype, pd.CategoricalDtype):
+            df[col] = df[col].astype(object)
+    return df.reset_index(drop=True)
+
+
+def _open_workbook(path: Path, name: str) -> Any:
+    import openpyxl
+
+    if not zipfile.is_zipfile(path):
+        raise InputError(
+            f"{name}: not a readable .xlsx workbook (not a ZIP container: truncated or another format)"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about styles / data validation it does not keep
+        try:
+            return openpyxl.load_workbook(path, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise InputError(f"{name}: not a readable .xlsx workbook ({_short(exc)})") from None
+
+
+def _pick_sheet(wb: Any, sheet: str | int | None, name: str) -> Any:
+    sheets = wb.sheetnames
+    if sheet is None:
+        return wb[IDMC_SHEET] if IDMC_SHEET in sheets else wb[sheets[0]]
+    if isinstance(sheet, int):
+        if 0 <= sheet < len(sheets):
+            return wb[sheets[sheet]]
+        raise InputError(
+            f"{name}: no sheet number {sheet} (0-based); the workbook has {len(sheets)} sheet(s)"
+        )
+    if sheet in sheets:
+        return wb[sheet]
+    folded = [s for s in sheets if s.strip().lower() == sheet.strip().lower()]
+    if len(folded) == 1:
+        return wb[folded[0]]
+    raise InputError(
+        f"{name}: sheet {sheet!r} not found; available sheets: {', '.join(repr(s) for s in sheets)}"
+    )
+
+
+def _read_excel(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame:
+    from openpyxl.utils import get_column_letter
+
+    wb = _open_workbook(path, name)
+    ws = _pick_sheet(wb, spec.sheet, name)
+    where = f"{name} [sheet {ws.title!r}]"
+    ranges = sorted(
+        (r for r in ws.merged_cells.ranges if r.min_row <= 3), key=lambda r: (r.min_row, r.min_col)
+    )
+    merged = [str(r) for r in ranges]
+    if merged:
+        raise InputError(
+            f"{where}: merged cells in the header ({', '.join(merged[:5])}): multi-row headers are not read; "
+            "unmerge and keep a single header row of column names"
+        )
+    rows = list(ws.iter_rows(values_only=True))
+    while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise InputError(f"{where}: the sheet is empty")
+    header = ["" if v is None else str(v).strip() for v in rows[0]]
+    data = rows[1:]
+    width = len(header)
+    keep: list[int] = []
+    unnamed: list[str] = []
+    for j, h in enumerate(header):
+        has_data = any(j < len(r) and r[j] not in (None, "") for r in data)
+        if h:
+            keep.append(j)
+        elif has_data:
+            unnamed.append(get_column_letter(j + 1))
+    if unnamed:
+        raise InputError(
+            f"{where}: {len(unnamed)} column(s) with data but no name in row 1 (columns {', '.join(unnamed[:8])}): "
+            "a title row or a multi-row header? The first row must hold the column names"
+        )
+    cols = [header[j] for j in keep]
+    dup = sorted(c for c, n in Counter(cols).items() if n > 1)
+    if dup:
+        raise InputError(f"{where}: duplicated column names: {', '.join(repr(c) for c in dup)}")
+    records = [[(r[j] if j < len(r) else None) for j in keep] for r in data] if width else []
+    df = pd.DataFrame(records, columns=cols, dtype=object)
+    df = df.replace({"": None})
+    df.attrs.update(sheet=ws.title)
+    return df
+
+
+def _read_stat(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame:
+    import pyreadstat
+
+    read = pyreadstat.read_dta if fmt == "stata" else pyreadstat.read_sav
+    encoding = {"encoding": spec.encoding} if spec.encoding else {}
+    try:
+        df, meta = read(str(path), apply_value_formats=True, formats_as_category=False, **encoding)
+    except Exception as exc:  # pyreadstat raises ReadstatError / PyreadstatError / UnicodeError
+        kind = "Stata .dta" if fmt == "stata" else "SPSS .sav"
+        raise InputError(
+            f"{name}: not a readable {kind} file ({_short(exc)}; truncated or wrong format?)"
+        ) from None
+    labels = {
+        col: {_code_text(k): str(v) for k, v in vl.items()}
+        for col, vl in (meta.variable_value_labels or {}).items()
+    }
+    df.attrs.update(value_labels=labels)
+    return df
+
+
+def _code_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

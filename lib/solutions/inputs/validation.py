@@ -1,0 +1,264 @@
+"""Checks on mapped tables: pandera schemas from the catalogue, then the cross-table checks of a survey design.
+
+Why pandera: the per-column rules (required, levels, ranges, uniqueness, positive weights) are declared once
+from `variables.yml` and the config, and `lazy=True` collects every failure. Its failure cases are grouped
+by column and check into one line each, with the 1-based data row numbers of the file.
+
+Design checks pandera cannot express simply live in `cross_checks`: all-zero weights, PSUs in two strata,
+empty population groups, displaced groups without comparison records in any stratum, individuals without
+a household, interview dates outside the collection period. A stratum with one PSU is only a note: the
+configured lonely-PSU rule handles it in estimation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from solutions.catalogue import Variable, load_catalogue
+from solutions.config import DISPLACED_ROLES, CountryConfig
+from solutions.inputs.messages import column_label, rows_problem, show_values
+
+UNIQUE = {"households": ("household_id",), "individuals": ("person_id",)}
+MECHANISM_TYPES = {
+    "hlp": ("court", "land_commission", "traditional", "legal_aid"),
+    "remedy": ("court", "ombudsperson", "truth_commission", "traditional"),
+}
+
+
+def build_schema(table: str, columns: Sequence[str], cfg: CountryConfig) -> pa.DataFrameSchema:
+    """A pandera schema for the catalogue variables of `table` that the mapped frame holds."""
+    variables: dict[str, Variable] = load_catalogue().variables[table]
+    cols: dict[str, pa.Column] = {}
+    for var in columns:
+        spec = variables.get(var)
+        if spec is None:
+            continue
+        checks: list[pa.Check] = []
+        nullable = not spec.required
+        if spec.type == "weight":
+            checks.append(pa.Check.gt(0))
+            nullable = False
+        elif spec.type == "category" and spec.levels:
+            checks.append(pa.Check.isin(list(spec.levels)))
+        elif spec.type == "binary":
+            checks.append(pa.Check.isin([0.0, 1.0]))
+        if var == "pop_group" and table == "households":
+            checks.append(pa.Check.isin(list(cfg.groups)))
+        if spec.type in ("integer", "number") and (spec.min is not None or spec.max is not None):
+            if spec.min is not None and spec.max is not None:
+                checks.append(pa.Check.in_range(spec.min, spec.max))
+            elif spec.min is not None:
+                checks.append(pa.Check.ge(spec.min))
+            else:
+                checks.append(pa.Check.le(spec.max))
+        unique = var in UNIQUE.get(table, ())
+        cols[var] = pa.Column(nullable=nullable, unique=unique, checks=checks, required=True)
+    return pa.DataFrameSchema(cols, strict=False)
+
+
+def schema_problems(
+    frame: pd.DataFrame, table: str, cfg: CountryConfig, name: str, sources: dict[str, str]
+) -> list[str]:
+    """Run the table's schema lazily; one message per (column, check) with values and row numbers."""
+    schema = build_schema(table, [str(c) for c in frame.columns], cfg)
+    rows_of = frame.index
+    try:
+        schema.validate(frame.reset_index(drop=True), lazy=True)
+    except SchemaErrors as exc:
+        fc = exc.failure_cases
+    else:
+        return []
+    variables = load_catalogue().variables[table]
+    problems = []
+    for (col, check), grp in fc.groupby(["column", "check"], sort=False, dropna=False):
+        var = str(col)
+        spec = variables.get(var)
+        positions = [int(i) for i in grp["index"].dropna()]
+        rows = sorted({int(rows_of[p]) for p in positions})
+        values = None if spec is None or spec.type == "id" else list(grp["failure_case"])
+        what, hint = _describe(str(check), var, spec, cfg)
+        if var == "weight" and what == "zero or negative weight" and _all_bad_weights(frame):
+            continue  # reported once as "all weights ..." by cross_checks
+        if not rows:
+            problems.append(f"{name}: {column_label(sources.get(var), var)}: fails {check}")
+            continue
+        if what.startswith("duplicate") or what.startswith("missing"):
+            values = None
+        problems.append(rows_problem(name, sources.get(var), var, what, rows, values, hint))
+    return problems
+
+
+def _describe(check: str, var: str, spec: Variable | None, cfg: CountryConfig) -> tuple[str, str]:
+    if check == "not_nullable":
+        return ("missing weight" if var == "weight" else f"missing {var}"), ""
+    if check == "field_uniqueness":
+        return f"duplicate {var.replace('_', ' ')}", ""
+    if spec is not None and check.startswith("in_range"):
+        return f"values out of range {spec.min:g}–{spec.max:g}", ""
+    if spec is not None and check.startswith("greater_than_or_equal_to"):
+        return f"values below {spec.min:g}", ""
+    if spec is not None and check.startswith("less_than_or_equal_to"):
+        return f"values above {spec.max:g}", ""
+    if check.startswith("greater_than"):
+        return "zero or negative weight", ""
+    if check.startswith("isin") and var == "pop_group":
+        return "a population group code not in groups", f"groups are {show_values(cfg.groups)}"
+    if check.startswith("isin") and spec is not None and spec.levels:
+        return "unknown category codes", f"expected {', '.join(spec.levels)}"
+    return f"values failing {check}", ""
+
+
+def _all_bad_weights(frame: pd.DataFrame) -> bool:
+    w = frame.get("weight")
+    return w is not None and bool(len(w)) and not bool((w > 0).any())
+
+
+def cross_checks(
+    tables: dict[str, pd.DataFrame],
+    cfg: CountryConfig,
+    names: dict[str, str],
+    sources: dict[str, dict[str, str]],
+    orphans: pd.Series | None = None,
+) -> tuple[list[str], list[str]]:
+    """Design and cross-table checks; returns (problems, notes)."""
+    problems: list[str] = []
+    notes: list[str] = []
+    hh = tables.get("households")
+    if hh is not None:
+        name, src = names["households"], sources.get("households", {})
+        _weights(hh, name, src, problems)
+        _strata(hh, cfg, name, src, problems, notes)
+        _groups(hh, cfg, name, src, problems)
+        _dates(hh, cfg, name, src, problems)
+    ind = tables.get("individuals")
+    if ind is not None and orphans is not None and orphans.any():
+        rows = [int(i) for i in orphans.index[orphans]]
+        hname = names.get("households", "households")
+        problems.append(
+            rows_problem(
+                names["individuals"],
+                sources.get("individuals", {}).get("household_id"),
+                "household_id",
+                f"a household id not found in {hname}",
+                rows,
+            )
+        )
+    loc = tables.get("locations")
+    if loc is not None and {"mechanism_area", "mechanism_type"} <= set(loc.columns):
+        for area, allowed in MECHANISM_TYPES.items():
+            bad = (
+                (loc["mechanism_area"] == area)
+                & loc["mechanism_type"].notna()
+                & ~loc["mechanism_type"].isin(allowed)
+            )
+            if bad.any():
+                problems.append(
+                    rows_problem(
+                        names["locations"],
+                        sources.get("locations", {}).get("mechanism_type"),
+                        "mechanism_type",
+                        f"a mechanism type not used for {area} mechanisms",
+                        list(bad.index[bad]),
+                        loc["mechanism_type"][bad],
+                        f"expected {', '.join(allowed)}",
+                    )
+                )
+    return problems, notes
+
+
+def _weights(hh: pd.DataFrame, name: str, src: dict[str, str], problems: list[str]) -> None:
+    if "weight" not in hh or not len(hh) or not _all_bad_weights(hh):
+        return
+    problems.append(
+        f"{name}: {column_label(src.get('weight'), 'weight')}: all {len(hh)} weights are zero, negative or missing"
+    )
+
+
+def _strata(
+    hh: pd.DataFrame,
+    cfg: CountryConfig,
+    name: str,
+    src: dict[str, str],
+    problems: list[str],
+    notes: list[str],
+) -> None:
+    if "stratum" not in hh or "psu" not in hh:
+        return
+    d = hh[["stratum", "psu"]].dropna()
+    per_psu = d.groupby("psu")["stratum"].unique()
+    crossing = per_psu[per_psu.map(len) > 1]
+    # R's svydesign(nest=TRUE) relabels PSU ids within strata, so repeated ids are fine then; with
+    # nest: false an id shared by two strata is one PSU crossing strata, which no design allows.
+    if not cfg.design.nest and len(crossing):
+        examples = "; ".join(
+            f"PSU '{p}' in strata {show_values(s, 3)}" for p, s in list(crossing.items())[:3]
+        )
+        rows = list(hh.index[hh["psu"].isin(crossing.index)])
+        problems.append(
+            rows_problem(
+                name,
+                src.get("psu"),
+                "psu",
+                "a PSU id that appears in more than one stratum",
+                rows,
+                hint=f"{examples}; PSUs must be nested in strata: if PSU ids are numbered within each stratum, "
+                "set design.nest: true",
+            )
+        )
+    per_stratum = d.groupby("stratum")["psu"].nunique()
+    lonely = per_stratum[per_stratum == 1]
+    if len(lonely):
+        notes.append(
+            f"{name}: {len(lonely)} stratum/strata with a single PSU ({show_values(lonely.index)}): "
+            "handled by the lonely-PSU rule"
+        )
+
+
+def _groups(
+    hh: pd.DataFrame, cfg: CountryConfig, name: str, src: dict[str, str], problems: list[str]
+) -> None:
+    if "pop_group" not in hh:
+        return
+    present = set(hh["pop_group"].dropna())
+    label = column_label(src.get("pop_group"), "pop_group")
+    for code, role in cfg.groups.items():
+        if code not in present:
+            problems.append(
+                f"{name}: {label}: group '{code}' ({role}) has no records (empty population group)"
+            )
+    # The comparison group is the non-displaced population of the same areas (methodology.md section 1):
+    # strata may separate the groups (group-stratified samples are common), areas may not.
+    if "admin1" not in hh or "role" not in hh:
+        return
+    comp = set(hh.loc[hh["role"] == "comparison", "admin1"].dropna())
+    for role in DISPLACED_ROLES:
+        areas = set(hh.loc[hh["role"] == role, "admin1"].dropna())
+        if areas and comp and not areas & comp:
+            problems.append(
+                f"{name}: {column_label(src.get('admin1'), 'admin1')}: no area has both {role} and comparison "
+                f"households ({role} in {show_values(sorted(areas), 3)}, comparison in {show_values(sorted(comp), 3)}); "
+                "the comparison group must live in the same areas"
+            )
+
+
+def _dates(hh: pd.DataFrame, cfg: CountryConfig, name: str, src: dict[str, str], problems: list[str]) -> None:
+    if "interview_date" not in hh:
+        return
+    d = hh["interview_date"]
+    start, end = pd.Timestamp(cfg.survey.collection_start), pd.Timestamp(cfg.survey.collection_end)
+    bad = d.notna() & ((d < start) | (d > end))
+    if bad.any():
+        problems.append(
+            rows_problem(
+                name,
+                src.get("interview_date"),
+                "interview_date",
+                f"interview dates outside the collection period {start.date()} to {end.date()}",
+                list(bad.index[bad]),
+                d[bad].dt.strftime("%Y-%m-%d"),
+            )
+        )

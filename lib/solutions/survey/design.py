@@ -1,0 +1,199 @@
+"""The sampling design as integer codes, ready for vectorized linearization.
+
+`Design` plays the role of R's `svydesign(ids=~psu, strata=~stratum, weights=~weight, fpc=~fpc,
+nest=TRUE)`: it keeps one stage of sampling (the with-replacement "ultimate cluster" approximation the
+methodology prescribes) and only what the variance formulas need, as numpy arrays, so that estimators
+never touch pandas object columns in their hot path.
+
+Codes are assigned in sorted order of the source values, so the same frame always gives the same codes
+(no dependence on hashing or row order of first appearance).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+LonelyPSU = Literal["fail", "certainty", "adjust", "average", "remove"]
+LONELY_PSU_OPTIONS: tuple[str, ...] = ("fail", "certainty", "adjust", "average", "remove")
+
+#: R's `onestrat` treats a stratum whose finite-population factor is below this as fully enumerated.
+CENSUS_TOLERANCE = 1e-7
+
+
+class LonelyPSUError(ValueError):
+    """A stratum has a single PSU and `lonely_psu="fail"` (R: survey.lonely.psu = "fail")."""
+
+
+def _codes(values: pd.Series, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted-order integer codes of a design column; missing ids are an error, not a category."""
+    if values.isna().any():
+        n_missing = int(values.isna().sum())
+        raise ValueError(f"design column {what!r} has {n_missing} missing value(s); every record needs one")
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes.astype(np.int64), np.asarray(uniques)
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """A one-stage stratified cluster design (PSUs sampled with replacement within strata).
+
+    Attributes are numpy arrays indexed by record (`weights`, `strata`, `psu`), by PSU (`psu_stratum`)
+    or by stratum (`n_psu`, `fpc_factor`, `population_psu`). PSU codes are global (0..n_psus-1)
+    even when the source ids are nested within strata.
+    """
+
+    weights: np.ndarray  # (n,) float64 > 0
+    strata: np.ndarray  # (n,) int64 stratum code
+    psu: np.ndarray  # (n,) int64 global PSU code
+    psu_stratum: np.ndarray  # (n_psus,) stratum code of each PSU
+    n_psu: np.ndarray  # (n_strata,) sampled PSUs per stratum (R: fpc$sampsize)
+    fpc_factor: np.ndarray  # (n_strata,) 1 - n_h/N_h (1 without fpc; 0 for a census stratum)
+    population_psu: np.ndarray | None  # (n_strata,) N_h, or None without fpc
+    lonely_psu: LonelyPSU = "fail"
+    strata_labels: np.ndarray | None = None
+    has_strata: bool = False
+    has_clusters: bool = False
+
+    @classmethod
+    def from_frame(
+        cls,
+        df: pd.DataFrame,
+        weight: str,
+        strata: str | None = None,
+        psu: str | None = None,
+        fpc: str | None = None,
+        nest: bool = True,
+        lonely_psu: LonelyPSU = "fail",
+    ) -> Design:
+        """Build a design from a frame's columns, with R's `svydesign` semantics.
+
+        `fpc` holds, per record, either the population number of PSUs in its stratum (all values > 1)
+        or the sampling fraction (all values <= 1), as R's `svydesign(fpc=)`. Without `strata` there is
+        one stratum; without `psu` each record is its own PSU (simple random sample / census).
+        """
+        if lonely_psu not in LONELY_PSU_OPTIONS:
+            raise ValueError(f"lonely_psu must be one of {LONELY_PSU_OPTIONS}, got {lonely_psu!r}")
+        n = len(df)
+        if n == 0:
+            raise ValueError("cannot build a survey design from an empty frame")
+
+        w = pd.to_numeric(df[weight], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        bad = ~np.isfinite(w) | (w <= 0)
+        if bad.any():
+            raise ValueError(
+                f"weight column {weight!r} must be finite and > 0; {int(bad.sum())} record(s) are missing,"
+                " zero, negative or infinite (first at row position "
+                f"{int(np.flatnonzero(bad)[0])})"
+            )
+
+        if strata is None:
+            s_codes = np.zeros(n, dtype=np.int64)
+            s_labels = None
+        else:
+            s_codes, s_labels = _codes(df[strata], strata)
+        n_strata = int(s_codes.max()) + 1
+
+        if psu is None:
+            p_codes = np.arange(n, dtype=np.int64)
+            psu_stratum = s_codes.copy()
+        else:
+            raw, _ = _codes(df[psu], psu)
+            key = s_codes * (int(raw.max()) + 1) + raw if nest else raw
+            uniq, p_codes = np.unique(key, return_inverse=True)
+            p_codes = p_codes.astype(np.int64)
+            psu_stratum = np.zeros(len(uniq), dtype=np.int64)
+            psu_stratum[p_codes] = s_codes
+            if not nest:
+                spans = np.zeros(len(uniq), dtype=bool)
+                spans[p_codes[psu_stratum[p_codes] != s_codes]] = True
+                if spans.any():
+                    raise ValueError(
+                        f"PSU ids in {psu!r} are reused across strata; pass nest=True if they are only"
+                        " unique within a stratum"
+                    )
+        n_psu = np.bincount(psu_stratum, minlength=n_strata).astype(np.int64)
+
+        if fpc is None:
+            fpc_factor = np.ones(n_strata)
+            population = None
+        else:
+            population, fpc_factor = _fpc(df[fpc], fpc, s_codes, n_strata, n_psu)
+
+        lonely = (n_psu == 1) & (fpc_factor >= CENSUS_TOLERANCE)
+        if lonely_psu == "fail" and lonely.any():
+            first = int(np.flatnonzero(lonely)[0])
+            label = s_labels[first] if s_labels is not None else "(single stratum)"
+            raise LonelyPSUError(
+                f"stratum {label!r} has only one PSU, so its variance cannot be estimated"
+                f" ({int(lonely.sum())} such strata); choose lonely_psu = certainty, adjust, average or"
+                " remove (R: options(survey.lonely.psu=...))"
+            )
+
+        return cls(
+            weights=w,
+            strata=s_codes,
+            psu=p_codes,
+            psu_stratum=psu_stratum,
+            n_psu=n_psu,
+            fpc_factor=fpc_factor,
+            population_psu=population,
+            lonely_psu=lonely_psu,
+            strata_labels=s_labels,
+            has_strata=strata is not None,
+            has_clusters=psu is not None,
+        )
+
+    @property
+    def n(self) -> int:
+        return int(self.weights.shape[0])
+
+    @property
+    def n_strata(self) -> int:
+        return int(self.n_psu.shape[0])
+
+    @property
+    def n_psus(self) -> int:
+        return int(self.psu_stratum.shape[0])
+
+    @property
+    def degf(self) -> int:
+        """Design degrees of freedom, PSUs minus strata (R: `degf(design)`)."""
+        return self.n_psus - self.n_strata
+
+    @property
+    def lonely_strata(self) -> np.ndarray:
+        """Strata with one PSU that are not fully enumerated (the ones `lonely_psu` is about)."""
+        return (self.n_psu == 1) & (self.fpc_factor >= CENSUS_TOLERANCE)
+
+
+def _fpc(
+    col: pd.Series, name: str, s_codes: np.ndarray, n_strata: int, n_psu: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-stratum population PSU counts and (1 - n/N) factors from an fpc column (R's `as.fpc`)."""
+    v = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isnan(v).any() or (v <= 0).any():
+        raise ValueError(f"fpc column {name!r} must be > 0 and not missing")
+    lo = np.full(n_strata, np.inf)
+    hi = np.full(n_strata, -np.inf)
+    np.minimum.at(lo, s_codes, v)
+    np.maximum.at(hi, s_codes, v)
+    if (lo != hi).any():
+        raise ValueError(f"fpc column {name!r} varies within a stratum")
+    per_stratum = lo
+    if (per_stratum > 1).any():
+        if (per_stratum < 1).any():
+            raise ValueError(f"fpc column {name!r} mixes population sizes (> 1) and sampling fractions (< 1)")
+        population = per_stratum
+    else:
+        # Sampling fractions. R rejects an fpc of exactly 1 everywhere; here it means a census.
+        population = n_psu / per_stratum
+    if (population < n_psu - 1e-9 * n_psu).any():
+        raise ValueError(f"fpc column {name!r} implies more than 100% sampling in some stratum")
+    with np.errstate(invalid="ignore"):
+        factor = np.where(np.isinf(population), 1.0, (population - n_psu) / population)
+    factor = np.clip(factor, 0.0, 1.0)
+    return population, factor

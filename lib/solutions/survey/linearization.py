@@ -1,0 +1,147 @@
+"""Taylor-linearization variance: PSU totals of scores and the with-replacement formula.
+
+    V = sum_h c_h * sum_i (z_hi - zbar_h)(z_hi - zbar_h)',   c_h = (1 - n_h/N_h) * n_h / (n_h - 1)
+
+z_hi is the total of the scores of PSU i in stratum h, n_h the number of sampled PSUs of the stratum in
+the *whole* design (PSUs without records of a domain count as zeros: domain estimation on the full
+design, never by sub-setting). Only variances (the diagonal) and variances of contrasts are needed, so
+everything is computed column-wise on (entries, k) arrays.
+
+Strata with a single PSU follow R's `survey` 4.1.1 (`onestrat` / `onestage`) with the default
+`survey.adjust.domain.lonely = FALSE`:
+
+* ``certainty`` and ``remove``: the stratum contributes 0 (identical in R for linearization designs);
+* ``adjust``: the PSU total is centred at 0, the grand mean of the scores: contributes f_h * z_h^2;
+* ``average``: the stratum is dropped and the sum is multiplied by (strata present)/(strata with
+  a variance). For a domain estimate R (via `svyby`, which sub-sets) counts the strata with >= 1 record
+  of the domain; for a covariance / contrast (`svyby(covmat=TRUE)`, on the full design) it counts all
+  strata. Both are provided (`domain_strata=True/False`);
+* ``fail`` is refused when the `Design` is built.
+
+A stratum whose finite-population factor is < 1e-7 (a census stratum) contributes exactly 0 and never
+counts as lonely, as in R.
+
+Complexity: O(entries * k) time and memory, where an entry is one (group, PSU) total; a single sort of
+the entries' (group, stratum) keys, then sparse 0/1 matrix products (sequential, deterministic sums).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from .design import CENSUS_TOLERANCE, Design
+
+_BLOCK_ELEMENTS = 8_000_000
+
+
+def indicator_matrix(index: np.ndarray, n_rows: int) -> sparse.csr_matrix:
+    """Sparse (n_rows x len(index)) 0/1 matrix whose product with a column block sums it by `index`.
+
+    Entries with index < 0 are left out. Sums run in entry order, so results are deterministic.
+    """
+    index = np.asarray(index, dtype=np.int64)
+    keep = index >= 0
+    cols = np.flatnonzero(keep)
+    data = np.ones(cols.shape[0], dtype=np.float64)
+    return sparse.csr_matrix((data, (index[keep], cols)), shape=(n_rows, index.shape[0]))
+
+
+def psu_totals(design: Design, scores: np.ndarray) -> np.ndarray:
+    """Per-PSU totals (n_psus, k) of a record-level score matrix (n, k)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    if scores.ndim == 1:
+        scores = scores[:, None]
+    return np.asarray(indicator_matrix(design.psu, design.n_psus) @ scores)
+
+
+def stratified_variance(
+    design: Design,
+    entry_group: np.ndarray,
+    entry_psu: np.ndarray,
+    values: np.ndarray,
+    n_groups: int,
+    present: np.ndarray | None = None,
+    domain_strata: bool = True,
+) -> np.ndarray:
+    """Variance (n_groups, k) of the totals of `values`, given as (group, PSU) entries.
+
+    Each (group, PSU) pair must occur at most once; PSUs of a stratum without an entry count as zeros.
+    `present` (entries, k) tells which entries hold records of the estimate's universe; it only matters
+    for `lonely_psu="average"` with `domain_strata=True` (R's count of strata present in a sub-set).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        values = values[:, None]
+    k = values.shape[1]
+    entry_group = np.asarray(entry_group, dtype=np.int64)
+    if entry_group.shape[0] == 0:
+        return np.zeros((n_groups, k))
+    H = design.n_strata
+    entry_stratum = design.psu_stratum[np.asarray(entry_psu, dtype=np.int64)]
+
+    # (group, stratum) cells: sort once, then sum with sparse products.
+    keys, inv = np.unique(entry_group * H + entry_stratum, return_inverse=True)
+    inv = inv.reshape(-1)
+    q_group = keys // H
+    q_stratum = keys % H
+    nq = keys.shape[0]
+    to_q = indicator_matrix(inv, nq)
+
+    n_h = design.n_psu[q_stratum].astype(np.float64)
+    f_h = design.fpc_factor[q_stratum]
+    f_h = np.where(f_h < CENSUS_TOLERANCE, 0.0, f_h)
+    lonely = n_h == 1
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c_h = np.where(lonely, 0.0, f_h * n_h / (n_h - 1.0))
+    entries_per_q = np.bincount(inv, minlength=nq).astype(np.float64)
+    option = design.lonely_psu
+    lonely_na = lonely & (f_h > 0)  # census strata are never lonely
+    to_group = indicator_matrix(q_group, n_groups)
+    var = np.empty((n_groups, k))
+    block = max(1, _BLOCK_ELEMENTS // max(values.shape[0], 1))  # bounds the (entries, block) temporaries
+    for j0 in range(0, k, block):
+        J = slice(j0, min(k, j0 + block))
+        v = values[:, J]
+        s1 = np.asarray(to_q @ v)  # (nq, block) stratum totals
+        mean = s1 / n_h[:, None]
+        dev = v - mean[inv]
+        # Two-pass sum of squares around the stratum mean; absent PSUs are zeros at distance -mean.
+        ss = np.asarray(to_q @ (dev * dev)) + (n_h - entries_per_q)[:, None] * mean * mean
+        contrib = c_h[:, None] * ss
+        if option == "adjust":
+            contrib = np.where(lonely[:, None], f_h[:, None] * s1 * s1, contrib)
+        # certainty / remove: 0 (already); average: excluded (0) and rescaled below.
+        var[:, J] = np.asarray(to_group @ contrib)
+
+    if option == "average" and lonely_na.any():
+        if domain_strata:
+            if present is None:
+                present_q = np.ones((nq, k), dtype=np.float64)
+            else:
+                present_q = (np.asarray(to_q @ np.asarray(present, dtype=np.float64)) > 0).astype(np.float64)
+            n_str = np.asarray(to_group @ present_q)
+            n_ok = np.asarray(to_group @ (present_q * (~lonely_na)[:, None]))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                factor = n_str / n_ok
+            factor = np.where(n_str == 0, 1.0, factor)  # nothing present: variance stays 0
+            var = var * factor
+        else:
+            n_ok = int((~design.lonely_strata).sum())
+            var = var * (design.n_strata / n_ok) if n_ok > 0 else np.full_like(var, np.nan)
+    return var
+
+
+def total_variance(design: Design, scores: np.ndarray) -> np.ndarray:
+    """Variance (k,) of the weighted totals of record-level `scores` (n, k) on the full design."""
+    tot = psu_totals(design, scores)
+    var = stratified_variance(
+        design,
+        np.zeros(design.n_psus, dtype=np.int64),
+        np.arange(design.n_psus),
+        tot,
+        1,
+        domain_strata=False,
+    )
+    return var[0]
