@@ -204,10 +204,16 @@ def _domain_estimates(
                 e = w * lin
             ss += indicator_matrix(dom_c, D) @ (e * lin)  # Σ w lin^2 (lin = 0 off the universe)
             c = cell_sorted[a : a + chunk]
-            first = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
-            cells = c[first]  # unique within the chunk; a cell may continue in the next chunk
-            scores[cells] += np.add.reduceat(e, first, axis=0)
-            present[cells] |= np.logical_or.reduceat(valid, first, axis=0)
+            # Every cell holds >= 1 row and rows are in cell order, so the chunk covers the contiguous
+            # cells c[0]..c[-1] (the first may continue from the previous chunk).
+            cells = slice(int(c[0]), int(c[-1]) + 1)
+            if c.shape[0] == c[-1] - c[0] + 1:  # one row per cell (e.g. each record its own PSU)
+                scores[cells] += e
+                present[cells] |= valid
+            else:
+                first = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+                scores[cells] += np.add.reduceat(e, first, axis=0)
+                present[cells] |= np.logical_or.reduceat(valid, first, axis=0)
 
         var = stratified_variance(design, cell_dom, cell_psu, scores, D, present=present, domain_strata=True)
         # df: PSUs minus strata among the cells holding records of domain ∩ universe.
