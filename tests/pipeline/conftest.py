@@ -1,0 +1,19 @@
+"""Fixtures: small demo projects in temp folders, built with the real CLI."""
+
+from __future__ import annotations
+
+import pytest
+from pipeline_project import Project, make_project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Project:
+    """Two countries built once for a module's read-only checks."""
+    project = make_project(tmp_path_factory.mktemp("built"), ["QAB", "QAC"])
+    project.first = project.build()
+    return project
+
+
+@pytest.fixture
+def fresh(tmp_path) -> Project:
+    return make_project(tmp_path, ["QAB", "QAC"])

@@ -1,0 +1,134 @@
+"""End to end: configs → papermill → results → site, with incremental runs, failures and kills."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pipeline_project import SOLUTIONS, Project, copy_project, make_project, sol
+
+from solutions.render import check_links
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("pipeline")]
+
+
+def table_bytes(project: Project) -> dict[str, bytes]:
+    files = sorted(project.year_dir.glob("results/*/*.parquet")) + sorted(project.year_dir.glob("results/*/*.csv"))
+    return {f.relative_to(project.year_dir).as_posix(): f.read_bytes() for f in files}
+
+
+def test_cold_build_writes_results_notebooks_site_and_manifest(built: Project) -> None:
+    assert "report: " in built.first.stdout and built.first.stdout.strip().endswith("site/index.html")
+    for iso in ("QAB", "QAC"):
+        est = pd.read_parquet(built.results(iso) / "estimates.parquet")
+        assert {"indicator_id", "estimate", "se", "ci_low", "ci_high", "suppressed"} <= set(est.columns)
+        assert set(est.indicator_id) >= {"SAF-1", "LIV-1", "HLP-1", "REM-2", "SOL-1"}
+        assert (built.year_dir / "notebooks" / f"country-{iso}.ipynb").exists()
+    manifest = json.loads((built.year_dir / "manifest.json").read_text())
+    entry = manifest["countries"]["QAB"]
+    assert entry["state"] == "ok" and set(entry["inputs"]) >= {"households", "individuals", "locations", "figures"}
+    assert entry["code_version"] and entry["libraries"]["pandas"] and entry["seconds"] > 0
+    assert manifest["pages"]["global"]["state"] == "ok"
+    site = built.year_dir / "site"
+    assert {p.name for p in site.glob("*.html")} >= {"index.html", "global.html", "methods.html",
+                                                       "country-QAB.html", "country-QAC.html"}
+    assert check_links(site) == []
+
+
+def test_warm_build_skips_everything_and_changes_nothing(built: Project, tmp_path: Path) -> None:
+    project = copy_project(built, tmp_path / "warm")
+    before = table_bytes(project)
+    proc = project.build()
+    assert "ran 0 notebook(s), skipped 2 up to date" in proc.stdout
+    assert "global: skipped (up to date)" in proc.stdout
+    assert table_bytes(project) == before
+
+
+def test_status_explains_staleness(built: Project, tmp_path: Path) -> None:
+    project = copy_project(built, tmp_path / "status")
+    hh = project.root / "data" / "demo" / "QAB" / "households.csv"
+    hh.write_bytes(hh.read_bytes().replace(b"\n", b"\r\n", 1))  # same table, different bytes
+    proc = sol("status", "--params", str(project.params), "--output", str(project.out), check=True)
+    assert "QAB: stale - changed: data:households" in proc.stdout
+    assert "QAC: up to date" in proc.stdout
+
+
+def test_one_country_rerun_touches_only_that_country(built: Project, tmp_path: Path) -> None:
+    project = copy_project(built, tmp_path / "one")
+    qac_before = table_bytes(project)
+    qac_before = {k: v for k, v in qac_before.items() if "/QAC/" in k}
+    cfg = project.root / "params" / "countries" / "QAB.yml"
+    cfg.write_text(cfg.read_text().replace("summary: ", "summary: Updated. ", 1))
+    proc = sol("build", "--params", str(project.params), "--output", str(project.out), "--country", "QAB",
+               "--quiet", check=True)
+    assert "QAB: ok" in proc.stdout and "QAC" not in proc.stdout
+    assert "global: ok" in proc.stdout and "methods: ok" in proc.stdout
+    assert {k: v for k, v in table_bytes(project).items() if "/QAC/" in k} == qac_before
+
+
+def test_same_inputs_give_byte_identical_tables(built: Project, tmp_path: Path) -> None:
+    again = make_project(tmp_path / "again", ["QAB", "QAC"])
+    again.build("--force")
+    assert table_bytes(again) == table_bytes(built)
+
+
+def test_failing_country_is_isolated_and_marked(fresh: Project) -> None:
+    fresh.build()
+    good_qab = table_bytes(fresh)
+    hh = fresh.root / "data" / "demo" / "QAC" / "households.parquet"
+    hh.write_bytes(hh.read_bytes()[:200])  # truncated file
+    proc = fresh.build(check=False)
+    assert proc.returncode == 1
+    assert "QAC: FAILED" in proc.stdout and "households.parquet" in proc.stdout and "log:" in proc.stdout
+    assert "QAB: skipped (up to date)" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+    manifest = json.loads((fresh.year_dir / "manifest.json").read_text())
+    assert manifest["countries"]["QAC"]["state"] == "failed"
+    assert {k: v for k, v in table_bytes(fresh).items() if "/QAB/" in k} == {
+        k: v for k, v in good_qab.items() if "/QAB/" in k}
+    site = fresh.year_dir / "site"
+    assert not (site / "country-QAC.html").exists()
+    index = (site / "index.html").read_text()
+    assert "failed in this build" in index
+    assert "QAC" in (site / "global.html").read_text()
+    assert check_links(site) == []
+    status = sol("status", "--params", str(fresh.params), "--output", str(fresh.out), check=True).stdout
+    assert "QAC: failed - InputError" in status
+
+
+def test_killed_build_is_finished_by_the_next_run(fresh: Project) -> None:
+    cmd = [SOLUTIONS, "build", "--params", str(fresh.params), "--output", str(fresh.out), "--jobs", "2", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(fresh.year_dir.glob("logs")) and proc.poll() is None:
+        time.sleep(0.1)  # the lock is taken before any log folder exists: the build is under way
+    assert proc.poll() is None, "the build finished before it could be interrupted"
+    # a second build on the same output folder refuses while the first holds the lock
+    second = sol("build", "--params", str(fresh.params), "--output", str(fresh.out), "--quiet")
+    assert second.returncode == 2 and "another build is running" in second.stderr
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    # whatever was half-done is not trusted: the next run redoes it and finishes the report
+    done = fresh.build()
+    assert "report: " in done.stdout
+    manifest = json.loads((fresh.year_dir / "manifest.json").read_text())
+    assert all(e["state"] == "ok" for e in manifest["countries"].values())
+    assert check_links(fresh.year_dir / "site") == []
+
+
+def test_validate_reports_bad_config_and_runs_nothing(tmp_path: Path) -> None:
+    project = make_project(tmp_path, ["QAB"])
+    cfg = project.root / "params" / "countries" / "QAB.yml"
+    cfg.write_text(cfg.read_text() + "\nunexpected_key: 1\n")
+    for command in ("validate", "build"):
+        args = [command, "--params", str(project.params)] + (["--output", str(project.out)] if command == "build" else [])
+        proc = sol(*args)
+        assert proc.returncode == 2
+        assert proc.stderr.strip() == f"error: {cfg}: unexpected_key: unknown key"
+    assert not project.out.exists()
