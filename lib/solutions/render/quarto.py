@@ -8,6 +8,7 @@ the notebooks (``execute: enabled: false``; ``.ipynb`` inputs are only executed 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -91,15 +92,37 @@ def _index_qmd(site: SiteSpec) -> str:
     return "\n".join(parts)
 
 
+_H1 = re.compile(r"<h1\b[^>]*>.*?</h1>", re.S)
+
+
+def _page_title(nb: nbformat.NotebookNode) -> str | None:
+    """The title a notebook announced (``chapter.title`` attaches it as display metadata)."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            title = out.get("metadata", {}).get("solutions", {}).get("page_title")
+            if title:
+                return str(title)
+    return None
+
+
 def _publishable(page: Page) -> nbformat.NotebookNode:
-    """Cleaned notebook; a front-matter title is added when the notebook has no level-1 heading."""
+    """Cleaned notebook with a front-matter title: the notebook's own (its HTML <h1> is then dropped so
+    Quarto's title block is the only title), else the page title when there is no level-1 heading."""
     nb = read_clean(Path(page.notebook))
+    title = _page_title(nb)
+    if title:  # keep the output (it carries the page CSS), minus its <h1>
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if out.get("metadata", {}).get("solutions", {}).get("page_title") and "text/html" in out.get("data", {}):
+                    markup = out["data"]["text/html"]
+                    markup = "".join(markup) if isinstance(markup, list) else markup
+                    out["data"]["text/html"] = _H1.sub("", markup, count=1)
     has_h1 = any(
         c.cell_type == "markdown" and any(line.startswith("# ") for line in c.source.splitlines())
         for c in nb.cells
     )
-    if not has_h1:
-        front = yaml.safe_dump({"title": page.title}, allow_unicode=True)
+    if title or not has_h1:
+        front = yaml.safe_dump({"title": title or page.title}, allow_unicode=True)
         nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{front}---"))
     return nb
 

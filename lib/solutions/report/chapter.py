@@ -196,7 +196,9 @@ def title(obj: Any) -> None:
 
 def banner(obj: Any) -> None:
     """Emit the "Demonstration data — not real" banner when ``obj.demo`` is true."""
-    _emit(demo_banner_html(bool(_attr(obj, "demo", False))))
+    # Tagged so the site renderers, whose page template already carries the banner, can drop this copy;
+    # the executed notebook opened on its own still shows it.
+    emit(demo_banner_html(bool(_attr(obj, "demo", False))), metadata={"solutions": {"role": "demo-banner"}})
 
 
 def narrative(results: Any, section: str | int = "summary") -> None:

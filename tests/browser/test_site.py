@@ -1,0 +1,356 @@
+"""The built demo website in a real (headless) Chromium: clean loads, no external requests, working
+links, alt texts, the demo banner, inert hostile narratives, axe-core accessibility and phone width.
+
+One demo build per session (see conftest.py), served over http on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from functools import cache
+
+import pytest
+
+from .support import (
+    HOSTILE_CRITERION_TEXT,
+    HOSTILE_ISO3,
+    HOSTILE_SUMMARY,
+    MISSING_REASON,
+    PHONE,
+    chromium_paths,
+    load,
+)
+
+if chromium_paths() is None:
+    pytest.skip(MISSING_REASON, allow_module_level=True)
+
+from selenium.webdriver.common.by import By  # noqa: E402 - selenium only matters when chromium exists
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+
+COUNTRIES = ("QAB", "QAC", "QAD", "QAE")  # what `solutions demo` writes
+PAGES = ("index", "global", "methods", *(f"country-{c}" for c in COUNTRIES))
+
+# Chromium asks every origin for /favicon.ico by itself; the site has none, which is not a page error.
+IGNORED_CONSOLE = ("/favicon.ico",)
+
+
+def page_url(site_url: str, page: str) -> str:
+    return f"{site_url}{page}.html"
+
+
+def _origin(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# --------------------------------------------------------------------------- the set of pages
+
+
+def test_site_has_the_expected_pages(built_site):
+    """The parametrised page list below covers every page the build writes."""
+    assert built_site.countries == COUNTRIES, "demo countries changed: update COUNTRIES in this module"
+    written = sorted(p.stem for p in built_site.site.glob("*.html"))
+    assert written == sorted(PAGES)
+    assert (built_site.site / "assets" / "site.css").is_file()
+
+
+# --------------------------------------------------------------------------- clean loads
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_loads_without_console_errors(driver, site_url, page):
+    driver.get_log("browser")  # drop what earlier pages left
+    load(driver, page_url(site_url, page))
+    entries = driver.get_log("browser")
+    severe = [
+        e
+        for e in entries
+        if e.get("level") == "SEVERE" and not any(s in e.get("message", "") for s in IGNORED_CONSOLE)
+    ]
+    assert not severe, f"{page}: console errors:\n" + "\n".join(
+        f"  [{e.get('source')}] {e.get('message', '')[:400]}" for e in severe
+    )
+    title = driver.title
+    assert title and "404" not in title, f"{page}: odd title {title!r}"
+
+
+_RESOURCES_JS = """
+return performance.getEntriesByType('navigation').map(e => e.name)
+  .concat(performance.getEntriesByType('resource').map(e => e.name));
+"""
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_requests_nothing_off_loopback(driver, site_url, page):
+    load(driver, page_url(site_url, page))
+    origin = _origin(site_url)
+    names = driver.execute_script(_RESOURCES_JS)
+    assert names, f"{page}: the Performance API reported no entries at all"
+    allowed = (origin + "/", "data:", "blob:" + origin + "/")
+    foreign = sorted({n for n in names if not n.startswith(allowed)})
+    assert not foreign, f"{page}: requests to non-loopback hosts:\n  " + "\n  ".join(foreign[:20])
+
+
+# --------------------------------------------------------------------------- links and images
+
+
+class _Anchors(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and (name == "id" or (tag == "a" and name == "name")):
+                self.ids.add(value)
+
+
+@cache
+def _fetch(url: str) -> tuple[int, str, str]:
+    """(status, content type, text when HTML) of a GET on the local server."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310 - loopback only
+            ctype = resp.headers.get("Content-Type", "")
+            body = resp.read()
+            text = body.decode("utf-8", "replace") if "html" in ctype else ""
+            return resp.status, ctype, text
+    except urllib.error.HTTPError as err:
+        return err.code, "", ""
+
+
+@cache
+def _ids(url: str) -> frozenset[str]:
+    parser = _Anchors()
+    parser.feed(_fetch(url)[2])
+    return frozenset(parser.ids)
+
+
+_LINKS_JS = """
+const out = [];
+for (const [sel, attr] of [['a[href]', 'href'], ['img[src]', 'src'], ['link[href]', 'href'],
+                           ['script[src]', 'src']]) {
+  for (const el of document.querySelectorAll(sel)) {
+    out.push([el.tagName.toLowerCase(), el.getAttribute(attr), new URL(el.getAttribute(attr), document.baseURI).href]);
+  }
+}
+return out;
+"""
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_internal_links_resolve(driver, site_url, page):
+    here = page_url(site_url, page)
+    load(driver, here)
+    links = driver.execute_script(_LINKS_JS)
+    origin = _origin(site_url)
+    problems: list[str] = []
+    checked = 0
+    for tag, raw, absolute in links:
+        if absolute.startswith(("data:", "blob:", "mailto:", "javascript:")):
+            continue
+        if not absolute.startswith(origin + "/"):
+            if tag != "a":  # an external <img>/<link>/<script> is a request off the machine
+                problems.append(f"<{tag}> {raw!r}: external resource")
+            continue
+        target, _, fragment = absolute.partition("#")
+        checked += 1
+        status = _fetch(target)[0]
+        if status != 200:
+            problems.append(f"<{tag}> {raw!r}: HTTP {status}")
+            continue
+        if fragment:
+            anchor = urllib.parse.unquote(fragment)
+            if target == here:
+                found = driver.execute_script(
+                    "return !!(document.getElementById(arguments[0]) || document.getElementsByName(arguments[0]).length)",
+                    anchor,
+                )
+            else:
+                found = anchor in _ids(target)
+            if not found:
+                problems.append(f"<{tag}> {raw!r}: no element with id {anchor!r} on {target[len(origin) :]}")
+    assert checked, f"{page}: no internal link found at all"
+    assert not problems, f"{page}: {len(problems)} broken link(s):\n  " + "\n  ".join(
+        sorted(set(problems))[:40]
+    )
+
+
+_NO_ALT_JS = """
+return Array.from(document.images)
+  .filter(img => !(img.getAttribute('alt') || '').trim())
+  .map(img => img.outerHTML.replace(/src="data:[^"]{40,}"/, 'src="data:…"').slice(0, 200));
+"""
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_images_have_alt_text(driver, site_url, page):
+    load(driver, page_url(site_url, page))
+    missing = driver.execute_script(_NO_ALT_JS)
+    assert not missing, f"{page}: {len(missing)} <img> without alt text:\n  " + "\n  ".join(missing[:10])
+
+
+# --------------------------------------------------------------------------- demo banner
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_demo_banner_visible_at_top(driver, site_url, page):
+    load(driver, page_url(site_url, page))
+    driver.execute_script("window.scrollTo(0, 0)")
+    candidates = driver.find_elements(
+        By.XPATH,
+        "//body//*[contains(normalize-space(.), 'Demonstration data')]"
+        "[not(self::script or self::style)]"
+        "[not(.//*[contains(normalize-space(.), 'Demonstration data')])]",
+    )
+    shown = [el for el in candidates if el.is_displayed()]
+    assert shown, f"{page}: no visible 'Demonstration data' banner"
+    banner = min(shown, key=lambda el: el.rect["y"])
+    viewport = driver.execute_script("return window.innerHeight")
+    assert banner.rect["y"] < viewport / 2, (
+        f"{page}: the first visible demo banner starts at y={banner.rect['y']:.0f}px, "
+        f"not at the top of the page (viewport {viewport}px)"
+    )
+    headings = [h for h in driver.find_elements(By.CSS_SELECTOR, "main h1, h1") if h.is_displayed()]
+    if headings:
+        assert banner.rect["y"] <= headings[0].rect["y"], (
+            f"{page}: the demo banner comes after the page title"
+        )
+
+
+# --------------------------------------------------------------------------- hostile narrative
+
+
+def test_hostile_narrative_is_inert(driver, site_url):
+    page = f"country-{HOSTILE_ISO3}"
+    driver.get_log("browser")
+    load(driver, page_url(site_url, page))
+    assert driver.execute_script("return typeof window.__pwned") == "undefined", "narrative script executed"
+    text = driver.find_element(By.TAG_NAME, "body").text
+    for literal in (
+        "<script>window.__pwned=1</script>",
+        '<img src=x onerror="window.__pwned=2">',
+        "<b>bold</b>",
+    ):
+        assert literal in text, f"{page}: the literal {literal!r} is not shown as text"
+    shown = driver.find_element(By.XPATH, "//*[text()[contains(., '<script>window.__pwned=1')]]")
+    assert shown.is_displayed()
+    injected = driver.execute_script(
+        """
+        return {
+          scripts: Array.from(document.scripts).filter(s => s.textContent.includes('__pwned')).length,
+          handlers: Array.from(document.querySelectorAll('[onerror]'))
+                      .filter(e => e.getAttribute('onerror').includes('__pwned')).length,
+          imgX: document.querySelectorAll('img[src="x"]').length,
+          bold: Array.from(document.querySelectorAll('b')).filter(b => b.textContent === 'bold').length,
+        };
+        """
+    )
+    assert injected == {"scripts": 0, "handlers": 0, "imgX": 0, "bold": 0}, injected
+    # Markdown still works in the same narrative: escaping is not a blunt "show everything raw".
+    strong = driver.execute_script(
+        "return Array.from(document.querySelectorAll('strong')).map(s => s.textContent)"
+    )
+    assert "still Markdown" in strong, "Markdown emphasis in the narrative summary is not rendered"
+    assert "**still Markdown**" not in text
+    # Both hostile texts made it to the page at all (otherwise the checks above prove nothing).
+    assert HOSTILE_SUMMARY.split("**")[0].strip() in text
+    assert HOSTILE_CRITERION_TEXT in text
+
+
+# --------------------------------------------------------------------------- accessibility (axe-core)
+
+_AXE_RUN_JS = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']})
+  .then(r => done(r.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, count: v.nodes.length,
+      nodes: v.nodes.slice(0, 5).map(n => ({target: n.target, html: n.html.slice(0, 160),
+                                             summary: (n.failureSummary || '').slice(0, 300)})),
+  }))))
+  .catch(e => done({error: String(e)}));
+"""
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({v['count']} node(s)) {v['helpUrl']}")
+        for n in v["nodes"][:3]:
+            lines.append(f"    target {json.dumps(n['target'])}: {n['html']}")
+            if n["summary"]:
+                lines.append("      " + n["summary"].replace("\n", " | "))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_accessibility_axe(driver, site_url, axe_source, page):
+    load(driver, page_url(site_url, page))
+    driver.execute_script(axe_source)
+    assert driver.execute_script("return typeof window.axe") == "object", "axe-core failed to load"
+    violations = driver.execute_async_script(_AXE_RUN_JS)
+    assert not (isinstance(violations, dict) and "error" in violations), violations
+    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{page}: {len(bad)} serious/critical axe violation(s):\n" + _describe(bad)
+
+
+# --------------------------------------------------------------------------- interactive tables
+
+
+def test_interactive_tables_initialise(driver, site_url):
+    """The global page's itables tables (offline, inlined JS) come alive; their static fallback hides."""
+    load(driver, page_url(site_url, "global"))
+    state = driver.execute_script(
+        """
+        const tables = Array.from(document.querySelectorAll('table[id^="sos_"]'));
+        return tables.map(t => ({id: t.id, live: t.classList.contains('dataTable'),
+                                 fallbackHidden: (document.getElementById(t.id + '_fallback') || {hidden: true}).hidden}));
+        """
+    )
+    if not state:
+        pytest.skip("the global page has no interactive table")
+    dead = [s for s in state if not (s["live"] and s["fallbackHidden"])]
+    assert not dead, f"interactive tables that did not initialise: {dead}"
+
+
+# --------------------------------------------------------------------------- phone width
+
+_OVERFLOW_JS = """
+const limit = window.innerWidth + 2;
+const clipped = el => {
+  for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+    const ox = getComputedStyle(p).overflowX;
+    if (ox === 'auto' || ox === 'scroll' || ox === 'hidden' || ox === 'clip') return true;
+  }
+  return false;
+};
+const offenders = [];
+for (const el of document.body.querySelectorAll('*')) {
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.right <= limit || clipped(el)) continue;
+  if (el.parentElement && el.parentElement !== document.body) {
+    const pr = el.parentElement.getBoundingClientRect();
+    if (pr.right > limit && !clipped(el.parentElement)) continue;  // report the outermost only
+  }
+  const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+               (typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  offenders.push(name + ' right=' + Math.round(r.right) + 'px');
+}
+return {scroll: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
+        width: window.innerWidth, offenders: offenders.slice(0, 15)};
+"""
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_horizontal_scroll_on_phone(phone_driver, site_url, page):
+    load(phone_driver, page_url(site_url, page))
+    got = phone_driver.execute_script(_OVERFLOW_JS)
+    assert got["width"] == PHONE[0], f"phone emulation failed: window width {got['width']}px"
+    assert got["scroll"] <= got["width"] + 2, (
+        f"{page}: at {PHONE[0]}px the page is {got['scroll']}px wide (horizontal scroll). "
+        "Outermost elements sticking out:\n  " + "\n  ".join(got["offenders"])
+    )
