@@ -19,7 +19,16 @@ from pathlib import Path
 import yaml
 
 try:
-    from .support import DESKTOP, MISSING_REASON, PHONE, chromium_paths, full_page_png, load, make_driver, serve
+    from .support import (
+        DESKTOP,
+        MISSING_REASON,
+        PHONE,
+        chromium_paths,
+        full_page_png,
+        load,
+        make_driver,
+        serve,
+    )
 except ImportError:  # run as a plain script: python tests/browser/screenshots.py
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from support import (  # type: ignore[no-redef]
@@ -56,7 +65,9 @@ def take(site: Path, out: Path, pages: list[str]) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--site", type=Path, default=Path("outputs"), help="outputs root holding <year>/site/")
+    parser.add_argument(
+        "--site", type=Path, default=Path("outputs"), help="outputs root holding <year>/site/"
+    )
     parser.add_argument("--params", type=Path, default=Path("params/global.yml"), help="the global config")
     parser.add_argument("--country", help="ISO3 of the country page (default: the first in the config)")
     args = parser.parse_args(argv)
@@ -71,7 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     pages = ["global"] + ([f"country-{country}"] if country else [])
     missing = [p for p in pages if not (site / f"{p}.html").is_file()]
     if missing:
-        print(f"not built: {', '.join(str(site / f'{p}.html') for p in missing)} (run `solutions build`)", file=sys.stderr)
+        print(
+            f"not built: {', '.join(str(site / f'{p}.html') for p in missing)} (run `solutions build`)",
+            file=sys.stderr,
+        )
         return 2
     for path in take(site, args.site / str(year) / "screenshots", pages):
         print(path)

@@ -43,6 +43,19 @@ def page_url(site_url: str, page: str) -> str:
     return f"{site_url}{page}.html"
 
 
+@pytest.fixture(scope="module", params=PAGES)
+def page(request) -> str:
+    """The page under test. Module-scoped so that pytest runs all checks of one page in a row, which
+    lets the read-only checks reuse the page already open instead of loading it again."""
+    return request.param
+
+
+def ensure(driver, url: str) -> None:
+    """Load ``url`` unless it is already the open page (read-only checks share one load per page)."""
+    if driver.current_url != url:
+        load(driver, url)
+
+
 def _origin(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -62,7 +75,6 @@ def test_site_has_the_expected_pages(built_site):
 # --------------------------------------------------------------------------- clean loads
 
 
-@pytest.mark.parametrize("page", PAGES)
 def test_page_loads_without_console_errors(driver, site_url, page):
     driver.get_log("browser")  # drop what earlier pages left
     load(driver, page_url(site_url, page))
@@ -85,9 +97,8 @@ return performance.getEntriesByType('navigation').map(e => e.name)
 """
 
 
-@pytest.mark.parametrize("page", PAGES)
 def test_page_requests_nothing_off_loopback(driver, site_url, page):
-    load(driver, page_url(site_url, page))
+    ensure(driver, page_url(site_url, page))
     origin = _origin(site_url)
     names = driver.execute_script(_RESOURCES_JS)
     assert names, f"{page}: the Performance API reported no entries at all"
@@ -142,10 +153,9 @@ return out;
 """
 
 
-@pytest.mark.parametrize("page", PAGES)
 def test_internal_links_resolve(driver, site_url, page):
     here = page_url(site_url, page)
-    load(driver, here)
+    ensure(driver, here)
     links = driver.execute_script(_LINKS_JS)
     origin = _origin(site_url)
     problems: list[str] = []
@@ -187,9 +197,8 @@ return Array.from(document.images)
 """
 
 
-@pytest.mark.parametrize("page", PAGES)
 def test_images_have_alt_text(driver, site_url, page):
-    load(driver, page_url(site_url, page))
+    ensure(driver, page_url(site_url, page))
     missing = driver.execute_script(_NO_ALT_JS)
     assert not missing, f"{page}: {len(missing)} <img> without alt text:\n  " + "\n  ".join(missing[:10])
 
@@ -197,9 +206,8 @@ def test_images_have_alt_text(driver, site_url, page):
 # --------------------------------------------------------------------------- demo banner
 
 
-@pytest.mark.parametrize("page", PAGES)
 def test_demo_banner_visible_at_top(driver, site_url, page):
-    load(driver, page_url(site_url, page))
+    ensure(driver, page_url(site_url, page))
     driver.execute_script("window.scrollTo(0, 0)")
     candidates = driver.find_elements(
         By.XPATH,
@@ -287,9 +295,8 @@ def _describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("page", PAGES)
 def test_accessibility_axe(driver, site_url, axe_source, page):
-    load(driver, page_url(site_url, page))
+    ensure(driver, page_url(site_url, page))
     driver.execute_script(axe_source)
     assert driver.execute_script("return typeof window.axe") == "object", "axe-core failed to load"
     violations = driver.execute_async_script(_AXE_RUN_JS)
@@ -345,7 +352,6 @@ return {scroll: Math.max(document.documentElement.scrollWidth, document.body.scr
 """
 
 
-@pytest.mark.parametrize("page", PAGES)
 def test_no_horizontal_scroll_on_phone(phone_driver, site_url, page):
     load(phone_driver, page_url(site_url, page))
     got = phone_driver.execute_script(_OVERFLOW_JS)

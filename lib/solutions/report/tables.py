@@ -76,8 +76,12 @@ def html_table(
         )
         body.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    # A wide table scrolls inside its wrapper; a keyboard user must be able to reach and scroll it
+    # (WCAG 2.1.1, axe "scrollable-region-focusable"), so the wrapper is a labelled, focusable region.
+    label = html.escape(str(caption), quote=True) if caption else "Table"
     return (
-        f'<div class="sos-table-wrap"><table class="{css_class}">{cap}<thead><tr>{head}</tr></thead>'
+        f'<div class="sos-table-wrap" role="region" tabindex="0" aria-label="{label}">'
+        f'<table class="{css_class}">{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )
 
@@ -195,21 +199,23 @@ def interactive_table(df: pd.DataFrame, *, caption: str | None = None, table_id:
         caption=html.escape(caption) if caption else None,
         connected=False,
         table_id=table_id or _table_id(df, caption),
-        paging=False,  # the no-JS fallback then lists every row
-        scrollY="60vh",
-        scrollCollapse=True,
+        # Paging only acts where JavaScript runs: the static fallback still lists every row. No scroll
+        # boxes: DataTables' scroll body cannot be reached by keyboard; the wrapper below scrolls instead.
+        paging=True,
+        pageLength=25,
         maxBytes=0,
         showIndex=False,
         allow_html=False,
-        classes="display nowrap compact",
-        scrollX=True,
-        layout={"topStart": None, "topEnd": "search", "bottomStart": "info", "bottomEnd": None},
+        classes="display compact",
+        layout={"topStart": None, "topEnd": "search", "bottomStart": "info", "bottomEnd": "paging"},
     )
     note = (
         '<noscript><p class="sos-note">JavaScript is off: the table is shown in full, without sorting or '
         "search.</p></noscript>"
     )
-    return f'<div class="sos-interactive">{note}{table}</div>'
+    label = html.escape(caption or "Interactive table", quote=True)
+    return (f'<div class="sos-interactive sos-table-wrap" role="region" tabindex="0" aria-label="{label}">'
+            f"{note}{table}</div>")
 
 
 def interactive_setup() -> None:
