@@ -1,0 +1,39 @@
+"""`python -m bench [engine] [pipeline]`: run the benchmarks (all by default) and write outputs/bench/*.json.
+
+`BENCH_QUICK=1` shrinks everything (100k-household engine, 5 countries x ~1,000 households) for a smoke run.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from bench import log, out_dir, quick
+
+
+def main(argv: list[str]) -> int:
+    which = argv or ["engine", "pipeline"]
+    unknown = [w for w in which if w not in ("engine", "pipeline")]
+    if unknown:
+        print(f"usage: python -m bench [engine] [pipeline]; unknown {unknown}", file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    log(f"benchmarks {which} ({'quick' if quick() else 'full'}) -> {out_dir()}")
+    if "engine" in which:
+        from bench import engine
+
+        r = engine.main()
+        log(f"engine.json: {r.get('summary')}")
+    if "pipeline" in which:
+        from bench import pipeline
+
+        # the pipeline gets what is left of the 20-minute budget (5 minutes when quick)
+        budget = (5 if quick() else 20) * 60 - (time.perf_counter() - start)
+        r = pipeline.main(budget_seconds=max(budget, 0))
+        log(f"pipeline.json: {r.get('summary')}")
+    log(f"done in {time.perf_counter() - start:.0f}s; `python -m bench.report` writes the HTML page")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

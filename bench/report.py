@@ -1,0 +1,186 @@
+"""`python -m bench.report`: outputs/bench/*.json -> outputs/bench/index.html (seaborn charts embedded as PNG)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from bench import out_dir  # noqa: E402
+
+
+def _png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
+
+
+def _table(rows: list[dict[str, Any]] | dict[str, Any], caption: str = "") -> str:
+    if isinstance(rows, dict):
+        rows = [{"figure": k, "value": v} for k, v in rows.items() if not isinstance(v, (dict, list))]
+    if not rows:
+        return ""
+    df = pd.DataFrame(rows)
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return df.to_html(index=False, border=0, classes="t", na_rep="", escape=True).replace(
+        '<table border="0" class="dataframe t">', f'<table class="t">{cap}', 1)
+
+
+def _bar(data: pd.DataFrame, x: str, y: str, title: str, log: bool = False, hue: str | None = None,
+         target: float | None = None, target_label: str = "") -> str:
+    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * max(3, len(data))))
+    sns.barplot(data=data, x=x, y=y, hue=hue or y, dodge=False, ax=ax, palette="deep", legend=False)
+    if log:
+        ax.set_xscale("log")
+    if target is not None:
+        ax.axvline(target, color="crimson", ls="--", lw=1)
+        ax.text(target, -0.6, f" {target_label}", color="crimson", va="bottom", fontsize=8)
+    for c in ax.containers:
+        ax.bar_label(c, fmt="%.3g", fontsize=8, padding=2)
+    ax.set_title(title)
+    ax.set_ylabel("")
+    return _png(fig)
+
+
+def engine_section(e: dict[str, Any]) -> str:
+    parts = ["<h2>Indicator engine (issue 4)</h2>"]
+    f, sub = e.get("full", {}), e.get("subset", {})
+    parts.append(f"<p>{e.get('full', {}).get('households', '?'):,} households, "
+                 f"{e.get('full', {}).get('individuals', '?'):,} individuals. {html.escape(f.get('note', ''))}</p>")
+    times = pd.DataFrame([
+        {"step": "generate (+Parquet)", "seconds": e.get("generation_seconds")},
+        {"step": "load Parquet", "seconds": f.get("load_seconds")},
+        {"step": "prepare frames", "seconds": f.get("prepare_seconds")},
+        {"step": "compute_country (all)", "seconds": f.get("compute_seconds")},
+    ]).dropna()
+    if not times.empty:
+        parts.append(_bar(times, "seconds", "step", "Full catalogue: seconds per step"))
+    mem = pd.DataFrame([
+        {"measure": "engine: data resident", "GiB": f.get("rss_before_compute_gib")},
+        {"measure": "engine: peak during compute", "GiB": f.get("peak_rss_during_compute_gib")},
+        {"measure": "R subset: process peak", "GiB": (sub.get("r") or {}).get("peak_rss_gib")
+         if isinstance(sub.get("r"), dict) else None},
+        {"measure": "Python subset: peak", "GiB": (sub.get("python") or {}).get("compute_country_peak_rss_gib")},
+    ]).dropna()
+    if not mem.empty:
+        parts.append(_bar(mem, "GiB", "measure", "Peak resident memory", target=4, target_label="target 4 GiB"))
+    if "r_seconds" in sub:
+        vs = pd.DataFrame([
+            {"run": "Python compute_country (subset)", "seconds": sub["python_seconds"]},
+            {"run": "Python solutions.survey (subset)", "seconds": sub["python_survey_direct_seconds"]},
+            {"run": "R survey (subset, excl. read)", "seconds": sub["r_seconds"]},
+            {"run": "R read CSV (excluded)", "seconds": sub.get("r_read_seconds")},
+        ]).dropna()
+        parts.append(_bar(vs, "seconds", "run", f"Same subset, Python vs R (R/Python = "
+                          f"{sub.get('ratio_r_over_python')}x; target >= 20x)", log=True))
+        parts.append(f"<p>{html.escape(sub.get('note', ''))}</p>")
+        ag = sub.get("agreement", {})
+        rows = []
+        for k in ("engine_vs_r", "survey_direct_vs_r"):
+            a = ag.get(k, {})
+            rows.append({"comparison": k, "rows matched": a.get("rows_matched"), "rows R": a.get("rows_r"),
+                         "max rel diff estimate": a.get("max_rel_diff_estimate"),
+                         "max rel diff SE": a.get("max_rel_diff_se")})
+        parts.append(_table(rows, f"Agreement with R (within tolerance: {ag.get('within_tolerance')})"))
+        if ag.get("discrepancy"):
+            parts.append(f"<p class='bad'>{html.escape(ag['discrepancy'])}</p>")
+    parts.append(_table(e.get("summary", {}), "Summary"))
+    parts.append(_table(e.get("shape", {}), "Shape of the full computation"))
+    return "\n".join(parts)
+
+
+def pipeline_section(p: dict[str, Any]) -> str:
+    parts = ["<h2>End-to-end build (issue 7)</h2>",
+             f"<p>{p.get('countries')} countries, ~{p.get('mean_households_per_country')} households each "
+             f"(demo scale {p.get('demo_scale')}), --jobs {p.get('jobs')}.</p>"]
+    s = p.get("summary", {})
+    if s:
+        runs = pd.DataFrame([
+            {"run": "baseline (papermill CLI loop + nbconvert)", "seconds": s.get("baseline_seconds")},
+            {"run": "cold build", "seconds": s.get("cold_seconds")},
+            {"run": "one-country rerun", "seconds": s.get("one_country_seconds")},
+            {"run": "warm rebuild", "seconds": s.get("warm_seconds")},
+        ]).dropna()
+        parts.append(_bar(runs, "seconds", "run", "Build wall time"))
+    g = p.get("growth", {})
+    rows = [{"countries": int(k), "seconds": v.get("seconds"), "peak GiB (tree)": v.get("tree_peak_rss_gib"),
+             "note": v.get("skipped", "")} for k, v in g.items()]
+    done = [r for r in rows if r["seconds"] is not None]
+    if len(done) >= 2:
+        df = pd.DataFrame(done)
+        fig, ax = plt.subplots(1, 2, figsize=(9, 3.2))
+        sns.lineplot(data=df, x="countries", y="seconds", marker="o", ax=ax[0])
+        sns.lineplot(data=df, x="countries", y="peak GiB (tree)", marker="o", ax=ax[1])
+        ax[0].set_title("Cold build time")
+        ax[1].set_title("Peak memory (process tree)")
+        fig.tight_layout()
+        parts.append(_png(fig))
+    parts.append(_table(rows, "Growth"))
+    o = p.get("overhead", {})
+    if o:
+        ov = pd.DataFrame([
+            {"part": "prepare_country (compute)", "seconds": o.get("prepare_country_seconds")},
+            {"part": "imports", "seconds": o.get("imports_seconds")},
+            {"part": "chapter rendering", "seconds": o.get("chapter_seconds")},
+            {"part": "papermill / kernel / other", "seconds": o.get("kernel_papermill_other_seconds")},
+        ])
+        parts.append(_bar(ov, "seconds", "part", f"One country notebook: {o.get('notebook_wall_seconds')} s wall"))
+    parts.append(_table({k: v for k, v in s.items()}, "Summary and targets"))
+    top = p.get("profile_top", [])
+    if top:
+        df = pd.DataFrame(top[:15])
+        df["function"] = df["function"].str.slice(-70)
+        parts.append(_bar(df, "cumtime", "function", "Profile: top functions by cumulative seconds"))
+        parts.append(_table(top, "profile_top (cumulative)"))
+        parts.append(_table(p.get("profile_top_tottime", []), "profile_top_tottime (own time)"))
+    return "\n".join(parts)
+
+
+CSS = """body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
+table.t{border-collapse:collapse;margin:1em 0;font-size:0.85em}table.t td,table.t th{padding:3px 8px;
+border-bottom:1px solid #ddd;text-align:left}caption{font-weight:600;text-align:left;padding:4px 0}
+.bad{color:#b00020;font-weight:600}img{max-width:100%}"""
+
+
+def main() -> Path:
+    folder = out_dir()
+    found = {}
+    for p in sorted(folder.glob("*.json")):
+        try:
+            d = json.loads(p.read_text())
+        except ValueError:
+            continue
+        if isinstance(d, dict):
+            found[p.stem] = d
+    body = ["<h1>State of Solutions benchmarks</h1>"]
+    machine = next((d.get("machine") for d in found.values() if d.get("machine")), {})
+    body.append(_table(machine, "Machine"))
+    if "engine" in found:
+        body.append(engine_section(found["engine"]))
+    if "pipeline" in found:
+        body.append(pipeline_section(found["pipeline"]))
+    if not found:
+        body.append("<p>No benchmark results yet: run <code>make bench</code>.</p>")
+    page = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Benchmarks</title>"
+            f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
+    target = folder / "index.html"
+    target.write_text(page)
+    print(target)
+    return target
+
+
+if __name__ == "__main__":
+    sys.stdout.write("")
+    main()
