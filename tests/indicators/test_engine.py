@@ -170,3 +170,19 @@ def test_weights_scaled_leave_every_estimate_unchanged() -> None:
     b = compute_country(country(), settings(), data(hh.assign(weight=hh.weight * 37.5)))
     cols = ["estimate", "se", "ci_low", "ci_high"]
     np.testing.assert_allclose(a.estimates[cols].to_numpy(float), b.estimates[cols].to_numpy(float), rtol=1e-10)
+
+
+def test_country_can_add_its_own_indicator_and_drop_one() -> None:
+    extra = {
+        "id": "ADQ-9", "criterion": 2, "title": "Living in a camp", "short_title": "Camp",
+        "definition": "Share of households living in a camp.", "kind": "proportion", "table": "households",
+        "unit": "household", "numerator": "residence_type == 'camp'", "requires": ["residence_type"],
+        "direction": "lower", "prds_objective": 1, "level": "household", "disaggregations": ["urban_rural"],
+    }
+    hh = households()
+    t = compute_country(country(extra_indicators=[extra], drop_indicators=["SAF-3"]), settings(), data(hh))
+    assert "SAF-3" not in set(t.estimates.indicator_id)
+    r = row(t.estimates, indicator_id="ADQ-9", group="idp", disaggregation="total", category="")
+    idp = hh[hh.role == "idp"]
+    assert r["estimate"] == pytest.approx(
+        float((idp.weight * (idp.residence_type == "camp")).sum() / idp.weight.sum()), rel=1e-12)
