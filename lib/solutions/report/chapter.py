@@ -58,16 +58,6 @@ _UNIT_PLURAL = {
     "labour force": "people in the labour force",
     "location": "locations",
 }
-_FALLBACK_CRITERIA = {
-    1: "Safety, security and freedom of movement",
-    2: "Adequate standard of living",
-    3: "Employment and livelihoods",
-    4: "Housing, land and property",
-    5: "Documentation",
-    6: "Family reunification",
-    7: "Participation in public affairs",
-    8: "Remedies and justice",
-}
 _METRIC_LABELS = {"idp_stock": "IDPs (stock)", "new_displacements": "New displacements", "returns": "Returns"}
 
 
@@ -86,11 +76,9 @@ def _note(text: str) -> None:
 
 
 def criteria_names() -> dict[int, str]:
-    """The eight IASC criteria (from the catalogue package)."""
-    try:
-        from solutions.catalogue import CRITERIA
-    except ImportError:  # pragma: no cover - the catalogue package is part of the project
-        return dict(_FALLBACK_CRITERIA)
+    """The eight IASC criteria, as the catalogue names them (one source for every page)."""
+    from solutions.catalogue import CRITERIA
+
     return dict(CRITERIA)
 
 
