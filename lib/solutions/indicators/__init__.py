@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from solutions import survey
+from solutions.atomic import write_text
 from solutions.catalogue import Catalogue, Indicator, load_catalogue
 from solutions.config import (
     DISPLACED_ROLES,
@@ -291,8 +292,6 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
     }
     meta = {"iso3": cfg.iso3, "name": cfg.name, "demo": cfg.demo, "design": design, "provenance": provenance,
             "notes": tables.notes, "sources": [s.model_dump(mode="json") for s in cfg.sources]}
-    from solutions.atomic import write_text
-
     write_text(out / "meta.json", json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return CountryResults(
         iso3=cfg.iso3, name=cfg.name, year=gcfg.report_year, demo=cfg.demo or gcfg.demo,

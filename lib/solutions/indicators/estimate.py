@@ -44,6 +44,7 @@ def estimate_columns(
     deff = _as2d(dr.deff, shape)
     n_unw = _as2d(dr.n_unweighted, shape)
     n_w = _as2d(dr.n_weighted, shape)
+    cv_all = _as2d(dr.cv, shape)
     # records excluded as missing, per domain and column (bincount over domain codes: no row loop)
     in_dom = domains.codes >= 0
     miss = np.column_stack(
@@ -53,8 +54,7 @@ def estimate_columns(
     cells = domains.cells()
     for j, c in enumerate(cols):
         lo, hi = _intervals(c.kind, est[:, j], se[:, j], dfree[:, j], level)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cv = np.where(est[:, j] != 0, se[:, j] / np.abs(est[:, j]), np.nan)
+        cv = cv_all[:, j]
         for d, (role, value) in enumerate(cells):
             rows.append(
                 {

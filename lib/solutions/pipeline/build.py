@@ -16,7 +16,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
-from solutions.config import CountryConfig, GlobalConfig, country_path, load_all
+from solutions.config import CountryConfig, GlobalConfig, country_path, file_sha256, load_all
 from solutions.errors import ConfigError, SolutionsError
 from solutions.pipeline import manifest
 from solutions.pipeline.execute import Job, Outcome
@@ -127,7 +127,7 @@ def _entry(ctx: Context, d: Decision, o: Outcome | None, previous: dict | None) 
         if o.state == "ok":
             entry["artefacts"] = manifest.artefacts(ctx.results(d.name), ctx.year_dir)
             nb = ctx.country_notebook(d.name)
-            entry["artefacts"][nb.relative_to(ctx.year_dir).as_posix()] = manifest.file_sha256(nb)
+            entry["artefacts"][nb.relative_to(ctx.year_dir).as_posix()] = file_sha256(nb)
     return entry
 
 

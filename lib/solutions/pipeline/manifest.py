@@ -12,8 +12,6 @@ from typing import Any
 from solutions.atomic import write_text
 from solutions.config import file_sha256
 
-__all__ = ["artefacts", "file_sha256", "load", "manifest_path", "save"]
-
 
 def manifest_path(year_dir: Path) -> Path:
     return year_dir / "manifest.json"
