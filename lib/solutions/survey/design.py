@@ -115,36 +115,65 @@ class Design:
                         f"PSU ids in {psu!r} are reused across strata; pass nest=True if they are only"
                         " unique within a stratum"
                     )
-        n_psu = np.bincount(psu_stratum, minlength=n_strata).astype(np.int64)
+        fpc_bounds = None if fpc is None else fpc_bounds_by_stratum(df[fpc], fpc, s_codes, n_strata)
+        return cls.from_psus(psu_stratum, n_strata, s_labels, lonely_psu, fpc_bounds, fpc,
+                             weights=w, strata=s_codes, psu=p_codes, has_strata=strata is not None,
+                             has_clusters=psu is not None)
 
-        if fpc is None:
+    @classmethod
+    def from_psus(
+        cls,
+        psu_stratum: np.ndarray,
+        n_strata: int,
+        strata_labels: np.ndarray | None,
+        lonely_psu: LonelyPSU = "fail",
+        fpc_bounds: tuple[np.ndarray, np.ndarray] | None = None,
+        fpc: str | None = None,
+        weights: np.ndarray | None = None,
+        strata: np.ndarray | None = None,
+        psu: np.ndarray | None = None,
+        has_strata: bool = True,
+        has_clusters: bool = True,
+    ) -> Design:
+        """A design from its PSU structure: the stratum code of each PSU (codes in sorted order).
+
+        Without the record arrays (`weights`, `strata`, `psu`) the design has no records (`n == 0`):
+        it carries what the variance step needs, for estimates combined from per-PSU totals computed
+        elsewhere (`survey.distributed`). `fpc_bounds` are the per-stratum (min, max) of the fpc column.
+        """
+        if lonely_psu not in LONELY_PSU_OPTIONS:
+            raise ValueError(f"lonely_psu must be one of {LONELY_PSU_OPTIONS}, got {lonely_psu!r}")
+        psu_stratum = np.asarray(psu_stratum, dtype=np.int64)
+        n_psu = np.bincount(psu_stratum, minlength=n_strata).astype(np.int64)
+        if fpc_bounds is None:
             fpc_factor = np.ones(n_strata)
             population = None
         else:
-            population, fpc_factor = _fpc(df[fpc], fpc, s_codes, n_strata, n_psu)
+            population, fpc_factor = _fpc(*fpc_bounds, fpc or "fpc", n_psu)
 
         lonely = (n_psu == 1) & (fpc_factor >= CENSUS_TOLERANCE)
         if lonely_psu == "fail" and lonely.any():
             first = int(np.flatnonzero(lonely)[0])
-            label = s_labels[first] if s_labels is not None else "(single stratum)"
+            label = strata_labels[first] if strata_labels is not None else "(single stratum)"
             raise LonelyPSUError(
                 f"stratum {label!r} has only one PSU, so its variance cannot be estimated"
                 f" ({int(lonely.sum())} such strata); choose lonely_psu = certainty, adjust, average or"
                 " remove (R: options(survey.lonely.psu=...))"
             )
 
+        none_f, none_i = np.empty(0, dtype=np.float64), np.empty(0, dtype=np.int64)
         return cls(
-            weights=w,
-            strata=s_codes,
-            psu=p_codes,
+            weights=none_f if weights is None else weights,
+            strata=none_i if strata is None else strata,
+            psu=none_i if psu is None else psu,
             psu_stratum=psu_stratum,
             n_psu=n_psu,
             fpc_factor=fpc_factor,
             population_psu=population,
             lonely_psu=lonely_psu,
-            strata_labels=s_labels,
-            has_strata=strata is not None,
-            has_clusters=psu is not None,
+            strata_labels=strata_labels,
+            has_strata=has_strata,
+            has_clusters=has_clusters,
         )
 
     @property
@@ -170,10 +199,10 @@ class Design:
         return (self.n_psu == 1) & (self.fpc_factor >= CENSUS_TOLERANCE)
 
 
-def _fpc(
-    col: pd.Series, name: str, s_codes: np.ndarray, n_strata: int, n_psu: np.ndarray
+def fpc_bounds_by_stratum(
+    col: pd.Series, name: str, s_codes: np.ndarray, n_strata: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per-stratum population PSU counts and (1 - n/N) factors from an fpc column (R's `as.fpc`)."""
+    """Per-stratum (min, max) of an fpc column; they must agree (checked by `_fpc`)."""
     v = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isnan(v).any() or (v <= 0).any():
         raise ValueError(f"fpc column {name!r} must be > 0 and not missing")
@@ -181,6 +210,11 @@ def _fpc(
     hi = np.full(n_strata, -np.inf)
     np.minimum.at(lo, s_codes, v)
     np.maximum.at(hi, s_codes, v)
+    return lo, hi
+
+
+def _fpc(lo: np.ndarray, hi: np.ndarray, name: str, n_psu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-stratum population PSU counts and (1 - n/N) factors from an fpc column (R's `as.fpc`)."""
     if (lo != hi).any():
         raise ValueError(f"fpc column {name!r} varies within a stratum")
     per_stratum = lo

@@ -139,82 +139,135 @@ def _domain_estimates(
     cell_psu = keys // D
     cell_dom = keys % D
 
-    est = np.empty((D, k))
-    n_unw = np.zeros((D, k))
-    n_w = np.zeros((D, k))
-    y_tot = np.zeros((D, k))
-    x_tot = np.zeros((D, k))
-    ss = np.zeros((D, k))
+    sums = DomainSums.zeros(D, k)
     scores = np.zeros((m, k))
     present = np.zeros((m, k), dtype=bool)
+    ss = np.zeros((D, k))
     w_all = design.weights
     chunk = max(1, _BLOCK_ELEMENTS // max(k, 1))
 
     def load(rows):
         """(y, x or None, valid, w) for the given rows, x = None meaning x = 1."""
-        y = np.asarray(num[rows], dtype=np.float64)
-        valid = np.isfinite(y)
-        x = None
-        if den is not None:
-            x = np.asarray(den[rows], dtype=np.float64)
-            valid &= np.isfinite(x)
-        if uni is not None:
-            valid &= uni[rows]
-        return y, x, valid, w_all[rows][:, None]
+        x = None if den is None else den[rows]
+        return record_values(num[rows], x, None if uni is None else uni[rows], w_all[rows])
 
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # Pass 1, contiguous row chunks in the caller's order: domain totals.
-        for a in range(0, n, chunk):
-            rows = slice(a, min(n, a + chunk))
-            dom_c = dom[rows]
-            if not (dom_c >= 0).any():
-                continue
-            y, x, valid, w = load(rows)
-            valid &= (dom_c >= 0)[:, None]
-            if kind == "proportion" and (valid & (y != 0) & (y != 1)).any():
-                raise ValueError("proportion_by_domain needs 0/1 values (NaN for missing)")
-            to_dom = indicator_matrix(dom_c, D)
-            wv = np.where(valid, w, 0.0)
-            y_tot += to_dom @ np.where(valid, w * y, 0.0)
-            n_w += to_dom @ wv
-            n_unw += to_dom @ valid.astype(np.float64)
-            if x is not None:
-                x_tot += to_dom @ np.where(valid, w * x, 0.0)
-        if kind == "total":
-            est[:] = y_tot
-            centre = y_tot / n_w  # lin = y - ybar, scores w*y
+    # Pass 1, contiguous row chunks in the caller's order: domain totals.
+    for a in range(0, n, chunk):
+        rows = slice(a, min(n, a + chunk))
+        dom_c = dom[rows]
+        if not (dom_c >= 0).any():
+            continue
+        sums.add(kind, dom_c, *load(rows))
+    est, centre, x_tot = sums.ratios(kind, den is not None)
+
+    # Pass 2, rows in cell order: cell score totals, presence, and Σ w lin^2 for deff.
+    n_in = perm.shape[0]
+    for a in range(0, n_in, chunk):
+        rows = perm[a : a + chunk]
+        dom_c = dom[rows]
+        y, x, valid, w = load(rows)
+        e, lin = linearized_scores(kind, dom_c, y, x, valid, w, est, x_tot, centre)
+        ss += indicator_matrix(dom_c, D) @ (e * lin)  # Σ w lin^2 (lin = 0 off the universe)
+        c = cell_sorted[a : a + chunk]
+        # Every cell holds >= 1 row and rows are in cell order, so the chunk covers the contiguous
+        # cells c[0]..c[-1] (the first may continue from the previous chunk).
+        cells = slice(int(c[0]), int(c[-1]) + 1)
+        if c.shape[0] == c[-1] - c[0] + 1:  # one row per cell (e.g. each record its own PSU)
+            scores[cells] += e
+            present[cells] |= valid
         else:
-            if den is None:
-                x_tot = n_w.copy()
-            est[:] = y_tot / x_tot
+            first = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+            scores[cells] += np.add.reduceat(e, first, axis=0)
+            present[cells] |= np.logical_or.reduceat(valid, first, axis=0)
 
-        # Pass 2, rows in cell order: cell score totals, presence, and Σ w lin^2 for deff.
-        n_in = perm.shape[0]
-        for a in range(0, n_in, chunk):
-            rows = perm[a : a + chunk]
-            dom_c = dom[rows]
-            y, x, valid, w = load(rows)
+    return finish_domain_estimates(
+        design, kind, est, sums, x_tot, ss, cell_psu, cell_dom, scores, present, level, deff_method
+    )
+
+
+def record_values(y, x, universe, w) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """(y, x or None, valid, w[:, None]) of a block of records: valid = finite y and x, in the universe.
+
+    Shared by the in-memory engine and `survey.distributed`, so both apply the same universe rules.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    valid = np.isfinite(y)
+    if x is not None:
+        x = np.asarray(x, dtype=np.float64)
+        valid &= np.isfinite(x)
+    if universe is not None:
+        valid &= np.asarray(universe, dtype=bool)
+    return y, x, valid, np.asarray(w, dtype=np.float64)[:, None]
+
+
+@dataclass
+class DomainSums:
+    """Additive first-pass totals per domain, each (D, k): sums over any split of the records add up."""
+
+    y_tot: np.ndarray
+    x_tot: np.ndarray
+    n_w: np.ndarray
+    n_unw: np.ndarray
+
+    @classmethod
+    def zeros(cls, n_domains: int, k: int) -> DomainSums:
+        return cls(*(np.zeros((n_domains, k)) for _ in range(4)))
+
+    def add(self, kind: Kind, dom: np.ndarray, y: np.ndarray, x: np.ndarray | None, valid: np.ndarray,
+            w: np.ndarray) -> None:
+        """Add a block of records (domain codes `dom`, -1 = in no domain)."""
+        valid = valid & (dom >= 0)[:, None]
+        if kind == "proportion" and (valid & (y != 0) & (y != 1)).any():
+            raise ValueError("proportion_by_domain needs 0/1 values (NaN for missing)")
+        to_dom = indicator_matrix(dom, self.y_tot.shape[0])
+        with np.errstate(invalid="ignore"):
+            self.y_tot += to_dom @ np.where(valid, w * y, 0.0)
+            self.n_w += to_dom @ np.where(valid, w, 0.0)
+            self.n_unw += to_dom @ valid.astype(np.float64)
+            if x is not None:
+                self.x_tot += to_dom @ np.where(valid, w * x, 0.0)
+
+    def __iadd__(self, other: DomainSums) -> DomainSums:
+        for name in ("y_tot", "x_tot", "n_w", "n_unw"):
+            getattr(self, name).__iadd__(getattr(other, name))
+        return self
+
+    def ratios(self, kind: Kind, has_denominator: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(estimate, centre of a total's linearization, denominator total X̂)."""
+        x_tot = self.x_tot if has_denominator else self.n_w
+        with np.errstate(divide="ignore", invalid="ignore"):
             if kind == "total":
-                e = np.where(valid, w * y, 0.0)
-                lin = np.where(valid, y - centre[dom_c], 0.0)
-            else:
-                r = est[dom_c]
-                resid = y - r if x is None else y - r * x
-                lin = np.where(valid, resid / x_tot[dom_c], 0.0)
-                e = w * lin
-            ss += indicator_matrix(dom_c, D) @ (e * lin)  # Σ w lin^2 (lin = 0 off the universe)
-            c = cell_sorted[a : a + chunk]
-            # Every cell holds >= 1 row and rows are in cell order, so the chunk covers the contiguous
-            # cells c[0]..c[-1] (the first may continue from the previous chunk).
-            cells = slice(int(c[0]), int(c[-1]) + 1)
-            if c.shape[0] == c[-1] - c[0] + 1:  # one row per cell (e.g. each record its own PSU)
-                scores[cells] += e
-                present[cells] |= valid
-            else:
-                first = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
-                scores[cells] += np.add.reduceat(e, first, axis=0)
-                present[cells] |= np.logical_or.reduceat(valid, first, axis=0)
+                return self.y_tot.copy(), self.y_tot / self.n_w, x_tot  # lin = y - ybar, scores w*y
+            return self.y_tot / x_tot, np.empty(0), x_tot
 
+
+def linearized_scores(
+    kind: Kind, dom: np.ndarray, y: np.ndarray, x: np.ndarray | None, valid: np.ndarray, w: np.ndarray,
+    est: np.ndarray, x_tot: np.ndarray, centre: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Record scores e = w·lin (whose PSU totals give the variance) and lin, for records in a domain."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "total":
+            return np.where(valid, w * y, 0.0), np.where(valid, y - centre[dom], 0.0)
+        r = est[dom]
+        resid = y - r if x is None else y - r * x
+        lin = np.where(valid, resid / x_tot[dom], 0.0)
+        return w * lin, lin
+
+
+def finish_domain_estimates(
+    design: Design, kind: Kind, est: np.ndarray, sums: DomainSums, x_tot: np.ndarray, ss: np.ndarray,
+    cell_psu: np.ndarray, cell_dom: np.ndarray, scores: np.ndarray, present: np.ndarray, level: float,
+    deff_method: DeffMethod,
+) -> DomainRatios:
+    """Variances, df, deffs and CIs from the additive totals: per-domain sums and per-(PSU, domain) cells.
+
+    Cells are sorted by (PSU, domain) and unique. This is the only variance step, whether the totals
+    were summed in memory or over a Dask dataframe.
+    """
+    D = est.shape[0]
+    n_unw, n_w = sums.n_unw, sums.n_w
+    with np.errstate(divide="ignore", invalid="ignore"):
         var = stratified_variance(design, cell_dom, cell_psu, scores, D, present=present, domain_strata=True)
         # df: PSUs minus strata among the cells holding records of domain ∩ universe.
         H = design.n_strata
@@ -223,7 +276,7 @@ def _domain_estimates(
         psus = indicator_matrix(cell_dom, D) @ present_f
         ds_present = (indicator_matrix(ds_inv.reshape(-1), ds_keys.shape[0]) @ present_f) > 0
         df = psus - indicator_matrix(ds_keys // H, D) @ ds_present.astype(np.float64)
-        den_tot = np.full((D, k), np.nan) if kind == "total" else x_tot
+        den_tot = np.full(est.shape, np.nan) if kind == "total" else x_tot
 
         empty = n_unw == 0
         se = np.where(empty, np.nan, np.sqrt(np.maximum(var, 0.0)))
