@@ -38,13 +38,10 @@ class DaskExecutor:
 
     def _connect(self, stack: ExitStack):
         """A client on the given scheduler, or on a loopback LocalCluster with `jobs` 1-thread workers."""
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         if self.scheduler is None:
-            cluster = stack.enter_context(LocalCluster(
-                n_workers=self.jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=None, scheduler_port=0,
-            ))
+            cluster = stack.enter_context(loopback_cluster(self.jobs))
             return stack.enter_context(Client(cluster))
         try:
             client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
@@ -75,6 +72,21 @@ class DaskExecutor:
                     yield _outcome(fut, futures[fut], time.perf_counter() - started)
             finally:
                 client.cancel(list(futures))  # a stopped build leaves no task running on the cluster
+
+
+def loopback_cluster(n_workers: int):
+    """A LocalCluster reachable from this machine only: worker processes with 1 thread, no dashboard.
+
+    One thread per worker because each task is a whole notebook whose kernel is its own process.
+    """
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1", scheduler_port=0,
+        dashboard_address=None,
+        # the scheduler still serves /health: keep it on loopback, on a free port (not 8787)
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+    )
 
 
 def _outcome(fut, job: Job, seconds: float) -> Outcome:

@@ -99,6 +99,7 @@ def domain_estimates(
     lonely_psu: LonelyPSU = "fail",
     level: float = 0.95,
     deff_method: DeffMethod = "wor",
+    scheduler: Any = None,
 ) -> DomainEstimates:
     """Ratios, means, proportions or totals of columns `y` per value of `domain`, over a Dask dataframe.
 
@@ -106,7 +107,8 @@ def domain_estimates(
     on `Design.from_frame(df, weight, strata, psu, fpc, nest=True, lonely_psu)`: PSU ids are nested in
     strata; records with a missing domain are in no domain; NaN in y (or x), or False in the boolean
     `universe` column of a variable, leaves the record out of that variable. Domains are the sorted
-    distinct values of `domain` (one domain, "all", without it). Runs on Dask's current scheduler.
+    distinct values of `domain` (one domain, "all", without it). `scheduler` goes to `dask.compute`
+    (e.g. "threads", "sync", a `distributed.Client`); by default Dask's current one (an active Client).
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
@@ -129,13 +131,13 @@ def domain_estimates(
     import dask
 
     parts = ddf[sorted(needed)].to_delayed()
-    first = dask.compute(*[dask.delayed(_structure_and_totals)(p, spec) for p in parts])
+    first = dask.compute(*[dask.delayed(_structure_and_totals)(p, spec) for p in parts], scheduler=scheduler)
     design, psu_index = _design(first, spec, lonely_psu)
     labels, sums = _domain_totals(first, spec, k)
     est, centre, x_tot = sums.ratios(kind, spec.denominator is not None)
     second = dask.compute(*[
         dask.delayed(_cell_scores)(p, spec, psu_index, labels, est, x_tot, centre) for p in parts
-    ])
+    ], scheduler=scheduler)
     cell_psu, cell_dom, scores, present, ss = _combine_cells(second, len(labels), k)
     ratios = finish_domain_estimates(
         design, kind, est, sums, x_tot, ss, cell_psu, cell_dom, scores, present, level, deff_method
