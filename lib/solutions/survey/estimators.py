@@ -86,22 +86,52 @@ class Contrast:
     level: float
 
 
-def _as_matrix(a: np.ndarray, n: int, what: str) -> np.ndarray:
+class ColumnList:
+    """k columns of n values read as an (n, k) matrix one row block at a time, never stacked whole.
+
+    Passing variables as a list of (n,) arrays instead of an (n, k) matrix saves the caller an n x k
+    copy (at 4M records and 30 indicators, ~1 GiB per matrix): only (rows, k) blocks are built.
+    """
+
+    def __init__(self, columns: list[np.ndarray], dtype: type = np.float64):
+        self.columns = [np.asarray(c) for c in columns]
+        self.dtype = dtype
+        self.shape = (self.columns[0].shape[0] if self.columns else 0, len(self.columns))
+
+    def __getitem__(self, rows) -> np.ndarray:
+        block = np.empty((len(range(self.shape[0])[rows]) if isinstance(rows, slice) else len(rows),
+                          self.shape[1]), dtype=self.dtype)
+        for j, c in enumerate(self.columns):
+            block[:, j] = c[rows]
+        return block
+
+
+Variables = np.ndarray | list[np.ndarray]
+
+
+def _as_matrix(a: Variables, n: int, what: str, dtype: type = np.float64) -> np.ndarray | ColumnList:
+    """(n, k) view of `a`: a matrix, a single (n,) variable, or a list of k (n,) arrays (not stacked)."""
+    if isinstance(a, list | tuple):
+        cols = ColumnList(list(a), dtype)
+        bad = [c.shape for c in cols.columns if c.shape != (n,)]
+        if not cols.columns or bad:
+            raise ValueError(f"{what} columns must each have shape ({n},), got {bad or 'no columns'}")
+        return cols
     a = np.asarray(a)
     if a.ndim == 1:
         a = a[:, None]
     if a.ndim != 2 or a.shape[0] != n:
         raise ValueError(f"{what} must have shape (n,) or (n, k) with n = {n} records, got {a.shape}")
-    return a
+    return a.astype(dtype, copy=False) if dtype is bool else a
 
 
 def _domain_estimates(
     design: Design,
-    numerator: np.ndarray,
-    denominator: np.ndarray | None,
+    numerator: Variables,
+    denominator: Variables | None,
     domain: np.ndarray,
     n_domains: int,
-    universe: np.ndarray | None,
+    universe: Variables | None,
     kind: Kind,
     level: float,
     deff_method: DeffMethod,
@@ -112,7 +142,7 @@ def _domain_estimates(
     den = None if denominator is None else _as_matrix(denominator, n, "denominator")
     if den is not None and den.shape[1] != k:
         raise ValueError(f"denominator has {den.shape[1]} columns, numerator {k}")
-    uni = None if universe is None else _as_matrix(universe, n, "universe").astype(bool, copy=False)
+    uni = None if universe is None else _as_matrix(universe, n, "universe", dtype=bool)
     if uni is not None and uni.shape[1] != k:
         raise ValueError(f"universe has {uni.shape[1]} columns, numerator {k}")
     dom = np.asarray(domain)
@@ -317,17 +347,18 @@ def finish_domain_estimates(
 
 def ratio_by_domain(
     design: Design,
-    numerator: np.ndarray,
-    denominator: np.ndarray,
+    numerator: Variables,
+    denominator: Variables,
     domain: np.ndarray,
     n_domains: int,
-    universe: np.ndarray | None = None,
+    universe: Variables | None = None,
     level: float = 0.95,
     deff_method: DeffMethod = "wor",
 ) -> DomainRatios:
     """Ratios Σw·y / Σw·x per domain and variable (R: `svyby(~y, ~dom, d, svyratio, denominator=~x)`).
 
-    `numerator`, `denominator`, `universe` are (n, k) (or (n,)); `domain` holds codes 0..n_domains-1,
+    `numerator`, `denominator`, `universe` are (n, k) (or (n,), or lists of k (n,) arrays, read in row
+    blocks without an (n, k) copy); `domain` holds codes 0..n_domains-1,
     -1 for records in no domain. Records outside `universe`, or with NaN in y or x, contribute to
     nothing. CIs are t intervals on the domain's df.
     """
@@ -338,10 +369,10 @@ def ratio_by_domain(
 
 def mean_by_domain(
     design: Design,
-    y: np.ndarray,
+    y: Variables,
     domain: np.ndarray,
     n_domains: int,
-    universe: np.ndarray | None = None,
+    universe: Variables | None = None,
     level: float = 0.95,
     deff_method: DeffMethod = "wor",
 ) -> DomainRatios:
@@ -361,10 +392,10 @@ def mean_by_domain(
 
 def proportion_by_domain(
     design: Design,
-    y: np.ndarray,
+    y: Variables,
     domain: np.ndarray,
     n_domains: int,
-    universe: np.ndarray | None = None,
+    universe: Variables | None = None,
     level: float = 0.95,
     deff_method: DeffMethod = "wor",
 ) -> DomainRatios:
@@ -384,10 +415,10 @@ def proportion_by_domain(
 
 def total_by_domain(
     design: Design,
-    y: np.ndarray,
+    y: Variables,
     domain: np.ndarray,
     n_domains: int,
-    universe: np.ndarray | None = None,
+    universe: Variables | None = None,
     level: float = 0.95,
     deff_method: DeffMethod = "wor",
 ) -> DomainRatios:
