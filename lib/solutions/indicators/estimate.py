@@ -33,9 +33,10 @@ def estimate_columns(
     """Estimates for every column × domain, and displaced-minus-comparison gaps as linearized contrasts."""
     if not cols:
         return pd.DataFrame(), pd.DataFrame()
-    num = np.column_stack([c.numerator for c in cols])
-    den = np.column_stack([c.denominator for c in cols])
-    uni = np.column_stack([c.universe for c in cols])
+    # lists, not stacked matrices: the engine reads row blocks, so no (n, columns) copies are made
+    num = [c.numerator for c in cols]
+    den = [c.denominator for c in cols]
+    uni = [c.universe for c in cols]
     dr = survey.ratio_by_domain(design, num, den, domains.codes, domains.n, universe=uni, level=level)
     shape = (domains.n, len(cols))
     est = _as2d(dr.estimate, shape)
