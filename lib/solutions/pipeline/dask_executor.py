@@ -17,7 +17,7 @@ import importlib.metadata
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 
 from solutions.atomic import write_text
 from solutions.errors import SolutionsError
@@ -71,7 +71,8 @@ class DaskExecutor:
                 for fut in as_completed(futures):
                     yield _outcome(fut, futures[fut], time.perf_counter() - started)
             finally:
-                client.cancel(list(futures))  # a stopped build leaves no task running on the cluster
+                with suppress(Exception):  # a stopped build leaves no task running on the cluster
+                    client.cancel(list(futures))
 
 
 def loopback_cluster(n_workers: int):
