@@ -13,7 +13,7 @@ import pytest
 from solutions.config import DataFile
 from solutions.inputs import expand_multiselect, read_table
 
-from .conftest import Country, households, individuals
+from .builders import Country, households, individuals
 
 
 def _check_core(data) -> None:
