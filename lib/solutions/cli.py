@@ -149,10 +149,12 @@ def run(
 @user_errors
 def render(params: ParamsOpt = DEFAULT_PARAMS, output: OutputOpt = DEFAULT_OUTPUT, renderer: RendererOpt = None) -> None:
     """Render the executed notebooks into the report website."""
+    from solutions.pipeline.build import build_lock
     from solutions.pipeline.site import render_site
 
     ctx = _build_context(params, output)
-    result = render_site(ctx, renderer)
+    with build_lock(ctx):  # never two renders (or a render and a build) on one site
+        result = render_site(ctx, renderer)
     typer.echo(f"rendered {len(result.pages)} page(s) with {result.renderer} in {result.seconds:.1f}s")
     typer.echo(f"report: {result.index}")
 
@@ -165,15 +167,17 @@ def build(
     scheduler: SchedulerOpt = None, renderer: RendererOpt = None, quiet: QuietOpt = False,
 ) -> None:
     """Run (what is stale) and render: the whole report in one command."""
+    from solutions.pipeline.build import build_lock
     from solutions.pipeline.build import run as run_build
     from solutions.pipeline.site import render_site
 
     ctx = _build_context(params, output)
-    report = run_build(ctx, only=country, jobs=jobs, force=force, executor=executor, scheduler=scheduler,
-                       progress=not quiet and sys.stderr.isatty())
-    _report_run(report)
-    changed = {o.name for o in report.ran if o.state == "ok"}  # a failed notebook left its page as it was
-    result = render_site(ctx, renderer, changed=changed)
+    with build_lock(ctx):  # held until the site is rendered: a second build refuses meanwhile
+        report = run_build(ctx, only=country, jobs=jobs, force=force, executor=executor, scheduler=scheduler,
+                           progress=not quiet and sys.stderr.isatty())
+        _report_run(report)
+        changed = {o.name for o in report.ran if o.state == "ok"}  # a failed notebook left its page as it was
+        result = render_site(ctx, renderer, changed=changed)
     typer.echo(f"rendered {len(result.pages)} page(s) with {result.renderer} in {result.seconds:.1f}s")
     typer.echo(f"report: {result.index}")
     if report.failed:

@@ -144,7 +144,7 @@ def without_identifiers() -> pd.DataFrame:
     return households().drop(columns=["respondent_name", "phone"])
 
 
-@case("truncated parquet", build=True)
+@case("truncated parquet")
 def truncated_parquet(c: Country) -> Check:
     truncated(c, "hh.parquet", households().to_parquet, 0.5)
     return has("hh.parquet", "truncated", "Parquet")
@@ -249,7 +249,7 @@ def corrupt_xlsx(c: Country) -> Check:
     return has("hh.xlsx", "not a readable .xlsx workbook")
 
 
-@case("duplicated column names", build=True)
+@case("duplicated column names")
 def duplicated_columns(c: Country) -> Check:
     text = c.path("households.csv").read_text().splitlines()
     text[0] = text[0].replace("region", "grp")
@@ -271,7 +271,7 @@ def ragged_csv(c: Country) -> Check:
     return has("households.csv", "malformed CSV", "line 4")
 
 
-@case("wrong encoding (latin-1 bytes, utf-8 configured)", build=True)
+@case("wrong encoding (latin-1 bytes, utf-8 configured)")
 def wrong_encoding(c: Country) -> Check:
     df = households()
     df["region"] = "Sénégal"
@@ -313,7 +313,7 @@ def xlsform_no_choices(c: Country) -> Check:
 
 
 # ----------------------------------------------------------------- mapping ----
-@case("missing mapped column", build=True)
+@case("missing mapped column")
 def missing_mapped_column(c: Country) -> Check:
     c.cfg["columns"]["households"]["weight"] = "wt_finale"
     return line(
@@ -345,7 +345,7 @@ def hxl_missing_tag(c: Country) -> Check:
     return exact("households.csv: columns.households.weight: hashtag '#indicator+wgt' not in the HXL row")
 
 
-@case("unknown category code", build=True)
+@case("unknown category code")
 def unknown_category(c: Country) -> Check:
     hh(c, q_res=rows("q_res", {3: "tent", 8: "tent", 10: "boat"}))
     return has("q_res", starts=(
@@ -428,7 +428,7 @@ def missing_weights(c: Country) -> Check:
     return line("households.csv: column 'wt_final' (weight): 2 rows with missing weight (rows 2, 12)")
 
 
-@case("all weights zero", build=True)
+@case("all weights zero")
 def all_weights_zero(c: Country) -> Check:
     hh(c, wt_final=0)
     return line("households.csv: column 'wt_final' (weight): all 12 weights are zero, negative or missing")
@@ -443,7 +443,7 @@ def psu_two_strata(c: Country) -> Check:
                "PSU '1' in strata 'A', 'B'")
 
 
-@case("single-PSU stratum with lonely_psu: fail", build=True)
+@case("single-PSU stratum with lonely_psu: fail")
 def lonely_psu_fail(c: Country) -> Check:
     df = households()
     df.loc[df["strat"] == "B", "ea_code"] = "3"
@@ -454,7 +454,7 @@ def lonely_psu_fail(c: Country) -> Check:
                "thresholds.lonely_psu: fail")
 
 
-@case("duplicate household id", build=True)
+@case("duplicate household id")
 def duplicate_household(c: Country) -> Check:
     hh(c, hh_id=rows("hh_id", {4: "H02"}))
 
@@ -474,7 +474,7 @@ def duplicate_person(c: Country) -> Check:
     return has("ind_id", "2 rows with duplicate person id (rows 5, 6)")
 
 
-@case("individual whose household is absent", build=True)
+@case("individual whose household is absent")
 def orphan_individual(c: Country) -> Check:
     def edit(ind: pd.DataFrame) -> None:
         ind.loc[[2, 20], "hh_id"] = "H99"
@@ -491,7 +491,7 @@ def unknown_group(c: Country) -> Check:
                starts="households.csv: column 'grp' (pop_group): 1 row with a population group code not in groups")
 
 
-@case("empty population group", build=True)
+@case("empty population group")
 def empty_group(c: Country) -> Check:
     hh(c, grp=["1", "3", "3"] * 4)
     return line("households.csv: column 'grp' (pop_group): group '2' (returnee) has no records (empty population group)")
@@ -505,7 +505,7 @@ def no_comparison_area(c: Country) -> Check:
                  has("no area has both returnee"))
 
 
-@case("interview dates outside the collection period", build=True)
+@case("interview dates outside the collection period")
 def dates_outside(c: Country) -> Check:
     hh(c, int_date=rows("int_date", {1: "2026-01-15", 12: "2026-05-02"}))
     return line("households.csv: column 'int_date' (interview_date): 2 rows with interview dates outside the "

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,17 +169,28 @@ def run(
 ) -> BuildReport:
     """Execute what is stale; always refresh the global and methods pages when anything they read changed."""
     start = time.perf_counter()
+    with build_lock(ctx):
+        return _run_locked(ctx, only, jobs or os.cpu_count() or 1, force, executor, scheduler, echo, progress, start)
+
+
+@contextmanager
+def build_lock(ctx: Context) -> Iterator[None]:
+    """One build at a time on an output folder, held from planning to the rendered site.
+
+    A second build refuses at once with a clear message (exit 2) rather than queueing behind a build that
+    may take an hour. Re-entrant in one thread (`run` inside the CLI's build + render takes it again).
+    """
     ctx.year_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(ctx.year_dir / ".build.lock"))
+    path = ctx.year_dir / ".build.lock"
+    lock = FileLock(str(path), is_singleton=True)
     try:
         lock.acquire(timeout=0)
     except Timeout:
         raise SolutionsError(
-            f"another build is running on {ctx.year_dir} (lock {ctx.year_dir / '.build.lock'}); "
-            "wait for it to finish, then run again"
+            f"another build is running on {ctx.year_dir} (lock {path}); wait for it to finish, then run again"
         ) from None
     try:
-        return _run_locked(ctx, only, jobs or os.cpu_count() or 1, force, executor, scheduler, echo, progress, start)
+        yield
     finally:
         lock.release()
 
@@ -198,12 +210,16 @@ def _run_locked(ctx, only, jobs, force, executor, scheduler, echo, progress, sta
     for o in runner.map([_country_job(ctx, d.name) for d in todo]):
         iso = o.name.removeprefix("country-")
         outcomes[iso] = o
+        # recorded at once: a build killed later re-runs only the countries that had not finished
+        state["countries"][iso] = _entry(ctx, decisions[iso], o, state["countries"].get(iso))
+        manifest.save(ctx.year_dir, state)
         bar.update(1)
         line = f"  {iso}: ok ({o.seconds:.1f}s)" if o.state == "ok" else _failure_line(iso, o, state)
         bar.write(line) if progress and todo else echo(line)
     bar.close()
     for iso, d in decisions.items():
-        state["countries"][iso] = _entry(ctx, d, outcomes.get(iso), state["countries"].get(iso))
+        if iso not in outcomes:  # up to date
+            state["countries"][iso] = _entry(ctx, d, None, state["countries"].get(iso))
     # countries dropped from the report no longer count
     state["countries"] = {k: v for k, v in state["countries"].items() if k in ctx.gcfg.countries}
     state.update(year=ctx.gcfg.report_year, title=ctx.gcfg.title, demo=ctx.gcfg.demo)
