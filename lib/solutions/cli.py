@@ -1,7 +1,8 @@
 """`solutions`: the command line of the report pipeline.
 
-Exit codes: 0 success; 1 a country or page failed (the rest was built); 2 bad configuration or input
-(nothing executed). User errors print one line per problem, never a traceback.
+Exit codes: 0 success; 1 a country or page failed (the rest was built); 2 bad configuration (nothing
+executed) or a country's invalid input (that country's published results untouched, the rest built).
+User errors print one line per problem (`error: ...` on stderr), never a traceback.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ def validate(params: ParamsOpt = DEFAULT_PARAMS, country: CountryOpt = None) -> 
             problems.append(f"{params}: countries: {iso} is not in this report's country list")
             continue
         try:
-            data = load_country_data(countries[iso], country_path(params, gcfg, iso))
+            data = load_country_data(countries[iso], country_path(params, gcfg, iso),
+                                     lonely_psu=gcfg.thresholds.lonely_psu)
         except InputError as exc:
             problems.extend(f"{iso}: {p}" for p in exc.problems)
             continue
@@ -114,6 +116,15 @@ def _report_run(report) -> None:
     n_ok = sum(o.state == "ok" for o in report.ran)
     typer.echo(f"ran {n_ok} notebook(s), skipped {len(report.skipped)} up to date, "
                f"{len(report.failed)} failed, in {report.seconds:.1f}s")
+    for o in report.invalid:
+        iso = o.name.removeprefix("country-")
+        for p in o.problems:
+            typer.secho(f"error: {iso}: {p}", fg=typer.colors.RED, err=True)
+
+
+def _exit_code(report) -> int:
+    """Invalid input (2: the analyst must fix a file) outranks a failed notebook (1)."""
+    return 2 if report.invalid else 1 if report.failed else 0
 
 
 @app.command()
@@ -131,17 +142,19 @@ def run(
                        progress=not quiet and sys.stderr.isatty())
     _report_run(report)
     if report.failed:
-        raise typer.Exit(1)
+        raise typer.Exit(_exit_code(report))
 
 
 @app.command()
 @user_errors
 def render(params: ParamsOpt = DEFAULT_PARAMS, output: OutputOpt = DEFAULT_OUTPUT, renderer: RendererOpt = None) -> None:
     """Render the executed notebooks into the report website."""
+    from solutions.pipeline.build import build_lock
     from solutions.pipeline.site import render_site
 
     ctx = _build_context(params, output)
-    result = render_site(ctx, renderer)
+    with build_lock(ctx):  # never two renders (or a render and a build) on one site
+        result = render_site(ctx, renderer)
     typer.echo(f"rendered {len(result.pages)} page(s) with {result.renderer} in {result.seconds:.1f}s")
     typer.echo(f"report: {result.index}")
 
@@ -154,19 +167,21 @@ def build(
     scheduler: SchedulerOpt = None, renderer: RendererOpt = None, quiet: QuietOpt = False,
 ) -> None:
     """Run (what is stale) and render: the whole report in one command."""
+    from solutions.pipeline.build import build_lock
     from solutions.pipeline.build import run as run_build
     from solutions.pipeline.site import render_site
 
     ctx = _build_context(params, output)
-    report = run_build(ctx, only=country, jobs=jobs, force=force, executor=executor, scheduler=scheduler,
-                       progress=not quiet and sys.stderr.isatty())
-    _report_run(report)
-    changed = {o.name for o in report.ran}
-    result = render_site(ctx, renderer, changed=changed)
+    with build_lock(ctx):  # held until the site is rendered: a second build refuses meanwhile
+        report = run_build(ctx, only=country, jobs=jobs, force=force, executor=executor, scheduler=scheduler,
+                           progress=not quiet and sys.stderr.isatty())
+        _report_run(report)
+        changed = {o.name for o in report.ran if o.state == "ok"}  # a failed notebook left its page as it was
+        result = render_site(ctx, renderer, changed=changed)
     typer.echo(f"rendered {len(result.pages)} page(s) with {result.renderer} in {result.seconds:.1f}s")
     typer.echo(f"report: {result.index}")
     if report.failed:
-        raise typer.Exit(1)
+        raise typer.Exit(_exit_code(report))
 
 
 @app.command()

@@ -19,3 +19,19 @@ class ConfigError(SolutionsError):
 
 class InputError(SolutionsError):
     """A data file named by a config is missing, unreadable or fails validation."""
+
+
+USER_ERROR_NAMES = frozenset({"InputError", "ConfigError"})
+
+
+def user_problems(exc: BaseException) -> list[str]:
+    """The problems of a user error, one per line; [] for any other failure.
+
+    Why: an `InputError` raised in a notebook's kernel reaches the pipeline as papermill's execution error,
+    which keeps only the exception's name (`ename`) and text (`evalue`); the problems are its lines.
+    """
+    if isinstance(exc, SolutionsError):
+        return list(exc.problems)
+    if getattr(exc, "ename", None) in USER_ERROR_NAMES:
+        return [line for line in str(getattr(exc, "evalue", "")).splitlines() if line.strip()]
+    return []

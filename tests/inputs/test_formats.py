@@ -13,7 +13,7 @@ import pytest
 from solutions.config import DataFile
 from solutions.inputs import expand_multiselect, read_table
 
-from .conftest import Country, households, individuals
+from .builders import Country, households, individuals
 
 
 def _check_core(data) -> None:
@@ -311,3 +311,14 @@ def test_tidy_figures(country: Country) -> None:
     fig = country.load().figures
     assert fig is not None and fig["metric"].tolist() == ["idp_stock", "returns"]
     assert fig["year"].dtype == "int64" and fig["value"].dtype == "float64"
+
+
+def test_value_keys_per_distinct_value_keep_types_apart() -> None:
+    from solutions.inputs.mapping import keys_of
+
+    mixed = pd.Series([True, 1, 1.0, "1", None, " a ", False, 0, 2.5, np.nan], dtype=object)  # an Excel column
+    assert keys_of(mixed).tolist() == ["true", "1", "1", "1", None, "a", "false", "0", "2.5", None]
+    text = pd.Series([" oui", "Non ", None], dtype="str")  # a CSV column
+    assert keys_of(text).tolist() == ["oui", "Non", None]
+    dates = pd.Series(pd.to_datetime(["2026-02-10", None]))
+    assert keys_of(dates).tolist() == ["2026-02-10T00:00:00", None]

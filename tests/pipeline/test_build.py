@@ -87,19 +87,27 @@ def test_same_inputs_give_byte_identical_tables(fresh: Project) -> None:
     assert table_bytes(fresh) == first and len(first) >= 2 * 8
 
 
+BROKEN_INDICATOR = """extra_indicators:
+- {id: XTR-1, criterion: 1, title: Broken, short_title: Broken, definition: A formula that cannot run.,
+   kind: proportion, table: households, unit: household, numerator: "justice_needed == 1 +",
+   direction: higher, prds_objective: 1, level: household}
+"""
+
+
 @shared
 def test_failing_country_is_isolated_and_marked(built: Project, tmp_path: Path) -> None:
+    """A country whose notebook crashes (not invalid input, see tests/cli): exit 1, marked, others intact."""
     fresh = copy_project(built, tmp_path / "failing")
     good_qab = table_bytes(fresh)
-    hh = fresh.root / "data" / "demo" / "QAC" / "households.parquet"
-    hh.write_bytes(hh.read_bytes()[:200])  # truncated file
+    cfg = fresh.root / "params" / "countries" / "QAC.yml"
+    cfg.write_text(cfg.read_text().replace("extra_indicators: []\n", BROKEN_INDICATOR))
     proc = fresh.build(check=False)
     assert proc.returncode == 1
-    assert "QAC: FAILED" in proc.stdout and "households.parquet" in proc.stdout and "log:" in proc.stdout
+    assert "QAC: FAILED" in proc.stdout and "SyntaxError" in proc.stdout and "log:" in proc.stdout
     assert "QAB: skipped (up to date)" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
     manifest = json.loads((fresh.year_dir / "manifest.json").read_text())
-    assert manifest["countries"]["QAC"]["state"] == "failed"
+    assert manifest["countries"]["QAC"]["state"] == "failed" and "rejected" not in manifest["countries"]["QAC"]
     assert {k: v for k, v in table_bytes(fresh).items() if "/QAB/" in k} == {
         k: v for k, v in good_qab.items() if "/QAB/" in k}
     site = fresh.year_dir / "site"
@@ -109,28 +117,69 @@ def test_failing_country_is_isolated_and_marked(built: Project, tmp_path: Path) 
     assert "QAC" in (site / "global.html").read_text()
     assert check_links(site) == []
     status = sol("status", "--params", str(fresh.params), "--output", str(fresh.out), check=True).stdout
-    assert "QAC: failed - InputError" in status
+    assert "QAC: failed - SyntaxError" in status
+
+
+def start_build(project: Project, *extra: str) -> subprocess.Popen:
+    cmd = [SOLUTIONS, "build", "--params", str(project.params), "--output", str(project.out), "--quiet", *extra]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def wait_for(proc: subprocess.Popen, ready, what: str, limit: float = 600) -> None:
+    """Poll until `ready()`; the build must still be running then, or the test proves nothing."""
+    deadline = time.time() + limit
+    while time.time() < deadline and proc.poll() is None and not ready():
+        time.sleep(0.02)
+    assert proc.poll() is None, f"the build finished before {what}"
+    assert ready(), f"timed out waiting for {what}"
+
+
+def country_state(project: Project, iso: str) -> str:
+    try:
+        return json.loads((project.year_dir / "manifest.json").read_text())["countries"].get(iso, {}).get("state", "")
+    except (OSError, ValueError):
+        return ""
+
+
+def kill(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGKILL)  # the CLI, its papermill kernels, everything in its session
+    proc.wait()
 
 
 @own
-def test_killed_build_is_finished_by_the_next_run(fresh: Project) -> None:
-    cmd = [SOLUTIONS, "build", "--params", str(fresh.params), "--output", str(fresh.out), "--jobs", "2", "--quiet"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.time() + 60
-    while time.time() < deadline and not list(fresh.year_dir.glob("logs")) and proc.poll() is None:
-        time.sleep(0.1)  # the lock is taken before any log folder exists: the build is under way
-    assert proc.poll() is None, "the build finished before it could be interrupted"
-    # a second build on the same output folder refuses while the first holds the lock
+def test_killed_between_countries_reruns_only_the_unfinished_one(fresh: Project) -> None:
+    proc = start_build(fresh, "--jobs", "1")  # one country at a time: QAB, then QAC
+    wait_for(proc, lambda: country_state(fresh, "QAB") == "ok", "QAB finished")
+    qab_notebook = (fresh.year_dir / "notebooks" / "country-QAB.ipynb").read_bytes()
+    # a second build on the same output folder refuses while the first holds the lock, touching nothing
     second = sol("build", "--params", str(fresh.params), "--output", str(fresh.out), "--quiet")
     assert second.returncode == 2 and "another build is running" in second.stderr
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    # whatever was half-done is not trusted: the next run redoes it and finishes the report
+    assert "Traceback" not in second.stderr
+    kill(proc)
+    assert not (fresh.year_dir / "notebooks" / "country-QAC.ipynb").exists()
+    # the next run trusts the finished country and redoes only what was not finished
     done = fresh.build()
-    assert "report: " in done.stdout
+    assert "QAB: skipped (up to date)" in done.stdout and "QAC: ok" in done.stdout, done.stdout
+    assert "global: ok" in done.stdout and "methods: ok" in done.stdout
+    assert (fresh.year_dir / "notebooks" / "country-QAB.ipynb").read_bytes() == qab_notebook
     manifest = json.loads((fresh.year_dir / "manifest.json").read_text())
-    assert all(e["state"] == "ok" for e in manifest["countries"].values())
+    assert all(e["state"] == "ok" for e in [*manifest["countries"].values(), *manifest["pages"].values()])
     assert check_links(fresh.year_dir / "site") == []
+
+
+@own
+def test_killed_while_rendering_rerenders_without_rerunning(fresh: Project) -> None:
+    proc = start_build(fresh, "--jobs", "2")
+    wait_for(proc, lambda: any(fresh.year_dir.glob(".site-tmp-*")), "rendering started")
+    kill(proc)
+    site = fresh.year_dir / "site"
+    assert not (site / "index.html").exists()  # a site appears whole or not at all
+    done = fresh.build()
+    assert "ran 0 notebook(s), skipped 2 up to date" in done.stdout, done.stdout
+    assert "global: skipped (up to date)" in done.stdout and "report: " in done.stdout
+    assert {p.name for p in site.glob("*.html")} >= {"index.html", "global.html", "methods.html",
+                                                       "country-QAB.html", "country-QAC.html"}
+    assert check_links(site) == []
 
 
 @own

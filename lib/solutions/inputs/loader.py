@@ -38,8 +38,11 @@ class CountryData:
     )  # table -> var -> don't know/refused
 
 
-def load_country_data(cfg: CountryConfig, config_path: Path) -> CountryData:
-    """Read, map and validate every data file of `cfg`; raise `InputError` listing every problem found."""
+def load_country_data(cfg: CountryConfig, config_path: Path, lonely_psu: str = "adjust") -> CountryData:
+    """Read, map and validate every data file of `cfg`; raise `InputError` listing every problem found.
+
+    `lonely_psu` is the global config's rule: with "fail", a stratum with a single PSU is an input problem.
+    """
     config_path = Path(config_path)
     problems: list[str] = []
     notes: list[str] = []
@@ -74,7 +77,7 @@ def load_country_data(cfg: CountryConfig, config_path: Path) -> CountryData:
             )
     if hh_ok:
         more, extra_notes = cross_checks(
-            frames, cfg, names, {t: m.sources for t, m in mapped.items()}, orphans
+            frames, cfg, names, {t: m.sources for t, m in mapped.items()}, orphans, lonely_psu
         )
         problems += more
         notes += extra_notes
@@ -111,10 +114,10 @@ def load_country_data(cfg: CountryConfig, config_path: Path) -> CountryData:
     )
 
 
-def validate_country_data(cfg: CountryConfig, config_path: Path) -> list[str]:
+def validate_country_data(cfg: CountryConfig, config_path: Path, lonely_psu: str = "adjust") -> list[str]:
     """Every problem `load_country_data` would raise, as a list (empty when the inputs are fine)."""
     try:
-        load_country_data(cfg, config_path)
+        load_country_data(cfg, config_path, lonely_psu)
     except InputError as exc:
         return exc.problems
     return []

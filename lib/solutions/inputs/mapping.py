@@ -105,9 +105,29 @@ def value_key(v: Any) -> str | None:
     return str(v).strip()
 
 
+def per_unique(values: pd.Series, fn: Any) -> pd.Series:
+    """`fn` of every cell, computed once per distinct value (missing cells get `fn(None)`); object dtype.
+
+    Why: survey columns hold a handful of distinct answers over thousands of rows, so the Python-level work
+    is per answer, and the spreading back over the rows is one numpy take.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[:-1] = [fn(u) for u in uniques]
+    table[-1] = fn(None)  # code -1: missing
+    return pd.Series(table[codes], index=values.index, dtype=object)
+
+
 def keys_of(s: pd.Series) -> pd.Series:
     """`value_key` of every cell as an object Series holding None for missing (never NaN)."""
-    return pd.Series([value_key(v) for v in s], index=s.index, dtype=object)
+    if isinstance(s.dtype, pd.StringDtype):  # text or missing only (a CSV column): the key is the stripped text
+        return pd.Series(s.str.strip().to_numpy(dtype=object, na_value=None), index=s.index, dtype=object)
+    if s.dtype == object:
+        # factorize treats True and 1 as one value; their keys differ ("true", "1"), so bools go first to text
+        is_bool = s.map(type).isin((bool, np.bool_)).to_numpy()
+        if is_bool.any():
+            s = s.where(~is_bool, s.map({True: "true", False: "false"}))
+    return per_unique(s, value_key)
 
 
 def norm_level(text: str) -> str:
@@ -340,7 +360,7 @@ def _text(keys: pd.Series, recode: dict | None, alt: _Alternates, var: str, out:
                 return None if val is None else value_key(val)
         return k
 
-    return keys.map(one).astype("str")
+    return per_unique(keys, one).astype("str")
 
 
 def _resolve(
@@ -414,7 +434,7 @@ def _resolve(
     n_dk = int(keys.isin([k for k, n in counted.items() if n]).sum())
     if n_dk:
         out.missing_codes[var] = n_dk
-    mapped = keys.map(lambda k: None if k is None else result.get(k))
+    mapped = per_unique(keys, lambda k: None if k is None else result.get(k))
     return mapped.astype("float64") if binary else mapped.astype("str")
 
 
@@ -449,7 +469,7 @@ def _numbers(
             return k.replace(",", ".")
         return k
 
-    text = keys.map(one)
+    text = per_unique(keys, one)
     nums = pd.to_numeric(text, errors="coerce").astype("float64")
     bad = text.notna() & nums.isna()
     if bad.any():
@@ -478,9 +498,11 @@ def _dates(s: pd.Series, keys: pd.Series, var: str, name: str, shown: str, out: 
                 return None
         return None
 
-    vals = pd.Series([one(v, k) for v, k in zip(s, keys, strict=True)], index=s.index, dtype=object)
-    bad = vals.isna() & keys.notna() & ~keys.fillna("").str.lower().isin(BLANK_TOKENS)
-    bad &= vals.map(lambda x: x is None)
+    def parse(v: Any) -> Any:
+        return one(v, value_key(v))
+
+    vals = per_unique(s, parse)
+    bad = per_unique(s, lambda v: parse(v) is None).astype(bool)  # None: unreadable; NaT: blank
     if bad.any():
         out.problems.append(
             rows_problem(

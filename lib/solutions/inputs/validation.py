@@ -123,6 +123,7 @@ def cross_checks(
     names: dict[str, str],
     sources: dict[str, dict[str, str]],
     orphans: pd.Series | None = None,
+    lonely_psu: str = "adjust",
 ) -> tuple[list[str], list[str]]:
     """Design and cross-table checks; returns (problems, notes)."""
     problems: list[str] = []
@@ -131,7 +132,7 @@ def cross_checks(
     if hh is not None:
         name, src = names["households"], sources.get("households", {})
         _weights(hh, name, src, problems)
-        _strata(hh, cfg, name, src, problems, notes)
+        _strata(hh, cfg, name, src, problems, notes, lonely_psu)
         _groups(hh, cfg, name, src, problems)
         _dates(hh, cfg, name, src, problems)
     ind = tables.get("individuals")
@@ -185,6 +186,7 @@ def _strata(
     src: dict[str, str],
     problems: list[str],
     notes: list[str],
+    lonely_psu: str = "adjust",
 ) -> None:
     if "stratum" not in hh or "psu" not in hh:
         return
@@ -211,7 +213,21 @@ def _strata(
         )
     per_stratum = d.groupby("stratum")["psu"].nunique()
     lonely = per_stratum[per_stratum == 1]
-    if len(lonely):
+    if len(lonely) and lonely_psu == "fail" and not cfg.design.fpc:  # with an fpc it may be a census stratum
+        rows = list(hh.index[hh["stratum"].isin(lonely.index)])
+        problems.append(
+            rows_problem(
+                name,
+                src.get("stratum"),
+                "stratum",
+                "a stratum that has a single PSU",
+                rows,
+                hh.loc[hh["stratum"].isin(lonely.index), "stratum"],
+                hint="its variance cannot be estimated with thresholds.lonely_psu: fail in the global config; "
+                "choose adjust, average, certainty or remove, or merge the stratum with a neighbour",
+            )
+        )
+    elif len(lonely):
         notes.append(
             f"{name}: {len(lonely)} stratum/strata with a single PSU ({show_values(lonely.index)}): "
             "handled by the lonely-PSU rule"

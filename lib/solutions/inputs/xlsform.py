@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from solutions.errors import InputError
@@ -161,15 +162,14 @@ def selected_flags(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, l
         if unknown:
             rows = [int(i) for i in s.index[s.isin(unknown)]]
             bad.append((str(col), unknown, rows))
-        out[col] = s.map(lambda v, m=vals: float("nan") if _is_missing(v) or m.get(v) is None else m[v])
+        # a dict lookup per cell; missing cells and unreadable values (None) become NaN
+        out[col] = pd.to_numeric(s.map({v: r for v, r in vals.items() if r is not None}), errors="coerce")
     return pd.DataFrame(out, index=frame.index, dtype="float64"), bad
 
 
 def first_selected(flags: pd.DataFrame, prefix: str) -> pd.Series:
     """The option (column name after `prefix`) of the first column equal to 1; NaN when none is selected."""
-    options = [str(c)[len(prefix) :] for c in flags.columns]
-    values: list[Any] = []
-    for row in flags.itertuples(index=False, name=None):
-        pick = next((opt for opt, v in zip(options, row, strict=True) if v == 1), None)
-        values.append(pick)
-    return pd.Series(values, index=flags.index, dtype=object)
+    options = np.array([str(c)[len(prefix) :] for c in flags.columns] + [None], dtype=object)
+    hit = flags.to_numpy(dtype="float64") == 1
+    first = np.where(hit.any(axis=1), hit.argmax(axis=1), len(options) - 1) if hit.size else np.full(len(flags), -1)
+    return pd.Series(options[first], index=flags.index, dtype=object)

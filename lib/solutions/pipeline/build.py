@@ -3,13 +3,20 @@ methods pages, record everything in the manifest, and render the site.
 
 One country failing never stops the others: its failure is recorded (first error line + log path), the
 global page marks it, and the build's exit status says so.
+
+Invalid input (the country notebook's `prepare_country` raised `InputError` before writing anything) is the
+analyst's to fix, so it is kept apart from a crash: the problems are recorded one per line under the
+country's manifest entry (`rejected`) and the build exits 2. When the country had a good build, that build
+stays published untouched (results, executed notebook, page and its manifest state), since the rejected
+inputs produced nothing; a country never built is marked failed like any other failure.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +72,11 @@ class BuildReport:
     def failed(self) -> list[Outcome]:
         return [o for o in self.ran if o.state == "failed"]
 
+    @property
+    def invalid(self) -> list[Outcome]:
+        """Failures caused by invalid input (exit code 2): each outcome lists its problems."""
+        return [o for o in self.failed if o.problems]
+
 
 def context(global_path: str | Path, output_root: str | Path, **kw) -> Context:
     """Validate every config (ConfigError with all problems, nothing run) and set up paths."""
@@ -111,15 +123,29 @@ def _page_job(ctx: Context, name: str) -> Job:
     )
 
 
+def _rejected(ctx: Context, d: Decision, o: Outcome) -> dict:
+    """What the manifest keeps of a run stopped by invalid input: the problems, never any data."""
+    return {"problems": o.problems, "finished": build_date(), "reasons": d.reasons, "digest": d.key.digest,
+            "inputs": {k.removeprefix("data:"): v for k, v in d.key.parts.items() if k.startswith("data:")},
+            "log": os.path.relpath(o.log, ctx.year_dir) if o.log else ""}
+
+
 def _entry(ctx: Context, d: Decision, o: Outcome | None, previous: dict | None) -> dict:
-    if o is None:  # up to date: keep what built it
-        return previous or {}
+    if o is None:  # up to date: keep what built it (a rejection of other inputs no longer applies)
+        return {k: v for k, v in (previous or {}).items() if k != "rejected"}
+    if o.problems and previous and previous.get("state") == "ok":
+        # invalid input wrote nothing: the good build stays what is published, the rejection is noted
+        return {**previous, "rejected": _rejected(ctx, d, o)}
     entry = {
         "state": o.state, "key": d.key.parts, "digest": d.key.digest, "seconds": round(o.seconds, 3),
         "error": o.error, "log": os.path.relpath(o.log, ctx.year_dir) if o.log else "",
         "finished": build_date(), "code_version": code_version(), "libraries": library_versions(),
         "reasons": d.reasons,
     }
+    if o.problems:
+        entry["error"] = f"invalid input: {o.problems[0]}" + (
+            f" (and {len(o.problems) - 1} more)" if len(o.problems) > 1 else "")
+        entry["rejected"] = _rejected(ctx, d, o)
     if d.name in ctx.countries:
         entry["inputs"] = {k.removeprefix("data:"): v for k, v in d.key.parts.items() if k.startswith("data:")}
         entry["parameters"] = {"config_sha256": d.key.parts["config"],
@@ -143,17 +169,28 @@ def run(
 ) -> BuildReport:
     """Execute what is stale; always refresh the global and methods pages when anything they read changed."""
     start = time.perf_counter()
+    with build_lock(ctx):
+        return _run_locked(ctx, only, jobs or os.cpu_count() or 1, force, executor, scheduler, echo, progress, start)
+
+
+@contextmanager
+def build_lock(ctx: Context) -> Iterator[None]:
+    """One build at a time on an output folder, held from planning to the rendered site.
+
+    A second build refuses at once with a clear message (exit 2) rather than queueing behind a build that
+    may take an hour. Re-entrant in one thread (`run` inside the CLI's build + render takes it again).
+    """
     ctx.year_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(ctx.year_dir / ".build.lock"))
+    path = ctx.year_dir / ".build.lock"
+    lock = FileLock(str(path), is_singleton=True)
     try:
         lock.acquire(timeout=0)
     except Timeout:
         raise SolutionsError(
-            f"another build is running on {ctx.year_dir} (lock {ctx.year_dir / '.build.lock'}); "
-            "wait for it to finish, then run again"
+            f"another build is running on {ctx.year_dir} (lock {path}); wait for it to finish, then run again"
         ) from None
     try:
-        return _run_locked(ctx, only, jobs or os.cpu_count() or 1, force, executor, scheduler, echo, progress, start)
+        yield
     finally:
         lock.release()
 
@@ -173,13 +210,16 @@ def _run_locked(ctx, only, jobs, force, executor, scheduler, echo, progress, sta
     for o in runner.map([_country_job(ctx, d.name) for d in todo]):
         iso = o.name.removeprefix("country-")
         outcomes[iso] = o
+        # recorded at once: a build killed later re-runs only the countries that had not finished
+        state["countries"][iso] = _entry(ctx, decisions[iso], o, state["countries"].get(iso))
+        manifest.save(ctx.year_dir, state)
         bar.update(1)
-        line = f"  {iso}: ok ({o.seconds:.1f}s)" if o.state == "ok" else (
-            f"  {iso}: FAILED ({o.seconds:.1f}s): {o.error}\n        log: {o.log}")
+        line = f"  {iso}: ok ({o.seconds:.1f}s)" if o.state == "ok" else _failure_line(iso, o, state)
         bar.write(line) if progress and todo else echo(line)
     bar.close()
     for iso, d in decisions.items():
-        state["countries"][iso] = _entry(ctx, d, outcomes.get(iso), state["countries"].get(iso))
+        if iso not in outcomes:  # up to date
+            state["countries"][iso] = _entry(ctx, d, None, state["countries"].get(iso))
     # countries dropped from the report no longer count
     state["countries"] = {k: v for k, v in state["countries"].items() if k in ctx.gcfg.countries}
     state.update(year=ctx.gcfg.report_year, title=ctx.gcfg.title, demo=ctx.gcfg.demo)
@@ -207,13 +247,30 @@ def _run_locked(ctx, only, jobs, force, executor, scheduler, echo, progress, sta
     return report
 
 
+def _failure_line(iso: str, o: Outcome, state: dict) -> str:
+    if not o.problems:
+        return f"  {iso}: FAILED ({o.seconds:.1f}s): {o.error}\n        log: {o.log}"
+    n = len(o.problems)
+    kept = ("; its previous results stay published"
+            if state["countries"].get(iso, {}).get("state") == "ok" else "")
+    return f"  {iso}: INVALID INPUT ({n} problem{'s' if n > 1 else ''}, listed below){kept}"
+
+
 def status(ctx: Context) -> list[dict]:
     """Per country: up to date, stale (and why), failed (and why), never built; nothing is run."""
     state = manifest.load(ctx.year_dir)
     rows = []
     for iso, d in plan_countries(ctx, list(ctx.gcfg.countries)).items():
         prev = state["countries"].get(iso, {})
-        if prev.get("state") == "failed":
+        rejected = prev.get("rejected")
+        if rejected and d.run and rejected.get("digest") == d.key.digest:  # nothing changed since
+            n = len(rejected["problems"])
+            label = "invalid input"
+            why = (f"{n} problem{'s' if n > 1 else ''} in the inputs of {rejected['finished']}, first: "
+                   f"{rejected['problems'][0]}; run `solutions validate` for all")
+            if prev.get("state") == "ok":
+                why += f"; the results published are from {prev.get('finished', '')}"
+        elif prev.get("state") == "failed":
             label, why = "failed", f"{prev.get('error', '')} (log: {prev.get('log', '')})"
             if any(r not in ("failed last time",) for r in d.reasons):
                 why += "; changed since: " + ", ".join(r for r in d.reasons if r != "failed last time")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from solutions.atomic import write_text
+from solutions.errors import user_problems
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Outcome:
     error: str = ""
     log: str = ""
     extra: dict = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # invalid input: one line per problem (InputError)
 
 
 def first_error_line(exc: BaseException) -> str:
@@ -75,4 +77,5 @@ def run_job(job: Job) -> Outcome:
         if running.exists():  # keep the partial notebook for debugging, away from the pages
             os.replace(running, job.log.with_suffix(".failed.ipynb"))
         write_text(job.log, f"{job.name}: failed after {seconds:.2f}s\n{first_error_line(exc)}\n\n{detail}")
-        return Outcome(job.name, "failed", seconds, error=first_error_line(exc), log=str(job.log))
+        return Outcome(job.name, "failed", seconds, error=first_error_line(exc), log=str(job.log),
+                       problems=user_problems(exc))

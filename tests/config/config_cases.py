@@ -1,0 +1,96 @@
+"""Malformed configs, each with the one-line message it must give (naming the file and the key).
+
+Shared by tests/config (the config layer) and tests/cli (the same configs through the CLI). A case is
+(id, country config as a dict or raw YAML text, global config or None, the end of the expected line).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+GOOD_COUNTRY = {
+    "iso3": "QAB",
+    "name": "Republic of Testland",
+    "demo": True,
+    "survey": {"title": "Test survey", "collection_start": "2026-01-01", "collection_end": "2026-03-31"},
+    "data": {"households": {"path": "hh.csv"}},
+    "columns": {"households": {"household_id": "hh_id", "weight": "wt"}},
+    "design": {"weight": "weight", "strata": None, "psu": None},
+    "groups": {"1": "idp", "2": "comparison"},
+}
+GOOD_GLOBAL = {"report_year": 2026, "title": "Test report", "countries": ["QAB"]}
+
+
+def write(tmp: Path, country: dict | str | list, glob: dict | None = None, name: str = "QAB") -> Path:
+    (tmp / "countries").mkdir(exist_ok=True)
+    (tmp / "countries" / "hh.csv").write_text("hh_id,wt\n1,1\n")
+    text = country if isinstance(country, str) else yaml.safe_dump(country)
+    (tmp / "countries" / f"{name}.yml").write_text(text)
+    (tmp / "global.yml").write_text(yaml.safe_dump(glob or GOOD_GLOBAL))
+    return tmp / "global.yml"
+
+
+def with_(**changes) -> dict:
+    d = yaml.safe_load(yaml.safe_dump(GOOD_COUNTRY))
+    for key, value in changes.items():
+        target = d
+        parts = key.split("__")
+        for p in parts[:-1]:
+            target = target[p]
+        if value is ...:
+            del target[parts[-1]]
+        else:
+            target[parts[-1]] = value
+    return d
+
+
+CASES = [
+    ("unknown key", with_(colour="blue"), "countries/QAB.yml: colour: unknown key"),
+    ("wrong type", with_(demo="perhaps"), "countries/QAB.yml: demo: Input should be a valid boolean, unable to interpret input"),
+    ("missing required", with_(name=...), "countries/QAB.yml: name: Field required"),
+    ("missing data file", with_(data={"households": {"path": "nope.csv"}}),
+     "countries/QAB.yml: data.households.path: file not found: nope.csv"),
+    ("unknown ISO code", with_(iso3="XYZ", demo=False),
+     "countries/QAB.yml: (top level): iso3 'XYZ' is not an ISO 3166-1 alpha-3 country code"),
+    ("demo with a real code", with_(iso3="FRA"),
+     "countries/QAB.yml: (top level): demo data must use a user-assigned code QAA-QZZ, not the real FRA"),
+    ("fictional code without demo", with_(demo=False),
+     "countries/QAB.yml: (top level): iso3 QAB is in the user-assigned range QAA-QZZ, kept for demo data"),
+    ("no comparison group", with_(groups={"1": "idp", "2": "returnee"}),
+     "countries/QAB.yml: groups: no group has the role 'comparison' (IDPs are compared with it)"),
+    ("unknown role", with_(groups={"1": "refugee", "2": "comparison"}),
+     "countries/QAB.yml: groups.1: Input should be 'idp', 'returnee', 'relocated' or 'comparison'"),
+    ("unknown catalogue variable", with_(columns={"households": {"income": "inc"}}),
+     "countries/QAB.yml: (top level): columns.households.income: not a catalogue variable of households"),
+    ("unknown dropped indicator", with_(drop_indicators=["ZZZ-9"]),
+     "countries/QAB.yml: (top level): drop_indicators: unknown indicator 'ZZZ-9'"),
+    ("collection period reversed", with_(survey={"title": "t", "collection_start": "2026-05-01",
+                                                 "collection_end": "2026-01-01"}),
+     "countries/QAB.yml: survey: collection_end is before collection_start"),
+    ("non-boolean nest flag", with_(design={"weight": "weight", "nest": "maybe"}),
+     "countries/QAB.yml: design.nest: Input should be a valid boolean, unable to interpret input"),
+    ("criterion out of range", with_(narrative={"criteria": {9: "text"}}),
+     "countries/QAB.yml: narrative.criteria: criteria must be 1-8, got [9]"),
+]
+
+
+
+# Whole files that are wrong, not one key: text instead of a mapping, broken YAML, the global config.
+FILE_CASES = [
+    ("a country config that is a list", "- a\n- b\n", None,
+     "countries/QAB.yml: expected a mapping of keys at the top level, got list"),
+    ("a country config that is empty", "", None,
+     "countries/QAB.yml: expected a mapping of keys at the top level, got NoneType"),
+    ("iso3 not matching the file name", with_(iso3="QAC"), None,
+     "countries/QAB.yml: iso3: QAC does not match the file name QAB.yml"),
+    ("duplicate country in the global config", GOOD_COUNTRY, {**GOOD_GLOBAL, "countries": ["QAB", "QAB"]},
+     "global.yml: countries: duplicate country QAB"),
+    ("country listed without a config file", GOOD_COUNTRY, {**GOOD_GLOBAL, "countries": ["QAB", "QAD"]},
+     "countries/QAD.yml: file not found"),
+    ("threshold out of range", GOOD_COUNTRY, {**GOOD_GLOBAL, "thresholds": {"min_n": 0}},
+     "global.yml: thresholds.min_n: Input should be greater than or equal to 1"),
+    ("unknown lonely-PSU rule", GOOD_COUNTRY, {**GOOD_GLOBAL, "thresholds": {"lonely_psu": "ignore"}},
+     "global.yml: thresholds.lonely_psu: Input should be 'fail', 'certainty', 'adjust', 'average' or 'remove'"),
+]
