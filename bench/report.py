@@ -6,6 +6,7 @@ import base64
 import html
 import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,8 @@ def _table(rows: list[dict[str, Any]] | dict[str, Any], caption: str = "") -> st
         return ""
     df = pd.DataFrame(rows)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return df.to_html(index=False, border=0, classes="t", na_rep="", escape=True).replace(
-        '<table border="0" class="dataframe t">', f'<table class="t">{cap}', 1)
+    markup = df.to_html(index=False, border=0, classes="t", na_rep="", escape=True)
+    return re.sub(r"<table[^>]*>", f'<table class="t">{cap}', markup, count=1)  # pandas versions differ here
 
 
 def _bar(data: pd.DataFrame, x: str, y: str, title: str, log: bool = False, hue: str | None = None,
@@ -114,30 +115,11 @@ def pipeline_section(p: dict[str, Any]) -> str:
             {"run": "warm rebuild", "seconds": s.get("warm_seconds")},
         ]).dropna()
         parts.append(_bar(runs, "seconds", "run", "Build wall time"))
-    g = p.get("growth", {})
-    rows = [{"countries": int(k), "seconds": v.get("seconds"), "peak GiB (tree)": v.get("tree_peak_rss_gib"),
-             "note": v.get("skipped", "")} for k, v in g.items()]
-    done = [r for r in rows if r["seconds"] is not None]
-    if len(done) >= 2:
-        df = pd.DataFrame(done)
-        fig, ax = plt.subplots(1, 2, figsize=(9, 3.2))
-        sns.lineplot(data=df, x="countries", y="seconds", marker="o", ax=ax[0])
-        sns.lineplot(data=df, x="countries", y="peak GiB (tree)", marker="o", ax=ax[1])
-        ax[0].set_title("Cold build time")
-        ax[1].set_title("Peak memory (process tree)")
-        fig.tight_layout()
-        parts.append(_png(fig))
-    parts.append(_table(rows, "Growth"))
-    o = p.get("overhead", {})
-    if o:
-        ov = pd.DataFrame([
-            {"part": "prepare_country (compute)", "seconds": o.get("prepare_country_seconds")},
-            {"part": "imports", "seconds": o.get("imports_seconds")},
-            {"part": "chapter rendering", "seconds": o.get("chapter_seconds")},
-            {"part": "papermill / kernel / other", "seconds": o.get("kernel_papermill_other_seconds")},
-        ])
-        parts.append(_bar(ov, "seconds", "part", f"One country notebook: {o.get('notebook_wall_seconds')} s wall"))
-    parts.append(_table({k: v for k, v in s.items()}, "Summary and targets"))
+    parts.append(growth_section(p.get("growth", {}), p.get("global_memory", {})))
+    parts.append(overhead_section(p.get("overhead", {}), p.get("notebook_profile", {}), p.get("profile", {})))
+    if p.get("targets"):
+        parts.append(_table(p["targets"], "Targets of issue 7"))
+    parts.append(_table({k: v for k, v in s.items()}, "Summary"))
     top = p.get("profile_top", [])
     if top:
         df = pd.DataFrame(top[:15])
@@ -145,6 +127,56 @@ def pipeline_section(p: dict[str, Any]) -> str:
         parts.append(_bar(df, "cumtime", "function", "Profile: top functions by cumulative seconds"))
         parts.append(_table(top, "profile_top (cumulative)"))
         parts.append(_table(p.get("profile_top_tottime", []), "profile_top_tottime (own time)"))
+    return "\n".join(parts)
+
+
+def growth_section(g: dict[str, Any], gm: dict[str, Any]) -> str:
+    points = g.get("points", g)  # older files: {n: figures}
+    rows = [{"countries": int(k), "seconds": v.get("seconds"), "peak GiB (tree)": v.get("tree_peak_rss_gib"),
+             "global notebook peak GiB": (v.get("global_notebook") or {}).get("kernel_peak_rss_gib"),
+             "note": v.get("skipped", "")} for k, v in points.items() if isinstance(v, dict)]
+    parts = [f"<h3>Growth ({g.get('mean_households_per_country', '?')} households per country)</h3>"]
+    done = [r for r in rows if r["seconds"] is not None]
+    if len(done) >= 2:
+        df = pd.DataFrame(done)
+        fit = g.get("fit_seconds_vs_countries", {})
+        fig, ax = plt.subplots(1, 2, figsize=(9, 3.2))
+        sns.regplot(data=df, x="countries", y="seconds", ci=None, ax=ax[0], line_kws={"lw": 1})
+        sns.lineplot(data=df, x="countries", y="peak GiB (tree)", marker="o", ax=ax[1], label="build (tree)")
+        if df["global notebook peak GiB"].notna().any():
+            sns.lineplot(data=df, x="countries", y="global notebook peak GiB", marker="s", ax=ax[1],
+                         label="global notebook kernel")
+        ax[0].set_title(f"Cold build time: {fit.get('slope')} s/country, R² {fit.get('r2')}")
+        ax[1].set_title("Peak memory")
+        ax[1].set_ylabel("GiB")
+        fig.tight_layout()
+        parts.append(_png(fig))
+    parts.append(_table(rows, "Growth"))
+    mem = [{"survey": k, **{c: v.get(c) for c in ("countries", "mean_households_per_country",
+                                                   "kernel_peak_rss_gib", "global_notebook_seconds")}}
+           for k, v in gm.items() if isinstance(v, dict)]
+    if mem:
+        parts.append(_table(mem, "Global notebook peak memory at two survey sizes"))
+    return "\n".join(parts)
+
+
+def overhead_section(o: dict[str, Any], nb: dict[str, Any], prof: dict[str, Any]) -> str:
+    parts = ["<h3>Per-country overhead and where the time goes</h3>"]
+    if o.get("parts_seconds"):
+        df = pd.DataFrame([{"part": "compute (prepare_country)", "seconds": o.get("compute_seconds")},
+                           *({"part": k, "seconds": v} for k, v in o["parts_seconds"].items())])
+        parts.append(_bar(df, "seconds", "part", f"One country, warm kernel: overhead {o.get('overhead_seconds')} s "
+                          f"(target < {o.get('target_seconds')} s)"))
+        parts.append(f"<p>{html.escape(o.get('note', ''))}</p>")
+    runs = [{"run": k, "wall s": v.get("wall_seconds"), "in cells s": v.get("cells_seconds"),
+             "outside cells s": v.get("outside_cells_seconds")}
+            for k, v in nb.items() if isinstance(v, dict) and "wall_seconds" in v]
+    if runs:
+        parts.append(_table(runs, f"Country notebook runs (kernel start {nb.get('kernel_start_seconds')} s, "
+                                  f"wipe {nb.get('kernel_wipe_seconds')} s)"))
+    pieces = prof.get("prepare_country_pieces_seconds")
+    if pieces:
+        parts.append(_table(pieces, "prepare_country steps (cProfile cumulative seconds)"))
     return "\n".join(parts)
 
 

@@ -5,6 +5,7 @@ No timing assertions: benchmarks record figures, they never judge them.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -51,3 +52,48 @@ def test_engine_subset_against_r(tiny, tmp_path) -> None:
     assert cmp["rows_matched"] == cmp["rows_r"] == 36
     assert cmp["max_rel_diff_estimate"] < 1e-9 and cmp["max_rel_diff_se"] < 1e-6
     assert {"read_seconds", "design_seconds", "estimate_seconds"} <= set(r["info"])
+
+
+def test_linear_fit_recovers_a_line_and_flags_a_curve() -> None:
+    from bench import analysis
+
+    fit = analysis.linear_fit([(5, 30.0), (20, 90.0), (80, 330.0)])
+    assert fit["slope"] == 4.0 and fit["intercept"] == 10.0 and fit["r2"] == 1.0
+    assert fit["last_over_first_segment_slope"] == 1.0
+    curved = analysis.linear_fit([(5, 25.0), (20, 400.0), (80, 6400.0)])  # quadratic: R² still 0.98
+    assert curved["last_over_first_segment_slope"] == 4.0
+    assert analysis.linear_fit([(5, 1.0)])["r2"] is None
+
+
+def test_overhead_splits_the_warm_notebook_and_targets_judge_it() -> None:
+    from bench import analysis
+
+    def run(compute: float, chapter: float, outside: float) -> dict:
+        cells = [{"cell": "results = prepare_country(...)", "seconds": compute, "computes": True},
+                 {"cell": "chapter.criterion_section(results, 1)", "seconds": chapter, "computes": False}]
+        return {"wall_seconds": compute + chapter + outside, "cells": cells, "cells_seconds": compute + chapter,
+                "outside_cells_seconds": outside}
+
+    nb = {"fresh_kernel": run(9.0, 2.0, 4.0), "warm_first": run(8.0, 2.0, 0.5), "warm_next": run(5.0, 2.0, 0.5),
+          "kernel_start_seconds": 4.0, "nbconvert_html_seconds": 0.3}
+    o = analysis.overhead(nb, workers=2, countries=20)
+    assert o["compute_seconds"] == 5.0 and o["imports_in_first_notebook_seconds"] == 3.0
+    assert o["overhead_seconds"] == pytest.approx(2.0 + 0.5 + 0.3 + 0.4) and o["met"] is False
+    assert o["kernel_per_notebook_overhead_seconds"] == pytest.approx(15.0 - 9.0 + 0.3)
+    assert analysis.target("x", 1.2, 1.5, "<")["status"] == "met"
+    assert analysis.target("x", 2.0, 1.8, ">=")["status"] == "met"
+    assert analysis.target("x", None, 1.8, ">=")["status"] == "not measured"
+
+
+def test_report_page_from_pipeline_figures(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("BENCH_OUT", str(tmp_path))
+    growth = {"mean_households_per_country": 1000, "fit_seconds_vs_countries": {"slope": 4.0, "r2": 1.0},
+              "points": {str(n): {"seconds": 10 + 4.0 * n, "tree_peak_rss_gib": 1.0,
+                                  "global_notebook": {"kernel_peak_rss_gib": 0.3}} for n in (5, 20)}
+              | {"80": {"skipped": "time budget"}}}
+    figures = {"countries": 20, "summary": {"cold_seconds": 100.0, "baseline_seconds": 200.0},
+               "growth": growth, "targets": [{"target": "warm", "measured": 0.01, "limit": "< 0.05", "met": True}],
+               "global_memory": {"main": {"countries": 20, "kernel_peak_rss_gib": 0.31}}}
+    (tmp_path / "pipeline.json").write_text(json.dumps(figures))
+    page = report.main().read_text()
+    assert page.count("<img") >= 2 and "time budget" in page and "Targets of issue 7" in page

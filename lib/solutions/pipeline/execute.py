@@ -11,9 +11,13 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from solutions.atomic import write_text
 from solutions.errors import user_problems
+
+if TYPE_CHECKING:  # jupyter_client is imported only by the workers that reuse kernels
+    from solutions.pipeline.kernels import WarmKernel
 
 
 @dataclass
@@ -47,8 +51,12 @@ def first_error_line(exc: BaseException) -> str:
     return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
 
 
-def run_job(job: Job) -> Outcome:
-    """Run a notebook job in this process (its kernel is a child process). Returns, never raises."""
+def run_job(job: Job, kernel: WarmKernel | None = None) -> Outcome:
+    """Run a notebook job in this process (its kernel is a child process). Returns, never raises.
+
+    Without `kernel`, papermill starts and stops a kernel for this notebook alone. With a `WarmKernel` (owned
+    by the calling thread) the notebook runs on that kernel, wiped to a fresh state first; a failure restarts it.
+    """
     import papermill as pm  # imported here: workers and CLI start faster without it
 
     start = time.perf_counter()
@@ -57,17 +65,26 @@ def run_job(job: Job) -> Outcome:
     # A named kernel resolves to this interpreter (jupyter_client maps argv "python" to sys.executable).
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     running = job.output.with_name(f".{job.output.stem}.running.ipynb")
+    ok = False
     try:
-        pm.execute_notebook(
-            str(job.notebook), str(running), parameters=job.parameters, kernel_name=job.kernel_name,
-            progress_bar=False, log_output=False, cwd=str(job.cwd), execution_timeout=job.timeout,
-            request_save_on_cell_execute=False,
-            # the kernel's own log (e.g. ipykernel's transport notice) is noise on the build's stderr
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
+        if kernel is None:
+            pm.execute_notebook(
+                str(job.notebook), str(running), parameters=job.parameters, kernel_name=job.kernel_name,
+                progress_bar=False, log_output=False, cwd=str(job.cwd), execution_timeout=job.timeout,
+                request_save_on_cell_execute=False,
+                # the kernel's own log (e.g. ipykernel's transport notice) is noise on the build's stderr
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            )
+        else:  # the kernel's working directory is set by `prepare`: papermill's chdir is process-wide
+            pm.execute_notebook(
+                str(job.notebook), str(running), parameters=job.parameters, kernel_name=job.kernel_name,
+                progress_bar=False, log_output=False, execution_timeout=job.timeout,
+                request_save_on_cell_execute=False, km=kernel.prepare(job.cwd, job.kernel_name),
+            )
         os.replace(running, job.output)
+        ok = True
         seconds = time.perf_counter() - start
-        write_text(job.log, f"{job.name}: ok in {seconds:.2f}s\n")
+        write_text(job.log, f"{job.name}: ok in {seconds:.2f}s\n{_kernel_stderr(kernel)}")
         return Outcome(job.name, "ok", seconds, log=str(job.log))
     except BaseException as exc:  # noqa: BLE001 - a failure of one job is data, not a crash
         if isinstance(exc, KeyboardInterrupt):
@@ -76,6 +93,15 @@ def run_job(job: Job) -> Outcome:
         detail = "".join(traceback.format_exception(exc))
         if running.exists():  # keep the partial notebook for debugging, away from the pages
             os.replace(running, job.log.with_suffix(".failed.ipynb"))
-        write_text(job.log, f"{job.name}: failed after {seconds:.2f}s\n{first_error_line(exc)}\n\n{detail}")
+        write_text(job.log, f"{job.name}: failed after {seconds:.2f}s\n{first_error_line(exc)}\n\n{detail}"
+                            f"{_kernel_stderr(kernel)}")
         return Outcome(job.name, "failed", seconds, error=first_error_line(exc), log=str(job.log),
                        problems=user_problems(exc))
+    finally:
+        if kernel is not None:
+            kernel.finished(ok)
+
+
+def _kernel_stderr(kernel: WarmKernel | None) -> str:
+    text = kernel.stderr_since_last().strip() if kernel is not None else ""
+    return f"\nkernel stderr:\n{text}\n" if text else ""
