@@ -28,6 +28,7 @@ from .formatting import (
     fmt_big,
     fmt_ci,
     fmt_count,
+    fmt_gap,
     fmt_value,
     is_missing,
     is_percent,
@@ -42,7 +43,6 @@ from .tables import (
     Markup,
     distribution_table,
     estimates_table,
-    gaps_table,
     html_table,
     interactive_setup,
     interactive_table,
@@ -319,50 +319,131 @@ def _gap_rows(results: Any, indicator_id: str, category: str = "") -> pd.DataFra
     return sub.assign(_o=sub["group"].map(order)).sort_values("_o").drop(columns="_o")
 
 
-def _scalar_block(results: Any, ind: Any, indicator_id: str, rows: pd.DataFrame, min_n: int) -> None:
-    kind = str(rows["kind"].iloc[0])
-    percent = is_percent(kind, rows["estimate"])
-    level = _level_pct(results)
-    subject = _subject(ind, indicator_id)
-    show_figure(
-        charts.estimate_dot_chart(rows, percent=percent, min_n=min_n,
-                                  xlabel=f"Estimate{' (%)' if percent else ''}, with {level} confidence interval"),
-        title=f"{subject}: estimate by group",
-        caption=_caption(ind, indicator_id, rows, percent=percent, level=level,
-                         extra="The dashed line and band are the comparison group."),
-        alt=alttext.describe_estimates(rows, subject, percent=percent, min_n=min_n),
-    )
-    gaps = _gap_rows(results, indicator_id)
-    direction = str(_attr(ind, "direction", "") or (gaps["direction"].iloc[0] if not gaps.empty else "none"))
-    if not gaps.empty:
-        better = {"higher": "Higher is better.", "lower": "Lower is better."}.get(direction, "")
-        show_figure(
-            charts.gap_chart(gaps, direction=direction, percent=percent),
-            title=f"{subject}: gap vs the comparison group",
-            caption=f"Difference from the comparison group in {'percentage points' if percent else 'units'}, "
-            f"with {level} confidence intervals, estimated as one design-based contrast. {better} "
-            + _n_text(rows, _unit_plural(ind)),
-            alt=alttext.describe_gaps(gaps, subject, percent=percent, direction=direction),
+def _percent_of(rows: pd.DataFrame) -> bool:
+    return is_percent(str(rows["kind"].iloc[0]), rows["estimate"])
+
+
+def _panel_title(ind: Any, indicator_id: str) -> str:
+    short = str(_attr(ind, "short_title", "") or _attr(ind, "title", "") or "")
+    return f"{indicator_id} {short}".strip()
+
+
+def _definitions(ind_rows: list[tuple[Any, str]]) -> None:
+    """The criterion's indicators: id, short form of the definition, universe (each an anchor target)."""
+    items = []
+    for ind, indicator_id in ind_rows:
+        universe = _attr(ind, "universe", None)
+        extra = f" Universe: {_unit_plural(ind)} where {universe}." if universe else ""
+        items.append(
+            f'<dt id="ind-{html.escape(indicator_id.lower())}">{html.escape(_subject(ind, indicator_id))}</dt>'
+            f"<dd>{html.escape(str(_attr(ind, 'definition', '')))}{html.escape(extra)}</dd>"
         )
-    _emit(estimates_table(rows, percent=percent, min_n=min_n, caption=f"{subject}: estimates"))
-    if not gaps.empty:
-        _emit(gaps_table(gaps, percent=percent, caption=f"{subject}: gap vs the comparison group"))
+    _emit(f'<dl class="sos-defs">{"".join(items)}</dl>')
 
 
-def _distribution_block(results: Any, ind: Any, indicator_id: str, rows: pd.DataFrame, min_n: int,
-                        *, heading: str) -> None:
-    subject = _subject(ind, indicator_id)
-    labels = {c: _category_label(c) for c in rows["category"].astype(str)}
-    unit = _unit_plural(ind)
+def _scalar_figures(results: Any, criterion: int, blocks: list[tuple[Any, str, pd.DataFrame]], min_n: int) -> None:
+    level = _level_pct(results)
+    name = criteria_names().get(int(criterion), f"criterion {criterion}")
+    panels, gap_panels, alts, gap_alts, ns = [], [], [], [], []
+    for ind, indicator_id, rows in blocks:
+        percent = _percent_of(rows)
+        title = _panel_title(ind, indicator_id)
+        unit = "" if percent else f" ({_attr(ind, 'unit', '') or 'mean'})"
+        panels.append(charts.EstimatePanel(title, rows, percent,
+                                           f"Estimate{' (%)' if percent else unit}, {level} CI"))
+        alts.append(alttext.describe_estimates(rows, title, percent=percent, min_n=min_n).removeprefix(
+            "Dot chart: ").rstrip("."))
+        ns.append(f"{indicator_id} {_attr(ind, 'title', '')}: {_n_text(rows, _unit_plural(ind))}".rstrip())
+        gaps = _gap_rows(results, indicator_id)
+        if not gaps.empty:
+            direction = str(_attr(ind, "direction", "") or gaps["direction"].iloc[0])
+            gap_panels.append(charts.GapPanel(title, gaps, direction, percent))
+            gap_alts.append(alttext.describe_gaps(gaps, title, percent=percent, direction=direction)
+                            .removeprefix("Gap chart vs the comparison group: "))
     show_figure(
-        charts.stacked_bar_chart(rows, category_labels=labels, min_n=min_n),
-        title=f"{subject}: {heading}",
-        caption=f"Percent of {unit} in the universe of the breakdown; each bar sums to 100%. "
-        f"Definition: {_attr(ind, 'definition', '')} {_n_text(rows, unit)}",
-        alt=alttext.describe_distribution(rows, f"{subject}, {heading}", labels=labels, min_n=min_n),
+        charts.estimates_chart(panels, min_n=min_n, level=level),
+        title=f"{name}: estimates by group",
+        caption=f"Percent of each indicator's universe (means in their unit), with {level} confidence "
+        "intervals; the dashed line and grey band are the comparison group. " + " ".join(ns),
+        alt="Dot charts, one per indicator: " + "; ".join(alts) + ".",
     )
-    _emit(distribution_table(rows, category_labels=labels, min_n=min_n,
-                             caption=f"{subject}: {heading} (%, {_level_pct(results)} CI)"))
+    if gap_panels:
+        show_figure(
+            charts.gaps_chart(gap_panels),
+            title=f"{name}: gaps vs the comparison group",
+            caption=f"Displaced group minus comparison group (percentage points for shares), with {level} "
+            "confidence intervals, each estimated as one design-based contrast; the status is at the right "
+            "(closed: not significantly worse). Below each panel: which side is better.",
+            alt="Gap charts, one per indicator: " + " ".join(gap_alts),
+        )
+    _emit(criterion_table(results, blocks, min_n=min_n, caption=f"{name}: estimates and gaps"))
+
+
+def criterion_table(results: Any, blocks: list[tuple[Any, str, pd.DataFrame]], *, min_n: int,
+                    caption: str) -> str:
+    """One compact table of a criterion: per indicator and group the estimate, CI, n, gap, gap CI, status."""
+    level = _level_pct(results)
+    records = []
+    for ind, indicator_id, rows in blocks:
+        percent = _percent_of(rows)
+        gaps = _gap_rows(results, indicator_id)
+        for _, r in rows.iterrows():
+            withheld = row_is_suppressed(r)
+            g = gaps[gaps["group"] == r["group"]] if not gaps.empty else gaps
+            gap = g.iloc[0] if len(g) else None
+            note = suppression_text(r.get("suppression_reason"), min_n=min_n) if withheld else (
+                "low precision (CV above limit)" if str(r.get("flag", "") or "") == "high_cv" else "")
+            records.append({
+                "Indicator": _panel_title(ind, indicator_id),
+                "Group": style.group_label(str(r["group"])),
+                "Estimate": "–" if withheld else fmt_value(r["estimate"], percent=percent),
+                f"{level} CI": "–" if withheld else fmt_ci(r["ci_low"], r["ci_high"], percent=percent),
+                "n": fmt_count(r.get("n_unweighted")),
+                "Gap": "reference" if r["group"] == "comparison" else
+                ("–" if gap is None else fmt_gap(gap["gap"], percent=percent)),
+                "Gap CI": "" if gap is None else fmt_ci(gap["ci_low"], gap["ci_high"], percent=percent, gap=True),
+                "Status": "" if gap is None else status_chip(str(gap["status"])),
+                "Note": note,
+            })
+    return html_table(_frame(records), caption=caption + " (shares in %, gaps in percentage points)",
+                      numeric=["Estimate", f"{level} CI", "n", "Gap", "Gap CI"])
+
+
+def _breakdown_heading(ind: Any, kinds: set[str], has_head: bool) -> str:
+    breakdown = _attr(ind, "breakdown", None)
+    variable = str(_attr(breakdown, "variable", "") or "")
+    if "distribution" in kinds and not has_head:
+        return "distribution"
+    if variable.endswith(("_reason", "_obstacle", "_barrier")) or not variable:
+        return "by reason"
+    return "by " + variable.replace("_", " ").replace("movement restriction type", "type")
+
+
+def _breakdown_figures(results: Any, criterion: int, blocks: list[tuple[Any, str, pd.DataFrame, str]],
+                       min_n: int) -> None:
+    name = criteria_names().get(int(criterion), f"criterion {criterion}")
+    panels, alts, ns = [], [], []
+    for ind, indicator_id, rows, heading in blocks:
+        labels = {c: _category_label(c) for c in rows["category"].astype(str)}
+        title = f"{_panel_title(ind, indicator_id)}: {heading}"
+        panels.append(charts.BreakdownPanel(title, rows, labels))
+        alts.append(alttext.describe_distribution(rows, title, labels=labels, min_n=min_n)
+                    .removeprefix("Stacked bar chart: "))
+        ns.append(f"{indicator_id}: {_n_text(rows, _unit_plural(ind))}")
+    show_figure(
+        charts.breakdowns_chart(panels, min_n=min_n),
+        title=f"{name}: distributions and reasons",
+        caption="Percent of the universe of each breakdown (e.g. those unable to access a service, by main "
+        "reason); each bar sums to 100%, legend entries follow the segments from left to right. " + " ".join(ns),
+        alt="Stacked bar charts, one per indicator: " + " ".join(alts),
+    )
+    level = _level_pct(results)
+    for ind, indicator_id, rows, heading in blocks:
+        labels = {c: _category_label(c) for c in rows["category"].astype(str)}
+        subject = _subject(ind, indicator_id)
+        table = distribution_table(rows, category_labels=labels, min_n=min_n,
+                                   caption=f"{subject}: {heading} (%, {level} CI)")
+        _emit(f"<details><summary>Table: {html.escape(subject)}, {html.escape(heading)}</summary>{table}</details>")
 
 
 def _system_block(ind: Any, indicator_id: str, rows: pd.DataFrame, min_n: int) -> None:
@@ -382,29 +463,10 @@ def _system_block(ind: Any, indicator_id: str, rows: pd.DataFrame, min_n: int) -
                      numeric=["Share of locations (%)", "Value", "Locations (n)"]))
 
 
-def _indicator_block(results: Any, indicator_id: str, rows: pd.DataFrame, min_n: int) -> None:
-    ind = _indicator(_attr(results, "catalogue", None), indicator_id)
-    _emit(f'<h3 id="ind-{html.escape(indicator_id.lower())}">{html.escape(_subject(ind, indicator_id))}</h3>')
-    definition = _attr(ind, "definition", "")
-    if definition:
-        _emit(f'<p class="sos-note">{html.escape(str(definition))}</p>')
-    head = rows[rows["category"] == ""]
-    cats = rows[rows["category"] != ""]
-    kinds = set(rows["kind"].astype(str))
-    if "system" in kinds:
-        _system_block(ind, indicator_id, rows, min_n)
-        return
-    if not head.empty:
-        _scalar_block(results, ind, indicator_id, head, min_n)
-    if not cats.empty:
-        heading = "breakdown by reason" if not head.empty else (
-            "distribution" if "distribution" in kinds else "breakdown by reason")
-        _distribution_block(results, ind, indicator_id, cats, min_n, heading=heading)
-
-
 def criterion_section(results: Any, criterion: int) -> None:
-    """One criterion: its narrative (when the config has one), then per indicator the dot-and-whisker
-    chart, gap chart and tables; distributions as stacked bars; system-level indicators as a table."""
+    """One criterion: its narrative (when the config has one), the indicators' definitions, one faceted
+    dot-and-whisker figure of the estimates and one of the gaps (a panel per indicator) with a compact
+    table, distributions and by-reason breakdowns as stacked bars, system-level indicators as a table."""
     narrative(results, criterion)
     est = _indicator_rows(results)
     if est.empty:
@@ -418,8 +480,28 @@ def criterion_section(results: Any, criterion: int) -> None:
         _note("No indicator of this criterion was collected in this country.")
         return
     min_n = _min_n(results)
+    scalar: list[tuple[Any, str, pd.DataFrame]] = []
+    breakdowns: list[tuple[Any, str, pd.DataFrame, str]] = []
+    systems: list[tuple[Any, str, pd.DataFrame]] = []
     for indicator_id in ids:
-        _indicator_block(results, indicator_id, est[est["indicator_id"] == indicator_id], min_n)
+        rows = est[est["indicator_id"] == indicator_id]
+        ind = _indicator(catalogue, indicator_id)
+        kinds = set(rows["kind"].astype(str))
+        head, cats = rows[rows["category"] == ""], rows[rows["category"] != ""]
+        if "system" in kinds:
+            systems.append((ind, indicator_id, rows))
+            continue
+        if not head.empty:
+            scalar.append((ind, indicator_id, head))
+        if not cats.empty:
+            breakdowns.append((ind, indicator_id, cats, _breakdown_heading(ind, kinds, not head.empty)))
+    _definitions([(_indicator(catalogue, i), i) for i in ids])
+    if scalar:
+        _scalar_figures(results, criterion, scalar, min_n)
+    if breakdowns:
+        _breakdown_figures(results, criterion, breakdowns, min_n)
+    for ind, indicator_id, rows in systems:
+        _system_block(ind, indicator_id, rows, min_n)
 
 
 def solutions_measure_section(results: Any) -> None:

@@ -152,16 +152,16 @@ def distribution_table(
     labels = category_labels or {}
     groups = style.order_groups(rows["group"])
     categories = list(dict.fromkeys(rows["category"].astype(str)))
+    # One pass over the rows (dict lookups): a chapter tabulates a dozen breakdowns.
+    cells = {(str(r["group"]), str(r["category"])): r for r in rows.to_dict("records")}
     records = []
     for cat in categories:
         rec: dict[str, Any] = {"Category": labels.get(cat, cat.replace("_", " "))}
         for g in groups:
-            sub = rows[(rows["group"] == g) & (rows["category"].astype(str) == cat)]
-            if sub.empty:
+            r = cells.get((g, cat))
+            if r is None:
                 rec[style.group_label(g)] = "–"
-                continue
-            r = sub.iloc[0]
-            if row_is_suppressed(r):
+            elif row_is_suppressed(r):
                 rec[style.group_label(g)] = suppression_text(r.get("suppression_reason"), min_n=min_n)
             else:
                 rec[style.group_label(g)] = (
@@ -169,9 +169,11 @@ def distribution_table(
                 )
         records.append(rec)
     n_row: dict[str, Any] = {"Category": "n (universe)"}
+    first = {}
+    for (g, _cat), r in cells.items():
+        first.setdefault(g, r.get("n_unweighted"))
     for g in groups:
-        n = rows.loc[rows["group"] == g, "n_unweighted"]
-        n_row[style.group_label(g)] = fmt_count(n.iloc[0]) if len(n) else "–"
+        n_row[style.group_label(g)] = fmt_count(first[g]) if g in first else "–"
     records.append(n_row)
     frame = pd.DataFrame(records)
     return html_table(frame, caption=caption, numeric=[style.group_label(g) for g in groups])
