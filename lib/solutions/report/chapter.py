@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import alttext, charts, style
+from . import alttext, charts, style, trends
 from .banner import demo_banner_html, page_css
 from .figures import show_figure
 from .formatting import (
@@ -108,8 +108,10 @@ def _min_n(obj: Any) -> int:
 
 
 def _level_pct(obj: Any) -> str:
-    design = _attr(obj, "design", {})
-    level = design.get("confidence_level", 0.95) if isinstance(design, Mapping) else 0.95
+    level = 0.95
+    for source in (_attr(obj, "thresholds", {}), _attr(obj, "design", {})):
+        if isinstance(source, Mapping) and not is_missing(source.get("confidence_level")):
+            level = source["confidence_level"]
     try:
         return f"{float(level) * 100:.0f}%"
     except (TypeError, ValueError):
@@ -534,50 +536,14 @@ def solutions_measure_section(results: Any) -> None:
     _emit(estimates_table(rows, percent=True, min_n=min_n, caption=f"{subject}: estimates"))
 
 
-def _history(results: Any) -> pd.DataFrame:
-    frames = [f for f in (_attr(results, "estimates", None), _attr(results, "history", None))
-              if isinstance(f, pd.DataFrame) and not f.empty]
-    if not frames:
-        return pd.DataFrame()
-    data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return _total(data)
-
-
-def trends_section(results: Any) -> None:
-    """Change per indicator across report years (same catalogue version only); a note when there is
-    no earlier year."""
-    data = _history(results)
-    year = _attr(results, "year", None)
-    if data.empty or "year" not in data.columns or data["year"].nunique() < 2:
-        _note(f"No earlier report year is available for this country: trends start once a second year of "
-              f"results exists{f' after {year}' if year else ''}.")
-        return
-    data = data[(data["category"] == "") & (data["group"] != "all")]
-    if "catalogue_version" in data.columns and not is_missing(year):
-        current = data[data["year"] == int(year)]["catalogue_version"].dropna().unique()
-        if len(current):
-            data = data[data["catalogue_version"].isin(current)]
-    catalogue = _attr(results, "catalogue", None)
-    shown = 0
-    for indicator_id, rows in data.groupby("indicator_id", sort=True):
-        if rows["year"].nunique() < 2:
-            continue
-        ind = _indicator(catalogue, str(indicator_id))
-        percent = is_percent(str(rows["kind"].iloc[0]), rows["estimate"])
-        subject = _subject(ind, str(indicator_id))
-        alt_parts = []
-        for y, yr in rows.groupby("year"):
-            alt_parts.append(f"{int(y)}: " + alttext.describe_estimates(yr, subject, percent=percent)[11:-1])
-        show_figure(
-            charts.estimate_trend_chart(rows, percent=percent),
-            title=f"{subject}: change over report years",
-            caption=f"{'Percent' if percent else 'Mean'} by report year and group, with confidence intervals; "
-            "only years computed with the same catalogue version are compared.",
-            alt="Line chart by year: " + " | ".join(alt_parts),
-        )
-        shown += 1
-    if not shown:
-        _note("No indicator has comparable estimates (same catalogue version) for two or more years.")
+def trends_section(results: Any, output_root: str | Path | None = None) -> None:
+    """Change per indicator across report years, read from earlier years' results tables under
+    ``output_root`` (or ``results.history``), comparing only the same catalogue version; a note when there
+    is no earlier comparable year."""
+    earlier = (trends.earlier_results(output_root, str(_attr(results, "iso3", "")), int(_attr(results, "year", 0)))
+               if output_root is not None else _attr(results, "history", None))
+    trends.country_trends(results, earlier if isinstance(earlier, pd.DataFrame) else pd.DataFrame(),
+                          level=_level_pct(results), criteria=criteria_names())
 
 
 # ------------------------------------------------------------- global page ----
@@ -759,21 +725,24 @@ def comparison_section(g: Any) -> None:
                              caption="Key indicators by country and group (gap in percentage points for shares)"))
 
 
-def solutions_by_country(g: Any) -> None:
-    """The solutions measure (``SOL-1``) by country and displaced group, with CIs."""
+def solutions_by_country(g: Any, output_root: str | Path | None = None) -> None:
+    """The solutions measure (``SOL-1``) by country and displaced group, with CIs, and its change since the
+    previous comparable report year (earlier years' results tables under ``output_root``)."""
     est = _total(_current(_attr(g, "estimates", None), _attr(g, "year", None)))
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "")] if not est.empty else est
     if rows.empty:
         _note("The solutions measure is not available for any country.")
         return
-    rows = rows[rows["country"].isin(_ok_countries(g)) & rows["group"].isin(style.DISPLACED_GROUPS)]
+    ok = _ok_countries(g)
+    rows = rows[rows["country"].isin(ok) & rows["group"].isin(style.DISPLACED_GROUPS)]
     names = _country_names(g)
     min_n = _min_n(g)
+    level = _level_pct(g)
     show_figure(
         charts.solutions_by_country_chart(rows, country_names=names, min_n=min_n),
-        title="Solutions measure by country",
+        title="Displaced households meeting every solutions condition",
         caption="Percent of displaced households meeting every household-level condition of criteria 1–5 "
-        "(global config), with confidence intervals.",
+        f"(global config), by country and group, with {level} confidence intervals.",
         alt=alttext.describe_countries(rows, "share of households meeting all solutions conditions",
                                        names=names, min_n=min_n),
     )
@@ -784,12 +753,14 @@ def solutions_by_country(g: Any) -> None:
         records.append({
             "Country": r["country"], "Group": style.group_label(r["group"]),
             "Estimate (%)": "–" if withheld else fmt_value(r["estimate"], percent=True).rstrip("%"),
-            "95% CI (%)": "–" if withheld else fmt_ci(r["ci_low"], r["ci_high"], percent=True),
+            f"{level} CI (%)": "–" if withheld else fmt_ci(r["ci_low"], r["ci_high"], percent=True),
             "n": fmt_count(r.get("n_unweighted")),
             "Note": suppression_text(r.get("suppression_reason"), min_n=min_n) if withheld else "",
         })
-    _emit(html_table(_frame(records), caption="Solutions measure by country",
-                     numeric=["Estimate (%)", "95% CI (%)", "n"]))
+    _emit(html_table(_frame(records), caption=f"Estimates by country and group ({level} CI)",
+                     numeric=["Estimate (%)", f"{level} CI (%)", "n"]))
+    _emit("<h3>Change since the previous edition</h3>")
+    trends.solutions_change(g, output_root, names=names, level=level, countries=ok)
 
 
 # ------------------------------------------------------------ methods page ----

@@ -125,7 +125,11 @@ PAGE_CSS = """
  font-size:1.1em;border-radius:4px}
 .sos-banner strong{font-size:1.15em}
 .sos-table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.92em;max-width:100%}
-.sos-table caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0}
+.sos-table caption,.sos-table-caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0;margin:0}
+.sos-table-block{margin:.5em 0 1.2em}
+.sos-table-block .sos-table{margin-top:.2em}
+.sos-defs dt{font-weight:bold;margin-top:.4em}
+.sos-defs dd{margin:0 0 .3em 1em;color:#333}
 .sos-table th,.sos-table td{border-bottom:1px solid #DDD;padding:.3em .6em;text-align:left;vertical-align:top}
 .sos-table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .sos-table-wrap{overflow-x:auto;max-width:100%}
