@@ -58,7 +58,7 @@ def test_trend_heatmap_comparison_solutions():
                               {"iso3": "QZX", "name": "Xland", "status": "failed"}])
     fig = charts.criteria_heatmap(make_criteria(), countries=countries, criterion_names=CRITERIA)
     text = _texts(fig)
-    assert "failed" in text and "no data" in text and "1/2\n✗ open" in text and "2/2\n✓ closed" in text
+    assert "failed" in text and "no data" in text and "✗ 1/2\nopen" in text and "✓ 2/2\nclosed" in text
     both = pd.concat([make_estimates("QZZ"), make_estimates("QZY", 0.1)])
     fig = charts.country_comparison_chart(both[(both.indicator_id == "ADQ-2") & (both.category == "")])
     assert isinstance(fig, Figure)

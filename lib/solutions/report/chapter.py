@@ -332,13 +332,11 @@ def _panel_title(ind: Any, indicator_id: str) -> str:
 
 def _definitions(ind_rows: list[tuple[Any, str]]) -> None:
     """The criterion's indicators: id, short form of the definition, universe (each an anchor target)."""
-    items = []
+    items = []  # the universe as a rule (e.g. "justice_needed == 1") is on the methods page
     for ind, indicator_id in ind_rows:
-        universe = _attr(ind, "universe", None)
-        extra = f" Universe: {_unit_plural(ind)} where {universe}." if universe else ""
         items.append(
             f'<dt id="ind-{html.escape(indicator_id.lower())}">{html.escape(_subject(ind, indicator_id))}</dt>'
-            f"<dd>{html.escape(str(_attr(ind, 'definition', '')))}{html.escape(extra)}</dd>"
+            f"<dd>{html.escape(str(_attr(ind, 'definition', '')))}</dd>"
         )
     _emit(f'<dl class="sos-defs">{"".join(items)}</dl>')
 
@@ -375,7 +373,7 @@ def _scalar_figures(results: Any, criterion: int, blocks: list[tuple[Any, str, p
             title=f"{name}: gaps vs the comparison group",
             caption=f"Displaced group minus comparison group (percentage points for shares), with {level} "
             "confidence intervals, each estimated as one design-based contrast; the status is at the right "
-            "(closed: not significantly worse). Below each panel: which side is better.",
+            "(closed: not significantly worse); each indicator's header says which side is better.",
             alt="Gap charts, one per indicator: " + " ".join(gap_alts),
         )
     _emit(criterion_table(results, blocks, min_n=min_n, caption=f"{name}: estimates and gaps"))

@@ -13,6 +13,7 @@ draws the charts where its statistics-aware API does real work (the heatmap and 
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -170,12 +171,17 @@ def _title(ax: Axes, text: str, sub: str = "") -> None:
                 color=_MARK_COLOUR)
 
 
+def wrap_label(label: str, width: int = 18) -> str:
+    """A long row label (a country's official name) on two lines, so the plot keeps its width."""
+    return textwrap.fill(str(label), width, max_lines=2, placeholder="…") if len(str(label)) > width else str(label)
+
+
 def _rows_axis(ax: Axes, labels: Sequence[str]) -> None:
     """Row labels as plain text left of the axes: tick objects are the costliest part of an axes."""
     ax.yaxis.set_major_locator(NullLocator())
     ax.set_ylim(len(labels) - 0.5, -0.5)
     for i, label in enumerate(labels):
-        ax.text(-0.02, i, label, transform=ax.get_yaxis_transform(), ha="right", va="center",
+        ax.text(-0.02, i, wrap_label(label), transform=ax.get_yaxis_transform(), ha="right", va="center", ma="right",
                 fontsize=style.FONT_SIZE, color="#222222")
 
 
@@ -198,7 +204,15 @@ def _dots(ax: Axes, data: pd.DataFrame, y: Sequence[float], *, size: float = 64)
 
 
 def _figure_left(labels: Sequence[str]) -> float:
-    return layout.left_margin(labels, style.FONT_SIZE)
+    return layout.left_margin([wrap_label(lbl) for lbl in labels], style.FONT_SIZE)
+
+
+def _legend_below(ax: Axes, handles: list, inches: float, ncol: int = 2) -> None:
+    """A legend under ``ax`` starting at the figure's left edge (the axes may be narrow)."""
+    ax.legend(handles=handles, loc="upper left", ncol=ncol, frameon=False, borderaxespad=0.0,
+              fontsize=style.SMALL_SIZE, handlelength=1.4, columnspacing=1.2, borderpad=0.0,
+              bbox_to_anchor=(0.012, layout.below_axes(ax, inches)),
+              bbox_transform=blended_transform_factory(ax.figure.transFigure, ax.transAxes))
 
 
 # ----------------------------------------------------------- estimates ----
@@ -424,9 +438,7 @@ def _draw_breakdown(ax: Axes, panel: BreakdownPanel, *, min_n: int, labelled: bo
     # legend columns first, so hand it the entries column by column.
     ncol, nrow = 2, _legend_rows(len(handles))
     by_column = [handles[r * ncol + c] for c in range(ncol) for r in range(nrow) if r * ncol + c < len(handles)]
-    ax.legend(handles=by_column, loc="upper left", ncol=ncol, frameon=False, fontsize=style.SMALL_SIZE,
-              bbox_to_anchor=(0.0, layout.below_axes(ax, (layout.XAXIS_H + layout.XLABEL_H) * labelled + 0.06)),
-              handlelength=1.4, columnspacing=1.2, borderaxespad=0.0, borderpad=0.0)
+    _legend_below(ax, by_column, (layout.XAXIS_H + layout.XLABEL_H) * labelled + 0.06, ncol)
 
 
 def breakdowns_chart(panels: Sequence[BreakdownPanel], *, min_n: int = DEFAULT_MIN_N) -> Figure:
@@ -545,8 +557,7 @@ def trends_chart(panels: Sequence[TrendPanel]) -> Figure:
             _draw_trend(ax, p)
         handles = [Line2D([], [], marker=style.group_marker(g), color=style.group_colour(g), markersize=7,
                           label=style.group_label(g)) for g in all_groups]
-        axes[-1].legend(handles=handles, loc="upper left", ncol=2, frameon=False,
-                        bbox_to_anchor=(0.0, layout.below_axes(axes[-1], layout.XAXIS_H)), borderaxespad=0.0)
+        _legend_below(axes[-1], handles, layout.XAXIS_H, ncol=2)
     return fig
 
 
@@ -580,7 +591,7 @@ def _heatmap_cells(criteria: pd.DataFrame, rows: list[tuple[str, str]], crits: l
             n_closed = int(r["n_closed"]) if not is_missing(r.get("n_closed")) else 0
             if status in ("closed", "open") and n_ind > 0:
                 share[i, j] = n_closed / n_ind
-                text[i, j] = f"{n_closed}/{n_ind}\n{style.STATUS_SYMBOLS[status]} {status}"
+                text[i, j] = f"{style.STATUS_SYMBOLS[status]} {n_closed}/{n_ind}\n{status}"
             else:
                 hatch[(i, j)] = status if status in style.STATUS_HATCHES else "not_assessed"
                 text[i, j] = "no data" if status == "insufficient_data" else "n/a"
@@ -615,29 +626,29 @@ def criteria_heatmap(
         return empty_figure("No criteria results")
     share, text, hatch = _heatmap_cells(criteria, rows, crits, status_of_country, group)
     cmap = LinearSegmentedColormap.from_list("sos_share", list(style.SHARE_CMAP_COLOURS))
-    frame = pd.DataFrame(share, index=[r[1] for r in rows], columns=[str(c) for c in crits])
-    left = _figure_left([r[1] for r in rows])
-    cbar_w = 0.95
-    specs = [layout.Panel(rows=len(rows), row_h=0.62, xaxis=True, xlabel=True, title=False)]
+    names = [wrap_label(r[1], 16) for r in rows]
+    frame = pd.DataFrame(share, index=names, columns=[str(c) for c in crits])
+    width = style.FIG_WIDTH + 1.0  # eight columns need the room; the table below repeats every cell
+    specs = [layout.Panel(rows=len(rows), row_h=0.62, title=False)]
     with style.house_context():
-        fig, (ax,) = layout.stack(specs, left=left, extra_right=cbar_w)
-        pos = ax.get_position()
-        cax = fig.add_axes((pos.x1 + 0.25 / style.FIG_WIDTH, pos.y0, 0.12 / style.FIG_WIDTH, pos.height))
-        sns.heatmap(frame, ax=ax, cbar_ax=cax, cmap=cmap, vmin=0, vmax=1, linewidths=1.5, linecolor="white",
-                    cbar_kws={"label": "Gap closed (share)", "format": PercentFormatter(1.0, 0)}, annot=False)
-        cax.yaxis.set_major_locator(FixedLocator([0.0, 0.5, 1.0]))
+        fig, (ax,) = layout.stack(specs, left=_figure_left(names), width=width)
+        sns.heatmap(frame, ax=ax, cmap=cmap, vmin=0, vmax=1, linewidths=1.5, linecolor="white", cbar=False,
+                    annot=False)
         for (i, j), kind in hatch.items():
             ax.add_patch(Rectangle((j, i), 1, 1, facecolor="#F2F2F2", edgecolor="#666666",
                                    hatch=style.STATUS_HATCHES.get(kind, "..."), linewidth=0, zorder=2))
         for i in range(len(rows)):
             for j in range(len(crits)):
-                ax.text(j + 0.5, i + 0.5, text[i, j], ha="center", va="center", fontsize=style.SMALL_SIZE - 0.5,
-                        color="#000000", zorder=3, linespacing=1.1,
+                ax.text(j + 0.5, i + 0.5, text[i, j], ha="center", va="center", fontsize=style.SMALL_SIZE,
+                        color="#000000", zorder=3, linespacing=1.15,
                         bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85}
                         if (i, j) in hatch else None)
         ax.set_xticks(np.arange(len(crits)) + 0.5, [str(c) for c in crits], rotation=0)
-        ax.set_yticks(np.arange(len(rows)) + 0.5, [r[1] for r in rows], rotation=0)
-        ax.set_xlabel("IASC criterion")
+        ax.yaxis.set_major_locator(NullLocator())
+        for i, name in enumerate(names):
+            ax.text(-0.02, i + 0.5, name, transform=ax.get_yaxis_transform(), ha="right", va="center",
+                    fontsize=style.FONT_SIZE, color="#222222")
+        ax.set_xlabel("IASC criterion (colour: share of indicators with the gap closed)")
         ax.set_ylabel("")
         ax.tick_params(length=0)
     return fig
@@ -681,8 +692,7 @@ def country_comparison_chart(
         ax.set_xlabel(xlabel or ("Estimate (%), with 95% CI" if percent else "Estimate, with 95% CI"))
         handles = [Line2D([], [], marker=style.group_marker(g), color=style.group_colour(g), linestyle="-",
                           markersize=7, label=style.group_label(g)) for g in present]
-        ax.legend(handles=handles, loc="upper left", ncol=2, frameon=False, borderaxespad=0.0,
-                  bbox_to_anchor=(0.0, layout.below_axes(ax, layout.XAXIS_H + layout.XLABEL_H)))
+        _legend_below(ax, handles, layout.XAXIS_H + layout.XLABEL_H, ncol=min(3, len(present)))
     return fig
 
 
@@ -697,5 +707,5 @@ def solutions_by_country_chart(
         return empty_figure("No solutions measure available")
     groups = [g for g in style.order_groups(rows["group"]) if g in style.DISPLACED_GROUPS]
     return country_comparison_chart(rows, percent=True, country_names=country_names, groups=groups, min_n=min_n,
-                                    xlabel="Households meeting all conditions (%), 95% CI")
+                                    xlabel="Households meeting all conditions (%)")
 
