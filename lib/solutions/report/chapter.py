@@ -142,11 +142,11 @@ def _category_label(cat: str) -> str:
 
 
 def _n_text(rows: pd.DataFrame, unit: str) -> str:
-    parts = []
-    for g in style.order_groups(rows["group"]):
-        n = rows.loc[rows["group"] == g, "n_unweighted"]
-        if len(n) and not is_missing(n.iloc[0]):
-            parts.append(f"{style.group_label(g)} {fmt_count(n.iloc[0])}")
+    first: dict[str, Any] = {}
+    for g, n in zip(rows["group"].astype(str), rows["n_unweighted"], strict=True):
+        first.setdefault(g, n)
+    parts = [f"{style.group_label(g)} {fmt_count(first[g])}" for g in style.order_groups(first)
+             if not is_missing(first[g])]
     return f"n ({unit}, unweighted): " + ", ".join(parts) + "." if parts else ""
 
 
@@ -308,13 +308,32 @@ def criteria_overview(results: Any) -> None:
                      "comparison group (closed: no indicator significantly worse)"))
 
 
+_national: dict[tuple[int, str], tuple[pd.DataFrame, Any, pd.DataFrame]] = {}
+
+
+def _national_rows(results: Any, table: str) -> pd.DataFrame:
+    """This year's national (``total``) rows of ``results.<table>``, computed once per table object: every
+    criterion section of a chapter needs them, and filtering the full table is not free."""
+    df, year = _attr(results, table, None), _attr(results, "year", None)
+    key = (id(results), table)
+    hit = _national.get(key)
+    if hit is not None and hit[0] is df and hit[1] == year:
+        return hit[2]
+    rows = _total(_current(df, year))
+    rows = pd.DataFrame() if rows is None else rows
+    if len(_national) > 16:
+        _national.clear()
+    _national[key] = (df, year, rows)
+    return rows
+
+
 def _indicator_rows(results: Any) -> pd.DataFrame:
-    return _total(_current(_attr(results, "estimates", None), _attr(results, "year", None)))
+    return _national_rows(results, "estimates")
 
 
 def _gap_rows(results: Any, indicator_id: str, category: str = "") -> pd.DataFrame:
-    gaps = _total(_current(_attr(results, "gaps", None), _attr(results, "year", None)))
-    if gaps is None or gaps.empty:
+    gaps = _national_rows(results, "gaps")
+    if gaps.empty:
         return pd.DataFrame()
     sub = gaps[(gaps["indicator_id"] == indicator_id) & (gaps["category"] == category)]
     order = {g: i for i, g in enumerate(style.order_groups(sub["group"]))}
