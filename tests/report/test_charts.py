@@ -93,19 +93,13 @@ def test_all_suppressed_dot_chart():
 
 
 def test_stacked_bar_legend_follows_the_segments():
-    """The legend lists the categories in the order the segments run (left to right, read row by row)."""
+    """The key lists the categories in the order the segments run (left to right, read row by row)."""
     e = make_estimates()
     rows = e[e.kind == "distribution"]
     fig = charts.stacked_bar_chart(rows)
     ax = fig.axes[0]
-    legend = ax.get_legend()
-    ncol = legend._ncols
-    texts = [t.get_text() for t in legend.get_texts()]  # column-major, as matplotlib fills them
-    nrow = -(-len(texts) // ncol)
-    per_col = [texts[i * nrow:(i + 1) * nrow] for i in range(ncol)]
-    reading = [per_col[c][r] for r in range(nrow) for c in range(ncol) if r < len(per_col[c])]
-    # segment order: bars of the first group, sorted by their left edge
+    reading = charts.key_labels(fig)[0]
     first = [p for p in ax.patches if abs(p.get_y() + p.get_height() / 2) < 1e-9 and p.get_width() > 0]
     labels = {id(p): c.get_label() for c in ax.containers for p in c}
     segments = [labels[id(p)] for p in sorted(first, key=lambda p: p.get_x())]
-    assert reading[: len(segments)] == segments
+    assert len(segments) >= 3 and reading == segments

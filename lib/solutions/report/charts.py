@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator, PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 
@@ -207,12 +207,50 @@ def _figure_left(labels: Sequence[str]) -> float:
     return layout.left_margin([wrap_label(lbl) for lbl in labels], style.FONT_SIZE)
 
 
-def _legend_below(ax: Axes, handles: list, inches: float, ncol: int = 2) -> None:
-    """A legend under ``ax`` starting at the figure's left edge (the axes may be narrow)."""
-    ax.legend(handles=handles, loc="upper left", ncol=ncol, frameon=False, borderaxespad=0.0,
-              fontsize=style.SMALL_SIZE, handlelength=1.4, columnspacing=1.2, borderpad=0.0,
-              bbox_to_anchor=(0.012, layout.below_axes(ax, inches)),
-              bbox_transform=blended_transform_factory(ax.figure.transFigure, ax.transAxes))
+@dataclass(frozen=True)
+class KeyEntry:
+    """One entry of a chart key: a swatch (``fill``, optional ``hatch``) or a group's line and marker."""
+
+    label: str
+    colour: str
+    hatch: str | None = None
+    marker: str | None = None
+
+
+KEY_GID = "sos-key"
+
+
+def _key_below(ax: Axes, entries: Sequence[KeyEntry], inches: float, ncol: int = 2) -> None:
+    """A key under ``ax``, from the figure's left edge, read left to right and row by row (the order of
+    ``entries``). Drawn as plain patches and text: a matplotlib Legend per panel costs more than the bars."""
+    fig = ax.figure
+    trans = blended_transform_factory(fig.transFigure, ax.transAxes)
+    ax_h = ax.get_position().height * fig.get_figheight()
+    col_w = (fig.get_figwidth() - 0.2) / ncol / fig.get_figwidth()
+    sw, sh = 0.22 / fig.get_figwidth(), 0.12 / ax_h
+    for k, e in enumerate(entries):
+        row, col = divmod(k, ncol)
+        x = 0.012 + col * col_w
+        y = layout.below_axes(ax, inches + row * layout.LEGEND_ROW_H + 0.12)
+        if e.marker:
+            ax.add_line(Line2D([x, x + sw], [y, y], transform=trans, color=e.colour, linewidth=2.2, clip_on=False))
+            ax.add_line(Line2D([x + sw / 2], [y], transform=trans, color=e.colour, marker=e.marker, markersize=6.5,
+                               markeredgecolor="white", linestyle="none", clip_on=False))
+        else:
+            ax.add_patch(Rectangle((x, y - sh / 2), sw, sh, transform=trans, facecolor=e.colour, hatch=e.hatch,
+                                   edgecolor="white", linewidth=0.5, clip_on=False))
+        text = ax.text(x + sw + 0.08 / fig.get_figwidth(), y, e.label, transform=trans, ha="left", va="center",
+                       fontsize=style.SMALL_SIZE, color="#222222", clip_on=False)
+        text.set_gid(KEY_GID)
+
+
+def key_labels(fig: Figure) -> list[list[str]]:
+    """The key labels of each axes of ``fig``, in reading order (for tests and alt text checks)."""
+    return [[t.get_text() for t in ax.texts if t.get_gid() == KEY_GID] for ax in fig.axes]
+
+
+def _group_key(groups: Sequence[str]) -> list[KeyEntry]:
+    return [KeyEntry(style.group_label(g), style.group_colour(g), marker=style.group_marker(g)) for g in groups]
 
 
 # ----------------------------------------------------------- estimates ----
@@ -404,20 +442,19 @@ def _draw_breakdown(ax: Axes, panel: BreakdownPanel, *, min_n: int, labelled: bo
     withheld = {g: bool(data.loc[data["group"] == g, "withheld"].all()) for g in groups}
     _title(ax, panel.title)
     shown = data[~data["withheld"]]
-    wide = shown.pivot_table(index="group", columns="category", values="estimate", aggfunc="sum") \
-        if not shown.empty else pd.DataFrame()
-    wide = wide.reindex(index=groups, columns=categories).fillna(0.0)
+    value = {(str(g), str(c)): float(v) for g, c, v in zip(shown["group"], shown["category"], shown["estimate"],
+                                                             strict=True)}
     left = np.zeros(len(groups))
     y = np.arange(len(groups), dtype=float)
-    handles = []
+    entries = []
     for i, cat in enumerate(categories):
-        width = wide[cat].to_numpy(dtype=float)
+        width = np.array([value.get((g, cat), 0.0) for g in groups])
         colour = _CATEGORY_PALETTE[i % len(_CATEGORY_PALETTE)]
         hatch = _CATEGORY_HATCHES[i % len(_CATEGORY_HATCHES)] or None
         label = panel.labels.get(cat, cat.replace("_", " "))
         ax.barh(y, width, left=left, height=0.62, color=colour, hatch=hatch, edgecolor="white", linewidth=0.8,
                 label=label)
-        handles.append(Patch(facecolor=colour, hatch=hatch, edgecolor="white", label=label))
+        entries.append(KeyEntry(label, colour, hatch))
         for yi, (lo, w) in enumerate(zip(left, width, strict=True)):
             if w >= 0.09:
                 ax.text(lo + w / 2, yi, f"{w * 100:.0f}%", ha="center", va="center", fontsize=style.SMALL_SIZE,
@@ -434,11 +471,8 @@ def _draw_breakdown(ax: Axes, panel: BreakdownPanel, *, min_n: int, labelled: bo
         ax.set_xlabel("Share (%)")
     else:
         _shared_percent_grid(ax)
-    # Legend entries read left to right, row by row, in the order of the segments; matplotlib fills
-    # legend columns first, so hand it the entries column by column.
-    ncol, nrow = 2, _legend_rows(len(handles))
-    by_column = [handles[r * ncol + c] for c in range(ncol) for r in range(nrow) if r * ncol + c < len(handles)]
-    _legend_below(ax, by_column, (layout.XAXIS_H + layout.XLABEL_H) * labelled + 0.06, ncol)
+    # The key reads left to right, row by row, in the order of the segments.
+    _key_below(ax, entries, (layout.XAXIS_H + layout.XLABEL_H) * labelled, ncol=2)
 
 
 def breakdowns_chart(panels: Sequence[BreakdownPanel], *, min_n: int = DEFAULT_MIN_N) -> Figure:
@@ -555,9 +589,7 @@ def trends_chart(panels: Sequence[TrendPanel]) -> Figure:
         fig, axes = layout.stack(specs, left=layout.left_margin(["100%"], style.SMALL_SIZE + 0.5) + 0.1)
         for ax, p in zip(axes, panels, strict=True):
             _draw_trend(ax, p)
-        handles = [Line2D([], [], marker=style.group_marker(g), color=style.group_colour(g), markersize=7,
-                          label=style.group_label(g)) for g in all_groups]
-        _legend_below(axes[-1], handles, layout.XAXIS_H, ncol=2)
+        _key_below(axes[-1], _group_key(all_groups), layout.XAXIS_H, ncol=2)
     return fig
 
 
@@ -690,9 +722,7 @@ def country_comparison_chart(
             ax.set_xlim(-0.02, 1.02)
         _value_axis(ax, percent=percent)
         ax.set_xlabel(xlabel or ("Estimate (%), with 95% CI" if percent else "Estimate, with 95% CI"))
-        handles = [Line2D([], [], marker=style.group_marker(g), color=style.group_colour(g), linestyle="-",
-                          markersize=7, label=style.group_label(g)) for g in present]
-        _legend_below(ax, handles, layout.XAXIS_H + layout.XLABEL_H, ncol=min(3, len(present)))
+        _key_below(ax, _group_key(present), layout.XAXIS_H + layout.XLABEL_H, ncol=min(3, len(present)))
     return fig
 
 
