@@ -99,7 +99,9 @@ def test_stacked_bar_legend_follows_the_segments():
     fig = charts.stacked_bar_chart(rows)
     ax = fig.axes[0]
     reading = charts.key_labels(fig)[0]
-    first = [p for p in ax.patches if abs(p.get_y() + p.get_height() / 2) < 1e-9 and p.get_width() > 0]
     labels = {id(p): c.get_label() for c in ax.containers for p in c}
+    bars = [p for c in ax.containers for p in c]
+    top = min(p.get_y() for p in bars)  # the first group's bar
+    first = [p for p in bars if abs(p.get_y() - top) < 1e-9 and p.get_width() > 0]
     segments = [labels[id(p)] for p in sorted(first, key=lambda p: p.get_x())]
     assert len(segments) >= 3 and reading == segments

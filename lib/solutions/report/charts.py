@@ -220,28 +220,34 @@ class KeyEntry:
 KEY_GID = "sos-key"
 
 
-def _key_below(ax: Axes, entries: Sequence[KeyEntry], inches: float, ncol: int = 2) -> None:
-    """A key under ``ax``, from the figure's left edge, read left to right and row by row (the order of
-    ``entries``). Drawn as plain patches and text: a matplotlib Legend per panel costs more than the bars."""
+def _key(ax: Axes, entries: Sequence[KeyEntry], *, trans, row_y, swatch_h: float, ncol: int = 2) -> None:
+    """Key entries from the figure's left edge, read left to right and row by row (``entries`` order);
+    ``row_y(row)`` gives each key row's y in ``trans``. Plain patches and text: a matplotlib Legend per
+    panel costs more than the bars it explains."""
     fig = ax.figure
-    trans = blended_transform_factory(fig.transFigure, ax.transAxes)
-    ax_h = ax.get_position().height * fig.get_figheight()
     col_w = (fig.get_figwidth() - 0.2) / ncol / fig.get_figwidth()
-    sw, sh = 0.22 / fig.get_figwidth(), 0.12 / ax_h
+    sw = 0.22 / fig.get_figwidth()
     for k, e in enumerate(entries):
         row, col = divmod(k, ncol)
-        x = 0.012 + col * col_w
-        y = layout.below_axes(ax, inches + row * layout.LEGEND_ROW_H + 0.12)
+        x, y = 0.012 + col * col_w, row_y(row)
         if e.marker:
             ax.add_line(Line2D([x, x + sw], [y, y], transform=trans, color=e.colour, linewidth=2.2, clip_on=False))
             ax.add_line(Line2D([x + sw / 2], [y], transform=trans, color=e.colour, marker=e.marker, markersize=6.5,
                                markeredgecolor="white", linestyle="none", clip_on=False))
         else:
-            ax.add_patch(Rectangle((x, y - sh / 2), sw, sh, transform=trans, facecolor=e.colour, hatch=e.hatch,
-                                   edgecolor="white", linewidth=0.5, clip_on=False))
+            ax.add_patch(Rectangle((x, y - swatch_h / 2), sw, swatch_h, transform=trans, facecolor=e.colour,
+                                   hatch=e.hatch, edgecolor="white", linewidth=0.5, clip_on=False))
         text = ax.text(x + sw + 0.08 / fig.get_figwidth(), y, e.label, transform=trans, ha="left", va="center",
                        fontsize=style.SMALL_SIZE, color="#222222", clip_on=False)
         text.set_gid(KEY_GID)
+
+
+def _key_below(ax: Axes, entries: Sequence[KeyEntry], inches: float, ncol: int = 2) -> None:
+    """A key under ``ax``, ``inches`` below its bottom edge."""
+    ax_h = ax.get_position().height * ax.figure.get_figheight()
+    _key(ax, entries, trans=blended_transform_factory(ax.figure.transFigure, ax.transAxes),
+         row_y=lambda r: layout.below_axes(ax, inches + r * layout.LEGEND_ROW_H + 0.12), swatch_h=0.12 / ax_h,
+         ncol=ncol)
 
 
 def key_labels(fig: Figure) -> list[list[str]]:
@@ -435,60 +441,70 @@ def _text_colour(fill: str) -> str:
     return "#000000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.4 else "#FFFFFF"
 
 
-def _draw_breakdown(ax: Axes, panel: BreakdownPanel, *, min_n: int, labelled: bool = True) -> None:
+_KEY_ROW = 0.8  # a key row, in bar rows
+
+
+def _draw_breakdown(ax: Axes, panel: BreakdownPanel, ys: np.ndarray, key_y: float, *, min_n: int) -> list[str]:
+    """One indicator's section: a 100% bar per group at ``ys``, its key from ``key_y``; returns the row labels."""
     data = _with_withheld(panel.rows)
     groups = style.order_groups(data["group"])
     categories = list(dict.fromkeys(data["category"].astype(str)))
     withheld = {g: bool(data.loc[data["group"] == g, "withheld"].all()) for g in groups}
-    _title(ax, panel.title)
     shown = data[~data["withheld"]]
     value = {(str(g), str(c)): float(v) for g, c, v in zip(shown["group"], shown["category"], shown["estimate"],
                                                              strict=True)}
+    ax.vlines(_PERCENT_TICKS, ys[0] - 0.45, ys[-1] + 0.45, colors=_GRID, linewidth=0.8, zorder=0)
     left = np.zeros(len(groups))
-    y = np.arange(len(groups), dtype=float)
     entries = []
     for i, cat in enumerate(categories):
         width = np.array([value.get((g, cat), 0.0) for g in groups])
         colour = _CATEGORY_PALETTE[i % len(_CATEGORY_PALETTE)]
         hatch = _CATEGORY_HATCHES[i % len(_CATEGORY_HATCHES)] or None
         label = panel.labels.get(cat, cat.replace("_", " "))
-        ax.barh(y, width, left=left, height=0.62, color=colour, hatch=hatch, edgecolor="white", linewidth=0.8,
+        ax.barh(ys, width, left=left, height=0.62, color=colour, hatch=hatch, edgecolor="white", linewidth=0.8,
                 label=label)
         entries.append(KeyEntry(label, colour, hatch))
-        for yi, (lo, w) in enumerate(zip(left, width, strict=True)):
+        for yi, lo, w in zip(ys, left, width, strict=True):
             if w >= 0.09:
                 ax.text(lo + w / 2, yi, f"{w * 100:.0f}%", ha="center", va="center", fontsize=style.SMALL_SIZE,
                         color=_text_colour(colour), fontweight="bold")
         left = left + width
-    for yi, g in enumerate(groups):
+    for yi, g in zip(ys, groups, strict=True):
         if withheld[g]:
             reasons = data.loc[data["group"] == g, "suppression_reason"]
             _text_mark(ax, yi, suppression_text(reasons.iloc[0] if len(reasons) else "", min_n=min_n))
-    _rows_axis(ax, [style.group_label(g) for g in groups])
-    ax.set_xlim(0, 1)
-    if labelled:
-        _value_axis(ax, percent=True)
-        ax.set_xlabel("Share (%)")
-    else:
-        _shared_percent_grid(ax)
     # The key reads left to right, row by row, in the order of the segments.
-    _key_below(ax, entries, (layout.XAXIS_H + layout.XLABEL_H) * labelled, ncol=2)
+    _key(ax, entries, trans=blended_transform_factory(ax.figure.transFigure, ax.transData),
+         row_y=lambda r: key_y + r * _KEY_ROW, swatch_h=0.42)
+    return [style.group_label(g) for g in groups]
 
 
 def breakdowns_chart(panels: Sequence[BreakdownPanel], *, min_n: int = DEFAULT_MIN_N) -> Figure:
-    """100% stacked bars, one panel per indicator and one bar per group; each panel's legend lists the
-    categories in the order of the bar segments."""
+    """100% stacked bars, a section per indicator and a bar per group, all on one 0–100% axis; each
+    section's key lists the categories in the order of the bar segments."""
     panels = [p for p in panels if p.rows is not None and not p.rows.empty]
     if not panels:
         return empty_figure()
+    heads, rows, keys, y = [], [], [], 0.0
+    for p in panels:
+        n, k = p.rows["group"].nunique(), _legend_rows(p.rows["category"].nunique())
+        heads.append(y)
+        rows.append(y + 1.0 + np.arange(n, dtype=float))
+        keys.append(y + 1.0 + n + 0.1)
+        y += 1.0 + n + 0.1 + k * _KEY_ROW + 0.35
+    total = y - 0.35
     labels = [style.group_label(g) for p in panels for g in style.order_groups(p.rows["group"])]
-    last = len(panels) - 1
-    specs = [layout.Panel(rows=p.rows["group"].nunique(), xaxis=i == last, xlabel=i == last,
-                          legend_rows=_legend_rows(p.rows["category"].nunique())) for i, p in enumerate(panels)]
     with style.house_context():
-        fig, axes = layout.stack(specs, left=_figure_left(labels))
-        for i, (ax, p) in enumerate(zip(axes, panels, strict=True)):
-            _draw_breakdown(ax, p, min_n=min_n, labelled=i == last)
+        fig, (ax,) = layout.stack([layout.Panel(rows=total, title=False)], left=_figure_left(labels))
+        run_labels: list[str] = []
+        for p, h, ys, ky in zip(panels, heads, rows, keys, strict=True):
+            _header(ax, h, p.title)
+            run_labels += _draw_breakdown(ax, p, ys, ky, min_n=min_n)
+        _forest_axes(ax, heads, rows, run_labels, total)
+        ax.grid(axis="x", visible=False)  # gridlines only behind the bars (not through headers and keys)
+        ax.set_xlim(0, 1)
+        _value_axis(ax, percent=True)
+        ax.set_xlabel("Share (%)")
     return fig
 
 
