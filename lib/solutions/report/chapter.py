@@ -650,7 +650,7 @@ def heatmap_section(g: Any) -> None:
                 cell = idp[(idp["country"] == iso) & (idp["criterion"].astype(int) == c)]
                 rec[str(c)] = status_chip(str(cell["status"].iloc[0])) if len(cell) else status_chip("not_assessed")
             records.append(rec)
-        _emit("<details><summary>Table of the heatmap (status for IDPs)</summary>"
+        _emit("<details open><summary>Table of the heatmap (status for IDPs; readable on a phone)</summary>"
               + html_table(_frame(records)) + "</details>")
 
 
@@ -852,7 +852,10 @@ def estimation_rules(global_config: Any) -> None:
          "text; cells that would let it be recovered are withheld too (complementary suppression)."),
         ("Precision flag", f"An estimate whose coefficient of variation exceeds {float(max_cv) * 100:.0f}% is "
          "flagged as low precision."),
-        ("Trends", "Only estimates computed with the same catalogue version are compared across years."),
+        ("Trends", "Only estimates computed with the same catalogue version are compared across report years. "
+         "The change since the previous comparable year treats the two surveys as independent: its standard "
+         "error is √(se₁² + se₂²), with Student's t on the smaller of the two design degrees of freedom; "
+         "withheld estimates give no change."),
     ]
     _emit(html_table(pd.DataFrame(rows, dtype=object, columns=["Rule", "In force"]), caption="Estimation and disclosure rules"))
     conditions = cfg.get("solutions_measure", []) or []
