@@ -112,7 +112,7 @@ def driver(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def phone_driver(tmp_path_factory: pytest.TempPathFactory):
-    """Headless Chromium emulating a 390 px wide phone (meta viewport honoured)."""
+    """Headless Chromium emulating a 375 px wide phone (meta viewport honoured)."""
     drv = make_driver(tmp_path_factory.mktemp("chromium-phone-profile"), size=PHONE, mobile=True)
     yield drv
     drv.quit()

@@ -4,7 +4,7 @@
     python tests/browser/screenshots.py --site outputs --params params/global.yml   # same thing
 
 Writes ``<site>/<year>/screenshots/{global,country-<ISO3>}-{desktop,phone}.png`` (desktop 1280 px,
-phone 390 px wide), ``<year>`` being the ``report_year`` of the global config and ``<ISO3>`` its first
+phone 375 px wide), ``<year>`` being the ``report_year`` of the global config and ``<ISO3>`` its first
 country unless ``--country`` says otherwise. The site is served on 127.0.0.1 only; nothing leaves the
 machine.
 """

@@ -47,7 +47,7 @@ HOSTILE_CRITERION = 2
 HOSTILE_CRITERION_TEXT = "Criterion text with <b>bold</b> tags that must stay literal."
 
 DESKTOP = (1280, 900)
-PHONE = (390, 844)
+PHONE = (375, 812)  # iPhone SE / 8 class: the narrowest common phone width
 
 
 def find_binary(names: tuple[str, ...]) -> str | None:

@@ -83,3 +83,24 @@ def test_quarto_render_real(year_dir, spec_for) -> None:
     html = (spec.out_dir / "country-QAB.html").read_text()
     assert "SECRET-STDERR" not in html and "plt.subplots" not in html
     assert check_links(spec.out_dir) == []
+
+
+def test_quarto_keeps_svg_charts_with_alt_text(tmp_path) -> None:
+    """The report's charts (SVG <img> data URIs in text/html outputs) reach the Quarto project intact."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from solutions.render.base import Page
+    from solutions.render.quarto import _publishable
+    from solutions.report import charts, figures
+
+    fig = charts.empty_figure("chart text")
+    markup = figures.figure_html(fig, title="A chart", caption="Caption.", alt="Alt text of the chart")
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output("display_data", data={"text/html": markup})])])
+    path = tmp_path / "country-QAB.ipynb"
+    nbformat.write(nb, str(path))
+    published = _publishable(Page("country-QAB", "Country", path, "country"))
+    html = "".join(o["data"]["text/html"] for c in published.cells if c.cell_type == "code" for o in c.outputs)
+    assert '<img src="data:image/svg+xml;base64,' in html and 'alt="Alt text of the chart"' in html

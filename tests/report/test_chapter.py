@@ -64,7 +64,18 @@ def test_trends_with_an_earlier_year(country_results):
     country_results.history = earlier
     with output.capture() as out:
         chapter.trends_section(country_results)
-    assert any("change over report years" in o for o in out)
+    page = "\n".join(out)
+    assert "change across report years" in page and "Change since the previous comparable report year" in page
+    assert "2025 → 2026" in page
+
+
+def test_trends_skip_other_catalogue_versions(country_results):
+    country_results.history = make_estimates().assign(year=2025, catalogue_version="older")
+    with output.capture() as out:
+        chapter.trends_section(country_results)
+    page = "\n".join(out)
+    assert "change across report years" not in page and "2025 → 2026" not in page
+    assert "No earlier report year with comparable results" in page and "catalogue version older" in page
 
 
 def test_global_page(global_results):

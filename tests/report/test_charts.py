@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
 from solutions.report import charts
@@ -15,9 +16,12 @@ def _texts(fig: Figure) -> str:
 
 
 def _plotted_y(fig: Figure) -> list[float]:
+    """y of every plotted marker (scatter collections)."""
     ys: list[float] = []
     for ax in fig.axes:
         for coll in ax.collections:
+            if not isinstance(coll, PathCollection):
+                continue
             offsets = np.asarray(coll.get_offsets())
             if offsets.size and offsets.ndim == 2:
                 ys.extend(offsets[:, 1].tolist())
@@ -30,7 +34,7 @@ def test_dot_chart_marks_suppressed_group_as_text():
     assert isinstance(fig, Figure)
     assert "suppressed: n < 30" in _texts(fig)
     ys = _plotted_y(fig)
-    assert 1.0 not in ys  # the returnee row (y = 1) carries no dot
+    assert ys == [1.0]  # header row 0, IDPs row 1 has a dot, the returnee row (y = 2) carries none
     assert all(np.isfinite(ys))
 
 
@@ -54,7 +58,7 @@ def test_trend_heatmap_comparison_solutions():
                               {"iso3": "QZX", "name": "Xland", "status": "failed"}])
     fig = charts.criteria_heatmap(make_criteria(), countries=countries, criterion_names=CRITERIA)
     text = _texts(fig)
-    assert "failed" in text and "insufficient\ndata" in text and "1/2\nopen" in text
+    assert "failed" in text and "no data" in text and "✗ 1/2\nopen" in text and "✓ 2/2\nclosed" in text
     both = pd.concat([make_estimates("QZZ"), make_estimates("QZY", 0.1)])
     fig = charts.country_comparison_chart(both[(both.indicator_id == "ADQ-2") & (both.category == "")])
     assert isinstance(fig, Figure)
@@ -86,3 +90,18 @@ def test_all_suppressed_dot_chart():
     fig = charts.estimate_dot_chart(rows)
     assert "suppressed" in _texts(fig)
     assert _plotted_y(fig) == []
+
+
+def test_stacked_bar_legend_follows_the_segments():
+    """The key lists the categories in the order the segments run (left to right, read row by row)."""
+    e = make_estimates()
+    rows = e[e.kind == "distribution"]
+    fig = charts.stacked_bar_chart(rows)
+    ax = fig.axes[0]
+    reading = charts.key_labels(fig)[0]
+    labels = {id(p): c.get_label() for c in ax.containers for p in c}
+    bars = [p for c in ax.containers for p in c]
+    top = min(p.get_y() for p in bars)  # the first group's bar
+    first = [p for p in bars if abs(p.get_y() - top) < 1e-9 and p.get_width() > 0]
+    segments = [labels[id(p)] for p in sorted(first, key=lambda p: p.get_x())]
+    assert len(segments) >= 3 and reading == segments

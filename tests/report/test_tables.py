@@ -57,3 +57,17 @@ def test_banner_and_provenance():
     assert "households.csv" in html and "/home/analyst" not in html
     assert "a" * 12 in html and ">" + "a" * 64 + "<" not in html
     assert "Build date" in html and "0.1.0+gtest" in html
+
+
+def test_caption_stays_outside_the_scrolling_region():
+    """At phone width a wide table scrolls sideways inside its wrapper; its caption must not scroll with it,
+    so it sits before the wrapper and names both the region and the table."""
+    import re
+
+    df = pd.DataFrame({f"column {i}": ["x" * 20] for i in range(12)})
+    for markup in (tables.html_table(df, caption="Wide table"), tables.interactive_table(df, caption="Wide table")):
+        wrap_at = markup.index('class="sos-table-wrap')
+        cap = re.search(r'<p class="sos-table-caption" id="([^"]+)">Wide table</p>', markup)
+        assert cap and cap.start() < wrap_at, "the caption is inside the scrolling wrapper"
+        assert "<caption" not in markup[wrap_at:]
+        assert f'role="region" tabindex="0" aria-labelledby="{cap[1]}"' in markup

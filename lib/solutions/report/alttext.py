@@ -56,16 +56,19 @@ def describe_distribution(rows: pd.DataFrame, subject: str, *, labels: dict[str,
     if rows.empty:
         return f"Stacked bar chart: {subject}; no data available."
     labels = labels or {}
+    by_group: dict[str, list[dict]] = {}
+    for r in rows.to_dict("records"):
+        by_group.setdefault(str(r["group"]), []).append(r)
     parts = []
-    for g in style.order_groups(rows["group"]):
-        sub = rows[rows["group"] == g]
-        if all(row_is_suppressed(r) for _, r in sub.iterrows()):
-            parts.append(f"{style.group_label(g)} {suppression_text(sub['suppression_reason'].iloc[0], min_n=min_n)}")
+    for g in style.order_groups(by_group):
+        sub = by_group[g]
+        if all(row_is_suppressed(r) for r in sub):
+            parts.append(f"{style.group_label(g)} {suppression_text(sub[0].get('suppression_reason'), min_n=min_n)}")
             continue
         cats = ", ".join(
             f"{labels.get(str(r['category']), str(r['category']).replace('_', ' '))} "
             f"{fmt_value(r['estimate'], percent=True)}"
-            for _, r in sub.iterrows()
+            for r in sub
             if not row_is_suppressed(r)
         )
         parts.append(f"{style.group_label(g)}: {cats}")

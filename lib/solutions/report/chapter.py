@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import alttext, charts, style
+from . import alttext, charts, style, trends
 from .banner import demo_banner_html, page_css
 from .figures import show_figure
 from .formatting import (
@@ -28,6 +28,7 @@ from .formatting import (
     fmt_big,
     fmt_ci,
     fmt_count,
+    fmt_gap,
     fmt_value,
     is_missing,
     is_percent,
@@ -42,7 +43,6 @@ from .tables import (
     Markup,
     distribution_table,
     estimates_table,
-    gaps_table,
     html_table,
     interactive_setup,
     interactive_table,
@@ -108,8 +108,10 @@ def _min_n(obj: Any) -> int:
 
 
 def _level_pct(obj: Any) -> str:
-    design = _attr(obj, "design", {})
-    level = design.get("confidence_level", 0.95) if isinstance(design, Mapping) else 0.95
+    level = 0.95
+    for source in (_attr(obj, "thresholds", {}), _attr(obj, "design", {})):
+        if isinstance(source, Mapping) and not is_missing(source.get("confidence_level")):
+            level = source["confidence_level"]
     try:
         return f"{float(level) * 100:.0f}%"
     except (TypeError, ValueError):
@@ -140,11 +142,11 @@ def _category_label(cat: str) -> str:
 
 
 def _n_text(rows: pd.DataFrame, unit: str) -> str:
-    parts = []
-    for g in style.order_groups(rows["group"]):
-        n = rows.loc[rows["group"] == g, "n_unweighted"]
-        if len(n) and not is_missing(n.iloc[0]):
-            parts.append(f"{style.group_label(g)} {fmt_count(n.iloc[0])}")
+    first: dict[str, Any] = {}
+    for g, n in zip(rows["group"].astype(str), rows["n_unweighted"], strict=True):
+        first.setdefault(g, n)
+    parts = [f"{style.group_label(g)} {fmt_count(first[g])}" for g in style.order_groups(first)
+             if not is_missing(first[g])]
     return f"n ({unit}, unweighted): " + ", ".join(parts) + "." if parts else ""
 
 
@@ -306,63 +308,161 @@ def criteria_overview(results: Any) -> None:
                      "comparison group (closed: no indicator significantly worse)"))
 
 
+_national: dict[tuple[int, str], tuple[pd.DataFrame, Any, pd.DataFrame]] = {}
+
+
+def _national_rows(results: Any, table: str) -> pd.DataFrame:
+    """This year's national (``total``) rows of ``results.<table>``, computed once per table object: every
+    criterion section of a chapter needs them, and filtering the full table is not free."""
+    df, year = _attr(results, table, None), _attr(results, "year", None)
+    key = (id(results), table)
+    hit = _national.get(key)
+    if hit is not None and hit[0] is df and hit[1] == year:
+        return hit[2]
+    rows = _total(_current(df, year))
+    rows = pd.DataFrame() if rows is None else rows
+    if len(_national) > 16:
+        _national.clear()
+    _national[key] = (df, year, rows)
+    return rows
+
+
 def _indicator_rows(results: Any) -> pd.DataFrame:
-    return _total(_current(_attr(results, "estimates", None), _attr(results, "year", None)))
+    return _national_rows(results, "estimates")
 
 
 def _gap_rows(results: Any, indicator_id: str, category: str = "") -> pd.DataFrame:
-    gaps = _total(_current(_attr(results, "gaps", None), _attr(results, "year", None)))
-    if gaps is None or gaps.empty:
+    gaps = _national_rows(results, "gaps")
+    if gaps.empty:
         return pd.DataFrame()
     sub = gaps[(gaps["indicator_id"] == indicator_id) & (gaps["category"] == category)]
     order = {g: i for i, g in enumerate(style.order_groups(sub["group"]))}
     return sub.assign(_o=sub["group"].map(order)).sort_values("_o").drop(columns="_o")
 
 
-def _scalar_block(results: Any, ind: Any, indicator_id: str, rows: pd.DataFrame, min_n: int) -> None:
-    kind = str(rows["kind"].iloc[0])
-    percent = is_percent(kind, rows["estimate"])
-    level = _level_pct(results)
-    subject = _subject(ind, indicator_id)
-    show_figure(
-        charts.estimate_dot_chart(rows, percent=percent, min_n=min_n,
-                                  xlabel=f"Estimate{' (%)' if percent else ''}, with {level} confidence interval"),
-        title=f"{subject}: estimate by group",
-        caption=_caption(ind, indicator_id, rows, percent=percent, level=level,
-                         extra="The dashed line and band are the comparison group."),
-        alt=alttext.describe_estimates(rows, subject, percent=percent, min_n=min_n),
-    )
-    gaps = _gap_rows(results, indicator_id)
-    direction = str(_attr(ind, "direction", "") or (gaps["direction"].iloc[0] if not gaps.empty else "none"))
-    if not gaps.empty:
-        better = {"higher": "Higher is better.", "lower": "Lower is better."}.get(direction, "")
-        show_figure(
-            charts.gap_chart(gaps, direction=direction, percent=percent),
-            title=f"{subject}: gap vs the comparison group",
-            caption=f"Difference from the comparison group in {'percentage points' if percent else 'units'}, "
-            f"with {level} confidence intervals, estimated as one design-based contrast. {better} "
-            + _n_text(rows, _unit_plural(ind)),
-            alt=alttext.describe_gaps(gaps, subject, percent=percent, direction=direction),
+def _percent_of(rows: pd.DataFrame) -> bool:
+    return is_percent(str(rows["kind"].iloc[0]), rows["estimate"])
+
+
+def _panel_title(ind: Any, indicator_id: str) -> str:
+    short = str(_attr(ind, "short_title", "") or _attr(ind, "title", "") or "")
+    return f"{indicator_id} {short}".strip()
+
+
+def _definitions(ind_rows: list[tuple[Any, str]]) -> None:
+    """The criterion's indicators: id, short form of the definition, universe (each an anchor target)."""
+    items = []  # the universe as a rule (e.g. "justice_needed == 1") is on the methods page
+    for ind, indicator_id in ind_rows:
+        items.append(
+            f'<dt id="ind-{html.escape(indicator_id.lower())}">{html.escape(_subject(ind, indicator_id))}</dt>'
+            f"<dd>{html.escape(str(_attr(ind, 'definition', '')))}</dd>"
         )
-    _emit(estimates_table(rows, percent=percent, min_n=min_n, caption=f"{subject}: estimates"))
-    if not gaps.empty:
-        _emit(gaps_table(gaps, percent=percent, caption=f"{subject}: gap vs the comparison group"))
+    _emit(f'<dl class="sos-defs">{"".join(items)}</dl>')
 
 
-def _distribution_block(results: Any, ind: Any, indicator_id: str, rows: pd.DataFrame, min_n: int,
-                        *, heading: str) -> None:
-    subject = _subject(ind, indicator_id)
-    labels = {c: _category_label(c) for c in rows["category"].astype(str)}
-    unit = _unit_plural(ind)
+def _scalar_figures(results: Any, criterion: int, blocks: list[tuple[Any, str, pd.DataFrame]], min_n: int) -> None:
+    level = _level_pct(results)
+    name = criteria_names().get(int(criterion), f"criterion {criterion}")
+    panels, gap_panels, alts, gap_alts, ns = [], [], [], [], []
+    for ind, indicator_id, rows in blocks:
+        percent = _percent_of(rows)
+        title = _panel_title(ind, indicator_id)
+        unit = "" if percent else f" ({_attr(ind, 'unit', '') or 'mean'})"
+        panels.append(charts.EstimatePanel(title, rows, percent,
+                                           f"Estimate{' (%)' if percent else unit}, {level} CI"))
+        alts.append(alttext.describe_estimates(rows, title, percent=percent, min_n=min_n).removeprefix(
+            "Dot chart: ").rstrip("."))
+        ns.append(f"{indicator_id} {_attr(ind, 'title', '')}: {_n_text(rows, _unit_plural(ind))}".rstrip())
+        gaps = _gap_rows(results, indicator_id)
+        if not gaps.empty:
+            direction = str(_attr(ind, "direction", "") or gaps["direction"].iloc[0])
+            gap_panels.append(charts.GapPanel(title, gaps, direction, percent))
+            gap_alts.append(alttext.describe_gaps(gaps, title, percent=percent, direction=direction)
+                            .removeprefix("Gap chart vs the comparison group: "))
     show_figure(
-        charts.stacked_bar_chart(rows, category_labels=labels, min_n=min_n),
-        title=f"{subject}: {heading}",
-        caption=f"Percent of {unit} in the universe of the breakdown; each bar sums to 100%. "
-        f"Definition: {_attr(ind, 'definition', '')} {_n_text(rows, unit)}",
-        alt=alttext.describe_distribution(rows, f"{subject}, {heading}", labels=labels, min_n=min_n),
+        charts.estimates_chart(panels, min_n=min_n, level=level),
+        title=f"{name}: estimates by group",
+        caption=f"Percent of each indicator's universe (means in their unit), with {level} confidence "
+        "intervals; the dashed line and grey band are the comparison group. " + " ".join(ns),
+        alt="Dot charts, one per indicator: " + "; ".join(alts) + ".",
     )
-    _emit(distribution_table(rows, category_labels=labels, min_n=min_n,
-                             caption=f"{subject}: {heading} (%, {_level_pct(results)} CI)"))
+    if gap_panels:
+        show_figure(
+            charts.gaps_chart(gap_panels),
+            title=f"{name}: gaps vs the comparison group",
+            caption=f"Displaced group minus comparison group (percentage points for shares), with {level} "
+            "confidence intervals, each estimated as one design-based contrast; the status is at the right "
+            "(closed: not significantly worse); each indicator's header says which side is better.",
+            alt="Gap charts, one per indicator: " + " ".join(gap_alts),
+        )
+    _emit(criterion_table(results, blocks, min_n=min_n, caption=f"{name}: estimates and gaps"))
+
+
+def criterion_table(results: Any, blocks: list[tuple[Any, str, pd.DataFrame]], *, min_n: int,
+                    caption: str) -> str:
+    """One compact table of a criterion: per indicator and group the estimate, CI, n, gap, gap CI, status."""
+    level = _level_pct(results)
+    records = []
+    for ind, indicator_id, rows in blocks:
+        percent = _percent_of(rows)
+        gaps = _gap_rows(results, indicator_id)
+        for _, r in rows.iterrows():
+            withheld = row_is_suppressed(r)
+            g = gaps[gaps["group"] == r["group"]] if not gaps.empty else gaps
+            gap = g.iloc[0] if len(g) else None
+            note = suppression_text(r.get("suppression_reason"), min_n=min_n) if withheld else (
+                "low precision (CV above limit)" if str(r.get("flag", "") or "") == "high_cv" else "")
+            records.append({
+                "Indicator": _panel_title(ind, indicator_id),
+                "Group": style.group_label(str(r["group"])),
+                "Estimate": "–" if withheld else fmt_value(r["estimate"], percent=percent),
+                f"{level} CI": "–" if withheld else fmt_ci(r["ci_low"], r["ci_high"], percent=percent),
+                "n": fmt_count(r.get("n_unweighted")),
+                "Gap": "reference" if r["group"] == "comparison" else
+                ("–" if gap is None else fmt_gap(gap["gap"], percent=percent)),
+                "Gap CI": "" if gap is None else fmt_ci(gap["ci_low"], gap["ci_high"], percent=percent, gap=True),
+                "Status": "" if gap is None else status_chip(str(gap["status"])),
+                "Note": note,
+            })
+    return html_table(_frame(records), caption=caption + " (shares in %, gaps in percentage points)",
+                      numeric=["Estimate", f"{level} CI", "n", "Gap", "Gap CI"])
+
+
+def _breakdown_heading(ind: Any, kinds: set[str], has_head: bool) -> str:
+    breakdown = _attr(ind, "breakdown", None)
+    variable = str(_attr(breakdown, "variable", "") or "")
+    if "distribution" in kinds and not has_head:
+        return "distribution"
+    if variable.endswith(("_reason", "_obstacle", "_barrier")) or not variable:
+        return "by reason"
+    return "by " + variable.replace("_", " ").replace("movement restriction type", "type")
+
+
+def _breakdown_figures(results: Any, criterion: int, blocks: list[tuple[Any, str, pd.DataFrame, str]],
+                       min_n: int) -> None:
+    name = criteria_names().get(int(criterion), f"criterion {criterion}")
+    panels, alts, ns = [], [], []
+    for ind, indicator_id, rows, heading in blocks:
+        labels = {c: _category_label(c) for c in rows["category"].astype(str)}
+        title = f"{_panel_title(ind, indicator_id)}: {heading}"
+        panels.append(charts.BreakdownPanel(title, rows, labels))
+        alts.append(alttext.describe_distribution(rows, title, labels=labels, min_n=min_n)
+                    .removeprefix("Stacked bar chart: "))
+        ns.append(f"{indicator_id}: {_n_text(rows, _unit_plural(ind))}")
+    show_figure(
+        charts.breakdowns_chart(panels, min_n=min_n),
+        title=f"{name}: distributions and reasons",
+        caption="Percent of the universe of each breakdown (e.g. those unable to access a service, by main "
+        "reason); each bar sums to 100%, legend entries follow the segments from left to right. " + " ".join(ns),
+        alt="Stacked bar charts, one per indicator: " + " ".join(alts),
+    )
+    level = _level_pct(results)
+    for ind, indicator_id, rows, heading in blocks:
+        labels = {c: _category_label(c) for c in rows["category"].astype(str)}
+        subject = _subject(ind, indicator_id)
+        table = distribution_table(rows, category_labels=labels, min_n=min_n,
+                                   caption=f"{subject}: {heading} (%, {level} CI)")
+        _emit(f"<details><summary>Table: {html.escape(subject)}, {html.escape(heading)}</summary>{table}</details>")
 
 
 def _system_block(ind: Any, indicator_id: str, rows: pd.DataFrame, min_n: int) -> None:
@@ -382,29 +482,10 @@ def _system_block(ind: Any, indicator_id: str, rows: pd.DataFrame, min_n: int) -
                      numeric=["Share of locations (%)", "Value", "Locations (n)"]))
 
 
-def _indicator_block(results: Any, indicator_id: str, rows: pd.DataFrame, min_n: int) -> None:
-    ind = _indicator(_attr(results, "catalogue", None), indicator_id)
-    _emit(f'<h3 id="ind-{html.escape(indicator_id.lower())}">{html.escape(_subject(ind, indicator_id))}</h3>')
-    definition = _attr(ind, "definition", "")
-    if definition:
-        _emit(f'<p class="sos-note">{html.escape(str(definition))}</p>')
-    head = rows[rows["category"] == ""]
-    cats = rows[rows["category"] != ""]
-    kinds = set(rows["kind"].astype(str))
-    if "system" in kinds:
-        _system_block(ind, indicator_id, rows, min_n)
-        return
-    if not head.empty:
-        _scalar_block(results, ind, indicator_id, head, min_n)
-    if not cats.empty:
-        heading = "breakdown by reason" if not head.empty else (
-            "distribution" if "distribution" in kinds else "breakdown by reason")
-        _distribution_block(results, ind, indicator_id, cats, min_n, heading=heading)
-
-
 def criterion_section(results: Any, criterion: int) -> None:
-    """One criterion: its narrative (when the config has one), then per indicator the dot-and-whisker
-    chart, gap chart and tables; distributions as stacked bars; system-level indicators as a table."""
+    """One criterion: its narrative (when the config has one), the indicators' definitions, one faceted
+    dot-and-whisker figure of the estimates and one of the gaps (a panel per indicator) with a compact
+    table, distributions and by-reason breakdowns as stacked bars, system-level indicators as a table."""
     narrative(results, criterion)
     est = _indicator_rows(results)
     if est.empty:
@@ -418,8 +499,28 @@ def criterion_section(results: Any, criterion: int) -> None:
         _note("No indicator of this criterion was collected in this country.")
         return
     min_n = _min_n(results)
+    scalar: list[tuple[Any, str, pd.DataFrame]] = []
+    breakdowns: list[tuple[Any, str, pd.DataFrame, str]] = []
+    systems: list[tuple[Any, str, pd.DataFrame]] = []
     for indicator_id in ids:
-        _indicator_block(results, indicator_id, est[est["indicator_id"] == indicator_id], min_n)
+        rows = est[est["indicator_id"] == indicator_id]
+        ind = _indicator(catalogue, indicator_id)
+        kinds = set(rows["kind"].astype(str))
+        head, cats = rows[rows["category"] == ""], rows[rows["category"] != ""]
+        if "system" in kinds:
+            systems.append((ind, indicator_id, rows))
+            continue
+        if not head.empty:
+            scalar.append((ind, indicator_id, head))
+        if not cats.empty:
+            breakdowns.append((ind, indicator_id, cats, _breakdown_heading(ind, kinds, not head.empty)))
+    _definitions([(_indicator(catalogue, i), i) for i in ids])
+    if scalar:
+        _scalar_figures(results, criterion, scalar, min_n)
+    if breakdowns:
+        _breakdown_figures(results, criterion, breakdowns, min_n)
+    for ind, indicator_id, rows in systems:
+        _system_block(ind, indicator_id, rows, min_n)
 
 
 def solutions_measure_section(results: Any) -> None:
@@ -452,50 +553,14 @@ def solutions_measure_section(results: Any) -> None:
     _emit(estimates_table(rows, percent=True, min_n=min_n, caption=f"{subject}: estimates"))
 
 
-def _history(results: Any) -> pd.DataFrame:
-    frames = [f for f in (_attr(results, "estimates", None), _attr(results, "history", None))
-              if isinstance(f, pd.DataFrame) and not f.empty]
-    if not frames:
-        return pd.DataFrame()
-    data = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    return _total(data)
-
-
-def trends_section(results: Any) -> None:
-    """Change per indicator across report years (same catalogue version only); a note when there is
-    no earlier year."""
-    data = _history(results)
-    year = _attr(results, "year", None)
-    if data.empty or "year" not in data.columns or data["year"].nunique() < 2:
-        _note(f"No earlier report year is available for this country: trends start once a second year of "
-              f"results exists{f' after {year}' if year else ''}.")
-        return
-    data = data[(data["category"] == "") & (data["group"] != "all")]
-    if "catalogue_version" in data.columns and not is_missing(year):
-        current = data[data["year"] == int(year)]["catalogue_version"].dropna().unique()
-        if len(current):
-            data = data[data["catalogue_version"].isin(current)]
-    catalogue = _attr(results, "catalogue", None)
-    shown = 0
-    for indicator_id, rows in data.groupby("indicator_id", sort=True):
-        if rows["year"].nunique() < 2:
-            continue
-        ind = _indicator(catalogue, str(indicator_id))
-        percent = is_percent(str(rows["kind"].iloc[0]), rows["estimate"])
-        subject = _subject(ind, str(indicator_id))
-        alt_parts = []
-        for y, yr in rows.groupby("year"):
-            alt_parts.append(f"{int(y)}: " + alttext.describe_estimates(yr, subject, percent=percent)[11:-1])
-        show_figure(
-            charts.estimate_trend_chart(rows, percent=percent),
-            title=f"{subject}: change over report years",
-            caption=f"{'Percent' if percent else 'Mean'} by report year and group, with confidence intervals; "
-            "only years computed with the same catalogue version are compared.",
-            alt="Line chart by year: " + " | ".join(alt_parts),
-        )
-        shown += 1
-    if not shown:
-        _note("No indicator has comparable estimates (same catalogue version) for two or more years.")
+def trends_section(results: Any, output_root: str | Path | None = None) -> None:
+    """Change per indicator across report years, read from earlier years' results tables under
+    ``output_root`` (or ``results.history``), comparing only the same catalogue version; a note when there
+    is no earlier comparable year."""
+    earlier = (trends.earlier_results(output_root, str(_attr(results, "iso3", "")), int(_attr(results, "year", 0)))
+               if output_root is not None else _attr(results, "history", None))
+    trends.country_trends(results, earlier if isinstance(earlier, pd.DataFrame) else pd.DataFrame(),
+                          level=_level_pct(results), criteria=criteria_names())
 
 
 # ------------------------------------------------------------- global page ----
@@ -585,7 +650,7 @@ def heatmap_section(g: Any) -> None:
                 cell = idp[(idp["country"] == iso) & (idp["criterion"].astype(int) == c)]
                 rec[str(c)] = status_chip(str(cell["status"].iloc[0])) if len(cell) else status_chip("not_assessed")
             records.append(rec)
-        _emit("<details><summary>Table of the heatmap (status for IDPs)</summary>"
+        _emit("<details open><summary>Table of the heatmap (status for IDPs; readable on a phone)</summary>"
               + html_table(_frame(records)) + "</details>")
 
 
@@ -677,21 +742,24 @@ def comparison_section(g: Any) -> None:
                              caption="Key indicators by country and group (gap in percentage points for shares)"))
 
 
-def solutions_by_country(g: Any) -> None:
-    """The solutions measure (``SOL-1``) by country and displaced group, with CIs."""
+def solutions_by_country(g: Any, output_root: str | Path | None = None) -> None:
+    """The solutions measure (``SOL-1``) by country and displaced group, with CIs, and its change since the
+    previous comparable report year (earlier years' results tables under ``output_root``)."""
     est = _total(_current(_attr(g, "estimates", None), _attr(g, "year", None)))
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "")] if not est.empty else est
     if rows.empty:
         _note("The solutions measure is not available for any country.")
         return
-    rows = rows[rows["country"].isin(_ok_countries(g)) & rows["group"].isin(style.DISPLACED_GROUPS)]
+    ok = _ok_countries(g)
+    rows = rows[rows["country"].isin(ok) & rows["group"].isin(style.DISPLACED_GROUPS)]
     names = _country_names(g)
     min_n = _min_n(g)
+    level = _level_pct(g)
     show_figure(
         charts.solutions_by_country_chart(rows, country_names=names, min_n=min_n),
-        title="Solutions measure by country",
+        title="Displaced households meeting every solutions condition",
         caption="Percent of displaced households meeting every household-level condition of criteria 1–5 "
-        "(global config), with confidence intervals.",
+        f"(global config), by country and group, with {level} confidence intervals.",
         alt=alttext.describe_countries(rows, "share of households meeting all solutions conditions",
                                        names=names, min_n=min_n),
     )
@@ -702,12 +770,14 @@ def solutions_by_country(g: Any) -> None:
         records.append({
             "Country": r["country"], "Group": style.group_label(r["group"]),
             "Estimate (%)": "–" if withheld else fmt_value(r["estimate"], percent=True).rstrip("%"),
-            "95% CI (%)": "–" if withheld else fmt_ci(r["ci_low"], r["ci_high"], percent=True),
+            f"{level} CI (%)": "–" if withheld else fmt_ci(r["ci_low"], r["ci_high"], percent=True),
             "n": fmt_count(r.get("n_unweighted")),
             "Note": suppression_text(r.get("suppression_reason"), min_n=min_n) if withheld else "",
         })
-    _emit(html_table(_frame(records), caption="Solutions measure by country",
-                     numeric=["Estimate (%)", "95% CI (%)", "n"]))
+    _emit(html_table(_frame(records), caption=f"Estimates by country and group ({level} CI)",
+                     numeric=["Estimate (%)", f"{level} CI (%)", "n"]))
+    _emit("<h3>Change since the previous edition</h3>")
+    trends.solutions_change(g, output_root, names=names, level=level, countries=ok)
 
 
 # ------------------------------------------------------------ methods page ----
@@ -782,7 +852,10 @@ def estimation_rules(global_config: Any) -> None:
          "text; cells that would let it be recovered are withheld too (complementary suppression)."),
         ("Precision flag", f"An estimate whose coefficient of variation exceeds {float(max_cv) * 100:.0f}% is "
          "flagged as low precision."),
-        ("Trends", "Only estimates computed with the same catalogue version are compared across years."),
+        ("Trends", "Only estimates computed with the same catalogue version are compared across report years. "
+         "The change since the previous comparable year treats the two surveys as independent: its standard "
+         "error is √(se₁² + se₂²), with Student's t on the smaller of the two design degrees of freedom; "
+         "withheld estimates give no change."),
     ]
     _emit(html_table(pd.DataFrame(rows, dtype=object, columns=["Rule", "In force"]), caption="Estimation and disclosure rules"))
     conditions = cfg.get("solutions_measure", []) or []

@@ -1,10 +1,17 @@
-"""Emit a matplotlib Figure as an accessible, deterministic inline PNG ``<figure>``."""
+"""Emit a matplotlib Figure as an accessible, deterministic SVG ``<figure>``.
+
+Charts are vector: an SVG whose text stays text (``svg.fonttype: none``), so it scales with the page and
+stays sharp and legible on a phone. The SVG travels as a ``data:`` URI in an ``<img>``: the alt text works
+as for any image, pages stay single files (offline), Quarto and nbconvert both keep it as is, and several
+charts on one page cannot clash over the element ids matplotlib writes inside each SVG.
+"""
 
 from __future__ import annotations
 
 import base64
 import html
 import io
+import re
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
@@ -12,34 +19,48 @@ from matplotlib.figure import Figure
 from . import style
 from .output import emit
 
+_FONT_FAMILY = re.compile(r"font-family: *[^;\"]+|font-family=\"[^\"]*\"")
+_PT = 72.0
+_CSS_PX_PER_PT = 96.0 / 72.0
 
-def figure_png(fig: Figure, *, dpi: int = style.DPI) -> bytes:
-    """PNG bytes of ``fig`` with metadata stripped, so the same figure gives the same bytes."""
+
+def figure_svg(fig: Figure) -> bytes:
+    """SVG bytes of ``fig``: text as text in the house font stack, no date, deterministic ids."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
-    return buf.getvalue()
+    with style.house_context():
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, facecolor="white")
+    svg = buf.getvalue().decode("utf-8")
+    # matplotlib names only the font it measured with; add fallbacks with similar metrics for browsers
+    # that lack DejaVu Sans (the layout leaves some slack for them).
+    svg = _FONT_FAMILY.sub(lambda m: ("font-family: " + style.SVG_FONT_STACK) if m[0].startswith("font-family:")
+                           else f'font-family="{style.SVG_FONT_STACK}"', svg)
+    return svg.encode("utf-8")
 
 
 def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool = True) -> str:
-    """The ``<figure>`` HTML of ``fig``: base64 PNG with alt text, and a caption (all text escaped)."""
+    """The ``<figure>`` HTML of ``fig``: an SVG ``<img>`` with alt text, and a caption (all text escaped).
+
+    The image is shown at most at its natural size (``max-width``) and shrinks with the column.
+    """
     try:
-        data = base64.b64encode(figure_png(fig)).decode("ascii")
-        width, height = (round(v * style.DPI) for v in fig.get_size_inches())
+        data = base64.b64encode(figure_svg(fig)).decode("ascii")
+        w_in, h_in = fig.get_size_inches()
     finally:
         if close:
             plt.close(fig)  # harmless for figures not registered with pyplot
+    width, height = round(w_in * _PT * _CSS_PX_PER_PT), round(h_in * _PT * _CSS_PX_PER_PT)
     alt_text = html.escape(alt.strip() or title, quote=True)
     cap = f"<strong>{html.escape(title)}</strong>"
     if caption:
         cap += f" {html.escape(caption)}"
     return (
-        f'<figure class="sos-figure">'
-        f'<img src="data:image/png;base64,{data}" alt="{alt_text}" width="{width}" height="{height}" '
-        f'style="max-width:100%;height:auto">'
+        f'<figure class="sos-figure" style="max-width:{width}px">'
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{alt_text}" width="{width}" height="{height}" '
+        f'style="width:100%;height:auto">'
         f"<figcaption>{cap}</figcaption></figure>"
     )
 
 
 def show_figure(fig: Figure, *, title: str, caption: str, alt: str) -> None:
-    """Display ``fig`` as an inline PNG ``<figure>`` (alt text, caption) and close it."""
+    """Display ``fig`` as an SVG ``<figure>`` (alt text, caption) and close it."""
     emit(figure_html(fig, title=title, caption=caption, alt=alt))

@@ -72,7 +72,7 @@ def country_notebook() -> NotebookNode:
         _md("h-solutions", "## Solutions measure"),
         _code("solutions", "chapter.solutions_measure_section(results)"),
         _md("h-trends", "## Trends"),
-        _code("trends", "chapter.trends_section(results)"),
+        _code("trends", "chapter.trends_section(results, output_root)"),
         _md("h-provenance", "## Data and provenance"),
         _code("provenance", "chapter.provenance_section(results)"),
     ]
@@ -97,7 +97,7 @@ def global_notebook() -> NotebookNode:
         _md("h-comparison", "## Cross-country comparison"),
         _code("comparison", "chapter.comparison_section(g)"),
         _md("h-solutions", "## Solutions measure by country"),
-        _code("solutions", "chapter.solutions_by_country(g)"),
+        _code("solutions", "chapter.solutions_by_country(g, output_root)"),
         _md("h-provenance", "## Data and provenance"),
         _code("provenance", "chapter.provenance_section(g)"),
     ])

@@ -75,14 +75,35 @@ def html_table(
             for c, v in zip(df.columns, row, strict=True)
         )
         body.append(f"<tr>{cells}</tr>")
-    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    # A wide table scrolls inside its wrapper; a keyboard user must be able to reach and scroll it
-    # (WCAG 2.1.1, axe "scrollable-region-focusable"), so the wrapper is a labelled, focusable region.
-    label = html.escape(str(caption), quote=True) if caption else "Table"
+    rows = "".join(body)
+    cap_id = caption_id(caption, head + rows)
+    labelled = f' aria-labelledby="{cap_id}"' if cap_id else ""
+    table = f'<table class="{css_class}"{labelled}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    return scrolling(table, caption, cap_id)
+
+
+def caption_id(caption: str | None, content: str) -> str:
+    """A deterministic element id for a table caption ("" without a caption)."""
+    if not caption:
+        return ""
+    return "cap-" + hashlib.sha256((str(caption) + content).encode()).hexdigest()[:12]
+
+
+def scrolling(table: str, caption: str | None, cap_id: str = "", *, extra_class: str = "") -> str:
+    """``table`` in a horizontally scrolling wrapper, its caption ABOVE and outside the wrapper.
+
+    A wide table scrolls inside its wrapper; the caption stays in view at phone width instead of scrolling
+    away with the columns. A keyboard user must be able to reach and scroll the wrapper (WCAG 2.1.1, axe
+    "scrollable-region-focusable"), so it is a focusable region named by the caption (``cap_id``), which
+    should name the table too (``aria-labelledby`` on the table).
+    """
+    classes = f"sos-table-wrap {extra_class}".strip()
+    if not caption:
+        return f'<div class="{classes}" role="region" tabindex="0" aria-label="Table">{table}</div>'
+    cap_id = cap_id or caption_id(caption, table)
     return (
-        f'<div class="sos-table-wrap" role="region" tabindex="0" aria-label="{label}">'
-        f'<table class="{css_class}">{cap}<thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
+        f'<div class="sos-table-block"><p class="sos-table-caption" id="{cap_id}">{escape(caption)}</p>'
+        f'<div class="{classes}" role="region" tabindex="0" aria-labelledby="{cap_id}">{table}</div></div>'
     )
 
 
@@ -152,16 +173,16 @@ def distribution_table(
     labels = category_labels or {}
     groups = style.order_groups(rows["group"])
     categories = list(dict.fromkeys(rows["category"].astype(str)))
+    # One pass over the rows (dict lookups): a chapter tabulates a dozen breakdowns.
+    cells = {(str(r["group"]), str(r["category"])): r for r in rows.to_dict("records")}
     records = []
     for cat in categories:
         rec: dict[str, Any] = {"Category": labels.get(cat, cat.replace("_", " "))}
         for g in groups:
-            sub = rows[(rows["group"] == g) & (rows["category"].astype(str) == cat)]
-            if sub.empty:
+            r = cells.get((g, cat))
+            if r is None:
                 rec[style.group_label(g)] = "–"
-                continue
-            r = sub.iloc[0]
-            if row_is_suppressed(r):
+            elif row_is_suppressed(r):
                 rec[style.group_label(g)] = suppression_text(r.get("suppression_reason"), min_n=min_n)
             else:
                 rec[style.group_label(g)] = (
@@ -169,9 +190,11 @@ def distribution_table(
                 )
         records.append(rec)
     n_row: dict[str, Any] = {"Category": "n (universe)"}
+    first = {}
+    for (g, _cat), r in cells.items():
+        first.setdefault(g, r.get("n_unweighted"))
     for g in groups:
-        n = rows.loc[rows["group"] == g, "n_unweighted"]
-        n_row[style.group_label(g)] = fmt_count(n.iloc[0]) if len(n) else "–"
+        n_row[style.group_label(g)] = fmt_count(first[g]) if g in first else "–"
     records.append(n_row)
     frame = pd.DataFrame(records)
     return html_table(frame, caption=caption, numeric=[style.group_label(g) for g in groups])
@@ -196,7 +219,7 @@ def interactive_table(df: pd.DataFrame, *, caption: str | None = None, table_id:
     frame = df.astype(object).where(df.notna(), "")
     table = itables.to_html_datatable(
         frame,
-        caption=html.escape(caption) if caption else None,
+        caption=None,  # shown above the scrolling wrapper instead (stays in view on a phone)
         connected=False,
         table_id=table_id or _table_id(df, caption),
         # Paging only acts where JavaScript runs: the static fallback still lists every row. No scroll
@@ -213,9 +236,7 @@ def interactive_table(df: pd.DataFrame, *, caption: str | None = None, table_id:
         '<noscript><p class="sos-note">JavaScript is off: the table is shown in full, without sorting or '
         "search.</p></noscript>"
     )
-    label = html.escape(caption or "Interactive table", quote=True)
-    return (f'<div class="sos-interactive sos-table-wrap" role="region" tabindex="0" aria-label="{label}">'
-            f"{note}{table}</div>")
+    return scrolling(note + table, caption or "Interactive table", extra_class="sos-interactive")
 
 
 def interactive_setup() -> None:

@@ -1,0 +1,107 @@
+"""A precomputed figure layout: panels stacked vertically with fixed margins measured from the labels.
+
+matplotlib's constrained layout draws every figure once more just to measure it; it was the biggest single
+cost of the report's charts. Here the margins are computed from text metrics before anything is drawn:
+the left margin fits the longest y tick label (measured with the house font), every panel gets room for
+its title, rows, x axis and legend, and the figure height is the sum. Charts call :func:`stack`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
+
+from . import style
+
+#: Heights in inches of the parts of a panel.
+TITLE_H = 0.30
+ROW_H = 0.30
+XAXIS_H = 0.26  # tick labels
+XLABEL_H = 0.22
+NOTE_H = 0.20  # one line of annotation below the axis
+LEGEND_ROW_H = 0.24
+PANEL_GAP = 0.16
+TOP_PAD = 0.06
+RIGHT_PAD = 0.18
+LEFT_PAD = 0.12
+MIN_LEFT = 0.55
+
+_TEXT = TextToPath()
+
+
+@lru_cache(maxsize=4096)
+def text_width(text: str, size: float = style.FONT_SIZE, bold: bool = False) -> float:
+    """Width in inches of ``text`` set in the house font at ``size`` points (widest line)."""
+    prop = FontProperties(family=style.FONT_FAMILY, size=size, weight="bold" if bold else "normal")
+    widest = 0.0
+    for line in str(text).split("\n") or [""]:
+        w, _h, _d = _TEXT.get_text_width_height_descent(line, prop, ismath=False)
+        widest = max(widest, w)
+    return widest / 72.0
+
+
+@dataclass(frozen=True)
+class Panel:
+    """What one panel needs room for: data rows, a title line, x tick labels, an x label, extra note lines
+    below the axis and legend rows."""
+
+    rows: float
+    title: bool = True
+    xaxis: bool = True
+    xlabel: bool = True
+    notes: int = 0
+    legend_rows: int = 0
+    row_h: float = ROW_H
+
+    @property
+    def body(self) -> float:
+        return max(self.rows, 1.0) * self.row_h
+
+    @property
+    def below(self) -> float:
+        return (XAXIS_H if self.xaxis else 0.0) + (XLABEL_H if self.xlabel else 0.0) + NOTE_H * self.notes + (
+            LEGEND_ROW_H * self.legend_rows + (0.08 if self.legend_rows else 0.0))
+
+    @property
+    def height(self) -> float:
+        return (TITLE_H if self.title else 0.0) + self.body + self.below
+
+
+def left_margin(labels: Sequence[str], size: float = style.FONT_SIZE) -> float:
+    """Left margin (inches) that fits the widest y tick label."""
+    widest = max((text_width(lbl, size) for lbl in labels), default=0.0)
+    return max(MIN_LEFT, widest + LEFT_PAD + 0.08)
+
+
+def stack(
+    panels: Sequence[Panel],
+    *,
+    left: float,
+    width: float = style.FIG_WIDTH,
+    right: float = RIGHT_PAD,
+    extra_right: float = 0.0,
+) -> tuple[Figure, list[Axes]]:
+    """A figure with ``panels`` stacked top to bottom at fixed positions (no layout engine)."""
+    height = TOP_PAD + sum(p.height for p in panels) + PANEL_GAP * max(len(panels) - 1, 0)
+    fig = Figure(figsize=(width, height), layout=None)
+    axes: list[Axes] = []
+    top = height - TOP_PAD
+    ax_w = max(width - left - right - extra_right, 0.5)
+    for p in panels:
+        y_top = top - (TITLE_H if p.title else 0.0)
+        y_bottom = y_top - p.body
+        axes.append(fig.add_axes((left / width, y_bottom / height, ax_w / width, p.body / height)))
+        top = y_bottom - p.below - PANEL_GAP
+    return fig, axes
+
+
+def below_axes(ax: Axes, inches: float) -> float:
+    """Axes-fraction y coordinate ``inches`` below the bottom of ``ax`` (for notes and legends)."""
+    height = ax.get_position().height * ax.figure.get_figheight()
+    return -inches / height

@@ -1,0 +1,175 @@
+"""Trends across report years: earlier years' results tables, per-indicator change charts and tables.
+
+Earlier years come only from results tables already published under ``outputs/<year>/results/<ISO3>/``
+(never microdata). Only estimates computed with the same catalogue version as this year's are compared
+(methodology.md section 3); the others are named on the page as not compared.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from solutions.indicators.status import comparable_years, year_over_year
+from solutions.results import read_table
+
+from . import charts, style
+from .figures import show_figure
+from .formatting import fmt_ci, fmt_gap, fmt_value, is_percent
+from .output import emit
+from .tables import html_table
+
+
+def earlier_results(output_root: str | Path | None, iso3: str, year: int, table: str = "estimates") -> pd.DataFrame:
+    """``table`` of every earlier report year that has results for ``iso3`` under ``output_root``."""
+    if output_root is None:
+        return pd.DataFrame()
+    frames = []
+    for folder in sorted(Path(output_root).glob(f"*/results/{iso3}")):
+        name = folder.parent.parent.name
+        if name.isdigit() and int(name) < int(year) and (folder / f"{table}.parquet").is_file():
+            frames.append(read_table(folder, table))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def history(current: pd.DataFrame, earlier: pd.DataFrame) -> pd.DataFrame:
+    """This year's and earlier years' national (``total``) scalar estimates of displaced and comparison
+    groups, in one table."""
+    frames = [f for f in (current, earlier) if isinstance(f, pd.DataFrame) and not f.empty]
+    if not frames:
+        return pd.DataFrame()
+    data = pd.concat(frames, ignore_index=True)
+    keep = (data["disaggregation"] == "total") & (data["category"] == "") & (data["group"] != "all")
+    return data[keep].reset_index(drop=True)
+
+
+def _versions_note(excluded: pd.DataFrame) -> str:
+    if excluded.empty:
+        return ""
+    parts = [f"{int(y)} (catalogue version {html.escape(str(v))})"
+             for (y, v), _ in excluded.groupby(["year", "catalogue_version"], sort=True)]
+    return ("Not compared, because the indicator definitions differ from this year's: results of "
+            + ", ".join(parts) + ".")
+
+
+def change_table(changes: pd.DataFrame, *, names: dict[str, str], level: str, caption: str,
+                 label_column: str = "indicator_id") -> str:
+    """Year-over-year change per row: both years' estimates, the change and its CI, and whether it is
+    significant at the confidence level."""
+    records = []
+    for _, r in changes.iterrows():
+        percent = bool(r["_percent"])
+        records.append({
+            ("Indicator" if label_column == "indicator_id" else "Country"): names.get(r[label_column], r[label_column]),
+            "Group": style.group_label(str(r["group"])),
+            "Years": f"{int(r['year_from'])} → {int(r['year_to'])}",
+            "From": fmt_value(r["estimate_from"], percent=percent),
+            "To": fmt_value(r["estimate_to"], percent=percent),
+            "Change": fmt_gap(r["change"], percent=percent),
+            f"{level} CI": fmt_ci(r["ci_low"], r["ci_high"], percent=percent, gap=True),
+            "Significant": "–" if pd.isna(r["change"]) else ("yes" if r["significant"] else "no"),
+        })
+    return html_table(pd.DataFrame(records, dtype=object), caption=caption,
+                      numeric=["From", "To", "Change", f"{level} CI"])
+
+
+def _with_percent(changes: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
+    kinds = data.groupby("indicator_id")["kind"].first()
+    percent = {i: is_percent(str(kinds[i]), data.loc[data["indicator_id"] == i, "estimate"]) for i in kinds.index}
+    return changes.assign(_percent=changes["indicator_id"].map(percent).fillna(True).astype(bool))
+
+
+def _short_title(catalogue: Any, indicator_id: str) -> str:
+    if indicator_id == "SOL-1":
+        return "Solutions measure"
+    try:
+        return str(catalogue.get(indicator_id).short_title)
+    except (AttributeError, KeyError, StopIteration):
+        return ""
+
+
+def country_trends(results: Any, earlier: pd.DataFrame, *, level: str, criteria: dict[int, str]) -> None:
+    """The country's trends: a chart per criterion (a panel per indicator: estimate and CI by year and
+    group) and a table of the change since the latest earlier comparable year."""
+    year = int(results.year)
+    data = history(results.estimates, earlier)
+    data, excluded = comparable_years(data, year) if not data.empty else (data, data)
+    note = _versions_note(excluded)
+    if data.empty or data["year"].nunique() < 2:
+        emit(f'<p class="sos-note">No earlier report year with comparable results is available for this country: '
+             f"trends start once a second year of results exists. {note}</p>")
+        return
+    catalogue = getattr(results, "catalogue", None)
+    titles = {}
+    for crit in sorted(int(c) for c in data["criterion"].unique()):
+        sub = data[data["criterion"].astype(int) == crit]
+        panels = []
+        for indicator_id, rows in sub.groupby("indicator_id", sort=False):
+            if rows["year"].nunique() < 2:
+                continue
+            short = _short_title(catalogue, str(indicator_id))
+            titles[indicator_id] = f"{indicator_id} {short}".strip()
+            panels.append(charts.TrendPanel(titles[indicator_id], rows,
+                                            is_percent(str(rows["kind"].iloc[0]), rows["estimate"])))
+        if not panels:
+            continue
+        name = criteria.get(crit, "Solutions measure" if crit == 0 else f"Criterion {crit}")
+        years = sorted(int(y) for y in sub["year"].unique())
+        alt = "; ".join(
+            f"{p.title}: " + ", ".join(
+                f"{style.group_label(g)} " + " → ".join(
+                    f"{int(r['year'])} {fmt_value(r['estimate'], percent=p.percent)}"
+                    for _, r in p.rows[p.rows["group"] == g].sort_values("year").iterrows())
+                for g in style.order_groups(p.rows["group"]))
+            for p in panels)
+        show_figure(
+            charts.trends_chart(panels),
+            title=f"{name}: change across report years",
+            caption=f"Estimates by report year ({years[0]}–{years[-1]}) and group, with {level} confidence "
+            "intervals; only years computed with the same catalogue version are compared.",
+            alt="Line charts by report year. " + alt + ".",
+        )
+    changes = year_over_year(data, year, _confidence(results))
+    if not changes.empty:
+        changes = _with_percent(changes, data)
+        emit(change_table(changes, names=titles, level=level,
+                          caption=f"Change since the previous comparable report year ({level} CI; shares in "
+                          "percentage points; the surveys are independent)"))
+    if note:
+        emit(f'<p class="sos-note">{note}</p>')
+
+
+def _confidence(obj: Any) -> float:
+    design = getattr(obj, "design", None) or {}
+    thresholds = getattr(obj, "thresholds", None) or {}
+    return float(design.get("confidence_level", thresholds.get("confidence_level", 0.95)))
+
+
+def solutions_change(g: Any, output_root: str | Path | None, *, names: dict[str, str], level: str,
+                     countries: list[str], indicator_id: str = "SOL-1") -> None:
+    """Year-over-year change of the solutions measure by country (only where an earlier comparable year
+    exists); says so when none does."""
+    year = int(g.year)
+    earlier = [earlier_results(output_root, iso, year) for iso in countries]
+    data = history(g.estimates[g.estimates["country"].isin(countries)] if not g.estimates.empty else g.estimates,
+                   pd.concat([e for e in earlier if not e.empty], ignore_index=True)
+                   if any(not e.empty for e in earlier) else pd.DataFrame())
+    if not data.empty:
+        data = data[(data["indicator_id"] == indicator_id) & data["group"].isin(style.DISPLACED_GROUPS)]
+    data, excluded = comparable_years(data, year) if not data.empty else (data, data)
+    changes = year_over_year(data, year, _confidence(g)) if not data.empty else pd.DataFrame()
+    note = _versions_note(excluded)
+    if changes.empty:
+        emit('<p class="sos-note">No country has an earlier report year with comparable results: the '
+             f"year-over-year change appears from the second edition on. {note}</p>")
+        return
+    changes = changes.assign(_percent=True).sort_values(["country", "group"], key=lambda s: s.map(
+        lambda v: names.get(v, v)) if s.name == "country" else s.map(
+        {g: i for i, g in enumerate(style.order_groups(s))}))
+    emit(change_table(changes, names=names, level=level, label_column="country",
+                      caption=f"Year-over-year change of the solutions measure (percentage points, {level} CI)"))
+    if note:
+        emit(f'<p class="sos-note">{note}</p>')
