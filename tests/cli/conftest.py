@@ -1,4 +1,8 @@
-"""A small project built once per module with the real CLI: every bad input is tried on it afterwards."""
+"""A small project built once per test session with the real CLI: every bad input is tried on it afterwards.
+
+Session scope: the battery and the build tests share it (they reset its configs or work on a copy), so the
+parametrized cases never trigger a rebuild whatever order pytest or xdist runs them in.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import pytest
 from .project import SmallProject
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory) -> SmallProject:
     project = SmallProject(tmp_path_factory.mktemp("cli") / "projet données 2026")
     project.reset()

@@ -20,7 +20,7 @@ import yaml
 
 from .project import SOLUTIONS, run
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("cli-battery")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("cli-formats")]  # no shared project: runs beside the battery
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
