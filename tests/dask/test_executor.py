@@ -44,15 +44,16 @@ def test_dask_build_equals_local_build_skips_when_warm_and_isolates_a_failure(cl
     hh = remote.root / "data" / "demo" / "QAC" / "households.parquet"
     hh.write_bytes(hh.read_bytes()[:200])  # truncated file
     failed = remote.build("--executor", "dask", "--scheduler", cluster, check=False)
-    assert failed.returncode == 1, failed.stdout + failed.stderr
-    assert "QAC: FAILED" in failed.stdout and "households.parquet" in failed.stdout
+    # invalid input: exit 2, the problem named on stderr, QAC's earlier good build kept, QAB untouched
+    assert failed.returncode == 2, failed.stdout + failed.stderr
+    assert "QAC: INVALID INPUT" in failed.stdout
+    assert "error: QAC:" in failed.stderr and "households.parquet" in failed.stderr
     assert "QAB: skipped (up to date)" in failed.stdout
     assert "Traceback" not in failed.stdout + failed.stderr
     manifest = json.loads((remote.year_dir / "manifest.json").read_text())
-    assert manifest["countries"]["QAC"]["state"] == "failed" and manifest["countries"]["QAB"]["state"] == "ok"
-    assert {k: v for k, v in table_bytes(remote).items() if "/QAB/" in k} == {
-        k: v for k, v in tables.items() if "/QAB/" in k}
-
+    assert manifest["countries"]["QAC"]["rejected"]["problems"]
+    assert manifest["countries"]["QAC"]["state"] == "ok" and manifest["countries"]["QAB"]["state"] == "ok"
+    assert table_bytes(remote) == tables
 
 def _job(tmp_path: Path, name: str, output: Path) -> Job:
     return Job(name=name, notebook=tmp_path / "missing.ipynb", output=output, parameters={},
