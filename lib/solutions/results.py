@@ -58,6 +58,13 @@ def write_table(df: pd.DataFrame, name: str, folder: Path) -> list[Path]:
     return [pq, csv]
 
 
+def earlier_result_folders(output_root: str | Path, iso3: str, year: int) -> list[Path]:
+    """``<output_root>/<y>/results/<iso3>/`` of every report year y before ``year`` that published estimates."""
+    return [f for f in sorted(Path(output_root).glob(f"*/results/{iso3}"))
+            if f.parent.parent.name.isdigit() and int(f.parent.parent.name) < int(year)
+            and (f / "estimates.parquet").is_file()]
+
+
 def read_table(folder: Path, name: str) -> pd.DataFrame:
     path = folder / f"{name}.parquet"
     if not path.exists():

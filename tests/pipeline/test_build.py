@@ -180,6 +180,7 @@ def test_killed_while_rendering_rerenders_without_rerunning(fresh: Project) -> N
     assert {p.name for p in site.glob("*.html")} >= {"index.html", "global.html", "methods.html",
                                                        "country-QAB.html", "country-QAC.html"}
     assert check_links(site) == []
+    assert not [*fresh.year_dir.glob(".site-tmp-*"), *fresh.year_dir.glob(".site-old-*")], "staging left behind"
 
 
 @own

@@ -79,3 +79,21 @@ def test_global_page_shows_solutions_change(two_editions):
     assert change == pytest.approx(after - before, abs=1.01)
     assert change == pytest.approx(-SHIFT * 100, abs=1.01)
     assert "2024 → 2026" not in section
+
+
+def test_an_earlier_edition_changed_later_makes_this_year_stale(two_editions):
+    """The trends section reads earlier years' tables, so re-publishing 2025 re-runs the 2026 chapter."""
+    from solutions.pipeline.build import context, status
+
+    project, _country, _global, est = two_editions
+    ctx = context(project.params, project.out)
+    assert {r["country"]: r["status"] for r in status(ctx)} == {ISO: "up to date"}
+    path = project.out / "2025" / "results" / ISO / "estimates.parquet"
+    saved = path.read_bytes()
+    try:
+        write_table(est.assign(estimate=est["estimate"] * 0.9), "estimates", path.parent)
+        (row,) = status(ctx)
+        assert row["status"] == "stale" and "earlier years" in row["why"]
+    finally:
+        path.write_bytes(saved)
+    assert status(ctx)[0]["status"] == "up to date"

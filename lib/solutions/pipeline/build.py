@@ -99,7 +99,8 @@ def plan_countries(ctx: Context, isos: list[str], force: bool = False) -> dict[s
     nb = ctx.notebooks / "country.ipynb"
     out = {}
     for iso in isos:
-        key = country_key(ctx.countries[iso], country_path(ctx.global_path, ctx.gcfg, iso), ctx.gcfg, nb)
+        key = country_key(ctx.countries[iso], country_path(ctx.global_path, ctx.gcfg, iso), ctx.gcfg, nb,
+                          ctx.output_root)
         exists = ctx.country_notebook(iso).exists() and (ctx.results(iso) / "estimates.parquet").exists()
         out[iso] = decide(iso, key, state["countries"].get(iso), exists, force)
     return out
@@ -205,6 +206,13 @@ def _run_locked(ctx, only, jobs, force, executor, scheduler, echo, progress, sta
     for iso in report.skipped:
         echo(f"  {iso}: skipped (up to date)")
     runner = get_executor(executor, jobs, scheduler)
+    try:
+        return _run_phases(ctx, runner, report, state, isos, decisions, todo, force, echo, progress, start)
+    finally:
+        runner.close()  # the country phase and the pages shared the workers (and their warm kernels)
+
+
+def _run_phases(ctx, runner, report, state, isos, decisions, todo, force, echo, progress, start) -> BuildReport:
     outcomes: dict[str, Outcome] = {}
     bar = tqdm(total=len(todo), desc="countries", unit="country", disable=not progress or not todo, leave=False)
     for o in runner.map([_country_job(ctx, d.name) for d in todo]):

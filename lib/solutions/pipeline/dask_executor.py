@@ -54,6 +54,9 @@ class DaskExecutor:
         _check_workers(client, self.scheduler)
         return client
 
+    def close(self) -> None:
+        """Nothing to do: each `map` call opens and closes its own connection."""
+
     def map(self, jobs: list[Job]) -> Iterator[Outcome]:
         if not jobs:
             return

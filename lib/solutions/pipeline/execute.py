@@ -73,7 +73,7 @@ def run_job(job: Job, kernel: WarmKernel | None = None) -> Outcome:
                 progress_bar=False, log_output=False, cwd=str(job.cwd), execution_timeout=job.timeout,
                 request_save_on_cell_execute=False,
                 # the kernel's own log (e.g. ipykernel's transport notice) is noise on the build's stderr
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
         else:  # the kernel's working directory is set by `prepare`: papermill's chdir is process-wide
             pm.execute_notebook(

@@ -23,6 +23,8 @@ class Executor(Protocol):
 
     def map(self, jobs: list[Job]) -> Iterator[Outcome]: ...
 
+    def close(self) -> None: ...
+
 
 def reuse_kernels_default() -> bool:
     """On unless `SOLUTIONS_REUSE_KERNELS=0` (a kernel per notebook, e.g. to compare or to rule reuse out)."""
@@ -30,6 +32,9 @@ def reuse_kernels_default() -> bool:
 
 
 class LocalExecutor:
+    """Worker threads that live until `close()`, so the country phase and the global pages of one build
+    share the same warm kernels (a build calls `map` twice)."""
+
     name = "local"
 
     def __init__(self, jobs: int, reuse_kernels: bool | None = None, max_uses: int = 20):
@@ -38,19 +43,26 @@ class LocalExecutor:
         self.max_uses = max_uses
         self.kernel_starts = 0  # how many kernels the workers started (reuse: one per worker + restarts)
         self._lock = threading.Lock()
+        self._todo: queue.SimpleQueue = queue.SimpleQueue()
+        self._workers: list[threading.Thread] = []
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def map(self, jobs: list[Job]) -> Iterator[Outcome]:
         if not jobs:
             return
-        todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
-        for j in jobs:
-            todo.put(j)
         done: queue.SimpleQueue[Outcome | BaseException] = queue.SimpleQueue()
         stop = threading.Event()
-        workers = [threading.Thread(target=self._worker, args=(todo, done, stop), name=f"sos-worker-{i}",
-                                    daemon=True) for i in range(min(self.jobs, len(jobs)))]
-        for w in workers:
+        for j in jobs:
+            self._todo.put((j, done, stop))
+        while len(self._workers) < min(self.jobs, len(jobs)):
+            w = threading.Thread(target=self._worker, name=f"sos-worker-{len(self._workers)}", daemon=True)
             w.start()
+            self._workers.append(w)
         try:
             for _ in jobs:
                 item = done.get()
@@ -58,22 +70,27 @@ class LocalExecutor:
                     raise item
                 yield item
         finally:
-            stop.set()  # a consumer that stops early (or an interrupt) leaves the rest of the queue unrun
-            for w in workers:
-                w.join()
+            stop.set()  # a consumer that stops early (or an interrupt) leaves the rest of this call unrun
 
-    def _worker(self, todo: queue.SimpleQueue, done: queue.SimpleQueue, stop: threading.Event) -> None:
+    def close(self) -> None:
+        """Stop the workers once their current notebook is done and shut their kernels down."""
+        for _ in self._workers:
+            self._todo.put(None)
+        for w in self._workers:
+            w.join()
+        self._workers = []
+
+    def _worker(self) -> None:
         kernel = None
         if self.reuse_kernels:
             from solutions.pipeline.kernels import WarmKernel
 
             kernel = WarmKernel(max_uses=self.max_uses)
         try:
-            while not stop.is_set():
-                try:
-                    job = todo.get_nowait()
-                except queue.Empty:
-                    return
+            while (item := self._todo.get()) is not None:
+                job, done, stop = item
+                if stop.is_set():
+                    continue
                 try:
                     done.put(run_job(job, kernel) if kernel is not None else run_job(job))
                 except BaseException as exc:  # noqa: BLE001 - handed to the consumer thread

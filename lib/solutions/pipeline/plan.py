@@ -15,6 +15,7 @@ from pathlib import Path
 import solutions
 from solutions.catalogue import catalogue_sha256
 from solutions.config import CountryConfig, GlobalConfig, config_sha256, file_sha256, resolve
+from solutions.results import earlier_result_folders
 
 NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
 
@@ -57,7 +58,15 @@ class Key:
         return [n for n in names if self.parts.get(n) != previous.get(n)]
 
 
-def country_key(cfg: CountryConfig, cfg_path: Path, gcfg: GlobalConfig, notebook: Path) -> Key:
+def earlier_years_sha256(output_root: Path, iso3: str, year: int) -> str:
+    """Earlier report years' published estimates of a country: its trends section reads them, so a year
+    added (or re-built) later makes this year's chapter stale."""
+    return _sha({f.parent.parent.name: file_sha256(f / "estimates.parquet")
+                 for f in earlier_result_folders(output_root, iso3, year)})
+
+
+def country_key(cfg: CountryConfig, cfg_path: Path, gcfg: GlobalConfig, notebook: Path,
+                output_root: Path | None = None) -> Key:
     parts = {
         "config": config_sha256(cfg),
         "global settings": global_settings_sha256(gcfg),
@@ -65,6 +74,8 @@ def country_key(cfg: CountryConfig, cfg_path: Path, gcfg: GlobalConfig, notebook
         "library": library_sha256(),
         "catalogue": catalogue_sha256(),
     }
+    if output_root is not None:
+        parts["earlier years"] = earlier_years_sha256(output_root, cfg.iso3, gcfg.report_year)
     for table, spec in cfg.data:
         if spec is not None:
             parts[f"data:{table}"] = file_sha256(resolve(cfg_path, spec.path))

@@ -189,8 +189,14 @@ def copy_downloads(site: SiteSpec, dest: Path) -> list[Path]:
 
 @contextmanager
 def staging_dir(target: Path) -> Iterator[Path]:
-    """A fresh temp dir next to ``target``; removed on error (or if not swapped in)."""
+    """A fresh temp dir next to ``target``; removed on error (or if not swapped in).
+
+    Leftovers of a render that was killed (SIGKILL skips every ``finally``) are removed first: the build lock
+    is held while rendering, so no other render can be using them.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in [*target.parent.glob(f".{target.name}-tmp-*"), *target.parent.glob(f".{target.name}-old-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-tmp-", dir=target.parent))
     try:
         yield tmp

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from solutions.indicators.status import comparable_years, year_over_year
-from solutions.results import read_table
+from solutions.results import earlier_result_folders, read_table
 
 from . import charts, style
 from .figures import show_figure
@@ -27,11 +27,8 @@ def earlier_results(output_root: str | Path | None, iso3: str, year: int, table:
     """``table`` of every earlier report year that has results for ``iso3`` under ``output_root``."""
     if output_root is None:
         return pd.DataFrame()
-    frames = []
-    for folder in sorted(Path(output_root).glob(f"*/results/{iso3}")):
-        name = folder.parent.parent.name
-        if name.isdigit() and int(name) < int(year) and (folder / f"{table}.parquet").is_file():
-            frames.append(read_table(folder, table))
+    frames = [read_table(folder, table) for folder in earlier_result_folders(output_root, iso3, year)
+              if (folder / f"{table}.parquet").is_file()]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
