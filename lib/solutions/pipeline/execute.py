@@ -67,20 +67,15 @@ def run_job(job: Job, kernel: WarmKernel | None = None) -> Outcome:
     running = job.output.with_name(f".{job.output.stem}.running.ipynb")
     ok = False
     try:
-        if kernel is None:
-            pm.execute_notebook(
-                str(job.notebook), str(running), parameters=job.parameters, kernel_name=job.kernel_name,
-                progress_bar=False, log_output=False, cwd=str(job.cwd), execution_timeout=job.timeout,
-                request_save_on_cell_execute=False,
-                # the kernel's own log (e.g. ipykernel's transport notice) is noise on the build's stderr
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-            )
+        if kernel is None:  # papermill starts the kernel; its own log (shutdown notices) is noise on stderr
+            how = {"cwd": str(job.cwd), "extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]}
         else:  # the kernel's working directory is set by `prepare`: papermill's chdir is process-wide
-            pm.execute_notebook(
-                str(job.notebook), str(running), parameters=job.parameters, kernel_name=job.kernel_name,
-                progress_bar=False, log_output=False, execution_timeout=job.timeout,
-                request_save_on_cell_execute=False, km=kernel.prepare(job.cwd, job.kernel_name),
-            )
+            how = {"km": kernel.prepare(job.cwd, job.kernel_name)}
+        pm.execute_notebook(
+            str(job.notebook), str(running), parameters=job.parameters, kernel_name=job.kernel_name,
+            progress_bar=False, log_output=False, execution_timeout=job.timeout,
+            request_save_on_cell_execute=False, **how,
+        )
         os.replace(running, job.output)
         ok = True
         seconds = time.perf_counter() - start
