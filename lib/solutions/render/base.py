@@ -135,6 +135,7 @@ class RenderResult:
     seconds: float
     rendered: list[str] = field(default_factory=list)  # slugs actually (re)rendered this time
     warnings: list[str] = field(default_factory=list)  # e.g. broken links inside notebook outputs
+    broken_links: list[str] | None = None  # None: the renderer did not check its site's links
 
 
 @runtime_checkable

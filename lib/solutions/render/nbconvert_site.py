@@ -245,5 +245,5 @@ class NbconvertRenderer:
         for w in warnings:
             log.warning("%s", w)
         return RenderResult(
-            out / "index.html", written, self.name, time.perf_counter() - t0, rendered, warnings
+            out / "index.html", written, self.name, time.perf_counter() - t0, rendered, warnings, broken
         )
