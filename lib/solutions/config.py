@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from solutions.catalogue import Indicator, load_catalogue
 from solutions.errors import ConfigError
+from solutions.expressions import check as check_expression
 
 Role = Literal["idp", "returnee", "relocated", "comparison"]
 DISPLACED_ROLES: tuple[str, ...] = ("idp", "returnee", "relocated")
@@ -49,7 +50,16 @@ class Thresholds(_Strict):
 class SolutionsCondition(_Strict):
     criterion: int = Field(ge=1, le=5)
     label: str
-    condition: str = Field(description="pandas eval expression over household catalogue variables")
+    condition: str = Field(description="A condition in the safe expression language (solutions.expressions) "
+                                       "over household catalogue variables, e.g. `movement_restricted == 0`")
+
+    @field_validator("condition")
+    @classmethod
+    def _safe(cls, v: str) -> str:
+        problem = check_expression(v, load_catalogue().known_variables("households"), condition=True)
+        if problem:
+            raise ValueError(problem)
+        return v
 
 
 class GlobalConfig(_Strict):
@@ -186,6 +196,7 @@ class CountryConfig(_Strict):
         for d in self.drop_indicators:
             if d not in known:
                 problems.append(f"drop_indicators: unknown indicator {d!r}")
+        problems += cat.unknown_names(self.extra_indicators)
         for table, mapping in self.columns.items():
             valid = cat.variables.get(table, {})
             for var in mapping:

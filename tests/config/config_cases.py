@@ -73,6 +73,18 @@ CASES = [
      "countries/QAB.yml: design.nest: Input should be a valid boolean, unable to interpret input"),
     ("criterion out of range", with_(narrative={"criteria": {9: "text"}}),
      "countries/QAB.yml: narrative.criteria: criteria must be 1-8, got [9]"),
+    ("code in an indicator's expression", with_(extra_indicators=[{
+        "id": "XTR-1", "criterion": 1, "title": "t", "short_title": "t", "definition": "d", "kind": "proportion",
+        "table": "households", "unit": "household", "numerator": "__import__('os').system('id') == 0",
+        "direction": "higher", "prds_objective": 1, "level": "household"}]),
+     "countries/QAB.yml: extra_indicators.0: indicator XTR-1: numerator: a function call is not allowed in "
+     "\"__import__('os').system('id') == 0\""),
+    ("unknown variable in an indicator's expression", with_(extra_indicators=[{
+        "id": "XTR-1", "criterion": 1, "title": "t", "short_title": "t", "definition": "d", "kind": "proportion",
+        "table": "households", "unit": "household", "numerator": "'x' == 'x' and income > 100",
+        "direction": "higher", "prds_objective": 1, "level": "household"}]),
+     "countries/QAB.yml: (top level): indicator XTR-1: numerator: unknown variable(s) income (not in the "
+     "households table)"),
 ]
 
 
@@ -93,4 +105,12 @@ FILE_CASES = [
      "global.yml: thresholds.min_n: Input should be greater than or equal to 1"),
     ("unknown lonely-PSU rule", GOOD_COUNTRY, {**GOOD_GLOBAL, "thresholds": {"lonely_psu": "ignore"}},
      "global.yml: thresholds.lonely_psu: Input should be 'fail', 'certainty', 'adjust', 'average' or 'remove'"),
+    ("pandas reference in a solutions-measure condition", GOOD_COUNTRY, {**GOOD_GLOBAL, "solutions_measure": [
+        {"criterion": 1, "label": "x", "condition": "@pd.io.common.os.system('id') == 0"}]},
+     "global.yml: solutions_measure.0.condition: not a valid expression (invalid syntax) in "
+     "\"@pd.io.common.os.system('id') == 0\""),
+    ("unknown variable in a solutions-measure condition", GOOD_COUNTRY, {**GOOD_GLOBAL, "solutions_measure": [
+        {"criterion": 1, "label": "x", "condition": "movement_restricted == 0 and curfew == 1"}]},
+     "global.yml: solutions_measure.0.condition: unknown variable curfew in "
+     "'movement_restricted == 0 and curfew == 1'"),
 ]

@@ -14,6 +14,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from solutions.expressions import check as check_expression
+
 CRITERIA: dict[int, str] = {
     1: "Safety, security and freedom of movement",
     2: "Adequate standard of living",
@@ -34,6 +36,9 @@ PRDS_OBJECTIVES: dict[int, str] = {
 Kind = Literal["proportion", "ratio", "mean", "distribution", "by_reason", "system"]
 Table = Literal["households", "individuals", "locations"]
 DISAGGREGATIONS = ("sex", "age_band", "urban_rural", "admin1")
+# household columns every individual carries (solutions.inputs.mapping.inherit_household), and derived ones
+INHERITED = ("weight", "stratum", "psu", "pop_group", "role", "admin1", "urban_rural")
+DERIVED = {"individuals": ("age_band",), "households": ("role",)}
 
 
 class Breakdown(BaseModel):
@@ -42,6 +47,14 @@ class Breakdown(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     variable: str
     among: str
+
+    @field_validator("among")
+    @classmethod
+    def _safe(cls, v: str) -> str:
+        problem = check_expression(v, condition=True)
+        if problem:
+            raise ValueError(problem)
+        return v
 
 
 class Indicator(BaseModel):
@@ -86,7 +99,19 @@ class Indicator(BaseModel):
             raise ValueError(f"indicator {self.id}: a {self.kind} has no direction (use 'none')")
         if self.table != "individuals" and {"sex", "age_band"} & set(self.disaggregations):
             raise ValueError(f"indicator {self.id}: sex and age_band need the individuals table")
+        for key in ("universe", "numerator", "denominator"):
+            expr = getattr(self, key)
+            problem = expr is not None and check_expression(expr, condition=True, where=key)
+            if problem:
+                raise ValueError(f"indicator {self.id}: {problem}")
         return self
+
+    def expressions(self) -> dict[str, str]:
+        """Every expression of the indicator, by key (for checks against a table's variables)."""
+        out = {k: getattr(self, k) for k in ("universe", "numerator", "denominator") if getattr(self, k)}
+        if self.breakdown is not None:
+            out["breakdown.among"] = self.breakdown.among
+        return out
 
     @property
     def scalar(self) -> bool:
@@ -130,6 +155,31 @@ class Catalogue(BaseModel):
     def by_criterion(self, criterion: int) -> list[Indicator]:
         return [i for i in self.indicators if i.criterion == criterion]
 
+    def known_variables(self, table: str) -> set[str]:
+        """Names an expression over `table` may read: its catalogue variables, inherited and derived ones."""
+        names = set(self.variables.get(table, {})) | set(DERIVED.get(table, ()))
+        if table == "individuals":
+            names |= set(INHERITED)
+        return names
+
+    def unknown_names(self, indicators: tuple[Indicator, ...] | list[Indicator]) -> list[str]:
+        """One line per indicator expression that reads a name its table does not have."""
+        from solutions.expressions import referenced
+
+        problems = []
+        for ind in indicators:
+            known = self.known_variables(ind.table)
+            for key, expr in ind.expressions().items():
+                unknown = sorted(referenced(expr) - known)
+                if unknown:
+                    problems.append(f"indicator {ind.id}: {key}: unknown variable(s) {', '.join(unknown)} "
+                                    f"(not in the {ind.table} table)")
+            for key in ("variable",):
+                v = getattr(ind, key)
+                if v and v not in known:
+                    problems.append(f"indicator {ind.id}: {key}: unknown variable {v} (not in the {ind.table} table)")
+        return problems
+
     def levels(self, table: str, variable: str) -> tuple[str, ...] | None:
         var = self.variables.get(table, {}).get(variable)
         return var.levels if var else None
@@ -151,7 +201,11 @@ def load_catalogue() -> Catalogue:
     var = yaml.safe_load(_read("variables.yml"))
     derived = var.pop("derived")
     bands = {k: tuple(v) for k, v in derived["age_band"]["bands"].items()}
-    return Catalogue(version=str(ind["version"]), indicators=ind["indicators"], variables=var, age_bands=bands)
+    cat = Catalogue(version=str(ind["version"]), indicators=ind["indicators"], variables=var, age_bands=bands)
+    problems = cat.unknown_names(cat.indicators)
+    if problems:  # a packaging mistake, caught by the tests
+        raise ValueError("; ".join(problems))
+    return cat
 
 
 def catalogue_sha256() -> str:

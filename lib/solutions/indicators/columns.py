@@ -6,16 +6,13 @@ a proportion is (0/1 numerator) / 1, a distribution is one proportion per level,
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from solutions.catalogue import Catalogue, Indicator
-
-_NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
-_KEYWORDS = {"and", "or", "not", "in", "True", "False", "None"}
+from solutions.expressions import parse, referenced
 
 
 @dataclass(frozen=True)
@@ -31,14 +28,6 @@ class Column:
     missing: np.ndarray  # bool: in the universe but excluded as missing
 
 
-def referenced(expr: str | None) -> set[str]:
-    """Variable names an expression reads (quoted strings removed first)."""
-    if not expr:
-        return set()
-    bare = re.sub(r"'[^']*'|\"[^\"]*\"", "", expr)
-    return {n for n in _NAME.findall(bare) if n not in _KEYWORDS}
-
-
 def needed_variables(ind: Indicator) -> set[str]:
     names = set(ind.requires) | referenced(ind.universe) | referenced(ind.numerator)
     names |= referenced(ind.denominator)
@@ -48,13 +37,11 @@ def needed_variables(ind: Indicator) -> set[str]:
 
 
 def evaluate(df: pd.DataFrame, expr: str | None) -> np.ndarray:
-    """A boolean mask from a catalogue expression; comparisons with missing values are False."""
+    """A boolean mask from a catalogue expression (the safe language of `solutions.expressions`);
+    a record whose answer is unknown (a missing operand) is not in the mask. None means every record."""
     if expr is None:
         return np.ones(len(df), dtype=bool)
-    out = df.eval(expr, engine="python")
-    if isinstance(out, pd.Series):
-        return out.fillna(False).to_numpy(dtype=bool)
-    return np.full(len(df), bool(out))
+    return parse(expr).mask(df)
 
 
 def _notna(df: pd.DataFrame, names: tuple[str, ...] | list[str]) -> np.ndarray:
@@ -96,11 +83,13 @@ def columns_for(ind: Indicator, df: pd.DataFrame, catalogue: Catalogue) -> list[
         for level in _levels(df, catalogue, ind.table, ind.variable):
             y = (values == level) & universe
             cols.append(Column(ind, ind.kind, level, y.astype(float), ones, universe, missing))
-    if ind.breakdown is not None and ind.breakdown.variable in df.columns:
-        var = ind.breakdown.variable
-        among = universe & evaluate(df, ind.breakdown.among) & df[var].notna().to_numpy()
+    bd = ind.breakdown
+    if bd is not None and bd.variable in df.columns and referenced(bd.among) <= set(df.columns):
+        var = bd.variable
+        condition = universe & evaluate(df, bd.among)
+        among = condition & df[var].notna().to_numpy()
         values = df[var].astype(object).to_numpy()
-        miss = universe & evaluate(df, ind.breakdown.among) & df[var].isna().to_numpy()
+        miss = condition & df[var].isna().to_numpy()
         for level in _levels(df, catalogue, ind.table, var):
             y = (values == level) & among
             cols.append(Column(ind, "by_reason", level, y.astype(float), among.astype(float), among, miss))

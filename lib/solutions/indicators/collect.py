@@ -1,0 +1,81 @@
+"""What the global and methods pages call: every country's results tables (never microdata) together."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from solutions.catalogue import Catalogue, load_catalogue
+from solutions.config import config_sha256, country_path, load_country, load_global
+from solutions.indicators.country import results_dir
+from solutions.provenance import build_date, code_version, library_versions
+from solutions.results import read_table, write_table
+
+
+@dataclass(frozen=True)
+class GlobalResults:
+    year: int
+    title: str
+    demo: bool
+    estimates: pd.DataFrame
+    gaps: pd.DataFrame
+    criteria: pd.DataFrame
+    figures: pd.DataFrame
+    countries: pd.DataFrame
+    catalogue: Catalogue
+    provenance: dict
+    thresholds: dict = field(default_factory=dict)
+    solutions_measure: list[dict] = field(default_factory=list)
+
+
+def load_all_results(global_config: str | Path, output_root: str | Path) -> GlobalResults:
+    """Every country's results tables (never microdata) and this build's status (manifest.json); for the global page."""
+    gpath = Path(global_config)
+    gcfg = load_global(gpath)
+    year_dir = Path(output_root) / str(gcfg.report_year)
+    status_path = year_dir / "manifest.json"  # written by the pipeline before the global page runs
+    status = json.loads(status_path.read_text()) if status_path.exists() else {}
+    parts: dict[str, list[pd.DataFrame]] = {"estimates": [], "gaps": [], "criteria": [], "figures": []}
+    rows = []
+    provenance = {}
+    for iso in gcfg.countries:
+        folder = results_dir(output_root, gcfg.report_year, iso)
+        st = status.get("countries", {}).get(iso, {})
+        name = iso
+        with contextlib.suppress(Exception):  # a country whose config broke still gets a row, by its code
+            name = load_country(country_path(gpath, gcfg, iso)).name
+        meta_path = folder / "meta.json"
+        failed = st.get("state") == "failed"
+        if meta_path.exists() and not failed:
+            meta = json.loads(meta_path.read_text())
+            provenance[iso] = meta["provenance"]
+            for t in parts:
+                parts[t].append(read_table(folder, t))
+            rows.append({"iso3": iso, "name": meta.get("name", name), "status": "ok", "reason": ""})
+        else:
+            rows.append({"iso3": iso, "name": name, "status": "failed" if failed else "missing",
+                         "reason": st.get("error", "no results in this build")})
+    def cat(t: str) -> pd.DataFrame:
+        return pd.concat(parts[t], ignore_index=True) if parts[t] else read_table(year_dir / "none", t)
+    return GlobalResults(
+        year=gcfg.report_year, title=gcfg.title, demo=gcfg.demo, estimates=cat("estimates"), gaps=cat("gaps"),
+        criteria=cat("criteria"), figures=cat("figures"), countries=pd.DataFrame(rows),
+        catalogue=load_catalogue(), thresholds=gcfg.thresholds.model_dump(),
+        provenance={"countries": provenance, "global_config_sha256": config_sha256(gcfg),
+                    "code_version": code_version(), "catalogue_version": load_catalogue().version,
+                    "libraries": library_versions(), "build_date": build_date()},
+        solutions_measure=[c.model_dump() for c in gcfg.solutions_measure],
+    )
+
+
+def write_global_tables(g: GlobalResults, output_root: str | Path) -> list[Path]:
+    """The global downloads: every country's tables concatenated, under results/global/."""
+    out = Path(output_root) / str(g.year) / "results" / "global"
+    paths: list[Path] = []
+    for name in ("estimates", "gaps", "criteria"):
+        paths += write_table(getattr(g, name), name, out)
+    return paths

@@ -1,0 +1,161 @@
+"""The indicator engine: a country's catalogue x its survey design -> tidy results tables.
+
+`compute_country` is pure (data in, tables out): every indicator by group and allowed disaggregation,
+the gaps between displaced groups and the comparison group, gap and criterion status, suppression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from solutions import survey
+from solutions.catalogue import Catalogue, Indicator, load_catalogue
+from solutions.config import DISPLACED_ROLES, CountryConfig, GlobalConfig
+from solutions.disclosure import suppress
+from solutions.indicators.columns import columns_for, evaluate, needed_variables
+from solutions.indicators.domains import build_domains
+from solutions.indicators.estimate import estimate_columns
+from solutions.indicators.measure import solutions_indicator, solutions_met
+from solutions.indicators.status import criteria_status, gap_status
+
+ORDER_DISAGG = ["total", "sex", "age_band", "urban_rural", "admin1"]
+
+
+@dataclass(frozen=True)
+class Tables:
+    estimates: pd.DataFrame
+    gaps: pd.DataFrame
+    criteria: pd.DataFrame
+    notes: list[str] = field(default_factory=list)  # indicators not available, and why
+
+
+def _design(df: pd.DataFrame, cfg: CountryConfig, lonely_psu: str) -> survey.Design:
+    strata = "stratum" if cfg.design.strata and "stratum" in df else None
+    psu = "psu" if cfg.design.psu and "psu" in df else None
+    fpc = cfg.design.fpc if cfg.design.fpc and cfg.design.fpc in df else None
+    return survey.Design.from_frame(
+        df, weight="weight", strata=strata, psu=psu, fpc=fpc, nest=cfg.design.nest, lonely_psu=lonely_psu
+    )
+
+
+def _system_rows(ind: Indicator, loc: pd.DataFrame, catalogue: Catalogue) -> list[dict[str, Any]]:
+    """Location-level inventory: share of assessed locations where each mechanism type is available."""
+    scope = loc[evaluate(loc, ind.universe)]
+    rows = []
+    for level, part in scope.groupby(ind.variable, sort=True):
+        avail = evaluate(part, ind.numerator)
+        rows.append(
+            {"indicator_id": ind.id, "criterion": ind.criterion, "kind": "system", "group": "all",
+             "disaggregation": "total", "disaggregation_value": "", "category": str(level),
+             "estimate": float(avail.mean()), "se": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+             "df": np.nan, "deff": np.nan, "cv": np.nan, "n_unweighted": len(part),
+             "n_weighted": float(len(part)), "n_missing": int(part["available"].isna().sum()),
+             "suppressed": False, "suppression_reason": ""}
+        )
+    return rows
+
+
+def _not_available(ind: Indicator, groups: list[str]) -> list[dict[str, Any]]:
+    return [
+        {"indicator_id": ind.id, "criterion": ind.criterion, "kind": ind.kind, "group": g,
+         "disaggregation": "total", "disaggregation_value": "", "category": "", "n_unweighted": 0,
+         "n_missing": 0, "suppressed": True, "suppression_reason": "not_available"}
+        for g in groups
+    ]
+
+
+def _sort(df: pd.DataFrame, catalogue_ids: list[str], with_kind: bool = True) -> pd.DataFrame:
+    if df.empty:
+        return df
+    order = {i: n for n, i in enumerate(catalogue_ids)}
+    groups = {g: n for n, g in enumerate([*DISPLACED_ROLES, "comparison", "all"])}
+    disagg = {d: n for n, d in enumerate(ORDER_DISAGG)}
+    keyed = df.assign(
+        _i=df["indicator_id"].map(order), _g=df["group"].map(groups), _d=df["disaggregation"].map(disagg),
+        _b=(df["category"] != "") & (df["kind"] == "by_reason") if with_kind else False,
+    )
+    keyed = keyed.reset_index(drop=True).reset_index(names="_pos")
+    keyed = keyed.sort_values(["_i", "_b", "_g", "_d", "_pos"], kind="stable")
+    return keyed.drop(columns=["_i", "_g", "_d", "_b", "_pos"]).reset_index(drop=True)
+
+
+def compute_country(
+    cfg: CountryConfig, gcfg: GlobalConfig, data: Any, catalogue: Catalogue | None = None
+) -> Tables:
+    """Every indicator of the country's catalogue, by group × allowed disaggregation, with gaps."""
+    catalogue = (catalogue or load_catalogue()).with_country(cfg.drop_indicators, cfg.extra_indicators)
+    th = gcfg.thresholds
+    tables: dict[str, pd.DataFrame] = {"households": data.households.copy()}
+    if data.individuals is not None:
+        tables["individuals"] = data.individuals
+    indicators = list(catalogue.indicators)
+    sol = solutions_indicator(gcfg)
+    if sol is not None:
+        tables["households"]["solutions_met"] = solutions_met(tables["households"], gcfg)
+        indicators.append(sol)
+    groups = [g for g in [*DISPLACED_ROLES, "comparison"] if (data.households["role"] == g).any()]
+
+    est_parts: list[pd.DataFrame] = []
+    gap_parts: list[pd.DataFrame] = []
+    notes: list[str] = []
+    na_rows: list[dict[str, Any]] = []
+    for table, df in tables.items():
+        design = _design(df, cfg, th.lonely_psu)
+        cols_by_ind = {}
+        for ind in indicators:
+            if ind.table != table:
+                continue
+            absent = sorted(v for v in needed_variables(ind) if v not in df.columns)
+            if absent:
+                notes.append(f"{ind.id} not available: variable(s) {', '.join(absent)} not in the {table} data")
+                na_rows.extend(_not_available(ind, groups))
+                continue
+            cols_by_ind[ind.id] = (ind, columns_for(ind, df, catalogue))
+        for disagg in ORDER_DISAGG:
+            if disagg != "total" and disagg not in df.columns:
+                continue
+            cols = [c for ind, cs in cols_by_ind.values() for c in cs
+                    if disagg == "total" or disagg in ind.disaggregations]
+            if not cols:
+                continue
+            domains = build_domains(df, disagg, catalogue.levels(table, disagg) if disagg != "total" else None)
+            est, gaps = estimate_columns(design, cols, domains, th.confidence_level)
+            est_parts.append(est)
+            gap_parts.append(gaps)
+    if data.locations is not None:
+        rows = []
+        for ind in indicators:
+            if ind.kind == "system":
+                if all(v in data.locations.columns for v in needed_variables(ind)):
+                    rows.extend(_system_rows(ind, data.locations, catalogue))
+                else:
+                    notes.append(f"{ind.id} not available: location table lacks its variables")
+                    na_rows.extend(_not_available(ind, ["all"]))
+        est_parts.append(pd.DataFrame(rows))
+    else:
+        for ind in indicators:
+            if ind.kind == "system":
+                notes.append(f"{ind.id} not available: no location table configured")
+                na_rows.extend(_not_available(ind, ["all"]))
+    est_parts.append(pd.DataFrame(na_rows))
+
+    ids = [i.id for i in indicators]
+    estimates = _sort(pd.concat([p for p in est_parts if not p.empty], ignore_index=True), ids)
+    survey_rows = estimates["kind"] != "system"
+    estimates = pd.concat([suppress(estimates[survey_rows], th), estimates[~survey_rows].assign(flag="")])
+    estimates = _sort(estimates, ids)
+    gaps = pd.concat([p for p in gap_parts if not p.empty], ignore_index=True)
+    gaps = _sort(gaps.assign(kind=""), ids, with_kind=False).drop(columns="kind")
+    gaps["status"] = gap_status(gaps, estimates).to_numpy()
+    for col in ("gap", "se", "ci_low", "ci_high", "p_value"):
+        gaps.loc[gaps["status"] == "insufficient_data", col] = np.nan
+    criteria = criteria_status(gaps, [g for g in groups if g != "comparison"])
+    stamp = {"country": cfg.iso3, "year": gcfg.report_year, "catalogue_version": catalogue.version}
+    return Tables(
+        estimates.assign(**stamp), gaps.assign(**stamp), criteria.assign(country=cfg.iso3, year=gcfg.report_year),
+        notes,
+    )
