@@ -184,7 +184,8 @@ PIECES = {
 
 
 def _chapter(results: Any) -> None:
-    from solutions.report import chapter, output
+    from solutions.report import country_page as chapter
+    from solutions.report import output
 
     with output.capture():
         for s in SECTIONS:
@@ -203,7 +204,7 @@ def _worker_profile(a: argparse.Namespace) -> dict[str, Any]:
 
     matplotlib.use("Agg")
     from solutions.indicators import prepare_country
-    from solutions.report import chapter, style  # noqa: F401
+    from solutions.report import country_page, style  # noqa: F401
 
     imports = time.perf_counter() - t
     style.use_house_style()

@@ -1,8 +1,9 @@
 """The report layer: house style, seaborn charts, HTML tables, banners and provenance blocks.
 
-Notebooks import ``chapter`` (one call per section) and ``style`` (``use_house_style()``).
+One module per page, each a set of sections the page's notebook calls in order: ``country_page``,
+``global_page``, ``methods_page`` (shared sections and helpers in ``blocks``); ``style.use_house_style()``.
 """
 
-from . import chapter, charts, figures, style, tables
+from . import blocks, charts, country_page, figures, global_page, methods_page, style, tables
 
-__all__ = ["chapter", "charts", "figures", "style", "tables"]
+__all__ = ["blocks", "charts", "country_page", "figures", "global_page", "methods_page", "style", "tables"]

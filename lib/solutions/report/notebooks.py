@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from .chapter import criteria_names
+from .blocks import criteria_names
 
 HIDDEN = {"tags": ["remove-input"], "jupyter": {"source_hidden": True}}
 KERNEL = {
@@ -53,28 +53,28 @@ def country_notebook() -> NotebookNode:
         _front_matter("Country chapter"),
         _code("parameters", 'global_config = "params/global.yml"\ncountry_config = "params/countries/QAB.yml"\n'
               'output_root = "outputs"', tags=("parameters",)),
-        _code("setup", "from solutions.indicators import prepare_country\nfrom solutions.report import chapter, "
-              "style\n\nstyle.use_house_style()\nresults = prepare_country(global_config, country_config, "
-              "output_root)\nchapter.title(results)\nchapter.banner(results)"),
+        _code("setup", "from solutions.indicators import prepare_country\n"
+              "from solutions.report import country_page as page, style\n\nstyle.use_house_style()\nresults = prepare_country(global_config, country_config, "
+              "output_root)\npage.title(results)\npage.banner(results)"),
         _md("h-summary", "## Summary"),
-        _code("summary", "chapter.narrative(results)"),
+        _code("summary", "page.narrative(results)"),
         _md("h-context", "## Context"),
-        _code("context", "chapter.context_section(results)"),
+        _code("context", "page.context_section(results)"),
         _md("h-sample", "## Sample and design"),
-        _code("sample", "chapter.sample_section(results)"),
+        _code("sample", "page.sample_section(results)"),
         _md("h-criteria", "## Criteria overview"),
-        _code("criteria", "chapter.criteria_overview(results)"),
+        _code("criteria", "page.criteria_overview(results)"),
     ]
     for number, name in criteria_names().items():
         cells.append(_md(f"h-criterion-{number}", f"## {number}. {name}"))
-        cells.append(_code(f"criterion-{number}", f"chapter.criterion_section(results, {number})"))
+        cells.append(_code(f"criterion-{number}", f"page.criterion_section(results, {number})"))
     cells += [
         _md("h-solutions", "## Solutions measure"),
-        _code("solutions", "chapter.solutions_measure_section(results)"),
+        _code("solutions", "page.solutions_measure_section(results)"),
         _md("h-trends", "## Trends"),
-        _code("trends", "chapter.trends_section(results, output_root)"),
+        _code("trends", "page.trends_section(results, output_root)"),
         _md("h-provenance", "## Data and provenance"),
-        _code("provenance", "chapter.provenance_section(results)"),
+        _code("provenance", "page.provenance_section(results)"),
     ]
     return _notebook(cells)
 
@@ -85,21 +85,21 @@ def global_notebook() -> NotebookNode:
         _front_matter("Global overview"),
         _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
         _code("setup", "from solutions.indicators import load_all_results, write_global_tables\n"
-              "from solutions.report import chapter, style\n\nstyle.use_house_style()\n"
+              "from solutions.report import global_page as page, style\n\nstyle.use_house_style()\n"
               "g = load_all_results(global_config, output_root)\nwrite_global_tables(g, output_root)\n"
-              "chapter.title(g)\nchapter.banner(g)"),
+              "page.title(g)\npage.banner(g)"),
         _md("h-headline", "## Headline numbers"),
-        _code("headline", "chapter.headline_numbers(g)"),
+        _code("headline", "page.headline_numbers(g)"),
         _md("h-heatmap", "## Gaps by country and criterion"),
-        _code("heatmap", "chapter.heatmap_section(g)"),
+        _code("heatmap", "page.heatmap_section(g)"),
         _md("h-failed", "## Countries not included"),
-        _code("failed", "chapter.failed_countries(g)"),
+        _code("failed", "page.failed_countries(g)"),
         _md("h-comparison", "## Cross-country comparison"),
-        _code("comparison", "chapter.comparison_section(g)"),
+        _code("comparison", "page.comparison_section(g)"),
         _md("h-solutions", "## Solutions measure by country"),
-        _code("solutions", "chapter.solutions_by_country(g, output_root)"),
+        _code("solutions", "page.solutions_by_country(g, output_root)"),
         _md("h-provenance", "## Data and provenance"),
-        _code("provenance", "chapter.provenance_section(g)"),
+        _code("provenance", "page.provenance_section(g)"),
     ])
 
 
@@ -108,15 +108,15 @@ def methods_notebook() -> NotebookNode:
     return _notebook([
         _front_matter("Methods and data sources"),
         _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
-        _code("setup", "from solutions.indicators import load_all_results\nfrom solutions.report import chapter, "
-              "style\n\nstyle.use_house_style()\ng = load_all_results(global_config, output_root)\n"
-              'chapter.title("Methods and data sources")\nchapter.banner(g)'),
+        _code("setup", "from solutions.indicators import load_all_results\n"
+              "from solutions.report import methods_page as page, style\n\nstyle.use_house_style()\ng = load_all_results(global_config, output_root)\n"
+              'page.title("Methods and data sources")\npage.banner(g)'),
         _md("h-catalogue", "## Indicator catalogue"),
-        _code("catalogue", "chapter.methods_catalogue(g.catalogue)"),
+        _code("catalogue", "page.methods_catalogue(g.catalogue)"),
         _md("h-rules", "## Estimation and suppression rules"),
-        _code("rules", "chapter.estimation_rules(global_config)"),
+        _code("rules", "page.estimation_rules(global_config)"),
         _md("h-provenance", "## Data sources and provenance"),
-        _code("provenance", "chapter.data_provenance(g)"),
+        _code("provenance", "page.data_provenance(g)"),
     ])
 
 

@@ -3,7 +3,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from solutions.report import chapter, output
+from solutions.report import country_page, global_page, methods_page, output
 
 from .conftest import CATALOGUE, make_estimates
 
@@ -31,17 +31,17 @@ def _parse(parts: list[str]) -> _Imgs:
 
 def _country_page(r) -> list[str]:
     with output.capture() as out:
-        chapter.title(r)
-        chapter.banner(r)
-        chapter.narrative(r)
-        chapter.context_section(r)
-        chapter.sample_section(r)
-        chapter.criteria_overview(r)
+        country_page.title(r)
+        country_page.banner(r)
+        country_page.narrative(r)
+        country_page.context_section(r)
+        country_page.sample_section(r)
+        country_page.criteria_overview(r)
         for c in range(1, 9):
-            chapter.criterion_section(r, c)
-        chapter.solutions_measure_section(r)
-        chapter.trends_section(r)
-        chapter.provenance_section(r)
+            country_page.criterion_section(r, c)
+        country_page.solutions_measure_section(r)
+        country_page.trends_section(r)
+        country_page.provenance_section(r)
     return out
 
 
@@ -63,7 +63,7 @@ def test_trends_with_an_earlier_year(country_results):
     earlier = make_estimates().assign(year=2025)
     country_results.history = earlier
     with output.capture() as out:
-        chapter.trends_section(country_results)
+        country_page.trends_section(country_results)
     page = "\n".join(out)
     assert "change across report years" in page and "Change since the previous comparable report year" in page
     assert "2025 → 2026" in page
@@ -72,7 +72,7 @@ def test_trends_with_an_earlier_year(country_results):
 def test_trends_skip_other_catalogue_versions(country_results):
     country_results.history = make_estimates().assign(year=2025, catalogue_version="older")
     with output.capture() as out:
-        chapter.trends_section(country_results)
+        country_page.trends_section(country_results)
     page = "\n".join(out)
     assert "change across report years" not in page and "2025 → 2026" not in page
     assert "No earlier report year with comparable results" in page and "catalogue version older" in page
@@ -80,13 +80,13 @@ def test_trends_skip_other_catalogue_versions(country_results):
 
 def test_global_page(global_results):
     with output.capture() as out:
-        chapter.title(global_results)
-        chapter.banner(global_results)
-        chapter.headline_numbers(global_results)
-        chapter.heatmap_section(global_results)
-        chapter.failed_countries(global_results)
-        chapter.comparison_section(global_results)
-        chapter.solutions_by_country(global_results)
+        country_page.title(global_results)
+        country_page.banner(global_results)
+        global_page.headline_numbers(global_results)
+        global_page.heatmap_section(global_results)
+        global_page.failed_countries(global_results)
+        global_page.comparison_section(global_results)
+        global_page.solutions_by_country(global_results)
     page = "\n".join(out)
     assert "input &lt;script&gt;bad&lt;/script&gt; column" in page
     assert "Xland" in page and "Heatmap of countries" in page
@@ -97,12 +97,12 @@ def test_global_page(global_results):
 
 def test_methods_page(global_results):
     with output.capture() as out:
-        chapter.title("Methods and data sources")
-        chapter.methods_catalogue(CATALOGUE)
-        chapter.estimation_rules({"thresholds": {"min_n": 25, "max_cv": 0.3, "confidence_level": 0.9},
+        country_page.title("Methods and data sources")
+        methods_page.methods_catalogue(CATALOGUE)
+        methods_page.estimation_rules({"thresholds": {"min_n": 25, "max_cv": 0.3, "confidence_level": 0.9},
                                   "solutions_measure": [{"criterion": 1, "label": "No restriction",
                                                          "condition": "movement_restricted == 0"}]})
-        chapter.data_provenance(global_results)
+        methods_page.data_provenance(global_results)
     page = "\n".join(out)
     for ind in CATALOGUE.indicators:
         assert ind.id in page
