@@ -194,25 +194,33 @@ class _Checker:
                 raise ExpressionError(f"literal {v!r} is not allowed")
         elif isinstance(node, ast.BoolOp):
             for v in node.values:
+                _no_text(v, "'and' and 'or' need conditions")
                 self.check(v, d)
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, ast.Not | ast.USub | ast.UAdd):
                 raise ExpressionError(_construct(node.op))
+            _no_text(node.operand, "'not' needs a condition" if isinstance(node.op, ast.Not) else "arithmetic needs numbers")
             self.check(node.operand, d)
         elif isinstance(node, ast.BinOp):
             if type(node.op) not in _ARITH:
                 raise ExpressionError(_construct(node.op))
-            self.check(node.left, d)
-            self.check(node.right, d)
+            for side in (node.left, node.right):
+                _no_text(side, "arithmetic needs numbers")
+                self.check(side, d)
         elif isinstance(node, ast.Compare):
             self.check(node.left, d)
+            left = node.left
             for op, right in zip(node.ops, node.comparators, strict=True):
                 if type(op) not in _COMPARE:
                     raise ExpressionError(_construct(op))
                 if isinstance(op, ast.In | ast.NotIn):
                     self._literal_list(right)
                 else:
+                    if type(op) in _ORDER:
+                        _no_text(left, "'<', '<=', '>' and '>=' need numbers (compare text with == or in)")
+                        _no_text(right, "'<', '<=', '>' and '>=' need numbers (compare text with == or in)")
                     self.check(right, d)
+                left = right
         elif isinstance(node, ast.Call):
             func = node.func
             if not (isinstance(func, ast.Name) and func.id in FUNCTIONS):
@@ -232,8 +240,13 @@ class _Checker:
             self.count += 1
             if not (isinstance(e, ast.Constant) and not isinstance(e.value, bytes) or _negative_number(e)):
                 raise ExpressionError("a list may hold literal values only")
-            if isinstance(e, ast.Constant):
-                self.check(e, 0)
+            self.check(e if isinstance(e, ast.Constant) else e.operand, 0)  # type: ignore[attr-defined]
+
+
+def _no_text(node: ast.AST, why: str) -> None:
+    """Refuse a text literal where only a number or a condition can stand (caught here, not at build time)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        raise ExpressionError(f"{why}, not the text {node.value[:40]!r}")
 
 
 def _negative_number(node: ast.AST) -> bool:
