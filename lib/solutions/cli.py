@@ -11,6 +11,7 @@ stderr), never a traceback; an unexpected one also writes its traceback to a log
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -284,6 +285,9 @@ def schema(out: Annotated[Path, typer.Option(help="Folder for the JSON Schema fi
 def main() -> None:  # pragma: no cover - console entry point (tested through subprocesses)
     """The `solutions` command: every failure ends in `error:` lines and an exit code, never a traceback."""
     os.environ.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
+    # Libraries log their view of a failure (nbclient: "Kernel died ..."); the job log and the one `error:`
+    # line already say it, so nothing else reaches the terminal.
+    logging.basicConfig(handlers=[logging.NullHandler()], force=True)
     cx = _click_exceptions()
     try:
         code = app(standalone_mode=False)

@@ -282,12 +282,20 @@ def _problems(path: Path, exc: ValidationError) -> list[str]:
     return lines
 
 
+CONFIDENCE_RANGE = (0.5, 0.999)  # beyond 99.9 % the t quantiles of small designs overflow to infinite CIs
+
+
 def load_global(path: str | Path) -> GlobalConfig:
     path = Path(path)
     try:
-        return GlobalConfig.model_validate(_read_yaml(path))
+        gcfg = GlobalConfig.model_validate(_read_yaml(path))
     except ValidationError as exc:
         raise ConfigError(_problems(path, exc)) from None
+    low, high = CONFIDENCE_RANGE
+    if not low < gcfg.thresholds.confidence_level <= high:
+        raise ConfigError(f"{path}: thresholds.confidence_level: {gcfg.thresholds.confidence_level} is outside "
+                          f"({low}, {high}]: intervals would be infinite or meaningless")
+    return gcfg
 
 
 def resolve(config_path: Path, file_path: str) -> Path:

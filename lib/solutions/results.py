@@ -70,9 +70,19 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+FINITE = ("estimate", "se", "ci_low", "ci_high", "gap")  # a value or NaN (withheld), never infinite
+
+
 def write_table(df: pd.DataFrame, name: str, folder: Path) -> list[Path]:
-    """Write `<name>.parquet` and `<name>.csv` (formulas neutralised) atomically; returns both paths."""
+    """Write `<name>.parquet` and `<name>.csv` (formulas neutralised) atomically; returns both paths.
+
+    An infinite estimate, SE or interval bound is a failed computation (e.g. an extreme confidence level):
+    it is refused here, so the run fails and the last good tables stay published."""
     df = conform(df, SCHEMAS[name])
+    for col in FINITE:
+        if col in df and np.isinf(df[col].to_numpy(dtype=float)).any():
+            rows = np.flatnonzero(np.isinf(df[col].to_numpy(dtype=float)))
+            raise ValueError(f"{name}: {len(rows)} infinite value(s) in column {col!r}: not published")
     pq = folder / f"{name}.parquet"
     csv = folder / f"{name}.csv"
     safe = spreadsheet_safe(df)

@@ -13,6 +13,7 @@ build puts it back first (`recover`), because the manifest still describes it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -45,6 +46,12 @@ def set_aside(year_dir: Path, name: str) -> None:
 def succeeded(year_dir: Path, name: str) -> None:
     """The new results stand: drop the copy."""
     shutil.rmtree(_kept(year_dir, name), ignore_errors=True)
+    _tidy(year_dir)
+
+
+def _tidy(year_dir: Path) -> None:
+    with contextlib.suppress(OSError):  # only when empty: another name may still be set aside
+        (year_dir / KEEP_DIRNAME).rmdir()
 
 
 def failed(year_dir: Path, name: str, keep_previous: bool) -> None:
@@ -56,6 +63,7 @@ def failed(year_dir: Path, name: str, keep_previous: bool) -> None:
         results.parent.mkdir(parents=True, exist_ok=True)
         os.replace(kept, results)
     shutil.rmtree(kept, ignore_errors=True)
+    _tidy(year_dir)
 
 
 def recover(year_dir: Path, good: set[str]) -> list[str]:

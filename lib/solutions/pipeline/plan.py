@@ -102,7 +102,7 @@ class Decision:
 def decide(name: str, key: Key, previous: dict | None, outputs_exist: bool, force: bool) -> Decision:
     prev_parts = (previous or {}).get("key")
     reasons = key.changed(prev_parts)
-    if previous and previous.get("state") == "failed":
+    if previous and (previous.get("state") == "failed" or previous.get("stale")):  # retry a failed update
         reasons = ["failed last time", *[r for r in reasons if r != "never built"]]
     if not outputs_exist and not reasons:
         reasons = ["outputs missing"]
