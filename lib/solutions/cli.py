@@ -51,9 +51,15 @@ DEFAULT_PARAMS = Path("params/global.yml")
 DEFAULT_OUTPUT = Path("outputs")
 
 
+def printable(text: str) -> str:
+    """A line safe for a terminal: control characters from configs or data (escape sequences, NUL, a
+    right-to-left override) are shown escaped, never interpreted."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _fail(problems: list[str], code: int = 2) -> None:
     for p in problems:
-        typer.secho(f"error: {p}", fg=typer.colors.RED, err=True)
+        typer.secho(f"error: {printable(p)}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
 
 
@@ -151,6 +157,13 @@ def _build_context(params: Path, output: Path):
     return context(params, output)
 
 
+def _select(ctx, country: list[str] | None) -> None:
+    """`--country` names countries of this report (checked before the output folder is touched)."""
+    from solutions.pipeline.build import select_countries
+
+    select_countries(ctx, country)
+
+
 def _report_run(report) -> None:
     n_ok = sum(o.state == "ok" for o in report.ran)
     typer.echo(f"ran {n_ok} notebook(s), skipped {len(report.skipped)} up to date, "
@@ -158,7 +171,7 @@ def _report_run(report) -> None:
     for o in report.invalid:
         iso = o.name.removeprefix("country-")
         for p in o.problems:
-            typer.secho(f"error: {iso}: {p}", fg=typer.colors.RED, err=True)
+            typer.secho(f"error: {iso}: {printable(p)}", fg=typer.colors.RED, err=True)
 
 
 def _exit_code(report) -> int:
@@ -178,6 +191,7 @@ def run(
 
     check_options(executor=executor, jobs=jobs, scheduler=scheduler, country=country)
     ctx = _build_context(params, output)
+    _select(ctx, country)
     report = run_build(ctx, only=country, jobs=jobs, force=force, executor=executor, scheduler=scheduler,
                        progress=not quiet and sys.stderr.isatty())
     _report_run(report)
@@ -215,6 +229,7 @@ def build(
 
     check_options(executor=executor, renderer=renderer, jobs=jobs, scheduler=scheduler, country=country)
     ctx = _build_context(params, output)
+    _select(ctx, country)
     check_renderer(renderer or ctx.gcfg.renderer)
     with build_lock(ctx):  # held until the site is rendered: a second build refuses meanwhile
         report = run_build(ctx, only=country, jobs=jobs, force=force, executor=executor, scheduler=scheduler,
@@ -323,7 +338,7 @@ def _click_exceptions():
 
 
 def _line(text: str) -> None:
-    typer.secho(f"error: {text}", fg=typer.colors.RED, err=True)
+    typer.secho(f"error: {printable(text)}", fg=typer.colors.RED, err=True)
 
 
 def _crash_log(exc: BaseException) -> str:

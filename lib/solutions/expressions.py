@@ -90,6 +90,10 @@ class Expression:
         """The expression's value per record (numbers, text or 0/1 for conditions), NaN where unknown."""
         n = len(data) if n is None else n
         v = _Evaluator(data, n).visit(self.tree.body)
+        if v.kind == "literal":  # a constant: the same value for every record
+            item = v.values.item()
+            v = _Value("text" if isinstance(item, str) else "number",
+                       np.full(n, item, dtype=object if isinstance(item, str) else float), np.ones(n, dtype=bool))
         out = v.values.astype(float) if v.kind == "bool" else v.values
         series = pd.Series(out, dtype=float if v.kind in ("bool", "number") else object)
         return series.where(v.known)
@@ -190,8 +194,8 @@ class _Checker:
             self.names.add(node.id)
         elif isinstance(node, ast.Constant):
             v = node.value
-            if not (isinstance(v, bool | str) or isinstance(v, int | float) and math.isfinite(v) and abs(v) < 1e300):
-                raise ExpressionError(f"literal {v!r} is not allowed")
+            if not (isinstance(v, bool | str) or _plain_number(v)):
+                raise ExpressionError(f"literal {_short(repr(v), 40)[1:-1]} is not allowed")
         elif isinstance(node, ast.BoolOp):
             for v in node.values:
                 _no_text(v, "'and' and 'or' need conditions")
@@ -241,6 +245,13 @@ class _Checker:
             if not (isinstance(e, ast.Constant) and not isinstance(e.value, bytes) or _negative_number(e)):
                 raise ExpressionError("a list may hold literal values only")
             self.check(e if isinstance(e, ast.Constant) else e.operand, 0)  # type: ignore[attr-defined]
+
+
+def _plain_number(v: object) -> bool:
+    """A finite int or float of sane size (an int of 400 digits would overflow float conversion)."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return abs(v) < 10**300
+    return isinstance(v, float) and math.isfinite(v) and abs(v) < 1e300
 
 
 def _no_text(node: ast.AST, why: str) -> None:

@@ -55,17 +55,21 @@ def conform(df: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
 
 
 def inert_text(value: object) -> object:
-    """A text cell a spreadsheet will not run: `'` before a leading =, +, -, @, tab or CR (numbers kept)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value):
-        return "'" + value
-    return value
+    """A text cell a spreadsheet will not run: `'` before a leading =, +, -, @, tab or CR (numbers kept).
+
+    A carriage return inside a cell becomes a line feed: the CSV writer quotes cells holding its line
+    terminator ("\n") but not a bare CR, which a reader would take for the end of the row."""
+    if not isinstance(value, str):
+        return value
+    quoted = "'" + value if value.startswith(FORMULA_START) and not _NUMBER.match(value) else value
+    return quoted.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text columns hold only inert cells (for CSV and Excel downloads)."""
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(inert_text)
     return out
 

@@ -94,7 +94,7 @@ def context(global_path: str | Path, output_root: str | Path, **kw) -> Context:
     return Context(global_path, Path(output_root).resolve(), gcfg, countries, **kw)
 
 
-def _select(ctx: Context, only: list[str] | None) -> list[str]:
+def select_countries(ctx: Context, only: list[str] | None) -> list[str]:
     if not only:
         return list(ctx.gcfg.countries)
     unknown = [c for c in only if c not in ctx.countries]
@@ -260,7 +260,7 @@ def build_lock(ctx: Context) -> Iterator[None]:
 def _run_locked(ctx, only, jobs, force, executor, scheduler, echo, progress, start) -> BuildReport:
     report = BuildReport()
     state, damaged = manifest.load_checked(ctx.year_dir)
-    isos = _select(ctx, only)
+    isos = select_countries(ctx, only)
     if damaged:  # nothing it says can be trusted: every country is rebuilt, never dropped from the site
         echo(f"  manifest.json damaged ({damaged}): rebuilding every country")
         isos, force = list(ctx.gcfg.countries), True
