@@ -316,9 +316,12 @@ def main() -> None:  # pragma: no cover - console entry point (tested through su
     except cx.ClickException as exc:
         _line(exc.format_message())
         code = exc.exit_code
-    except (KeyboardInterrupt, cx.Abort, typer.Abort):
+    except (KeyboardInterrupt, typer.Abort):
         _line("interrupted")
         code = 130
+    except OSError as exc:  # outside a command's own handling (e.g. while reading options)
+        _line(f"{exc.filename}: {os_problem(exc)}" if exc.filename else os_problem(exc))
+        code = 1
     except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback in a file
         if os.environ.get("SOLUTIONS_DEBUG") == "1":
             raise

@@ -6,9 +6,9 @@ notebook (a chart, a kernel killed for memory, a timeout) used to leave the new 
 old page, or the tables of a never-built country published with no page. The executed notebook itself is
 only renamed into place on success (`execute.run_job`), so the page needs no copy.
 
-The copy is made of hard links (results files are always replaced, never rewritten in place: see
-`solutions.atomic`), so it costs nothing on disk. A build killed mid-run leaves the copy behind; the next
-build puts it back first (`recover`), because the manifest still describes it.
+The copy is a real copy (a country's tables are a few MB), so nothing a run writes, in place or not, can
+reach it. A build killed mid-run leaves the copy behind; the next build puts it back first (`recover`),
+because the manifest still describes it.
 """
 
 from __future__ import annotations
@@ -30,17 +30,31 @@ def _results(year_dir: Path, name: str) -> Path:
 
 
 def set_aside(year_dir: Path, name: str) -> None:
-    """Keep a copy of `results/<name>` (if any) until the run is over."""
+    """Keep a copy of `results/<name>` (if any) until the run is over. The copy appears whole or not at all:
+    it is made under a temporary name, so a full disk never leaves a partial copy for `recover` to restore."""
     src, dst = _results(year_dir, name), _kept(year_dir, name)
     shutil.rmtree(dst, ignore_errors=True)
     if not src.is_dir():
         return
-    dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.with_name(f".tmp-{name}")
+    shutil.rmtree(tmp, ignore_errors=True)
     try:
-        shutil.copytree(src, dst, copy_function=os.link)
-    except OSError:  # a filesystem without hard links
-        shutil.rmtree(dst, ignore_errors=True)
-        shutil.copytree(src, dst)
+        for path in sorted(src.rglob("*")):  # file by file: a full disk raises its own OSError, naming the file
+            target = tmp / path.relative_to(src)
+            if path.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    shutil.copy2(path, target)
+                except OSError as exc:  # name the copy that could not be written, not the original
+                    raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        tmp.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, dst)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _tidy(year_dir)
+        raise
 
 
 def succeeded(year_dir: Path, name: str) -> None:
@@ -73,7 +87,7 @@ def recover(year_dir: Path, good: set[str]) -> list[str]:
         return []
     restored = []
     for kept in sorted(p for p in root.iterdir() if p.is_dir()):
-        if kept.name in good:
+        if kept.name in good and not kept.name.startswith(".tmp-"):
             failed(year_dir, kept.name, keep_previous=True)
             restored.append(kept.name)
         else:
