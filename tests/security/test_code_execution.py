@@ -375,7 +375,7 @@ def _poison(project: HostileProject, marker: Path) -> None:
     df = pd.read_csv(qab.root / "households.csv", dtype=str)
     odd = p[2] + " " + p[5]  # a source column name holding format and formula payloads
     df = df.rename(columns={"region": odd})
-    df[odd] = [p[i % len(p)][:60] for i in range(len(df))]
+    df[odd] = df[odd].map({"North": p[5], "South": p[2] + " " + p[4]})  # two areas, every group in each
     df["area"] = ["=1+2", "@SUM(A1)", "+cmd", "-2+3"] * (len(df) // 4)
     qab.csv("households.csv", df)
     cfg = qab.cfg

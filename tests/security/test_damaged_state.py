@@ -21,6 +21,9 @@ from solutions.results import earlier_result_folders
 from .cases import validate, with_, write
 from .hostile_project import HostileProject
 
+# every test here works on a copy of the session's built project: one worker builds it once
+pytestmark = pytest.mark.xdist_group("security-builds")
+
 
 def status(project: HostileProject) -> dict[str, str]:
     result = CliRunner().invoke(app, ["status", "--params", str(project.params), "--output", str(project.out)])

@@ -27,6 +27,10 @@ CORRUPT_FORMS = [
 ]
 
 
+# every test here works on a copy of the session's built project: one worker builds it once
+pytestmark = pytest.mark.xdist_group("security-builds")
+
+
 def _rewrite(path: Path, member: str, data: bytes) -> None:
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}

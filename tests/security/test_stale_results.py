@@ -12,6 +12,9 @@ from solutions.config import DataFile, load_country
 
 from .hostile_project import HostileProject, write_xlsform
 
+# every test here works on a copy of the session's built project: one worker builds it once
+pytestmark = pytest.mark.xdist_group("security-builds")
+
 
 def status_lines(project: HostileProject) -> dict[str, str]:
     proc = project.cli("status")
