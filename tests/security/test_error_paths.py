@@ -138,3 +138,27 @@ def test_an_interrupt_is_one_line(monkeypatch, capsys) -> None:
 def test_an_os_error_is_one_line_naming_the_file(monkeypatch, capsys) -> None:
     code, err = _main(monkeypatch, capsys, PermissionError(13, "Permission denied", "/x/y"))
     assert code == 1 and err.strip() == "error: /x/y: permission denied"
+
+
+def test_a_notebook_that_times_out_is_a_failed_outcome_with_a_public_reason(tmp_path: Path) -> None:
+    """Timeouts and kernel deaths come back as a failed outcome (never an exception), and what a page may say
+    of them names the kind of failure only."""
+    import nbformat
+
+    from solutions.pipeline.build import public_reason
+    from solutions.pipeline.execute import Job, Outcome, run_job
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                           "display_name": "Python 3"},
+                                            "language_info": {"name": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("import time\ntime.sleep(120)")]
+    nbformat.write(nb, str(tmp_path / "slow.ipynb"))
+    job = Job("country-QAB", tmp_path / "slow.ipynb", tmp_path / "out" / "slow.ipynb", {"x": 2},
+              tmp_path / "logs" / "slow.log", tmp_path, timeout=2)
+    outcome = run_job(job)
+    assert outcome.state == "failed" and not (tmp_path / "out" / "slow.ipynb").exists()
+    assert public_reason(outcome) == "the notebook timed out", outcome.error
+    assert "Timeout" in (tmp_path / "logs" / "slow.log").read_text()
+    dead = Outcome("country-QAB", "failed", 1.0, error="DeadKernelError: Kernel died")
+    assert public_reason(dead) == "the notebook's kernel died"
