@@ -7,6 +7,7 @@ per-example deadline. Examples are bounded (`max_examples`) so the whole fuzzer 
 from __future__ import annotations
 
 import io
+import string
 import tempfile
 import zipfile
 from pathlib import Path
@@ -134,7 +135,7 @@ def data_files(draw) -> tuple[str, bytes]:
     elif how == "far-cell":
         wb = openpyxl.load_workbook(io.BytesIO(GOOD["excel"]))
         cell = f"{draw(st.sampled_from(['XFD', 'AA', 'ZZ', 'B']))}{draw(st.integers(1, 1_048_576))}"
-        wb.active[cell] = draw(st.one_of(st.none(), st.text(max_size=5), st.integers()))
+        wb.active[cell] = draw(st.one_of(st.none(), st.text(string.ascii_letters, max_size=5), st.integers()))
         buf = io.BytesIO()
         wb.save(buf)
         data, fmt = buf.getvalue(), "excel"
