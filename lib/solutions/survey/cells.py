@@ -7,9 +7,9 @@ domain totals of w·y², w·y·x and w·x². So one pass of `np.bincount` over t
 everything; all later steps work on cells (PSUs x domains), not records. Sums are additive over any
 split of the records, which is what `survey.distributed` relies on.
 
-Means and totals are computed on y - c (c the midrange of the variable), which keeps the quadratic
-form free of cancellation when a variable's mean is large relative to its spread (e.g. a year);
-proportions (0/1) and ratios are used as they are. Record-level masks are built only for variables
+Means are computed on y - c (c the midrange of the variable), which keeps their scores and the
+quadratic form free of cancellation when a variable's mean is large relative to its spread (e.g. a
+year); proportions (0/1), totals and ratios are used as they are. Record-level masks are built only for variables
 that have NaNs or a universe.
 """
 
@@ -95,9 +95,9 @@ class CellSums:
 
 def shifts(kind: str, columns: list[np.ndarray | None], valid: list[np.ndarray | None],
            has_denominator: bool) -> np.ndarray:
-    """Centre of each variable for means and totals: the midrange of its valid values (0 otherwise)."""
+    """Centre of each variable for means: the midrange of its valid values (0 otherwise)."""
     out = np.zeros(len(columns))
-    if kind in ("proportion", "ratio") or has_denominator:
+    if kind != "mean" or has_denominator:
         return out
     for j, (y, v) in enumerate(zip(columns, valid, strict=True)):
         lo, hi = value_range(y, v)
@@ -107,11 +107,12 @@ def shifts(kind: str, columns: list[np.ndarray | None], valid: list[np.ndarray |
 
 
 def value_range(y: np.ndarray, valid: np.ndarray | None) -> tuple[float, float]:
-    """(min, max) of the valid values of y, (inf, -inf) when there are none."""
-    vals = y if valid is None else y[valid]
-    if vals.shape[0] == 0:
+    """(min, max) of the valid values of y, (inf, -inf) when there are none (masked reductions: no copy)."""
+    if y.shape[0] == 0:
         return np.inf, -np.inf
-    return float(vals.min()), float(vals.max())
+    if valid is None:
+        return float(y.min()), float(y.max())
+    return (float(np.min(y, where=valid, initial=np.inf)), float(np.max(y, where=valid, initial=-np.inf)))
 
 
 def valid_mask(y: np.ndarray, x: np.ndarray | None, universe: np.ndarray | None) -> np.ndarray | None:
@@ -162,6 +163,7 @@ class SumsBuilder:
             xx=z((D, k)) if has_denominator else None, shift=z(k),
         )
         self._all: tuple[np.ndarray, np.ndarray] | None = None
+        self._buffers: dict[int, np.ndarray] = {}
         self._mask: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def _cell(self, values: np.ndarray | None) -> np.ndarray:
@@ -169,6 +171,12 @@ class SumsBuilder:
 
     def _domain(self, cell_values: np.ndarray) -> np.ndarray:
         return np.bincount(self.cells.domain, cell_values, self.cells.n_domains)
+
+    def _scratch(self, i: int) -> np.ndarray:
+        """A reusable (n,) float64 buffer: fresh arrays of millions of values cost page faults each time."""
+        if i not in self._buffers:
+            self._buffers[i] = np.empty(self.w.shape[0])
+        return self._buffers[i]
 
     def all_records(self) -> tuple[np.ndarray, np.ndarray]:
         """Σ w and record counts per cell over every record (shared by variables without masks)."""
@@ -204,14 +212,18 @@ class SumsBuilder:
             s.x[:, j] = all_w
         else:
             s.w[:, j] = all_w
-        yc = y if shift == 0.0 else y - (shift if x is None else shift * x)
-        wy = w_v * yc
+        if shift == 0.0:
+            yc = y
+        else:
+            yc = self._scratch(0)
+            np.subtract(y, shift if x is None else shift * x, out=yc)
+        wy = np.multiply(w_v, yc, out=self._scratch(1))
         yc_cells = self._cell(wy)
         s.y[:, j] = yc_cells
         if binary and shift == 0.0:  # y² = y for 0/1 values
             s.yy[:, j] = self._domain(yc_cells)
         else:
-            s.yy[:, j] = self._domain(self._cell(wy * yc))
+            s.yy[:, j] = self._domain(self._cell(np.multiply(wy, yc, out=self._scratch(2))))
         if x is not None:
             wx = w_v * x
             s.x[:, j] = self._cell(wx)

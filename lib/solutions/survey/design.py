@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from .codes import compact, dense_codes, lut_limit, small_int_range
+from .codes import compact, dense_codes, small_int_range
 
 if TYPE_CHECKING:
     from .tidy import SurveyTable
@@ -81,36 +81,16 @@ class Design:
             raise ValueError("cannot build a survey design from an empty frame")
 
         w = _weights(df[weight], weight)
-        if strata is None:
-            s_codes = np.zeros(n, dtype=np.intp)
-            s_labels = None
-        else:
-            s_codes, s_labels = dense_codes(df[strata], what=strata)
-        n_strata = int(s_codes.max()) + 1
-
         if psu is None:
-            p_codes = np.arange(n, dtype=np.intp)
-            psu_stratum = s_codes.copy()
+            if strata is None:
+                s_codes, s_labels = np.zeros(n, dtype=np.intp), None
+            else:
+                s_codes, s_labels = dense_codes(df[strata], what=strata)
+            n_strata = int(s_codes.max()) + 1
+            p_codes, psu_stratum = np.arange(n, dtype=np.intp), s_codes.copy()
         else:
-            small = small_int_range(df[psu]) if nest else None
-            if small is not None and n_strata * small[2] <= lut_limit(n):
-                # integer ids: the (stratum, id) pairs straight from the values, one lookup table
-                raw, lo, n_raw = small
-                raw = raw - lo if lo else raw
-            else:
-                raw, raw_labels = dense_codes(df[psu], what=psu)
-                n_raw = raw_labels.shape[0]
-            # (stratum, raw id) pairs as dense codes: PSU codes in (stratum, id) order, as R's nest=TRUE
-            pair_codes, pairs = compact(s_codes * n_raw + raw, n_strata * n_raw)
-            if nest:
-                p_codes, psu_stratum = pair_codes, pairs // n_raw
-            else:
-                if pairs.shape[0] != n_raw:
-                    raise ValueError(
-                        f"PSU ids in {psu!r} are reused across strata; pass nest=True if they are only"
-                        " unique within a stratum"
-                    )
-                p_codes, psu_stratum = raw, (pairs // n_raw)[np.argsort(pairs % n_raw, kind="stable")]
+            s_codes, s_labels, p_codes, psu_stratum = _psu_codes(df, strata, psu, nest)
+            n_strata = int(psu_stratum.max()) + 1
         fpc_bounds = None if fpc is None else fpc_bounds_by_stratum(df[fpc], fpc, s_codes, n_strata)
         return cls.from_psus(psu_stratum, n_strata, s_labels, lonely_psu, fpc_bounds, fpc,
                              weights=w, strata=s_codes, psu=p_codes, has_strata=strata is not None,
@@ -224,6 +204,44 @@ class Design:
         from .tidy import estimate_table
 
         return estimate_table(self, "total", y, None, by, level, deff)
+
+
+def _raw_codes(col: pd.Series, what: str, dense: bool) -> tuple[np.ndarray, int, object]:
+    """(codes, span, labels of codes) of an id column: small-range integers minus their minimum (codes may
+    skip unused values unless `dense`), anything else dense codes from `dense_codes`."""
+    small = None if dense else small_int_range(col)
+    if small is not None:
+        arr, lo, span = small
+        return (arr - lo if lo else arr), span, (lambda idx: idx + lo)
+    codes, labels = dense_codes(col, what=what)
+    return codes, labels.shape[0], (lambda idx: labels[idx])
+
+
+def _psu_codes(df: pd.DataFrame, strata: str | None, psu: str, nest: bool):
+    """(stratum codes (n,), stratum labels, PSU codes (n,), stratum of each PSU) from one lookup table of
+    the (stratum, PSU id) pairs: PSU codes in (stratum, id) order, as R's svydesign(nest=TRUE)."""
+    n = len(df)
+    if strata is None:
+        s_raw, s_span, s_label = np.zeros(n, dtype=np.intp), 1, None
+    else:
+        s_raw, s_span, s_label = _raw_codes(df[strata], strata, dense=False)
+    raw, n_raw, _ = _raw_codes(df[psu], psu, dense=not nest)
+    pair_codes, pairs = compact(s_raw * n_raw + raw, s_span * n_raw)
+    pair_stratum = pairs // n_raw
+    present = np.unique(pair_stratum)  # strata with records, among the s_span possible: few values
+    if present.shape[0] == s_span:
+        s_codes, psu_stratum = s_raw, pair_stratum
+    else:
+        lut = np.full(s_span, -1, dtype=np.intp)
+        lut[present] = np.arange(present.shape[0])
+        s_codes, psu_stratum = lut[s_raw], lut[pair_stratum]
+    s_labels = None if s_label is None else np.asarray(s_label(present))
+    if nest:
+        return s_codes, s_labels, pair_codes, psu_stratum
+    if pairs.shape[0] != n_raw:
+        raise ValueError(f"PSU ids in {psu!r} are reused across strata; pass nest=True if they are only"
+                         " unique within a stratum")
+    return s_codes, s_labels, raw, psu_stratum[np.argsort(pairs % n_raw, kind="stable")]
 
 
 def _weights(col: pd.Series, name: str) -> np.ndarray:

@@ -228,9 +228,9 @@ def _labels(first: tuple[dict, ...], spec: Spec) -> np.ndarray:
 
 
 def _shift(first: tuple[dict, ...], spec: Spec, k: int) -> np.ndarray:
-    """The in-memory engine's centre of each variable (midrange of its valid values; 0 for ratios, 0/1)."""
+    """The in-memory engine's centre of each variable (midrange of its valid values, for means only)."""
     out = np.zeros(k)
-    if spec.kind in ("ratio", "proportion"):
+    if spec.kind != "mean":
         return out
     for j in range(k):
         lo = min(r["ranges"][j][0] for r in first)

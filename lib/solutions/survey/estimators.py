@@ -104,10 +104,19 @@ def domain_sums(
         if y.dtype != bool:
             y = _float(y)
         x = None if den is None else _float(den[j])
-        valid = valid_mask(y, x, None if uni is None else uni[j])
+        u = None if uni is None else uni[j]
+        # means are centred (their scores y - R lose digits otherwise when |mean| >> sd); a total's
+        # scores are w·y as they are, and only its deff (a quadratic form) would gain from it
+        centred = not binary and x is None and kind == "mean"
+        if centred and u is None:  # min and max reveal NaN/inf too: no separate check
+            lo, hi = float(y.min()), float(y.max())
+            valid = None if np.isfinite(lo) and np.isfinite(hi) else valid_mask(y, None, None)
+            shift = lo + (hi - lo) / 2.0 if valid is None else shifts(kind, [y], [valid], False)[0]
+        else:
+            valid = valid_mask(y, x, u)
+            shift = shifts(kind, [y], [valid], x is not None)[0] if centred else 0.0
         if kind == "proportion" and y.dtype != bool:
             check_binary(y, valid)
-        shift = shifts(kind, [y], [valid], x is not None)[0] if not binary else 0.0
         builder.add(j, y, x, valid, shift, binary)
     return builder.sums
 
@@ -122,8 +131,12 @@ def domain_estimates(
     universe: Variables | None = None,
     level: float = 0.95,
     deff_method: DeffMethod = "wor",
+    validate: bool = True,
 ) -> DomainRatios:
-    """Estimates of any kind; `denominator=None` with kind "ratio" means x = 1 on the universe."""
+    """Estimates of any kind; `denominator=None` with kind "ratio" means x = 1 on the universe.
+
+    `validate=False` skips the range check of domain codes the caller built itself (two passes).
+    """
     n = design.n
     num = _columns(numerator, n, "numerator")
     k = len(num)
@@ -138,7 +151,7 @@ def domain_estimates(
         raise ValueError(f"domain must have shape ({n},), got {dom.shape}")
     if n_domains < 1:
         raise ValueError("n_domains must be >= 1")
-    if dom.size and (dom.min() < -1 or dom.max() >= n_domains):
+    if validate and dom.size and (dom.min() < -1 or dom.max() >= n_domains):
         raise ValueError(f"domain codes must be in -1 .. {n_domains - 1} (-1 = in no domain)")
     if deff_method not in ("wor", "replace"):
         raise ValueError("deff_method must be 'wor' or 'replace'")

@@ -14,7 +14,7 @@ record out of that variable (R's `na.rm=TRUE`). The frame remembers the estimate
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -74,20 +74,29 @@ def _names(cols: str | Sequence[str] | None) -> list[str]:
 
 def _variable(df: pd.DataFrame, name: str) -> np.ndarray:
     col = df[name]
-    if col.dtype == bool:
+    if col.dtype == bool or col.dtype == np.float64:  # as they are: no copy
         return col.to_numpy()
     values = pd.to_numeric(col, errors="raise") if col.dtype == object else col
     return values.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def domains_of(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Domain codes (n,) (-1: a by-value is missing) and the domains' labels, one row per combination present."""
+def domains_of(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFrame, bool]:
+    """Domain codes (n,) (-1: a by-value is missing), the domains' labels, and whether some may be empty.
+
+    One categorical by-column gives its own codes and every level (no pass over the records): levels
+    without records are dropped after estimation, from the cells. Otherwise only combinations present.
+    """
     n = len(df)
     if not by:
-        return np.zeros(n, dtype=np.intp), pd.DataFrame(index=range(1))
+        return np.zeros(n, dtype=np.intp), pd.DataFrame(index=range(1)), False
+    if len(by) == 1 and isinstance(df[by[0]].dtype, pd.CategoricalDtype):
+        cat = df[by[0]].array
+        levels = cat.categories
+        frame = pd.DataFrame({by[0]: pd.Categorical.from_codes(np.arange(len(levels)), dtype=cat.dtype)})
+        return np.asarray(cat.codes), frame, True
     if len(by) == 1:  # the column's own codes: only values present, in order
         codes, lab = dense_codes(df[by[0]], missing="none", what=by[0], category_order=True)
-        return codes, _labels_frame(df, by, [lab])
+        return codes, _labels_frame(df, by, [lab]), False
     key = np.zeros(n, dtype=np.intp)
     missing = np.zeros(n, dtype=bool)
     labels, radix = [], 1
@@ -108,7 +117,7 @@ def domains_of(df: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFram
     for col, lab in reversed(list(zip(by, labels, strict=True))):
         out[col] = lab[rest % len(lab)]
         rest = rest // len(lab)
-    return codes, _labels_frame(df, by, [out[col] for col in by])
+    return codes, _labels_frame(df, by, [out[col] for col in by]), False
 
 
 def _labels_frame(df: pd.DataFrame, by: list[str], values: list[np.ndarray]) -> pd.DataFrame:
@@ -137,25 +146,41 @@ def estimate_table(design: Design, kind: Kind, y: str | list[str], denominator: 
     unknown = [c for c in [*ys, *dens, *bys] if c not in df.columns]
     if unknown:
         raise ValueError(f"column(s) {unknown} not in the data (columns: {list(df.columns)})")
-    codes, domains = domains_of(df, bys)
+    codes, domains, may_be_empty = domains_of(df, bys)
     num = [_variable(df, c) for c in ys]
     den = [_variable(df, c) for c in dens] if kind == "ratio" else None
-    dr = domain_estimates(design, kind, num, den, codes, max(len(domains), 1), level=level, deff_method=deff)
+    dr = domain_estimates(design, kind, num, den, codes, max(len(domains), 1), level=level, deff_method=deff,
+                          validate=False)
+    if may_be_empty:
+        keep = np.bincount(dr.cell_domain, minlength=dr.n_domains) > 0  # domains holding records
+        if not keep.all():
+            dr, domains = _keep_domains(dr, keep), domains[keep].reset_index(drop=True)
     names = tuple(f"{a}/{b}" for a, b in zip(ys, dens, strict=True)) if kind == "ratio" else tuple(ys)
     return _table(Fit(dr, tuple(bys), domains, names))
+
+
+def _keep_domains(dr: DomainRatios, keep: np.ndarray) -> DomainRatios:
+    """The same estimates without the domains not kept (which hold no cells), domain codes renumbered."""
+    renumber = np.cumsum(keep) - 1
+    per_domain = ("estimate", "se", "n_unweighted", "n_weighted", "denominator_total", "df", "deff", "ci_low",
+                  "ci_high")
+    return replace(dr, **{f: getattr(dr, f)[keep] for f in per_domain}, cell_domain=renumber[dr.cell_domain])
 
 
 def _table(fit: Fit) -> SurveyTable:
     dr = fit.ratios
     D, k = dr.estimate.shape
-    parts = {col: np.tile(fit.domains[col].to_numpy(), k) for col in fit.by}
+    parts = {}
+    for col in fit.by:
+        labels = fit.domains[col]
+        if isinstance(labels.dtype, pd.CategoricalDtype):  # repeat the codes: no re-encoding of values
+            parts[col] = pd.Categorical.from_codes(np.tile(labels.cat.codes.to_numpy(), k), dtype=labels.dtype)
+        else:
+            parts[col] = np.tile(labels.to_numpy(), k)
     flat = {name: getattr(dr, attr).T.reshape(-1) for name, attr in (
         ("estimate", "estimate"), ("se", "se"), ("ci_low", "ci_low"), ("ci_high", "ci_high"), ("df", "df"),
         ("deff", "deff"), ("n", "n_unweighted"))}
     table = SurveyTable({**parts, "variable": np.repeat(np.array(fit.variables, dtype=object), D), **flat})
-    for col in fit.by:
-        if isinstance(fit.domains[col].dtype, pd.CategoricalDtype):
-            table[col] = pd.Categorical(table[col], categories=fit.domains[col].cat.categories)
     table.fit = fit
     return table
 
