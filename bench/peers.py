@@ -204,7 +204,7 @@ def agreement(rows: list[dict[str, Any]], reference: str) -> dict[str, Any]:
     out: dict[str, Any] = {"reference": reference}
     for tool in sorted(set(df["tool"]) - {reference}):
         mine = df[df["tool"] == tool].set_index(["kind", "group"])
-        both = ref.join(mine, how="inner", lsuffix="_ref")
+        both = ref.merge(mine, left_index=True, right_index=True, suffixes=("_ref", ""))
         entry: dict[str, Any] = {"rows_matched": len(both), "rows_reference": len(ref)}
         for col in ("estimate", "se"):
             rel = (both[col] - both[f"{col}_ref"]).abs() / both[f"{col}_ref"].abs()
