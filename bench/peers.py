@@ -13,7 +13,8 @@ design + estimate by group with Taylor SEs, for means, proportions, ratios and t
 Python rows are the best of several runs in a fresh process (the machine may be shared); every tool
 reads the same Parquet/CSV written once. Estimates and SEs of all four are compared (R as reference).
 
-Usage (worker): python -m bench.peers worker --data FILE --out FILE --runs N
+Environment: BENCH_PEERS_SIZES (e.g. "1000000"), BENCH_PEERS_RUNS (default 5, 3 when quick),
+BENCH_SKIP_R, BENCH_SKIP_SVY. Usage (worker): python -m bench.peers worker --data FILE --out FILE --runs N
 """
 
 from __future__ import annotations
@@ -254,8 +255,10 @@ def one_size(n: int, tmp: Path, runs: int, with_r: bool, svy_py: Path | None) ->
 
 def main(tmp: Path) -> dict[str, Any]:
     sizes = [200_000] if quick() else [1_000_000, 10_000_000]
+    if os.environ.get("BENCH_PEERS_SIZES"):
+        sizes = [int(x) for x in os.environ["BENCH_PEERS_SIZES"].split(",")]
     runs = int(os.environ.get("BENCH_PEERS_RUNS", "3" if quick() else "5"))
-    with_r = shutil.which("Rscript") is not None
+    with_r = shutil.which("Rscript") is not None and not os.environ.get("BENCH_SKIP_R")
     svy_py = None if os.environ.get("BENCH_SKIP_SVY") else svy_python()
     result: dict[str, Any] = {
         "design": f"{STRATA} strata x {PSUS_PER_STRATUM} PSUs, {len(GROUPS)} groups, no missing values",

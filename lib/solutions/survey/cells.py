@@ -56,7 +56,8 @@ class Cells:
             code = np.full(dom.shape[0], rows.shape[0], dtype=np.intp)
             code[rows] = np.arange(rows.shape[0])
             return cls(code, rows, dom[rows].astype(np.intp), D)
-        key = design.psu * D + dom
+        key = np.multiply(design.psu, D, dtype=np.intp)  # one fresh array, then in place
+        key += dom
         if outside:
             np.copyto(key, P * D, where=dom < 0)
         code, used, counts = compact_counts(key, P * D + 1 if outside else P * D)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from .codes import compact, dense_codes, small_int_range
+from .codes import compact, dense_codes, lut_limit, small_int_range
 
 if TYPE_CHECKING:
     from .tidy import SurveyTable
@@ -226,7 +226,19 @@ def _psu_codes(df: pd.DataFrame, strata: str | None, psu: str, nest: bool):
     else:
         s_raw, s_span, s_label = _raw_codes(df[strata], strata, dense=False)
     raw, n_raw, _ = _raw_codes(df[psu], psu, dense=not nest)
-    pair_codes, pairs = compact(s_raw * n_raw + raw, s_span * n_raw)
+    key = np.multiply(s_raw, n_raw, dtype=np.intp)  # one fresh array, then in place
+    key += raw
+    if nest and s_span * n_raw <= lut_limit(n):
+        pairs = np.flatnonzero(np.bincount(key, minlength=s_span * n_raw))
+        if np.array_equal(pairs % n_raw, np.arange(n_raw)):
+            # every id present once, ids ordered with the strata (e.g. unique across strata): ids are codes
+            pair_codes = raw
+        else:
+            lut = np.zeros(s_span * n_raw, dtype=np.intp)
+            lut[pairs] = np.arange(pairs.shape[0])
+            pair_codes = lut[key]
+    else:
+        pair_codes, pairs = compact(key, s_span * n_raw)
     pair_stratum = pairs // n_raw
     present = np.unique(pair_stratum)  # strata with records, among the s_span possible: few values
     if present.shape[0] == s_span:
