@@ -443,7 +443,9 @@ def main() -> dict[str, Any]:
             from bench import peers
 
             log("engine: against the peers (numpy minimum, svy, R) on the same data")
+            started = time.perf_counter()
             result["peers"] = peers.main(tmp)
+            result["peers"]["wall_seconds"] = round(time.perf_counter() - started, 1)
             worst = {n: max(s["engine_over_minimum"].values()) for n, s in result["peers"]["sizes"].items()}
             result["summary"]["engine_over_numpy_minimum_worst"] = worst
             result["summary"]["meets_minimum_target"] = all(v <= 3 for v in worst.values())
