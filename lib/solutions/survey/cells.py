@@ -9,8 +9,8 @@ split of the records, which is what `survey.distributed` relies on.
 
 Means are computed on y - c (c the midrange of the variable), which keeps their scores and the
 quadratic form free of cancellation when a variable's mean is large relative to its spread (e.g. a
-year); proportions (0/1), totals and ratios are used as they are. Record-level masks are built only for variables
-that have NaNs or a universe.
+year); proportions (0/1), totals and ratios are used as they are. Record-level masks are built only
+for variables that have NaNs or a universe.
 """
 
 from __future__ import annotations
@@ -85,13 +85,6 @@ class CellSums:
     yx: np.ndarray | None
     xx: np.ndarray | None
     shift: np.ndarray  # (k,)
-
-    def __iadd__(self, other: CellSums) -> CellSums:
-        for name in ("y", "x", "w", "n", "yy", "yx", "xx"):
-            mine = getattr(self, name)
-            if mine is not None:
-                mine += getattr(other, name)
-        return self
 
 
 def shifts(kind: str, columns: list[np.ndarray | None], valid: list[np.ndarray | None],
