@@ -448,7 +448,9 @@ def main() -> dict[str, Any]:
             result["peers"]["wall_seconds"] = round(time.perf_counter() - started, 1)
             worst = {n: max(s["engine_over_minimum"].values()) for n, s in result["peers"]["sizes"].items()}
             result["summary"]["engine_over_numpy_minimum_worst"] = worst
-            result["summary"]["meets_minimum_target"] = all(v <= 3 for v in worst.values())
+            # the target is set at 1M and 10M records; smaller (quick) sizes are dominated by fixed costs
+            judged = [v for n, v in worst.items() if int(n) >= 1_000_000]
+            result["summary"]["meets_minimum_target"] = all(v <= 3 for v in judged) if judged else None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     write_json("engine.json", result)
