@@ -174,7 +174,7 @@ def _table(fit: Fit) -> SurveyTable:
     for col in fit.by:
         labels = fit.domains[col]
         if isinstance(labels.dtype, pd.CategoricalDtype):  # repeat the codes: no re-encoding of values
-            parts[col] = pd.Categorical.from_codes(np.tile(labels.cat.codes.to_numpy(), k), dtype=labels.dtype)
+            parts[col] = labels.array.take(np.tile(np.arange(D), k))  # same dtype, not validated again
         else:
             parts[col] = np.tile(labels.to_numpy(), k)
     flat = {name: getattr(dr, attr).T.reshape(-1) for name, attr in (
