@@ -243,8 +243,15 @@ REVIEWED = {
     ("inputs/loader.py", "load_country_data"): "table names from SURVEY_TABLES",
     ("pipeline/kernels.py", "prepare"): "the module's reset code, with the notebooks folder as a repr()",
     ("report/blocks.py", "attr"): "called with literal attribute names only (checked below)",
-    ("survey/distributed.py", "_domain_totals"): "field names of a dataclass",
-    ("survey/estimators.py", "__iadd__"): "field names of a dataclass",
+    ("survey/distributed.py", "add"): "field names of a dataclass",
+    ("survey/distributed.py", "cat"): "field names of a dataclass",
+    ("survey/tidy.py", "_keep_domains"): "field names of a dataclass",
+    ("survey/tidy.py", "_table"): "attribute names from a literal tuple",
+    ("survey/tidy.py", "contrast"): "a literal name, and result-table column names from a literal tuple",
+    ("report/wording.py", "status_meaning"): "formats the module's templates; the fallback is a status code the "
+                                             "library computes (indicators.status), never config text",
+    ("report/wording.py", "flag_text"): "formats the module's templates; the fallback is a flag code the library "
+                                        "computes (disclosure), never config text",
     ("pipeline/dask_executor.py", "_check_workers"): "client.run of importlib.metadata.version, a function",
     ("provenance.py", "code_version"): "git describe with a fixed argument list, no shell",
     ("render/quarto.py", "render"): "quarto render with an argument list, no shell",
