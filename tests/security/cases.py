@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import yaml
 from typer.testing import CliRunner
 
 from cli.project import run
@@ -36,7 +35,3 @@ def raw_project(tmp: Path, country_text: str, global_text: str | None = None) ->
     if global_text is not None:
         params.write_text(global_text, encoding="utf-8")
     return params
-
-
-def good_country_yaml(**changes) -> str:
-    return yaml.safe_dump(with_(**changes), sort_keys=False)

@@ -13,7 +13,7 @@ import openpyxl
 
 from cli.project import SOLUTIONS, SmallProject, error_lines, run
 
-__all__ = ["SOLUTIONS", "HostileProject", "error_lines", "one_error", "run", "write_xlsform"]
+__all__ = ["SOLUTIONS", "HostileProject", "error_lines", "one_error", "run", "wait_until", "write_xlsform"]
 
 
 def write_xlsform(path: Path, extra: tuple = ()) -> None:
