@@ -104,10 +104,12 @@ def check_options(executor: str | None = None, renderer: str | None = None, jobs
 
 
 def check_renderer(choice: str) -> None:
-    """The renderer exists on this machine (quarto needs its executable) before any notebook runs."""
-    from solutions.render import get_renderer
+    """The renderer exists on this machine (quarto needs its executable) before any notebook runs.
+    nbconvert is a dependency, so `auto` and `nbconvert` need no check (nor its slow import)."""
+    if choice == "quarto":
+        from solutions.render import get_renderer
 
-    get_renderer(choice)  # raises RenderError (exit 1, one line) when it cannot render here
+        get_renderer(choice)  # raises RenderError (exit 1, one line) when quarto is not installed
 
 
 @app.command()
