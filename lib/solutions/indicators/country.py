@@ -59,7 +59,7 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
     gpath, cpath = Path(global_config), Path(country_config)
     gcfg, cfg = load_global(gpath), load_country(cpath)
     catalogue = load_catalogue()
-    data = load_country_data(cfg, cpath, lonely_psu=gcfg.thresholds.lonely_psu)
+    data = load_country_data(cfg, cpath, lonely_psu=gcfg.thresholds.lonely_psu, limits=gcfg.limits)
     tables = compute_country(cfg, gcfg, data, catalogue)
     out = results_dir(output_root, gcfg.report_year, cfg.iso3)
     for name in ("estimates", "gaps", "criteria"):
