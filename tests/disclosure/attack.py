@@ -18,7 +18,7 @@ through a trend, a category through a total, and so on). A determined withheld e
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +36,7 @@ class Equation:
     rhs: float
     via: str
     exact: bool = True  # False when a rounded page number is in it
+    channel: str = ""  # gap | categories | partition | margin | page | trend
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Recovery:
     via: str
     exact: bool
     truth: float = np.nan
+    channels: tuple[str, ...] = ()  # the kinds of relation of the block of equations that determined it
 
     @property
     def confirmed(self) -> bool:
@@ -67,68 +69,80 @@ class Result:
         return [r for r in self.recovered if r.confirmed]
 
     def summary(self) -> str:
+        by = Counter(" + ".join(r.channels) for r in self.recovered)
         lines = [f"{len(self.recovered)} of {self.targets} withheld estimates rebuilt "
-                 f"({len(self.confirmed)} equal to the withheld value)"]
+                 f"({len(self.confirmed)} equal to the withheld value); by relations used: {dict(by.most_common())}"]
         lines += [f"  {r.cell}: {r.value:.6g} (withheld {r.truth:.6g}) via {r.via}" for r in self.recovered[:20]]
         return "\n".join(lines)
 
 
 def _cells(est: pd.DataFrame) -> list[tuple]:
+    if "_cell" in est:
+        return est["_cell"].tolist()
     return list(est[CELL].itertuples(index=False, name=None))
 
 
-def _knowns(pub: Published) -> tuple[dict[Var, float], set[tuple], dict[tuple, pd.Series]]:
-    """Published values, the withheld cells worth attacking, and each cell's row."""
+def _with_cells(est: pd.DataFrame) -> pd.DataFrame:
+    """The table with each row's cell key computed once (grouping then reads it, not the columns)."""
+    return est.assign(_cell=pd.Series(_cells(est), index=est.index, dtype=object))
+
+
+def _knowns(pub: Published) -> tuple[dict[Var, float], set[tuple], dict[tuple, int]]:
+    """Published values, the withheld cells worth attacking, and each cell's row position."""
     est = pub.estimates
     known: dict[Var, float] = {}
     targets: set[tuple] = set()
-    rows = {}
-    for cell, (_, r) in zip(_cells(est), est.iterrows(), strict=True):
-        rows[cell] = r
-        if r["n_unweighted"] <= 0:  # an empty cell: nothing to hide, weighs nothing
+    cells = _cells(est)
+    reason = est["suppression_reason"] if "suppression_reason" in est else pd.Series("", index=est.index)
+    columns = (est["n_unweighted"], est["suppressed"].astype(bool), est["estimate"].astype(float),
+               reason, est["kind"], est["n_weighted"].astype(float))
+    for cell, n, withheld, value, why, kind, nw in zip(cells, *columns, strict=True):
+        if n <= 0:  # an empty cell: nothing to hide, weighs nothing
             known[("nw", *cell)] = 0.0
             continue
-        if not r["suppressed"] and np.isfinite(r["estimate"]):
-            known[("est", *cell)] = float(r["estimate"])
-        elif r.get("suppression_reason", "") != "not_available" and r["kind"] != "system":
+        if not withheld and np.isfinite(value):
+            known[("est", *cell)] = float(value)
+        elif why != "not_available" and kind != "system":
             targets.add(cell)
-        if np.isfinite(r.get("n_weighted", np.nan)):
-            known[("nw", *cell)] = float(r["n_weighted"])
-    return known, targets, rows
+        if np.isfinite(nw):
+            known[("nw", *cell)] = float(nw)
+    return known, targets, {c: i for i, c in enumerate(cells)}
 
 
 def relations(pub: Published, relative_margin: dict[str, float]) -> list[Equation]:
     """Every relation between published and withheld quantities that the downloads and pages allow."""
-    est, gaps = pub.estimates, pub.gaps
+    est, gaps = _with_cells(pub.estimates), pub.gaps
     eqs: list[Equation] = []
     # categories of one domain sum to 1, and share the domain's weighted size
     cats = est[est["kind"].isin(["distribution", "by_reason"])]
     for key, rows in cats.groupby(["country", "year", "indicator_id", "kind", "group", "disaggregation",
-                                   "disaggregation_value"], sort=False):
-        cells = _cells(rows)
-        eqs.append(Equation({("est", *c): 1.0 for c in cells}, 1.0, f"categories of {key} sum to 1"))
-        eqs += [Equation({("nw", *a): 1.0, ("nw", *b): -1.0}, 0.0, f"categories of {key} share n_weighted")
+                                   "disaggregation_value"], sort=False)["_cell"]:
+        cells = rows.tolist()
+        eqs.append(Equation({("est", *c): 1.0 for c in cells}, 1.0, f"categories of {key} sum to 1", channel="categories"))
+        eqs += [Equation({("nw", *a): 1.0, ("nw", *b): -1.0}, 0.0, f"categories of {key} share n_weighted",
+                         channel="categories")
                 for a, b in zip(cells, cells[1:], strict=False)]
     # a total against its cells
     scope = est[est["kind"] != "system"]
-    for key, rows in scope.groupby(["country", "year", "indicator_id", "kind", "group", "category"], sort=False):
-        total = rows[rows["disaggregation"] == "total"]
-        if len(total) != 1:
+    key = ["country", "year", "indicator_id", "kind", "group", "category"]
+    is_total = scope["disaggregation"] == "total"
+    totals = {k: c.iloc[0] for k, c in scope[is_total].groupby(key, sort=False)["_cell"]}
+    for (*k, disagg), parts in scope[~is_total].groupby([*key, "disaggregation"], sort=False)["_cell"]:
+        t = totals.get(tuple(k))
+        if t is None:
             continue
-        t = _cells(total)[0]
-        for disagg, parts in rows[rows["disaggregation"] != "total"].groupby("disaggregation", sort=False):
-            cells = _cells(parts)
-            eqs.append(Equation({("nw", *t): -1.0} | {("nw", *c): 1.0 for c in cells}, 0.0,
-                                f"{key} by {disagg}: weighted sizes add up"))
-            # bilinear: n_weighted × estimate adds up (a product term, linearised when one factor is known)
-            eqs.append(Equation({("prod", *t): -1.0} | {("prod", *c): 1.0 for c in cells}, 0.0,
-                                f"{key} by {disagg}: weighted totals add up"))
+        cells = parts.tolist()
+        eqs.append(Equation({("nw", *t): -1.0} | {("nw", *c): 1.0 for c in cells}, 0.0,
+                            f"{tuple(k)} by {disagg}: weighted sizes add up", channel="partition"))
+        # bilinear: n_weighted × estimate adds up (a product term, linearised when one factor is known)
+        eqs.append(Equation({("prod", *t): -1.0} | {("prod", *c): 1.0 for c in cells}, 0.0,
+                            f"{tuple(k)} by {disagg}: weighted totals add up", channel="partition"))
     # gaps (downloads)
     g = gaps[np.isfinite(gaps["gap"].astype(float))]
     for r in g.itertuples(index=False):
         own = (r.country, r.year, r.indicator_id, r.group, r.disaggregation, r.disaggregation_value, r.category)
         ref = (*own[:3], "comparison", *own[4:])
-        eqs.append(Equation({("est", *own): 1.0, ("est", *ref): -1.0}, float(r.gap), f"gap {own}"))
+        eqs.append(Equation({("est", *own): 1.0, ("est", *ref): -1.0}, float(r.gap), f"gap {own}", channel="gap"))
     # relative margins reveal |comparison|
     if "margin" in gaps:
         m = gaps[np.isfinite(gaps["margin"].astype(float))]
@@ -137,7 +151,8 @@ def relations(pub: Published, relative_margin: dict[str, float]) -> list[Equatio
             if share:
                 ref = (r.country, r.year, r.indicator_id, "comparison", r.disaggregation, r.disaggregation_value,
                        r.category)
-                eqs.append(Equation({("est", *ref): 1.0}, float(r.margin) / share, f"margin {ref}"))
+                eqs.append(Equation({("est", *ref): 1.0}, float(r.margin) / share, f"margin {ref}",
+                                    channel="margin"))
     eqs += fact_relations(pub.facts)
     return eqs
 
@@ -148,15 +163,16 @@ def fact_relations(facts: list[Fact]) -> list[Equation]:
     for f in facts:
         cell = (f.country, f.year, f.indicator_id, f.group, "total", "", f.category)
         if f.quantity == "estimate":
-            eqs.append(Equation({("est", *cell): 1.0}, f.value, f"page: {f.source}", exact=False))
+            eqs.append(Equation({("est", *cell): 1.0}, f.value, f"page: {f.source}", exact=False,
+                                channel="page"))
         elif f.quantity == "gap" and f.group != "comparison":
             ref = (*cell[:3], "comparison", *cell[4:])
             eqs.append(Equation({("est", *cell): 1.0, ("est", *ref): -1.0}, f.value, f"page gap: {f.source}",
-                                exact=False))
+                                exact=False, channel="page"))
         elif f.quantity == "change" and f.year_from is not None:
             before = (cell[0], f.year_from, *cell[2:])
             eqs.append(Equation({("est", *cell): 1.0, ("est", *before): -1.0}, f.value, f"page change: {f.source}",
-                                exact=False))
+                                exact=False, channel="trend"))
     return eqs
 
 
@@ -185,10 +201,10 @@ def _linearise(eq: Equation, known: dict[Var, float], unknown_kind: str) -> Equa
         else:
             return None
     terms = {v: c for v, c in terms.items() if c != 0.0}
-    return Equation(terms, rhs, eq.via, eq.exact) if terms else None
+    return Equation(terms, rhs, eq.via, eq.exact, eq.channel) if terms else None
 
 
-def _solve(eqs: list[Equation]) -> dict[Var, tuple[float, str, bool]]:
+def _solve(eqs: list[Equation]) -> dict[Var, tuple[float, str, bool, tuple[str, ...]]]:
     """Every unknown the linear equations determine, with its value and the relations used."""
     parent: dict[Var, Var] = {}
 
@@ -223,19 +239,21 @@ def _solve(eqs: list[Equation]) -> dict[Var, tuple[float, str, bool]]:
         determined = np.all(np.abs(null) < 1e-8, axis=0) if null.size else np.ones(len(names), dtype=bool)
         exact = all(eq.exact for eq in block)
         via = "; ".join(sorted({eq.via for eq in block}))[:400]
+        channels = tuple(sorted({eq.channel for eq in block}))
         for v, i in index.items():
             if determined[i]:
-                out[v] = (float(x[i]), via, exact)
+                out[v] = (float(x[i]), via, exact, channels)
     return out
 
 
 def attack(pub: Published, relative_margin: dict[str, float] | None = None,
-           truth: dict[tuple, float] | None = None) -> Result:
-    """Rebuild what can be rebuilt; `truth` (withheld cell -> its value) tells real recoveries apart."""
+           truth: dict[tuple, float] | None = None, only: set[str] | None = None) -> Result:
+    """Rebuild what can be rebuilt; `truth` (withheld cell -> its value) tells real recoveries apart;
+    `only` limits the relations to some channels (to tell what each one gives away on its own)."""
     known, targets, rows = _knowns(pub)
-    eqs = relations(pub, relative_margin or {})
+    eqs = [e for e in relations(pub, relative_margin or {}) if only is None or e.channel in only]
     result = Result(targets=len(targets))
-    exact_of: dict[Var, tuple[str, bool]] = {}
+    how: dict[Var, tuple[str, bool, tuple[str, ...]]] = {}
     for _ in range(20):
         found = {}
         for kind in ("est", "nw"):
@@ -243,33 +261,32 @@ def attack(pub: Published, relative_margin: dict[str, float] | None = None,
             found |= {v: s for v, s in _solve(lin).items() if v not in known}
         if not found:
             break
-        for v, (value, via, exact) in found.items():
+        for v, (value, *used) in found.items():
             known[v] = value
-            exact_of[v] = (via, exact)
+            how[v] = tuple(used)
     for cell in sorted(targets, key=repr):
         var = ("est", *cell)
         if var in known:
-            via, exact = exact_of[var]
-            result.recovered.append(Recovery(cell, known[var], via, exact,
-                                             (truth or {}).get(cell, np.nan)))
+            via, exact, channels = how[var]
+            result.recovered.append(Recovery(cell, known[var], via, exact, (truth or {}).get(cell, np.nan),
+                                             channels))
     _check_facts(pub, rows, result)
     return result
 
 
-def _check_facts(pub: Published, rows: dict[tuple, pd.Series], result: Result) -> None:
+def _check_facts(pub: Published, rows: dict[tuple, int], result: Result) -> None:
     """Page numbers about published cells must agree with the downloads (the reader reads them right);
     chart numbers must be some published value of their indicator shown in the chart."""
     col = {"estimate": "estimate", "ci_low": "ci_low", "ci_high": "ci_high"}
-    gaps = pub.gaps.set_index(CELL) if not pub.gaps.empty else pub.gaps
+    gap_rows = {c: i for i, c in enumerate(_cells(pub.gaps))} if not pub.gaps.empty else {}
     gap_col = {"gap": "gap", "gap_ci_low": "ci_low", "gap_ci_high": "ci_high"}
     shown: dict[tuple[str, str], list[float]] = defaultdict(list)
     for f in pub.facts:
         cell = (f.country, f.year, f.indicator_id, f.group, "total", "", f.category)
         if f.quantity in col and cell in rows:
-            ref = rows[cell][col[f.quantity]]
-        elif f.quantity in gap_col and cell in gaps.index:
-            ref = gaps.loc[cell, gap_col[f.quantity]]
-            ref = ref.iloc[0] if isinstance(ref, pd.Series) else ref
+            ref = pub.estimates[col[f.quantity]].iat[rows[cell]]
+        elif f.quantity in gap_col and cell in gap_rows:
+            ref = pub.gaps[gap_col[f.quantity]].iat[gap_rows[cell]]
         else:
             continue
         if not np.isfinite(ref):
