@@ -125,7 +125,7 @@ def cases(tmp_path_factory):
         outside, inside = straddle(hh, ind, indicator)
         data[(indicator, "outside")], data[(indicator, "inside")] = outside, inside
     jobs = []
-    for n, (key, (h, i)) in enumerate(data.items()):
+    for n, (h, i) in enumerate(data.values()):
         h.rename(columns={"water_daily_sufficient": "water"}).to_csv(tmp / f"hh{n}.csv", index=False)
         i.to_csv(tmp / f"ind{n}.csv", index=False)
         jobs.append(f"{tmp / f'hh{n}.csv'}\t{tmp / f'ind{n}.csv'}\t{tmp / f'r{n}.csv'}")
