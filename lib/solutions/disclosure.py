@@ -5,8 +5,9 @@ Applied in the engine, before anything is written, so no page or download can sh
   sample size (n divided by the design effect) is below `min_effective_n`;
 - complementary suppression: rows bound by an exact relation form a *set* (the categories of one domain,
   which sum to 1; a total and its cells for one disaggregation, whose weighted sums add up). A set with
-  exactly one withheld row lets that row be rebuilt by subtraction, so a second row of the set is withheld,
-  again and again until no set has a single withheld row (one withholding can open another set);
+  exactly one withheld row lets that row be rebuilt by subtraction, so a second row of the set is withheld;
+  and a by-reason breakdown is withheld with its headline (its weighted size is the headline's share of the
+  headline's). Again and again until nothing changes (one withholding can open another set);
 - flags on what is published: `high_cv` (CV above `max_cv`), `low_df` (design df below `min_df`).
 
 Gaps, trends and the pages follow from the `suppressed` column (`solutions.indicators.status`).
@@ -86,8 +87,25 @@ def linked_sets(est: pd.DataFrame) -> list[np.ndarray]:
     return [s for s in sets if len(s) > 1]
 
 
+def breakdown_links(est: pd.DataFrame) -> list[tuple[int, np.ndarray]]:
+    """(headline row, its by-reason rows) in each domain: the breakdown's weighted size is the headline's
+    share of its own (`n_weighted × estimate`, or its complement), so a published breakdown would give a
+    withheld headline away."""
+    pos = est.assign(_pos=np.arange(len(est)))
+    key = ["indicator_id", "group", "disaggregation", "disaggregation_value"]
+    heads = pos[(pos["category"] == "") & pos["kind"].isin(["proportion", "ratio", "mean"])]
+    head_of = {k: int(p) for k, p in zip(heads[key].itertuples(index=False, name=None), heads["_pos"], strict=True)}
+    parts = pos[(pos["kind"] == "by_reason") & (pos["category"] != "")]
+    links = []
+    for k, rows in parts.groupby(key, sort=False)["_pos"]:
+        if k in head_of:
+            links.append((head_of[k], rows.to_numpy()))
+    return links
+
+
 def complementary(est: pd.DataFrame) -> pd.DataFrame:
-    """Withhold a partner in every linked set with exactly one withheld row, until none is left.
+    """Withhold a partner in every linked set with exactly one withheld row, and the breakdown of every
+    withheld headline, until neither is left.
 
     Empty cells (n = 0) are known zeros, not secrets: they neither count as withheld nor serve as partners.
     The partner is a published cell rather than a total (a total sits in the sets of every disaggregation),
@@ -105,9 +123,15 @@ def complementary(est: pd.DataFrame) -> pd.DataFrame:
     order[rank] = np.arange(len(out))  # smaller = withheld first
     sets = [s[live[s]] for s in linked_sets(out)]
     sets = [s for s in sets if len(s) > 1]
+    links = [(h, b[live[b]]) for h, b in breakdown_links(out) if live[h]]
     changed = True
     while changed:
         changed = False
+        for head, parts in links:
+            if withheld[head] and not withheld[parts].all():
+                reason[parts[~withheld[parts]]] = "complementary"
+                withheld[parts] = True
+                changed = True
         for s in sets:
             hidden = withheld[s]
             if hidden.sum() != 1:

@@ -7,6 +7,8 @@ The relations an outsider can write down:
 - the categories of one domain sum to 1 (distributions, by-reason breakdowns);
 - a total against its cells for one disaggregation: Σ n_weighted·estimate and Σ n_weighted add up;
 - the categories of one domain share their n_weighted (the same universe);
+- a by-reason breakdown's n_weighted is the headline's share of the headline's (no reason missing);
+- indicators over the same universe share their n_weighted (learnt where both are published);
 - trend change = this year − the earlier year (trend tables);
 - a number a page shows for a withheld cell.
 They are solved together, not one at a time: relations are linear in the estimates once the weighted sizes
@@ -36,7 +38,7 @@ class Equation:
     rhs: float
     via: str
     exact: bool = True  # False when a rounded page number is in it
-    channel: str = ""  # gap | categories | partition | margin | page | trend
+    channel: str = ""  # gap | categories | partition | breakdown | universe | margin | page | trend
 
 
 @dataclass
@@ -137,6 +139,8 @@ def relations(pub: Published, relative_margin: dict[str, float]) -> list[Equatio
         # bilinear: n_weighted × estimate adds up (a product term, linearised when one factor is known)
         eqs.append(Equation({("prod", *t): -1.0} | {("prod", *c): 1.0 for c in cells}, 0.0,
                             f"{tuple(k)} by {disagg}: weighted totals add up", channel="partition"))
+    eqs += breakdown_relations(est)
+    eqs += universe_relations(est)
     # gaps (downloads)
     g = gaps[np.isfinite(gaps["gap"].astype(float))]
     for r in g.itertuples(index=False):
@@ -154,6 +158,66 @@ def relations(pub: Published, relative_margin: dict[str, float]) -> list[Equatio
                 eqs.append(Equation({("est", *ref): 1.0}, float(r.margin) / share, f"margin {ref}",
                                     channel="margin"))
     eqs += fact_relations(pub.facts)
+    return eqs
+
+
+def breakdown_relations(est: pd.DataFrame) -> list[Equation]:
+    """A by-reason breakdown's weighted size is the headline's share (or its complement) of the headline's
+    weighted size, wherever no reason is missing (`n_missing` 0). Which of the two holds for an indicator is
+    learnt from a domain where all three are published, as an outsider would."""
+    key = ["country", "year", "indicator_id", "group", "disaggregation", "disaggregation_value"]
+    heads = est[(est["category"] == "") & est["kind"].isin(["proportion", "ratio", "mean"])]
+    head = dict(zip(heads[key].itertuples(index=False, name=None), heads["_cell"], strict=True))
+    parts = est[(est["kind"] == "by_reason") & (est["category"] != "")]
+    first = parts.groupby(key, sort=False).agg(cell=("_cell", "first"), missing=("n_missing", "max"),
+                                               nw=("n_weighted", "first"))
+    value = dict(zip(est["_cell"], zip(est["estimate"], est["n_weighted"], est["suppressed"], strict=True),
+                     strict=True))
+    mode: dict[tuple, str] = {}
+    for k, r in first.iterrows():
+        h = head.get(k)
+        if h is None or r["missing"] != 0 or k[:3] in mode:
+            continue
+        p, nw, withheld = value[h]
+        if not withheld and np.isfinite(p * nw * r["nw"]) and r["nw"] > 0:
+            if abs(p * nw - r["nw"]) < 1e-6 * r["nw"]:
+                mode[k[:3]] = "share"
+            elif abs((1 - p) * nw - r["nw"]) < 1e-6 * r["nw"]:
+                mode[k[:3]] = "complement"
+    eqs = []
+    for k, r in first.iterrows():
+        h, m = head.get(k), mode.get(k[:3])
+        if h is None or m is None or r["missing"] != 0:
+            continue
+        terms = {("nw", *r["cell"]): 1.0, ("prod", *h): -1.0} if m == "share" else {
+            ("nw", *r["cell"]): 1.0, ("nw", *h): -1.0, ("prod", *h): 1.0}
+        eqs.append(Equation(terms, 0.0, f"breakdown {k} is the headline's {m}", channel="breakdown"))
+    return eqs
+
+
+def universe_relations(est: pd.DataFrame) -> list[Equation]:
+    """Indicators over the same universe share their weighted sizes in every domain (e.g. every household of
+    the group): where two indicators' published n_weighted agree in every domain both publish, the outsider
+    takes them to be equal in the others too."""
+    key = ["country", "year", "group", "disaggregation", "disaggregation_value"]
+    scope = est[est["kind"] != "system"]
+    first = scope.groupby([*key, "indicator_id"], sort=False).agg(cell=("_cell", "first"),
+                                                                   nw=("n_weighted", "first"))
+    eqs = []
+    for (country, year), rows in first.groupby(level=[0, 1], sort=False):
+        wide = rows["nw"].unstack("indicator_id")
+        cells = rows["cell"].unstack("indicator_id")
+        names = list(wide.columns)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                both = wide[a].notna() & wide[b].notna()
+                if not both.any() or not np.allclose(wide.loc[both, a], wide.loc[both, b], rtol=1e-9, atol=0):
+                    continue
+                for d in wide.index[wide[a].isna() ^ wide[b].isna()]:
+                    if isinstance(cells.at[d, a], tuple) and isinstance(cells.at[d, b], tuple):
+                        eqs.append(Equation({("nw", *cells.at[d, a]): 1.0, ("nw", *cells.at[d, b]): -1.0}, 0.0,
+                                            f"{a} and {b} share their universe in {country} {year}",
+                                            channel="universe"))
     return eqs
 
 

@@ -159,6 +159,25 @@ def test_a_total_against_its_cells_gives_a_withheld_cell_away(published):
     assert hit and "weighted totals add up" in hit[0].via, result.summary()
 
 
+def test_a_breakdown_beside_a_withheld_headline_gives_it_away(published):
+    """The breakdown's weighted size is the headline's share of the headline's weighted size. Weighted sizes
+    are not secrets (an indicator over the same households publishes them; the `universe` relation): given
+    the headline's, a published breakdown rebuilds the withheld headline."""
+    est, gaps, truth = published
+    key = ["indicator_id", "group", "disaggregation", "disaggregation_value"]
+    heads = est[(est["indicator_id"] == "SAF-3") & (est["category"] == "") & est["suppressed"]
+                & (est["n_unweighted"] > 0)]
+    assert len(heads), "the fixture should withhold a headline with a breakdown"
+    head = heads.iloc[0]
+    parts = (est[key] == head[key].to_numpy()).all(axis=1) & (est["kind"] == "by_reason")
+    assert est.loc[parts, "suppressed"].all()  # withheld with its headline
+    leaky = _republish(est, truth, parts)
+    leaky.loc[head.name, "n_weighted"] = truth.loc[head.name, "n_weighted"]
+    result = _run(leaky, gaps, truth)
+    hit = [r for r in result.confirmed if r.cell == tuple(head[CELL])]
+    assert hit and "breakdown" in hit[0].channels, result.summary()
+
+
 def test_a_relative_margin_gives_the_comparison_estimate_away(published):
     est, gaps, truth = published
     e = est.set_index(CELL)

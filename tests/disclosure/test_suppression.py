@@ -164,3 +164,13 @@ def test_a_trend_change_is_withheld_when_either_year_is():
         assert ch[["change", "se", "ci_low", "ci_high", "estimate_from", "estimate_to"]].isna().all().all()
     ch = year_over_year(pd.DataFrame([year(2025, False), year(2026, False)]), 2026)
     assert ch["change"].iloc[0] == 0.0
+
+
+def test_a_breakdown_is_withheld_with_its_headline():
+    """The breakdown's weighted size is the headline's share of the headline's own: it would give it away."""
+    head = row(indicator_id="SAF-3", kind="proportion", category="", deff=9.0)  # effective n 22: withheld
+    parts = [row(indicator_id="SAF-3", kind="by_reason", category=c, n_unweighted=80, deff=1.0)
+             for c in ("checkpoints", "insecurity", "other")]
+    out = suppress(pd.DataFrame([head, *parts]), TH)
+    assert out["suppressed"].all()
+    assert list(out["suppression_reason"]) == ["min_effective_n", "complementary", "complementary", "complementary"]
