@@ -72,22 +72,40 @@ def small_cells(tmp_path_factory) -> tuple[Project, Published, Result]:
     return (project, *_attack(project))
 
 
-@pytest.mark.parametrize("build", ["demo_report", "small_cells"])
-def test_nothing_withheld_can_be_rebuilt(build, request):
-    _project, pub, result = request.getfixturevalue(build)
+def _nothing_rebuilt(pub: Published, result: Result) -> None:
     assert result.targets > 100
     assert result.recovered == [], result.summary()
 
 
-@pytest.mark.parametrize("build", ["demo_report", "small_cells"])
-def test_the_pages_were_read_and_agree_with_the_downloads(build, request):
-    _project, pub, result = request.getfixturevalue(build)
+def _pages_read_right(pub: Published, result: Result) -> None:
     assert all(pub.sources[k] > 20 for k in ("table", "interactive", "alt", "svg")), pub.sources
     assert result.facts_checked > 1000
     assert result.facts_disagreeing == [], result.facts_disagreeing[:10]
     assert result.chart_numbers_unexplained == [], result.chart_numbers_unexplained[:10]
 
 
+# each build on one worker (xdist groups), the two builds on two workers
+@pytest.mark.xdist_group("attack-demo")
+def test_nothing_withheld_can_be_rebuilt_from_the_demo_report(demo_report):
+    _nothing_rebuilt(*demo_report[1:])
+
+
+@pytest.mark.xdist_group("attack-demo")
+def test_the_demo_pages_were_read_and_agree_with_the_downloads(demo_report):
+    _pages_read_right(*demo_report[1:])
+
+
+@pytest.mark.xdist_group("attack-small")
+def test_nothing_withheld_can_be_rebuilt_from_small_cells_over_two_years(small_cells):
+    _nothing_rebuilt(*small_cells[1:])
+
+
+@pytest.mark.xdist_group("attack-small")
+def test_the_small_cells_pages_were_read_and_agree_with_the_downloads(small_cells):
+    _pages_read_right(*small_cells[1:])
+
+
+@pytest.mark.xdist_group("attack-small")
 def test_the_small_cells_fixture_is_full_of_small_cells_and_trends(small_cells):
     _project, pub, result = small_cells
     est = pub.estimates[pub.estimates["kind"] != "system"]

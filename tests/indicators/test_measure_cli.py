@@ -15,7 +15,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).parents[1] / "pipeline"))
 from pipeline_project import Project, make_project, sol  # noqa: E402
 
-pytestmark = [pytest.mark.e2e]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("measure-cli")]  # one project, built on one worker
 ISO = "QAB"
 MISSING = "hlp_no_access_remedy"
 
