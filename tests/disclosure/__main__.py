@@ -9,9 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .attack import attack
+from .attack import attack, relative_margins
 from .published import collect
-from .test_attack_builds import relative_margins
 from .truth import unsuppressed
 
 

@@ -22,9 +22,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from solutions.catalogue import load_catalogue
+from solutions.config import load_global
 
 from .published import Fact, Published
 
@@ -109,6 +113,19 @@ def _knowns(pub: Published) -> tuple[dict[Var, float], set[tuple], dict[tuple, i
         if np.isfinite(nw):
             known[("nw", *cell)] = float(nw)
     return known, targets, {c: i for i, c in enumerate(cells)}
+
+
+def relative_margins(params: Path) -> dict[str, float]:
+    """What the methods page tells a reader: the relative margin of each mean or ratio indicator."""
+    gcfg = load_global(params)
+    out = {}
+    for ind in load_catalogue().indicators:
+        own = ind.margin
+        if own is not None and own.relative is not None:
+            out[ind.id] = own.relative
+        elif own is None and ind.kind in ("mean", "ratio"):
+            out[ind.id] = gcfg.equivalence_margin.relative
+    return out
 
 
 def relations(pub: Published, relative_margin: dict[str, float]) -> list[Equation]:

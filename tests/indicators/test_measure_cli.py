@@ -15,7 +15,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).parents[1] / "pipeline"))
 from pipeline_project import Project, make_project, sol  # noqa: E402
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("measure-cli")]  # one project, built on one worker
+pytestmark = [pytest.mark.e2e]
 ISO = "QAB"
 MISSING = "hlp_no_access_remedy"
 
@@ -30,7 +30,7 @@ def _set_mode(project: Project, mode: str) -> None:
     _edit(project.params, lambda g: g["solutions_measure"].update(missing_conditions=mode))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def lacking(tmp_path_factory) -> Project:
     project = make_project(tmp_path_factory.mktemp("measure"), [ISO], scale=0.25)
 
@@ -47,9 +47,15 @@ def _sol(project: Project) -> pd.DataFrame:
     return est[est["indicator_id"] == "SOL-1"]
 
 
-def test_not_available_is_said_by_validate_and_built_without_a_crash(lacking: Project) -> None:
-    _set_mode(lacking, "not_available")
-    v = sol("validate", "--params", str(lacking.params))
+def _validate(project: Project, mode: str):
+    _set_mode(project, mode)
+    return sol("validate", "--params", str(project.params))
+
+
+def test_a_country_lacking_a_measure_variable(lacking: Project) -> None:
+    """One test, one project: not available (validate note, build ok), partial (validate note; the partial
+    measure itself is checked in test_measure.py), error (validate and build exit 2)."""
+    v = _validate(lacking, "not_available")
     assert v.returncode == 0, v.stdout + v.stderr
     assert f"{ISO}: note: solutions measure not available: variable(s) {MISSING}" in v.stdout
     b = lacking.build(check=False)
@@ -60,20 +66,12 @@ def test_not_available_is_said_by_validate_and_built_without_a_crash(lacking: Pr
     meta = json.loads((lacking.results(ISO) / "meta.json").read_text())
     assert meta["solutions_measure"]["status"] == "not_available"
     assert meta["solutions_measure"]["missing"] == [MISSING]
-    page = (lacking.year_dir / "site" / f"country-{ISO}.html").read_text()
-    assert "Solutions measure" in page
+    assert "Solutions measure" in (lacking.year_dir / "site" / f"country-{ISO}.html").read_text()
 
-
-def test_partial_is_said_by_validate(lacking: Project) -> None:
-    """(The partial measure itself is computed and checked in test_measure.py.)"""
-    _set_mode(lacking, "partial")
-    v = sol("validate", "--params", str(lacking.params))
+    v = _validate(lacking, "partial")
     assert v.returncode == 0 and "computed over 4 of 5 conditions (partial)" in v.stdout, v.stdout
 
-
-def test_error_mode_is_invalid_input_for_validate_and_build(lacking: Project) -> None:
-    _set_mode(lacking, "error")
-    v = sol("validate", "--params", str(lacking.params))
+    v = _validate(lacking, "error")
     assert v.returncode == 2
     lines = [x for x in v.stderr.splitlines() if x.startswith("error:")]
     assert len(lines) == 1 and MISSING in lines[0] and "Traceback" not in v.stderr
