@@ -106,9 +106,9 @@ def _knowns(pub: Published) -> tuple[dict[Var, float], set[tuple], dict[tuple, i
         if n <= 0:  # an empty cell: nothing to hide, weighs nothing
             known[("nw", *cell)] = 0.0
             continue
-        if not withheld and np.isfinite(value):
+        if np.isfinite(value):  # a value in a download is known, whatever its row says
             known[("est", *cell)] = float(value)
-        elif why != "not_available" and kind != "system":
+        if withheld and why != "not_available" and kind != "system":
             targets.add(cell)
         if np.isfinite(nw):
             known[("nw", *cell)] = float(nw)
@@ -348,7 +348,7 @@ def attack(pub: Published, relative_margin: dict[str, float] | None = None,
     for cell in sorted(targets, key=repr):
         var = ("est", *cell)
         if var in known:
-            via, exact, channels = how[var]
+            via, exact, channels = how.get(var, ("shown in a download though withheld", True, ("download",)))
             result.recovered.append(Recovery(cell, known[var], via, exact, (truth or {}).get(cell, np.nan),
                                              channels))
     _check_facts(pub, rows, result)

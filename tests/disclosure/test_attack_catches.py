@@ -104,6 +104,16 @@ def _one_side_withheld(e: pd.DataFrame, g: pd.Series) -> bool:
                                                                                e.loc[ref, "n_unweighted"]) > 0)
 
 
+def test_a_withheld_row_that_keeps_its_value_gives_it_away(published):
+    est, gaps, truth = published
+    target = est.index[est["suppressed"] & (est["n_unweighted"] > 0) & (est["kind"] != "system")
+                       & (est["suppression_reason"] != "not_available")][0]
+    leaky = est.copy()
+    leaky.loc[target, "estimate"] = truth.loc[target, "estimate"]  # flagged withheld, but not blanked
+    result = _run(leaky, gaps, truth)
+    assert [r.cell for r in result.confirmed] == [tuple(est.loc[target, CELL])], result.summary()
+
+
 def test_a_gap_published_with_a_withheld_side_gives_that_side_away(published):
     est, gaps, truth = published
     e = est.set_index(CELL)
