@@ -132,6 +132,7 @@ def validate(params: ParamsOpt = DEFAULT_PARAMS, country: CountryOpt = None) -> 
     """Check every config and every input file; run nothing. Exit 2 listing every problem."""
     from solutions.config import country_path, load_all
     from solutions.errors import InputError
+    from solutions.indicators.measure import check_measure
     from solutions.inputs import load_country_data
 
     gcfg, countries = load_all(params)
@@ -143,11 +144,13 @@ def validate(params: ParamsOpt = DEFAULT_PARAMS, country: CountryOpt = None) -> 
         try:
             data = load_country_data(countries[iso], country_path(params, gcfg, iso),
                                      lonely_psu=gcfg.thresholds.lonely_psu, limits=gcfg.limits)
+            notes = check_measure(gcfg, data.households.columns).notes_or_raise()  # as the build does
         except InputError as exc:
             problems.extend(f"{iso}: {p}" for p in exc.problems)
             continue
         typer.echo(f"  {iso}: ok ({len(data.households)} households"
-                   + (f", {len(data.individuals)} individuals" if data.individuals is not None else "") + ")")
+                   + (f", {len(data.individuals)} individuals" if data.individuals is not None else "") + ")"
+                   + "".join(f"\n  {iso}: note: {n}" for n in notes))
     if problems:
         _fail(problems)
     typer.echo("all configs and inputs are valid")

@@ -61,9 +61,20 @@ class _Strict(BaseModel):
 # ---------------------------------------------------------------- global ----
 class Thresholds(_Strict):
     min_n: int = Field(30, ge=1, description="Suppress an estimate whose unweighted denominator is below this")
+    min_effective_n: float = Field(30, ge=0, description="Suppress an estimate whose effective sample size "
+                                   "(n divided by the design effect) is below this")
     max_cv: float = Field(0.30, gt=0, description="Flag an estimate whose coefficient of variation exceeds this")
+    min_df: float = Field(8, ge=0, description="Flag an estimate whose design degrees of freedom are below this")
     confidence_level: float = Field(0.95, gt=0.5, lt=1)
     lonely_psu: LonelyPSU = Field("adjust", description="Rule for strata with a single PSU (R survey.lonely.psu)")
+
+
+class EquivalenceMargin(_Strict):
+    """δ of the gap status (methodology.md section 3): a gap is closed when the CI of the disadvantage
+    lies below it."""
+
+    absolute: float = Field(0.05, gt=0, description="For proportions, in their units (0.05 = 5 percentage points)")
+    relative: float = Field(0.10, gt=0, description="For means and ratios: a share of |comparison estimate|")
 
 
 class SolutionsCondition(_Strict):
@@ -91,13 +102,41 @@ class Limits(_Strict):
     max_field_kb: int = Field(1024, ge=1, description="Longest single CSV cell, in KB (long free text is fine)")
 
 
+class AtLeast(_Strict):
+    at_least: int = Field(ge=1, description="A household meets the measure when it meets at least this many conditions")
+
+
+class SolutionsMeasure(_Strict):
+    """The solutions measure (methodology.md section 3): household conditions of criteria 1-5 and how they
+    combine, with what to do for a country whose data lacks a condition's variables."""
+
+    scoring: Literal["all"] | AtLeast = Field("all", description="all (IRIS: every condition) or {at_least: k}")
+    missing_conditions: Literal["not_available", "partial", "error"] = Field(
+        "not_available", description="A country lacking a condition's variables: the measure is not available "
+        "(naming them), computed over the available conditions (partial), or its input is invalid (error)")
+    conditions: list[SolutionsCondition] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _k_fits(self) -> SolutionsMeasure:
+        if isinstance(self.scoring, AtLeast) and self.scoring.at_least > len(self.conditions):
+            raise ValueError(f"scoring.at_least is {self.scoring.at_least} but there are only "
+                             f"{len(self.conditions)} conditions")
+        return self
+
+    @property
+    def required(self) -> int:
+        """How many conditions a household must meet (all of them unless `at_least`)."""
+        return self.scoring.at_least if isinstance(self.scoring, AtLeast) else len(self.conditions)
+
+
 class GlobalConfig(_Strict):
     report_year: int = Field(ge=2000, le=2100)
     title: str
     countries: list[str] = Field(min_length=1)
     thresholds: Thresholds = Thresholds()
+    equivalence_margin: EquivalenceMargin = EquivalenceMargin()
     renderer: Literal["auto", "quarto", "nbconvert"] = "auto"
-    solutions_measure: list[SolutionsCondition] = []
+    solutions_measure: SolutionsMeasure | None = None
     demo: bool = False
     countries_dir: str = Field("countries", description="Folder of country configs, relative to this file")
     limits: Limits = Limits()
@@ -109,6 +148,14 @@ class GlobalConfig(_Strict):
         bad = [f"{i}: {c!r}" for i, c in enumerate(v) if not ISO3.match(c)]
         if bad:
             raise ValueError(f"not an ISO3 code (three capital letters): {', '.join(bad[:5])}")
+        return v
+
+    @field_validator("solutions_measure", mode="before")
+    @classmethod
+    def _bare_list(cls, v: Any) -> Any:
+        """A bare list of conditions is the IRIS rule over them; an empty one is no measure."""
+        if isinstance(v, list):
+            return {"conditions": v} if v else None
         return v
 
     @field_validator("countries")

@@ -39,7 +39,8 @@ def _sha(obj: object) -> str:
 def global_settings_sha256(gcfg: GlobalConfig) -> str:
     """What a country's results depend on in the global config (not the country list or the title)."""
     return _sha({"year": gcfg.report_year, "thresholds": gcfg.thresholds.model_dump(),
-                 "solutions": [c.model_dump() for c in gcfg.solutions_measure], "demo": gcfg.demo,
+                 "margin": gcfg.equivalence_margin.model_dump(),
+                 "solutions": gcfg.solutions_measure and gcfg.solutions_measure.model_dump(), "demo": gcfg.demo,
                  "limits": gcfg.limits.model_dump()})
 
 

@@ -359,7 +359,8 @@ def solutions_measure_section(results: Any) -> None:
     household-level threshold of criteria 1–5, by group, with CIs."""
     est = _indicator_rows(results)
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "")] if not est.empty else est
-    conditions = attr(results, "solutions_measure", []) or []
+    measure = attr(results, "solutions_measure", {}) or {}
+    conditions = measure.get("conditions", []) if isinstance(measure, Mapping) else measure
     if conditions:
         frame = pd.DataFrame([
             {"Criterion": c.get("criterion") if isinstance(c, Mapping) else c.criterion,
