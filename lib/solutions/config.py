@@ -522,12 +522,25 @@ def load_country(path: str | Path) -> CountryConfig:
     problems = []
     if cfg.iso3 != path.stem:
         problems.append(f"{path}: iso3: {cfg.iso3} does not match the file name {path.name}")
-    for table, spec in cfg.data:
-        if spec is not None and not resolve(path, spec.path).is_file():
-            problems.append(f"{path}: data.{table}.path: file not found: {spec.path}")
+    for key, file in cfg.input_files().items():
+        if not resolve(path, file).is_file():
+            problems.append(f"{path}: {_file_key(cfg, key)}: file not found: {file}")
     if problems:
         raise ConfigError(problems)
     return cfg
+
+
+def _file_key(cfg: CountryConfig, key: str) -> str:
+    """The config key naming an input file (`data.households.files.1.path`), for messages."""
+    if key == "frame":
+        return "design.weights.frame"
+    table, _, rest = key.partition(":")
+    if "." in table:  # an XLSForm: data.<table>.choices
+        return f"data.{table}"
+    spec = getattr(cfg.data, table)
+    if spec.files is None:
+        return f"data.{table}.path"
+    return f"data.{table}.files.{[p.name for p in spec.files].index(rest)}.path"
 
 
 def country_path(global_path: Path, gcfg: GlobalConfig, iso3: str) -> Path:

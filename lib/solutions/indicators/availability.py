@@ -49,19 +49,22 @@ def availability(cfg: CountryConfig, gcfg: GlobalConfig, catalogue: Catalogue, m
         out.append(_row(cfg, ind, _reason(ind, columns)))
     if measure is not None:
         absent = sorted(measure_variables(gcfg) - columns.get("households", set()))
-        reason = (f"variable(s) {', '.join(absent)} not mapped (columns.households): the solutions measure's "
-                  "conditions need them" if absent else "")
+        reason = _unmapped(absent, "households") + (": the conditions of the solutions measure need them"
+                                                   if absent else "")
         out.append(_row(cfg, measure, reason))
     return out
 
 
 def _reason(ind: Indicator, columns: Mapping[str, set[str]]) -> str:
     if ind.table not in columns:
-        return f"needs the {ind.table} table (no data.{ind.table} file in the config)"
-    absent = sorted(needed_variables(ind) - columns[ind.table])
-    if absent:
-        return f"variable(s) {', '.join(absent)} not mapped (columns.{ind.table})"
-    return ""
+        return f"needs the {ind.table} table"
+    return _unmapped(sorted(needed_variables(ind) - columns[ind.table]), ind.table)
+
+
+def _unmapped(absent: list[str], table: str) -> str:
+    if not absent:
+        return ""
+    return f"variable{'s' if len(absent) > 1 else ''} {', '.join(absent)} not mapped (columns.{table})"
 
 
 def _row(cfg: CountryConfig, ind: Indicator, reason: str) -> Availability:

@@ -49,11 +49,20 @@ def results_dir(output_root: str | Path, year: int, iso3: str) -> Path:
     return Path(output_root) / str(year) / "results" / iso3
 
 
+def _psu_ids(hh: pd.DataFrame) -> pd.Series:
+    """PSU ids as the design sees them: numbered within strata (nest), so one id per (stratum, PSU)."""
+    if "stratum" in hh:
+        return hh["stratum"].astype(str) + "\x1f" + hh["psu"].astype(str)
+    return hh["psu"].astype(str)
+
+
 def _sample(data: Any) -> pd.DataFrame:
     hh = data.households
     by = ["role", "admin1"] if "admin1" in hh else ["role"]
+    if "psu" in hh:
+        hh = hh.assign(_psu=_psu_ids(hh))
     out = hh.groupby(by, sort=True, observed=True).agg(
-        households=("household_id", "size"), psus=("psu", "nunique") if "psu" in hh else ("household_id", "size")
+        households=("household_id", "size"), psus=("_psu", "nunique") if "psu" in hh else ("household_id", "size")
     )
     if data.individuals is not None:
         out["individuals"] = data.individuals.groupby(by, sort=True, observed=True).size()
@@ -84,7 +93,7 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
     hh = data.households
     design = {
         "weight": "weight", "strata": int(hh["stratum"].nunique()) if "stratum" in hh else 1,
-        "psus": int(hh["psu"].nunique()) if "psu" in hh else len(hh), "households": len(hh),
+        "psus": int(_psu_ids(hh).nunique()) if "psu" in hh else len(hh), "households": len(hh),
         "individuals": 0 if data.individuals is None else len(data.individuals),
         "weighting": data.weighting,
         "lonely_psu": gcfg.thresholds.lonely_psu, "confidence_level": gcfg.thresholds.confidence_level,

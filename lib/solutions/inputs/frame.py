@@ -7,7 +7,8 @@ IDP` in the frame, `al_hol_idp` in the export). Rules:
 
 * frame and data strata match after lower-casing and folding runs of spaces, `-` and `_` into one `_`;
   a stratum given by several frame columns is their values joined with `_`;
-* blank rows and rows named `total`, `grand total` or `sum` are skipped (the latter with a note);
+* blank rows, and rows whose stratum (or, with no stratum, any cell) says `total`, `grand total` or `sum`, are
+  skipped (the latter with a note);
 * unit `households`: w = N_h / n_h with n_h the stratum's sampled households; unit `individuals` (the
   population counts people): w = N_h / (sum of the sampled households' sizes), so the weighted number of
   people matches the frame;
@@ -95,7 +96,10 @@ def read_frame(spec: FrameWeights, config_path: Path) -> Frame:
                       index=raw.index, dtype=object)
     pop_text = keys_of(raw[_column(cols, spec.population)])
     blank = names.isna() & pop_text.isna()
+    labelled_total = raw.apply(lambda row: any(stratum_key(v) in TOTAL_ROWS for v in row if isinstance(v, str)),
+                               axis=1).astype(bool)
     totals = names.map(lambda v: v is not None and stratum_key(v) in TOTAL_ROWS).astype(bool)
+    totals |= names.isna() & labelled_total
     if totals.any():
         out.notes.append(f"{name}: totals row(s) skipped (rows {', '.join(map(str, names.index[totals]))})")
     keep = ~blank & ~totals

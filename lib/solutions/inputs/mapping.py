@@ -439,16 +439,24 @@ def _from_multiselect(
                 rows_problem(name, col, var, "values that are not 0/1 or true/false", rows, vals)
             )
     elif _find_column(columns, base) is not None:
-        prefix = f"{_find_column(columns, base)}/"
-        flags = expand_multiselect(raw[_find_column(columns, base)], prefix=prefix[:-1])
+        col = _find_column(columns, base)
+        prefix = f"{col}/"
+        flags = expand_multiselect(raw[col], prefix=col)
+        if not (form and form.labels_for(base)):  # no choice list: the first code written wins
+            first = raw[col].map(lambda v: None if value_key(v) is None or not str(v).split() else str(v).split()[0])
+            return first.astype(object).rename(src), None
     else:
         out.problems.append(
             f"{name}: no column starts with {src!r} and no column {base!r} ({var}; multi-select)"
         )
         return None
+    labels = form.labels_for(base) if form else None
+    if labels:  # the form's choice-list order, whichever export shape (flags, or codes in the order written)
+        order = {f"{prefix}{code}": i for i, code in enumerate(labels)}
+        flags = flags[sorted(flags.columns, key=lambda c: (order.get(c, len(order)), list(flags.columns).index(c)))]
     series = first_selected(flags, prefix)
     series.name = src
-    return series, (form.labels_for(base) if form else None)
+    return series, labels
 
 
 # ---------------------------------------------------------------- coerce ----

@@ -3,7 +3,9 @@
 Why: Kobo and ODK exports hold either the choice *codes* (XML values such as `host_family`) or their *labels*
 ("Host family"), depending on the export settings, while a country config's `recode` and `groups` may be
 written with the other. With the form's `choices` sheet, the mapping step can match a value by its code or by
-its label (see `mapping.py`), so one config works for both kinds of export.
+any of its labels (every `label::<language>` column; see `mapping.py`), so one config works for both kinds of
+export. The form is given as its .xlsx workbook, or as its `choices` (and optionally `survey`) sheets saved as
+CSV files, told apart by their columns (`list_name` for choices, `type` for survey).
 
 Multi-select questions arrive in two shapes:
 
@@ -12,10 +14,10 @@ Multi-select questions arrive in two shapes:
 * one 0/1 column per option (`barrier/distance`, `barrier/insecurity`, Kobo's "separate columns" export).
 
 A catalogue *category* variable can be mapped from a multi-select question by giving the column prefix
-ending in `/` (`columns.households.assistance_barrier: "barrier/"`). Rule: the value is the option of the
-first selected column in file order (Kobo writes options in choice-list order); no option selected, or all
-missing, gives a missing value. When no column starts with the prefix but a column named like the prefix
-without `/` exists, its space-separated codes are expanded first (first code written wins).
+ending in `/` (`columns.households.assistance_barrier: "barrier/"`). Rule: the value is the first selected
+option in the form's choice-list order when the form is given (so both shapes give the same answer), else
+the first option column in file order, or for space-separated codes the first code written; no option
+selected, or all missing, gives a missing value.
 """
 
 from __future__ import annotations

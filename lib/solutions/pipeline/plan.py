@@ -76,9 +76,8 @@ def country_key(cfg: CountryConfig, cfg_path: Path, gcfg: GlobalConfig, notebook
     }
     if output_root is not None:
         parts["earlier years"] = earlier_years_sha256(output_root, cfg.iso3, gcfg.report_year)
-    for table, spec in cfg.data:
-        if spec is not None:
-            parts[f"data:{table}"] = file_sha256(resolve(cfg_path, spec.path))
+    for name, path in cfg.input_files().items():  # data files, their XLSForm, the sampling frame
+        parts[f"data:{name}"] = file_sha256(resolve(cfg_path, path))
     return Key(parts)
 
 
