@@ -188,7 +188,7 @@ class DesignColumns(_Strict):
     fpc: str | None = None
     weights: FrameWeights | None = Field(None, description="Compute the weights from a sampling frame instead "
                                                            "of reading a weight column")
-    trim: float | None = Field(None, gt=1, description="Cap every weight at this multiple of the median weight "
+    trim: float | None = Field(None, gt=1, description="Cap every weight at this multiple of the mean weight "
                                                        "(the rest rescaled to keep the total)")
     max_weight_share: float = Field(0.10, gt=0, le=1, description="Warn when one record carries more than this "
                                                                   "share of its group's total weight")

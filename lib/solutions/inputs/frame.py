@@ -116,8 +116,8 @@ def read_frame(spec: FrameWeights, config_path: Path) -> Frame:
     keys = names.map(lambda v: None if v is None else stratum_key(v))
     dup = keys.notna() & keys.duplicated(keep=False)
     if dup.any():
-        out.problems.append(rows_problem(name, None, "stratum", "a stratum listed twice", list(keys.index[dup]),
-                                         names[dup]))
+        out.problems.append(rows_problem(name, spec.stratum if isinstance(spec.stratum, str) else None, "stratum",
+                                         "a stratum listed twice", list(keys.index[dup]), names[dup]))
     for k, n, p in zip(keys, names, pops, strict=True):
         if k is not None and p is not None and p > 0:
             out.strata.setdefault(k, (n, float(p)))

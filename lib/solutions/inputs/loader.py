@@ -154,6 +154,8 @@ def _table(run: _Run, table: str, spec: DataFile) -> Appended | None:
     """Read, map and check each file of a table, then append them and compute derived variables."""
     cfg = run.cfg
     form = _form(run, table, spec)
+    if spec.choices and form is None:
+        return None  # the form is unreadable: its codes and labels would give every value as a false problem
     several = spec.files is not None
     mapped = []
     complete = True
@@ -257,7 +259,7 @@ def _weights(run: _Run, hh: Appended) -> str:
     if cfg.design.trim and not run.problems and (hh.frame["weight"] > 0).all():
         hh.frame["weight"], notes = weighting.trim(hh.frame["weight"], cfg.design.trim)
         run.notes += notes
-        how += f", trimmed at {cfg.design.trim:g} × the median"
+        how += f", trimmed at {cfg.design.trim:g} × the mean"
     return how
 
 

@@ -5,9 +5,9 @@
   not its population. So when a table comes from several files: files given a `population` are rescaled to it
   (w × N_f / Σ_f w); otherwise a file whose weights average 1 (normalised) is a problem, and so is a mix of
   normalised and population-scale files.
-* **Trimming** (`design.trim: k`): every weight above k × the median weight is set to that cap and the other
-  weights are scaled up so the total stays the same, repeated until no weight exceeds the cap. It trades a
-  little bias for less variance; the note says how many weights were trimmed.
+* **Trimming** (`design.trim: k`): every weight above k × the mean weight is set to that cap and the other
+  weights are scaled up so the total stays the same (so the mean, and the cap, stay the same), repeated until
+  no weight exceeds the cap. It trades a little bias for less variance; the note says how many were capped.
 * **Diagnostics**, per population group: Kish's effective sample size n_eff = (Σw)² / Σw² (the number of
   equally weighted records giving the same precision), the design effect of unequal weights n / n_eff, and the
   largest share of the group's weighted total carried by one record; above `design.max_weight_share` a warning.
@@ -60,24 +60,21 @@ def scale_problems(weights: pd.Series, part: np.ndarray, files: list[str]) -> li
 
 
 def trim(weights: pd.Series, ratio: float) -> tuple[pd.Series, list[str]]:
-    """Cap weights at `ratio` × the median, keeping the total (see the module docstring)."""
+    """Cap weights at `ratio` × the mean weight, keeping the total (see the module docstring)."""
     w = weights.to_numpy(dtype=float).copy()
     total = w.sum()
-    cap = ratio * float(np.median(w))
+    cap = ratio * total / len(w)  # the mean is kept with the total, so the cap is fixed and always reachable
     capped = np.zeros(len(w), dtype=bool)
     for _ in range(MAX_TRIM_ROUNDS):
-        over = w > cap * (1 + 1e-12)
+        over = ~capped & (w > cap * (1 + 1e-12))
         if not over.any():
             break
         capped |= over
         w[capped] = cap
-        free = ~capped
-        if not free.any():
-            break
-        w[free] *= (total - cap * capped.sum()) / w[free].sum()
+        w[~capped] *= (total - cap * capped.sum()) / w[~capped].sum()
     n = int(capped.sum())
-    note = (f"weights trimmed at {ratio:g} × the median weight ({cap:,.2f}): {n} record(s) capped, the total "
-            f"weight kept ({total:,.1f})") if n else f"no weight above {ratio:g} × the median weight: none trimmed"
+    note = (f"weights trimmed at {ratio:g} × the mean weight ({cap:,.2f}): {n} record(s) capped, the total "
+            f"weight kept ({total:,.1f})") if n else f"no weight above {ratio:g} × the mean weight: none trimmed"
     return pd.Series(w, index=weights.index), [note]
 
 
