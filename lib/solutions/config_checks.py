@@ -109,7 +109,7 @@ def _cycles(cfg: CountryConfig) -> list[str]:
     problems = []
     for table in ("households", "individuals"):
         deps: dict[str, set[str]] = {}
-        for name, var in cfg.country_variables(table).items():
+        for name, var in cfg.variables.get(table, {}).items():  # type: ignore[call-overload]
             if var.derived is not None:
                 deps[name] = _names(var.derived)
         for name, src in cfg.columns.get(table, {}).items():  # type: ignore[call-overload]

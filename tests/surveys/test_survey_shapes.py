@@ -20,7 +20,7 @@ from solutions.inputs.frame import population_number, read_frame, stratum_key
 from solutions.inputs.weights import diagnostics, trim
 
 from .conftest import Msna
-from .msna import ISO3, households, msna_config
+from .msna import ISO3, households
 
 
 def _project(msna: Msna, tmp_path: Path, change=None) -> tuple[Path, CountryConfig]:

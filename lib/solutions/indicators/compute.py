@@ -121,7 +121,8 @@ def compute_country(
     cfg: CountryConfig, gcfg: GlobalConfig, data: Any, catalogue: Catalogue | None = None
 ) -> Tables:
     """Every indicator of the country's catalogue, by group × allowed disaggregation, with gaps."""
-    catalogue = country_catalogue(cfg, catalogue)
+    base = catalogue or load_catalogue()
+    catalogue = country_catalogue(cfg, base)
     th = gcfg.thresholds
     tables: dict[str, pd.DataFrame] = {"households": data.households.copy()}
     if data.individuals is not None:
@@ -130,7 +131,7 @@ def compute_country(
     if data.locations is not None:
         present["locations"] = set(data.locations.columns)
     sol = solutions_indicator(gcfg)
-    rows = availability(cfg, gcfg, load_catalogue(), sol, present)
+    rows = availability(cfg, gcfg, base, sol, present)
     computed = {r.indicator_id for r in rows if r.computed}
     indicators = [i for i in catalogue.indicators if i.id in computed]
     if sol is not None and sol.id in computed:
