@@ -452,21 +452,38 @@ class CountryConfig(_Strict):
             return var.recode
         return self.recode.get(variable)
 
-    def input_files(self) -> dict[str, str]:
-        """Every file the config reads, as given in the config: `<table>` (or `<table>:<label>` for one of
-        several files), `<table>.choices[:n]` (the XLSForm) and `frame` (the sampling frame)."""
-        out: dict[str, str] = {}
+    def referenced_files(self, config_path: Path) -> dict[str, Path]:
+        """Every file this config makes the build read, by name: `<table>` for a data file (`<table>:<label>`
+        for one of several), `<table>.choices` for its XLSForm (`<table>.choices:2`, ... for more sheets) and
+        `frame` for the sampling frame. `load_country` checks each one and the incremental key hashes each one,
+        so a file added here is both checked and tracked."""
+        out: dict[str, Path] = {}
         for table, spec in self.data:
             if spec is None:
                 continue
-            parts = spec.parts()
-            for part in parts:
-                out[table if len(parts) == 1 and spec.path else f"{table}:{part.name}"] = part.path
+            for part in spec.parts():
+                out[f"{table}:{part.name}" if spec.files is not None else table] = resolve(config_path, part.path)
             for i, path in enumerate(spec.choices_files()):
-                out[f"{table}.choices" + (f":{i + 1}" if i else "")] = path
+                out[f"{table}.choices" + (f":{i + 1}" if i else "")] = resolve(config_path, path)
         if self.design.weights is not None:
-            out["frame"] = self.design.weights.frame
+            out["frame"] = resolve(config_path, self.design.weights.frame)
         return out
+
+    def file_key(self, name: str) -> tuple[str, str]:
+        """The config key naming a referenced file and the path as written there (for messages)."""
+        if name == "frame":
+            assert self.design.weights is not None
+            return "design.weights.frame", self.design.weights.frame
+        table, _, rest = name.partition(":")
+        if "." in table:  # an XLSForm: data.<table>.choices
+            table = table.split(".")[0]
+            files = getattr(self.data, table).choices_files()
+            return f"data.{table}.choices", files[int(rest) - 1 if rest else 0]
+        spec = getattr(self.data, table)
+        if spec.files is None:
+            return f"data.{table}.path", spec.path
+        i = [p.name for p in spec.files].index(rest)
+        return f"data.{table}.files.{i}.path", spec.files[i].path
 
 
 # --------------------------------------------------------------- loading ----
@@ -522,25 +539,13 @@ def load_country(path: str | Path) -> CountryConfig:
     problems = []
     if cfg.iso3 != path.stem:
         problems.append(f"{path}: iso3: {cfg.iso3} does not match the file name {path.name}")
-    for key, file in cfg.input_files().items():
-        if not resolve(path, file).is_file():
-            problems.append(f"{path}: {_file_key(cfg, key)}: file not found: {file}")
+    for name, file in cfg.referenced_files(path).items():
+        if not file.is_file():
+            key, written = cfg.file_key(name)
+            problems.append(f"{path}: {key}: file not found: {written}")
     if problems:
         raise ConfigError(problems)
     return cfg
-
-
-def _file_key(cfg: CountryConfig, key: str) -> str:
-    """The config key naming an input file (`data.households.files.1.path`), for messages."""
-    if key == "frame":
-        return "design.weights.frame"
-    table, _, rest = key.partition(":")
-    if "." in table:  # an XLSForm: data.<table>.choices
-        return f"data.{table}"
-    spec = getattr(cfg.data, table)
-    if spec.files is None:
-        return f"data.{table}.path"
-    return f"data.{table}.files.{[p.name for p in spec.files].index(rest)}.path"
 
 
 def country_path(global_path: Path, gcfg: GlobalConfig, iso3: str) -> Path:

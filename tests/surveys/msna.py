@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from solutions.demo.configs import SOLUTIONS_MEASURE
+
 ISO3 = "QMS"
 SEED = 20230801
 DISTRICTS = {
@@ -164,15 +166,7 @@ GLOBAL: dict[str, Any] = {
     "countries": [ISO3],
     "thresholds": {"min_n": 30, "max_cv": 0.3, "confidence_level": 0.95, "lonely_psu": "adjust"},
     "renderer": "nbconvert",
-    "solutions_measure": [
-        {"criterion": 1, "label": "No restriction of movement", "condition": "movement_restricted == 0"},
-        {"criterion": 2, "label": "Daily access to sufficient safe water", "condition": "water_daily_sufficient == 1"},
-        {"criterion": 3, "label": "Access to a financial institution", "condition": "no_financial_access == 0"},
-        {"criterion": 4, "label": "No HLP lost, or access to restitution",
-         "condition": "hlp_lost == 0 or hlp_no_access_remedy == 0"},
-        {"criterion": 5, "label": "Documents kept or replaceable",
-         "condition": "documents_lost == 0 or documents_unable_replace == 0"},
-    ],
+    "solutions_measure": [dict(m) for m in SOLUTIONS_MEASURE],  # the demo report's conditions
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -29,6 +30,9 @@ from solutions.expressions import parse
 from solutions.indicators.availability import SOLUTIONS_ID, Availability, availability, not_computed_line
 from solutions.indicators.measure import solutions_indicator
 
+if TYPE_CHECKING:
+    from solutions.inputs import CountryData
+
 SURVEY_TABLES = ("households", "individuals")
 
 
@@ -36,7 +40,7 @@ SURVEY_TABLES = ("households", "individuals")
 class Checked:
     """A country that passed every check: its data, what will be computed, and the warnings."""
 
-    data: object  # solutions.inputs.CountryData
+    data: CountryData
     availability: list[Availability]
     warnings: list[str] = field(default_factory=list)
 
@@ -86,7 +90,7 @@ def _measure_problems(gcfg: GlobalConfig) -> list[str]:
     return problems
 
 
-def _design_problems(cfg: CountryConfig, gcfg: GlobalConfig, data: object) -> list[str]:
+def _design_problems(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData) -> list[str]:
     """Build each table's survey design as the engine will; a failure here would be a failed build."""
     from solutions.indicators.compute import design_of
 
@@ -102,7 +106,8 @@ def _design_problems(cfg: CountryConfig, gcfg: GlobalConfig, data: object) -> li
     return problems
 
 
-def _category_warnings(cfg: CountryConfig, gcfg: GlobalConfig, data: object, rows: list[Availability]) -> list[str]:
+def _category_warnings(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData,
+                       rows: list[Availability]) -> list[str]:
     """A string compared with a category whose levels are not declared (admin1, ...) that no record has."""
     computed = {r.indicator_id for r in rows if r.computed}
     inds = [i for i in [*load_catalogue().indicators, *cfg.extra_indicators] if i.id in computed]

@@ -44,7 +44,7 @@ class CountryData:
     individuals: pd.DataFrame | None
     locations: pd.DataFrame | None
     figures: pd.DataFrame | None
-    files: dict[str, str]  # input (as in CountryConfig.input_files) -> sha256 of the raw file
+    files: dict[str, str]  # file (named as by CountryConfig.referenced_files) -> sha256 of its content
     missing_variables: dict[str, list[str]]
     dropped_identifiers: list[str]
     notes: list[str] = field(default_factory=list)  # encodings used, lonely PSUs, HXL rows, weights, ...

@@ -1,7 +1,8 @@
 """Plan a build: which notebooks are up to date, which are stale and why, by content hashes.
 
-A country is re-executed only when one of its inputs changed: its config, its data files (content hash),
-the notebook, the library source, the catalogue, or the global settings it depends on.
+A country is re-executed only when one of its inputs changed: its config, every file its config references
+(`CountryConfig.referenced_files`: data files, XLSForms, the sampling frame; content hash), the notebook, the
+library source, the catalogue, or the global settings it depends on.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import solutions
 from solutions.catalogue import catalogue_sha256
-from solutions.config import CountryConfig, GlobalConfig, config_sha256, file_sha256, resolve
+from solutions.config import CountryConfig, GlobalConfig, config_sha256, file_sha256
 from solutions.results import earlier_result_folders
 
 NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
@@ -76,8 +77,8 @@ def country_key(cfg: CountryConfig, cfg_path: Path, gcfg: GlobalConfig, notebook
     }
     if output_root is not None:
         parts["earlier years"] = earlier_years_sha256(output_root, cfg.iso3, gcfg.report_year)
-    for name, path in cfg.input_files().items():  # data files, their XLSForm, the sampling frame
-        parts[f"data:{name}"] = file_sha256(resolve(cfg_path, path))
+    for name, path in cfg.referenced_files(cfg_path).items():  # data files, their XLSForm, the sampling frame
+        parts[f"data:{name}"] = file_sha256(path)
     return Key(parts)
 
 
