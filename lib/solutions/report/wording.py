@@ -1,0 +1,162 @@
+"""The report's words for its findings: what a gap status, a criterion status and a flag mean, with numbers.
+
+One source for every place a status reaches a reader (chips, country summaries, captions, alt text, the
+heatmap, headline counts), so pages never drift apart and never claim parity that the confidence interval
+does not show (methodology §3): a gap is *closed* only when the CI of the disadvantage lies below the
+equivalence margin δ; a non-significant difference is *inconclusive*, never "the same level".
+
+Numbers are the direction-adjusted disadvantage D (positive = the displaced group is worse off), in points
+for shares and in the indicator's own unit otherwise, rounded so that no "−0" is ever printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .formatting import is_missing
+
+STATUS_LABELS: dict[str, str] = {
+    "closed": "Gap closed",
+    "open": "Gap open",
+    "inconclusive": "Inconclusive",
+    "insufficient_data": "Insufficient data",
+    "not_assessed": "Not assessed",
+}
+#: What each status means, for legends and the methods page ({margin} is the equivalence margin in words).
+STATUS_MEANINGS: dict[str, str] = {
+    "closed": "the data show no disadvantage larger than {margin}",
+    "open": "the data show a disadvantage",
+    "inconclusive": "the survey cannot tell whether there is a disadvantage larger than {margin}",
+    "insufficient_data": "too few respondents on one side to compare",
+    "not_assessed": "no better or worse direction (a distribution)",
+}
+FLAG_LABELS: dict[str, str] = {
+    "high_cv": "imprecise: coefficient of variation above {max_cv}",
+    "low_df": "few degrees of freedom: fewer than {min_df}",
+}
+#: The one mark of a flagged estimate, in tables, charts, breakdowns and downloads' readme alike.
+FLAG_MARK = "†"
+
+
+@dataclass(frozen=True)
+class Disadvantage:
+    """D and its CI: positive means the displaced group is worse off than the comparison group."""
+
+    value: float
+    low: float
+    high: float
+
+
+def disadvantage(gap: Any, ci_low: Any, ci_high: Any, direction: str) -> Disadvantage | None:
+    """D from a gap row (gap = displaced − comparison); None without a direction or without numbers."""
+    if direction not in ("higher", "lower") or any(is_missing(v) for v in (gap, ci_low, ci_high)):
+        return None
+    g, lo, hi = float(gap), float(ci_low), float(ci_high)
+    if direction == "higher":  # higher is better: being lower is the disadvantage
+        return Disadvantage(-g, -hi, -lo)
+    return Disadvantage(g, lo, hi)
+
+
+def _rounded(value: float, percent: bool) -> float:
+    v = round(value * 100) if percent else round(value, 1)
+    return 0.0 if v == 0 else v  # never -0
+
+
+def amount(value: Any, *, percent: bool) -> str:
+    """A size without sign: ``12 points`` for shares, ``0.4`` otherwise."""
+    if is_missing(value):
+        return "–"
+    v = abs(_rounded(float(value), percent))
+    if percent:
+        return f"{v:.0f} point{'s' if v != 1 else ''}"
+    return f"{v:,.1f}"
+
+
+def _bound(value: float, percent: bool) -> str:
+    v = abs(_rounded(value, percent))
+    return f"{v:.0f}" if percent else f"{v:,.1f}"
+
+
+def margin_text(margin: Any, *, percent: bool) -> str:
+    """The equivalence margin in words: ``5 points`` (or ``0.4`` in the indicator's unit)."""
+    if is_missing(margin):
+        return "the margin"
+    return amount(margin, percent=percent)
+
+
+def _range(d: Disadvantage, percent: bool) -> str:
+    """The CI of D in words, with the side of zero each end lies on."""
+    lo, hi = _rounded(d.low, percent), _rounded(d.high, percent)
+    unit = " points" if percent else ""
+    if lo >= 0:
+        return f"{_bound(d.low, percent)} to {_bound(d.high, percent)}{unit} worse"
+    if hi <= 0:
+        return f"{_bound(d.high, percent)} to {_bound(d.low, percent)}{unit} better"
+    return f"from {_bound(d.low, percent)}{unit} better to {_bound(d.high, percent)}{unit} worse"
+
+
+def gap_finding(group: str, status: str, *, gap: Any = None, ci_low: Any = None, ci_high: Any = None,
+                direction: str = "none", margin: Any = None, percent: bool = True,
+                comparison: str = "the comparison group") -> str:
+    """One sentence (no final full stop) saying what a gap status means for ``group``, with its numbers.
+
+    ``IDPs are worse off by 12 points (4 to 20 points worse)``;
+    ``no gap larger than 5 points between IDPs and the comparison group (from 2 points better to 3 points
+    worse)``; ``the survey cannot tell whether IDPs are worse off than the comparison group (from 4 points
+    better to 15 points worse; margin 5 points)``.
+    """
+    if status == "insufficient_data":
+        return f"too few respondents to compare {group} with {comparison}"
+    if status == "not_assessed":
+        return f"{group}: not assessed (no better or worse direction)"
+    d = disadvantage(gap, ci_low, ci_high, direction)
+    m = margin_text(margin, percent=percent)
+    if d is None:
+        return f"{group}: {STATUS_LABELS.get(status, status).lower()}"
+    ci = _range(d, percent)
+    if status == "open":
+        return f"{group} are worse off than {comparison} by {amount(d.value, percent=percent)} ({ci})"
+    if status == "closed":
+        return f"no gap larger than {m} between {group} and {comparison} ({ci})"
+    return (f"the survey cannot tell whether {group} are worse off than {comparison} "
+            f"({ci}; margin {m})")
+
+
+def criterion_finding(group: str, status: str, *, n_indicators: int, n_closed: int = 0, n_open: int = 0,
+                      n_inconclusive: int = 0, n_insufficient: int = 0) -> str:
+    """One sentence on a criterion for ``group``: the status and the indicator counts behind it."""
+    counts = []
+    for n, word in ((n_open, "open"), (n_closed, "closed"), (n_inconclusive, "inconclusive"),
+                    (n_insufficient, "without enough data")):
+        if n:
+            counts.append(f"{n} {word}")
+    of = f" ({', '.join(counts)} of {n_indicators} indicator{'s' if n_indicators != 1 else ''})" if counts else ""
+    text = {
+        "open": f"{group} are worse off on at least one indicator",
+        "closed": f"no material gap for {group} on any indicator with data",
+        "inconclusive": f"the survey cannot tell for {group}",
+        "insufficient_data": f"too few respondents to compare {group}",
+    }.get(status, f"{group}: {STATUS_LABELS.get(status, status).lower()}")
+    return text + of
+
+
+def status_meaning(status: str, *, margin: str = "the equivalence margin") -> str:
+    """The general meaning of a status, for legends and notes."""
+    return STATUS_MEANINGS.get(status, status.replace("_", " ")).format(margin=margin)
+
+
+def flag_codes(flag: Any) -> list[str]:
+    """The flag codes of an estimate (``high_cv;low_df`` → both); [] when unflagged."""
+    if is_missing(flag) or not str(flag).strip():
+        return []
+    return [c for c in str(flag).replace(",", ";").split(";") if c.strip()]
+
+
+def flag_text(flag: Any, *, max_cv: float = 0.30, min_df: int = 8) -> str:
+    """The flags of an estimate in words (empty when unflagged)."""
+    words = []
+    for code in flag_codes(flag):
+        template = FLAG_LABELS.get(code.strip(), code.strip().replace("_", " "))
+        words.append(template.format(max_cv=f"{max_cv * 100:.0f}%", min_df=min_df))
+    return "; ".join(words)
