@@ -189,7 +189,7 @@ def test_every_stage_has_a_case() -> None:
 
 @pytest.mark.parametrize("breaks,words", [
     (lambda c: c.country(_set("columns.households.water_daily_sufficient", ...)),
-     "the solutions measure is not available: variable water_daily_sufficient not mapped"),
+     "solutions measure not available: variable(s) water_daily_sufficient not in the households data"),
     (lambda c: c.country(_set("design.max_weight_share", 0.005)), "carries 1.1% of the group's total weight"),
 ], ids=["measure variables missing", "one record carries too much weight"])
 def test_what_validate_only_warns_about_builds(case: Case, breaks: Callable, words: str) -> None:

@@ -160,8 +160,9 @@ def compute_country(
 
     est_parts: list[pd.DataFrame] = []
     gap_parts: list[pd.DataFrame] = []
-    notes = [f"{r.indicator_id} not available: {r.reason}" for r in rows if not r.computed]
-    notes += [n for n in measure.notes if measure.status == "partial"]
+    notes = [f"{r.indicator_id} not available: {r.reason}" for r in rows
+             if not r.computed and (sol is None or r.indicator_id != sol.id)]
+    notes += measure.notes  # the measure not available or partial, naming the conditions and variables
     na_rows: list[dict[str, Any]] = []
     for r in rows:
         if not r.computed and r.reason and not r.reason.startswith("not collected"):
