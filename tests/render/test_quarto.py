@@ -90,13 +90,15 @@ def test_quarto_keeps_svg_charts_with_alt_text(tmp_path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib.figure import Figure
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
     from solutions.render.base import Page
     from solutions.render.quarto import _publishable
-    from solutions.report import charts, figures
+    from solutions.report import figures
 
-    fig = charts.empty_figure("chart text")
+    fig = Figure(figsize=(2, 1))
+    fig.text(0.5, 0.5, "chart text")
     markup = figures.figure_html(fig, title="A chart", caption="Caption.", alt="Alt text of the chart")
     nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output("display_data", data={"text/html": markup})])])
     path = tmp_path / "country-QAB.ipynb"

@@ -55,7 +55,7 @@ def quarto_config(site: SiteSpec) -> dict[str, Any]:
             "type": "website",
             "output-dir": QUARTO_OUTPUT,
             "render": ["index.qmd", *[f"{p.slug}.ipynb" for p in ok]],
-            "resources": [d.as_posix() for d in site.existing_downloads()],
+            "resources": [d.as_posix() for d in site.existing_files()],
         },
         "website": {
             "title": site.title,
