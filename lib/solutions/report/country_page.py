@@ -41,7 +41,7 @@ from .figures import show_figure
 from .formatting import fmt_big, fmt_count, is_missing, is_percent
 from .measure_info import conditions_frame, measure_info, rule_text, status_text
 from .output import emit
-from .tables import distribution_table, gap_cells, html_table, status_chip, with_flag_note
+from .tables import distribution_table, gap_cells, html_table, status_chip, with_flag_note, without_empty
 from .thresholds import Thresholds, thresholds_of
 from .wording import criterion_counts, group_findings, status_legend
 
@@ -277,9 +277,9 @@ def criterion_table(results: CountryResults, blocks: list[Block], *, thresholds:
             })
     all_rows = pd.concat([b[2] for b in blocks])
     numbers = ["Estimate", f"{level} CI", "n", "Gap", "Gap CI"]
-    return html_table(object_frame(records), caption=with_flag_note(
+    return html_table(without_empty(object_frame(records), "Note"), caption=with_flag_note(
         caption + " (shares in %, gaps in percentage points)", all_rows, thresholds), numeric=numbers,
-        key=["Indicator", "Group", "Estimate", f"{level} CI", "Gap", "Gap CI", "Status"], stack=True)
+        key=["Group", "Estimate", f"{level} CI", "Gap", "Gap CI", "Status"], stack=True, group_by="Indicator")
 
 
 def _breakdown_heading(ind: Indicator | None, kinds: set[str], has_head: bool) -> str:
@@ -333,7 +333,7 @@ def _system_block(ind: Indicator | None, indicator_id: str, rows: pd.DataFrame, 
             "Note": note_text(r, thresholds),
         })
     definition = ind.definition if ind is not None else ""
-    emit(html_table(object_frame(records), caption=f"{subject} (system level). {definition}",
+    emit(html_table(without_empty(object_frame(records), "Note"), caption=f"{subject} (system level). {definition}",
                     numeric=[column, "Locations (n)"], key=["Type", column]))
 
 
@@ -428,7 +428,7 @@ def solutions_measure_section(results: CountryResults) -> None:
             "Note": note_text(r, thresholds),
         })
     numbers = ["Estimate (%)", f"{level} CI (%)", "n", "Gap", "Gap CI"]
-    emit(html_table(object_frame(records), caption=with_flag_note(
+    emit(html_table(without_empty(object_frame(records), "Note"), caption=with_flag_note(
         "The solutions measure by group, beside the comparison group (gaps in percentage points)", rows, thresholds),
         numeric=numbers, key=["Group", "Estimate (%)", f"{level} CI (%)", "Gap", "Gap CI", "Status"], stack=True))
 

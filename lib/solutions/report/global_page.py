@@ -45,6 +45,7 @@ from .tables import (
     interactive_table,
     status_chip,
     with_flag_note,
+    without_empty,
 )
 from .thresholds import thresholds_of
 from .wording import STATUS_LABELS, STATUS_SYMBOLS, status_legend, status_meaning, status_tag
@@ -287,7 +288,7 @@ def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None
             "Note": note_text(r, thresholds),
         })
     numbers = ["Estimate (%)", f"{level} CI (%)", "n", "Gap", "Gap CI"]
-    emit(html_table(object_frame(records), caption=with_flag_note(
+    emit(html_table(without_empty(object_frame(records), "Note"), caption=with_flag_note(
         f"The solutions measure by country and group ({level} CI; gaps in percentage points)", rows, thresholds),
         numeric=numbers, key=["Country", "Group", "Estimate (%)", f"{level} CI (%)", "Gap", "Gap CI", "Status"],
         stack=True))

@@ -121,10 +121,13 @@ PAGE_CSS = """
 .sos-table th,.sos-table td{border-bottom:1px solid #DDD;padding:.3em .5em;text-align:left;vertical-align:top}
 .sos-table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .sos-table th.num{text-align:right}
+.sos-dist td.num{white-space:normal}
+.sos-nowrap{white-space:nowrap}
 .sos-table-wrap{overflow-x:auto;max-width:100%}
 .sos-status{display:inline-block;padding:.1em .45em;border-radius:3px;white-space:nowrap;color:#000}
 .sos-status.sos-compact{white-space:normal;padding:.05em .35em}
 .sos-finding{font-size:.92em}
+.sos-table .sos-group-row th{padding-top:.7em;border-bottom:1px solid #999;font-weight:bold}
 .sos-count{font-size:.85em;color:#333;white-space:nowrap}
 .sos-heatmap{font-size:.85em;width:100%;table-layout:fixed}
 .sos-heatmap th,.sos-heatmap td{padding:.3em .25em;hyphens:auto;overflow-wrap:break-word}

@@ -61,9 +61,13 @@ def html_table(
     numeric: Sequence[str] = (),
     key: Sequence[str] = (),
     stack: bool = False,
+    group_by: str | None = None,
     css_class: str = "sos-table",
 ) -> str:
     """A plain HTML table of ``df`` (no index); every non-``Markup`` cell and header is escaped.
+
+    ``group_by`` names a column whose value heads a run of rows (a row spanning the table, e.g. each
+    indicator of a criterion) instead of repeating in every row: the table is narrower by a column.
 
     ``key`` columns (the estimate, its CI, the gap, the status) must stay in view at every width: the
     browser tests check that they never overflow. ``stack`` tables turn into one labelled card per row on a
@@ -73,6 +77,9 @@ def html_table(
     """
     if not isinstance(df, pd.DataFrame):
         df = pd.DataFrame(list(df), dtype=object)
+    heads = list(df[group_by]) if group_by else []
+    if group_by:
+        df = df.drop(columns=[group_by])
     num, keys = set(numeric), set(key)
 
     def classes(column: str) -> str:
@@ -82,7 +89,10 @@ def html_table(
     head = "".join(f'<th scope="col"{classes(c)}>{escape(c)}</th>' for c in df.columns)
     labels = {c: html.escape(str(c), quote=True) for c in df.columns}
     body = []
-    for row in df.itertuples(index=False, name=None):
+    for i, row in enumerate(df.itertuples(index=False, name=None)):
+        if heads and (i == 0 or heads[i] != heads[i - 1]):
+            body.append(f'<tr class="sos-group-row"><th scope="colgroup" colspan="{len(df.columns)}">'
+                        f"{escape(heads[i])}</th></tr>")
         cells = "".join(
             f'<td{classes(c)} data-label="{labels[c]}">{escape(v)}</td>' if stack else f"<td{classes(c)}>{escape(v)}</td>"
             for c, v in zip(df.columns, row, strict=True)
@@ -144,7 +154,7 @@ def estimates_table(
     if not records:
         return '<p class="sos-note">No estimates.</p>'
     numbers = [f"Estimate{unit}", f"{thresholds.level} CI{unit}"]
-    return html_table(object_frame(records), caption=with_flag_note(caption, rows, thresholds),
+    return html_table(without_empty(object_frame(records), "Note"), caption=with_flag_note(caption, rows, thresholds),
                       numeric=[*numbers, "n"], key=[label, *numbers], stack=True)
 
 
@@ -164,6 +174,12 @@ def with_flag_note(caption: str | None, rows: pd.DataFrame, thresholds: Threshol
     if rows.empty or "flag" not in rows.columns or not any(is_flagged(r) for r in rows.to_dict("records")):
         return caption
     return f"{caption}. {flag_note(thresholds)}." if caption else f"{flag_note(thresholds)}."
+
+
+def without_empty(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``frame`` without those of ``columns`` that are empty in every row (a column of blanks only costs width)."""
+    empty = [c for c in columns if c in frame.columns and not any(str(v or "").strip() for v in frame[c])]
+    return frame.drop(columns=empty)
 
 
 def object_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -192,7 +208,7 @@ def distribution_table(
         rec: dict[str, Any] = {"Category": labels.get(cat, cat.replace("_", " "))}
         for g in groups:
             r = cells.get((g, cat))
-            rec[style.group_label(g)] = "" if r is None else cell_text(r, percent=True, thresholds=thresholds)
+            rec[style.group_label(g)] = "" if r is None else _wrappable(cell_text(r, percent=True, thresholds=thresholds))
         records.append(rec)
     n_row: dict[str, Any] = {"Category": "n (universe)"}
     first: dict[str, Any] = {}
@@ -203,7 +219,17 @@ def distribution_table(
     records.append(n_row)
     columns = [style.group_label(g) for g in groups]
     return html_table(object_frame(records), caption=with_flag_note(caption, rows, thresholds), numeric=columns,
-                      key=["Category", *columns], stack=True)
+                      key=["Category", *columns], stack=True, css_class="sos-table sos-dist")
+
+
+def _wrappable(text: str) -> Markup:
+    """``50%† (45–55)`` that may break between the value and its CI (never inside either), so a table of
+    several groups fits the column."""
+    value, sep, ci = text.partition(" (")
+    if not sep or not value[:1].isdigit():
+        return Markup(html.escape(text))
+    return Markup(f'<span class="sos-nowrap">{html.escape(value)}</span> '
+                  f'<span class="sos-nowrap">({html.escape(ci)}</span>')
 
 
 def _table_id(df: pd.DataFrame, caption: str | None) -> str:

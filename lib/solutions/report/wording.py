@@ -64,7 +64,7 @@ ALL_OBSERVED = "all observed"
 WITHHELD_REASONS: dict[str, str] = {
     "min_n": "withheld: fewer than {min_n} respondents",
     "min_effective_n": "withheld: effective sample below {min_effective_n}",
-    "complementary": "withheld so that another withheld value cannot be worked out",
+    "complementary": "withheld to protect another withheld value",
     "not_available": "not available: not collected in this survey",
 }
 
