@@ -140,7 +140,8 @@ MEASURE = {
     "missing": [],
 }
 DESIGN = {"strata": 6, "psus": 58, "weighting": "design weights", "lonely_psu": "adjust", "confidence_level": 0.95,
-          "collection": "2026-02-01 to 2026-04-30", "min_n": 30, "min_effective_n": 30, "max_cv": 0.3, "min_df": 8}
+          "collection": "2026-02-01 to 2026-04-30", "min_n": 30, "min_effective_n": 30.0, "max_cv": 0.3,
+          "min_df": 8.0, "equivalence_margin": {"absolute": 0.05, "relative": 0.1}}
 
 
 def make_country_results() -> CountryResults:
@@ -180,9 +181,9 @@ def make_global_results() -> GlobalResults:
                     "countries": {"QZZ": PROVENANCE, "QZY": PROVENANCE}},
         thresholds={k: v for k, v in DESIGN.items() if k in ("min_n", "min_effective_n", "max_cv", "min_df",
                                                              "confidence_level")},
-        solutions_measure={**MEASURE, "countries": [{"iso3": "QZZ", "status": "available", "missing": []},
-                                                    {"iso3": "QZY", "status": "partial",
-                                                     "missing": ["hlp_lost"]}]},
+        solutions_measure={**MEASURE, "missing_conditions": "partial", "countries": pd.DataFrame([
+            {"iso3": "QZZ", "status": "available", "missing": ""},
+            {"iso3": "QZY", "status": "partial", "missing": "hlp_lost, documents_lost"}])},
     )
 
 

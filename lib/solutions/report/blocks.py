@@ -54,6 +54,11 @@ def criteria_names() -> dict[int, str]:
     return dict(CRITERIA)
 
 
+#: The criteria in a word or two, where the full names do not fit (table headers, one-sentence findings).
+SHORT_CRITERIA = {1: "safety", 2: "living standard", 3: "livelihoods", 4: "housing, land, property",
+                  5: "documents", 6: "family", 7: "participation", 8: "remedies"}
+
+
 def indicator_of(catalogue: Catalogue, indicator_id: str) -> Indicator | None:
     """The catalogue entry of ``indicator_id``; None for an id the catalogue lacks (a country's own
     indicator, or the solutions measure)."""

@@ -547,7 +547,8 @@ def _draw_breakdown(ax: Axes, panel: BreakdownPanel, ys: np.ndarray, key_y: floa
         entries.append(KeyEntry(label, colour, hatch))
         for yi, g, lo, w in zip(ys, groups, left, width, strict=True):
             mark = FLAG_MARK if (g, cat) in flagged else ""
-            text = f"{w * 100:.0f}%{mark}" if w >= 0.09 else (mark if w >= 0.03 else "")
+            room = 0.12 if mark else 0.09  # the flag mark needs room too, or the label runs over the bar end
+            text = f"{w * 100:.0f}%{mark}" if w >= room else (mark if w >= 0.03 else "")
             if text:
                 ax.text(lo + w / 2, yi, text, ha="center", va="center", fontsize=style.SMALL_SIZE,
                         color=_text_colour(colour), fontweight="bold")

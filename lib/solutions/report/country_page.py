@@ -18,6 +18,7 @@ from solutions.indicators import CountryResults
 from . import alttext, chartdata, charts, style, trends
 from .blocks import (  # sections every page has
     METRIC_LABELS,
+    SHORT_CRITERIA,
     SOLUTIONS_ID,
     banner,
     category_label,
@@ -53,11 +54,10 @@ def findings_summary(results: CountryResults) -> None:
     crit = current_year(results.criteria, results.year)
     if crit.empty:
         return
-    names = criteria_names()
     items = []
     for g in [g for g in style.order_groups(crit["group"]) if g != "comparison"]:
         statuses = {int(r["criterion"]): str(r["status"]) for r in crit[crit["group"] == g].to_dict("records")}
-        items.append(f"<li>{html.escape(group_findings(style.group_label(g), statuses, names))}</li>")
+        items.append(f"<li>{html.escape(group_findings(style.group_label(g), statuses, SHORT_CRITERIA))}</li>")
     emit('<div class="sos-findings"><p><strong>Findings by criterion</strong> (each displaced group compared '
          f'with the comparison group)</p><ul>{"".join(items)}</ul></div>')
 
@@ -94,7 +94,24 @@ DESIGN_LABELS = {"strata": "Strata", "psus": "Primary sampling units", "weightin
                  "collection_end": "Collection end", "min_n": "Minimum n for publication",
                  "min_effective_n": "Minimum effective n for publication", "min_df": "Minimum degrees of freedom",
                  "max_cv": "Maximum coefficient of variation", "households": "Households interviewed",
-                 "individuals": "Individuals", "survey_title": "Survey", "weight": "Weight variable"}
+                 "individuals": "Individuals", "survey_title": "Survey", "weight": "Weight variable",
+                 "equivalence_margin": "Equivalence margin (a gap is closed when its CI lies within it)"}
+
+
+def design_value(key: str, value: object) -> str:
+    """A design or threshold value as a reader reads it (percentages, the equivalence margin in words)."""
+    if key in ("confidence_level", "max_cv") and isinstance(value, int | float):
+        return f"{float(value) * 100:.0f}%"
+    if key == "equivalence_margin" and isinstance(value, dict):
+        parts = []
+        if value.get("absolute") is not None:
+            parts.append(f"{float(value['absolute']) * 100:g} points for shares")
+        if value.get("relative") is not None:
+            parts.append(f"{float(value['relative']) * 100:g}% of the comparison group's value for means and ratios")
+        return "; ".join(parts)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def sample_section(results: CountryResults) -> None:
@@ -119,9 +136,8 @@ def sample_section(results: CountryResults) -> None:
     for key, value in results.design.items():
         if key == "weight":
             continue  # the catalogue name of the weight column: a build detail, not a design fact
-        shown = f"{float(value) * 100:.0f}%" if key in ("confidence_level", "max_cv") and isinstance(
-            value, int | float) else value
-        rows.append({"Design": DESIGN_LABELS.get(key, str(key).replace("_", " ").capitalize()), "Value": shown})
+        rows.append({"Design": DESIGN_LABELS.get(key, str(key).replace("_", " ").capitalize()),
+                     "Value": design_value(key, value)})
     if rows:
         emit(html_table(pd.DataFrame(rows), caption="Survey design and publication thresholds"))
 
@@ -151,9 +167,9 @@ def criteria_overview(results: CountryResults) -> None:
         records.append(rec)
     labels = [style.group_label(g) for g in groups]
     emit(html_table(object_frame(records), caption="Status by criterion and displaced group, compared with the "
-                    "comparison group. A criterion is open when any of its indicators is open, closed when every "
-                    "indicator with data is closed. " + status_legend(),
-                    key=["Criterion", *labels], stack=True))
+                    "comparison group", key=["Criterion", *labels], stack=True))
+    note("A criterion is open when any of its indicators is open, closed when every indicator with data is "
+         "closed. " + status_legend())
 
 
 def _n_inconclusive(r: dict) -> int:

@@ -18,6 +18,7 @@ from solutions.indicators import GlobalResults
 from . import alttext, chartdata, charts, style, trends
 from .blocks import (  # sections every page has
     METRIC_LABELS,
+    SHORT_CRITERIA,
     SOLUTIONS_ID,
     banner,
     country_names,
@@ -129,7 +130,7 @@ def heatmap_section(g: GlobalResults) -> None:
             cell = idp[(idp["country"] == iso) & (idp["criterion"].astype(int) == c)]
             kind, text = charts.heatmap_cell(cell.iloc[0] if len(cell) else None)
             count = text.split(" ")[1] if " " in text else ""
-            rec[f"{c} {SHORT_CRITERIA.get(c, name)}"] = Markup(status_chip(kind, compact=True) + (
+            rec[f"{c} {SHORT_CRITERIA.get(c, name).capitalize()}"] = Markup(status_chip(kind, compact=True) + (
                 f' <span class="sos-count">{html.escape(count)}</span>' if count else ""))
         records.append(rec)
     emit("<details open><summary>Table of the heatmap (status for IDPs)</summary>"
@@ -138,9 +139,6 @@ def heatmap_section(g: GlobalResults) -> None:
 
 
 HEATMAP_ORDER = ("open", "closed", "inconclusive", "insufficient_data")
-#: The criteria in one or two words, for the heatmap table's headers (the full names are in its caption).
-SHORT_CRITERIA = {1: "Safety", 2: "Living standard", 3: "Livelihoods", 4: "Housing, land, property",
-                  5: "Documents", 6: "Family", 7: "Participation", 8: "Remedies"}
 
 
 def failed_countries(g: GlobalResults) -> None:

@@ -76,9 +76,11 @@ def status_text(info: MeasureInfo) -> str:
         names = ", ".join(info.missing) or "some of its variables"
         return f"Not available: this survey lacks the variables the measure needs ({names})."
     if info.status == "partial":
-        used = ", ".join(str(c.criterion) for c in info.used)
+        # per country the conditions say which were used; the global table names the missing variables only
+        known = len(info.used) < len(info.conditions)
+        used = f" (criteria {', '.join(str(c.criterion) for c in info.used)})" if known else ""
         names = ", ".join(info.missing)
-        return (f"Partial: computed over the available conditions only (criteria {used})"
+        return (f"Partial: computed over the available conditions only{used}"
                 + (f"; not collected: {names}." if names else "."))
     return ""
 
@@ -108,7 +110,8 @@ def country_statuses(value: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> 
     out = {}
     for r in rows:
         missing = r.get("missing") or ()
-        missing = tuple(missing.split(";")) if isinstance(missing, str) and missing else tuple(missing)
+        if isinstance(missing, str):  # the global table joins the variable names with ", "
+            missing = tuple(v.strip() for v in missing.split(",") if v.strip())
         out[str(r["iso3"])] = MeasureInfo(scoring=base.scoring, conditions=base.conditions,
                                           status=str(r.get("status", "available")), missing=missing)
     return out

@@ -20,9 +20,9 @@ class Thresholds:
     """Publication thresholds (defaults: methodology §5, the global config's defaults)."""
 
     min_n: int = 30
-    min_effective_n: int = 30
+    min_effective_n: float = 30
     max_cv: float = 0.30
-    min_df: int = 8
+    min_df: float = 8
     confidence_level: float = 0.95
 
     @property
@@ -33,13 +33,11 @@ class Thresholds:
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Thresholds:
         """The thresholds among ``values`` (other keys ignored; absent or null ones keep their default)."""
-        known = {f.name: f.type for f in fields(cls)}
         picked: dict[str, Any] = {}
-        for name in known:
-            value = values.get(name)
-            if value is None:
-                continue
-            picked[name] = float(value) if name in ("max_cv", "confidence_level") else int(value)
+        for f in fields(cls):
+            value = values.get(f.name)
+            if value is not None:
+                picked[f.name] = int(value) if f.name == "min_n" else float(value)
         return cls(**picked)
 
 

@@ -264,7 +264,7 @@ def flag_codes(flag: Any) -> list[str]:
     return [c for c in str(flag).replace(",", ";").split(";") if c.strip()]
 
 
-def flag_text(flag: Any, *, max_cv: float = 0.30, min_df: int = 8) -> str:
+def flag_text(flag: Any, *, max_cv: float = 0.30, min_df: float | str = 8) -> str:
     """The flags of an estimate in words (empty when unflagged)."""
     words = []
     for code in flag_codes(flag):
@@ -275,14 +275,14 @@ def flag_text(flag: Any, *, max_cv: float = 0.30, min_df: int = 8) -> str:
 
 def flag_words(flag: Any, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     """``flag_text`` under the given thresholds, with the mark: ``† imprecise: coefficient ...``."""
-    text = flag_text(flag, max_cv=thresholds.max_cv, min_df=thresholds.min_df)
+    text = flag_text(flag, max_cv=thresholds.max_cv, min_df=f"{thresholds.min_df:g}")
     return f"{FLAG_MARK} {text}" if text else ""
 
 
 def flag_note(thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     """The legend of the flag mark, for captions, chart keys and the downloads' codebook."""
     return (f"{FLAG_MARK} flagged estimate, published but to be read with care: "
-            + " or ".join(FLAG_LABELS[c].format(max_cv=f"{thresholds.max_cv * 100:.0f}%", min_df=thresholds.min_df)
+            + " or ".join(FLAG_LABELS[c].format(max_cv=f"{thresholds.max_cv * 100:.0f}%", min_df=f"{thresholds.min_df:g}")
                           for c in FLAG_LABELS))
 
 
@@ -296,5 +296,5 @@ def withheld_text(reason: Any, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> s
     code = "" if is_missing(reason) else str(reason).strip()
     template = WITHHELD_REASONS.get(code)
     if template is not None:
-        return template.format(min_n=thresholds.min_n, min_effective_n=thresholds.min_effective_n)
+        return template.format(min_n=thresholds.min_n, min_effective_n=f"{thresholds.min_effective_n:g}")
     return f"withheld ({code.replace('_', ' ')})" if code else "withheld"
