@@ -431,3 +431,67 @@ def test_contents_follow_the_title_on_a_phone(phone_driver, site_url):
     got = phone_driver.execute_script(_TITLE_AND_CONTENTS_JS)
     assert got["h1"] is not None and got["tocs"], f"no visible title or table of contents: {got}"
     assert all(t > got["h1"] for t in got["tocs"]), f"the table of contents comes before the title: {got}"
+
+
+# --------------------------------------------------------------------------- what the pages say
+
+
+class _Text(html.parser.HTMLParser):
+    """The visible text of a page (script and style content left out)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _page_text(path) -> str:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(" ".join(parser.parts).split())
+
+
+PARITY = ("same level", "on par", "at par", "as well off", "no difference", "no gap.", "gap is closed.")
+
+
+@pytest.mark.parametrize("text_page", PAGES)
+def test_no_sentence_claims_parity(rendered, text_page):
+    """Parity is said only with its margin ("no gap larger than 5 points"), never bare (issue #11)."""
+    text = _page_text(rendered.site / f"{text_page}.html").lower()
+    said = [p for p in PARITY if p in text]
+    assert not said, f"{text_page}: claims parity without the margin: {said}"
+    bare = [m.start() for m in __import__("re").finditer(r"no gap(?! larger than)", text)]
+    assert not bare, f"{text_page}: 'no gap' without 'larger than <margin>' at {bare[:5]}"
+    assert "−0 " not in text and "0% (0–0)" not in text, f"{text_page}: −0 or 0% (0–0) printed"
+
+
+@pytest.mark.parametrize("iso3", COUNTRIES)
+def test_every_flagged_estimate_on_the_page_is_marked(rendered, iso3):
+    """Each flagged national estimate the country page shows carries the flag mark (†) (issue #13 item 4)."""
+    import pandas as pd
+
+    est = pd.read_csv(rendered.site / "results" / iso3 / "estimates.csv", keep_default_na=False,
+                      na_values=[""])
+    shown = est[(est["disaggregation"] == "total") & (est["flag"].fillna("") != "") & ~est["suppressed"]
+                & (est["kind"] != "system")]
+    text = _page_text(rendered.site / f"country-{iso3}.html")
+    missing = []
+    for r in shown.to_dict("records"):
+        percent = r["kind"] in ("proportion", "distribution", "by_reason") or 0 <= r["estimate"] <= 1
+        value = f"{r['estimate'] * 100:.0f}%†" if percent else f"{r['estimate']:,.1f}†"
+        if value not in text:
+            missing.append(f"{r['indicator_id']} {r['group']} {r['category']}: {value}")
+    assert len(shown) > 0, f"{iso3}: no flagged national estimate in the demo (the check would prove nothing)"
+    assert not missing, f"{iso3}: {len(missing)} of {len(shown)} flagged estimates shown without †: {missing[:10]}"
