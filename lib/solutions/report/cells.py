@@ -68,22 +68,19 @@ def ci_text(row: Mapping[str, Any], *, percent: bool) -> str:
     return "" if text == "–" else text
 
 
-def estimate_phrase(row: Mapping[str, Any], *, percent: bool, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
-    """One estimate in a sentence: ``55%† (CI 50–60)``, ``none observed`` or the reason it is withheld."""
-    if is_withheld(row):
-        return withheld_text(row.get("suppression_reason"), thresholds)
-    value = value_text(row, percent=percent)
-    ci = ci_text(row, percent=percent)
-    return f"{value} (CI {ci})" if ci else value
-
-
-def cell_text(row: Mapping[str, Any], *, percent: bool, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+def cell_text(row: Mapping[str, Any], *, percent: bool, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+              ci_label: str = "") -> str:
     """One estimate in a table cell: ``55%† (50–60)``, ``none observed`` or the reason it is withheld."""
     if is_withheld(row):
         return withheld_text(row.get("suppression_reason"), thresholds)
     value = value_text(row, percent=percent)
     ci = ci_text(row, percent=percent)
-    return f"{value} ({ci})" if ci else value
+    return f"{value} ({ci_label}{ci})" if ci else value
+
+
+def estimate_phrase(row: Mapping[str, Any], *, percent: bool, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    """One estimate in a sentence: ``55%† (CI 50–60)``, ``none observed`` or the reason it is withheld."""
+    return cell_text(row, percent=percent, thresholds=thresholds, ci_label="CI ")
 
 
 def note_text(row: Mapping[str, Any], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:

@@ -42,7 +42,15 @@ from .figures import show_figure
 from .formatting import fmt_big, fmt_count, is_missing, is_percent
 from .measure_info import conditions_frame, measure_info, rule_text, status_text
 from .output import emit
-from .tables import distribution_table, gap_cells, html_table, status_chip, with_flag_note, without_empty
+from .tables import (
+    benchmark_table,
+    distribution_table,
+    gap_cells,
+    html_table,
+    status_chip,
+    with_flag_note,
+    without_empty,
+)
 from .thresholds import Thresholds, thresholds_of
 from .wording import criterion_counts, group_findings, status_legend
 
@@ -430,23 +438,9 @@ def solutions_measure_section(results: CountryResults) -> None:
         alt=alttext.describe_estimates(rows, subject, thresholds=thresholds) + "." + flagged,
         data=chartdata.points(rows, percent=True, thresholds=thresholds),
     )
-    gaps = {str(g["group"]): g for g in _gap_rows(results, SOLUTIONS_ID).to_dict("records")}
-    records = []
-    for r in rows.sort_values("group", key=lambda s: s.map(
-            {g: i for i, g in enumerate(style.order_groups(s))})).to_dict("records"):
-        group = str(r["group"])
-        records.append({
-            "Group": "Comparison group (benchmark)" if group == "comparison" else style.group_label(group),
-            "Estimate (%)": value_text(r, percent=True, unit_sign=False),
-            f"{level} CI (%)": ci_text(r, percent=True),
-            "n": fmt_count(r.get("n_unweighted")),
-            **gap_cells(gaps.get(group), percent=True, comparison=group == "comparison"),
-            "Note": note_text(r, thresholds),
-        })
-    numbers = ["Estimate (%)", f"{level} CI (%)", "n", "Gap", "Gap CI"]
-    emit(html_table(without_empty(object_frame(records), "Note"), caption=with_flag_note(
-        "The solutions measure by group, beside the comparison group (gaps in percentage points)", rows, thresholds),
-        numeric=numbers, key=["Group", "Estimate (%)", f"{level} CI (%)", "Gap", "Gap CI", "Status"], stack=True))
+    gaps = {(str(g["country"]), str(g["group"])): g for g in _gap_rows(results, SOLUTIONS_ID).to_dict("records")}
+    emit(benchmark_table(rows, gaps, thresholds=thresholds, caption="The solutions measure by group, beside the "
+                         f"comparison group ({level} CI; gaps in percentage points)"))
 
 
 def trends_section(results: CountryResults, output_root: str | Path) -> None:

@@ -33,20 +33,18 @@ from .blocks import (  # sections every page has
     title,
     unit_plural,
 )
-from .cells import ci_text, gap_detail, is_withheld, note_text, value_text
+from .cells import ci_text, gap_detail, is_withheld, note_text
 from .figures import show_figure
-from .formatting import fmt_big, fmt_count, is_missing, is_percent
+from .formatting import fmt_big, is_missing, is_percent
 from .measure_info import country_statuses, measure_info, rule_text, status_text
 from .output import emit
 from .tables import (
     Markup,
-    gap_cells,
+    benchmark_table,
     html_table,
     interactive_setup,
     interactive_table,
     status_chip,
-    with_flag_note,
-    without_empty,
 )
 from .thresholds import thresholds_of
 from .wording import STATUS_LABELS, STATUS_SYMBOLS, status_legend, status_meaning, status_tag
@@ -271,25 +269,8 @@ def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None
     gaps = national(current_year(g.gaps, g.year))
     keyed = gaps[(gaps["indicator_id"] == SOLUTIONS_ID) & (gaps["category"] == "")] if not gaps.empty else gaps
     gap_of = {(str(r["country"]), str(r["group"])): r for r in keyed.to_dict("records")}
-    order = {grp: i for i, grp in enumerate(style.GROUP_ORDER)}
-    records = []
-    for r in sorted(rows.to_dict("records"), key=lambda r: (names.get(r["country"], r["country"]),
-                                                            order.get(str(r["group"]), 9))):
-        group = str(r["group"])
-        records.append({
-            "Country": names.get(r["country"], r["country"]),
-            "Group": "Comparison group (benchmark)" if group == "comparison" else style.group_label(group),
-            "Estimate (%)": value_text(r, percent=True, unit_sign=False),
-            f"{level} CI (%)": ci_text(r, percent=True),
-            "n": fmt_count(r.get("n_unweighted")),
-            **gap_cells(gap_of.get((str(r["country"]), group)), percent=True, comparison=group == "comparison"),
-            "Note": note_text(r, thresholds),
-        })
-    numbers = ["Estimate (%)", f"{level} CI (%)", "n", "Gap", "Gap CI"]
-    emit(html_table(without_empty(object_frame(records), "Note"), caption=with_flag_note(
-        f"The solutions measure by country and group ({level} CI; gaps in percentage points)", rows, thresholds),
-        numeric=numbers, key=["Country", "Group", "Estimate (%)", f"{level} CI (%)", "Gap", "Gap CI", "Status"],
-        stack=True))
+    emit(benchmark_table(rows, gap_of, thresholds=thresholds, names=names, caption="The solutions measure by "
+                         f"country and group ({level} CI; gaps in percentage points)"))
     emit("<h3>Change since the previous edition</h3>")
     trends.solutions_change(g, output_root, names=names, countries=ok)
 

@@ -18,7 +18,14 @@ from .cells import cell_text, ci_text, gap_ci_text, gap_detail, gap_text, is_fla
 from .formatting import fmt_count, is_missing
 from .output import emit
 from .thresholds import Thresholds
-from .wording import DEFAULT_THRESHOLDS, STATUS_SHORT, STATUS_SYMBOLS, flag_note, status_label
+from .wording import (
+    BENCHMARK_LABEL,
+    DEFAULT_THRESHOLDS,
+    STATUS_SHORT,
+    STATUS_SYMBOLS,
+    flag_note,
+    status_label,
+)
 
 _setup_done: list[bool] = []
 
@@ -230,6 +237,35 @@ def _wrappable(text: str) -> Markup:
         return Markup(html.escape(text))
     return Markup(f'<span class="sos-nowrap">{html.escape(value)}</span> '
                   f'<span class="sos-nowrap">({html.escape(ci)}</span>')
+
+
+def benchmark_table(rows: pd.DataFrame, gaps: Mapping[tuple[str, str], Mapping[str, Any]], *, caption: str,
+                    thresholds: Thresholds = DEFAULT_THRESHOLDS, names: Mapping[str, str] | None = None) -> str:
+    """The solutions measure by (country and) group, the comparison group last as the benchmark, with CIs,
+    the gap of each displaced group and its status; ``gaps`` by (country, group). A Country column when
+    ``names`` (ISO3 → name) is given."""
+    level = thresholds.level
+    order = {g: i for i, g in enumerate(style.GROUP_ORDER)}
+    label = names or {}
+    records = []
+    for r in sorted(rows.to_dict("records"), key=lambda r: (label.get(r["country"], r["country"]),
+                                                            order.get(str(r["group"]), len(order)))):
+        group = str(r["group"])
+        rec: dict[str, Any] = {"Country": label.get(r["country"], r["country"])} if names is not None else {}
+        rec.update({
+            "Group": BENCHMARK_LABEL if group == "comparison" else style.group_label(group),
+            "Estimate (%)": value_text(r, percent=True, unit_sign=False),
+            f"{level} CI (%)": ci_text(r, percent=True),
+            "n": fmt_count(r.get("n_unweighted")),
+            **gap_cells(gaps.get((str(r["country"]), group)), percent=True, comparison=group == "comparison"),
+            "Note": note_text(r, thresholds),
+        })
+        records.append(rec)
+    numbers = ["Estimate (%)", f"{level} CI (%)", "n", "Gap", "Gap CI"]
+    first = ["Country"] if names is not None else []
+    return html_table(without_empty(object_frame(records), "Note"),
+                      caption=with_flag_note(caption, rows, thresholds), numeric=numbers,
+                      key=[*first, "Group", "Estimate (%)", f"{level} CI (%)", "Gap", "Gap CI", "Status"], stack=True)
 
 
 def _table_id(df: pd.DataFrame, caption: str | None) -> str:

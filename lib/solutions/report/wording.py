@@ -58,6 +58,8 @@ FLAG_LABELS: dict[str, str] = {
 FLAG_MARK = "†"
 #: Said instead of "0% (0–0)": no respondent in the sample has the characteristic.
 NONE_OBSERVED = "none observed"
+#: The comparison group where it stands beside the displaced groups as the benchmark of the solutions measure.
+BENCHMARK_LABEL = "Comparison group (benchmark)"
 #: Said instead of "100% (100–100)".
 ALL_OBSERVED = "all observed"
 #: Why a value is withheld, in words ({min_n}, {min_effective_n} are the thresholds).

@@ -14,7 +14,7 @@ from .. import layout, style
 from ..cells import value_text
 from ..formatting import is_missing
 from ..thresholds import Thresholds
-from ..wording import DEFAULT_THRESHOLDS, STATUS_SYMBOLS, status_label, withheld_text
+from ..wording import BENCHMARK_LABEL, DEFAULT_THRESHOLDS, STATUS_SYMBOLS, status_label, withheld_text
 from .base import (
     KeyEntry,
     any_flagged,
@@ -224,9 +224,6 @@ def gap_chart(rows: pd.DataFrame, *, direction: str = "none", percent: bool = Tr
     if rows is None or rows.empty:
         return None
     return gaps_chart([GapPanel(title, rows, direction, percent)])
-
-
-BENCHMARK_LABEL = "Comparison group (benchmark)"
 
 
 def benchmark_chart(rows: pd.DataFrame, *, percent: bool = True, thresholds: Thresholds = DEFAULT_THRESHOLDS,
