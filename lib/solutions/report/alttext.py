@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from . import style
-from .cells import estimate_phrase, gap_ci_text, gap_detail, gap_text, is_flagged, is_withheld
+from .cells import estimate_phrase, gap_ci_text, gap_detail, gap_text, is_withheld
+from .tables import flag_legend
 from .thresholds import Thresholds
-from .wording import DEFAULT_THRESHOLDS, flag_note, status_label, withheld_text
+from .wording import DEFAULT_THRESHOLDS, status_label, withheld_text
 
 
 def _ordered(rows: pd.DataFrame) -> list[dict]:
@@ -20,8 +21,9 @@ def _ordered(rows: pd.DataFrame) -> list[dict]:
 
 
 def flag_sentence(rows: pd.DataFrame, thresholds: Thresholds) -> str:
-    """`` † flagged estimate: ...`` when a published row is flagged, else ""."""
-    return f" {flag_note(thresholds)}." if any(is_flagged(r) for r in rows.to_dict("records")) else ""
+    """`` † flagged estimate: ...`` when a published row is flagged, else "" (appended to an alt text)."""
+    legend = flag_legend(rows, thresholds)
+    return f" {legend}" if legend else ""
 
 
 def describe_estimates(rows: pd.DataFrame, subject: str, *, percent: bool = True,

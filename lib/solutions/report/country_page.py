@@ -45,14 +45,14 @@ from .output import emit
 from .tables import (
     benchmark_table,
     distribution_table,
+    flag_legend,
     gap_cells,
     html_table,
     status_chip,
-    with_flag_note,
     without_empty,
 )
 from .thresholds import Thresholds, thresholds_of
-from .wording import criterion_counts, group_findings, status_legend
+from .wording import criterion_counts, group_findings, status_key, status_legend
 
 
 # ------------------------------------------------------------ country page ----
@@ -273,7 +273,8 @@ def _scalar_figures(results: CountryResults, criterion: int, blocks: list[Block]
             title=f"{name}: gaps vs the comparison group",
             caption=f"Displaced group minus comparison group (percentage points for shares), with {level} "
             "confidence intervals, each estimated as one design-based contrast. The shaded band is the "
-            "equivalence margin around zero; the status is at the right. " + status_legend(),
+            f"equivalence margin around zero; the status is at the right ({status_key()}; the criteria overview "
+            "says what each means).",
             alt="Gap charts, one per indicator. " + "; ".join(gap_alts) + ".",
             data=pd.concat(gap_points, ignore_index=True),
         )
@@ -301,9 +302,10 @@ def criterion_table(results: CountryResults, blocks: list[Block], *, thresholds:
             })
     all_rows = pd.concat([b[2] for b in blocks])
     numbers = ["Estimate", f"{level} CI", "n", "Gap", "Gap CI"]
-    return html_table(without_empty(object_frame(records), "Note"), caption=with_flag_note(
-        caption + " (shares in %, gaps in percentage points)", all_rows, thresholds), numeric=numbers,
-        key=["Group", "Estimate", f"{level} CI", "Gap", "Gap CI", "Status"], stack=True, group_by="Indicator")
+    return html_table(without_empty(object_frame(records), "Note"), caption=caption + " (shares in %, gaps in "
+                      "percentage points)", note=flag_legend(all_rows, thresholds), numeric=numbers,
+                      key=["Group", "Estimate", f"{level} CI", "Gap", "Gap CI", "Status"], stack=True,
+                      group_by="Indicator")
 
 
 def _breakdown_heading(ind: Indicator | None, kinds: set[str], has_head: bool) -> str:
@@ -357,7 +359,7 @@ def _system_block(ind: Indicator | None, indicator_id: str, rows: pd.DataFrame, 
             "Note": note_text(r, thresholds),
         })
     definition = ind.definition if ind is not None else ""
-    emit(html_table(without_empty(object_frame(records), "Note"), caption=f"{subject} (system level). {definition}",
+    emit(html_table(without_empty(object_frame(records), "Note"), caption=f"{subject}. {definition}",
                     numeric=[column, "Locations (n)"], key=["Type", column]))
 
 
@@ -417,7 +419,7 @@ def solutions_measure_section(results: CountryResults) -> None:
     if said:
         emit(f'<p class="sos-measure-status sos-measure-{html.escape(info.status)}"><strong>'
              f"{html.escape(said)}</strong></p>")
-    emit(html_table(conditions_frame(info), caption="Conditions a household must meet (global config)"))
+    emit(html_table(conditions_frame(info), caption="Conditions a household must meet"))
     est = _national_rows(results, "estimates")
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "")] if not est.empty else est
     if rows.empty or info.status == "not_available":

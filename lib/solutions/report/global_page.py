@@ -114,8 +114,8 @@ def heatmap_section(g: GlobalResults) -> None:
         charts.criteria_heatmap(crit, countries=g.countries, criterion_names=names, group="idp"),
         title="Gap status for IDPs by country and criterion",
         caption="Each cell: the criterion's status for IDPs (symbol and colour, named in the key) and how many "
-        "of its indicators have that status. " + status_legend() + " Hatched cells: not assessed, or a country whose "
-        "build failed. Criteria: " + "; ".join(f"{k} {v}" for k, v in names.items()) + ".",
+        "of its indicators have that status. " + status_legend() + " Hatched cells: not assessed, or a country "
+        "without results. Criteria: " + "; ".join(f"{k} {v}" for k, v in names.items()) + ".",
         alt="Heatmap of countries by the 8 IASC criteria, status for IDPs. " + ". ".join(parts) + ".",
         data=chartdata.criteria_points(idp, cnames) if not idp.empty else None,
     )

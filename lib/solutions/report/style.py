@@ -112,7 +112,7 @@ PAGE_CSS = """
 .sos-banner{border:3px solid #D55E00;background:#FFF4E5;color:#000;padding:.8em 1em;margin:0 0 1.2em;
  font-size:1.1em;border-radius:4px}
 .sos-banner strong{font-size:1.15em}
-.sos-table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.92em;max-width:100%}
+.sos-table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.9rem;max-width:100%}
 .sos-table caption,.sos-table-caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0;margin:0}
 .sos-table-block{margin:.5em 0 1.2em}
 .sos-table-block .sos-table{margin-top:.2em}
@@ -132,12 +132,12 @@ PAGE_CSS = """
 .sos-heatmap{font-size:.85em;width:100%;table-layout:fixed}
 .sos-heatmap th,.sos-heatmap td{padding:.3em .25em;hyphens:auto;overflow-wrap:break-word}
 .sos-heatmap th:first-child,.sos-heatmap td:first-child{width:17%}
-.sos-note{color:#444;font-size:.9em}
+.sos-note{color:#444;font-size:.88rem}
 .sos-findings ul{margin:.3em 0 1em;padding-left:1.2em}
 .sos-measure-status{border-left:4px solid #E69F00;padding:.3em .7em;background:#FFF8E6}
 .sos-figure{margin:1em 0 1.5em}
 .sos-figure img{width:100%;height:auto}
-.sos-figure figcaption{font-size:.9em;color:#333;margin-top:.3em}
+.sos-figure figcaption{font-size:.85rem;color:#333;margin-top:.3em}
 .sos-headline{display:flex;flex-wrap:wrap;gap:.8em;margin:.5em 0 1.2em}
 .sos-headline div{border:1px solid #CCC;border-radius:4px;padding:.6em .9em;min-width:9em;flex:1 1 12em}
 .sos-headline .value{font-size:1.6em;font-weight:bold;display:block}

@@ -69,12 +69,14 @@ def html_table(
     key: Sequence[str] = (),
     stack: bool = False,
     group_by: str | None = None,
+    note: str = "",
     css_class: str = "sos-table",
 ) -> str:
     """A plain HTML table of ``df`` (no index); every non-``Markup`` cell and header is escaped.
 
     ``group_by`` names a column whose value heads a run of rows (a row spanning the table, e.g. each
     indicator of a criterion) instead of repeating in every row: the table is narrower by a column.
+    ``note`` is said under the table (what a mark in it means), outside the caption.
 
     ``key`` columns (the estimate, its CI, the gap, the status) must stay in view at every width: the
     browser tests check that they never overflow. ``stack`` tables turn into one labelled card per row on a
@@ -110,7 +112,10 @@ def html_table(
     labelled = f' aria-labelledby="{cap_id}"' if cap_id else ""
     css = f"{css_class} sos-stack" if stack else css_class
     table = f'<table class="{css}"{labelled}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-    return scrolling(table, caption, cap_id)
+    block = scrolling(table, caption, cap_id)
+    if note:
+        block += f'<p class="sos-note sos-table-note">{html.escape(note)}</p>'
+    return block
 
 
 def caption_id(caption: str | None, content: str) -> str:
@@ -161,7 +166,7 @@ def estimates_table(
     if not records:
         return '<p class="sos-note">No estimates.</p>'
     numbers = [f"Estimate{unit}", f"{thresholds.level} CI{unit}"]
-    return html_table(without_empty(object_frame(records), "Note"), caption=with_flag_note(caption, rows, thresholds),
+    return html_table(without_empty(object_frame(records), "Note"), caption=caption, note=flag_legend(rows, thresholds),
                       numeric=[*numbers, "n"], key=[label, *numbers], stack=True)
 
 
@@ -176,11 +181,12 @@ def gap_cells(gap: Mapping[str, Any] | None, *, percent: bool, comparison: bool 
             "Status": status_chip(status, gap_detail(gap, percent=percent))}
 
 
-def with_flag_note(caption: str | None, rows: pd.DataFrame, thresholds: Thresholds) -> str | None:
-    """``caption`` followed by the flag legend when any published row of ``rows`` is flagged."""
+def flag_legend(rows: pd.DataFrame, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    """What the flag mark means, when a published row of ``rows`` carries it ("" otherwise): the note under
+    a table or after an alt text."""
     if rows.empty or "flag" not in rows.columns or not any(is_flagged(r) for r in rows.to_dict("records")):
-        return caption
-    return f"{caption}. {flag_note(thresholds)}." if caption else f"{flag_note(thresholds)}."
+        return ""
+    return f"{flag_note(thresholds)}."
 
 
 def without_empty(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -225,7 +231,7 @@ def distribution_table(
         n_row[style.group_label(g)] = fmt_count(first[g]) if g in first else ""
     records.append(n_row)
     columns = [style.group_label(g) for g in groups]
-    return html_table(object_frame(records), caption=with_flag_note(caption, rows, thresholds), numeric=columns,
+    return html_table(object_frame(records), caption=caption, note=flag_legend(rows, thresholds), numeric=columns,
                       key=["Category", *columns], stack=True, css_class="sos-table sos-dist")
 
 
@@ -263,8 +269,8 @@ def benchmark_table(rows: pd.DataFrame, gaps: Mapping[tuple[str, str], Mapping[s
         records.append(rec)
     numbers = ["Estimate (%)", f"{level} CI (%)", "n", "Gap", "Gap CI"]
     first = ["Country"] if names is not None else []
-    return html_table(without_empty(object_frame(records), "Note"),
-                      caption=with_flag_note(caption, rows, thresholds), numeric=numbers,
+    return html_table(without_empty(object_frame(records), "Note"), caption=caption,
+                      note=flag_legend(rows, thresholds), numeric=numbers,
                       key=[*first, "Group", "Estimate (%)", f"{level} CI (%)", "Gap", "Gap CI", "Status"], stack=True)
 
 

@@ -248,6 +248,11 @@ def status_legend(statuses: tuple[str, ...] = ("closed", "open", "inconclusive",
                      for s in statuses) + "."
 
 
+def status_key(statuses: tuple[str, ...] = ("closed", "open", "inconclusive", "insufficient_data")) -> str:
+    """The symbols in brief, for a caption: ``✓ closed, ✗ open, ? inconclusive, ∅ insufficient data``."""
+    return ", ".join(f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s].lower().removeprefix('gap ')}" for s in statuses)
+
+
 def criterion_counts(*, n_indicators: int, n_closed: int = 0, n_open: int = 0, n_inconclusive: int = 0,
                      n_insufficient: int = 0) -> str:
     """The indicator counts behind a criterion status, in words: ``1 open, 2 closed of 3 indicators``."""
