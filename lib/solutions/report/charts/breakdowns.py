@@ -83,7 +83,7 @@ def _draw_breakdown(ax: Axes, panel: BreakdownPanel, ys: np.ndarray, key_y: floa
         if withheld[g]:
             text_mark(ax, yi, withheld_text(reasons.iloc[0] if len(reasons) else "", thresholds))
         elif partly[g] and end < 0.75:
-            text_mark(ax, yi, "rest withheld", x=end + 0.01)
+            text_mark(ax, yi, f"+ {len(reasons)} withheld", x=end + 0.01)
     if flagged:
         entries.append(KeyEntry(f"{FLAG_MARK} flagged share, read with care", ""))
     # The key reads left to right, row by row, in the order of the segments.

@@ -14,7 +14,14 @@ from .. import layout, style
 from ..cells import value_text
 from ..formatting import is_missing
 from ..thresholds import Thresholds
-from ..wording import BENCHMARK_LABEL, DEFAULT_THRESHOLDS, STATUS_SYMBOLS, status_label, withheld_text
+from ..wording import (
+    BENCHMARK_LABEL,
+    DEFAULT_THRESHOLDS,
+    STATUS_SYMBOLS,
+    margin_text,
+    status_label,
+    withheld_text,
+)
 from .base import (
     KeyEntry,
     any_flagged,
@@ -154,13 +161,12 @@ def _margin_of(rows: pd.DataFrame) -> float | None:
 def _gap_note(panel: GapPanel, margin: float | None) -> str:
     parts = [_better_text(panel.direction)]
     if margin is not None:
-        size = f"{margin * 100:.0f} points" if panel.percent else f"{margin:,.1f}"
-        parts.append(f"band: margin ±{size}")
+        parts.append(f"band: margin ±{margin_text(margin, percent=panel.percent)}")
     return " · ".join(p for p in parts if p)
 
 
 BAND_COLOUR = "#D9D9D9"
-BAND_KEY = "shaded band: within the equivalence margin (closed when the whole CI lies below it)"
+BAND_KEY = "grey band: ± the equivalence margin"
 _STATUS_W = max(layout.text_width(f"{STATUS_SYMBOLS[s]} {status_label(s)}", style.SMALL_SIZE) for s in STATUS_SYMBOLS)
 
 
