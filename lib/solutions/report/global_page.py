@@ -128,8 +128,10 @@ def heatmap_section(g: GlobalResults) -> None:
             cell = idp[(idp["country"] == iso) & (idp["criterion"].astype(int) == c)]
             kind, text = charts.heatmap_cell(cell.iloc[0] if len(cell) else None)
             count = text.split(" ")[1] if " " in text else ""
-            rec[f"{c} {SHORT_CRITERIA.get(c, name).capitalize()}"] = Markup(status_chip(kind, compact=True) + (
-                f' <span class="sos-count">{html.escape(count)}</span>' if count else ""))
+            counted = f' <span class="sos-count">{html.escape(count)}</span>' if count else ""
+            # one element: a phone card keeps the chip and its count on one line
+            rec[f"{c} {SHORT_CRITERIA.get(c, name).capitalize()}"] = Markup(
+                f'<span class="sos-verdict">{status_chip(kind, compact=True)}{counted}</span>')
         records.append(rec)
     emit("<details open><summary>Table of the heatmap (status for IDPs)</summary>"
          + html_table(object_frame(records), key=list(records[0]), stack=True, css_class="sos-table sos-heatmap")
