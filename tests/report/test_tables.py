@@ -100,3 +100,14 @@ def test_caption_stays_outside_the_scrolling_region():
         assert cap and cap.start() < wrap_at, "the caption is inside the scrolling wrapper"
         assert "<caption" not in markup[wrap_at:]
         assert f'role="region" tabindex="0" aria-labelledby="{cap[1]}"' in markup
+
+
+def test_chart_data_neutralises_spreadsheet_formulas():
+    """A text cell a spreadsheet would run (= + - @ tab CR) gets a leading ' in a chart's CSV (methodology §5);
+    numbers, including negative ones, stay numbers."""
+    from solutions.report.chartdata import inert
+
+    df = pd.DataFrame({"label": ["=HYPERLINK(1)", "+1", "-x", "@y", "\tz", "plain"], "value": [-1.5, 2, 3, 4, 5, 6]})
+    out = inert(df)
+    assert out["label"].tolist() == ["'=HYPERLINK(1)", "'+1", "'-x", "'@y", "'\tz", "plain"]
+    assert out["value"].tolist() == [-1.5, 2, 3, 4, 5, 6]

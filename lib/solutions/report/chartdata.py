@@ -80,9 +80,9 @@ def inert(data: pd.DataFrame) -> pd.DataFrame:
     """``data`` with every text cell a spreadsheet would run as a formula prefixed by ``'``."""
     out = data.copy()
     for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-                           for v in out[column]]
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = pd.Series([f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+                                     for v in out[column]], index=out.index, dtype=object)
     return out
 
 
