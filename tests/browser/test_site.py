@@ -495,3 +495,24 @@ def test_every_flagged_estimate_on_the_page_is_marked(rendered, iso3):
             missing.append(f"{r['indicator_id']} {r['group']} {r['category']}: {value}")
     assert len(shown) > 0, f"{iso3}: no flagged national estimate in the demo (the check would prove nothing)"
     assert not missing, f"{iso3}: {len(missing)} of {len(shown)} flagged estimates shown without †: {missing[:10]}"
+
+
+def test_chart_data_publish_no_withheld_value(rendered):
+    """Each chart's CSV beside it holds what the chart draws: a withheld value is an empty cell with the reason,
+    never a number (and a gap with a withheld side has no number either)."""
+    import pandas as pd
+
+    files = sorted((rendered.site / "results").glob("*/charts/*.csv"))
+    assert files, "no chart data in the site"
+    checked = 0
+    for path in files:
+        data = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        if "note" in data.columns:
+            withheld = data[data["note"].fillna("").str.startswith(("withheld", "not available"))]
+            numbers = withheld[[c for c in ("estimate", "ci_low", "ci_high") if c in data.columns]]
+            assert numbers.isna().all().all(), f"{path.name}: a withheld row carries a number"
+            checked += len(withheld)
+        if "status" in data.columns and "gap" in data.columns:
+            missing = data[data["status"] == "insufficient_data"]
+            assert missing[["gap", "ci_low", "ci_high"]].isna().all().all(), f"{path.name}: a gap with a withheld side"
+    assert checked > 0, "no withheld row in any chart's data: the check proves nothing"
