@@ -508,7 +508,7 @@ def test_chart_data_publish_no_withheld_value(rendered):
     for path in files:
         data = pd.read_csv(path, keep_default_na=False, na_values=[""])
         if "note" in data.columns:
-            withheld = data[data["note"].fillna("").str.startswith(("withheld", "not available"))]
+            withheld = data[data["note"].astype(str).str.startswith(("withheld", "not available"))]
             numbers = withheld[[c for c in ("estimate", "ci_low", "ci_high") if c in data.columns]]
             assert numbers.isna().all().all(), f"{path.name}: a withheld row carries a number"
             checked += len(withheld)
