@@ -6,26 +6,31 @@ naming the file and the key (`params/countries/QAB.yml: design.weight: ...`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any, Literal
 
 import pycountry
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from solutions import safe_yaml
 from solutions.catalogue import Indicator, load_catalogue
-from solutions.errors import ConfigError
+from solutions.errors import ConfigError, os_problem
 from solutions.expressions import check as check_expression
+from solutions.narrative_links import narrative_problems
 
 Role = Literal["idp", "returnee", "relocated", "comparison"]
 DISPLACED_ROLES: tuple[str, ...] = ("idp", "returnee", "relocated")
 ROLES: tuple[str, ...] = (*DISPLACED_ROLES, "comparison")
 LonelyPSU = Literal["fail", "certainty", "adjust", "average", "remove"]
 USER_ASSIGNED = re.compile(r"^Q[A-Z]{2}$")  # ISO 3166-1 user-assigned alpha-3 range QAA-QZZ
+ISO3 = re.compile(r"^[A-Z]{3}$")  # every country list: a code, never a path (it names files and folders)
 
 
 def _code_text(key: Any) -> str:
@@ -35,16 +40,41 @@ def _code_text(key: Any) -> str:
     return str(key)
 
 
+def _keys_as_text(mapping: dict, where: str = "") -> dict[str, Any]:
+    """Source codes as text; two keys that become the same text (`1:` and `"1":`) would silently keep the
+    last one, so they are refused."""
+    out: dict[str, Any] = {}
+    for k, v in mapping.items():
+        text = _code_text(k)
+        if text in out:
+            raise ValueError(f"{where + ': ' if where else ''}code {text!r} is given twice "
+                             f"(as {k!r} and as another spelling of the same code)")
+        out[text] = v
+    return out
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # infinities and NaN are never a setting (an infinite weight or threshold passed `validate`, then crashed)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 # ---------------------------------------------------------------- global ----
 class Thresholds(_Strict):
     min_n: int = Field(30, ge=1, description="Suppress an estimate whose unweighted denominator is below this")
+    min_effective_n: float = Field(30, ge=0, description="Suppress an estimate whose effective sample size "
+                                   "(n divided by the design effect) is below this")
     max_cv: float = Field(0.30, gt=0, description="Flag an estimate whose coefficient of variation exceeds this")
+    min_df: float = Field(8, ge=0, description="Flag an estimate whose design degrees of freedom are below this")
     confidence_level: float = Field(0.95, gt=0.5, lt=1)
     lonely_psu: LonelyPSU = Field("adjust", description="Rule for strata with a single PSU (R survey.lonely.psu)")
+
+
+class EquivalenceMargin(_Strict):
+    """δ of the gap status (methodology.md section 3): a gap is closed when the CI of the disadvantage
+    lies below it."""
+
+    absolute: float = Field(0.05, gt=0, description="For proportions, in their units (0.05 = 5 percentage points)")
+    relative: float = Field(0.10, gt=0, description="For means and ratios: a share of |comparison estimate|")
 
 
 class SolutionsCondition(_Strict):
@@ -62,15 +92,71 @@ class SolutionsCondition(_Strict):
         return v
 
 
+class Limits(_Strict):
+    """Bounds on what a data file may cost to read: a file above them is refused at once, in one line."""
+
+    max_file_mb: float = Field(512, gt=0, description="Largest data file read, in MB (any format)")
+    max_cells: int = Field(50_000_000, ge=1, description="Most cells (rows x columns) of a table read from "
+                                                         "Excel, Parquet, Stata or SPSS")
+    max_unzipped_mb: float = Field(2048, gt=0, description="Largest decompressed size of an .xlsx workbook, in MB")
+    max_field_kb: int = Field(1024, ge=1, description="Longest single CSV cell, in KB (long free text is fine)")
+
+
+class AtLeast(_Strict):
+    at_least: int = Field(ge=1, description="A household meets the measure when it meets at least this many conditions")
+
+
+class SolutionsMeasure(_Strict):
+    """The solutions measure (methodology.md section 3): household conditions of criteria 1-5 and how they
+    combine, with what to do for a country whose data lacks a condition's variables."""
+
+    scoring: Literal["all"] | AtLeast = Field("all", description="all (IRIS: every condition) or {at_least: k}")
+    missing_conditions: Literal["not_available", "partial", "error"] = Field(
+        "not_available", description="A country lacking a condition's variables: the measure is not available "
+        "(naming them), computed over the available conditions (partial), or its input is invalid (error)")
+    conditions: list[SolutionsCondition] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _k_fits(self) -> SolutionsMeasure:
+        if isinstance(self.scoring, AtLeast) and self.scoring.at_least > len(self.conditions):
+            raise ValueError(f"scoring.at_least is {self.scoring.at_least} but there are only "
+                             f"{len(self.conditions)} conditions")
+        return self
+
+    @property
+    def required(self) -> int:
+        """How many conditions a household must meet (all of them unless `at_least`)."""
+        return self.scoring.at_least if isinstance(self.scoring, AtLeast) else len(self.conditions)
+
+
 class GlobalConfig(_Strict):
     report_year: int = Field(ge=2000, le=2100)
     title: str
     countries: list[str] = Field(min_length=1)
     thresholds: Thresholds = Thresholds()
+    equivalence_margin: EquivalenceMargin = EquivalenceMargin()
     renderer: Literal["auto", "quarto", "nbconvert"] = "auto"
-    solutions_measure: list[SolutionsCondition] = []
+    solutions_measure: SolutionsMeasure | None = None
     demo: bool = False
     countries_dir: str = Field("countries", description="Folder of country configs, relative to this file")
+    limits: Limits = Limits()
+
+    @field_validator("countries")
+    @classmethod
+    def _iso3_codes(cls, v: list[str]) -> list[str]:
+        """A country is an ISO3 code: it names a config file and output folders, so it is never a path."""
+        bad = [f"{i}: {c!r}" for i, c in enumerate(v) if not ISO3.match(c)]
+        if bad:
+            raise ValueError(f"not an ISO3 code (three capital letters): {', '.join(bad[:5])}")
+        return v
+
+    @field_validator("solutions_measure", mode="before")
+    @classmethod
+    def _bare_list(cls, v: Any) -> Any:
+        """A bare list of conditions is the IRIS rule over them; an empty one is no measure."""
+        if isinstance(v, list):
+            return {"conditions": v} if v else None
+        return v
 
     @field_validator("countries")
     @classmethod
@@ -140,6 +226,7 @@ class Source(_Strict):
 
 
 TableName = Literal["households", "individuals", "locations", "figures"]
+Scalar = str | int | float | bool | None  # a recoded value: never a list or a mapping
 
 
 class CountryConfig(_Strict):
@@ -149,7 +236,7 @@ class CountryConfig(_Strict):
     survey: SurveyInfo
     data: DataFiles
     columns: dict[TableName, dict[str, str]] = {}
-    recode: dict[str, dict[str, Any]] = {}
+    recode: dict[str, dict[str, Scalar]] = {}
     design: DesignColumns = DesignColumns()
     groups: dict[str, Role] = Field(min_length=2)
     identifiers: list[str] = []
@@ -161,7 +248,7 @@ class CountryConfig(_Strict):
     @field_validator("groups", mode="before")
     @classmethod
     def _codes_as_text(cls, v: Any) -> Any:
-        return {_code_text(k): r for k, r in v.items()} if isinstance(v, dict) else v
+        return _keys_as_text(v) if isinstance(v, dict) else v
 
     @field_validator("recode", mode="before")
     @classmethod
@@ -169,7 +256,7 @@ class CountryConfig(_Strict):
         """Source values are compared as text: YAML `1:`, `"1":` and `yes:` (a YAML boolean) all work."""
         if not isinstance(v, dict):
             return v
-        return {var: {_code_text(k): c for k, c in m.items()} if isinstance(m, dict) else m for var, m in v.items()}
+        return {var: _keys_as_text(m, var) if isinstance(m, dict) else m for var, m in v.items()}
 
     @field_validator("groups")
     @classmethod
@@ -209,21 +296,23 @@ class CountryConfig(_Strict):
     def role_of(self, code: Any) -> str | None:
         return self.groups.get(str(code))
 
+    def referenced_files(self, config_path: Path) -> dict[str, Path]:
+        """Every file this config makes the build read, by name: `<table>` for a data file, `<table>.<key>`
+        for a file attached to it (`households.choices`, an XLSForm). `load_country` checks each one and
+        the incremental key hashes each one, so a file added here is both checked and tracked."""
+        out: dict[str, Path] = {}
+        for table, spec in self.data:
+            if spec is None:
+                continue
+            out[table] = resolve(config_path, spec.path)
+            if spec.choices:
+                out[f"{table}.choices"] = resolve(config_path, spec.choices)
+        return out
+
 
 # --------------------------------------------------------------- loading ----
 def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: file not found") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    data = safe_yaml.load(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of keys at the top level, got {type(data).__name__}")
     return data
@@ -240,18 +329,66 @@ def _problems(path: Path, exc: ValidationError) -> list[str]:
     return lines
 
 
+CONFIDENCE_RANGE = (0.5, 0.999)  # beyond 99.9 % the t quantiles of small designs overflow to infinite CIs
+
+
 def load_global(path: str | Path) -> GlobalConfig:
     path = Path(path)
     try:
-        return GlobalConfig.model_validate(_read_yaml(path))
+        gcfg = GlobalConfig.model_validate(_read_yaml(path))
     except ValidationError as exc:
         raise ConfigError(_problems(path, exc)) from None
+    low, high = CONFIDENCE_RANGE
+    if not low < gcfg.thresholds.confidence_level <= high:
+        raise ConfigError(f"{path}: thresholds.confidence_level: {gcfg.thresholds.confidence_level} is outside "
+                          f"({low}, {high}]: intervals would be infinite or meaningless")
+    return gcfg
 
 
 def resolve(config_path: Path, file_path: str) -> Path:
-    """A data path from a config: relative to the config file, or absolute."""
-    p = Path(file_path).expanduser()
-    return p if p.is_absolute() else (config_path.parent / p).resolve()
+    """A data path from a config: relative to the config file, or absolute. Never raises: a path that
+    cannot be resolved (a symlink loop, an unknown `~user`) comes back as written, for `file_problem`."""
+    p = Path(file_path)
+    if file_path.startswith("~"):
+        with contextlib.suppress(RuntimeError):  # ~user unknown on this machine: reported as not found
+            p = p.expanduser()
+    if p.is_absolute():
+        return p
+    p = config_path.parent / p
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError, ValueError):  # symlink loop, NUL in the path
+        return Path(os.path.abspath(p))
+
+
+def file_problem(path: Path) -> str | None:
+    """Why `path` cannot be read as a data file (a few words), or None when it is a readable regular file."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return os_problem(exc)
+    except ValueError:
+        return "not a valid path (it contains a NUL character)"
+    if stat.S_ISDIR(st.st_mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(st.st_mode):  # a FIFO or a device (/dev/zero) would block or never end
+        return "not a regular file"
+    if not os.access(path, os.R_OK):
+        return "permission denied"
+    return None
+
+
+def _file_key(name: str) -> str:
+    """The config key of a referenced file: `households` -> data.households.path, `households.choices` ->
+    data.households.choices."""
+    table, _, kind = name.partition(".")
+    return f"data.{table}.{kind or 'path'}"
+
+
+def _spec_text(cfg: CountryConfig, key: str) -> str:
+    """The path as the config wrote it (for messages: never resolved into the analyst's folders)."""
+    _, table, field = key.split(".")
+    return str(getattr(getattr(cfg.data, table), field))
 
 
 def load_country(path: str | Path) -> CountryConfig:
@@ -263,9 +400,12 @@ def load_country(path: str | Path) -> CountryConfig:
     problems = []
     if cfg.iso3 != path.stem:
         problems.append(f"{path}: iso3: {cfg.iso3} does not match the file name {path.name}")
-    for table, spec in cfg.data:
-        if spec is not None and not resolve(path, spec.path).is_file():
-            problems.append(f"{path}: data.{table}.path: file not found: {spec.path}")
+    for name, file in cfg.referenced_files(path).items():
+        problem = file_problem(file)
+        if problem:
+            key = _file_key(name)
+            problems.append(f"{path}: {key}: {problem}: {_spec_text(cfg, key)}")
+    problems += [f"{path}: {p}" for p in narrative_problems(cfg.narrative.summary, cfg.narrative.criteria)]
     if problems:
         raise ConfigError(problems)
     return cfg

@@ -107,10 +107,10 @@ FILE_CASES = [
      "global.yml: thresholds.lonely_psu: Input should be 'fail', 'certainty', 'adjust', 'average' or 'remove'"),
     ("pandas reference in a solutions-measure condition", GOOD_COUNTRY, {**GOOD_GLOBAL, "solutions_measure": [
         {"criterion": 1, "label": "x", "condition": "@pd.io.common.os.system('id') == 0"}]},
-     "global.yml: solutions_measure.0.condition: not a valid expression (invalid syntax) in "
+     "global.yml: solutions_measure.conditions.0.condition: not a valid expression (invalid syntax) in "
      "\"@pd.io.common.os.system('id') == 0\""),
     ("unknown variable in a solutions-measure condition", GOOD_COUNTRY, {**GOOD_GLOBAL, "solutions_measure": [
         {"criterion": 1, "label": "x", "condition": "movement_restricted == 0 and curfew == 1"}]},
-     "global.yml: solutions_measure.0.condition: unknown variable curfew in "
+     "global.yml: solutions_measure.conditions.0.condition: unknown variable curfew in "
      "'movement_restricted == 0 and curfew == 1'"),
 ]

@@ -57,6 +57,22 @@ class Breakdown(BaseModel):
         return v
 
 
+class Margin(BaseModel):
+    """An indicator's own equivalence margin δ (methodology.md section 3), overriding the global default:
+    `absolute` in the estimate's units (0.05 = 5 percentage points for a share), or `relative` to the
+    comparison group's estimate (0.10 = 10 % of it). Exactly one is given."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    absolute: float | None = Field(None, gt=0)
+    relative: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Margin:
+        if (self.absolute is None) == (self.relative is None):
+            raise ValueError("margin: give exactly one of absolute or relative")
+        return self
+
+
 class Indicator(BaseModel):
     """One indicator: what is counted, over whom, and which way is better."""
 
@@ -81,6 +97,7 @@ class Indicator(BaseModel):
     level: Literal["system", "community", "household", "individual"]
     disaggregations: tuple[Literal["sex", "age_band", "urban_rural", "admin1"], ...] = ()
     key: bool = False
+    margin: Margin | None = None
 
     @model_validator(mode="after")
     def _fields_for_kind(self) -> Indicator:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from solutions.catalogue import Catalogue, load_catalogue
-from solutions.config import config_sha256, country_path, load_country, load_global
+from solutions.config import GlobalConfig, config_sha256, country_path, load_country, load_global
 from solutions.indicators.country import results_dir
+from solutions.indicators.measure import scoring_text
 from solutions.provenance import build_date, code_version, library_versions
 from solutions.results import read_table, write_table
 
@@ -29,7 +30,7 @@ class GlobalResults:
     catalogue: Catalogue
     provenance: dict
     thresholds: dict = field(default_factory=dict)
-    solutions_measure: list[dict] = field(default_factory=list)
+    solutions_measure: dict = field(default_factory=dict)  # docs/architecture.md; {} without a measure
 
 
 def load_all_results(global_config: str | Path, output_root: str | Path) -> GlobalResults:
@@ -42,6 +43,7 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
     parts: dict[str, list[pd.DataFrame]] = {"estimates": [], "gaps": [], "criteria": [], "figures": []}
     rows = []
     provenance = {}
+    measures = []
     for iso in gcfg.countries:
         folder = results_dir(output_root, gcfg.report_year, iso)
         st = status.get("countries", {}).get(iso, {})
@@ -53,6 +55,7 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
         if meta_path.exists() and not failed:
             meta = json.loads(meta_path.read_text())
             provenance[iso] = meta["provenance"]
+            measures.append(_measure_row(iso, meta.get("solutions_measure")))
             for t in parts:
                 parts[t].append(read_table(folder, t))
             rows.append({"iso3": iso, "name": meta.get("name", name), "status": "ok", "reason": ""})
@@ -68,8 +71,25 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
         provenance={"countries": provenance, "global_config_sha256": config_sha256(gcfg),
                     "code_version": code_version(), "catalogue_version": load_catalogue().version,
                     "libraries": library_versions(), "build_date": build_date()},
-        solutions_measure=[c.model_dump() for c in gcfg.solutions_measure],
+        solutions_measure=configured_measure(gcfg, measures),
     )
+
+
+def _measure_row(iso: str, description: dict | None) -> dict:
+    d = description or {}
+    return {"iso3": iso, "status": d.get("status", ""),
+            "missing": ", ".join(d.get("missing", []))}
+
+
+def configured_measure(gcfg: GlobalConfig, countries: list[dict]) -> dict:
+    """The configured solutions measure rule, with each country's status (read from its meta.json)."""
+    m = gcfg.solutions_measure
+    if m is None:
+        return {}
+    return {"scoring": scoring_text(m), "missing_conditions": m.missing_conditions,
+            "conditions": [{"criterion": c.criterion, "label": c.label, "condition_text": c.condition}
+                           for c in m.conditions],
+            "countries": pd.DataFrame(countries, columns=["iso3", "status", "missing"])}
 
 
 def write_global_tables(g: GlobalResults, output_root: str | Path) -> list[Path]:

@@ -19,8 +19,8 @@ from solutions.disclosure import suppress
 from solutions.indicators.columns import columns_for, evaluate, needed_variables
 from solutions.indicators.domains import build_domains
 from solutions.indicators.estimate import estimate_columns
-from solutions.indicators.measure import solutions_indicator, solutions_met
-from solutions.indicators.status import criteria_status, gap_status
+from solutions.indicators.measure import SOLUTIONS_ID, check_measure, solutions_indicator, solutions_met
+from solutions.indicators.status import assess_gaps, criteria_status
 
 ORDER_DISAGG = ["total", "sex", "age_band", "urban_rural", "admin1"]
 
@@ -31,6 +31,7 @@ class Tables:
     gaps: pd.DataFrame
     criteria: pd.DataFrame
     notes: list[str] = field(default_factory=list)  # indicators not available, and why
+    solutions_measure: dict[str, Any] = field(default_factory=dict)  # CountryResults.solutions_measure
 
 
 def _design(df: pd.DataFrame, cfg: CountryConfig, lonely_psu: str) -> survey.Design:
@@ -68,6 +69,23 @@ def _not_available(ind: Indicator, groups: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+def _gaps_not_available(na_rows: list[dict[str, Any]], catalogue: Catalogue, extra: dict[str, Indicator],
+                        groups: list[str]) -> pd.DataFrame:
+    """Gap rows (insufficient data) for indicators not available, so criterion counts include them."""
+    if "comparison" not in groups:
+        return pd.DataFrame()
+    rows = []
+    for r in na_rows:
+        ind = extra.get(r["indicator_id"]) or catalogue.get(r["indicator_id"])
+        if r["group"] in ("comparison", "all") or not ind.scalar:
+            continue
+        rows.append({"indicator_id": ind.id, "criterion": ind.criterion, "group": r["group"],
+                     "disaggregation": "total", "disaggregation_value": "", "category": "",
+                     "gap": np.nan, "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "df": np.nan,
+                     "p_value": np.nan, "direction": ind.direction})
+    return pd.DataFrame(rows)
+
+
 def _sort(df: pd.DataFrame, catalogue_ids: list[str], with_kind: bool = True) -> pd.DataFrame:
     if df.empty:
         return df
@@ -93,21 +111,25 @@ def compute_country(
     if data.individuals is not None:
         tables["individuals"] = data.individuals
     indicators = list(catalogue.indicators)
-    sol = solutions_indicator(gcfg)
-    if sol is not None:
-        tables["households"]["solutions_met"] = solutions_met(tables["households"], gcfg)
-        indicators.append(sol)
     groups = [g for g in [*DISPLACED_ROLES, "comparison"] if (data.households["role"] == g).any()]
-
     est_parts: list[pd.DataFrame] = []
     gap_parts: list[pd.DataFrame] = []
     notes: list[str] = []
     na_rows: list[dict[str, Any]] = []
+    measure = check_measure(gcfg, data.households.columns)
+    sol = solutions_indicator(gcfg, measure)
+    if sol is not None:
+        indicators.append(sol)
+        notes += measure.notes
+        if measure.status == "not_available":
+            na_rows.extend(_not_available(sol, groups))
+        else:
+            tables["households"]["solutions_met"] = solutions_met(tables["households"], gcfg, measure)
     for table, df in tables.items():
         design = _design(df, cfg, th.lonely_psu)
         cols_by_ind = {}
         for ind in indicators:
-            if ind.table != table:
+            if ind.table != table or (ind.id == SOLUTIONS_ID and measure.status == "not_available"):
                 continue
             absent = sorted(v for v in needed_variables(ind) if v not in df.columns)
             if absent:
@@ -148,14 +170,14 @@ def compute_country(
     survey_rows = estimates["kind"] != "system"
     estimates = pd.concat([suppress(estimates[survey_rows], th), estimates[~survey_rows].assign(flag="")])
     estimates = _sort(estimates, ids)
+    own = {sol.id: sol} if sol is not None else {}  # SOL-1 is not in the catalogue (a country's extras are)
+    gap_parts.append(_gaps_not_available(na_rows, catalogue, own, groups))
     gaps = pd.concat([p for p in gap_parts if not p.empty], ignore_index=True)
     gaps = _sort(gaps.assign(kind=""), ids, with_kind=False).drop(columns="kind")
-    gaps["status"] = gap_status(gaps, estimates).to_numpy()
-    for col in ("gap", "se", "ci_low", "ci_high", "p_value"):
-        gaps.loc[gaps["status"] == "insufficient_data", col] = np.nan
+    gaps = assess_gaps(gaps, estimates, catalogue, gcfg.equivalence_margin, own)
     criteria = criteria_status(gaps, [g for g in groups if g != "comparison"])
     stamp = {"country": cfg.iso3, "year": gcfg.report_year, "catalogue_version": catalogue.version}
     return Tables(
         estimates.assign(**stamp), gaps.assign(**stamp), criteria.assign(country=cfg.iso3, year=gcfg.report_year),
-        notes,
+        notes, measure.description,
     )

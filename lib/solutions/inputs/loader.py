@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from solutions.config import CountryConfig, DataFile, file_sha256, resolve
+from solutions.config import CountryConfig, DataFile, Limits, file_sha256, resolve
 from solutions.errors import InputError
 from solutions.inputs.figures import read_figures
 from solutions.inputs.mapping import MappedTable, inherit_household, map_table
@@ -38,10 +38,12 @@ class CountryData:
     )  # table -> var -> don't know/refused
 
 
-def load_country_data(cfg: CountryConfig, config_path: Path, lonely_psu: str = "adjust") -> CountryData:
+def load_country_data(cfg: CountryConfig, config_path: Path, lonely_psu: str = "adjust",
+                      limits: Limits | None = None) -> CountryData:
     """Read, map and validate every data file of `cfg`; raise `InputError` listing every problem found.
 
     `lonely_psu` is the global config's rule: with "fail", a stratum with a single PSU is an input problem.
+    `limits` bound every file read (the global config's `limits`; defaults otherwise).
     """
     config_path = Path(config_path)
     problems: list[str] = []
@@ -54,7 +56,7 @@ def load_country_data(cfg: CountryConfig, config_path: Path, lonely_psu: str = "
         spec: DataFile | None = getattr(cfg.data, table)
         if spec is None:
             continue
-        raw = _read(table, spec, config_path, names, files, problems, notes)
+        raw = _read(table, spec, config_path, names, files, problems, notes, limits)
         if raw is None:
             continue
         form = _form(table, spec, config_path, files, problems)
@@ -84,7 +86,7 @@ def load_country_data(cfg: CountryConfig, config_path: Path, lonely_psu: str = "
 
     figures = None
     if cfg.data.figures is not None:
-        raw = _read("figures", cfg.data.figures, config_path, names, files, problems, notes)
+        raw = _read("figures", cfg.data.figures, config_path, names, files, problems, notes, limits)
         if raw is not None:
             f = read_figures(raw, cfg, names["figures"])
             problems += f.problems
@@ -131,12 +133,13 @@ def _read(
     files: dict[str, str],
     problems: list[str],
     notes: list[str],
+    limits: Limits | None = None,
 ) -> pd.DataFrame | None:
     name = display_name(spec.path)
     names[table] = name
     path = resolve(config_path, spec.path)
     try:
-        raw = read_table(path, spec, name)
+        raw = read_table(path, spec, name, limits)
     except InputError as exc:
         problems += exc.problems
         return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -39,6 +40,8 @@ def build_schema(table: str, columns: Sequence[str], cfg: CountryConfig) -> pa.D
             continue
         checks: list[pa.Check] = []
         nullable = not spec.required
+        if spec.type in ("weight", "integer", "number"):  # "inf" reads as a number and passes a > 0 check
+            checks.append(pa.Check(lambda s: ~np.isinf(pd.to_numeric(s, errors="coerce")), name="finite"))
         if spec.type == "weight":
             checks.append(pa.Check.gt(0))
             nullable = False
@@ -93,6 +96,8 @@ def schema_problems(
 
 
 def _describe(check: str, var: str, spec: Variable | None, cfg: CountryConfig) -> tuple[str, str]:
+    if check == "finite":
+        return ("infinite weight" if var == "weight" else "infinite values"), ""
     if check == "not_nullable":
         return ("missing weight" if var == "weight" else f"missing {var}"), ""
     if check == "field_uniqueness":

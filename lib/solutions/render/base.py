@@ -29,7 +29,9 @@ class Page:
 
     ``slug`` is the output file stem (``global``, ``methods``, ``country-QAB``); a page whose
     ``status`` is not ``ok`` (or whose notebook is missing) is listed in the index without a link,
-    with ``reason``.
+    with ``reason``. ``note`` marks a page still published from an earlier good build ("not updated:
+    invalid input (3 problems)"): shown on the page and in the index. Both are public text: never a path
+    or a data value.
     """
 
     slug: str
@@ -38,6 +40,7 @@ class Page:
     section: Section
     status: Status = "ok"
     reason: str = ""
+    note: str = ""
 
     def __post_init__(self) -> None:
         if not _SLUG.match(self.slug) or self.slug in _RESERVED:
@@ -167,20 +170,24 @@ def build_site_spec(
     changed: set[str] | None = None,
     download_globs: Iterable[str] = ("results/*/*.csv", "results/*/*.xlsx"),
     chart_globs: Iterable[str] = ("results/*/charts/*.csv",),
+    notes: dict[str, str] | None = None,
 ) -> SiteSpec:
     """Standard spec for ``outputs/<year>``: global, one page per country, methods.
 
     ``countries`` holds ``(iso3, name, status, reason)``; notebooks are looked up in
     ``<year_dir>/notebooks``, downloads discovered with ``download_globs`` and the charts' data with
-    ``chart_globs``.
+    ``chart_globs``. ``notes`` maps a slug to the "not updated" note of a page kept from an earlier build.
     """
     year_dir = Path(year_dir)
     nb_dir = year_dir / "notebooks"
-    pages = [Page("global", "Global overview", nb_dir / "global.ipynb", "global")]
+    notes = notes or {}
+    pages = [Page("global", "Global overview", nb_dir / "global.ipynb", "global", note=notes.get("global", ""))]
     for iso3, name, status, reason in countries:
         st: Status = status if status in ("ok", "failed", "missing") else "failed"  # type: ignore[assignment]
-        pages.append(Page(f"country-{iso3}", name, nb_dir / f"country-{iso3}.ipynb", "country", st, reason))
-    pages.append(Page("methods", "Methods", nb_dir / "methods.ipynb", "methods"))
+        slug = f"country-{iso3}"
+        pages.append(Page(slug, name, nb_dir / f"{slug}.ipynb", "country", st, reason, notes.get(slug, "")))
+    pages.append(Page("methods", "Methods", nb_dir / "methods.ipynb", "methods", note=notes.get("methods", "")))
+
     def found(globs: Iterable[str]) -> list[Path]:
         return sorted({p.relative_to(year_dir) for g in globs for p in year_dir.glob(g) if p.is_file()})
 

@@ -188,6 +188,7 @@ class NbconvertRenderer:
         ctx.update(
             page_title=page.title,
             heading=markupsafe.Markup(heading),
+            page_note=page.note,
             body=markupsafe.Markup(body),
             toc=[tuple(t) for t in entry["toc"]],
             downloads=site.downloads_for(page),
@@ -204,7 +205,8 @@ class NbconvertRenderer:
         )
         body = self._env.get_template("index_body.html.j2").render(ctx)
         nav = self._context(site, "index", "index")
-        nav.update(page_title="Overview", heading="", body=markupsafe.Markup(body), toc=[], downloads=[])
+        nav.update(page_title="Overview", heading="", page_note="", body=markupsafe.Markup(body), toc=[],
+                   downloads=[])
         return self._env.get_template("layout.html.j2").render(nav)
 
     # -- public ----------------------------------------------------------------------------------
@@ -239,7 +241,9 @@ class NbconvertRenderer:
                     written.append(out / page.href)
             (tmp / "index.html").write_text(self._index_html(site), encoding="utf-8")
             broken = check_links(tmp)
-            warnings += [f"broken link: {b}" for b in broken]
+            if broken:  # checked before the swap: the published site stays as it was
+                raise RenderError("broken links in the rendered site (the published site was not changed): "
+                                  + "; ".join(broken[:10]))
             warnings += [f"online resource: {o}" for o in check_offline(tmp)]
             swap_into_place(tmp, out)
 

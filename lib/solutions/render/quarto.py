@@ -8,6 +8,7 @@ the notebooks (``execute: enabled: false``; ``.ipynb`` inputs are only executed 
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -80,7 +81,7 @@ def _index_qmd(site: SiteSpec) -> str:
     def line(p: Page) -> str:
         label = _md_escape(p.title) + (f" ({p.iso3})" if p.iso3 else "")
         if p.available:
-            return f"- [{label}]({p.slug}.ipynb)"
+            return f"- [{label}]({p.slug}.ipynb)" + (f" — *{_md_escape(p.note)}*" if p.note else "")
         return f"- {label} — *failed in this build*: {_md_escape(p.failure)}"
 
     front = yaml.safe_dump({"title": site.title, "toc": False}, sort_keys=False, allow_unicode=True)
@@ -149,6 +150,12 @@ def _publishable(page: Page) -> nbformat.NotebookNode:
         c.cell_type == "markdown" and any(line.startswith("# ") for line in c.source.splitlines())
         for c in nb.cells
     )
+    if page.note:  # a page kept from an earlier build says so at the top
+        note = html.escape(page.note[:1].upper() + page.note[1:])
+        banner = nbformat.v4.new_raw_cell(f'<div class="callout callout-style-default callout-warning" role="note">'
+                                          f"<strong>{note}.</strong> This page shows the last good build.</div>")
+        banner.metadata["raw_mimetype"] = "text/html"
+        nb.cells.insert(0, banner)
     if title or not has_h1:
         front = yaml.safe_dump({"title": title or page.title}, allow_unicode=True)
         nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{front}---"))
@@ -214,7 +221,11 @@ class QuartoRenderer:
         if not (built / "index.html").is_file():
             raise RenderError(f"quarto render produced no {built / 'index.html'}")
         strip_cdn_widget_scripts(built)
-        warnings = [f"broken link: {b}" for b in check_links(built)]
+        broken = check_links(built)
+        if broken:  # checked before the swap: the published site stays as it was
+            raise RenderError("broken links in the rendered site (the published site was not changed): "
+                              + "; ".join(broken[:10]))
+        warnings: list[str] = []
         out = Path(site.out_dir)
         swap_into_place(built, out)
         pages = [out / p.href for p in site.pages if p.available]
@@ -225,4 +236,5 @@ class QuartoRenderer:
             time.perf_counter() - t0,
             [p.slug for p in site.pages if p.available],
             warnings,
+            broken,
         )

@@ -110,7 +110,8 @@ def estimation_rules(global_config: Any) -> None:
          "withheld estimates give no change."),
     ]
     emit(html_table(pd.DataFrame(rows, dtype=object, columns=["Rule", "In force"]), caption="Estimation and disclosure rules"))
-    conditions = cfg.get("solutions_measure", []) or []
+    measure = cfg.get("solutions_measure") or []
+    conditions = measure.get("conditions", []) if isinstance(measure, dict) else measure
     if conditions:
         frame = pd.DataFrame([
             {"Criterion": c.get("criterion"), "Condition": c.get("label"), "Expression": c.get("condition")}
