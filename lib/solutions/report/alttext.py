@@ -12,7 +12,7 @@ from . import style
 from .cells import estimate_phrase, gap_ci_text, gap_detail, gap_text, is_withheld
 from .tables import flag_legend
 from .thresholds import Thresholds
-from .wording import DEFAULT_THRESHOLDS, status_label, withheld_text
+from .wording import DEFAULT_THRESHOLDS, FLAG_SENTENCE, status_label, withheld_text
 
 
 def _ordered(rows: pd.DataFrame) -> list[dict]:
@@ -21,9 +21,8 @@ def _ordered(rows: pd.DataFrame) -> list[dict]:
 
 
 def flag_sentence(rows: pd.DataFrame, thresholds: Thresholds) -> str:
-    """`` † flagged estimate: ...`` when a published row is flagged, else "" (appended to an alt text)."""
-    legend = flag_legend(rows, thresholds)
-    return f" {legend}" if legend else ""
+    """`` † marks a flagged estimate ...`` when a published row is flagged, else "" (appended to an alt text)."""
+    return f" {FLAG_SENTENCE}" if flag_legend(rows, thresholds) else ""
 
 
 def describe_estimates(rows: pd.DataFrame, subject: str, *, percent: bool = True,

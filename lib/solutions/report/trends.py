@@ -17,7 +17,7 @@ from solutions.indicators.status import comparable_years, year_over_year
 from solutions.results import earlier_result_folders, read_table
 
 from . import chartdata, charts, style
-from .cells import estimate_phrase
+from .cells import estimate_phrase, value_text
 from .figures import show_figure
 from .formatting import fmt_ci, fmt_gap, fmt_value, is_percent
 from .output import emit
@@ -94,6 +94,12 @@ def _with_percent(changes: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
     return changes.assign(_percent=changes["indicator_id"].map(percent).fillna(True).astype(bool))
 
 
+def _year_value(row: dict, percent: bool, thresholds: Thresholds) -> str:
+    """One year's estimate in the trend alt text: the value (flag-marked) or why it is withheld; its CI is in
+    the chart and in the chart's data."""
+    return value_text(row, percent=percent) or estimate_phrase(row, percent=percent, thresholds=thresholds)
+
+
 def _short_title(results: CountryResults, indicator_id: str) -> str:
     if indicator_id == "SOL-1":
         return "Solutions measure"
@@ -134,7 +140,7 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
         alt = "; ".join(
             f"{p.title}: " + ", ".join(
                 f"{style.group_label(g)} " + " → ".join(
-                    f"{int(r['year'])} {estimate_phrase(r, percent=p.percent, thresholds=thresholds)}"
+                    f"{int(r['year'])} {_year_value(r, p.percent, thresholds)}"
                     for r in p.rows[p.rows["group"] == g].sort_values("year").to_dict("records"))
                 for g in style.order_groups(p.rows["group"]))
             for p in panels)

@@ -56,6 +56,9 @@ FLAG_LABELS: dict[str, str] = {
 }
 #: The one mark of a flagged estimate, in tables, charts, breakdowns and downloads' readme alike.
 FLAG_MARK = "†"
+#: The flag mark explained in running text (an alt text), without the thresholds: a number there would read
+#: as one of the chart's values; the thresholds are in the table notes and on the methods page.
+FLAG_SENTENCE = f"{FLAG_MARK} marks a flagged estimate: published, but imprecise, to be read with care."
 #: Said instead of "0% (0–0)": no respondent in the sample has the characteristic.
 NONE_OBSERVED = "none observed"
 #: The comparison group where it stands beside the displaced groups as the benchmark of the solutions measure.
