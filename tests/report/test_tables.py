@@ -102,12 +102,17 @@ def test_caption_stays_outside_the_scrolling_region():
         assert f'role="region" tabindex="0" aria-labelledby="{cap[1]}"' in markup
 
 
-def test_chart_data_neutralises_spreadsheet_formulas():
-    """A text cell a spreadsheet would run (= + - @ tab CR) gets a leading ' in a chart's CSV (methodology §5);
-    numbers, including negative ones, stay numbers."""
-    from solutions.report.chartdata import inert
+def test_chart_data_neutralises_spreadsheet_formulas(tmp_path):
+    """A chart's CSV goes through the downloads' formula neutralising (methodology §5): text a spreadsheet would
+    run gets a leading ', numbers (negative ones too) stay numbers."""
+    from solutions.report import chartdata
 
-    df = pd.DataFrame({"label": ["=HYPERLINK(1)", "+1", "-x", "@y", "\tz", "plain"], "value": [-1.5, 2, 3, 4, 5, 6]})
-    out = inert(df)
-    assert out["label"].tolist() == ["'=HYPERLINK(1)", "'+1", "'-x", "'@y", "'\tz", "plain"]
-    assert out["value"].tolist() == [-1.5, 2, 3, 4, 5, 6]
+    chartdata.publish_to(tmp_path, "results/QZZ/charts/")
+    try:
+        href = chartdata.write("A <chart>", pd.DataFrame({"label": ["=HYPERLINK(1)", "@y", "plain"],
+                                                          "value": [-1.5, 2, 3]}))
+    finally:
+        chartdata.stop_publishing()
+    assert href == "results/QZZ/charts/a-chart.csv"
+    out = pd.read_csv(tmp_path / "a-chart.csv")
+    assert out["label"].tolist() == ["'=HYPERLINK(1)", "'@y", "plain"] and out["value"].tolist() == [-1.5, 2, 3]

@@ -5,7 +5,7 @@ linked from the site as ``results/<...>/charts/<slug>.csv``); ``figures.show_fig
 chart's frame there and links it from the figure. Frames are built by the functions below from the same
 rows the chart draws, after suppression: a withheld value is an empty cell with the reason in ``note``,
 never a number. Shares are in percent, as the chart shows them. Text cells that a spreadsheet would run as
-a formula get a leading ``'`` (methodology §5).
+a formula get a leading ``'`` (``results.spreadsheet_safe``, as every download; methodology §5).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from solutions.atomic import write_text
+from solutions.results import spreadsheet_safe
 
 from . import style
 from .cells import is_withheld, note_text
@@ -26,7 +27,6 @@ from .thresholds import Thresholds
 from .wording import DEFAULT_THRESHOLDS, status_label
 
 CHARTS_DIRNAME = "charts"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -72,18 +72,8 @@ def write(title: str, data: pd.DataFrame) -> str | None:
         n += 1
         name = f"{stem}-{n}"
     folder.used.add(name)
-    write_text(folder.path / f"{name}.csv", inert(data).to_csv(index=False, lineterminator="\n"))
+    write_text(folder.path / f"{name}.csv", spreadsheet_safe(data).to_csv(index=False, lineterminator="\n"))
     return folder.href + f"{name}.csv"
-
-
-def inert(data: pd.DataFrame) -> pd.DataFrame:
-    """``data`` with every text cell a spreadsheet would run as a formula prefixed by ``'``."""
-    out = data.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = pd.Series([f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
-                                     for v in out[column]], index=out.index, dtype=object)
-    return out
 
 
 def _scaled(value: Any, percent: bool) -> float | None:

@@ -11,6 +11,7 @@ for shares and in the indicator's own unit otherwise, rounded so that no "−0" 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,12 +66,12 @@ NONE_OBSERVED = "none observed"
 BENCHMARK_LABEL = "Comparison group (benchmark)"
 #: Said instead of "100% (100–100)".
 ALL_OBSERVED = "all observed"
-#: Why a value is withheld, in words ({min_n}, {min_effective_n} are the thresholds).
-WITHHELD_REASONS: dict[str, str] = {
-    "min_n": "withheld: fewer than {min_n} respondents",
-    "min_effective_n": "withheld: effective sample below {min_effective_n}",
-    "complementary": "withheld to protect another withheld value",
-    "not_available": "not available: not collected in this survey",
+#: Why a value is withheld, in words, under the thresholds the page states.
+WITHHELD_REASONS: dict[str, Callable[[Thresholds], str]] = {
+    "min_n": lambda t: f"withheld: fewer than {t.min_n} respondents",
+    "min_effective_n": lambda t: f"withheld: effective sample below {t.min_effective_n:g}",
+    "complementary": lambda t: "withheld to protect another withheld value",
+    "not_available": lambda t: "not available: not collected in this survey",
 }
 
 
@@ -292,8 +293,8 @@ def flag_words(flag: Any, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
 def flag_note(thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     """The legend of the flag mark, for captions, chart keys and the downloads' codebook."""
     return (f"{FLAG_MARK} flagged estimate, published but to be read with care: "
-            + " or ".join(FLAG_LABELS[c].format(max_cv=f"{thresholds.max_cv * 100:.0f}%", min_df=f"{thresholds.min_df:g}")
-                          for c in FLAG_LABELS))
+            + " or ".join(flag_text(code, max_cv=thresholds.max_cv, min_df=f"{thresholds.min_df:g}")
+                          for code in FLAG_LABELS))
 
 
 def marked(text: str, flag: Any) -> str:
@@ -304,7 +305,7 @@ def marked(text: str, flag: Any) -> str:
 def withheld_text(reason: Any, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     """Why a value is withheld, in words (shown where the number would be)."""
     code = "" if is_missing(reason) else str(reason).strip()
-    template = WITHHELD_REASONS.get(code)
-    if template is not None:
-        return template.format(min_n=thresholds.min_n, min_effective_n=f"{thresholds.min_effective_n:g}")
+    said = WITHHELD_REASONS.get(code)
+    if said is not None:
+        return said(thresholds)
     return f"withheld ({code.replace('_', ' ')})" if code else "withheld"
