@@ -129,30 +129,44 @@ def demo(
 @app.command()
 @user_errors
 def validate(params: ParamsOpt = DEFAULT_PARAMS, country: CountryOpt = None) -> None:
-    """Check every config and every input file; run nothing. Exit 2 listing every problem."""
+    """Run the build's checks on every config and input file, and compute each country's tables in memory.
+
+    Nothing is written and no notebook runs. Exit 2 listing every problem; warnings do not fail.
+    """
     from solutions.config import country_path, load_all
     from solutions.errors import InputError
-    from solutions.indicators.measure import check_measure
-    from solutions.inputs import load_country_data
+    from solutions.indicators.checks import check_country
+    from solutions.indicators.compute import compute_country
+    from solutions.inputs.weights import summary
 
     gcfg, countries = load_all(params)
     problems: list[str] = []
+    crashed = False
     for iso in country or gcfg.countries:
         if iso not in countries:
             problems.append(f"{params}: countries: {iso} is not in this report's country list")
             continue
-        try:
-            data = load_country_data(countries[iso], country_path(params, gcfg, iso),
-                                     lonely_psu=gcfg.thresholds.lonely_psu, limits=gcfg.limits)
-            notes = check_measure(gcfg, data.households.columns).notes_or_raise()  # as the build does
+        try:  # the build's first step, the same code (solutions.indicators.prepare_country)
+            checked = check_country(gcfg, countries[iso], country_path(params, gcfg, iso))
         except InputError as exc:
             problems.extend(f"{iso}: {p}" for p in exc.problems)
             continue
+        data = checked.data
+        try:  # the computation itself, in memory: what is left of a build is writing files and the pages
+            compute_country(countries[iso], gcfg, data)
+        except Exception as exc:  # noqa: BLE001 - a failure here is the engine's, reported as the build would
+            problems.append(f"{iso}: computing the indicators failed ({exc.__class__.__name__}: {exc}); the build "
+                            "would fail the same way: please report it")
+            crashed = True
+            continue
         typer.echo(f"  {iso}: ok ({len(data.households)} households"
-                   + (f", {len(data.individuals)} individuals" if data.individuals is not None else "") + ")"
-                   + "".join(f"\n  {iso}: note: {n}" for n in notes))
+                   + (f", {len(data.individuals)} individuals" if data.individuals is not None else "") + ")")
+        if not data.weights.empty:
+            typer.echo(f"       {summary(data.weights)}")
+        for w in checked.warnings:
+            typer.secho(f"warning: {iso}: {w}", fg=typer.colors.YELLOW, err=True)
     if problems:
-        _fail(problems)
+        _fail(problems, 1 if crashed and all("computing the indicators failed" in p for p in problems) else 2)
     typer.echo("all configs and inputs are valid")
 
 

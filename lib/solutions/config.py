@@ -20,7 +20,7 @@ import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from solutions import safe_yaml
-from solutions.catalogue import Indicator, load_catalogue
+from solutions.catalogue import Indicator, Variable, load_catalogue
 from solutions.errors import ConfigError, os_problem
 from solutions.expressions import check as check_expression
 from solutions.narrative_links import narrative_problems
@@ -180,14 +180,55 @@ class SurveyInfo(_Strict):
         return self
 
 
-class DataFile(_Strict):
+class FilePart(_Strict):
+    """One of several files holding the same table (e.g. one Kobo export per region)."""
+
     path: str
+    label: str | None = Field(None, description="Value of the source column for this file's records "
+                                                "(default: the file name without its extension)")
+    population: float | None = Field(None, gt=0, description="Known population total of this file's records: "
+                                                             "its weights are rescaled to sum to it")
+    sheet: str | int | None = None
+
+    @property
+    def name(self) -> str:
+        return self.label or Path(self.path).stem
+
+
+class DataFile(_Strict):
+    path: str | None = Field(None, description="The file; or give `files` for a table split over several")
+    files: list[FilePart] | None = Field(None, min_length=1, description="Several files appended into one table")
+    source_column: str = Field("source_file", description="Column added to each record, holding its file's label")
     format: Literal["csv", "parquet", "excel", "stata", "spss"] | None = None
     sheet: str | int | None = None
     delimiter: str | None = None
     encoding: str | None = None
+    header_row: int = Field(1, ge=1, le=100, description="1-based row holding the column names (title rows above)")
     key: str | None = Field(None, description="Catalogue variable linking to households (individuals)")
-    choices: str | None = Field(None, description="XLSForm with a choices sheet mapping codes to labels")
+    choices: str | list[str] | None = Field(
+        None, description="The XLSForm (an .xlsx, or its `choices` and `survey` sheets as CSV files) mapping "
+                          "codes to labels")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DataFile:
+        if (self.path is None) == (self.files is None):
+            raise ValueError("give either path (one file) or files (several files appended)")
+        if self.files:
+            names = [f.name for f in self.files]
+            dup = sorted({n for n in names if names.count(n) > 1})
+            if dup:
+                raise ValueError(f"files: two files with the label {', '.join(dup)}; give each a distinct label")
+        return self
+
+    def parts(self) -> list[FilePart]:
+        """The file(s) of the table, in order; a single `path` is one part."""
+        if self.files is not None:
+            return list(self.files)
+        assert self.path is not None
+        return [FilePart(path=self.path, sheet=self.sheet)]
+
+    def choices_files(self) -> list[str]:
+        return [] if not self.choices else [self.choices] if isinstance(self.choices, str) else list(self.choices)
 
 
 class DataFiles(_Strict):
@@ -197,12 +238,168 @@ class DataFiles(_Strict):
     figures: DataFile | None = None
 
 
+class FrameWeights(_Strict):
+    """Design weights from a sampling frame: N_h / n_h per stratum (population / sampled units)."""
+
+    frame: str = Field(description="The sampling-frame file (CSV or Excel), relative to the config")
+    stratum: str | list[str] = Field(description="Frame column naming the stratum, or several joined with '_' "
+                                                 "(matched with the data's `stratum` variable)")
+    population: str = Field(description="Frame column with the stratum's population")
+    unit: Literal["households", "individuals"] = Field(
+        "households", description="What the population column counts; individuals need `household_size`")
+    household_size: str | None = Field(None, description="Household variable holding the number of members "
+                                                          "(unit: individuals)")
+    header_row: int = Field(1, ge=1, le=100, description="1-based row of the frame holding the column names")
+    format: Literal["csv", "excel"] | None = None
+    sheet: str | int | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+
+    @model_validator(mode="after")
+    def _size_for_individuals(self) -> FrameWeights:
+        if self.unit == "individuals" and not self.household_size:
+            raise ValueError("unit: individuals needs household_size (the household variable counting members)")
+        return self
+
+    def as_file(self) -> DataFile:
+        return DataFile(path=self.frame, format=self.format, sheet=self.sheet, delimiter=self.delimiter,
+                        encoding=self.encoding, header_row=self.header_row)
+
+
 class DesignColumns(_Strict):
     weight: str = "weight"
     strata: str | None = "stratum"
     psu: str | None = "psu"
     nest: bool = True
     fpc: str | None = None
+    weights: FrameWeights | None = Field(None, description="Compute the weights from a sampling frame instead "
+                                                           "of reading a weight column")
+    trim: float | None = Field(None, gt=1, description="Cap every weight at this multiple of the mean weight "
+                                                       "(the rest rescaled to keep the total)")
+    max_weight_share: float = Field(0.10, gt=0, le=1, description="Warn when one record carries more than this "
+                                                                  "share of its group's total weight")
+
+
+# ------------------------------------------------ country variables ----
+VARIABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+RESERVED_NAMES = frozenset({"role", "age_band", "solutions_met", "true", "false"})
+
+
+class Join(_Strict):
+    """Several source columns joined as text (e.g. a stratum named by area and population group)."""
+
+    join: list[str] = Field(min_length=2)
+    sep: str = "_"
+
+
+class Derived(_Strict):
+    """A variable computed from other variables of its table with the safe expression language."""
+
+    derived: str
+
+    @field_validator("derived")
+    @classmethod
+    def _safe(cls, v: str) -> str:
+        problem = check_expression(v)
+        if problem:
+            raise ValueError(problem)
+        return v
+
+
+Scalar = str | int | float | bool | None  # a recoded value: never a list or a mapping
+ColumnSource = str | list[str] | Join | Derived
+
+
+def _source(v: Any) -> Any:
+    """One clear message for a malformed source, instead of one per branch of the union."""
+    if isinstance(v, str) or isinstance(v, list) and v and all(isinstance(c, str) for c in v):
+        return v
+    if isinstance(v, dict) and ("join" in v) != ("derived" in v):
+        return v
+    raise ValueError("expected a source column, a list of columns (the first answered one is taken), "
+                     "{join: [columns], sep: '_'} or {derived: expression}")
+
+
+def source_columns(src: ColumnSource) -> list[str]:
+    """The source columns a mapping reads (none for a derived variable)."""
+    if isinstance(src, str):
+        return [src]
+    if isinstance(src, list):
+        return list(src)
+    if isinstance(src, Join):
+        return list(src.join)
+    return []
+
+
+class CountryVariable(_Strict):
+    """A question the catalogue does not name, declared by the country (usable in its indicators)."""
+
+    type: Literal["binary", "category", "integer", "number"]
+    column: str | list[str] | Join | None = Field(None, description="Source column; a list is coalesced "
+                                                                    "(first answered); join: joined as text")
+    derived: str | None = Field(None, description="An expression over this table's variables (instead of column)")
+    levels: list[str] | None = Field(None, description="Category levels, in display order")
+    recode: dict[str, Scalar] | None = Field(None, description="Source value -> value; null marks missing")
+    label: str | None = None
+
+    @field_validator("column", mode="before")
+    @classmethod
+    def _column(cls, v: Any) -> Any:
+        if v is None:
+            return v
+        v = _source(v)
+        if isinstance(v, dict) and "derived" in v:
+            raise ValueError("write derived: at the variable's level, not under column")
+        return v
+
+    @field_validator("recode", mode="before")
+    @classmethod
+    def _recode_keys(cls, v: Any) -> Any:
+        return {_code_text(k): c for k, c in v.items()} if isinstance(v, dict) else v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CountryVariable:
+        if (self.column is None) == (self.derived is None):
+            raise ValueError("give either column (source columns) or derived (an expression)")
+        if self.levels is not None and self.type != "category":
+            raise ValueError("levels are for category variables")
+        if self.derived is not None:
+            problem = check_expression(self.derived, condition=self.type == "binary", where="derived")
+            if problem:
+                raise ValueError(problem)
+            if self.recode:
+                raise ValueError("a derived variable takes no recode")
+        return self
+
+    def source(self) -> ColumnSource:
+        return Derived(derived=self.derived) if self.derived is not None else self.column  # type: ignore[return-value]
+
+    def as_catalogue_variable(self) -> Variable:
+        return Variable(type=self.type, levels=tuple(self.levels) if self.levels else None)
+
+
+class Disaggregation(_Strict):
+    """A country breakdown: a category variable (e.g. the sex of the head of household)."""
+
+    variable: str
+    label: str | None = None
+    indicators: list[str] | None = Field(None, description="Only these indicators (default: every survey "
+                                                           "indicator whose table has the variable)")
+
+
+class ReferenceValue(_Strict):
+    estimate: float = Field(description="In the indicator's unit: a proportion in [0, 1], a ratio or a mean")
+    se: float | None = Field(None, ge=0)
+
+
+class Reference(_Strict):
+    """An external benchmark (e.g. a national estimate) shown beside the survey's estimates."""
+
+    name: str
+    publisher: str | None = None
+    year: int | None = None
+    url: str | None = None
+    values: dict[str, ReferenceValue] = Field(min_length=1, description="indicator id -> estimate (and SE)")
 
 
 class Narrative(_Strict):
@@ -226,22 +423,28 @@ class Source(_Strict):
 
 
 TableName = Literal["households", "individuals", "locations", "figures"]
-Scalar = str | int | float | bool | None  # a recoded value: never a list or a mapping
+SurveyTable = Literal["households", "individuals"]
 
 
 class CountryConfig(_Strict):
     iso3: str = Field(pattern=r"^[A-Z]{3}$")
     name: str
-    demo: bool = False
+    demo: bool = Field(False, description="Fictional data: this country's pages carry the demonstration banner")
     survey: SurveyInfo
     data: DataFiles
-    columns: dict[TableName, dict[str, str]] = {}
+    columns: dict[TableName, dict[str, ColumnSource]] = {}
     recode: dict[str, dict[str, Scalar]] = {}
+    variables: dict[SurveyTable, dict[str, CountryVariable]] = Field(
+        {}, description="The country's own variables, per table (questions the catalogue does not name)")
     design: DesignColumns = DesignColumns()
-    groups: dict[str, Role] = Field(min_length=2)
+    groups: dict[str, Role] = Field(min_length=1)
+    reference: Reference | None = Field(None, description="External benchmark, typically when the survey has "
+                                                          "no comparison group")
     identifiers: list[str] = []
     drop_indicators: list[str] = []
     extra_indicators: list[Indicator] = []
+    disaggregations: list[Disaggregation] = []
+    notes: dict[str, str] = Field({}, description="indicator id -> note shown under the indicator (e.g. a proxy)")
     narrative: Narrative = Narrative()
     sources: list[Source] = []
 
@@ -258,13 +461,28 @@ class CountryConfig(_Strict):
             return v
         return {var: _keys_as_text(m, var) if isinstance(m, dict) else m for var, m in v.items()}
 
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _sources(cls, v: Any) -> Any:
+        if not isinstance(v, dict):
+            return v
+        out: dict[Any, Any] = {}
+        for table, mapping in v.items():
+            if not isinstance(mapping, dict):
+                out[table] = mapping
+                continue
+            out[table] = {}
+            for var, src in mapping.items():
+                try:
+                    out[table][var] = _source(src)
+                except ValueError as exc:
+                    raise ValueError(f"{table}.{var}: {exc}") from None
+        return out
+
     @field_validator("groups")
     @classmethod
-    def _has_comparison(cls, v: dict[str, str]) -> dict[str, str]:
-        roles = set(v.values())
-        if "comparison" not in roles:
-            raise ValueError("no group has the role 'comparison' (IDPs are compared with it)")
-        if not roles & set(DISPLACED_ROLES):
+    def _has_displaced(cls, v: dict[str, str]) -> dict[str, str]:
+        if not set(v.values()) & set(DISPLACED_ROLES):
             raise ValueError("no displaced group (idp, returnee or relocated)")
         return v
 
@@ -278,36 +496,81 @@ class CountryConfig(_Strict):
             problems.append(f"iso3 {self.iso3!r} is not an ISO 3166-1 alpha-3 country code")
         elif self.demo:
             problems.append(f"demo data must use a user-assigned code QAA-QZZ, not the real {self.iso3}")
-        cat = load_catalogue()
-        known = {i.id for i in cat.indicators}
-        for d in self.drop_indicators:
-            if d not in known:
-                problems.append(f"drop_indicators: unknown indicator {d!r}")
-        problems += cat.unknown_names(self.extra_indicators)
-        for table, mapping in self.columns.items():
-            valid = cat.variables.get(table, {})
-            for var in mapping:
-                if var not in valid:
-                    problems.append(f"columns.{table}.{var}: not a catalogue variable of {table}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        from solutions.config_checks import country_problems  # the name checks: one module, one job
+
+        problems = country_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
+    @property
+    def has_comparison(self) -> bool:
+        """Whether the survey has a comparison group (else gaps cannot be estimated from it)."""
+        return "comparison" in self.groups.values()
+
     def role_of(self, code: Any) -> str | None:
         return self.groups.get(str(code))
 
+    def country_variables(self, table: str) -> dict[str, CountryVariable]:
+        """The country's own variables a table holds: its own, and for individuals those of households
+        (every individual carries their household's variables)."""
+        own = dict(self.variables.get(table, {}))  # type: ignore[call-overload]
+        if table == "individuals":
+            own = {**self.variables.get("households", {}), **own}
+        return own
+
+    def variable_names(self, table: str) -> set[str]:
+        """Every name an expression over `table` may read: catalogue, inherited, derived and country variables."""
+        return load_catalogue().known_variables(table) | set(self.country_variables(table))
+
+    def levels(self, table: str, variable: str) -> tuple[str, ...] | None:
+        """Declared levels of a category variable (catalogue or country), None when undeclared."""
+        var = self.country_variables(table).get(variable)
+        if var is not None:
+            return tuple(var.levels) if var.levels else None
+        return load_catalogue().levels(table, variable)
+
+    def recode_for(self, variable: str, table: str = "") -> dict[str, Any] | None:
+        """Source value -> value for a variable: the country variable's own recode, else `recode.<variable>`."""
+        var = self.country_variables(table).get(variable) if table else None
+        if var is not None and var.recode is not None:
+            return var.recode
+        return self.recode.get(variable)
+
     def referenced_files(self, config_path: Path) -> dict[str, Path]:
-        """Every file this config makes the build read, by name: `<table>` for a data file, `<table>.<key>`
-        for a file attached to it (`households.choices`, an XLSForm). `load_country` checks each one and
-        the incremental key hashes each one, so a file added here is both checked and tracked."""
+        """Every file this config makes the build read, by name: `<table>` for a data file (`<table>:<label>`
+        for one of several), `<table>.choices` for its XLSForm (`<table>.choices:2`, ... for more sheets) and
+        `frame` for the sampling frame. `load_country` checks each one and the incremental key hashes each one,
+        so a file added here is both checked and tracked."""
         out: dict[str, Path] = {}
         for table, spec in self.data:
             if spec is None:
                 continue
-            out[table] = resolve(config_path, spec.path)
-            if spec.choices:
-                out[f"{table}.choices"] = resolve(config_path, spec.choices)
+            for part in spec.parts():
+                out[f"{table}:{part.name}" if spec.files is not None else table] = resolve(config_path, part.path)
+            for i, path in enumerate(spec.choices_files()):
+                out[f"{table}.choices" + (f":{i + 1}" if i else "")] = resolve(config_path, path)
+        if self.design.weights is not None:
+            out["frame"] = resolve(config_path, self.design.weights.frame)
         return out
+
+    def file_key(self, name: str) -> tuple[str, str]:
+        """The config key naming a referenced file and the path as written there (for messages)."""
+        if name == "frame":
+            assert self.design.weights is not None
+            return "design.weights.frame", self.design.weights.frame
+        table, _, rest = name.partition(":")
+        if "." in table:  # an XLSForm: data.<table>.choices
+            table = table.split(".")[0]
+            files = getattr(self.data, table).choices_files()
+            return f"data.{table}.choices", files[int(rest) - 1 if rest else 0]
+        spec = getattr(self.data, table)
+        if spec.files is None:
+            return f"data.{table}.path", spec.path
+        i = [p.name for p in spec.files].index(rest)
+        return f"data.{table}.files.{i}.path", spec.files[i].path
 
 
 # --------------------------------------------------------------- loading ----
@@ -378,19 +641,6 @@ def file_problem(path: Path) -> str | None:
     return None
 
 
-def _file_key(name: str) -> str:
-    """The config key of a referenced file: `households` -> data.households.path, `households.choices` ->
-    data.households.choices."""
-    table, _, kind = name.partition(".")
-    return f"data.{table}.{kind or 'path'}"
-
-
-def _spec_text(cfg: CountryConfig, key: str) -> str:
-    """The path as the config wrote it (for messages: never resolved into the analyst's folders)."""
-    _, table, field = key.split(".")
-    return str(getattr(getattr(cfg.data, table), field))
-
-
 def load_country(path: str | Path) -> CountryConfig:
     path = Path(path)
     try:
@@ -403,8 +653,8 @@ def load_country(path: str | Path) -> CountryConfig:
     for name, file in cfg.referenced_files(path).items():
         problem = file_problem(file)
         if problem:
-            key = _file_key(name)
-            problems.append(f"{path}: {key}: {problem}: {_spec_text(cfg, key)}")
+            key, written = cfg.file_key(name)
+            problems.append(f"{path}: {key}: {problem}: {written}")
     problems += [f"{path}: {p}" for p in narrative_problems(cfg.narrative.summary, cfg.narrative.criteria)]
     if problems:
         raise ConfigError(problems)

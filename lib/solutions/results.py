@@ -22,7 +22,7 @@ ESTIMATES: dict[str, str] = {
     "estimate": "float64", "se": "float64", "ci_low": "float64", "ci_high": "float64", "df": "float64",
     "deff": "float64", "cv": "float64", "n_unweighted": "int64", "n_effective": "float64", "n_weighted": "float64",
     "n_missing": "int64", "suppressed": "bool", "suppression_reason": "str", "flag": "str",
-    "catalogue_version": "str",
+    "catalogue_version": "str", "note": "str",
 }
 GAPS: dict[str, str] = {
     "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "group": "str",
@@ -36,7 +36,18 @@ CRITERIA: dict[str, str] = {
     "n_insufficient": "int64",
 }
 FIGURES: dict[str, str] = {"country": "str", "year": "int64", "metric": "str", "value": "float64", "source": "str"}
-SCHEMAS = {"estimates": ESTIMATES, "gaps": GAPS, "criteria": CRITERIA, "figures": FIGURES}
+INDICATORS: dict[str, str] = {  # one row per indicator of a country: computed or not, and why; its note
+    "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "title": "str", "table": "str",
+    "computed": "bool", "reason": "str", "note": "str", "catalogue_version": "str",
+}
+BENCHMARKS: dict[str, str] = {  # survey estimates beside the country's external reference (no gap status)
+    "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "group": "str",
+    "estimate": "float64", "se": "float64", "reference_name": "str", "reference_year": "int64",
+    "reference": "float64", "reference_se": "float64", "difference": "float64", "difference_se": "float64",
+    "ci_low": "float64", "ci_high": "float64", "comparison": "str", "catalogue_version": "str",
+}
+SCHEMAS = {"estimates": ESTIMATES, "gaps": GAPS, "criteria": CRITERIA, "figures": FIGURES, "indicators": INDICATORS,
+           "benchmarks": BENCHMARKS}
 FLOAT_FORMAT = "%.12g"  # CSV: enough digits for 1e-9 agreement, stable across platforms
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")

@@ -7,6 +7,7 @@ Every number in the report comes from an entry of `indicators.yml` computed by o
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from importlib import resources
 from typing import Literal
@@ -179,13 +180,15 @@ class Catalogue(BaseModel):
             names |= set(INHERITED)
         return names
 
-    def unknown_names(self, indicators: tuple[Indicator, ...] | list[Indicator]) -> list[str]:
-        """One line per indicator expression that reads a name its table does not have."""
+    def unknown_names(self, indicators: tuple[Indicator, ...] | list[Indicator],
+                      extra: Mapping[str, Collection[str]] | None = None) -> list[str]:
+        """One line per indicator expression that reads a name its table does not have (`extra`: a
+        country's own variables per table)."""
         from solutions.expressions import referenced
 
         problems = []
         for ind in indicators:
-            known = self.known_variables(ind.table)
+            known = self.known_variables(ind.table) | set((extra or {}).get(ind.table, ()))
             for key, expr in ind.expressions().items():
                 unknown = sorted(referenced(expr) - known)
                 if unknown:

@@ -31,6 +31,8 @@ class GlobalResults:
     provenance: dict
     thresholds: dict = field(default_factory=dict)
     solutions_measure: dict = field(default_factory=dict)  # docs/architecture.md; {} without a measure
+    indicators: pd.DataFrame = field(default_factory=pd.DataFrame)  # per country: computed or why not, notes
+    benchmarks: pd.DataFrame = field(default_factory=pd.DataFrame)  # per country: estimates beside a benchmark
 
 
 def load_all_results(global_config: str | Path, output_root: str | Path) -> GlobalResults:
@@ -40,7 +42,8 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
     year_dir = Path(output_root) / str(gcfg.report_year)
     status_path = year_dir / "manifest.json"  # written by the pipeline before the global page runs
     status = json.loads(status_path.read_text()) if status_path.exists() else {}
-    parts: dict[str, list[pd.DataFrame]] = {"estimates": [], "gaps": [], "criteria": [], "figures": []}
+    parts: dict[str, list[pd.DataFrame]] = {"estimates": [], "gaps": [], "criteria": [], "figures": [],
+                                            "indicators": [], "benchmarks": []}
     rows = []
     provenance = {}
     measures = []
@@ -58,15 +61,19 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
             measures.append(_measure_row(iso, meta.get("solutions_measure")))
             for t in parts:
                 parts[t].append(read_table(folder, t))
-            rows.append({"iso3": iso, "name": meta.get("name", name), "status": "ok", "reason": ""})
+            rows.append({"iso3": iso, "name": meta.get("name", name), "status": "ok", "reason": "",
+                         "demo": bool(meta.get("demo", False)), "comparison": bool(meta.get("comparison", True)),
+                         "reference": (meta.get("reference") or {}).get("name", "")})
         else:
             rows.append({"iso3": iso, "name": name, "status": "failed" if failed else "missing",
-                         "reason": st.get("error", "no results in this build")})
+                         "reason": st.get("error", "no results in this build"), "demo": _demo_of(gpath, gcfg, iso),
+                         "comparison": True, "reference": ""})
     def cat(t: str) -> pd.DataFrame:
         return pd.concat(parts[t], ignore_index=True) if parts[t] else read_table(year_dir / "none", t)
     return GlobalResults(
         year=gcfg.report_year, title=gcfg.title, demo=gcfg.demo, estimates=cat("estimates"), gaps=cat("gaps"),
         criteria=cat("criteria"), figures=cat("figures"), countries=pd.DataFrame(rows),
+        indicators=cat("indicators"), benchmarks=cat("benchmarks"),
         catalogue=load_catalogue(), thresholds=gcfg.thresholds.model_dump(),
         provenance={"countries": provenance, "global_config_sha256": config_sha256(gcfg),
                     "code_version": code_version(), "catalogue_version": load_catalogue().version,
@@ -92,10 +99,17 @@ def configured_measure(gcfg: GlobalConfig, countries: list[dict]) -> dict:
             "countries": pd.DataFrame(countries, columns=["iso3", "status", "missing"])}
 
 
+def _demo_of(gpath: Path, gcfg: object, iso: str) -> bool:
+    """Whether a country without results is demo data (its config says), for the global page's banner."""
+    with contextlib.suppress(Exception):
+        return load_country(country_path(gpath, gcfg, iso)).demo  # type: ignore[arg-type]
+    return False
+
+
 def write_global_tables(g: GlobalResults, output_root: str | Path) -> list[Path]:
     """The global downloads: every country's tables concatenated, under results/global/."""
     out = Path(output_root) / str(g.year) / "results" / "global"
     paths: list[Path] = []
-    for name in ("estimates", "gaps", "criteria"):
+    for name in ("estimates", "gaps", "criteria", "indicators", "benchmarks"):
         paths += write_table(getattr(g, name), name, out)
     return paths

@@ -221,6 +221,8 @@ def _read_csv(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits) -
     _refuse_nul(raw, spec, name)
     text, encoding = _decode(raw, spec, name)
     del raw
+    if spec.header_row > 1:  # title rows above the column names (e.g. a REACH sampling frame)
+        text = "".join(text.splitlines(keepends=True)[spec.header_row - 1 :])
     if not text.strip():
         raise InputError(f"{name}: file has no content (only blank lines)")
     sep = _delimiter(text, spec, path, name)
@@ -252,7 +254,8 @@ def _read_csv(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits) -
         filled = [c for c in named if df[c].notna().any()]
         if filled:
             raise InputError(
-                f"{name}: {len(filled)} column(s) with data but no name in the header (positions {blank})"
+                f"{name}: {len(filled)} column(s) with data but no name in the header (positions {blank}); "
+                "title rows above the column names? set header_row"
             )
         df = df.drop(columns=named)
     if len(df.columns) == 1 and len(cols) == 1 and any(d in cols[0] for d in ",;\t|" if d != sep):
@@ -374,8 +377,10 @@ def _read_excel(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits)
     with open_workbook(path, name, limits) as wb:
         ws = _pick_sheet(wb, spec.sheet, name)
     where = f"{name} [sheet {ws.title!r}]"
+    top = spec.header_row  # rows above it are titles, which may be merged
     ranges = sorted(
-        (r for r in map(CellRange, ws.merged) if r.min_row <= 3), key=lambda r: (r.min_row, r.min_col)
+        (r for r in map(CellRange, ws.merged) if r.max_row >= top and r.min_row <= top + 2),
+        key=lambda r: (r.min_row, r.min_col),
     )
     merged = [str(r) for r in ranges]
     if merged:
@@ -383,7 +388,7 @@ def _read_excel(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits)
             f"{where}: merged cells in the header ({', '.join(merged[:5])}): multi-row headers are not read; "
             "unmerge and keep a single header row of column names"
         )
-    rows = list(ws.iter_rows(values_only=True))
+    rows = list(ws.iter_rows(values_only=True))[top - 1 :]
     while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
         rows.pop()
     if not rows:
@@ -401,8 +406,8 @@ def _read_excel(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits)
             unnamed.append(get_column_letter(j + 1))
     if unnamed:
         raise InputError(
-            f"{where}: {len(unnamed)} column(s) with data but no name in row 1 (columns {', '.join(unnamed[:8])}): "
-            "a title row or a multi-row header? The first row must hold the column names"
+            f"{where}: {len(unnamed)} column(s) with data but no name in row {top} (columns {', '.join(unnamed[:8])}): "
+            "a title row or a multi-row header? Set header_row to the row holding the column names"
         )
     cols = [header[j] for j in keep]
     dup = sorted(c for c, n in Counter(cols).items() if n > 1)

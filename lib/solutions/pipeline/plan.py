@@ -1,8 +1,8 @@
 """Plan a build: which notebooks are up to date, which are stale and why, by content hashes.
 
 A country is re-executed only when one of its inputs changed: its config, every file its config references
-(`CountryConfig.referenced_files`: data files, XLSForms, and whatever a config may name later), the
-notebook, the library source, the catalogue, or the global settings it depends on.
+(`CountryConfig.referenced_files`: data files, XLSForms, the sampling frame; content hash), the notebook, the
+library source, the catalogue, or the global settings it depends on.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def country_key(cfg: CountryConfig, cfg_path: Path, gcfg: GlobalConfig, notebook
     }
     if output_root is not None:
         parts["earlier years"] = earlier_years_sha256(output_root, cfg.iso3, gcfg.report_year)
-    for name, path in cfg.referenced_files(cfg_path).items():
+    for name, path in cfg.referenced_files(cfg_path).items():  # data files, their XLSForm, the sampling frame
         parts[f"data:{name}"] = file_sha256(path)
     return Key(parts)
 

@@ -161,7 +161,7 @@ class NbconvertRenderer:
             except (OSError, ValueError):
                 pass
         try:
-            body, toc = self.exporter.render_body(read_clean(Path(page.notebook)))
+            body, toc = self.exporter.render_body(read_clean(Path(page.notebook), drop_banner=site.demo))
         except Exception as exc:
             raise RenderError(f"rendering {page.notebook} failed: {exc}") from exc
         return {"sha256": sha, "key": key, "body": body, "toc": toc}, True
@@ -216,7 +216,7 @@ class NbconvertRenderer:
         t0 = time.perf_counter()
         out = Path(site.out_dir)
         cache_dir = site.year_dir / CACHE_DIRNAME
-        key = _engine_key()
+        key = f"{_engine_key()}:demo={site.demo}"  # the page's own banner is kept only without the site's
         entries: dict[str, dict[str, Any]] = {}
         rendered: list[str] = []
         warnings: list[str] = []

@@ -134,10 +134,10 @@ def _page_title(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
-def _publishable(page: Page) -> nbformat.NotebookNode:
+def _publishable(page: Page, site: SiteSpec | None = None) -> nbformat.NotebookNode:
     """Cleaned notebook with a front-matter title: the notebook's own (its HTML <h1> is then dropped so
     Quarto's title block is the only title), else the page title when there is no level-1 heading."""
-    nb = read_clean(Path(page.notebook))
+    nb = read_clean(Path(page.notebook), drop_banner=site is None or site.demo)
     title = _page_title(nb)
     if title:  # keep the output (it carries the page CSS), minus its <h1>
         for cell in nb.cells:
@@ -181,7 +181,7 @@ def write_quarto_project(site: SiteSpec, src_dir: Path | None = None) -> Path:
         )
     for page in site.pages:
         if page.available:
-            nbformat.write(_publishable(page), str(src / f"{page.slug}.ipynb"))
+            nbformat.write(_publishable(page, site), str(src / f"{page.slug}.ipynb"))
     copy_downloads(site, src)
     return src
 

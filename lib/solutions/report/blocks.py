@@ -140,7 +140,25 @@ def title(obj: str | Results) -> None:
     The title is also attached as display metadata (``{"solutions": {"page_title": ...}}``) for the renderer.
     """
     text = page_title(obj)
-    emit(f'{page_css()}<h1 class="sos-title">{html.escape(text)}</h1>', metadata={"solutions": {"page_title": text}})
+    line = collection_line(obj) if isinstance(obj, CountryResults) else ""
+    emit(f'{page_css()}<h1 class="sos-title">{html.escape(text)}</h1>{line}',
+         metadata={"solutions": {"page_title": text}})
+
+
+def collection_line(results: CountryResults) -> str:
+    """Under a country's title: when the survey's data were collected, apart from the report's year (a 2018
+    survey in the 2026 edition must not read as 2026 data)."""
+    design = results.design
+    if not design.get("collection_start"):
+        return ""
+    start, end = pd.Timestamp(design["collection_start"]), pd.Timestamp(design.get("collection_end") or
+                                                                        design["collection_start"])
+    span = (f"{start:%B}–{end:%B %Y}" if start.year == end.year else f"{start:%B %Y}–{end:%B %Y}")
+    if start.year == end.year and start.month == end.month:
+        span = f"{end:%B %Y}"
+    survey = design.get("survey_title") or "Survey"
+    return (f'<p class="sos-note">{html.escape(str(survey))}: data collected {html.escape(span)}. '
+            f"Report edition {results.year}.</p>")
 
 
 def banner(obj: Results) -> None:

@@ -8,6 +8,7 @@ Every section takes the country's ``CountryResults``. Statuses and flags reach t
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +40,7 @@ from .blocks import (  # sections every page has
 )
 from .cells import ci_text, note_text, value_text
 from .figures import show_figure
-from .formatting import fmt_big, fmt_count, is_missing, is_percent
+from .formatting import fmt_big, fmt_ci, fmt_count, fmt_gap, fmt_value, is_missing, is_percent
 from .measure_info import conditions_frame, measure_info, rule_text, status_text
 from .output import emit
 from .tables import (
@@ -148,11 +149,35 @@ def sample_section(results: CountryResults) -> None:
                      "Value": design_value(key, value)})
     if rows:
         emit(html_table(pd.DataFrame(rows), caption="Survey design and publication thresholds"))
+    weights_block(results)
+
+
+def weights_block(results: CountryResults) -> None:
+    """Weight diagnostics per group: Kish's effective sample size and the largest share of one record."""
+    diag = results.weights
+    if diag.empty:
+        return
+    diag = diag[diag["group"] != "all"]
+    frame = pd.DataFrame({
+        "Group": [style.group_label(g) for g in diag["group"]],
+        "Households": [fmt_count(v) for v in diag["n"]],
+        "Effective sample size (Kish)": [fmt_count(round(v)) for v in diag["n_effective"]],
+        "Design effect of weighting": [f"{v:.2f}" for v in diag["deff_weighting"]],
+        "Largest weight share": [f"{v:.1%}" for v in diag["max_share"]],
+    })
+    emit(html_table(frame, caption="Weights: the effective sample size is the number of equally weighted "
+                    "households giving the same precision; the largest share is the part of the group's weighted "
+                    "total carried by its heaviest household",
+                    numeric=list(frame.columns[1:]), stack=True))
 
 
 def criteria_overview(results: CountryResults) -> None:
     """The 8 criteria × displaced groups: the status as a chip (colour, symbol, label) and the indicator counts
-    behind it in words."""
+    behind it in words; a survey without a comparison group says why no criterion is assessed."""
+    if not results.comparison:
+        no_comparison_overview(results)
+        not_computed_section(results)
+        return
     crit = current_year(results.criteria, results.year)
     names = criteria_names()
     if crit.empty:
@@ -178,6 +203,92 @@ def criteria_overview(results: CountryResults) -> None:
                     "comparison group", key=["Criterion", *labels], stack=True))
     note("A criterion is open when any of its indicators is open, closed when every indicator with data is "
          "closed. " + status_legend())
+    not_computed_section(results)
+
+
+def no_comparison_overview(results: CountryResults) -> None:
+    """A survey without a comparison group: say that gaps cannot be estimated, and show the external
+    benchmark beside the estimates when the country gives one."""
+    reference = results.reference or {}
+    text = ("This survey has no comparison group (non-displaced households of the same areas), so gaps cannot "
+            "be estimated from this survey and no criterion is assessed: the chapter reports the estimates.")
+    if reference:
+        text += (f" Some indicators are shown beside an external benchmark, {reference.get('name', '')}: another "
+                 "source, to read as context, not as a gap.")
+    note(text)
+    benchmark_block(results)
+
+
+BENCHMARK_WORDS = {"above": "above the benchmark", "below": "below the benchmark",
+                   "no clear difference": "no clear difference", "withheld": "estimate withheld"}
+
+
+def benchmark_block(results: CountryResults, criterion: int | None = None) -> None:
+    """The survey's estimates beside the external benchmark (with its SE when known) and how they compare."""
+    bench = results.benchmarks
+    if bench.empty:
+        return
+    if criterion is not None:
+        bench = bench[bench["criterion"].astype(int) == int(criterion)]
+        if bench.empty:
+            return
+    thresholds = thresholds_of(results)
+    records = []
+    for r in bench.to_dict("records"):
+        ind = indicator_of(results.catalogue, str(r["indicator_id"]))
+        percent = is_percent(ind.kind if ind is not None else "proportion", [r["reference"]])
+        has_se = not is_missing(r.get("reference_se"))
+        withheld = str(r["comparison"]) == "withheld"
+        records.append({
+            "Indicator": _panel_title(ind, str(r["indicator_id"])),
+            "Group": style.group_label(str(r["group"])),
+            "Estimate": "" if withheld else fmt_value(r["estimate"], percent=percent),
+            "External benchmark": fmt_value(r["reference"], percent=percent)
+            + (f" (SE {fmt_value(r['reference_se'], percent=percent, digits=1)})" if has_se else " (SE not given)"),
+            "Difference": "" if withheld else fmt_gap(r["difference"], percent=percent),
+            f"{thresholds.level} CI": "" if withheld else fmt_ci(r["ci_low"], r["ci_high"], percent=percent,
+                                                                 gap=True),
+            "How it compares": BENCHMARK_WORDS.get(str(r["comparison"]), str(r["comparison"])),
+        })
+    ref = results.reference or {}
+    source = ", ".join(str(ref[k]) for k in ("name", "publisher", "year") if ref.get(k))
+    emit(html_table(object_frame(records), caption=f"External benchmark: {source}. The difference treats the two "
+                    "sources as independent (the benchmark's SE, when given, is included); it is not a gap and has "
+                    "no status", numeric=["Estimate", "External benchmark", "Difference", f"{thresholds.level} CI"],
+                    key=["Indicator", "Group", "Estimate", "External benchmark", "Difference", "How it compares"],
+                    stack=True))
+
+
+def not_computed_section(results: CountryResults) -> None:
+    """Every indicator this country's data could not give, with the reason (or a note that all were)."""
+    table = results.indicators
+    if table.empty:
+        return
+    missing = table[~table["computed"].astype(bool)]
+    if missing.empty:
+        note("Every indicator of the catalogue was computed for this country.")
+        return
+    frame = pd.DataFrame({
+        "Indicator": [f"{i} {t}" for i, t in zip(missing["indicator_id"], missing["title"], strict=True)],
+        "Criterion": [str(int(c)) if int(c) else "–" for c in missing["criterion"]],
+        "Why not computed": missing["reason"].astype(str),
+    })
+    emit(html_table(frame, caption=f"Indicators not computed in this country ({len(missing)} of {len(table)})",
+                    stack=True))
+
+
+def indicator_notes(results: CountryResults) -> dict[str, str]:
+    """indicator id -> what a reader must know under its definition: the country's note, or why it is missing."""
+    table = results.indicators
+    if table.empty:
+        return {}
+    out = {}
+    for r in table.to_dict("records"):
+        parts = [f"Note: {r['note']}" if r["note"] else "", "" if r["computed"] else f"Not computed: {r['reason']}."]
+        text = " ".join(p for p in parts if p)
+        if text:
+            out[str(r["indicator_id"])] = text
+    return out
 
 
 def _n_inconclusive(r: dict) -> int:
@@ -223,15 +334,18 @@ def _panel_title(ind: Indicator | None, indicator_id: str) -> str:
     return f"{indicator_id} {short}".strip()
 
 
-def _definitions(ind_rows: list[tuple[Indicator | None, str]]) -> None:
-    """The criterion's indicators: id, title, definition and whom it counts (each an anchor target)."""
+def _definitions(ind_rows: list[tuple[Indicator | None, str]], notes: Mapping[str, str] | None = None) -> None:
+    """The criterion's indicators: id, title, definition and whom it counts (each an anchor target), and the
+    country's note under it (e.g. "proxy: ...") or why it was not computed."""
     items = []
     for ind, indicator_id in ind_rows:
         definition = ind.definition if ind is not None else ""
         who = universe_words(ind)
+        extra = (notes or {}).get(indicator_id)
         items.append(
             f'<dt id="ind-{html.escape(indicator_id.lower())}">{html.escape(subject_of(ind, indicator_id))}</dt>'
             f"<dd>{html.escape(definition)}{html.escape(f' Counted among: {who}.' if who else '')}</dd>"
+            + (f'<dd class="sos-note sos-indicator-note">{html.escape(extra)}</dd>' if extra else "")
         )
     emit(f'<dl class="sos-defs">{"".join(items)}</dl>')
 
@@ -396,13 +510,15 @@ def criterion_section(results: CountryResults, criterion: int) -> None:
             scalar.append((ind, indicator_id, head))
         if not cats.empty:
             breakdowns.append((ind, indicator_id, cats, _breakdown_heading(ind, kinds, not head.empty)))
-    _definitions([(indicator_of(catalogue, i), i) for i in ids])
+    _definitions([(indicator_of(catalogue, i), i) for i in ids], indicator_notes(results))
     if scalar:
         _scalar_figures(results, criterion, scalar, thresholds)
     if breakdowns:
         _breakdown_figures(results, criterion, breakdowns, thresholds)
     for ind, indicator_id, rows in systems:
         _system_block(ind, indicator_id, rows, thresholds)
+    if results.comparison:  # without a comparison group the overview shows them all
+        benchmark_block(results, criterion)
 
 
 def solutions_measure_section(results: CountryResults) -> None:
@@ -422,9 +538,10 @@ def solutions_measure_section(results: CountryResults) -> None:
     emit(html_table(conditions_frame(info), caption="Conditions a household must meet"))
     est = _national_rows(results, "estimates")
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "")] if not est.empty else est
-    if rows.empty or info.status == "not_available":
+    why = indicator_notes(results).get(SOLUTIONS_ID, "")
+    if rows.empty or info.status == "not_available" or "Not computed" in why:
         if not said:
-            note("The solutions measure is not available for this country.")
+            note("The solutions measure is not available for this country." + (f" {why}" if why else ""))
         return
     thresholds = thresholds_of(results)
     level = thresholds.level
@@ -456,12 +573,14 @@ def trends_section(results: CountryResults, output_root: str | Path) -> None:
 
 __all__ = [
     "banner",
+    "benchmark_block",
     "context_section",
     "criteria_overview",
     "criterion_section",
     "criterion_table",
     "findings_summary",
     "narrative",
+    "not_computed_section",
     "provenance_section",
     "publish_chart_data",
     "sample_section",

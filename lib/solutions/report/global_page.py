@@ -16,11 +16,11 @@ from solutions.catalogue import Catalogue, Indicator
 from solutions.indicators import GlobalResults
 
 from . import alttext, chartdata, charts, style, trends
+from .banner import demo_banner_html
 from .blocks import (  # sections every page has
     METRIC_LABELS,
     SHORT_CRITERIA,
     SOLUTIONS_ID,
-    banner,
     country_names,
     criteria_names,
     current_year,
@@ -33,6 +33,7 @@ from .blocks import (  # sections every page has
     title,
     unit_plural,
 )
+from .blocks import banner as page_banner
 from .cells import ci_text, gap_detail, is_withheld, note_text
 from .figures import show_figure
 from .formatting import fmt_big, is_missing, is_percent
@@ -58,13 +59,29 @@ def _ok_countries(g: GlobalResults) -> list[str]:
     return [str(c) for c in g.countries.loc[g.countries["status"] == "ok", "iso3"]]
 
 
+def banner(g: GlobalResults) -> None:
+    """The demonstration banner: on the whole report when every country is fictional, else naming the
+    countries whose chapters use demonstration data (none: no banner)."""
+    countries = g.countries
+    if g.demo or countries.empty or "demo" not in countries.columns:
+        page_banner(g)
+        return
+    demo = countries[countries["demo"].fillna(False).astype(bool)]
+    if demo.empty:
+        return
+    names = ", ".join(f"{n} ({i})" for n, i in zip(demo["name"], demo["iso3"], strict=True))
+    which = "the chapter of" if len(demo) == 1 else "the chapters of"
+    emit(demo_banner_html(True, text=f"Demonstration data — not real: {which} {names} use{'s' if len(demo) == 1 else ''} "
+                                     "fictional data, and so do their numbers on this page; do not cite or use them."))
+
+
 HEADLINE_STATUSES = ("open", "closed", "inconclusive", "insufficient_data")
 
 
 def headline_numbers(g: GlobalResults) -> None:
     """Headline cards: countries covered; the latest IDP stock, new displacements and returns summed over
-    the countries in the report (latest year available per country); and how many country × criterion pairs
-    have each status for IDPs, each card saying what its status means."""
+    the countries in the report (latest year available per country); and how many assessed country × criterion
+    pairs have each status for IDPs, each card saying what its status means."""
     ok = _ok_countries(g)
     total = len(g.countries) if not g.countries.empty else len(ok)
     cards = [("Countries in the report", f"{len(ok)} of {total}", "with results")]
@@ -78,7 +95,9 @@ def headline_numbers(g: GlobalResults) -> None:
         span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
         cards.append((label, fmt_big(sub["value"].sum()), f"latest year per country ({span})"))
     crit = current_year(g.criteria, g.year)
-    idp = crit[(crit["group"] == "idp") & crit["country"].isin(ok)] if not crit.empty else crit
+    # criteria of a survey without a comparison group are not assessed: they are no pair to count
+    idp = crit[(crit["group"] == "idp") & crit["country"].isin(ok) & (crit["status"] != "not_assessed")] \
+        if not crit.empty else crit
     for status in HEADLINE_STATUSES if len(idp) else ():
         n = int((idp["status"] == status).sum())
         cards.append((f"IDPs: {STATUS_LABELS[status].lower()}", f"{STATUS_SYMBOLS[status]} {n} of {len(idp)}",
@@ -119,23 +138,40 @@ def heatmap_section(g: GlobalResults) -> None:
         alt="Heatmap of countries by the 8 IASC criteria, status for IDPs. " + ". ".join(parts) + ".",
         data=chartdata.criteria_points(idp, cnames) if not idp.empty else None,
     )
-    if idp.empty:
+    if not idp.empty:
+        records = []
+        for iso in sorted(set(idp["country"]), key=lambda c: cnames.get(c, c)):
+            rec: dict[str, Any] = {"Country": cnames.get(iso, iso)}
+            for c, name in names.items():
+                cell = idp[(idp["country"] == iso) & (idp["criterion"].astype(int) == c)]
+                kind, text = charts.heatmap_cell(cell.iloc[0] if len(cell) else None)
+                count = text.split(" ")[1] if " " in text else ""
+                counted = f' <span class="sos-count">{html.escape(count)}</span>' if count else ""
+                # one element: a phone card keeps the chip and its count on one line
+                rec[f"{c} {SHORT_CRITERIA.get(c, name).capitalize()}"] = Markup(
+                    f'<span class="sos-verdict">{status_chip(kind, compact=True)}{counted}</span>')
+            records.append(rec)
+        emit("<details open><summary>Table of the heatmap (status for IDPs)</summary>"
+             + html_table(object_frame(records), key=list(records[0]), stack=True, css_class="sos-table sos-heatmap")
+             + "</details>")
+    no_comparison_note(g)
+
+
+def no_comparison_note(g: GlobalResults) -> None:
+    """Countries whose survey has no comparison group: their criteria are not assessed, and why."""
+    countries = g.countries
+    if countries.empty or "comparison" not in countries.columns:
         return
-    records = []
-    for iso in sorted(set(idp["country"]), key=lambda c: cnames.get(c, c)):
-        rec: dict[str, Any] = {"Country": cnames.get(iso, iso)}
-        for c, name in names.items():
-            cell = idp[(idp["country"] == iso) & (idp["criterion"].astype(int) == c)]
-            kind, text = charts.heatmap_cell(cell.iloc[0] if len(cell) else None)
-            count = text.split(" ")[1] if " " in text else ""
-            counted = f' <span class="sos-count">{html.escape(count)}</span>' if count else ""
-            # one element: a phone card keeps the chip and its count on one line
-            rec[f"{c} {SHORT_CRITERIA.get(c, name).capitalize()}"] = Markup(
-                f'<span class="sos-verdict">{status_chip(kind, compact=True)}{counted}</span>')
-        records.append(rec)
-    emit("<details open><summary>Table of the heatmap (status for IDPs)</summary>"
-         + html_table(object_frame(records), key=list(records[0]), stack=True, css_class="sos-table sos-heatmap")
-         + "</details>")
+    without = countries[(countries["status"] == "ok") & ~countries["comparison"].fillna(True).astype(bool)]
+    if without.empty:
+        return
+    parts = []
+    for r in without.to_dict("records"):
+        ref = str(r.get("reference", "") or "")
+        parts.append(f"{r['name']}" + (f" (external benchmark: {ref})" if ref else ""))
+    note("Not assessed: the survey of " + "; ".join(parts) + " has no comparison group, so gaps cannot be estimated "
+         "from it; its chapter reports the estimates" + (" beside an external benchmark." if any(
+             str(r.get("reference", "") or "") for r in without.to_dict("records")) else "."))
 
 
 HEATMAP_ORDER = ("open", "closed", "inconclusive", "insufficient_data")
