@@ -199,7 +199,7 @@ def criteria_overview(results: CountryResults) -> None:
             rec[style.group_label(g)] = status_chip(str(r["status"]), counts)
         records.append(rec)
     labels = [style.group_label(g) for g in groups]
-    emit(html_table(object_frame(records), caption="Status by criterion and displaced group, compared with the "
+    emit(html_table(object_frame(records), caption="Gap status by criterion and displaced group, compared with the "
                     "comparison group", key=["Criterion", *labels], stack=True))
     note("A criterion is open when any of its indicators is open, closed when every indicator with data is "
          "closed. " + status_legend())
