@@ -9,11 +9,26 @@ PARAMS ?= params/global.yml
 OUT    ?= outputs
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 SOL    := $(BIN)/solutions
+RENDERER ?=
 
-.PHONY: help install sysdeps demo report country build status validate test test-fast lint bench bench-quick bench-peers bench-report screenshots clean distclean
+# Quarto for the tests: when no `quarto` is on PATH but the shared installer sits next to this checkout
+# (CI clones live beside ../shared; a git worktree's main checkout does), `make test` installs Quarto 1.7.34
+# into .quarto-ci/ (ignored) and puts it on PATH for the tests only. Users install Quarto from quarto.org or
+# conda-forge (README); without it the Quarto tests skip and the site is rendered with nbconvert.
+QUARTO_HOME      := $(CURDIR)/.quarto-ci
+GIT_COMMON       := $(shell git rev-parse --path-format=absolute --git-common-dir 2>/dev/null)
+QUARTO_INSTALLER ?= $(firstword $(wildcard ../shared/tools/install-quarto $(dir $(GIT_COMMON))../shared/tools/install-quarto))
+ifeq ($(shell command -v quarto 2>/dev/null),)
+ifneq ($(QUARTO_INSTALLER),)
+QUARTO_DEP  := $(QUARTO_HOME)/bin/quarto
+QUARTO_PATH := PATH="$(QUARTO_HOME)/bin:$$PATH"
+endif
+endif
+
+.PHONY: help install sysdeps quarto demo report country build status validate test test-fast lint bench bench-quick bench-peers bench-report screenshots clean distclean
 
 help:
-	@echo "make report        build the whole demo report (installs what it needs)"
+	@echo "make report        build the whole demo report (installs what it needs; RENDERER=quarto|nbconvert)"
 	@echo "make test          run the test suite (installs what it needs)"
 	@echo "make country ISO=QAB   re-run one country and the global pages"
 	@echo "make status | validate | lint | bench | bench-quick | bench-peers | bench-report | screenshots | clean"
@@ -32,6 +47,11 @@ install: $(STAMP)
 sysdeps:
 	@tools/system-deps.sh
 
+$(QUARTO_HOME)/bin/quarto:
+	$(QUARTO_INSTALLER) $(QUARTO_HOME)
+
+quarto: $(QUARTO_DEP)
+
 # Demo data is generated (never committed); regenerated only when the generator changes.
 DEMO_STAMP := data/demo/.generated
 $(DEMO_STAMP): $(STAMP) $(wildcard lib/solutions/demo/*.py)
@@ -40,8 +60,9 @@ $(DEMO_STAMP): $(STAMP) $(wildcard lib/solutions/demo/*.py)
 
 demo: $(DEMO_STAMP)
 
-report: $(STAMP) $(DEMO_STAMP)
-	$(SOL) build --params $(PARAMS) --output $(OUT) --jobs $(JOBS) $(if $(FORCE),--force,)
+report: $(STAMP) $(DEMO_STAMP) $(if $(filter quarto,$(RENDERER)),$(QUARTO_DEP),)
+	$(if $(filter quarto,$(RENDERER)),$(QUARTO_PATH),) $(SOL) build --params $(PARAMS) --output $(OUT) --jobs $(JOBS) \
+		$(if $(FORCE),--force,) $(if $(RENDERER),--renderer $(RENDERER),)
 
 build: report
 
@@ -55,8 +76,8 @@ status: $(STAMP)
 validate: $(STAMP)
 	$(SOL) validate --params $(PARAMS)
 
-test: $(STAMP) sysdeps
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+test: $(STAMP) sysdeps $(QUARTO_DEP)
+	$(QUARTO_PATH) $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not e2e and not browser and not r"
@@ -76,11 +97,13 @@ bench-peers: $(STAMP)
 bench-report: $(STAMP)
 	$(BIN)/python -m bench.report
 
-screenshots: $(STAMP) sysdeps report
-	$(BIN)/python -m tests.browser.screenshots --site $(OUT) --params $(PARAMS)
+# Front page, a country page and the methods page at 1366 px and 375 px, from both renderers (Quarto when
+# available): outputs/<year>/screenshots/<renderer>/. The site is left rendered by nbconvert.
+screenshots: $(STAMP) sysdeps report $(QUARTO_DEP)
+	$(QUARTO_PATH) $(BIN)/python -m tests.browser.screenshots --site $(OUT) --params $(PARAMS)
 
 clean:
 	rm -rf $(OUT)/[0-9]* $(OUT)/bench
 
 distclean: clean
-	rm -rf $(VENV) data/demo
+	rm -rf $(VENV) data/demo $(QUARTO_HOME)

@@ -1,13 +1,16 @@
 """Session fixtures of the real-browser tests: ONE demo build (with a hostile narrative planted in a
-country config), a loopback HTTP server, headless Chromium drivers and axe-core.
+country config) rendered by both renderers (nbconvert, and Quarto when a ``quarto`` is on PATH, as
+``make test`` arranges), a loopback HTTP server per site, headless Chromium drivers and axe-core.
 
 Set ``SOS_BROWSER_ROOT=/some/dir`` to keep the build between runs while working on these tests: the
-demo + build run only when ``/some/dir/outputs/<year>/site/index.html`` is missing.
+demo + build run only when ``/some/dir/outputs/<year>/site/index.html`` is missing (and the Quarto render
+only when ``/some/dir/quarto/outputs/<year>/site/index.html`` is).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -32,12 +35,16 @@ REPO = Path(__file__).resolve().parents[2]
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
+RENDERERS = ("nbconvert", "quarto")
+
+
 @dataclass(frozen=True)
 class BuiltSite:
     root: Path  # project folder: params/, data/demo/, outputs/
     year: int
     site: Path  # outputs/<year>/site
     countries: tuple[str, ...]
+    renderer: str = "nbconvert"
 
 
 def _solutions_cmd() -> list[str]:
@@ -71,11 +78,39 @@ def _plant_hostile_narrative(params: Path) -> None:
     path.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
+@contextlib.contextmanager
+def _exclusive(lock: Path):
+    """Hold an exclusive lock on ``lock``: pytest-xdist workers share one build instead of racing two."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _project_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project folder of the browser tests: $SOS_BROWSER_ROOT, else one folder shared by every xdist worker
+    of this run (the workers' base temp folders sit in the run's own), so the demo is built once per run."""
+    keep = os.environ.get("SOS_BROWSER_ROOT")
+    if keep:
+        return Path(keep)
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    return base / "browser-project"
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     """Demo params + data written into a tmp project, hostile narrative planted, the report built once."""
-    keep = os.environ.get("SOS_BROWSER_ROOT")
-    root = Path(keep) if keep else tmp_path_factory.mktemp("browser-project")
+    root = _project_root(tmp_path_factory)
+    with _exclusive(root.parent / f"{root.name}.lock"):
+        return _build(root)
+
+
+def _build(root: Path) -> BuiltSite:
     root.mkdir(parents=True, exist_ok=True)
     cmd = _solutions_cmd()
     params = root / "params" / "global.yml"
@@ -87,7 +122,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     site = root / "outputs" / str(year) / "site"
     if not (site / "index.html").is_file():
         _run(
-            [*cmd, "build", "--params", str(params), "--output", str(root / "outputs"), "--quiet"],
+            [*cmd, "build", "--params", str(params), "--output", str(root / "outputs"), "--quiet",
+             "--renderer", "nbconvert"],
             root,
             "solutions build",
         )
@@ -95,16 +131,42 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return BuiltSite(root=root, year=year, site=site, countries=tuple(gcfg["countries"]))
 
 
+def _quarto_site(built: BuiltSite) -> BuiltSite:
+    """The same executed notebooks and results rendered by Quarto, into a copy of the year folder."""
+    out = built.root / "quarto" / "outputs"
+    year_dir = out / str(built.year)
+    site = year_dir / "site"
+    if not (site / "index.html").is_file():
+        shutil.rmtree(year_dir, ignore_errors=True)
+        shutil.copytree(built.site.parent, year_dir,
+                        ignore=shutil.ignore_patterns("site", "site-src", ".site-cache", "screenshots"))
+        _run([*_solutions_cmd(), "render", "--params", str(built.root / "params" / "global.yml"),
+              "--output", str(out), "--renderer", "quarto"], built.root, "solutions render --renderer quarto")
+    assert (site / "index.html").is_file(), f"quarto wrote no {site / 'index.html'}"
+    return BuiltSite(root=built.root, year=built.year, site=site, countries=built.countries, renderer="quarto")
+
+
+@pytest.fixture(scope="session", params=RENDERERS)
+def rendered(request, built_site: BuiltSite) -> BuiltSite:
+    """The built site as each renderer wrote it (Quarto skipped, saying why, when it is not on PATH)."""
+    if request.param == "nbconvert":
+        return built_site
+    if shutil.which("quarto") is None:
+        pytest.skip("quarto not on PATH (`make test` installs it when ../shared/tools/install-quarto exists)")
+    with _exclusive(built_site.root.parent / f"{built_site.root.name}-quarto.lock"):
+        return _quarto_site(built_site)
+
+
 @pytest.fixture(scope="session")
-def site_url(built_site: BuiltSite):
-    """Base URL (ending in '/') of the built site served on 127.0.0.1."""
-    with serve(built_site.site) as url:
+def site_url(rendered: BuiltSite):
+    """Base URL (ending in '/') of the rendered site served on 127.0.0.1."""
+    with serve(rendered.site) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
 def driver(tmp_path_factory: pytest.TempPathFactory):
-    """Desktop-sized headless Chromium (1280 px)."""
+    """Laptop-sized headless Chromium (1366 px)."""
     drv = make_driver(tmp_path_factory.mktemp("chromium-desktop-profile"))
     yield drv
     drv.quit()

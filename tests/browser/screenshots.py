@@ -1,17 +1,20 @@
-"""Full-page PNG screenshots of a built report site (headless Chromium), for eyeballing layout and charts.
+"""Full-page PNG screenshots of a built report site (headless Chromium), for looking at layout and charts.
 
     python -m tests.browser.screenshots --site outputs --params params/global.yml
     python tests/browser/screenshots.py --site outputs --params params/global.yml   # same thing
 
-Writes ``<site>/<year>/screenshots/{global,country-<ISO3>}-{desktop,phone}.png`` (desktop 1280 px,
-phone 375 px wide), ``<year>`` being the ``report_year`` of the global config and ``<ISO3>`` its first
-country unless ``--country`` says otherwise. The site is served on 127.0.0.1 only; nothing leaves the
-machine.
+Renders the built year (``<site>/<year>``: its executed notebooks and results) with each renderer in turn
+(``--renderers nbconvert,quarto``; Quarto is skipped, saying so, when no ``quarto`` is on PATH) and writes
+``<site>/<year>/screenshots/<renderer>/{index,country-<ISO3>,methods}-{laptop,phone}.png`` (1366 px and
+375 px wide), ``<ISO3>`` being the first country of the global config unless ``--country`` says otherwise.
+The site is left as the last renderer wrote it. Served on 127.0.0.1 only; nothing leaves the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -42,7 +45,7 @@ except ImportError:  # run as a plain script: python tests/browser/screenshots.p
         serve,
     )
 
-VIEWPORTS = {"desktop": (DESKTOP, False), "phone": (PHONE, True)}
+VIEWPORTS = {"laptop": (DESKTOP, False), "phone": (PHONE, True)}
 
 
 def take(site: Path, out: Path, pages: list[str]) -> list[Path]:
@@ -63,13 +66,24 @@ def take(site: Path, out: Path, pages: list[str]) -> list[Path]:
     return written
 
 
+def render(params: Path, output: Path, renderer: str) -> None:
+    """Render the built year with ``renderer`` (``solutions render``); exits with its message on failure."""
+    solutions = shutil.which("solutions") or str(Path(sys.executable).with_name("solutions"))
+    proc = subprocess.run([solutions, "render", "--params", str(params), "--output", str(output),
+                           "--renderer", renderer], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        sys.exit(f"solutions render --renderer {renderer} failed:\n{proc.stdout}{proc.stderr}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--site", type=Path, default=Path("outputs"), help="outputs root holding <year>/site/"
+        "--site", type=Path, default=Path("outputs"), help="outputs root holding <year>/"
     )
     parser.add_argument("--params", type=Path, default=Path("params/global.yml"), help="the global config")
     parser.add_argument("--country", help="ISO3 of the country page (default: the first in the config)")
+    parser.add_argument("--renderers", default="quarto,nbconvert",
+                        help="comma-separated renderers, in order (the site keeps the last one's pages)")
     args = parser.parse_args(argv)
 
     if chromium_paths() is None:
@@ -78,17 +92,19 @@ def main(argv: list[str] | None = None) -> int:
     cfg = yaml.safe_load(args.params.read_text(encoding="utf-8"))
     year = int(cfg["report_year"])
     country = args.country or (cfg.get("countries") or [None])[0]
-    site = args.site / str(year) / "site"
-    pages = ["global"] + ([f"country-{country}"] if country else [])
-    missing = [p for p in pages if not (site / f"{p}.html").is_file()]
-    if missing:
-        print(
-            f"not built: {', '.join(str(site / f'{p}.html') for p in missing)} (run `solutions build`)",
-            file=sys.stderr,
-        )
+    year_dir = args.site / str(year)
+    if not (year_dir / "notebooks").is_dir():
+        print(f"not built: {year_dir / 'notebooks'} (run `solutions build`)", file=sys.stderr)
         return 2
-    for path in take(site, args.site / str(year) / "screenshots", pages):
-        print(path)
+    pages = ["index"] + ([f"country-{country}"] if country else []) + ["methods"]
+    for renderer in [r.strip() for r in args.renderers.split(",") if r.strip()]:
+        if renderer == "quarto" and shutil.which("quarto") is None:
+            print("quarto not on PATH: no Quarto screenshots (make screenshots installs it when it can)",
+                  file=sys.stderr)
+            continue
+        render(args.params, args.site, renderer)
+        for path in take(year_dir / "site", year_dir / "screenshots" / renderer, pages):
+            print(path)
     return 0
 
 

@@ -46,7 +46,7 @@ HOSTILE_SUMMARY = (
 HOSTILE_CRITERION = 2
 HOSTILE_CRITERION_TEXT = "Criterion text with <b>bold</b> tags that must stay literal."
 
-DESKTOP = (1280, 900)
+DESKTOP = (1366, 768)  # the commonest laptop width
 PHONE = (375, 812)  # iPhone SE / 8 class: the narrowest common phone width
 
 

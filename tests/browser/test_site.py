@@ -16,6 +16,7 @@ from functools import cache
 import pytest
 
 from .support import (
+    DESKTOP,
     HOSTILE_CRITERION_TEXT,
     HOSTILE_ISO3,
     HOSTILE_SUMMARY,
@@ -64,12 +65,14 @@ def _origin(url: str) -> str:
 # --------------------------------------------------------------------------- the set of pages
 
 
-def test_site_has_the_expected_pages(built_site):
-    """The parametrised page list below covers every page the build writes."""
-    assert built_site.countries == COUNTRIES, "demo countries changed: update COUNTRIES in this module"
-    written = sorted(p.stem for p in built_site.site.glob("*.html"))
+def test_site_has_the_expected_pages(rendered):
+    """The parametrised page list below covers every page the build writes, with either renderer."""
+    assert rendered.countries == COUNTRIES, "demo countries changed: update COUNTRIES in this module"
+    written = sorted(p.stem for p in rendered.site.glob("*.html"))
     assert written == sorted(PAGES)
-    assert (built_site.site / "assets" / "site.css").is_file()
+    assert (rendered.site / ("assets/site.css" if rendered.renderer == "nbconvert" else "sos-quarto.css")).is_file()
+    charts = sorted((rendered.site / "results").glob("*/charts/*.csv"))
+    assert len(charts) > 20, "the charts' data files are not in the site"
 
 
 # --------------------------------------------------------------------------- clean loads
@@ -360,3 +363,156 @@ def test_no_horizontal_scroll_on_phone(phone_driver, site_url, page):
         f"{page}: at {PHONE[0]}px the page is {got['scroll']}px wide (horizontal scroll). "
         "Outermost elements sticking out:\n  " + "\n  ".join(got["offenders"])
     )
+
+
+# --------------------------------------------------------------------------- tables that fit
+
+_KEY_COLUMNS_JS = """
+document.querySelectorAll('details').forEach(d => { d.open = true; });
+const problems = [];
+let checked = 0;
+const label = el => {
+  const block = el.closest('.sos-table-block');
+  const cap = block ? block.querySelector('.sos-table-caption') : null;
+  const table = el.closest('table');
+  let column = el.getAttribute('data-label') || '';
+  if (!column && el.tagName === 'TH') column = el.textContent.trim();
+  if (!column && table) {
+    const th = table.querySelectorAll('thead th')[el.cellIndex];
+    column = th ? th.textContent.trim() : '?';
+  }
+  return (cap ? cap.textContent.trim().slice(0, 60) : '(no caption)') + ' / ' + column;
+};
+for (const el of document.querySelectorAll('table .sos-key')) {
+  if (!el.textContent.trim()) continue;
+  const r = el.getBoundingClientRect();
+  const wrap = el.closest('.sos-table-wrap');
+  if (wrap && getComputedStyle(el.closest('thead') || el).position === 'absolute') continue;  // a phone card's hidden header
+  if (r.width === 0 || r.height === 0) { problems.push(label(el) + ': not shown'); continue; }
+  checked += 1;
+  const box = wrap ? wrap.getBoundingClientRect() : {left: 0, right: window.innerWidth};
+  const right = Math.min(box.right, document.documentElement.clientWidth);
+  const left = Math.max(box.left, 0);
+  if (r.right > right + 1 || r.left < left - 1) {
+    problems.push(label(el) + ': spans ' + Math.round(r.left) + '-' + Math.round(r.right) + 'px, visible ' +
+                  Math.round(left) + '-' + Math.round(right) + 'px');
+  }
+}
+return {checked, problems: Array.from(new Set(problems)).slice(0, 25)};
+"""
+
+KEY_TABLE_PAGES = ("global", *(f"country-{c}" for c in COUNTRIES))
+
+
+@pytest.mark.parametrize("width", ["laptop", "phone"])
+@pytest.mark.parametrize("table_page", KEY_TABLE_PAGES)
+def test_key_columns_stay_in_view(driver, phone_driver, site_url, table_page, width):
+    """Estimate, CI, gap and status (and every criterion of the heatmap table) are in view without
+    scrolling a table sideways: at 1366 px the tables fit, at 375 px they stack into one card per row."""
+    drv = driver if width == "laptop" else phone_driver
+    load(drv, page_url(site_url, table_page))
+    got = drv.execute_script(_KEY_COLUMNS_JS)
+    size = DESKTOP[0] if width == "laptop" else PHONE[0]
+    assert got["checked"] > 10, f"{table_page}: almost no key column found ({got['checked']})"
+    assert not got["problems"], f"{table_page} at {size}px: key columns cut off:\n  " + "\n  ".join(got["problems"])
+
+
+_TITLE_AND_CONTENTS_JS = """
+const h1 = Array.from(document.querySelectorAll('h1')).find(h => h.getBoundingClientRect().height > 0);
+const tocs = Array.from(document.querySelectorAll('nav.sos-toc, nav[role="doc-toc"]'))
+  .filter(n => n.getBoundingClientRect().height > 0);
+return {h1: h1 ? h1.getBoundingClientRect().top + window.scrollY : null,
+        tocs: tocs.map(n => n.getBoundingClientRect().top + window.scrollY)};
+"""
+
+
+def test_contents_follow_the_title_on_a_phone(phone_driver, site_url):
+    load(phone_driver, page_url(site_url, f"country-{COUNTRIES[0]}"))
+    got = phone_driver.execute_script(_TITLE_AND_CONTENTS_JS)
+    assert got["h1"] is not None and got["tocs"], f"no visible title or table of contents: {got}"
+    assert all(t > got["h1"] for t in got["tocs"]), f"the table of contents comes before the title: {got}"
+
+
+# --------------------------------------------------------------------------- what the pages say
+
+
+class _Text(html.parser.HTMLParser):
+    """The visible text of a page (script and style content left out)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _page_text(path) -> str:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(" ".join(parser.parts).split())
+
+
+PARITY = ("same level", "on par", "at par", "as well off", "no difference", "no gap.", "gap is closed.")
+
+
+@pytest.mark.parametrize("text_page", PAGES)
+def test_no_sentence_claims_parity(rendered, text_page):
+    """Parity is said only with its margin ("no gap larger than 5 points"), never bare (issue #11)."""
+    text = _page_text(rendered.site / f"{text_page}.html").lower()
+    said = [p for p in PARITY if p in text]
+    assert not said, f"{text_page}: claims parity without the margin: {said}"
+    bare = [m.start() for m in __import__("re").finditer(r"no gap(?! larger than)", text)]
+    assert not bare, f"{text_page}: 'no gap' without 'larger than <margin>' at {bare[:5]}"
+    assert "−0 " not in text and "0% (0–0)" not in text, f"{text_page}: −0 or 0% (0–0) printed"
+
+
+@pytest.mark.parametrize("iso3", COUNTRIES)
+def test_every_flagged_estimate_on_the_page_is_marked(rendered, iso3):
+    """Each flagged national estimate the country page shows carries the flag mark (†) (issue #13 item 4)."""
+    import pandas as pd
+
+    est = pd.read_csv(rendered.site / "results" / iso3 / "estimates.csv", keep_default_na=False,
+                      na_values=[""])
+    shown = est[(est["disaggregation"] == "total") & (est["flag"].fillna("") != "") & ~est["suppressed"]
+                & (est["kind"] != "system")]
+    text = _page_text(rendered.site / f"country-{iso3}.html")
+    missing = []
+    for r in shown.to_dict("records"):
+        percent = r["kind"] in ("proportion", "distribution", "by_reason") or 0 <= r["estimate"] <= 1
+        value = f"{r['estimate'] * 100:.0f}%†" if percent else f"{r['estimate']:,.1f}†"
+        if value not in text:
+            missing.append(f"{r['indicator_id']} {r['group']} {r['category']}: {value}")
+    assert len(shown) > 0, f"{iso3}: no flagged national estimate in the demo (the check would prove nothing)"
+    assert not missing, f"{iso3}: {len(missing)} of {len(shown)} flagged estimates shown without †: {missing[:10]}"
+
+
+def test_chart_data_publish_no_withheld_value(rendered):
+    """Each chart's CSV beside it holds what the chart draws: a withheld value is an empty cell with the reason,
+    never a number (and a gap with a withheld side has no number either)."""
+    import pandas as pd
+
+    files = sorted((rendered.site / "results").glob("*/charts/*.csv"))
+    assert files, "no chart data in the site"
+    checked = 0
+    for path in files:
+        data = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        if "note" in data.columns:
+            withheld = data[data["note"].astype(str).str.startswith(("withheld", "not available"))]
+            numbers = withheld[[c for c in ("estimate", "ci_low", "ci_high") if c in data.columns]]
+            assert numbers.isna().all().all(), f"{path.name}: a withheld row carries a number"
+            checked += len(withheld)
+        if "status" in data.columns and "gap" in data.columns:
+            missing = data[data["status"] == "insufficient_data"]
+            assert missing[["gap", "ci_low", "ci_high"]].isna().all().all(), f"{path.name}: a gap with a withheld side"
+    assert checked > 0, "no withheld row in any chart's data: the check proves nothing"

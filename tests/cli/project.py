@@ -53,6 +53,7 @@ class SmallProject:
         self.params.write_text(yaml.safe_dump({
             "report_year": 2026, "title": "Small test report", "countries": ["QAB", "QAC"], "demo": True,
             "thresholds": {"lonely_psu": qab.lonely_psu},
+            "renderer": "nbconvert",  # the CLI's behaviour is under test here; Quarto has its own tests
         }), encoding="utf-8")
 
     def build(self, *extra: str) -> subprocess.CompletedProcess:

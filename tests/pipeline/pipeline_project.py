@@ -41,6 +41,7 @@ def make_project(root: Path, countries: list[str], scale: float = 0.4) -> Projec
     sol("demo", "--root", str(root), "--scale", str(scale), check=True)
     glob = yaml.safe_load((root / "params" / "global.yml").read_text())
     glob["countries"] = countries
+    glob["renderer"] = "nbconvert"  # these tests are about the pipeline; Quarto has its own (tests/render, browser)
     (root / "params" / "global.yml").write_text(yaml.safe_dump(glob, sort_keys=False))
     return Project(root)
 

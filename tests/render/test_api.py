@@ -61,6 +61,23 @@ def test_build_site_spec(tmp_path: Path) -> None:
     assert spec.out_dir == tmp_path / "site"
 
 
+def test_chart_data_is_copied_but_not_listed_with_the_downloads(tmp_path: Path) -> None:
+    """Each chart's CSV travels with the site (its figure links it) without joining the downloads list."""
+    from solutions.render.base import copy_downloads
+
+    charts = tmp_path / "results" / "QAB" / "charts"
+    charts.mkdir(parents=True)
+    (tmp_path / "results" / "QAB" / "estimates.csv").write_text("x\n")
+    (charts / "safety-estimates-by-group.csv").write_text("group,estimate\nidp,55\n")
+    spec = build_site_spec(tmp_path, 2026, "T", [("QAB", "Demoland", "ok", "")])
+    assert spec.downloads == [Path("results/QAB/estimates.csv")]
+    assert spec.chart_data == [Path("results/QAB/charts/safety-estimates-by-group.csv")]
+    assert spec.downloads_for(spec.pages[1]) == [Path("results/QAB/estimates.csv")]
+    copied = copy_downloads(spec, tmp_path / "staged")
+    assert (tmp_path / "staged" / "results" / "QAB" / "charts" / "safety-estimates-by-group.csv").is_file()
+    assert len(copied) == 2
+
+
 def test_check_links_reports_missing_files_and_anchors(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.html").write_text(

@@ -34,6 +34,9 @@ def test_quarto_project_structure(year_dir, spec_for) -> None:
     assert "results/QAB/estimates.csv" in cfg["project"]["resources"]
     assert cfg["execute"]["enabled"] is False and cfg["execute"]["echo"] is False
     assert cfg["format"]["html"]["toc"] is True
+    # the contents after the title on a phone, in the margin on a laptop; no search box (fails axe)
+    assert cfg["format"]["html"]["toc-location"] == "right-body" and cfg["website"]["search"] is False
+    assert (src / cfg["format"]["html"]["css"][0]).read_text().count("#TOC-body") >= 2
     assert cfg["website"]["title"] == spec.title
     left = cfg["website"]["navbar"]["left"]
     assert [item["text"] for item in left] == ["Overview", "Global", "Countries", "Methods"]
@@ -83,6 +86,29 @@ def test_quarto_render_real(year_dir, spec_for) -> None:
     html = (spec.out_dir / "country-QAB.html").read_text()
     assert "SECRET-STDERR" not in html and "plt.subplots" not in html
     assert check_links(spec.out_dir) == []
+    from solutions.render import check_offline
+
+    assert check_offline(spec.out_dir) == []  # Quarto's CDN widget scripts were stripped
+    assert 'id="TOC-body"' in html and html.index('class="title"') < html.index('id="TOC-body"')
+
+
+def test_cdn_widget_scripts_are_stripped(tmp_path) -> None:
+    """Quarto adds require.js and jQuery from a CDN to any page with HTML output; the site must stay offline."""
+    from solutions.render import check_offline
+    from solutions.render.quarto import strip_cdn_widget_scripts
+
+    head = (
+        '<script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js" integrity="x" '
+        'crossorigin="anonymous"></script>\n'
+        '<script src="https://cdnjs.cloudflare.com/ajax/libs/jquery/3.5.1/jquery.min.js" integrity="y" '
+        'crossorigin="anonymous" data-relocate-top="true"></script>\n'
+        "<script type=\"application/javascript\">define('jquery', [],function() {return window.jQuery;})</script>\n"
+    )
+    page = tmp_path / "global.html"
+    page.write_text(f"<html><head>{head}<script src=\"site_libs/own.js\"></script></head><body></body></html>")
+    assert check_offline(tmp_path)
+    assert strip_cdn_widget_scripts(tmp_path) == 3
+    assert check_offline(tmp_path) == [] and "site_libs/own.js" in page.read_text() and "define(" not in page.read_text()
 
 
 def test_quarto_keeps_svg_charts_with_alt_text(tmp_path) -> None:
@@ -90,13 +116,15 @@ def test_quarto_keeps_svg_charts_with_alt_text(tmp_path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib.figure import Figure
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
     from solutions.render.base import Page
     from solutions.render.quarto import _publishable
-    from solutions.report import charts, figures
+    from solutions.report import figures
 
-    fig = charts.empty_figure("chart text")
+    fig = Figure(figsize=(2, 1))
+    fig.text(0.5, 0.5, "chart text")
     markup = figures.figure_html(fig, title="A chart", caption="Caption.", alt="Alt text of the chart")
     nb = new_notebook(cells=[new_code_cell("x", outputs=[new_output("display_data", data={"text/html": markup})])])
     path = tmp_path / "country-QAB.ipynb"

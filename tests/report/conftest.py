@@ -6,69 +6,49 @@ These are TEST FIXTURES ONLY: made-up numbers for a fictional country code, neve
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import matplotlib
 import pandas as pd
 import pytest
 
+from solutions.catalogue import CRITERIA, load_catalogue  # noqa: F401 - CRITERIA for the tests
+from solutions.indicators import CountryResults, GlobalResults
+
 matplotlib.use("Agg")
 
-try:
-    from solutions.catalogue import CRITERIA, load_catalogue
-
-    CATALOGUE = load_catalogue()
-except ImportError:  # the catalogue is not there yet: a stand-in with the documented fields
-    CRITERIA = {i: f"Criterion {i}" for i in range(1, 9)}
-
-    def _ind(id_, criterion, kind, direction, title):
-        return SimpleNamespace(
-            id=id_, criterion=criterion, title=title, short_title=title, definition=f"Definition of {title}.",
-            kind=kind, table="households", unit="household", universe=None, numerator=None, denominator=None,
-            variable=None, breakdown=None, direction=direction, prds_objective=1, level="household",
-            disaggregations=(), key=False,
-        )
-
-    _inds = [
-        _ind("SAF-3", 1, "proportion", "lower", "Movement restricted"),
-        _ind("ADQ-1", 2, "distribution", "none", "Residence type"),
-        _ind("ADQ-2", 2, "proportion", "higher", "Sufficient water"),
-        _ind("LIV-1", 3, "ratio", "lower", "Unemployment rate"),
-        _ind("HLP-1", 4, "system", "higher", "HLP mechanisms"),
-    ]
-    CATALOGUE = SimpleNamespace(
-        version="test", indicators=tuple(_inds), get=lambda i: next(x for x in _inds if x.id == i),
-        by_criterion=lambda c: [x for x in _inds if x.criterion == c],
-    )
-
+CATALOGUE = load_catalogue()
 ISO = "QZZ"
 YEAR = 2026
 NAN = math.nan
 
 
 def est(indicator_id, criterion, kind, group, estimate, half=0.05, n=200, category="", suppressed=False,
-        reason="", year=YEAR, country=ISO, disaggregation="total", value=""):
-    """One estimates row; a suppressed row carries NaN values as the schema demands."""
+        reason="", year=YEAR, country=ISO, disaggregation="total", value="", flag=""):
+    """One estimates row (the results contract of issue #11); a withheld row has every value column NaN."""
     if suppressed:
         estimate = NAN
-    lo, hi = (NAN, NAN) if suppressed else (estimate - half, estimate + half)
+    lo, hi = (NAN, NAN) if suppressed else (max(estimate - half, 0.0), estimate + half)
     return {
         "country": country, "year": year, "indicator_id": indicator_id, "criterion": criterion, "kind": kind,
         "group": group, "disaggregation": disaggregation, "disaggregation_value": value, "category": category,
         "estimate": estimate, "se": NAN if suppressed else half / 1.96, "ci_low": lo, "ci_high": hi,
-        "df": 40.0, "deff": NAN if suppressed else 1.4, "cv": NAN if suppressed else 0.05,
-        "n_unweighted": n, "n_weighted": n * 10.0, "n_missing": 3, "suppressed": suppressed,
-        "suppression_reason": reason, "flag": "", "catalogue_version": "test",
+        "df": NAN if suppressed else 40.0, "deff": NAN if suppressed else 1.4, "cv": NAN if suppressed else 0.05,
+        "n_unweighted": n, "n_effective": NAN if suppressed else n / 1.4, "n_weighted": n * 10.0, "n_missing": 3,
+        "suppressed": suppressed, "suppression_reason": reason, "flag": "" if suppressed else flag,
+        "catalogue_version": "test",
     }
 
 
-def gap(indicator_id, criterion, group, value, half, direction, status, category="", country=ISO):
+def gap(indicator_id, criterion, group, value, half, direction, status, category="", country=ISO, margin=0.05):
+    """One gaps row; ``insufficient_data`` rows have no numbers, ``not_assessed`` rows no margin."""
+    none = math.isnan(value)
     return {
         "country": country, "year": YEAR, "indicator_id": indicator_id, "criterion": criterion, "group": group,
         "disaggregation": "total", "disaggregation_value": "", "category": category, "gap": value,
-        "se": half / 1.96 if not math.isnan(value) else NAN,
-        "ci_low": value - half, "ci_high": value + half, "df": 40.0, "p_value": 0.01, "direction": direction,
-        "status": status, "catalogue_version": "test",
+        "se": NAN if none else half / 1.96, "ci_low": NAN if none else value - half,
+        "ci_high": NAN if none else value + half, "df": NAN if none else 40.0, "p_value": NAN if none else 0.01,
+        "direction": direction, "status": status, "margin": NAN if status == "not_assessed" else margin,
+        "catalogue_version": "test",
     }
 
 
@@ -78,15 +58,17 @@ def make_estimates(country=ISO, shift=0.0):
         est("ADQ-2", 2, "proportion", "returnee", NAN, suppressed=True, reason="min_n", n=12, country=country),
         est("ADQ-2", 2, "proportion", "comparison", 0.78, country=country),
         est("SAF-3", 1, "proportion", "idp", 0.30, country=country),
-        est("SAF-3", 1, "proportion", "returnee", 0.22, country=country),
+        est("SAF-3", 1, "proportion", "returnee", 0.22, half=0.15, country=country, flag="high_cv;low_df"),
         est("SAF-3", 1, "proportion", "comparison", 0.12, country=country),
         est("LIV-1", 3, "ratio", "idp", 0.21, country=country),
         est("LIV-1", 3, "ratio", "comparison", 0.11, country=country),
         est("SOL-1", 0, "proportion", "idp", 0.18, country=country),
         est("SOL-1", 0, "proportion", "returnee", 0.25, country=country),
+        est("SOL-1", 0, "proportion", "comparison", 0.31, country=country),
     ]
     for cat, a, b in [("checkpoints", 0.5, 0.4), ("documentation", 0.3, 0.35), ("other", 0.2, 0.25)]:
-        rows.append(est("SAF-3", 1, "by_reason", "idp", a, category=cat, n=60, country=country))
+        rows.append(est("SAF-3", 1, "by_reason", "idp", a, category=cat, n=60, country=country,
+                        flag="high_cv" if cat == "other" else ""))
         rows.append(est("SAF-3", 1, "by_reason", "comparison", b, category=cat, n=40, country=country))
         rows.append(est("SAF-3", 1, "by_reason", "returnee", NAN, category=cat, suppressed=True,
                         reason="min_n", n=9, country=country))
@@ -104,19 +86,26 @@ def make_gaps(country=ISO):
         gap("ADQ-2", 2, "idp", -0.23, 0.07, "higher", "open", country=country),
         gap("ADQ-2", 2, "returnee", NAN, NAN, "higher", "insufficient_data", country=country),
         gap("SAF-3", 1, "idp", 0.18, 0.06, "lower", "open", country=country),
-        gap("SAF-3", 1, "returnee", 0.10, 0.12, "lower", "closed", country=country),
-        gap("LIV-1", 3, "idp", 0.10, 0.05, "lower", "open", country=country),
+        gap("SAF-3", 1, "returnee", 0.10, 0.15, "lower", "inconclusive", country=country),
+        gap("LIV-1", 3, "idp", -0.004, 0.03, "lower", "closed", country=country, margin=0.011),
+        gap("SOL-1", 0, "idp", -0.13, 0.07, "higher", "open", country=country),
+        gap("SOL-1", 0, "returnee", -0.06, 0.08, "higher", "inconclusive", country=country),
     ])
+
+
+CRITERION_STATUS = {1: "open", 2: "open", 3: "closed", 4: "insufficient_data", 5: "inconclusive"}
 
 
 def make_criteria(country=ISO):
     rows = []
     for c in range(1, 9):
         for g in ("idp", "returnee"):
-            status = {1: "open", 2: "open", 3: "open", 4: "insufficient_data"}.get(c, "closed")
+            status = CRITERION_STATUS.get(c, "closed")
+            counts = {"open": (1, 1, 0, 0), "closed": (0, 2, 0, 0), "insufficient_data": (0, 0, 0, 2),
+                      "inconclusive": (0, 1, 1, 0)}[status]
             rows.append({"country": country, "year": YEAR, "criterion": c, "group": g, "status": status,
-                         "n_indicators": 2, "n_closed": 1 if status == "open" else (2 if status == "closed" else 0),
-                         "n_open": 1 if status == "open" else 0, "n_insufficient": 2 if c == 4 else 0})
+                         "n_indicators": 2, "n_open": counts[0], "n_closed": counts[1], "n_inconclusive": counts[2],
+                         "n_insufficient": counts[3]})
     return pd.DataFrame(rows)
 
 
@@ -139,8 +128,24 @@ PROVENANCE = {
 }
 
 
-def make_country_results():
-    return SimpleNamespace(
+MEASURE = {
+    "scoring": "all",
+    "conditions": [
+        {"criterion": 1, "label": "No restriction of movement", "condition_text": "not restricted",
+         "available": True, "missing": []},
+        {"criterion": 2, "label": "Daily access to sufficient safe water", "condition_text": "has water",
+         "available": True, "missing": []},
+    ],
+    "status": "available",
+    "missing": [],
+}
+DESIGN = {"strata": 6, "psus": 58, "weighting": "design weights", "lonely_psu": "adjust", "confidence_level": 0.95,
+          "collection": "2026-02-01 to 2026-04-30", "min_n": 30, "min_effective_n": 30.0, "max_cv": 0.3,
+          "min_df": 8.0, "equivalence_margin": {"absolute": 0.05, "relative": 0.1}}
+
+
+def make_country_results() -> CountryResults:
+    return CountryResults(
         iso3=ISO, name="Test Country <script>alert('x')</script>", year=YEAR, demo=True,
         estimates=make_estimates(), gaps=make_gaps(), criteria=make_criteria(), figures=make_figures(),
         sample=pd.DataFrame([
@@ -148,19 +153,19 @@ def make_country_results():
             {"group": "returnee", "admin1": "North", "households": NAN, "individuals": NAN, "psus": NAN},
             {"group": "comparison", "admin1": "<i>South</i>", "households": 380, "individuals": 1900, "psus": 28},
         ]),
-        design={"strata": 6, "psus": 58, "weighting": "design weights", "lonely_psu": "adjust",
-                "confidence_level": 0.95, "collection": "2026-02-01 to 2026-04-30", "min_n": 30},
+        design=dict(DESIGN),
         narrative={"summary": "Water **access** lags. <script>alert('narrative')</script>",
                    "criteria": {2: "Criterion two <img src=x onerror=alert(1)> text."}},
         sources=[{"name": "Test survey <script>", "publisher": "Nobody (fictional)", "year": 2026}],
         provenance=PROVENANCE,
         catalogue=CATALOGUE,
+        solutions_measure=dict(MEASURE),
     )
 
 
-def make_global_results():
+def make_global_results() -> GlobalResults:
     est_frames = [make_estimates("QZZ"), make_estimates("QZY", shift=0.1)]
-    return SimpleNamespace(
+    return GlobalResults(
         year=YEAR, title="Test report", demo=True, catalogue=CATALOGUE,
         estimates=pd.concat(est_frames, ignore_index=True),
         gaps=pd.concat([make_gaps("QZZ"), make_gaps("QZY")], ignore_index=True),
@@ -174,14 +179,20 @@ def make_global_results():
         provenance={"code_version": "0.1.0+gtest", "catalogue_version": "test", "config_sha256": "d" * 64,
                     "build_date": "2026-05-01T00:00:00+00:00",
                     "countries": {"QZZ": PROVENANCE, "QZY": PROVENANCE}},
+        thresholds={k: v for k, v in DESIGN.items() if k in ("min_n", "min_effective_n", "max_cv", "min_df",
+                                                             "confidence_level")},
+        solutions_measure={**MEASURE, "missing_conditions": "partial", "countries": pd.DataFrame([
+            {"iso3": "QZZ", "status": "available", "missing": ""},
+            {"iso3": "QZY", "status": "partial", "missing": "hlp_lost, documents_lost"}])},
     )
 
 
 @pytest.fixture
-def country_results():
+def country_results() -> CountryResults:
     return make_country_results()
 
 
 @pytest.fixture
-def global_results():
+def global_results() -> GlobalResults:
     return make_global_results()
+

@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
@@ -28,27 +29,71 @@ def _plotted_y(fig: Figure) -> list[float]:
     return ys
 
 
+def _markers(fig: Figure) -> list[tuple[float, bool]]:
+    """(y, hollow) of every plotted marker: a hollow marker has a white face."""
+    out = []
+    for ax in fig.axes:
+        for coll in ax.collections:
+            if isinstance(coll, PathCollection) and len(coll.get_offsets()):
+                faces = coll.get_facecolors()
+                hollow = bool(len(faces)) and bool(np.allclose(faces[0][:3], 1.0))
+                out += [(float(y), hollow) for y in np.asarray(coll.get_offsets())[:, 1]]
+    return out
+
+
 def test_dot_chart_marks_suppressed_group_as_text():
     e = make_estimates()
     fig = charts.estimate_dot_chart(e[(e.indicator_id == "ADQ-2") & (e.category == "")])
     assert isinstance(fig, Figure)
-    assert "suppressed: n < 30" in _texts(fig)
+    assert "withheld: fewer than 30 respondents" in _texts(fig)
     ys = _plotted_y(fig)
-    assert ys == [1.0]  # header row 0, IDPs row 1 has a dot, the returnee row (y = 2) carries none
-    assert all(np.isfinite(ys))
+    # header (title and the comparison note) above, the IDPs row has a dot, the returnee row none
+    assert len(ys) == 1 and all(np.isfinite(ys))
 
 
-def test_gap_chart_direction_annotation():
+def test_flagged_estimates_are_hollow_and_explained():
+    e = make_estimates()
+    fig = charts.estimate_dot_chart(e[(e.indicator_id == "SAF-3") & (e.category == "")])
+    hollow = [h for _y, h in _markers(fig)]
+    assert hollow == [False, True]  # IDPs filled, the flagged returnee estimate hollow
+    assert charts.FLAG_KEY_LABEL in _texts(fig)
+    fig = charts.estimate_dot_chart(e[(e.indicator_id == "ADQ-2") & (e.category == "")])
+    assert charts.FLAG_KEY_LABEL not in _texts(fig)
+
+
+def test_title_and_note_never_share_a_line():
+    """The comparison note sits on its own line under a (long) panel title."""
+    e = make_estimates()
+    fig = charts.estimate_dot_chart(e[(e.indicator_id == "ADQ-2") & (e.category == "")],
+                                    title="A very long panel title that runs across most of the figure width")
+    ax = fig.axes[0]
+    title = next(t for t in ax.texts if t.get_text().startswith("A very long"))
+    sub = next(t for t in ax.texts if t.get_text().startswith("Comparison group"))
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    a, b = title.get_window_extent(renderer), sub.get_window_extent(renderer)
+    assert not a.overlaps(b)
+
+
+def test_gap_chart_direction_annotation_and_margin_band():
     g = make_gaps()
     fig = charts.gap_chart(g[g.indicator_id == "ADQ-2"], direction="higher")
     text = _texts(fig)
     assert "better off" in text and "Insufficient data" in text and "Gap open" in text
+    assert "band: margin ±5 points" in text and charts.BAND_KEY in text
+    ax = fig.axes[0]
+    bands = [c for c in ax.collections if c.__class__.__name__ in ("PolyCollection", "FillBetweenPolyCollection")]
+    xs = np.concatenate([p.vertices[:, 0] for c in bands for p in c.get_paths()])
+    assert xs.min() == pytest.approx(-0.05) and xs.max() == pytest.approx(0.05)
+    fig = charts.gap_chart(g[g.indicator_id == "SAF-3"], direction="lower")
+    assert "? Inconclusive" in _texts(fig)
 
 
 def test_stacked_bars_and_distribution():
     e = make_estimates()
     fig = charts.stacked_bar_chart(e[e.kind == "by_reason"])
-    assert "suppressed: n < 30" in _texts(fig)
+    text = _texts(fig)
+    assert "withheld: fewer than 30 respondents" in text
+    assert "20%†" in text and "40%†" not in text  # the flagged share carries the mark
     assert isinstance(charts.stacked_bar_chart(e[e.kind == "distribution"]), Figure)
 
 
@@ -58,11 +103,15 @@ def test_trend_heatmap_comparison_solutions():
                               {"iso3": "QZX", "name": "Xland", "status": "failed"}])
     fig = charts.criteria_heatmap(make_criteria(), countries=countries, criterion_names=CRITERIA)
     text = _texts(fig)
-    assert "failed" in text and "no data" in text and "✗ 1/2\nopen" in text and "✓ 2/2\nclosed" in text
+    assert "failed" in text and "∅" in text and "✗ 1/2" in text and "✓ 2/2" in text
+    assert "? 1/2" in text and "? Inconclusive" in text  # the new status, in cells and in the key
     both = pd.concat([make_estimates("QZZ"), make_estimates("QZY", 0.1)])
     fig = charts.country_comparison_chart(both[(both.indicator_id == "ADQ-2") & (both.category == "")])
     assert isinstance(fig, Figure)
-    assert isinstance(charts.solutions_by_country_chart(both[both.indicator_id == "SOL-1"]), Figure)
+    fig = charts.solutions_by_country_chart(both[both.indicator_id == "SOL-1"])
+    assert "Comparison group" in " ".join(sum(charts.key_labels(fig), []))  # the benchmark is drawn
+    fig = charts.benchmark_chart(both[(both.indicator_id == "SOL-1") & (both.country == "QZZ")])
+    assert charts.BENCHMARK_LABEL in _texts(fig).replace("\n", " ") and len(_plotted_y(fig)) == 3
     trend = pd.concat([make_estimates(), make_estimates().assign(year=2025)])
     assert isinstance(charts.estimate_trend_chart(trend[(trend.indicator_id == "ADQ-2") & (trend.category == "")]),
                       Figure)
@@ -80,16 +129,16 @@ def test_trend_heatmap_comparison_solutions():
         lambda e: charts.solutions_by_country_chart(e),
     ],
 )
-def test_empty_data_gives_a_figure(call):
-    assert isinstance(call(make_estimates().iloc[0:0]), Figure)
+def test_nothing_to_draw_gives_no_figure(call):
+    """The page writes a sentence instead (figures.show_figure), never an empty frame with a legend."""
+    assert call(make_estimates().iloc[0:0]) is None
 
 
-def test_all_suppressed_dot_chart():
+def test_all_withheld_gives_no_figure():
     e = make_estimates()
     rows = e[(e.indicator_id == "ADQ-2") & (e.group == "returnee")]
-    fig = charts.estimate_dot_chart(rows)
-    assert "suppressed" in _texts(fig)
-    assert _plotted_y(fig) == []
+    assert charts.estimate_dot_chart(rows) is None
+    assert charts.stacked_bar_chart(e[(e.kind == "by_reason") & (e.group == "returnee")]) is None
 
 
 def test_stacked_bar_legend_follows_the_segments():

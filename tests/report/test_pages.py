@@ -1,11 +1,17 @@
+"""The pages built from typed results objects: safe, accessible, and saying what each status, flag and withheld
+value means (issue #11 items 1-3, issue #13 item 4)."""
+
+import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
 
-from solutions.report import country_page, global_page, methods_page, output
+from solutions.report import chartdata, country_page, global_page, methods_page, output
+from solutions.results import write_table
 
-from .conftest import CATALOGUE, make_estimates
+from .conftest import CATALOGUE, MEASURE, YEAR, make_estimates
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -29,10 +35,11 @@ def _parse(parts: list[str]) -> _Imgs:
     return p
 
 
-def _country_page(r) -> list[str]:
+def _country_page(r, output_root) -> list[str]:
     with output.capture() as out:
         country_page.title(r)
         country_page.banner(r)
+        country_page.findings_summary(r)
         country_page.narrative(r)
         country_page.context_section(r)
         country_page.sample_section(r)
@@ -40,39 +47,111 @@ def _country_page(r) -> list[str]:
         for c in range(1, 9):
             country_page.criterion_section(r, c)
         country_page.solutions_measure_section(r)
-        country_page.trends_section(r)
+        country_page.trends_section(r, output_root)
         country_page.provenance_section(r)
     return out
 
 
-def test_country_page_is_safe_and_accessible(country_results):
-    out = _country_page(country_results)
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_country_page_is_safe_and_accessible(country_results, tmp_path):
+    out = _country_page(country_results, tmp_path)
     page = "\n".join(out)
     parsed = _parse(out)
     assert parsed.scripts == 0  # no script from narrative, names or labels
     assert parsed.imgs and all(i.get("alt", "").strip() for i in parsed.imgs)
     assert "&lt;script&gt;alert(&#x27;narrative&#x27;)" in page or "&lt;script&gt;alert('narrative')" in page
     assert "DEMONSTRATION DATA" in page
-    assert "suppressed: n &lt; 30" in page
-    assert "Dot chart: Daily access" in page or "Dot chart:" in page
     assert "No earlier report year" in page
+    assert "5 points for shares; 10% of the comparison group" in page  # the margin in words, not a dict
     assert ">" + "c" * 64 + "<" not in page and ">" + "c" * 12 + "<" in page  # short form shown
 
 
-def test_trends_with_an_earlier_year(country_results):
-    earlier = make_estimates().assign(year=2025)
-    country_results.history = earlier
+def test_statuses_say_what_they_mean_in_words_and_numbers(country_results, tmp_path):
+    page = "\n".join(_country_page(country_results, tmp_path))
+    text = _text(page)
+    # the open gap: ADQ-2, IDPs 23 points lower on a higher-is-better indicator, CI -30 to -16
+    assert "worse off by 23 points (16 to 30)" in text
+    # the closed gap says the margin, never "same level"
+    assert "no gap larger than" in text
+    # the inconclusive one says the survey cannot tell, and has its own chip
+    assert "the survey cannot tell" in text and "sos-status-inconclusive" in page
+    assert "a value on one side is withheld" in text  # insufficient data, in words
+    for parity in ("same level", "on par", "at par", "no difference"):
+        assert parity not in text.lower()
+    # the findings summary names the criteria per group by status
+    assert re.search(r"IDPs are worse off than the comparison group on at least one indicator of criteria 1 ", text)
+    assert "the survey cannot tell on criterion 5" in text
+
+
+def test_uncertainty_has_one_vocabulary(country_results, tmp_path):
+    page = "\n".join(_country_page(country_results, tmp_path))
+    text = _text(page)
+    assert "−0" not in text and "-0 " not in text  # the −0.4 point gap of LIV-1 reads 0
+    assert "0% (0–0)" not in text and "none observed" in text  # the comparison group in camps
+    assert "22%†" in text and "imprecise: coefficient of variation above 30%" in text  # flagged SAF-3 returnees
+    assert "40%†" not in text  # an unflagged share carries no mark
+    assert "20%†" in text  # a flagged breakdown share (SAF-3, other) is marked in its table
+    assert "withheld: fewer than 30 respondents" in text and "suppressed" not in text.lower()
+    # withheld values are empty cells with the reason beside them
+    assert re.search(r'<td class="num sos-key" data-label="Estimate"></td>', page)
+
+
+def test_solutions_measure_is_beside_its_benchmark(country_results, tmp_path):
     with output.capture() as out:
-        country_page.trends_section(country_results)
+        country_page.solutions_measure_section(country_results)
+    page = "\n".join(out)
+    assert "Comparison group (benchmark)" in page
+    assert "every one of the 2 conditions" in page
+    assert "31" in _text(page)  # the benchmark's estimate is shown, not just the displaced groups'
+    missing = {**MEASURE, "status": "not_available", "missing": ["hlp_lost", "documents_lost"]}
+    with output.capture() as out:
+        country_page.solutions_measure_section(replace(country_results, solutions_measure=missing))
+    page = "\n".join(out)
+    assert "Not available" in page and "hlp_lost, documents_lost" in page and "<img" not in page
+    partial = {**MEASURE, "status": "partial", "missing": ["hlp_lost"],
+               "conditions": [*MEASURE["conditions"], {"criterion": 4, "label": "HLP", "available": False,
+                                                       "missing": ["hlp_lost"]}]}
+    with output.capture() as out:
+        country_page.solutions_measure_section(replace(country_results, solutions_measure=partial))
+    page = "\n".join(out)
+    assert "Partial: computed over the available conditions only (criteria 1, 2)" in page
+    assert "no: lacks hlp_lost" in page
+
+
+def test_chart_data_are_written_beside_each_figure(country_results, tmp_path):
+    country_page.publish_chart_data(country_results, tmp_path)
+    try:
+        with output.capture() as out:
+            country_page.criterion_section(country_results, 2)
+    finally:
+        chartdata.stop_publishing()
+    page = "\n".join(out)
+    folder = tmp_path / str(YEAR) / "results" / "QZZ" / "charts"
+    files = sorted(p.name for p in folder.glob("*.csv"))
+    assert files and all(f'href="results/QZZ/charts/{f}"' in page for f in files)
+    estimates = pd.read_csv(folder / "adequate-standard-of-living-estimates-by-group.csv")
+    withheld = estimates[estimates["group"] == "returnee"]
+    assert withheld["estimate"].isna().all() and withheld["note"].str.startswith("withheld").all()
+    assert estimates.loc[estimates["group"] == "idp", "estimate"].tolist() == [55.0]  # percent, as drawn
+
+
+def test_trends_with_an_earlier_year(country_results, tmp_path):
+    write_table(make_estimates().assign(year=2025), "estimates", tmp_path / "2025" / "results" / "QZZ")
+    with output.capture() as out:
+        country_page.trends_section(country_results, tmp_path)
     page = "\n".join(out)
     assert "change across report years" in page and "Change since the previous comparable report year" in page
-    assert "2025 → 2026" in page
+    assert "2025 → 2026" in page and "the surveys cannot tell" in page
 
 
-def test_trends_skip_other_catalogue_versions(country_results):
-    country_results.history = make_estimates().assign(year=2025, catalogue_version="older")
+def test_trends_skip_other_catalogue_versions(country_results, tmp_path):
+    earlier = make_estimates().assign(year=2025, catalogue_version="older")
+    write_table(earlier, "estimates", tmp_path / "2025" / "results" / "QZZ")
     with output.capture() as out:
-        country_page.trends_section(country_results)
+        country_page.trends_section(country_results, tmp_path)
     page = "\n".join(out)
     assert "change across report years" not in page and "2025 → 2026" not in page
     assert "No earlier report year with comparable results" in page and "catalogue version older" in page
@@ -80,19 +159,27 @@ def test_trends_skip_other_catalogue_versions(country_results):
 
 def test_global_page(global_results):
     with output.capture() as out:
-        country_page.title(global_results)
-        country_page.banner(global_results)
+        global_page.title(global_results)
+        global_page.banner(global_results)
         global_page.headline_numbers(global_results)
         global_page.heatmap_section(global_results)
         global_page.failed_countries(global_results)
         global_page.comparison_section(global_results)
         global_page.solutions_by_country(global_results)
     page = "\n".join(out)
+    text = _text(page)
     assert "input &lt;script&gt;bad&lt;/script&gt; column" in page
     assert "Xland" in page and "Heatmap of countries" in page
     assert "_fallback" in page  # the sortable table has its static fallback
-    assert "860,000" in page or "860" in page  # IDP stock of the two ok countries (latest year)
+    assert "860,000" in page  # IDP stock of the two ok countries (latest year)
     assert all(i.get("alt") for i in _parse([p for p in out if "dataTable" not in p]).imgs)
+    # headline counts per status, each with its meaning
+    assert "✗ 4 of 16" in text and "? 2 of 16" in text and "the survey cannot tell" in text
+    # the heatmap table holds all 8 criteria, as compact chips with the counts
+    assert all(f"{c} " in text for c in range(1, 9)) and "sos-heatmap" in page and "can&#x27;t tell" in page
+    # the solutions measure beside its benchmark, per country; the partial country is named
+    assert text.count("Comparison group (benchmark)") == 2 and "Partial" in text
+    assert "not collected: hlp_lost, documents_lost" in text
 
 
 def test_methods_page(global_results):
@@ -100,8 +187,8 @@ def test_methods_page(global_results):
         country_page.title("Methods and data sources")
         methods_page.methods_catalogue(CATALOGUE)
         methods_page.estimation_rules({"thresholds": {"min_n": 25, "max_cv": 0.3, "confidence_level": 0.9},
-                                  "solutions_measure": [{"criterion": 1, "label": "No restriction",
-                                                         "condition": "movement_restricted == 0"}]})
+                                       "solutions_measure": [{"criterion": 1, "label": "No restriction",
+                                                              "condition": "movement_restricted == 0"}]})
         methods_page.data_provenance(global_results)
     page = "\n".join(out)
     for ind in CATALOGUE.indicators:
@@ -111,9 +198,21 @@ def test_methods_page(global_results):
     assert 'href="results/global/estimates.csv"' in page
 
 
-def test_sections_handle_missing_tables(country_results):
-    country_results.estimates = make_estimates().iloc[0:0]
-    country_results.figures = pd.DataFrame(columns=["country", "year", "metric", "value", "source"])
-    country_results.criteria = pd.DataFrame()
-    out = _country_page(country_results)
+def test_sections_handle_missing_tables(country_results, tmp_path):
+    empty = replace(country_results, estimates=make_estimates().iloc[0:0],
+                    figures=pd.DataFrame(columns=["country", "year", "metric", "value", "source"]),
+                    criteria=pd.DataFrame(columns=["country", "year", "criterion", "group", "status"]))
+    out = _country_page(empty, tmp_path)
     assert any("No country-year" in o for o in out)
+
+
+def test_a_chart_with_nothing_to_draw_becomes_a_sentence(country_results, tmp_path):
+    withheld = make_estimates()
+    sel = withheld["indicator_id"] == "ADQ-2"
+    withheld.loc[sel, ["estimate", "ci_low", "ci_high"]] = float("nan")
+    withheld.loc[sel, "suppressed"] = True
+    withheld.loc[sel, "suppression_reason"] = "min_effective_n"
+    with output.capture() as out:
+        country_page.criterion_section(replace(country_results, estimates=withheld), 2)
+    page = "\n".join(out)
+    assert "nothing to chart" in page and "withheld: effective sample below 30" in page

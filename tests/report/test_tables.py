@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 
 from solutions.report import markdown, tables
@@ -15,22 +17,49 @@ def test_html_table_escapes_labels():
 
 
 def test_markup_is_kept_only_when_built_by_the_package():
-    html = tables.html_table([{"Status": tables.status_chip("open"), "Text": "<b>x</b>"}])
-    assert "Gap open" in html and "sos-status-open" in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    html = tables.html_table([{"Status": tables.status_chip("open", "worse off <b>"), "Text": "<b>x</b>"}])
+    assert "✗ Gap open" in html and "sos-status-open" in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert '<span class="sos-finding">worse off &lt;b&gt;</span>' in html
 
 
-def test_estimates_table_shows_suppression_reason_as_text():
+def test_every_status_chip_has_symbol_colour_and_words():
+    for status in ("closed", "open", "inconclusive", "insufficient_data", "not_assessed"):
+        chip = tables.status_chip(status)
+        assert f"sos-status-{status}" in chip and "background:#" in chip
+        assert re.search(r">\S+ \w", chip)  # a symbol, then the label
+    assert "? can&#x27;t tell" in tables.status_chip("inconclusive", compact=True)
+
+
+def test_estimates_table_leaves_withheld_values_empty_with_the_reason():
     e = make_estimates()
     html = tables.estimates_table(e[(e.indicator_id == "ADQ-2") & (e.category == "")])
-    assert "suppressed: n &lt; 30" in html and "55" in html and "50–60" in html
+    assert "withheld: fewer than 30 respondents" in html and "55" in html and "50–60" in html
+    assert "–</td>" not in html  # no dash standing in for a withheld number
+    assert 'data-label="Estimate (%)"' in html and "sos-stack" in html  # stacks on a phone
+    flagged = tables.estimates_table(e[(e.indicator_id == "SAF-3") & (e.category == "")])
+    assert "22†" in flagged and "imprecise" in flagged and "† flagged estimate" in flagged
 
 
-def test_gaps_and_distribution_tables():
-    g = make_gaps()
-    assert "Insufficient data" in tables.gaps_table(g[g.indicator_id == "ADQ-2"])
+def test_distribution_table_marks_flags_and_none_observed():
     e = make_estimates()
     html = tables.distribution_table(e[e.kind == "by_reason"])
-    assert "n (universe)" in html and "suppressed: n &lt; 30" in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "n (universe)" in html and "withheld: fewer than 30 respondents" in html
+    assert "20%† (15–25)" in text and "† flagged estimate" in html
+    html = tables.distribution_table(e[e.kind == "distribution"])
+    assert "none observed" in html and "0% (0–0)" not in html
+
+
+def test_gap_cells_say_what_the_status_means():
+    g = make_gaps()
+    rows = {(r["indicator_id"], r["group"]): r for r in g.to_dict("records")}
+    cells = tables.gap_cells(rows[("ADQ-2", "idp")], percent=True)
+    assert cells["Gap"] == "−23" and cells["Gap CI"] == "−30 to −16"
+    assert "worse off by 23 points (16 to 30)" in cells["Status"]
+    cells = tables.gap_cells(rows[("LIV-1", "idp")], percent=True)
+    assert cells["Gap"] == "0" and "no gap larger than 1 point" in cells["Status"]
+    cells = tables.gap_cells(rows[("ADQ-2", "returnee")], percent=True)
+    assert cells["Gap"] == "" and "a value on one side is withheld" in cells["Status"]
 
 
 def test_interactive_table_has_static_fallback_with_all_rows():
@@ -71,3 +100,19 @@ def test_caption_stays_outside_the_scrolling_region():
         assert cap and cap.start() < wrap_at, "the caption is inside the scrolling wrapper"
         assert "<caption" not in markup[wrap_at:]
         assert f'role="region" tabindex="0" aria-labelledby="{cap[1]}"' in markup
+
+
+def test_chart_data_neutralises_spreadsheet_formulas(tmp_path):
+    """A chart's CSV goes through the downloads' formula neutralising (methodology §5): text a spreadsheet would
+    run gets a leading ', numbers (negative ones too) stay numbers."""
+    from solutions.report import chartdata
+
+    chartdata.publish_to(tmp_path, "results/QZZ/charts/")
+    try:
+        href = chartdata.write("A <chart>", pd.DataFrame({"label": ["=HYPERLINK(1)", "@y", "plain"],
+                                                          "value": [-1.5, 2, 3]}))
+    finally:
+        chartdata.stop_publishing()
+    assert href == "results/QZZ/charts/a-chart.csv"
+    out = pd.read_csv(tmp_path / "a-chart.csv")
+    assert out["label"].tolist() == ["'=HYPERLINK(1)", "'@y", "plain"] and out["value"].tolist() == [-1.5, 2, 3]

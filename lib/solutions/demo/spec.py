@@ -177,8 +177,8 @@ DEMO_SPECS: dict[str, CountrySpec] = {
         summary=(
             "*Fictional demonstration data.* Three years after the floods and the Northmarch insurgency, most "
             "of Aldoria's internally displaced households still live in **camps and informal sites** around "
-            "Port Ambry. Returnees to the Vellin Plains report conditions close to the host population on "
-            "several indicators, while IDPs remain markedly worse off on water, livelihoods and documentation."
+            "Port Ambry. Returnees to the Vellin Plains fare better than IDPs on several indicators, while IDPs "
+            "remain markedly worse off on water, livelihoods and documentation."
         ),
         criteria_text={
             2: "Water trucking to the Coastal Reach camps was scaled down in the second half of the year; "
@@ -242,8 +242,8 @@ DEMO_SPECS: dict[str, CountrySpec] = {
             "the Plaine de Morvenne under the 2023 relocation programme form a separate *relocated* group."
         ),
         criteria_text={
-            1: "Security has improved markedly since the 2024 peace accord: IDPs report movement restrictions "
-               "and access to justice at the same level as host communities.",
+            1: "Security has improved markedly since the 2024 peace accord: fewer IDPs report movement "
+               "restrictions, and more of them reached a justice mechanism when they needed one.",
             5: "Civil registration offices in Haut-Vardel remain closed, and replacing lost identity cards "
                "requires travel to the capital.",
         },

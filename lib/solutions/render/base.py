@@ -96,6 +96,9 @@ class SiteSpec:
     demo: bool = False
     footer: str = ""
     changed: set[str] | None = None
+    #: Files copied into the site beside the downloads but not listed with them: the data of each chart
+    #: (``results/<ISO3>/charts/*.csv``), linked from its figure.
+    chart_data: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.out_dir = Path(self.out_dir)
@@ -103,7 +106,7 @@ class SiteSpec:
         dupes = sorted({s for s in slugs if slugs.count(s) > 1})
         if dupes:
             raise ValueError(f"duplicate page slugs: {dupes}")
-        for d in self.downloads:
+        for d in [*self.downloads, *self.chart_data]:
             if Path(d).is_absolute() or ".." in Path(d).parts:
                 raise ValueError(f"download paths must be relative to the year folder: {d}")
 
@@ -119,6 +122,10 @@ class SiteSpec:
     def existing_downloads(self) -> list[Path]:
         """Downloads that exist on disk, sorted, as relative paths."""
         return sorted({Path(d) for d in self.downloads if (self.year_dir / d).is_file()})
+
+    def existing_files(self) -> list[Path]:
+        """Every file the site carries beside its pages (downloads and chart data) that exists on disk."""
+        return sorted({Path(d) for d in [*self.downloads, *self.chart_data] if (self.year_dir / d).is_file()})
 
     def downloads_for(self, page: Page) -> list[Path]:
         """Existing downloads belonging to ``page`` (by its results folder)."""
@@ -162,13 +169,14 @@ def build_site_spec(
     footer: str = "",
     changed: set[str] | None = None,
     download_globs: Iterable[str] = ("results/*/*.csv", "results/*/*.xlsx"),
+    chart_globs: Iterable[str] = ("results/*/charts/*.csv",),
     notes: dict[str, str] | None = None,
 ) -> SiteSpec:
     """Standard spec for ``outputs/<year>``: global, one page per country, methods.
 
     ``countries`` holds ``(iso3, name, status, reason)``; notebooks are looked up in
-    ``<year_dir>/notebooks`` and downloads discovered with ``download_globs``. ``notes`` maps a slug to
-    the "not updated" note of a page kept from an earlier build.
+    ``<year_dir>/notebooks``, downloads discovered with ``download_globs`` and the charts' data with
+    ``chart_globs``. ``notes`` maps a slug to the "not updated" note of a page kept from an earlier build.
     """
     year_dir = Path(year_dir)
     nb_dir = year_dir / "notebooks"
@@ -179,15 +187,17 @@ def build_site_spec(
         slug = f"country-{iso3}"
         pages.append(Page(slug, name, nb_dir / f"{slug}.ipynb", "country", st, reason, notes.get(slug, "")))
     pages.append(Page("methods", "Methods", nb_dir / "methods.ipynb", "methods", note=notes.get("methods", "")))
-    downloads = sorted(
-        {p.relative_to(year_dir) for g in download_globs for p in year_dir.glob(g) if p.is_file()}
-    )
-    return SiteSpec(year, title, pages, year_dir / "site", downloads, demo, footer, changed)
+
+    def found(globs: Iterable[str]) -> list[Path]:
+        return sorted({p.relative_to(year_dir) for g in globs for p in year_dir.glob(g) if p.is_file()})
+
+    return SiteSpec(year, title, pages, year_dir / "site", found(download_globs), demo, footer, changed,
+                    found(chart_globs))
 
 
 def copy_downloads(site: SiteSpec, dest: Path) -> list[Path]:
-    """Copy existing downloads into ``dest`` preserving their relative paths; returns them."""
-    copied = site.existing_downloads()
+    """Copy existing downloads and chart data into ``dest`` preserving their relative paths; returns them."""
+    copied = site.existing_files()
     for rel in copied:
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -40,6 +40,7 @@ _HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1\s*>", re.S | re.I)
 _ID_ATTR = re.compile(r"""\sid\s*=\s*(["'])(.*?)\1""", re.S | re.I)
 _ANCHOR_LINK = re.compile(r"<a\s[^>]*class=\"anchor-link\"[^>]*>.*?</a>", re.S | re.I)
 _TAGS = re.compile(r"<[^>]+>")
+_FIRST_H1 = re.compile(r"<h1[\s>].*?</h1\s*>", re.S | re.I)
 
 
 def _slugify(text: str) -> str:
@@ -176,12 +177,17 @@ class NbconvertRenderer:
         }
 
     def _page_html(self, site: SiteSpec, page: Page, entry: dict[str, Any]) -> str:
+        # The title leaves the notebook body for the page head, so that the table of contents can follow it
+        # on a phone (on a laptop the contents sit in a sidebar beside the page).
         body = entry["body"]
-        if not re.search(r"<h1[\s>]", body, re.I):
-            body = f"<h1>{html.escape(page.title)}</h1>\n{body}"
+        found = _FIRST_H1.search(body)
+        heading = found[0] if found else f"<h1>{html.escape(page.title)}</h1>"
+        if found:
+            body = body[: found.start()] + body[found.end():]
         ctx = self._context(site, page.slug, page.section)
         ctx.update(
             page_title=page.title,
+            heading=markupsafe.Markup(heading),
             page_note=page.note,
             body=markupsafe.Markup(body),
             toc=[tuple(t) for t in entry["toc"]],
@@ -199,7 +205,8 @@ class NbconvertRenderer:
         )
         body = self._env.get_template("index_body.html.j2").render(ctx)
         nav = self._context(site, "index", "index")
-        nav.update(page_title="Overview", page_note="", body=markupsafe.Markup(body), toc=[], downloads=[])
+        nav.update(page_title="Overview", heading="", page_note="", body=markupsafe.Markup(body), toc=[],
+                   downloads=[])
         return self._env.get_template("layout.html.j2").render(nav)
 
     # -- public ----------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ from .links import check_links
 
 SRC_DIRNAME = "site-src"
 QUARTO_OUTPUT = "_site"
+QUARTO_CSS = "sos-quarto.css"
+ASSETS = Path(__file__).parent / "assets"
 
 
 def _md_escape(text: str) -> str:
@@ -43,6 +45,10 @@ def quarto_config(site: SiteSpec) -> dict[str, Any]:
     html_format: dict[str, Any] = {
         "toc": True,
         "toc-depth": 3,
+        # Two copies of the contents: in the right margin on a laptop, in the body after the title on a phone
+        # (where Quarto hides the margin); sos-quarto.css shows the one that fits the width.
+        "toc-location": "right-body",
+        "css": [QUARTO_CSS],
         "code-fold": False,
         "code-tools": False,
         "anchor-sections": True,
@@ -56,10 +62,13 @@ def quarto_config(site: SiteSpec) -> dict[str, Any]:
             "type": "website",
             "output-dir": QUARTO_OUTPUT,
             "render": ["index.qmd", *[f"{p.slug}.ipynb" for p in ok]],
-            "resources": [d.as_posix() for d in site.existing_downloads()],
+            "resources": [d.as_posix() for d in site.existing_files()],
         },
         "website": {
             "title": site.title,
+            # Quarto's search box fails the accessibility checks (an unnamed button and combobox) and adds
+            # nothing to a report of a few pages that the browser's own find does not
+            "search": False,
             "navbar": {"left": left},
             "page-footer": {"center": _md_escape(footer)},
         },
@@ -94,6 +103,25 @@ def _index_qmd(site: SiteSpec) -> str:
 
 
 _H1 = re.compile(r"<h1\b[^>]*>.*?</h1>", re.S)
+#: What Quarto puts in the head of a page with any HTML output, for "JavaScript widgets" that expect
+#: require.js and jQuery (core/jupyter/widgets.ts): two scripts from a CDN and a define() calling require.js.
+#: The pages need neither (the interactive tables carry their own bundle), and the site must work offline.
+_CDN_WIDGET_SCRIPTS = re.compile(
+    r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/(?:require\.js|jquery)/[^"]+"[^>]*></script>\s*'
+    r"|<script type=\"application/javascript\">define\('jquery', \[\],function\(\) \{return window\.jQuery;\}\)</script>\s*"
+)
+
+
+def strip_cdn_widget_scripts(site_dir: Path) -> int:
+    """Remove Quarto's CDN widget scripts from every page of ``site_dir``; returns how many were removed."""
+    removed = 0
+    for page in sorted(Path(site_dir).rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        clean, n = _CDN_WIDGET_SCRIPTS.subn("", text)
+        if n:
+            page.write_text(clean, encoding="utf-8")
+            removed += n
+    return removed
 
 
 def _page_title(nb: nbformat.NotebookNode) -> str | None:
@@ -143,6 +171,7 @@ def write_quarto_project(site: SiteSpec, src_dir: Path | None = None) -> Path:
     cfg = quarto_config(site)
     write_atomic(src / "_quarto.yml", yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
     write_atomic(src / "index.qmd", _index_qmd(site))
+    shutil.copyfile(ASSETS / QUARTO_CSS, src / QUARTO_CSS)
     if site.demo:
         write_atomic(
             src / "_demo-banner.html",
@@ -191,6 +220,7 @@ class QuartoRenderer:
         built = src / QUARTO_OUTPUT
         if not (built / "index.html").is_file():
             raise RenderError(f"quarto render produced no {built / 'index.html'}")
+        strip_cdn_widget_scripts(built)
         broken = check_links(built)
         if broken:  # checked before the swap: the published site stays as it was
             raise RenderError("broken links in the rendered site (the published site was not changed): "

@@ -1,60 +1,65 @@
-"""Alt text for charts: what the chart shows, in words, with the numbers behind it."""
+"""Alt text for charts: what the chart shows, in words, with the numbers behind it.
+
+Every number reads as in the tables (``cells``): the flag mark on a flagged estimate, "none observed",
+and the reason in place of a withheld value; a gap's status says what it means (``wording``).
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from . import style
-from .formatting import (
-    DEFAULT_MIN_N,
-    fmt_ci,
-    fmt_gap,
-    fmt_value,
-    row_is_suppressed,
-    suppression_text,
-)
+from .cells import estimate_phrase, gap_ci_text, gap_detail, gap_text, is_withheld
+from .tables import flag_legend
+from .thresholds import Thresholds
+from .wording import DEFAULT_THRESHOLDS, FLAG_SENTENCE, status_label, withheld_text
 
 
-def _estimate_phrase(r: pd.Series, *, percent: bool, min_n: int, label: str | None = None) -> str:
-    name = label or style.group_label(str(r["group"]))
-    if row_is_suppressed(r):
-        return f"{name} {suppression_text(r.get('suppression_reason'), min_n=min_n)}"
-    ci = fmt_ci(r.get("ci_low"), r.get("ci_high"), percent=percent)
-    return f"{name} {fmt_value(r['estimate'], percent=percent)} (CI {ci})"
+def _ordered(rows: pd.DataFrame) -> list[dict]:
+    order = {g: i for i, g in enumerate(style.order_groups(rows["group"]))}
+    return sorted(rows.to_dict("records"), key=lambda r: order[str(r["group"])])
+
+
+def flag_sentence(rows: pd.DataFrame, thresholds: Thresholds) -> str:
+    """`` † marks a flagged estimate ...`` when a published row is flagged, else "" (appended to an alt text)."""
+    return f" {FLAG_SENTENCE}" if flag_legend(rows, thresholds) else ""
 
 
 def describe_estimates(rows: pd.DataFrame, subject: str, *, percent: bool = True,
-                       min_n: int = DEFAULT_MIN_N) -> str:
-    """``Dot chart: <subject>, IDPs 55% (CI 50–60), ..., comparison group 78% (CI 74–82).``"""
+                       thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    """``<subject>: IDPs 55% (CI 50–60), ..., comparison group 78% (CI 74–82)``, no final full stop."""
     if rows.empty:
-        return f"Chart: {subject}; no data available."
-    ordered = rows.assign(_o=rows["group"].map({g: i for i, g in enumerate(style.order_groups(rows["group"]))}))
-    parts = [_estimate_phrase(r, percent=percent, min_n=min_n) for _, r in ordered.sort_values("_o").iterrows()]
-    return f"Dot chart: {subject}, " + ", ".join(parts) + "."
+        return f"{subject}: no data available"
+    parts = [f"{style.group_label(str(r['group']))} {estimate_phrase(r, percent=percent, thresholds=thresholds)}"
+             for r in _ordered(rows)]
+    return f"{subject}: " + ", ".join(parts)
 
 
 def describe_gaps(rows: pd.DataFrame, subject: str, *, percent: bool = True, direction: str = "none") -> str:
-    """Gap chart alt text: the gap, its CI and the status per displaced group, and which side is better."""
+    """``<subject>: IDPs −12 points (CI −20 to −4), gap open: worse off by 12 points (4 to 20)``; which side
+    is better; no final full stop."""
     if rows.empty:
-        return f"Gap chart: {subject}; no gap assessed."
+        return f"{subject}: no gap assessed"
+    unit = " points" if percent else ""
     parts = []
-    for _, r in rows.iterrows():
+    for r in rows.to_dict("records"):
         name = style.group_label(str(r["group"]))
-        status = style.status_label(str(r.get("status", ""))).lower()
-        if pd.isna(r.get("gap")):
-            parts.append(f"{name}: {status}")
+        status = str(r.get("status", ""))
+        meaning = gap_detail(r, percent=percent)
+        said = f"{status_label(status).lower()}" + (f": {meaning}" if meaning else "")
+        if not gap_text(r, percent=percent):
+            parts.append(f"{name}: {said}")
         else:
-            ci = fmt_ci(r.get("ci_low"), r.get("ci_high"), percent=percent, gap=True)
-            parts.append(f"{name} {fmt_gap(r['gap'], percent=percent)} (CI {ci}), {status}")
-    better = {"higher": " Higher values are better.", "lower": " Lower values are better."}.get(direction, "")
-    return f"Gap chart vs the comparison group: {subject}. " + "; ".join(parts) + "." + better
+            parts.append(f"{name} {gap_text(r, percent=percent)}{unit} (CI {gap_ci_text(r, percent=percent)}), {said}")
+    better = {"higher": " (higher values are better)", "lower": " (lower values are better)"}.get(direction, "")
+    return f"{subject}{better}: " + "; ".join(parts)
 
 
 def describe_distribution(rows: pd.DataFrame, subject: str, *, labels: dict[str, str] | None = None,
-                          min_n: int = DEFAULT_MIN_N) -> str:
-    """Stacked-bar alt text: per group, each category's share (or why it is withheld)."""
+                          thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    """Per group, each category's share (flag-marked, "none observed") or why it is withheld."""
     if rows.empty:
-        return f"Stacked bar chart: {subject}; no data available."
+        return f"{subject}: no data available"
     labels = labels or {}
     by_group: dict[str, list[dict]] = {}
     for r in rows.to_dict("records"):
@@ -62,27 +67,27 @@ def describe_distribution(rows: pd.DataFrame, subject: str, *, labels: dict[str,
     parts = []
     for g in style.order_groups(by_group):
         sub = by_group[g]
-        if all(row_is_suppressed(r) for r in sub):
-            parts.append(f"{style.group_label(g)} {suppression_text(sub[0].get('suppression_reason'), min_n=min_n)}")
+        if all(is_withheld(r) for r in sub) and len({str(r.get("suppression_reason", "")) for r in sub}) == 1:
+            parts.append(f"{style.group_label(g)} {withheld_text(sub[0].get('suppression_reason'), thresholds)}")
             continue
         cats = ", ".join(
             f"{labels.get(str(r['category']), str(r['category']).replace('_', ' '))} "
-            f"{fmt_value(r['estimate'], percent=True)}"
+            f"{estimate_phrase(r, percent=True, thresholds=thresholds).split(' (CI')[0]}"
             for r in sub
-            if not row_is_suppressed(r)
         )
         parts.append(f"{style.group_label(g)}: {cats}")
-    return f"Stacked bar chart: {subject}. " + "; ".join(parts) + "."
+    return f"{subject}: " + "; ".join(parts)
 
 
 def describe_countries(rows: pd.DataFrame, subject: str, *, names: dict[str, str], percent: bool = True,
-                       min_n: int = DEFAULT_MIN_N) -> str:
-    """Cross-country dot chart alt text: per country, each group's estimate and CI."""
+                       thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    """Per country, each group's estimate and CI (or why it is withheld); no final full stop."""
     if rows.empty:
-        return f"Dot chart by country: {subject}; no data available."
+        return f"{subject}: no data available"
     parts = []
     for iso in sorted(set(rows["country"]), key=lambda c: names.get(c, c)):
         sub = rows[rows["country"] == iso]
-        inner = ", ".join(_estimate_phrase(r, percent=percent, min_n=min_n) for _, r in sub.iterrows())
+        inner = ", ".join(f"{style.group_label(str(r['group']))} "
+                          f"{estimate_phrase(r, percent=percent, thresholds=thresholds)}" for r in _ordered(sub))
         parts.append(f"{names.get(iso, iso)}: {inner}")
-    return f"Dot chart by country: {subject}. " + "; ".join(parts) + "."
+    return f"{subject}. " + "; ".join(parts)

@@ -1,26 +1,32 @@
 """Building blocks every page shares: the page title and banner, the narrative, provenance, and the small
 helpers the page modules use to read results and write captions (`country_page`, `global_page`,
 `methods_page`). Sections display their output and return None, so a notebook cell prints no repr.
+
+Pages take the typed results objects (``CountryResults``, ``GlobalResults``) and read their attributes
+directly: a missing field is an error in the build, not a silently empty section.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import style
+from solutions.catalogue import Catalogue, Indicator
+from solutions.indicators import CountryResults, GlobalResults, results_dir
+
+from . import chartdata, style
 from .banner import demo_banner_html, page_css
-from .formatting import (
-    DEFAULT_MIN_N,
-    fmt_count,
-    is_missing,
-)
+from .formatting import fmt_count, is_missing
 from .markdown import markdown_html
 from .output import emit
 from .provenance import provenance_html
+from .tables import object_frame
+
+Results = CountryResults | GlobalResults
 
 SOLUTIONS_ID = "SOL-1"
 UNIT_PLURAL = {
@@ -33,13 +39,10 @@ UNIT_PLURAL = {
 }
 METRIC_LABELS = {"idp_stock": "IDPs (stock)", "new_displacements": "New displacements", "returns": "Returns"}
 
+__all__ = ["object_frame"]  # re-exported for the page modules
+
 
 # ------------------------------------------------------------------ helpers ----
-def object_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    # object dtype keeps ``Markup`` cells intact (pandas' default string dtype would turn them into str)
-    return pd.DataFrame(records, dtype=object)
-
-
 def note(text: str) -> None:
     emit(f'<p class="sos-note">{html.escape(text)}</p>')
 
@@ -51,48 +54,31 @@ def criteria_names() -> dict[int, str]:
     return dict(CRITERIA)
 
 
-def indicator_of(catalogue: Any, indicator_id: str) -> Any | None:
-    if catalogue is None:
-        return None
+#: The criteria in a word or two, where the full names do not fit (table headers, one-sentence findings).
+SHORT_CRITERIA = {1: "safety", 2: "living standard", 3: "livelihoods", 4: "housing, land, property",
+                  5: "documents", 6: "family", 7: "participation", 8: "remedies"}
+
+
+def indicator_of(catalogue: Catalogue, indicator_id: str) -> Indicator | None:
+    """The catalogue entry of ``indicator_id``; None for an id the catalogue lacks (a country's own
+    indicator, or the solutions measure)."""
     try:
         return catalogue.get(indicator_id)
-    except (KeyError, StopIteration, AttributeError):
+    except KeyError:
         return None
 
 
 def attr(obj: Any, name: str, default: Any = "") -> Any:
+    """Deprecated duck typing, kept only for ``methods_page`` until it takes the typed objects too."""
     value = getattr(obj, name, default) if obj is not None else default
     return default if value is None else value
 
 
-def min_n_of(obj: Any) -> int:
-    for source in (attr(obj, "design", {}), attr(obj, "thresholds", {}), attr(obj, "provenance", {})):
-        if isinstance(source, Mapping):
-            if "min_n" in source and not is_missing(source["min_n"]):
-                return int(source["min_n"])
-            thr = source.get("thresholds")
-            if isinstance(thr, Mapping) and "min_n" in thr:
-                return int(thr["min_n"])
-    return DEFAULT_MIN_N
-
-
-def level_pct(obj: Any) -> str:
-    level = 0.95
-    for source in (attr(obj, "thresholds", {}), attr(obj, "design", {})):
-        if isinstance(source, Mapping) and not is_missing(source.get("confidence_level")):
-            level = source["confidence_level"]
-    try:
-        return f"{float(level) * 100:.0f}%"
-    except (TypeError, ValueError):
-        return "95%"
-
-
-def current_year(df: pd.DataFrame | None, year: Any) -> pd.DataFrame:
-    if df is None or df.empty:
-        return pd.DataFrame() if df is None else df
-    if "year" in df.columns and not is_missing(year):
-        return df[df["year"] == int(year)]
-    return df
+def current_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
+    """This report year's rows of a results table."""
+    if df.empty or "year" not in df.columns:
+        return df
+    return df[df["year"] == int(year)]
 
 
 def national(df: pd.DataFrame) -> pd.DataFrame:
@@ -101,8 +87,8 @@ def national(df: pd.DataFrame) -> pd.DataFrame:
     return df[df["disaggregation"] == "total"]
 
 
-def unit_plural(ind: Any) -> str:
-    unit = str(attr(ind, "unit", "") or "")
+def unit_plural(ind: Indicator | None) -> str:
+    unit = ind.unit if ind is not None else ""
     return UNIT_PLURAL.get(unit, unit + "s" if unit else "records")
 
 
@@ -119,46 +105,51 @@ def n_text(rows: pd.DataFrame, unit: str) -> str:
     return f"n ({unit}, unweighted): " + ", ".join(parts) + "." if parts else ""
 
 
-def caption(ind: Any, indicator_id: str, rows: pd.DataFrame, *, percent: bool, level: str, extra: str = "") -> str:
-    unit = unit_plural(ind)
-    measure = f"Percent of {unit}" if percent else f"Mean per {str(attr(ind, 'unit', 'record'))}"
-    definition = str(attr(ind, "definition", "")) or f"Indicator {indicator_id}."
-    universe = attr(ind, "universe", None)
-    parts = [f"{measure}, with {level} confidence intervals.", extra, f"Definition: {definition}"]
-    if universe:
-        parts.append(f"Universe: {universe}.")
-    parts.append(n_text(rows, unit))
-    return " ".join(p for p in parts if p)
+def universe_words(ind: Indicator | None) -> str:
+    """Who an indicator counts, in plain language (the catalogue's ``universe_text``), never the expression."""
+    text = getattr(ind, "universe_text", None) if ind is not None else None  # field added by issue #13 item 2
+    return str(text) if text else ""
 
 
-def subject_of(ind: Any, indicator_id: str) -> str:
-    title = str(attr(ind, "title", "") or indicator_id)
+def subject_of(ind: Indicator | None, indicator_id: str) -> str:
+    title = ind.title if ind is not None else indicator_id
     return f"{title} ({indicator_id})"
 
 
+def publish_chart_data(results: Results, output_root: str | Path) -> None:
+    """Write the data of each chart of this page beside it: ``results/<ISO3 or global>/charts/*.csv``."""
+    year = results.year
+    key = results.iso3 if isinstance(results, CountryResults) else "global"
+    folder = results_dir(output_root, year, key) / chartdata.CHARTS_DIRNAME
+    chartdata.publish_to(folder, f"results/{key}/{chartdata.CHARTS_DIRNAME}/")
+
+
 # --------------------------------------------------------------- page frame ----
-def title(obj: Any) -> None:
-    """Emit the page's house CSS and its ``<h1>`` title: a string as is, a country's name and year, or a
-    global results' ``title``.
+def page_title(obj: str | Results) -> str:
+    """The page's title: a string as is, a country's name and year, or the global results' title."""
+    if isinstance(obj, str):
+        return obj
+    if isinstance(obj, CountryResults):
+        return f"{obj.name} — durable solutions {obj.year}"
+    return obj.title
+
+
+def title(obj: str | Results) -> None:
+    """Emit the page's house CSS and its ``<h1>`` title (see ``page_title``).
 
     The title is also attached as display metadata (``{"solutions": {"page_title": ...}}``) for the renderer.
     """
-    iso3 = attr(obj, "iso3", "") if not isinstance(obj, str) else ""
-    if isinstance(obj, str):
-        text = obj
-    elif iso3:
-        text = f"{attr(obj, 'name', iso3)} — durable solutions {attr(obj, 'year', '')}".strip()
-    else:
-        text = str(attr(obj, "title", "State of Solutions"))
-    emit(f'{page_css()}<h1 class="sos-title">{html.escape(text)}</h1>{collection_line(obj)}',
+    text = page_title(obj)
+    line = collection_line(obj) if isinstance(obj, CountryResults) else ""
+    emit(f'{page_css()}<h1 class="sos-title">{html.escape(text)}</h1>{line}',
          metadata={"solutions": {"page_title": text}})
 
 
-def collection_line(obj: Any) -> str:
+def collection_line(results: CountryResults) -> str:
     """Under a country's title: when the survey's data were collected, apart from the report's year (a 2018
     survey in the 2026 edition must not read as 2026 data)."""
-    design = attr(obj, "design", {}) if not isinstance(obj, str) else {}
-    if not isinstance(design, Mapping) or not design.get("collection_start"):
+    design = results.design
+    if not design.get("collection_start"):
         return ""
     start, end = pd.Timestamp(design["collection_start"]), pd.Timestamp(design.get("collection_end") or
                                                                         design["collection_start"])
@@ -167,17 +158,17 @@ def collection_line(obj: Any) -> str:
         span = f"{end:%B %Y}"
     survey = design.get("survey_title") or "Survey"
     return (f'<p class="sos-note">{html.escape(str(survey))}: data collected {html.escape(span)}. '
-            f'Report edition {html.escape(str(attr(obj, "year", "")))}.</p>')
+            f"Report edition {results.year}.</p>")
 
 
-def banner(obj: Any) -> None:
+def banner(obj: Results) -> None:
     """Emit the "Demonstration data — not real" banner when ``obj.demo`` is true."""
     # Tagged so the site renderers, whose page template already carries the banner, can drop this copy;
     # the executed notebook opened on its own still shows it.
-    emit(demo_banner_html(bool(attr(obj, "demo", False))), metadata={"solutions": {"role": "demo-banner"}})
+    emit(demo_banner_html(bool(obj.demo)), metadata={"solutions": {"role": "demo-banner"}})
 
 
-def narrative(results: Any, section: str | int = "summary") -> None:
+def narrative(results: CountryResults, section: str | int = "summary") -> None:
     """Emit the analyst's narrative for ``section`` (``"summary"`` or a criterion number), escaped."""
     text = narrative_text(results, section)
     if text:
@@ -186,10 +177,8 @@ def narrative(results: Any, section: str | int = "summary") -> None:
         note("No summary narrative was provided for this country.")
 
 
-def narrative_text(results: Any, section: str | int) -> str:
-    nar = attr(results, "narrative", {})
-    if not isinstance(nar, Mapping):
-        nar = getattr(nar, "model_dump", lambda: {})()
+def narrative_text(results: CountryResults, section: str | int) -> str:
+    nar: Mapping[str, Any] = results.narrative
     if section == "summary":
         return str(nar.get("summary", "") or "")
     crits = nar.get("criteria", {}) or {}
@@ -209,8 +198,8 @@ def provenance_section(obj: Any) -> None:
     emit(provenance_html(attr(obj, "provenance", {})))
 
 
-def country_names(g: Any) -> dict[str, str]:
-    countries = attr(g, "countries", None)
-    if countries is None or countries.empty:
+def country_names(g: GlobalResults) -> dict[str, str]:
+    """ISO3 → the country's name, for every country of the edition."""
+    if g.countries.empty:
         return {}
-    return {str(r["iso3"]): str(r.get("name", r["iso3"])) for _, r in countries.iterrows()}
+    return {str(r["iso3"]): str(r["name"]) for r in g.countries.to_dict("records")}

@@ -14,9 +14,10 @@ import io
 import re
 
 import matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib.figure import Figure
 
-from . import style
+from . import chartdata, style
 from .output import emit
 
 _FONT_FAMILY = re.compile(r"font-family: *[^;\"]+|font-family=\"[^\"]*\"")
@@ -40,7 +41,8 @@ def figure_svg(fig: Figure) -> bytes:
 DESKTOP_SCALE = 1.4
 
 
-def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool = True) -> str:
+def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool = True, data_href: str | None = None
+                ) -> str:
     """The ``<figure>`` HTML of ``fig``: an SVG ``<img>`` with alt text, and a caption (all text escaped).
 
     The image shrinks with the column on a phone and grows up to ``DESKTOP_SCALE`` times its natural size
@@ -57,6 +59,8 @@ def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool 
     cap = f"<strong>{html.escape(title)}</strong>"
     if caption:
         cap += f" {html.escape(caption)}"
+    if data_href:
+        cap += f' <a class="sos-data" href="{html.escape(data_href, quote=True)}" download>Data of this chart (CSV)</a>'
     return (
         f'<figure class="sos-figure" style="max-width:{round(width * DESKTOP_SCALE)}px">'
         f'<img src="data:image/svg+xml;base64,{data}" alt="{alt_text}" width="{width}" height="{height}" '
@@ -65,6 +69,16 @@ def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool 
     )
 
 
-def show_figure(fig: Figure, *, title: str, caption: str, alt: str) -> None:
-    """Display ``fig`` as an SVG ``<figure>`` (alt text, caption) and close it."""
-    emit(figure_html(fig, title=title, caption=caption, alt=alt))
+def show_figure(fig: Figure | None, *, title: str, caption: str, alt: str, data: pd.DataFrame | None = None) -> None:
+    """Display ``fig`` as an SVG ``<figure>`` (alt text, caption, a link to ``data`` as CSV) and close it.
+
+    Without a figure (the chart had nothing to draw) the page gets a sentence instead: the title and what
+    the alt text says (for instance why every value is withheld), never an empty frame with a legend.
+    """
+    if fig is None:
+        said = alt.strip().rstrip(".")
+        emit(f'<p class="sos-note sos-nochart"><strong>{html.escape(title)}</strong>: nothing to chart. '
+             f"{html.escape(said)}.</p>")
+        return
+    href = chartdata.write(title, data) if data is not None else None
+    emit(figure_html(fig, title=title, caption=caption, alt=alt, data_href=href))

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 PERCENT_KINDS = frozenset({"proportion", "distribution", "by_reason"})
-DEFAULT_MIN_N = 30
+DEFAULT_MIN_N = 30  # the methods page's fallback; pages read their thresholds from the results (thresholds.py)
 
 
 def is_missing(value: Any) -> bool:
@@ -48,26 +48,43 @@ def fmt_value(value: Any, *, percent: bool, digits: int | None = None) -> str:
     return f"{v:,.{d}f}"
 
 
+MINUS = "\u2212"  # the typographic minus sign (read as "minus" by screen readers)
+
+
+def signed(value: float, digits: int) -> str:
+    """``+3``, ``−3`` or ``0``: rounded first, so a value that rounds to zero never prints as ``−0``."""
+    v = round(float(value), digits)
+    if v == 0:
+        return f"{0:.{digits}f}"
+    text = f"{abs(v):,.{digits}f}"
+    return ("+" if v > 0 else MINUS) + text
+
+
 def fmt_gap(value: Any, *, percent: bool) -> str:
-    """A signed gap: ``-12 pp`` for shares, ``+0.4`` otherwise."""
+    """A signed gap: ``−12 pp`` for shares, ``+0.4`` otherwise; never ``−0``."""
     if is_missing(value):
         return "–"
-    v = float(value)
     if percent:
-        return f"{v * 100:+.0f} pp"
-    return f"{v:+,.1f}"
+        return f"{signed(float(value) * 100, 0)} pp"
+    return signed(float(value), 1)
 
 
 def fmt_ci(low: Any, high: Any, *, percent: bool, gap: bool = False) -> str:
-    """A confidence interval as ``50–60`` (no unit sign, the unit is in the column header / caption)."""
+    """A confidence interval as ``50–60`` (no unit sign, the unit is in the column header / caption); a gap's
+    as ``−5 to +3``."""
     if is_missing(low) or is_missing(high):
         return "–"
     scale = 100.0 if percent else 1.0
     digits = 0 if percent else 1
     lo, hi = float(low) * scale, float(high) * scale
     if gap:
-        return f"{lo:+.{digits}f} to {hi:+.{digits}f}"
-    return f"{lo:,.{digits}f}–{hi:,.{digits}f}"
+        return f"{signed(lo, digits)} to {signed(hi, digits)}"
+    return f"{_unsigned(lo, digits)}–{_unsigned(hi, digits)}"
+
+
+def _unsigned(value: float, digits: int) -> str:
+    v = round(value, digits)
+    return f"{0.0 if v == 0 else v:,.{digits}f}".replace("-", MINUS)
 
 
 def fmt_count(value: Any) -> str:
@@ -85,20 +102,6 @@ def fmt_big(value: Any) -> str:
     if abs(v) >= 1_000_000:
         return f"{v / 1_000_000:,.1f} million"
     return f"{round(v):,d}"
-
-
-def suppression_text(reason: Any, *, min_n: int = DEFAULT_MIN_N) -> str:
-    """The text shown instead of a withheld value."""
-    reason = "" if is_missing(reason) else str(reason)
-    if reason == "min_n":
-        return f"suppressed: n < {min_n}"
-    if reason == "complementary":
-        return "suppressed (complementary)"
-    if reason == "not_available":
-        return "not available"
-    if reason:
-        return f"suppressed ({reason})"
-    return "suppressed"
 
 
 def row_is_suppressed(row: Any) -> bool:

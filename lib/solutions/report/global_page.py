@@ -1,5 +1,8 @@
 """The global page's sections (notebooks/global.ipynb): headline numbers, the countries x criteria heatmap,
-countries not included, the cross-country comparison, the solutions measure by country."""
+countries not included, the cross-country comparison, the solutions measure by country beside its benchmark.
+
+Every section takes the edition's ``GlobalResults`` (results tables only, never microdata).
+"""
 
 from __future__ import annotations
 
@@ -9,61 +12,58 @@ from typing import Any
 
 import pandas as pd
 
-from . import alttext, charts, style, trends
+from solutions.catalogue import Catalogue, Indicator
+from solutions.indicators import GlobalResults
+
+from . import alttext, chartdata, charts, style, trends
 from .banner import demo_banner_html
 from .blocks import (  # sections every page has
     METRIC_LABELS,
+    SHORT_CRITERIA,
     SOLUTIONS_ID,
-    attr,
     country_names,
     criteria_names,
     current_year,
-    level_pct,
-    min_n_of,
     national,
     note,
     object_frame,
     provenance_section,
+    publish_chart_data,
     subject_of,
     title,
     unit_plural,
 )
 from .blocks import banner as page_banner
+from .cells import ci_text, gap_detail, is_withheld, note_text
 from .figures import show_figure
-from .formatting import (
-    fmt_big,
-    fmt_ci,
-    fmt_count,
-    fmt_value,
-    is_missing,
-    is_percent,
-    row_is_suppressed,
-    suppression_text,
-)
+from .formatting import fmt_big, is_missing, is_percent
+from .measure_info import country_statuses, measure_info, rule_text, status_text
 from .output import emit
 from .tables import (
+    Markup,
+    benchmark_table,
     html_table,
     interactive_setup,
     interactive_table,
     status_chip,
 )
+from .thresholds import thresholds_of
+from .wording import STATUS_LABELS, STATUS_SYMBOLS, status_legend, status_meaning, status_tag
 
 # ------------------------------------------------------------- global page ----
 
 
-def _ok_countries(g: Any) -> list[str]:
-    countries = attr(g, "countries", None)
-    if countries is None or countries.empty:
-        est = attr(g, "estimates", None)
-        return sorted(set(est["country"])) if est is not None and not est.empty else []
-    return [str(c) for c in countries.loc[countries["status"] == "ok", "iso3"]]
+def _ok_countries(g: GlobalResults) -> list[str]:
+    if g.countries.empty:
+        return sorted(set(g.estimates["country"])) if not g.estimates.empty else []
+    return [str(c) for c in g.countries.loc[g.countries["status"] == "ok", "iso3"]]
 
 
-def banner(g: Any) -> None:
+def banner(g: GlobalResults) -> None:
     """The demonstration banner: on the whole report when every country is fictional, else naming the
     countries whose chapters use demonstration data (none: no banner)."""
-    countries = attr(g, "countries", None)
-    if attr(g, "demo", False) or countries is None or countries.empty or "demo" not in countries.columns:
+    countries = g.countries
+    if g.demo or countries.empty or "demo" not in countries.columns:
         page_banner(g)
         return
     demo = countries[countries["demo"].fillna(False).astype(bool)]
@@ -75,30 +75,33 @@ def banner(g: Any) -> None:
                                      "fictional data, and so do their numbers on this page; do not cite or use them."))
 
 
-def headline_numbers(g: Any) -> None:
-    """Headline cards: countries covered, and the latest IDP stock, new displacements and returns summed
-    over the countries in the report (latest year available per country)."""
+HEADLINE_STATUSES = ("open", "closed", "inconclusive", "insufficient_data")
+
+
+def headline_numbers(g: GlobalResults) -> None:
+    """Headline cards: countries covered; the latest IDP stock, new displacements and returns summed over
+    the countries in the report (latest year available per country); and how many assessed country × criterion
+    pairs have each status for IDPs, each card saying what its status means."""
     ok = _ok_countries(g)
-    countries = attr(g, "countries", None)
-    total = len(countries) if countries is not None and not countries.empty else len(ok)
+    total = len(g.countries) if not g.countries.empty else len(ok)
     cards = [("Countries in the report", f"{len(ok)} of {total}", "with results")]
-    figures = attr(g, "figures", None)
-    if figures is not None and not figures.empty:
-        data = figures[figures["country"].isin(ok)].dropna(subset=["value"])
-        for metric, label in METRIC_LABELS.items():
-            sub = data[data["metric"] == metric].sort_values("year").groupby("country").tail(1)
-            if sub.empty:
-                continue
-            years = sorted(sub["year"].astype(int).unique())
-            span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-            cards.append((label, fmt_big(sub["value"].sum()), f"latest year per country ({span})"))
-    crit = attr(g, "criteria", None)
-    if crit is not None and not crit.empty:
-        idp = crit[(crit["group"] == "idp") & crit["country"].isin(ok) & (crit["status"] != "not_assessed")]
-        if len(idp):
-            closed = int((idp["status"] == "closed").sum())
-            cards.append(("Criteria with the gap closed for IDPs", f"{closed} of {len(idp)}",
-                          "country × criterion pairs"))
+    data = g.figures[g.figures["country"].isin(ok)].dropna(subset=["value"]) if not g.figures.empty else g.figures
+    for metric, label in METRIC_LABELS.items():
+        sub = data[data["metric"] == metric].sort_values("year").groupby("country").tail(1) if not data.empty \
+            else data
+        if sub.empty:
+            continue
+        years = sorted(sub["year"].astype(int).unique())
+        span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+        cards.append((label, fmt_big(sub["value"].sum()), f"latest year per country ({span})"))
+    crit = current_year(g.criteria, g.year)
+    # criteria of a survey without a comparison group are not assessed: they are no pair to count
+    idp = crit[(crit["group"] == "idp") & crit["country"].isin(ok) & (crit["status"] != "not_assessed")] \
+        if not crit.empty else crit
+    for status in HEADLINE_STATUSES if len(idp) else ():
+        n = int((idp["status"] == status).sum())
+        cards.append((f"IDPs: {STATUS_LABELS[status].lower()}", f"{STATUS_SYMBOLS[status]} {n} of {len(idp)}",
+                      f"country × criterion pairs: {status_meaning(status)}"))
     items = "".join(
         f'<div><span class="value">{html.escape(v)}</span>{html.escape(k)}<br>'
         f'<span class="sos-note">{html.escape(n)}</span></div>'
@@ -107,71 +110,77 @@ def headline_numbers(g: Any) -> None:
     emit(f'<div class="sos-headline">{items}</div>')
 
 
-def heatmap_section(g: Any) -> None:
-    """Countries × criteria heatmap of the share of indicators with the gap closed for IDPs, with a
-    table of the same cells (status in text)."""
-    crit = attr(g, "criteria", None)
-    crit = crit if crit is not None else pd.DataFrame()
-    countries = attr(g, "countries", None)
+def heatmap_section(g: GlobalResults) -> None:
+    """Countries × criteria: each cell the criterion status for IDPs (colour, symbol, word and the indicator
+    count behind it), with a table of the same cells that fits a laptop and stacks on a phone."""
+    crit = current_year(g.criteria, g.year)
     names = criteria_names()
-    if crit.empty and (countries is None or countries.empty):
+    if crit.empty and g.countries.empty:
         note("No criteria results are available.")
         return
     cnames = country_names(g)
-    fig = charts.criteria_heatmap(crit, countries=countries, criterion_names=names, group="idp")
+    idp = crit[crit["group"] == "idp"] if not crit.empty else crit
     parts = []
-    for iso in (list(cnames) or sorted(set(crit["country"]))):
-        sub = crit[(crit["country"] == iso) & (crit["group"] == "idp")] if not crit.empty else crit
+    for iso in list(cnames) or sorted(set(crit["country"])):
+        sub = idp[idp["country"] == iso] if not idp.empty else idp
         if sub.empty:
             parts.append(f"{cnames.get(iso, iso)}: no results")
             continue
-        closed = sorted(int(c) for c in sub.loc[sub["status"] == "closed", "criterion"])
-        opened = sorted(int(c) for c in sub.loc[sub["status"] == "open", "criterion"])
-        parts.append(f"{cnames.get(iso, iso)}: closed on criteria {', '.join(map(str, closed)) or 'none'}; "
-                     f"open on {', '.join(map(str, opened)) or 'none'}")
+        by = {s: sorted(int(c) for c in sub.loc[sub["status"] == s, "criterion"]) for s in HEATMAP_ORDER}
+        said = [f"{STATUS_LABELS[s].lower()} on {', '.join(map(str, by[s]))}" for s in HEATMAP_ORDER if by[s]]
+        parts.append(f"{cnames.get(iso, iso)}: " + "; ".join(said))
     show_figure(
-        fig,
+        charts.criteria_heatmap(crit, countries=g.countries, criterion_names=names, group="idp"),
         title="Gap status for IDPs by country and criterion",
-        caption="Each cell: indicators of the criterion whose gap with the comparison group is closed for IDPs, "
-        "out of those assessed (colour: share closed). Hatched cells: insufficient data, not assessed, or a "
-        "country whose build failed. Criteria: " + "; ".join(f"{k} {v}" for k, v in names.items()) + ".",
-        alt="Heatmap of countries by the 8 IASC criteria. " + ". ".join(parts) + ".",
+        caption="Each cell: the criterion's status for IDPs (symbol and colour, named in the key) and how many "
+        "of its indicators have that status. " + status_legend() + " Hatched cells: not assessed, or a country "
+        "without results. Criteria: " + "; ".join(f"{k} {v}" for k, v in names.items()) + ".",
+        alt="Heatmap of countries by the 8 IASC criteria, status for IDPs. " + ". ".join(parts) + ".",
+        data=chartdata.criteria_points(idp, cnames) if not idp.empty else None,
     )
-    if not crit.empty:
-        idp = crit[crit["group"] == "idp"]
+    if not idp.empty:
         records = []
         for iso in sorted(set(idp["country"]), key=lambda c: cnames.get(c, c)):
             rec: dict[str, Any] = {"Country": cnames.get(iso, iso)}
-            for c in names:
+            for c, name in names.items():
                 cell = idp[(idp["country"] == iso) & (idp["criterion"].astype(int) == c)]
-                rec[str(c)] = status_chip(str(cell["status"].iloc[0])) if len(cell) else status_chip("not_assessed")
+                kind, text = charts.heatmap_cell(cell.iloc[0] if len(cell) else None)
+                count = text.split(" ")[1] if " " in text else ""
+                counted = f' <span class="sos-count">{html.escape(count)}</span>' if count else ""
+                # one element: a phone card keeps the chip and its count on one line
+                rec[f"{c} {SHORT_CRITERIA.get(c, name).capitalize()}"] = Markup(
+                    f'<span class="sos-verdict">{status_chip(kind, compact=True)}{counted}</span>')
             records.append(rec)
-        emit("<details open><summary>Table of the heatmap (status for IDPs; readable on a phone)</summary>"
-              + html_table(object_frame(records)) + "</details>")
+        emit("<details open><summary>Table of the heatmap (status for IDPs)</summary>"
+             + html_table(object_frame(records), key=list(records[0]), stack=True, css_class="sos-table sos-heatmap")
+             + "</details>")
     no_comparison_note(g)
 
 
-def no_comparison_note(g: Any) -> None:
+def no_comparison_note(g: GlobalResults) -> None:
     """Countries whose survey has no comparison group: their criteria are not assessed, and why."""
-    countries = attr(g, "countries", None)
-    if countries is None or countries.empty or "comparison" not in countries.columns:
+    countries = g.countries
+    if countries.empty or "comparison" not in countries.columns:
         return
     without = countries[(countries["status"] == "ok") & ~countries["comparison"].fillna(True).astype(bool)]
     if without.empty:
         return
     parts = []
-    for _, r in without.iterrows():
+    for r in without.to_dict("records"):
         ref = str(r.get("reference", "") or "")
         parts.append(f"{r['name']}" + (f" (external benchmark: {ref})" if ref else ""))
     note("Not assessed: the survey of " + "; ".join(parts) + " has no comparison group, so gaps cannot be estimated "
          "from it; its chapter reports the estimates" + (" beside an external benchmark." if any(
-             str(x or "") for x in without["reference"]) else "."))
+             str(r.get("reference", "") or "") for r in without.to_dict("records")) else "."))
 
 
-def failed_countries(g: Any) -> None:
+HEATMAP_ORDER = ("open", "closed", "inconclusive", "insufficient_data")
+
+
+def failed_countries(g: GlobalResults) -> None:
     """Countries whose results could not be built (failed or missing), with the reason as text."""
-    countries = attr(g, "countries", None)
-    if countries is None or countries.empty:
+    countries = g.countries
+    if countries.empty:
         note("No country list is available.")
         return
     bad = countries[countries["status"] != "ok"]
@@ -179,119 +188,129 @@ def failed_countries(g: Any) -> None:
         note(f"All {len(countries)} countries were built successfully.")
         return
     frame = pd.DataFrame({
-        "Country": bad.get("name", bad["iso3"]).astype(str),
+        "Country": bad["name"].astype(str),
         "ISO3": bad["iso3"].astype(str),
         "Status": bad["status"].astype(str),
-        "Reason": bad["reason"].astype(str) if "reason" in bad.columns else "",
+        "Reason": bad["reason"].astype(str),
     })
-    emit(html_table(frame, caption="Countries not included in this edition"))
+    emit(html_table(frame, caption="Countries not included in this edition", stack=True))
 
 
-def key_indicators(catalogue: Any) -> list[Any]:
+def key_indicators(catalogue: Catalogue) -> list[Indicator]:
     """One key indicator per criterion: the first flagged ``key`` (else the first scalar one)."""
     out = []
     for c in criteria_names():
-        inds = [i for i in getattr(catalogue, "indicators", ()) if int(i.criterion) == c]
-        keyed = [i for i in inds if getattr(i, "key", False)]
-        scalar = [i for i in inds if str(i.kind) in ("proportion", "ratio", "mean")]
+        inds = [i for i in catalogue.indicators if int(i.criterion) == c]
+        keyed = [i for i in inds if i.key]
+        scalar = [i for i in inds if i.scalar]
         pick = (keyed or scalar or [None])[0]
         if pick is not None:
             out.append(pick)
     return out
 
 
-def comparison_section(g: Any) -> None:
-    """Cross-country comparison of one key indicator per criterion: dot charts with CIs and a sortable,
-    searchable table (static without JavaScript)."""
-    est = current_year(attr(g, "estimates", None), attr(g, "year", None))
-    est = national(est) if est is not None else pd.DataFrame()
+def comparison_section(g: GlobalResults) -> None:
+    """Cross-country comparison of one key indicator per criterion: dot charts with CIs (hollow markers for
+    flagged estimates) and a sortable, searchable table (static without JavaScript)."""
+    est = national(current_year(g.estimates, g.year))
     if est.empty:
         note("No estimates are available for a cross-country comparison.")
         return
     est = est[(est["category"] == "") & est["country"].isin(_ok_countries(g))]
-    gaps = national(current_year(attr(g, "gaps", None), attr(g, "year", None)))
+    gaps = national(current_year(g.gaps, g.year))
     names = country_names(g)
-    min_n = min_n_of(g)
+    thresholds = thresholds_of(g)
     records = []
-    for ind in key_indicators(attr(g, "catalogue", None)):
+    for ind in key_indicators(g.catalogue):
         rows = est[est["indicator_id"] == ind.id]
         if rows.empty:
             continue
         percent = is_percent(str(ind.kind), rows["estimate"])
         subject = subject_of(ind, ind.id)
+        shown = rows[rows["group"].isin(["idp", "comparison"])]
         show_figure(
-            charts.country_comparison_chart(rows, percent=percent, country_names=names, min_n=min_n),
+            charts.country_comparison_chart(rows, percent=percent, country_names=names, thresholds=thresholds),
             title=f"Criterion {ind.criterion}: {subject}",
             caption=f"{'Percent' if percent else 'Mean'} of {unit_plural(ind)}, IDPs and the comparison group, "
-            f"with confidence intervals. Definition: {ind.definition}",
-            alt=alttext.describe_countries(rows[rows["group"].isin(["idp", "comparison"])], subject,
-                                           names=names, percent=percent, min_n=min_n),
+            f"with {thresholds.level} confidence intervals; a hollow marker is a flagged estimate. "
+            f"Definition: {ind.definition}",
+            alt=alttext.describe_countries(shown, f"Dot chart by country: {subject}", names=names, percent=percent,
+                                           thresholds=thresholds) + "." + alttext.flag_sentence(shown, thresholds),
+            data=chartdata.points(shown, percent=percent, thresholds=thresholds, names=names),
         )
-        for _, r in rows.iterrows():
-            g_row = pd.DataFrame()
-            if gaps is not None and not gaps.empty:
-                g_row = gaps[(gaps["country"] == r["country"]) & (gaps["indicator_id"] == ind.id)
-                             & (gaps["group"] == r["group"]) & (gaps["category"] == "")]
-            withheld = row_is_suppressed(r)
-            scale = 100.0 if percent else 1.0
-            gap_value = g_row["gap"].iloc[0] if len(g_row) else float("nan")
+        keyed = gaps[(gaps["indicator_id"] == ind.id) & (gaps["category"] == "")] if not gaps.empty else gaps
+        gap_of = {(str(r["country"]), str(r["group"])): r for r in keyed.to_dict("records")}
+        scale = 100.0 if percent else 1.0
+        for r in rows.to_dict("records"):
+            gap = gap_of.get((str(r["country"]), str(r["group"])))
+            withheld = is_withheld(r)
+            gap_value = gap["gap"] if gap is not None else float("nan")
+            status = str(gap["status"]) if gap is not None else ""
             records.append({
                 "Country": names.get(r["country"], r["country"]),
-                "Criterion": int(ind.criterion),
-                "Indicator": f"{ind.id} {ind.short_title}",
+                "Indicator": f"{ind.id} {ind.short_title}" + ("" if percent else f" ({ind.unit})"),
                 "Group": style.group_label(r["group"]),
                 "Estimate": float("nan") if withheld else round(float(r["estimate"]) * scale, 1),
-                "CI": "" if withheld else fmt_ci(r["ci_low"], r["ci_high"], percent=percent),
-                "Unit": "%" if percent else "mean",
+                "CI": ci_text(r, percent=percent),
                 "n": int(r["n_unweighted"]) if not is_missing(r.get("n_unweighted")) else float("nan"),
                 "Gap": float("nan") if is_missing(gap_value) else round(float(gap_value) * scale, 1),
-                "Status": style.status_label(str(g_row["status"].iloc[0])) if len(g_row) else "",
-                "Note": suppression_text(r.get("suppression_reason"), min_n=min_n) if withheld else "",
+                "Status": "" if gap is None else ": ".join(p for p in (status_tag(status),
+                                                                      gap_detail(gap, percent=percent)) if p),
+                "Note": note_text(r, thresholds),
             })
     if not records:
         note("No key indicator has estimates in the countries of this edition.")
         return
     interactive_setup()
     emit(interactive_table(pd.DataFrame(records),
-                             caption="Key indicators by country and group (gap in percentage points for shares)"))
+                           caption="Key indicators by country and group (shares in %, gaps in percentage points; "
+                           "† in the note: a flagged estimate)"))
 
 
-def solutions_by_country(g: Any, output_root: str | Path | None = None) -> None:
-    """The solutions measure (``SOL-1``) by country and displaced group, with CIs, and its change since the
-    previous comparable report year (earlier years' results tables under ``output_root``)."""
-    est = national(current_year(attr(g, "estimates", None), attr(g, "year", None)))
+def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None) -> None:
+    """The solutions measure (``SOL-1``) by country: each displaced group beside the comparison group (the
+    benchmark) with CIs, the gap and its status; countries where it is not available or partial say so;
+    and its change since the previous comparable report year."""
+    info = measure_info(g.solutions_measure)
+    if not info.conditions:
+        note("No solutions measure is configured for this edition.")
+        return
+    emit(f"<p>{html.escape(rule_text(info)[0].upper() + rule_text(info)[1:])}: "
+         + html.escape("; ".join(f"{c.criterion} {c.label}" for c in info.conditions)) + ".</p>")
+    names = country_names(g)
+    ok = _ok_countries(g)
+    statuses = country_statuses(g.solutions_measure)
+    limited = {iso: status_text(m) for iso, m in statuses.items() if m.status != "available" and iso in ok}
+    if limited:
+        emit(html_table(pd.DataFrame([{"Country": names.get(iso, iso), "Solutions measure": said}
+                                      for iso, said in sorted(limited.items())]),
+                        caption="Countries where the measure is partial or not available", stack=True))
+    est = national(current_year(g.estimates, g.year))
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "")] if not est.empty else est
+    rows = rows[rows["country"].isin(ok)] if not rows.empty else rows
     if rows.empty:
         note("The solutions measure is not available for any country.")
         return
-    ok = _ok_countries(g)
-    rows = rows[rows["country"].isin(ok) & rows["group"].isin(style.DISPLACED_GROUPS)]
-    names = country_names(g)
-    min_n = min_n_of(g)
-    level = level_pct(g)
+    thresholds = thresholds_of(g)
+    level = thresholds.level
+    subject = "Households meeting the solutions measure"
     show_figure(
-        charts.solutions_by_country_chart(rows, country_names=names, min_n=min_n),
-        title="Displaced households meeting every solutions condition",
-        caption="Percent of displaced households meeting every household-level condition of criteria 1–5 "
-        f"(global config), by country and group, with {level} confidence intervals.",
-        alt=alttext.describe_countries(rows, "share of households meeting all solutions conditions",
-                                       names=names, min_n=min_n),
+        charts.solutions_by_country_chart(rows, country_names=names, thresholds=thresholds),
+        title=subject + ", by country",
+        caption=f"Percent of households meeting the measure, by country and group, with {level} confidence "
+        "intervals; the comparison group is the benchmark (under a strict rule few non-displaced households meet "
+        "it either); a hollow marker is a flagged estimate.",
+        alt=alttext.describe_countries(rows, f"Dot chart by country: {subject}", names=names,
+                                       thresholds=thresholds) + "." + alttext.flag_sentence(rows, thresholds),
+        data=chartdata.points(rows, percent=True, thresholds=thresholds, names=names),
     )
-    frame = rows.assign(country=rows["country"].map(lambda c: names.get(c, c))).sort_values(["country", "group"])
-    records = []
-    for _, r in frame.iterrows():
-        withheld = row_is_suppressed(r)
-        records.append({
-            "Country": r["country"], "Group": style.group_label(r["group"]),
-            "Estimate (%)": "–" if withheld else fmt_value(r["estimate"], percent=True).rstrip("%"),
-            f"{level} CI (%)": "–" if withheld else fmt_ci(r["ci_low"], r["ci_high"], percent=True),
-            "n": fmt_count(r.get("n_unweighted")),
-            "Note": suppression_text(r.get("suppression_reason"), min_n=min_n) if withheld else "",
-        })
-    emit(html_table(object_frame(records), caption=f"Estimates by country and group ({level} CI)",
-                     numeric=["Estimate (%)", f"{level} CI (%)", "n"]))
+    gaps = national(current_year(g.gaps, g.year))
+    keyed = gaps[(gaps["indicator_id"] == SOLUTIONS_ID) & (gaps["category"] == "")] if not gaps.empty else gaps
+    gap_of = {(str(r["country"]), str(r["group"])): r for r in keyed.to_dict("records")}
+    emit(benchmark_table(rows, gap_of, thresholds=thresholds, names=names, caption="The solutions measure by "
+                         f"country and group ({level} CI; gaps in percentage points)"))
     emit("<h3>Change since the previous edition</h3>")
-    trends.solutions_change(g, output_root, names=names, level=level, countries=ok)
+    trends.solutions_change(g, output_root, names=names, countries=ok)
 
 
 __all__ = [
@@ -302,6 +321,7 @@ __all__ = [
     "heatmap_section",
     "key_indicators",
     "provenance_section",
+    "publish_chart_data",
     "solutions_by_country",
     "title",
 ]

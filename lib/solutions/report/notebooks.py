@@ -55,9 +55,9 @@ def country_notebook() -> NotebookNode:
               'output_root = "outputs"', tags=("parameters",)),
         _code("setup", "from solutions.indicators import prepare_country\n"
               "from solutions.report import country_page as page, style\n\nstyle.use_house_style()\nresults = prepare_country(global_config, country_config, "
-              "output_root)\npage.title(results)\npage.banner(results)"),
+              "output_root)\npage.title(results)\npage.banner(results)\npage.publish_chart_data(results, output_root)"),
         _md("h-summary", "## Summary"),
-        _code("summary", "page.narrative(results)"),
+        _code("summary", "page.findings_summary(results)\npage.narrative(results)"),
         _md("h-context", "## Context"),
         _code("context", "page.context_section(results)"),
         _md("h-sample", "## Sample and design"),
@@ -85,9 +85,9 @@ def global_notebook() -> NotebookNode:
         _front_matter("Global overview"),
         _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
         _code("setup", "from solutions.indicators import load_all_results, write_global_tables\n"
-              "from solutions.report import global_page as page, style\n\nstyle.use_house_style()\n"
+              "from solutions.report import global_page as page, style\nstyle.use_house_style()\n"
               "g = load_all_results(global_config, output_root)\nwrite_global_tables(g, output_root)\n"
-              "page.title(g)\npage.banner(g)"),
+              "page.title(g)\npage.banner(g)\npage.publish_chart_data(g, output_root)"),
         _md("h-headline", "## Headline numbers"),
         _code("headline", "page.headline_numbers(g)"),
         _md("h-heatmap", "## Gaps by country and criterion"),

@@ -48,32 +48,20 @@ GROUP_LABELS: dict[str, str] = {
 }
 UNKNOWN_COLOUR = "#999999"
 
-STATUS_ORDER: tuple[str, ...] = ("closed", "open", "insufficient_data", "not_assessed")
+STATUS_ORDER: tuple[str, ...] = ("closed", "open", "inconclusive", "insufficient_data", "not_assessed")
+#: One colour per status, distinguishable under the common colour-vision deficiencies (Okabe–Ito: green,
+#: vermillion and yellow differ in lightness as well as hue); the symbol and label go with it everywhere.
 STATUS_COLOURS: dict[str, str] = {
     "closed": OKABE_ITO["bluish_green"],
     "open": OKABE_ITO["vermillion"],
+    "inconclusive": OKABE_ITO["yellow"],
     "insufficient_data": "#BBBBBB",
     "not_assessed": "#E6E6E6",
 }
 #: Text colour readable on each status fill (contrast >= 4.5:1 for the text labels).
-STATUS_TEXT_COLOURS: dict[str, str] = {
-    "closed": "#000000",
-    "open": "#000000",
-    "insufficient_data": "#000000",
-    "not_assessed": "#000000",
-}
-STATUS_LABELS: dict[str, str] = {
-    "closed": "Gap closed",
-    "open": "Gap open",
-    "insufficient_data": "Insufficient data",
-    "not_assessed": "Not assessed",
-}
-STATUS_SYMBOLS: dict[str, str] = {"closed": "✓", "open": "✗", "insufficient_data": "?", "not_assessed": "–"}
+STATUS_TEXT_COLOURS: dict[str, str] = {status: "#000000" for status in STATUS_COLOURS}
 #: Hatches for cells that hold no value (never shown by colour alone).
 STATUS_HATCHES: dict[str, str] = {"insufficient_data": "///", "not_assessed": "...", "failed": "xxx"}
-
-#: Sequential colour map for "share of indicators with the gap closed" (light = few, green = all).
-SHARE_CMAP_COLOURS: tuple[str, str] = ("#F7F7F7", OKABE_ITO["bluish_green"])
 
 FONT_FAMILY: list[str] = ["DejaVu Sans"]  # bundled with matplotlib: identical layout on every machine
 #: CSS font stack written into the SVG text (``svg.fonttype: none``): the browser sets the text itself.
@@ -128,25 +116,49 @@ PAGE_CSS = """
 .sos-banner{border:3px solid #D55E00;background:#FFF4E5;color:#000;padding:.8em 1em;margin:0 0 1.2em;
  font-size:1.1em;border-radius:4px}
 .sos-banner strong{font-size:1.15em}
-.sos-table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.92em;max-width:100%}
+.sos-table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.9rem;max-width:100%}
 .sos-table caption,.sos-table-caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0;margin:0}
 .sos-table-block{margin:.5em 0 1.2em}
 .sos-table-block .sos-table{margin-top:.2em}
 .sos-defs dt{font-weight:bold;margin-top:.4em}
 .sos-defs dd{margin:0 0 .3em 1em;color:#333}
-.sos-table th,.sos-table td{border-bottom:1px solid #DDD;padding:.3em .6em;text-align:left;vertical-align:top}
+.sos-table th,.sos-table td{border-bottom:1px solid #DDD;padding:.3em .5em;text-align:left;vertical-align:top}
 .sos-table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.sos-table th.num{text-align:right}
+.sos-dist td.num{white-space:normal}
+.sos-nowrap{white-space:nowrap}
 .sos-table-wrap{overflow-x:auto;max-width:100%}
-.sos-status{display:inline-block;padding:.1em .5em;border-radius:3px;white-space:nowrap;color:#000}
-.sos-note{color:#444;font-size:.9em}
+.sos-status{display:inline-block;padding:.1em .45em;border-radius:3px;white-space:nowrap;color:#000}
+.sos-status.sos-compact{white-space:normal;padding:.05em .35em}
+.sos-finding{font-size:.92em}
+.sos-table .sos-group-row th{padding-top:.7em;border-bottom:1px solid #999;font-weight:bold}
+.sos-count{font-size:.85em;color:#333;white-space:nowrap}
+.sos-heatmap{font-size:.85em;width:100%;table-layout:fixed}
+.sos-heatmap th,.sos-heatmap td{padding:.3em .25em;hyphens:auto;overflow-wrap:break-word}
+.sos-heatmap th:first-child,.sos-heatmap td:first-child{width:17%}
+.sos-note{color:#444;font-size:.88rem}
+.sos-findings ul{margin:.3em 0 1em;padding-left:1.2em}
+.sos-measure-status{border-left:4px solid #E69F00;padding:.3em .7em;background:#FFF8E6}
 .sos-figure{margin:1em 0 1.5em}
 .sos-figure img{width:100%;height:auto}
-.sos-figure figcaption{font-size:.9em;color:#333;margin-top:.3em}
+.sos-figure figcaption{font-size:.85rem;color:#333;margin-top:.3em}
 .sos-headline{display:flex;flex-wrap:wrap;gap:.8em;margin:.5em 0 1.2em}
-.sos-headline div{border:1px solid #CCC;border-radius:4px;padding:.6em .9em;min-width:9em}
+.sos-headline div{border:1px solid #CCC;border-radius:4px;padding:.6em .9em;min-width:9em;flex:1 1 12em}
 .sos-headline .value{font-size:1.6em;font-weight:bold;display:block}
 .sos-provenance{font-size:.85em;color:#333;border-top:1px solid #CCC;margin-top:2em;padding-top:.5em}
 .sos-provenance code{font-size:.95em}
+@media (max-width:40rem){
+ .sos-stack,.sos-stack thead,.sos-stack tbody,.sos-stack tr,.sos-stack th,.sos-stack td{display:block;width:auto}
+ .sos-stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+ .sos-stack tr{border-bottom:1px solid #BBB;padding:.35em 0}
+ .sos-stack td{border:none;padding:.12em .2em;display:grid;grid-template-columns:minmax(6.5em,38%) 1fr;gap:.6em;
+  text-align:left!important;white-space:normal!important}
+ .sos-stack td::before{content:attr(data-label);font-weight:bold;color:#333}
+ .sos-stack td:empty{display:none}
+ .sos-stack td:first-child{font-weight:bold}
+ .sos-heatmap{table-layout:auto}
+ .sos-heatmap td:first-child{width:auto}
+}
 """
 
 
@@ -163,11 +175,6 @@ def group_marker(role: str) -> str:
 def group_label(role: str) -> str:
     """Human-readable label of a population-group role."""
     return GROUP_LABELS.get(role, str(role))
-
-
-def status_label(status: str) -> str:
-    """Text label of a gap / criterion status."""
-    return STATUS_LABELS.get(status, str(status).replace("_", " ").capitalize())
 
 
 def status_colour(status: str) -> str:

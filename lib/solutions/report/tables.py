@@ -14,17 +14,18 @@ from typing import Any
 import pandas as pd
 
 from . import style
-from .formatting import (
-    DEFAULT_MIN_N,
-    fmt_ci,
-    fmt_count,
-    fmt_gap,
-    fmt_value,
-    is_missing,
-    row_is_suppressed,
-    suppression_text,
-)
+from .cells import cell_text, ci_text, gap_ci_text, gap_detail, gap_text, is_flagged, note_text, value_text
+from .formatting import fmt_count, is_missing
 from .output import emit
+from .thresholds import Thresholds
+from .wording import (
+    BENCHMARK_LABEL,
+    DEFAULT_THRESHOLDS,
+    STATUS_SHORT,
+    STATUS_SYMBOLS,
+    flag_note,
+    status_label,
+)
 
 _setup_done: list[bool] = []
 
@@ -34,23 +35,30 @@ class Markup(str):
 
 
 def escape(value: Any) -> str:
-    """Text for an HTML cell: ``Markup`` as is, anything else escaped; missing as ``–``."""
+    """Text for an HTML cell: ``Markup`` as is, anything else escaped; missing as empty."""
     if isinstance(value, Markup):
         return str(value)
     if is_missing(value):
-        return "–"
+        return ""
     return html.escape(str(value))
 
 
-def status_chip(status: str) -> Markup:
-    """A status as coloured chip WITH its text label (colour is never the only signal)."""
-    label = style.status_label(status)
-    symbol = style.STATUS_SYMBOLS.get(status, "")
-    return Markup(
-        f'<span class="sos-status sos-status-{html.escape(status)}" '
-        f'style="background:{style.status_colour(status)};color:{style.STATUS_TEXT_COLOURS.get(status, "#000")};'
-        f'padding:.1em .5em;border-radius:3px;white-space:nowrap">{html.escape(symbol)} {html.escape(label)}</span>'
+def status_chip(status: str, detail: str = "", *, compact: bool = False) -> Markup:
+    """A status as a coloured chip with its symbol and label (colour is never the only signal), followed by
+    ``detail``, what the status means for this row (``worse off by 12 points (4 to 20)``).
+
+    ``compact`` chips (the heatmap table) carry the short word (``✗ open``) and wrap inside narrow cells.
+    """
+    label = STATUS_SHORT.get(status, status) if compact else status_label(status)
+    symbol = STATUS_SYMBOLS.get(status, "")
+    chip = (
+        f'<span class="sos-status sos-status-{html.escape(status)}{" sos-compact" if compact else ""}" '
+        f'style="background:{style.status_colour(status)};color:{style.STATUS_TEXT_COLOURS.get(status, "#000")}">'
+        f'{html.escape(symbol)} {html.escape(label)}</span>'
     )
+    if detail:  # one element, so that a stacked phone card keeps the chip and its meaning together
+        chip = f'<span class="sos-verdict">{chip} <span class="sos-finding">{html.escape(detail)}</span></span>'
+    return Markup(chip)
 
 
 def html_table(
@@ -58,28 +66,56 @@ def html_table(
     *,
     caption: str | None = None,
     numeric: Sequence[str] = (),
+    key: Sequence[str] = (),
+    stack: bool = False,
+    group_by: str | None = None,
+    note: str = "",
     css_class: str = "sos-table",
 ) -> str:
     """A plain HTML table of ``df`` (no index); every non-``Markup`` cell and header is escaped.
 
+    ``group_by`` names a column whose value heads a run of rows (a row spanning the table, e.g. each
+    indicator of a criterion) instead of repeating in every row: the table is narrower by a column.
+    ``note`` is said under the table (what a mark in it means), outside the caption.
+
+    ``key`` columns (the estimate, its CI, the gap, the status) must stay in view at every width: the
+    browser tests check that they never overflow. ``stack`` tables turn into one labelled card per row on a
+    phone (each cell carries its column name in ``data-label``), so a wide table keeps every column visible
+    at 375 px instead of scrolling its key columns out of view.
     Pass records (or an object-dtype frame) to keep ``Markup`` cells: pandas' string dtype drops the type.
     """
     if not isinstance(df, pd.DataFrame):
         df = pd.DataFrame(list(df), dtype=object)
-    num = set(numeric)
-    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in df.columns)
+    heads = list(df[group_by]) if group_by else []
+    if group_by:
+        df = df.drop(columns=[group_by])
+    num, keys = set(numeric), set(key)
+
+    def classes(column: str) -> str:
+        names = [n for n, on in (("num", column in num), ("sos-key", column in keys)) if on]
+        return f' class="{" ".join(names)}"' if names else ""
+
+    head = "".join(f'<th scope="col"{classes(c)}>{escape(c)}</th>' for c in df.columns)
+    labels = {c: html.escape(str(c), quote=True) for c in df.columns}
     body = []
-    for row in df.itertuples(index=False, name=None):
+    for i, row in enumerate(df.itertuples(index=False, name=None)):
+        if heads and (i == 0 or heads[i] != heads[i - 1]):
+            body.append(f'<tr class="sos-group-row"><th scope="colgroup" colspan="{len(df.columns)}">'
+                        f"{escape(heads[i])}</th></tr>")
         cells = "".join(
-            f'<td class="num">{escape(v)}</td>' if c in num else f"<td>{escape(v)}</td>"
+            f'<td{classes(c)} data-label="{labels[c]}">{escape(v)}</td>' if stack else f"<td{classes(c)}>{escape(v)}</td>"
             for c, v in zip(df.columns, row, strict=True)
         )
         body.append(f"<tr>{cells}</tr>")
     rows = "".join(body)
     cap_id = caption_id(caption, head + rows)
     labelled = f' aria-labelledby="{cap_id}"' if cap_id else ""
-    table = f'<table class="{css_class}"{labelled}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-    return scrolling(table, caption, cap_id)
+    css = f"{css_class} sos-stack" if stack else css_class
+    table = f'<table class="{css}"{labelled}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    block = scrolling(table, caption, cap_id)
+    if note:
+        block += f'<p class="sos-note sos-table-note">{html.escape(note)}</p>'
+    return block
 
 
 def caption_id(caption: str | None, content: str) -> str:
@@ -107,67 +143,72 @@ def scrolling(table: str, caption: str | None, cap_id: str = "", *, extra_class:
     )
 
 
-def _note(row: Mapping[str, Any], min_n: int) -> str:
-    if row_is_suppressed(row):
-        return suppression_text(row.get("suppression_reason"), min_n=min_n)
-    if str(row.get("flag", "") or "") == "high_cv":
-        return "low precision (CV > limit): interpret with care"
-    return ""
-
-
 def estimates_table(
     rows: pd.DataFrame,
     *,
     percent: bool = True,
-    min_n: int = DEFAULT_MIN_N,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
     caption: str | None = None,
     label_column: str = "group",
 ) -> str:
-    """Estimate, 95% CI, n and a text note (suppression reason / precision flag) per group (or other label)."""
+    """Estimate (flag-marked), CI, n and a note (why withheld / what the flag means) per group or label."""
     unit = " (%)" if percent else ""
+    label = "Group" if label_column == "group" else label_column.replace("_", " ").capitalize()
     records = []
-    for _, r in rows.iterrows():
-        withheld = row_is_suppressed(r)
-        label = r[label_column]
+    for r in rows.to_dict("records"):
         records.append({
-            "Group" if label_column == "group" else label_column.replace("_", " ").capitalize():
-                style.group_label(label) if label_column == "group" else label,
-            f"Estimate{unit}": "–" if withheld else fmt_value(r["estimate"], percent=percent).rstrip("%"),
-            f"95% CI{unit}": "–" if withheld else fmt_ci(r.get("ci_low"), r.get("ci_high"), percent=percent),
+            label: style.group_label(r[label_column]) if label_column == "group" else r[label_column],
+            f"Estimate{unit}": value_text(r, percent=percent, unit_sign=False),
+            f"{thresholds.level} CI{unit}": ci_text(r, percent=percent),
             "n": fmt_count(r.get("n_unweighted")),
-            "Note": _note(r, min_n),
+            "Note": note_text(r, thresholds),
         })
-    frame = pd.DataFrame(records)
-    if frame.empty:
+    if not records:
         return '<p class="sos-note">No estimates.</p>'
-    return html_table(frame, caption=caption, numeric=[f"Estimate{unit}", f"95% CI{unit}", "n"])
+    numbers = [f"Estimate{unit}", f"{thresholds.level} CI{unit}"]
+    return html_table(without_empty(object_frame(records), "Note"), caption=caption, note=flag_legend(rows, thresholds),
+                      numeric=[*numbers, "n"], key=[label, *numbers], stack=True)
 
 
-def gaps_table(rows: pd.DataFrame, *, percent: bool = True, caption: str | None = None) -> str:
-    """Gap vs the comparison group, its 95% CI and the status (chip with text) per displaced group."""
-    unit = " (pp)" if percent else ""
-    records = []
-    for _, r in rows.iterrows():
-        records.append({
-            "Group": style.group_label(r["group"]),
-            f"Gap{unit}": fmt_gap(r["gap"], percent=percent).replace(" pp", ""),
-            f"95% CI{unit}": fmt_ci(r.get("ci_low"), r.get("ci_high"), percent=percent, gap=True),
-            "Status": status_chip(str(r.get("status", "not_assessed"))),
-        })
-    frame = pd.DataFrame(records, dtype=object)
-    if frame.empty:
-        return '<p class="sos-note">No gaps assessed.</p>'
-    return html_table(frame, caption=caption, numeric=[f"Gap{unit}", f"95% CI{unit}"])
+def gap_cells(gap: Mapping[str, Any] | None, *, percent: bool, comparison: bool = False) -> dict[str, Any]:
+    """The gap, its CI and the status chip saying what it means, for one row of a table."""
+    if comparison:
+        return {"Gap": "reference", "Gap CI": "", "Status": ""}
+    if gap is None:
+        return {"Gap": "", "Gap CI": "", "Status": ""}
+    status = str(gap.get("status", "not_assessed") or "not_assessed")
+    return {"Gap": gap_text(gap, percent=percent), "Gap CI": gap_ci_text(gap, percent=percent),
+            "Status": status_chip(status, gap_detail(gap, percent=percent))}
+
+
+def flag_legend(rows: pd.DataFrame, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    """What the flag mark means, when a published row of ``rows`` carries it ("" otherwise): the note under
+    a table or after an alt text."""
+    if rows.empty or "flag" not in rows.columns or not any(is_flagged(r) for r in rows.to_dict("records")):
+        return ""
+    return f"{flag_note(thresholds)}."
+
+
+def without_empty(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """``frame`` without those of ``columns`` that are empty in every row (a column of blanks only costs width)."""
+    empty = [c for c in columns if c in frame.columns and not any(str(v or "").strip() for v in frame[c])]
+    return frame.drop(columns=empty)
+
+
+def object_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Records as an object-dtype frame: keeps ``Markup`` cells intact (pandas' string dtype would not)."""
+    return pd.DataFrame(records, dtype=object)
 
 
 def distribution_table(
     rows: pd.DataFrame,
     *,
     category_labels: Mapping[str, str] | None = None,
-    min_n: int = DEFAULT_MIN_N,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
     caption: str | None = None,
 ) -> str:
-    """Categories × groups: ``50% (45–55)`` per cell, a suppression text where withheld, and n per group."""
+    """Categories × groups: ``50%† (45–55)`` per cell, ``none observed``, or why a cell is withheld; and
+    the n of each group's universe."""
     if rows.empty:
         return '<p class="sos-note">No estimates.</p>'
     labels = category_labels or {}
@@ -180,24 +221,57 @@ def distribution_table(
         rec: dict[str, Any] = {"Category": labels.get(cat, cat.replace("_", " "))}
         for g in groups:
             r = cells.get((g, cat))
-            if r is None:
-                rec[style.group_label(g)] = "–"
-            elif row_is_suppressed(r):
-                rec[style.group_label(g)] = suppression_text(r.get("suppression_reason"), min_n=min_n)
-            else:
-                rec[style.group_label(g)] = (
-                    f"{fmt_value(r['estimate'], percent=True)} ({fmt_ci(r['ci_low'], r['ci_high'], percent=True)})"
-                )
+            rec[style.group_label(g)] = "" if r is None else _wrappable(cell_text(r, percent=True, thresholds=thresholds))
         records.append(rec)
     n_row: dict[str, Any] = {"Category": "n (universe)"}
-    first = {}
+    first: dict[str, Any] = {}
     for (g, _cat), r in cells.items():
         first.setdefault(g, r.get("n_unweighted"))
     for g in groups:
-        n_row[style.group_label(g)] = fmt_count(first[g]) if g in first else "–"
+        n_row[style.group_label(g)] = fmt_count(first[g]) if g in first else ""
     records.append(n_row)
-    frame = pd.DataFrame(records)
-    return html_table(frame, caption=caption, numeric=[style.group_label(g) for g in groups])
+    columns = [style.group_label(g) for g in groups]
+    return html_table(object_frame(records), caption=caption, note=flag_legend(rows, thresholds), numeric=columns,
+                      key=["Category", *columns], stack=True, css_class="sos-table sos-dist")
+
+
+def _wrappable(text: str) -> Markup:
+    """``50%† (45–55)`` that may break between the value and its CI (never inside either), so a table of
+    several groups fits the column."""
+    value, sep, ci = text.partition(" (")
+    if not sep or not value[:1].isdigit():
+        return Markup(html.escape(text))
+    return Markup(f'<span class="sos-nowrap">{html.escape(value)}</span> '
+                  f'<span class="sos-nowrap">({html.escape(ci)}</span>')
+
+
+def benchmark_table(rows: pd.DataFrame, gaps: Mapping[tuple[str, str], Mapping[str, Any]], *, caption: str,
+                    thresholds: Thresholds = DEFAULT_THRESHOLDS, names: Mapping[str, str] | None = None) -> str:
+    """The solutions measure by (country and) group, the comparison group last as the benchmark, with CIs,
+    the gap of each displaced group and its status; ``gaps`` by (country, group). A Country column when
+    ``names`` (ISO3 → name) is given."""
+    level = thresholds.level
+    order = {g: i for i, g in enumerate(style.GROUP_ORDER)}
+    label = names or {}
+    records = []
+    for r in sorted(rows.to_dict("records"), key=lambda r: (label.get(r["country"], r["country"]),
+                                                            order.get(str(r["group"]), len(order)))):
+        group = str(r["group"])
+        rec: dict[str, Any] = {"Country": label.get(r["country"], r["country"])} if names is not None else {}
+        rec.update({
+            "Group": BENCHMARK_LABEL if group == "comparison" else style.group_label(group),
+            "Estimate (%)": value_text(r, percent=True, unit_sign=False),
+            f"{level} CI (%)": ci_text(r, percent=True),
+            "n": fmt_count(r.get("n_unweighted")),
+            **gap_cells(gaps.get((str(r["country"]), group)), percent=True, comparison=group == "comparison"),
+            "Note": note_text(r, thresholds),
+        })
+        records.append(rec)
+    numbers = ["Estimate (%)", f"{level} CI (%)", "n", "Gap", "Gap CI"]
+    first = ["Country"] if names is not None else []
+    return html_table(without_empty(object_frame(records), "Note"), caption=caption,
+                      note=flag_legend(rows, thresholds), numeric=numbers,
+                      key=[*first, "Group", "Estimate (%)", f"{level} CI (%)", "Gap", "Gap CI", "Status"], stack=True)
 
 
 def _table_id(df: pd.DataFrame, caption: str | None) -> str:

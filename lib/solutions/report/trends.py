@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from solutions.indicators import CountryResults, GlobalResults
 from solutions.indicators.status import comparable_years, year_over_year
 from solutions.results import earlier_result_folders, read_table
 
-from . import charts, style
+from . import chartdata, charts, style
+from .cells import estimate_phrase, value_text
 from .figures import show_figure
 from .formatting import fmt_ci, fmt_gap, fmt_value, is_percent
 from .output import emit
 from .tables import html_table
+from .thresholds import Thresholds, thresholds_of
 
 
 def earlier_results(output_root: str | Path | None, iso3: str, year: int, table: str = "estimates") -> pd.DataFrame:
@@ -52,25 +54,38 @@ def _versions_note(excluded: pd.DataFrame) -> str:
             + ", ".join(parts) + ".")
 
 
+def _direction(r: pd.Series) -> str:
+    """What the change's CI shows, in words (a CI holding zero shows neither a rise nor a fall)."""
+    if pd.isna(r["change"]):
+        return "withheld: a value of one year is withheld"
+    if r["ci_low"] > 0:
+        return "up"
+    if r["ci_high"] < 0:
+        return "down"
+    return "the surveys cannot tell"
+
+
 def change_table(changes: pd.DataFrame, *, names: dict[str, str], level: str, caption: str,
                  label_column: str = "indicator_id") -> str:
-    """Year-over-year change per row: both years' estimates, the change and its CI, and whether it is
-    significant at the confidence level."""
+    """Year-over-year change per row: both years' estimates, the change and its CI, and what the CI shows."""
+    label = "Indicator" if label_column == "indicator_id" else "Country"
     records = []
     for _, r in changes.iterrows():
         percent = bool(r["_percent"])
+        blank = pd.isna(r["change"])
         records.append({
-            ("Indicator" if label_column == "indicator_id" else "Country"): names.get(r[label_column], r[label_column]),
+            label: names.get(r[label_column], r[label_column]),
             "Group": style.group_label(str(r["group"])),
             "Years": f"{int(r['year_from'])} → {int(r['year_to'])}",
-            "From": fmt_value(r["estimate_from"], percent=percent),
-            "To": fmt_value(r["estimate_to"], percent=percent),
-            "Change": fmt_gap(r["change"], percent=percent),
-            f"{level} CI": fmt_ci(r["ci_low"], r["ci_high"], percent=percent, gap=True),
-            "Significant": "–" if pd.isna(r["change"]) else ("yes" if r["significant"] else "no"),
+            "From": "" if blank else fmt_value(r["estimate_from"], percent=percent),
+            "To": "" if blank else fmt_value(r["estimate_to"], percent=percent),
+            "Change": "" if blank else fmt_gap(r["change"], percent=percent),
+            f"{level} CI": "" if blank else fmt_ci(r["ci_low"], r["ci_high"], percent=percent, gap=True),
+            "Change shown": _direction(r),
         })
     return html_table(pd.DataFrame(records, dtype=object), caption=caption,
-                      numeric=["From", "To", "Change", f"{level} CI"])
+                      numeric=["From", "To", "Change", f"{level} CI"],
+                      key=[label, "Group", "Change", f"{level} CI", "Change shown"], stack=True)
 
 
 def _with_percent(changes: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
@@ -79,16 +94,23 @@ def _with_percent(changes: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
     return changes.assign(_percent=changes["indicator_id"].map(percent).fillna(True).astype(bool))
 
 
-def _short_title(catalogue: Any, indicator_id: str) -> str:
+def _year_value(row: dict, percent: bool, thresholds: Thresholds) -> str:
+    """One year's estimate in the trend alt text: the value (flag-marked) or why it is withheld; its CI is in
+    the chart and in the chart's data."""
+    return value_text(row, percent=percent) or estimate_phrase(row, percent=percent, thresholds=thresholds)
+
+
+def _short_title(results: CountryResults, indicator_id: str) -> str:
     if indicator_id == "SOL-1":
         return "Solutions measure"
     try:
-        return str(catalogue.get(indicator_id).short_title)
-    except (AttributeError, KeyError, StopIteration):
+        return results.catalogue.get(indicator_id).short_title
+    except KeyError:
         return ""
 
 
-def country_trends(results: Any, earlier: pd.DataFrame, *, level: str, criteria: dict[int, str]) -> None:
+def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds: Thresholds,
+                   criteria: dict[int, str]) -> None:
     """The country's trends: a chart per criterion (a panel per indicator: estimate and CI by year and
     group) and a table of the change since the latest earlier comparable year."""
     year = int(results.year)
@@ -99,7 +121,7 @@ def country_trends(results: Any, earlier: pd.DataFrame, *, level: str, criteria:
         emit(f'<p class="sos-note">No earlier report year with comparable results is available for this country: '
              f"trends start once a second year of results exists. {note}</p>")
         return
-    catalogue = getattr(results, "catalogue", None)
+    level = thresholds.level
     titles = {}
     for crit in sorted(int(c) for c in data["criterion"].unique()):
         sub = data[data["criterion"].astype(int) == crit]
@@ -107,7 +129,7 @@ def country_trends(results: Any, earlier: pd.DataFrame, *, level: str, criteria:
         for indicator_id, rows in sub.groupby("indicator_id", sort=False):
             if rows["year"].nunique() < 2:
                 continue
-            short = _short_title(catalogue, str(indicator_id))
+            short = _short_title(results, str(indicator_id))
             titles[indicator_id] = f"{indicator_id} {short}".strip()
             panels.append(charts.TrendPanel(titles[indicator_id], rows,
                                             is_percent(str(rows["kind"].iloc[0]), rows["estimate"])))
@@ -118,8 +140,8 @@ def country_trends(results: Any, earlier: pd.DataFrame, *, level: str, criteria:
         alt = "; ".join(
             f"{p.title}: " + ", ".join(
                 f"{style.group_label(g)} " + " → ".join(
-                    f"{int(r['year'])} {fmt_value(r['estimate'], percent=p.percent)}"
-                    for _, r in p.rows[p.rows["group"] == g].sort_values("year").iterrows())
+                    f"{int(r['year'])} {_year_value(r, p.percent, thresholds)}"
+                    for r in p.rows[p.rows["group"] == g].sort_values("year").to_dict("records"))
                 for g in style.order_groups(p.rows["group"]))
             for p in panels)
         show_figure(
@@ -128,8 +150,11 @@ def country_trends(results: Any, earlier: pd.DataFrame, *, level: str, criteria:
             caption=f"Estimates by report year ({years[0]}–{years[-1]}) and group, with {level} confidence "
             "intervals; only years computed with the same catalogue version are compared.",
             alt="Line charts by report year. " + alt + ".",
+            data=pd.concat([chartdata.points(p.rows, percent=p.percent, thresholds=thresholds,
+                                             labels=("indicator_id", "group", "year")) for p in panels],
+                           ignore_index=True),
         )
-    changes = year_over_year(data, year, _confidence(results))
+    changes = year_over_year(data, year, thresholds.confidence_level)
     if not changes.empty:
         changes = _with_percent(changes, data)
         emit(change_table(changes, names=titles, level=level,
@@ -139,13 +164,7 @@ def country_trends(results: Any, earlier: pd.DataFrame, *, level: str, criteria:
         emit(f'<p class="sos-note">{note}</p>')
 
 
-def _confidence(obj: Any) -> float:
-    design = getattr(obj, "design", None) or {}
-    thresholds = getattr(obj, "thresholds", None) or {}
-    return float(design.get("confidence_level", thresholds.get("confidence_level", 0.95)))
-
-
-def solutions_change(g: Any, output_root: str | Path | None, *, names: dict[str, str], level: str,
+def solutions_change(g: GlobalResults, output_root: str | Path | None, *, names: dict[str, str],
                      countries: list[str], indicator_id: str = "SOL-1") -> None:
     """Year-over-year change of the solutions measure by country (only where an earlier comparable year
     exists); says so when none does."""
@@ -155,9 +174,11 @@ def solutions_change(g: Any, output_root: str | Path | None, *, names: dict[str,
                    pd.concat([e for e in earlier if not e.empty], ignore_index=True)
                    if any(not e.empty for e in earlier) else pd.DataFrame())
     if not data.empty:
-        data = data[(data["indicator_id"] == indicator_id) & data["group"].isin(style.DISPLACED_GROUPS)]
+        data = data[data["indicator_id"] == indicator_id]
     data, excluded = comparable_years(data, year) if not data.empty else (data, data)
-    changes = year_over_year(data, year, _confidence(g)) if not data.empty else pd.DataFrame()
+    thresholds = thresholds_of(g)
+    level = thresholds.level
+    changes = year_over_year(data, year, thresholds.confidence_level) if not data.empty else pd.DataFrame()
     note = _versions_note(excluded)
     if changes.empty:
         emit('<p class="sos-note">No country has an earlier report year with comparable results: the '

@@ -11,10 +11,14 @@ for shares and in the indicator's own unit otherwise, rounded so that no "−0" 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .formatting import is_missing
+from .thresholds import Thresholds
+
+DEFAULT_THRESHOLDS = Thresholds()
 
 STATUS_LABELS: dict[str, str] = {
     "closed": "Gap closed",
@@ -23,12 +27,28 @@ STATUS_LABELS: dict[str, str] = {
     "insufficient_data": "Insufficient data",
     "not_assessed": "Not assessed",
 }
+#: One word per status where room is short (the heatmap and its table); always beside the symbol.
+STATUS_SHORT: dict[str, str] = {
+    "closed": "closed",
+    "open": "open",
+    "inconclusive": "can't tell",
+    "insufficient_data": "no data",
+    "not_assessed": "n/a",
+}
+#: A symbol per status, so that colour is never the only signal (chips, heatmap cells, chart labels).
+STATUS_SYMBOLS: dict[str, str] = {
+    "closed": "✓",
+    "open": "✗",
+    "inconclusive": "?",
+    "insufficient_data": "∅",
+    "not_assessed": "–",
+}
 #: What each status means, for legends and the methods page ({margin} is the equivalence margin in words).
 STATUS_MEANINGS: dict[str, str] = {
     "closed": "the data show no disadvantage larger than {margin}",
     "open": "the data show a disadvantage",
     "inconclusive": "the survey cannot tell whether there is a disadvantage larger than {margin}",
-    "insufficient_data": "too few respondents on one side to compare",
+    "insufficient_data": "a value on one side is withheld, so there is nothing to compare",
     "not_assessed": "no better or worse direction (a distribution)",
 }
 FLAG_LABELS: dict[str, str] = {
@@ -37,6 +57,22 @@ FLAG_LABELS: dict[str, str] = {
 }
 #: The one mark of a flagged estimate, in tables, charts, breakdowns and downloads' readme alike.
 FLAG_MARK = "†"
+#: The flag mark explained in running text (an alt text), without the thresholds: a number there would read
+#: as one of the chart's values; the thresholds are in the table notes and on the methods page.
+FLAG_SENTENCE = f"{FLAG_MARK} marks a flagged estimate: published, but imprecise, to be read with care."
+#: Said instead of "0% (0–0)": no respondent in the sample has the characteristic.
+NONE_OBSERVED = "none observed"
+#: The comparison group where it stands beside the displaced groups as the benchmark of the solutions measure.
+BENCHMARK_LABEL = "Comparison group (benchmark)"
+#: Said instead of "100% (100–100)".
+ALL_OBSERVED = "all observed"
+#: Why a value is withheld, in words, under the thresholds the page states.
+WITHHELD_REASONS: dict[str, Callable[[Thresholds], str]] = {
+    "min_n": lambda t: f"withheld: fewer than {t.min_n} respondents",
+    "min_effective_n": lambda t: f"withheld: effective sample below {t.min_effective_n:g}",
+    "complementary": lambda t: "withheld to protect another withheld value",
+    "not_available": lambda t: "not available: not collected in this survey",
+}
 
 
 @dataclass(frozen=True)
@@ -123,15 +159,38 @@ def gap_finding(group: str, status: str, *, gap: Any = None, ci_low: Any = None,
             f"({ci}; margin {m})")
 
 
+def gap_summary(status: str, *, gap: Any = None, ci_low: Any = None, ci_high: Any = None,
+                direction: str = "none", margin: Any = None, percent: bool = True) -> str:
+    """What a gap status means, short, for a table row or chart label that already names the group:
+    ``worse off by 12 points (4 to 20)``, ``no gap larger than 5 points``, ``the survey cannot tell``."""
+    if status == "insufficient_data":
+        return "a value on one side is withheld"
+    if status == "not_assessed":
+        return ""
+    m = margin_text(margin, percent=percent)
+    if status == "closed":
+        return f"no gap larger than {m}"
+    if status == "inconclusive":
+        return f"the survey cannot tell (margin {m})"
+    d = disadvantage(gap, ci_low, ci_high, direction)
+    if status == "open" and d is not None:
+        lo, hi = (_signed_bound(v, percent) for v in (d.low, d.high))
+        return f"worse off by {amount(d.value, percent=percent)} ({lo} to {hi})"
+    return status_label(status).lower()
+
+
+def _signed_bound(value: float, percent: bool) -> str:
+    v = _rounded(value, percent)
+    text = f"{abs(v):.0f}" if percent else f"{abs(v):,.1f}"
+    return ("\u2212" + text) if v < 0 else text
+
+
 def criterion_finding(group: str, status: str, *, n_indicators: int, n_closed: int = 0, n_open: int = 0,
                       n_inconclusive: int = 0, n_insufficient: int = 0) -> str:
     """One sentence on a criterion for ``group``: the status and the indicator counts behind it."""
-    counts = []
-    for n, word in ((n_open, "open"), (n_closed, "closed"), (n_inconclusive, "inconclusive"),
-                    (n_insufficient, "without enough data")):
-        if n:
-            counts.append(f"{n} {word}")
-    of = f" ({', '.join(counts)} of {n_indicators} indicator{'s' if n_indicators != 1 else ''})" if counts else ""
+    counts = criterion_counts(n_indicators=n_indicators, n_closed=n_closed, n_open=n_open,
+                              n_inconclusive=n_inconclusive, n_insufficient=n_insufficient)
+    of = f" ({counts})" if counts else ""
     text = {
         "open": f"{group} are worse off on at least one indicator",
         "closed": f"no material gap for {group} on any indicator with data",
@@ -141,9 +200,72 @@ def criterion_finding(group: str, status: str, *, n_indicators: int, n_closed: i
     return text + of
 
 
+def _criteria_list(numbers: list[int], names: dict[int, str]) -> str:
+    word = "criterion" if len(numbers) == 1 else "criteria"
+    return f"{word} " + ", ".join(f"{n} ({names.get(n, n)})" for n in numbers)
+
+
+def group_findings(group: str, statuses: dict[int, str], names: dict[int, str]) -> str:
+    """A displaced group's criterion statuses in one sentence, strongest evidence first:
+    ``IDPs are worse off on at least one indicator of criteria 1 (Safety...), 3 (...); no material gap on
+    criterion 6 (...); the survey cannot tell on criterion 4 (...); too few respondents on criterion 8 (...)``.
+    """
+    by: dict[str, list[int]] = {}
+    for number in sorted(statuses):
+        by.setdefault(statuses[number], []).append(number)
+    parts = []
+    if by.get("open"):
+        parts.append(f"{group} are worse off than the comparison group on at least one indicator of "
+                     + _criteria_list(by["open"], names))
+    if by.get("closed"):
+        lead = "" if parts else f"{group}: "
+        parts.append(f"{lead}no disadvantage larger than the margin on any indicator with data of "
+                     + _criteria_list(by["closed"], names))
+    if by.get("inconclusive"):
+        lead = "" if parts else f"{group}: "
+        parts.append(f"{lead}the survey cannot tell on " + _criteria_list(by["inconclusive"], names))
+    if by.get("insufficient_data"):
+        lead = "" if parts else f"{group}: "
+        parts.append(f"{lead}too few respondents to compare on " + _criteria_list(by["insufficient_data"], names))
+    return "; ".join(parts) + "." if parts else f"{group}: no criterion could be assessed."
+
+
 def status_meaning(status: str, *, margin: str = "the equivalence margin") -> str:
     """The general meaning of a status, for legends and notes."""
     return STATUS_MEANINGS.get(status, status.replace("_", " ")).format(margin=margin)
+
+
+def status_label(status: str) -> str:
+    """The label of a status (``Gap closed``); an unknown code in words."""
+    return STATUS_LABELS.get(status, str(status).replace("_", " ").capitalize())
+
+
+def status_tag(status: str) -> str:
+    """Symbol and label: ``✗ Gap open`` (colour is never the only signal)."""
+    return f"{STATUS_SYMBOLS.get(status, '')} {status_label(status)}".strip()
+
+
+def status_legend(statuses: tuple[str, ...] = ("closed", "open", "inconclusive", "insufficient_data"), *,
+                  margin: str = "the equivalence margin") -> str:
+    """One sentence explaining each status with its symbol, for captions and notes."""
+    return "; ".join(f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s].lower()}: {status_meaning(s, margin=margin)}"
+                     for s in statuses) + "."
+
+
+def status_key(statuses: tuple[str, ...] = ("closed", "open", "inconclusive", "insufficient_data")) -> str:
+    """The symbols in brief, for a caption: ``✓ closed, ✗ open, ? inconclusive, ∅ insufficient data``."""
+    return ", ".join(f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s].lower().removeprefix('gap ')}" for s in statuses)
+
+
+def criterion_counts(*, n_indicators: int, n_closed: int = 0, n_open: int = 0, n_inconclusive: int = 0,
+                     n_insufficient: int = 0) -> str:
+    """The indicator counts behind a criterion status, in words: ``1 open, 2 closed of 3 indicators``."""
+    counts = [f"{n} {word}" for n, word in ((n_open, "open"), (n_closed, "closed"),
+                                            (n_inconclusive, "inconclusive"), (n_insufficient, "without data"))
+              if n]
+    if not counts:
+        return ""
+    return f"{', '.join(counts)} of {n_indicators} indicator{'s' if n_indicators != 1 else ''}"
 
 
 def flag_codes(flag: Any) -> list[str]:
@@ -153,10 +275,37 @@ def flag_codes(flag: Any) -> list[str]:
     return [c for c in str(flag).replace(",", ";").split(";") if c.strip()]
 
 
-def flag_text(flag: Any, *, max_cv: float = 0.30, min_df: int = 8) -> str:
+def flag_text(flag: Any, *, max_cv: float = 0.30, min_df: float | str = 8) -> str:
     """The flags of an estimate in words (empty when unflagged)."""
     words = []
     for code in flag_codes(flag):
         template = FLAG_LABELS.get(code.strip(), code.strip().replace("_", " "))
         words.append(template.format(max_cv=f"{max_cv * 100:.0f}%", min_df=min_df))
     return "; ".join(words)
+
+
+def flag_words(flag: Any, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    """``flag_text`` under the given thresholds, with the mark: ``† imprecise: coefficient ...``."""
+    text = flag_text(flag, max_cv=thresholds.max_cv, min_df=f"{thresholds.min_df:g}")
+    return f"{FLAG_MARK} {text}" if text else ""
+
+
+def flag_note(thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    """The legend of the flag mark, for captions, chart keys and the downloads' codebook."""
+    return (f"{FLAG_MARK} flagged estimate, published but to be read with care: "
+            + " or ".join(flag_text(code, max_cv=thresholds.max_cv, min_df=f"{thresholds.min_df:g}")
+                          for code in FLAG_LABELS))
+
+
+def marked(text: str, flag: Any) -> str:
+    """``text`` with the flag mark appended when the estimate is flagged."""
+    return f"{text}{FLAG_MARK}" if flag_codes(flag) else text
+
+
+def withheld_text(reason: Any, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+    """Why a value is withheld, in words (shown where the number would be)."""
+    code = "" if is_missing(reason) else str(reason).strip()
+    said = WITHHELD_REASONS.get(code)
+    if said is not None:
+        return said(thresholds)
+    return f"withheld ({code.replace('_', ' ')})" if code else "withheld"
