@@ -104,19 +104,34 @@ def global_notebook() -> NotebookNode:
 
 
 def methods_notebook() -> NotebookNode:
-    """The methods page: the catalogue, the rules in force, the data sources and downloads."""
+    """The methods page in plain language: framework, groups, comparison, measure, precision, estimation,
+    limitations, glossary, the indicators, data sources; build details in a collapsed appendix."""
     return _notebook([
         _front_matter("Methods and data sources"),
         _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
         _code("setup", "from solutions.indicators import load_all_results\n"
               "from solutions.report import methods_page as page, style\n\nstyle.use_house_style()\ng = load_all_results(global_config, output_root)\n"
               'page.title("Methods and data sources")\npage.banner(g)'),
-        _md("h-catalogue", "## Indicator catalogue"),
+        _md("h-framework", "## What the report measures"),
+        _code("framework", "page.framework_section()"),
+        _md("h-groups", "## Who is compared"),
+        _code("groups", "page.population_groups()"),
+        _md("h-comparison", "## How the groups are compared"),
+        _code("comparison", "page.comparison_approach(global_config)"),
+        _md("h-measure", "## The solutions measure"),
+        _code("measure", "page.solutions_measure_rule(global_config, g)"),
+        _md("h-precision", "## Withheld and flagged estimates"),
+        _code("precision", "page.precision_rules(global_config)"),
+        _md("h-estimation", "## How estimates are computed"),
+        _code("estimation", "page.estimation_rules(global_config)"),
+        _md("h-limitations", "## Limitations"),
+        _code("limitations", "page.limitations()"),
+        _md("h-glossary", "## Glossary"),
+        _code("glossary", "page.glossary()"),
+        _md("h-catalogue", "## The indicators"),
         _code("catalogue", "page.methods_catalogue(g.catalogue)"),
-        _md("h-rules", "## Estimation and suppression rules"),
-        _code("rules", "page.estimation_rules(global_config)"),
-        _md("h-provenance", "## Data sources and provenance"),
-        _code("provenance", "page.data_provenance(g)"),
+        _md("h-sources", "## Data sources"),
+        _code("sources", "page.data_sources(g, output_root)\npage.data_provenance(g)"),
     ])
 
 
