@@ -179,17 +179,26 @@ def narrative_text(results: Any, section: str | int) -> str:
     return str(crits.get(int(section), crits.get(str(section), "")) or "")
 
 
-def provenance_section(obj: Any) -> None:
-    """Emit the data sources and the provenance block (checksums, config hash, versions, build date)."""
-    sources = attr(obj, "sources", []) or []
-    if sources:
-        items = []
-        for s in sources:
-            s = s if isinstance(s, Mapping) else getattr(s, "model_dump", lambda: {})()
-            text = ", ".join(str(s[k]) for k in ("name", "publisher", "year") if s.get(k))
+def sources_html(sources: Any) -> str:
+    """The data sources as a list for readers (name, publisher, year), or "" when there are none."""
+    items = []
+    for s in sources or []:
+        s = s if isinstance(s, Mapping) else getattr(s, "model_dump", lambda: {})()
+        text = ", ".join(str(s[k]) for k in ("name", "publisher", "year") if s.get(k))
+        if text:
             items.append(f"<li>{html.escape(text)}</li>")
-        emit(f"<p><strong>Data sources</strong></p><ul>{''.join(items)}</ul>")
-    emit(provenance_html(attr(obj, "provenance", {})))
+    return f"<p><strong>Data sources</strong></p><ul>{''.join(items)}</ul>" if items else ""
+
+
+def provenance_appendix(provenance: Any, *, extra: str = "", heading: str = "Build details") -> None:
+    """Emit the collapsed build-details appendix (checksums, config hash, versions, build date, manifest link)."""
+    emit(provenance_html(provenance if isinstance(provenance, Mapping) else {}, heading=heading, extra=extra))
+
+
+def provenance_section(obj: Any) -> None:
+    """Emit the data sources (for readers) and the build details (collapsed, for auditors)."""
+    emit(sources_html(attr(obj, "sources", []) or []))
+    provenance_appendix(attr(obj, "provenance", {}))
 
 
 def country_names(g: Any) -> dict[str, str]:
