@@ -28,10 +28,10 @@ from solutions.errors import ConfigError, SolutionsError
 from solutions.pipeline import manifest
 from solutions.pipeline.execute import Job, Outcome
 from solutions.pipeline.executors import get_executor
-from solutions.pipeline.plan import NOTEBOOKS, Decision, aggregate_key, country_key, decide
+from solutions.pipeline.plan import NOTEBOOKS, Decision, aggregate_key, country_key, decide, earlier_edition_sha256
 from solutions.provenance import build_date, code_version, library_versions
 
-PAGES = ("global", "methods")
+PAGES = ("global", "methods", "front", "codebook")
 
 
 @dataclass
@@ -235,8 +235,9 @@ def _run_phases(ctx, runner, report, state, isos, decisions, todo, force, echo, 
     report.ran.extend(outcomes[i] for i in isos if i in outcomes)
 
     digests = {iso: f"{e.get('digest', '')}:{e.get('state', 'missing')}" for iso, e in state["countries"].items()}
+    extra = {"front": {"earlier edition": earlier_edition_sha256(ctx.output_root, ctx.gcfg.report_year)}}
     page_decisions = {
-        name: decide(name, aggregate_key(name, ctx.gcfg, ctx.notebooks / f"{name}.ipynb", digests),
+        name: decide(name, aggregate_key(name, ctx.gcfg, ctx.notebooks / f"{name}.ipynb", digests, extra.get(name)),
                      state["pages"].get(name), ctx.page_notebook(name).exists(), force)
         for name in PAGES
     }

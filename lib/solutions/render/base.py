@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
-Section = Literal["global", "country", "methods"]
+Section = Literal["front", "global", "country", "methods", "data"]
+SECTIONS: tuple[str, ...] = ("front", "global", "country", "methods", "data")
 Status = Literal["ok", "failed", "missing"]
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -28,8 +29,9 @@ class Page:
     """One page of the site, rendered from one executed notebook.
 
     ``slug`` is the output file stem (``global``, ``methods``, ``country-QAB``); a page whose
-    ``status`` is not ``ok`` (or whose notebook is missing) is listed in the index without a link,
-    with ``reason``.
+    ``status`` is not ``ok`` (or whose notebook is missing) is listed in the index without a link.
+    The ``front`` section's page becomes the site's ``index.html`` (its story first, then the navigation
+    and downloads the renderer adds); ``data`` holds the codebook.
     """
 
     slug: str
@@ -42,13 +44,13 @@ class Page:
     def __post_init__(self) -> None:
         if not _SLUG.match(self.slug) or self.slug in _RESERVED:
             raise ValueError(f"invalid page slug {self.slug!r}")
-        if self.section not in ("global", "country", "methods"):
+        if self.section not in SECTIONS:
             raise ValueError(f"invalid page section {self.section!r}")
 
     @property
     def href(self) -> str:
-        """Site-relative URL of the rendered page (all pages sit at the site root)."""
-        return f"{self.slug}.html"
+        """Site-relative URL of the rendered page (all pages sit at the site root; the front page is the index)."""
+        return "index.html" if self.section == "front" else f"{self.slug}.html"
 
     @property
     def iso3(self) -> str | None:
@@ -64,12 +66,20 @@ class Page:
 
     @property
     def failure(self) -> str:
-        """Why the page is not available ("" when it is)."""
+        """Why the page is not available ("" when it is), for logs and warnings."""
         if self.available:
             return ""
         if self.status == "ok":
             return "notebook not found"
         return self.reason or self.status
+
+    @property
+    def public_failure(self) -> str:
+        """Why the page is not available, in words safe to publish: a failure's own message (``reason``) may
+        quote paths of the analyst's machine, so it stays in the build log and the manifest."""
+        if self.available:
+            return ""
+        return "its results could not be built for this edition" if self.status == "failed" else "not built yet"
 
     @property
     def download_prefix(self) -> str | None:
@@ -160,22 +170,70 @@ def build_site_spec(
     changed: set[str] | None = None,
     download_globs: Iterable[str] = ("results/*/*.csv", "results/*/*.xlsx"),
 ) -> SiteSpec:
-    """Standard spec for ``outputs/<year>``: global, one page per country, methods.
+    """Standard spec for ``outputs/<year>``: front, global, one page per country, methods, codebook (a page
+    whose notebook was never produced is left out of the site).
 
     ``countries`` holds ``(iso3, name, status, reason)``; notebooks are looked up in
     ``<year_dir>/notebooks`` and downloads discovered with ``download_globs``.
     """
     year_dir = Path(year_dir)
     nb_dir = year_dir / "notebooks"
-    pages = [Page("global", "Global overview", nb_dir / "global.ipynb", "global")]
+    pages = [Page("front", "Overview", nb_dir / "front.ipynb", "front"),
+             Page("global", "Global overview", nb_dir / "global.ipynb", "global")]
     for iso3, name, status, reason in countries:
         st: Status = status if status in ("ok", "failed", "missing") else "failed"  # type: ignore[assignment]
         pages.append(Page(f"country-{iso3}", name, nb_dir / f"country-{iso3}.ipynb", "country", st, reason))
     pages.append(Page("methods", "Methods", nb_dir / "methods.ipynb", "methods"))
+    pages.append(Page("codebook", "Data and codebook", nb_dir / "codebook.ipynb", "data"))
     downloads = sorted(
         {p.relative_to(year_dir) for g in download_globs for p in year_dir.glob(g) if p.is_file()}
     )
     return SiteSpec(year, title, pages, year_dir / "site", downloads, demo, footer, changed)
+
+
+@dataclass(frozen=True)
+class DownloadGroup:
+    """Downloads shown together on the index: a label, a note, and (link text, path) pairs."""
+
+    label: str
+    files: list[tuple[str, Path]]
+    note: str = ""
+    collapsed: bool = False
+
+
+_REFERENCE = {"countries.csv": "countries", "indicators.csv": "indicators", "iasc_criteria.csv": "IASC criteria"}
+
+
+def download_groups(site: SiteSpec) -> list[DownloadGroup]:
+    """The index's downloads, grouped for readers: the data package and how to cite it first, then all
+    countries' tables, the reference tables, each country's tables, and the data behind the figures."""
+    files = site.existing_downloads()
+    top = {d.name: d for d in files if len(d.parts) == 2}
+    groups: list[DownloadGroup] = []
+    package = [(label, top[name]) for name, label in (("datapackage.json", "datapackage.json"),
+                                                      ("CITATION.cff", "CITATION.cff"),
+                                                      ("manifest.json", "build manifest")) if name in top]
+    if package:
+        groups.append(DownloadGroup("Data package", package, "Every file below with its table schema "
+                                    "(Frictionless Data), the citation and the build manifest."))
+    by_folder: dict[str, list[Path]] = {}
+    for d in files:
+        if len(d.parts) == 3 and d.suffix in (".csv", ".xlsx"):
+            by_folder.setdefault(d.parts[1], []).append(d)
+    if "global" in by_folder:
+        groups.append(DownloadGroup("All countries", [(d.name, d) for d in by_folder.pop("global")]))
+    reference = [(label, top[name]) for name, label in _REFERENCE.items() if name in top]
+    if reference:
+        groups.append(DownloadGroup("Reference tables", reference))
+    names = {p.iso3: p.title for p in site.section("country") if p.iso3}
+    for folder in sorted(by_folder, key=lambda f: names.get(f, f)):
+        groups.append(DownloadGroup(names.get(folder, folder), [(d.name, d) for d in by_folder[folder]]))
+    known = {d for g in groups for _, d in g.files}
+    rest = [d for d in files if d not in known and d.suffix == ".csv"]
+    if rest:
+        groups.append(DownloadGroup("Data behind the figures", [(d.as_posix().removeprefix("results/"), d)
+                                                               for d in rest], collapsed=True))
+    return groups
 
 
 def copy_downloads(site: SiteSpec, dest: Path) -> list[Path]:

@@ -135,7 +135,46 @@ def methods_notebook() -> NotebookNode:
     ])
 
 
-NOTEBOOKS = {"country.ipynb": country_notebook, "global.ipynb": global_notebook, "methods.ipynb": methods_notebook}
+def front_notebook() -> NotebookNode:
+    """The front page: the year's story in one screen (headline, overview, one sentence per country), what
+    changed since the last edition, build details; the renderer adds navigation and downloads."""
+    return _notebook([
+        _front_matter("Overview"),
+        _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
+        _code("setup", "from solutions.indicators import load_all_results\n"
+              "from solutions.report import front_page as page, style\n\nstyle.use_house_style()\n"
+              "g = load_all_results(global_config, output_root)\npage.front_title(g)\npage.banner(g)"),
+        _code("story", "page.lead(g)\npage.headline(g)\npage.overview(g)"),
+        _md("h-countries", "## Country by country"),
+        _code("countries", "page.country_sentences(g)"),
+        _md("h-changes", "## What changed since the last edition"),
+        _code("changes", "page.what_changed(g, output_root)"),
+        _code("provenance", "page.provenance_section(g)"),
+    ])
+
+
+def codebook_notebook() -> NotebookNode:
+    """The codebook: what is published, licence and citation, then every table and column."""
+    from solutions.publish.fields import TABLES
+
+    cells = [
+        _front_matter("Data and codebook"),
+        _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
+        _code("setup", "from solutions.indicators import load_all_results\n"
+              "from solutions.report import codebook_page as page, style\n\nstyle.use_house_style()\n"
+              'g = load_all_results(global_config, output_root)\npage.title("Data and codebook")\npage.banner(g)'),
+        _code("introduction", "page.introduction(g)"),
+    ]
+    for name, doc in TABLES.items():
+        cells.append(_md(f"h-{name}", f"## {doc.title}"))
+        cells.append(_code(f"table-{name}", f'page.table_section("{name}")'))
+    cells += [_md("h-figure-data", "## Data behind the figures"), _code("figure-data", "page.figure_data()"),
+              _code("provenance", "page.provenance_section(g)")]
+    return _notebook(cells)
+
+
+NOTEBOOKS = {"country.ipynb": country_notebook, "global.ipynb": global_notebook, "methods.ipynb": methods_notebook,
+             "front.ipynb": front_notebook, "codebook.ipynb": codebook_notebook}
 
 
 def write_notebooks(dest: str | Path) -> list[Path]:

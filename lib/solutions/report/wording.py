@@ -160,3 +160,49 @@ def flag_text(flag: Any, *, max_cv: float = 0.30, min_df: int = 8) -> str:
         template = FLAG_LABELS.get(code.strip(), code.strip().replace("_", " "))
         words.append(template.format(max_cv=f"{max_cv * 100:.0f}%", min_df=min_df))
     return "; ".join(words)
+
+
+#: A status in a few words, as ``criterion_finding`` says it (legends, country summaries).
+STATUS_GIST: dict[str, str] = {
+    "open": "worse off",
+    "closed": "no material gap",
+    "inconclusive": "the survey cannot tell",
+    "insufficient_data": "too few respondents to compare",
+    "not_assessed": "not compared",
+}
+#: How many criteria are in each status, in those words (front page, country summaries).
+_SUMMARY_PHRASES: tuple[tuple[str, str], ...] = (
+    ("open", STATUS_GIST["open"] + " on {n} of {total} criteria ({which})"),
+    ("closed", STATUS_GIST["closed"] + " on {n} ({which})"),
+    ("inconclusive", STATUS_GIST["inconclusive"] + " on {n} ({which})"),
+    ("insufficient_data", STATUS_GIST["insufficient_data"] + " on {n} ({which})"),
+)
+
+
+def _numbers(criteria: list[int]) -> str:
+    """``1–3, 5``: criterion numbers with consecutive runs joined by a dash."""
+    runs: list[list[int]] = []
+    for c in sorted(criteria):
+        if runs and c == runs[-1][-1] + 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def criteria_summary(group: str, statuses: dict[int, str]) -> str:
+    """One sentence (no final full stop) on a group's criteria, from their statuses (criterion → status).
+
+    ``IDPs are worse off on 6 of 8 criteria (1–5, 8); no material gap on 1 (6); the survey cannot tell on 1 (7)``.
+    """
+    total = len(statuses)
+    if not total:
+        return f"no criteria results for {group}"
+    parts = []
+    for status, phrase in _SUMMARY_PHRASES:
+        which = [c for c, s in statuses.items() if s == status]
+        if which:
+            parts.append(phrase.format(n=len(which), total=total, which=_numbers(which)))
+    if not any(s == "open" for s in statuses.values()):
+        parts.insert(0, f"worse off on none of {total} criteria")
+    return f"{group} are " + "; ".join(parts)
