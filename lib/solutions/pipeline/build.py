@@ -28,7 +28,14 @@ from solutions.errors import ConfigError, SolutionsError
 from solutions.pipeline import manifest
 from solutions.pipeline.execute import Job, Outcome
 from solutions.pipeline.executors import get_executor
-from solutions.pipeline.plan import NOTEBOOKS, Decision, aggregate_key, country_key, decide, earlier_edition_sha256
+from solutions.pipeline.plan import (
+    NOTEBOOKS,
+    Decision,
+    aggregate_key,
+    country_key,
+    decide,
+    earlier_edition_sha256,
+)
 from solutions.provenance import build_date, code_version, library_versions
 
 PAGES = ("global", "methods", "front", "codebook")
