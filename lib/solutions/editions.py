@@ -101,10 +101,11 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
 
 
 def _name(folder: Path) -> str:
+    """The country's name from its ``meta.json`` ("" when the edition did not publish one)."""
     try:
-        return str(json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("name") or folder.name)
+        return str(json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("name") or "")
     except (OSError, ValueError):
-        return folder.name
+        return ""
 
 
 def load_edition(folder: str | Path) -> Edition:
@@ -118,8 +119,9 @@ def load_edition(folder: str | Path) -> Edition:
     years = tables["estimates"]["year"].dropna().astype(int)
     if years.empty:
         raise SolutionsError(f"{folder}: the estimates tables are empty")
+    names = {d.name: _name(d) for d in dirs}
     return Edition(int(years.mode().iloc[0]), folder, tables["estimates"], tables["gaps"], tables["criteria"],
-                   {d.name: _name(d) for d in dirs})
+                   {iso: name for iso, name in names.items() if name})
 
 
 def edition_folder(output_root: str | Path, against: str) -> Path:
@@ -212,7 +214,7 @@ def diff_lines(d: EditionDiff, *, titles: Mapping[str, str] | None = None, limit
 
     def country(iso: str) -> str:
         name = d.names.get(iso, "")
-        return f"{iso} {name}".strip()
+        return f"{iso} {name}" if name and name != iso else iso
 
     def listing(items: list[str], label: Any = str) -> str:
         return ", ".join(label(i) for i in items) if items else "none"
