@@ -216,9 +216,11 @@ def download_groups(site: SiteSpec) -> list[DownloadGroup]:
     if package:
         groups.append(DownloadGroup("Data package", package, "Every file below with its table schema "
                                     "(Frictionless Data), the citation and the build manifest."))
+    from solutions.results import SCHEMAS
+
     by_folder: dict[str, list[Path]] = {}
     for d in files:
-        if len(d.parts) == 3 and d.suffix in (".csv", ".xlsx"):
+        if len(d.parts) == 3 and d.suffix in (".csv", ".xlsx") and d.stem in SCHEMAS:
             by_folder.setdefault(d.parts[1], []).append(d)
     if "global" in by_folder:
         groups.append(DownloadGroup("All countries", [(d.name, d) for d in by_folder.pop("global")]))
