@@ -138,8 +138,8 @@ def subject_of(ind: Any, indicator_id: str) -> str:
 
 # --------------------------------------------------------------- page frame ----
 def title(obj: Any) -> None:
-    """Emit the page's house CSS and its ``<h1>`` title: a string as is, a country's name and year, or a
-    global results' ``title``.
+    """Emit the page's house CSS and its ``<h1>`` title: a string as is, a country's name and year, or for
+    the global results the global page's own title (the site's name is the front page's title).
 
     The title is also attached as display metadata (``{"solutions": {"page_title": ...}}``) for the renderer.
     """
@@ -149,7 +149,7 @@ def title(obj: Any) -> None:
     elif iso3:
         text = f"{attr(obj, 'name', iso3)} — durable solutions {attr(obj, 'year', '')}".strip()
     else:
-        text = str(attr(obj, "title", "State of Solutions"))
+        text = f"Global overview — durable solutions {attr(obj, 'year', '')}".strip()
     emit(f'{page_css()}<h1 class="sos-title">{html.escape(text)}</h1>', metadata={"solutions": {"page_title": text}})
 
 
