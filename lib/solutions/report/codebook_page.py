@@ -26,6 +26,14 @@ FILES: dict[str, str] = {
 }
 
 
+#: On a phone each column's row stacks (name above meaning) instead of squeezing the meaning.
+CODEBOOK_CSS = """
+.sos-codebook th[scope=row] code{white-space:nowrap}
+@media (max-width:600px){.sos-codebook thead{display:none}.sos-codebook tr{display:block;border-bottom:1px solid #DDD;
+ padding:.3em 0}.sos-codebook th,.sos-codebook td{display:block;border:0!important;padding:.1em 0!important}}
+"""
+
+
 def columns(table: str) -> list[str]:
     """The columns of a published table, in file order: the results writer's schema, else the documentation's."""
     return list(SCHEMAS[table]) if table in SCHEMAS else list(TABLES[table].fields)
@@ -36,6 +44,7 @@ def introduction(g: Any) -> None:
     year, title_text = attr(g, "year", ""), str(attr(g, "title", "State of Solutions"))
     demo = bool(attr(g, "demo", False))
     emit(
+        f"<style>{CODEBOOK_CSS}</style>"
         "<p>Every number of the report is published as CSV files (UTF-8, comma-separated, one header row; an "
         "empty cell is a missing or withheld value). They form a "
         '<a href="results/datapackage.json">Frictionless Data Package</a>: <code>datapackage.json</code> '

@@ -51,10 +51,10 @@ FRONT_CSS = """
 .sos-front-hero>.sos-table-block{flex:1 1 30em;min-width:0;margin:0}
 .sos-front-hero>.sos-figure{flex:1 1 22em;max-width:30em!important;margin:0}
 table.sos-front-grid{border-collapse:collapse;margin:.2em 0;width:auto}
-.sos-front-grid tr,.sos-front-grid tbody tr:nth-of-type(odd)>*{background:none;--bs-table-accent-bg:transparent}
+.sos-front-grid th,.sos-front-grid td{background:none!important;box-shadow:none!important}
 .sos-front-grid th,.sos-front-grid td{padding:.2em .3em;border-bottom:1px solid #DDD;text-align:center;
  vertical-align:middle}
-.sos-front-grid th[scope=row],.sos-front-grid thead th:first-child{text-align:left;font-weight:normal;
+.sos-front-grid th[scope=row],.sos-front-grid thead th:first-child{text-align:left!important;font-weight:normal;
  word-break:normal;overflow-wrap:normal}
 .sos-front-grid thead th{font-size:.9em}
 .sos-front-grid td .sos-status{padding:.05em .4em;font-size:.95em}
@@ -144,7 +144,7 @@ def headline_cards(g: Any) -> list[tuple[str, str, str]]:
     if idp:
         across = "range across countries" if len(idp) > 1 else "one country"
         how = (f"against {_span(comparison)} of comparison households; {across}" if comparison else across)
-        cards.append((_span(idp), "of IDP households meet the solutions measure", how + "; CIs in the chart"))
+        cards.append((_span(idp), "of IDP households meet the solutions measure", how))
     crit = attr(g, "criteria", None)
     if crit is not None and not crit.empty:
         idp = current_year(crit, attr(g, "year", None))

@@ -103,15 +103,22 @@ def global_notebook() -> NotebookNode:
     ])
 
 
+def _edition_page(front_title: str, module: str, title_call: str) -> list[NotebookNode]:
+    """Front matter, parameters and setup of a page that reads every country's results (``g``)."""
+    return [
+        _front_matter(front_title),
+        _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
+        _code("setup", "from solutions.indicators import load_all_results\n"
+              f"from solutions.report import {module} as page, style\n\nstyle.use_house_style()\n"
+              f"g = load_all_results(global_config, output_root)\n{title_call}\npage.banner(g)"),
+    ]
+
+
 def methods_notebook() -> NotebookNode:
     """The methods page in plain language: framework, groups, comparison, measure, precision, estimation,
     limitations, glossary, the indicators, data sources; build details in a collapsed appendix."""
     return _notebook([
-        _front_matter("Methods and data sources"),
-        _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
-        _code("setup", "from solutions.indicators import load_all_results\n"
-              "from solutions.report import methods_page as page, style\n\nstyle.use_house_style()\ng = load_all_results(global_config, output_root)\n"
-              'page.title("Methods and data sources")\npage.banner(g)'),
+        *_edition_page("Methods and data sources", "methods_page", 'page.title("Methods and data sources")'),
         _md("h-framework", "## What the report measures"),
         _code("framework", "page.framework_section()"),
         _md("h-groups", "## Who is compared"),
@@ -139,11 +146,7 @@ def front_notebook() -> NotebookNode:
     """The front page: the year's story in one screen (headline, overview, one sentence per country), what
     changed since the last edition, build details; the renderer adds navigation and downloads."""
     return _notebook([
-        _front_matter("Overview"),
-        _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
-        _code("setup", "from solutions.indicators import load_all_results\n"
-              "from solutions.report import front_page as page, style\n\nstyle.use_house_style()\n"
-              "g = load_all_results(global_config, output_root)\npage.front_title(g)\npage.banner(g)"),
+        *_edition_page("Overview", "front_page", "page.front_title(g)"),
         _code("story", "page.lead(g)\npage.headline(g)\npage.overview(g)"),
         _md("h-countries", "## Country by country"),
         _code("countries", "page.country_sentences(g)"),
@@ -157,14 +160,8 @@ def codebook_notebook() -> NotebookNode:
     """The codebook: what is published, licence and citation, then every table and column."""
     from solutions.publish.fields import TABLES
 
-    cells = [
-        _front_matter("Data and codebook"),
-        _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
-        _code("setup", "from solutions.indicators import load_all_results\n"
-              "from solutions.report import codebook_page as page, style\n\nstyle.use_house_style()\n"
-              'g = load_all_results(global_config, output_root)\npage.title("Data and codebook")\npage.banner(g)'),
-        _code("introduction", "page.introduction(g)"),
-    ]
+    cells = [*_edition_page("Data and codebook", "codebook_page", 'page.title("Data and codebook")'),
+             _code("introduction", "page.introduction(g)")]
     for name, doc in TABLES.items():
         cells.append(_md(f"h-{name}", f"## {doc.title}"))
         cells.append(_code(f"table-{name}", f'page.table_section("{name}")'))
