@@ -104,7 +104,7 @@ def test_scoring_rule_in_words():
 
 def test_measure_rule_from_the_results_contract(global_results):
     global_results.solutions_measure = {
-        "scoring": {"at_least": 1}, "status": "available", "missing": [],
+        "scoring": {"at_least": 1}, "missing_conditions": "partial",
         "conditions": [{"criterion": 2, "label": "Safe water", "condition_text": "water_daily_sufficient == 1",
                         "available": True, "missing": []}]}
     with output.capture() as out:
@@ -112,6 +112,7 @@ def test_measure_rule_from_the_results_contract(global_results):
     text = _text("\n".join(out))
     assert "at least 1 of the 1 conditions" in text and "Safe water (Adequate standard of living)" in text
     assert "water_daily_sufficient" not in text
+    assert "computed over the conditions its survey covers" in text
 
 
 def test_build_details_are_collapsed_and_link_the_manifest(global_results):
@@ -122,3 +123,9 @@ def test_build_details_are_collapsed_and_link_the_manifest(global_results):
     before = page[:page.index('<details class="sos-provenance">')]
     assert "sha256" not in before and "0.1.0+gtest" not in before
     assert 'href="results/QZZ/estimates.csv"' in details and 'href="results/QZX/estimates.csv"' not in details
+
+
+def test_an_indicators_own_margin_in_words():
+    assert methods_page.own_margin_words({"absolute": 0.03, "relative": None}, percent=True) == "3 percentage points"
+    assert methods_page.own_margin_words({"relative": 0.2}, percent=False) == "20% of the comparison group's value"
+    assert methods_page.own_margin_words(None, percent=True) == ""

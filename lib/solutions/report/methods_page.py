@@ -249,20 +249,29 @@ def comparison_approach(global_config: Any) -> None:
 
 
 def _measure_rule(cfg: Mapping[str, Any], g: Any) -> dict[str, Any]:
-    """The solutions-measure rule: ``{"scoring", "conditions": [{criterion, label}], "countries"}``.
+    """The solutions-measure rule: ``{"scoring", "conditions": [{criterion, label}], "missing_conditions"}``.
 
     Read from the results (``solutions_measure`` of the global results) when they describe it, else from
     the global config's list of conditions (every condition must be met).
     """
     measure = attr(g, "solutions_measure", None)
-    if isinstance(measure, Mapping) and measure.get("conditions"):
-        return {"scoring": measure.get("scoring", "all"), "conditions": list(measure["conditions"]),
-                "countries": measure.get("countries")}
     raw = cfg.get("solutions_measure") or []
-    if isinstance(raw, Mapping):
-        return {"scoring": raw.get("scoring", "all"), "conditions": list(raw.get("conditions") or []),
-                "countries": None}
-    return {"scoring": "all", "conditions": list(raw), "countries": None}
+    source = measure if isinstance(measure, Mapping) and measure.get("conditions") else raw
+    if isinstance(source, Mapping):
+        return {"scoring": source.get("scoring", "all"), "conditions": list(source.get("conditions") or []),
+                "missing_conditions": source.get("missing_conditions", "not_available")}
+    return {"scoring": "all", "conditions": list(source), "missing_conditions": "not_available"}
+
+
+#: What happens to a country whose survey lacks what a condition needs (the config's ``missing_conditions``).
+MISSING_CONDITIONS_TEXT: dict[str, str] = {
+    "not_available": "When a country's survey lacks what a condition needs, the measure is not available for "
+                     "that country, and its page says which information is missing.",
+    "partial": "When a country's survey lacks what a condition needs, the measure is computed over the "
+               "conditions its survey covers, and its page says it is partial and which information is missing.",
+    "error": "Every country's survey must cover every condition: a survey that does not is rejected before "
+             "anything is computed.",
+}
 
 
 def scoring_text(scoring: Any, n: int) -> str:
@@ -295,9 +304,7 @@ def solutions_measure_rule(global_config: Any, g: Any = None) -> None:
         "The same measure is computed for the comparison group and shown beside the displaced groups' as the "
         "benchmark: under a strict rule, few households pass even among those never displaced, and a reader "
         "needs that to judge the displaced groups' share.",
-        "When a country's survey lacks what a condition needs, the measure is not available for that country "
-        "and its page says which information is missing; where the configuration allows it, the measure is "
-        "computed over the conditions available and labelled as partial.")
+        MISSING_CONDITIONS_TEXT.get(str(rule["missing_conditions"]), MISSING_CONDITIONS_TEXT["not_available"]))
 
 
 def precision_rules(global_config: Any) -> None:
@@ -382,14 +389,27 @@ def _breakdown_words(ind: Any) -> str:
     return str(attr(breakdown, "variable", "")).replace("_", " ")
 
 
+def own_margin_words(margin: Any, *, percent: bool) -> str:
+    """An indicator's own equivalence margin in words ("" when it uses the default): ``{absolute: 0.03}`` is
+    3 percentage points for a share, ``{relative: 0.2}`` 20% of the comparison group's value."""
+    if margin is None:
+        return ""
+    get = margin.get if isinstance(margin, Mapping) else (lambda k: getattr(margin, k, None))
+    absolute, relative = get("absolute"), get("relative")
+    if not is_missing(absolute):
+        return _points(float(absolute)) if percent else f"{float(absolute):g} in the indicator's unit"
+    if not is_missing(relative):
+        return f"{_pct(float(relative))} of the comparison group's value"
+    return ""
+
+
 def indicator_card(ind: Any) -> str:
     """One indicator in words: what is measured, who is counted, how to read it, breakdowns, PRDS objective."""
     kind, direction = str(ind.kind), str(ind.direction)
     reading = KIND_TEXT.get(kind, kind).capitalize() + "; " + DIRECTION_TEXT.get(direction, DIRECTION_TEXT["none"])
-    margin = attr(ind, "margin", None)
-    if direction in ("higher", "lower") and not is_missing(margin) and margin != "":
-        shown = _points(float(margin)) if kind == "proportion" else f"{_pct(float(margin))} of the comparison value"
-        reading += f"; equivalence margin {shown} (set for this indicator)"
+    own = own_margin_words(attr(ind, "margin", None), percent=kind == "proportion")
+    if direction in ("higher", "lower") and own:
+        reading += f"; equivalence margin {own} (set for this indicator)"
     rows = [("Measures", str(ind.definition)), ("Counts", universe_words(ind).capitalize()), ("Reads as", reading)]
     breakdown = _breakdown_words(ind)
     dis = [DISAGGREGATION_TEXT.get(d, d.replace("_", " ")) for d in attr(ind, "disaggregations", ()) or ()]
@@ -493,6 +513,7 @@ __all__ = [
     "glossary",
     "limitations",
     "methods_catalogue",
+    "own_margin_words",
     "population_groups",
     "precision_rules",
     "scoring_text",
