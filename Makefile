@@ -10,13 +10,13 @@ OUT    ?= outputs
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 SOL    := $(BIN)/solutions
 
-.PHONY: help install sysdeps demo report country build status validate test test-fast lint bench bench-quick bench-report screenshots clean distclean
+.PHONY: help install sysdeps demo report country build status validate test test-fast lint bench bench-quick bench-peers bench-report screenshots clean distclean
 
 help:
 	@echo "make report        build the whole demo report (installs what it needs)"
 	@echo "make test          run the test suite (installs what it needs)"
 	@echo "make country ISO=QAB   re-run one country and the global pages"
-	@echo "make status | validate | lint | bench | bench-quick | bench-report | screenshots | clean"
+	@echo "make status | validate | lint | bench | bench-quick | bench-peers | bench-report | screenshots | clean"
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required, found " + sys.version' 
@@ -69,6 +69,9 @@ bench: $(STAMP) sysdeps
 
 bench-quick: $(STAMP)
 	BENCH_QUICK=1 $(BIN)/python -m bench
+
+bench-peers: $(STAMP)
+	$(BIN)/python -m bench peers
 
 bench-report: $(STAMP)
 	$(BIN)/python -m bench.report

@@ -56,7 +56,7 @@ def _bar(data: pd.DataFrame, x: str, y: str, title: str, log: bool = False, hue:
 
 
 def engine_section(e: dict[str, Any]) -> str:
-    parts = ["<h2>Indicator engine (issue 4)</h2>"]
+    parts = ["<h2>Indicator engine (issues 4 and 14)</h2>"]
     f, sub = e.get("full", {}), e.get("subset", {})
     parts.append(f"<p>{e.get('full', {}).get('households', '?'):,} households, "
                  f"{e.get('full', {}).get('individuals', '?'):,} individuals. {html.escape(f.get('note', ''))}</p>")
@@ -76,7 +76,9 @@ def engine_section(e: dict[str, Any]) -> str:
         {"measure": "Python subset: peak", "GiB": (sub.get("python") or {}).get("compute_country_peak_rss_gib")},
     ]).dropna()
     if not mem.empty:
-        parts.append(_bar(mem, "GiB", "measure", "Peak resident memory", target=4, target_label="target 4 GiB"))
+        target = e.get("targets", {}).get("peak_rss_gib_max", 4)
+        parts.append(_bar(mem, "GiB", "measure", "Peak resident memory", target=target,
+                          target_label=f"target {target} GiB"))
     if "r_seconds" in sub:
         vs = pd.DataFrame([
             {"run": "Python compute_country (subset)", "seconds": sub["python_seconds"]},
@@ -84,8 +86,9 @@ def engine_section(e: dict[str, Any]) -> str:
             {"run": "R survey (subset, excl. read)", "seconds": sub["r_seconds"]},
             {"run": "R read CSV (excluded)", "seconds": sub.get("r_read_seconds")},
         ]).dropna()
+        speedup = e.get("targets", {}).get("python_vs_r_speedup_min", 20)
         parts.append(_bar(vs, "seconds", "run", f"Same subset, Python vs R (R/Python = "
-                          f"{sub.get('ratio_r_over_python')}x; target >= 20x)", log=True))
+                          f"{sub.get('ratio_r_over_python')}x; target >= {speedup}x)", log=True))
         parts.append(f"<p>{html.escape(sub.get('note', ''))}</p>")
         ag = sub.get("agreement", {})
         rows = []
@@ -99,6 +102,45 @@ def engine_section(e: dict[str, Any]) -> str:
             parts.append(f"<p class='bad'>{html.escape(ag['discrepancy'])}</p>")
     parts.append(_table(e.get("summary", {}), "Summary"))
     parts.append(_table(e.get("shape", {}), "Shape of the full computation"))
+    if e.get("peers"):
+        parts.append(peers_section(e["peers"]))
+    return "\n".join(parts)
+
+
+def peers_section(p: dict[str, Any]) -> str:
+    """Engine vs numpy minimum, svy and R survey: seconds per kind and size, ratios, agreement."""
+    parts = ["<h3>Against the peers (issue 14)</h3>", f"<p>{html.escape(p.get('design', ''))}. "
+             f"{html.escape(p.get('note', ''))}</p>"]
+    rows = [{"records": int(n), "kind": kind, "tool": tool, "seconds": sec}
+            for n, size in p.get("sizes", {}).items() for kind, tools in size.get("seconds", {}).items()
+            for tool, sec in tools.items()]
+    if rows:
+        df = pd.DataFrame(rows)
+        sizes = sorted(df["records"].unique())
+        fig, axes = plt.subplots(1, len(sizes), figsize=(5.5 * len(sizes), 3.6), squeeze=False)
+        for ax, n in zip(axes[0], sizes, strict=True):
+            sub = df[df["records"] == n]
+            sns.barplot(data=sub, y="kind", x="seconds", hue="tool", ax=ax, palette="deep",
+                        hue_order=[t for t in ("numpy_minimum", "engine", "svy", "R") if t in set(sub["tool"])])
+            ax.set_xscale("log")
+            ax.set_title(f"{n:,} records: design + estimate by group")
+            ax.set_ylabel("")
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=4, frameon=False, fontsize=8)
+        fig.tight_layout()
+        parts.append(_png(fig))
+    table = []
+    for n, size in p.get("sizes", {}).items():
+        for kind, ratio in size.get("engine_over_minimum", {}).items():
+            table.append({"records": int(n), "kind": kind, "engine / numpy minimum": ratio,
+                          "svy / engine": size.get("svy_over_engine", {}).get(kind),
+                          "R / engine": size.get("R_over_engine", {}).get(kind)})
+    target = p.get("targets", {}).get("engine_over_minimum_max")
+    parts.append(_table(table, f"Ratios (target: engine / numpy minimum <= {target})"))
+    agree = [{"records": int(n), "tool": tool, **{k: v for k, v in a.items()}}
+             for n, size in p.get("sizes", {}).items()
+             for tool, a in size.get("agreement", {}).items() if isinstance(a, dict)]
+    ref = next((size.get("agreement", {}).get("reference") for size in p.get("sizes", {}).values()), "")
+    parts.append(_table(agree, f"Agreement of estimates and SEs (reference: {ref})"))
     return "\n".join(parts)
 
 
@@ -201,6 +243,8 @@ def main() -> Path:
     body.append(_table(machine, "Machine"))
     if "engine" in found:
         body.append(engine_section(found["engine"]))
+    if "peers" in found and found["peers"].get("peers"):
+        body.append(peers_section(found["peers"]["peers"]))
     if "pipeline" in found:
         body.append(pipeline_section(found["pipeline"]))
     if not found:

@@ -97,3 +97,51 @@ def test_report_page_from_pipeline_figures(tmp_path, monkeypatch) -> None:
     (tmp_path / "pipeline.json").write_text(json.dumps(figures))
     page = report.main().read_text()
     assert page.count("<img") >= 2 and "time budget" in page and "Targets of issue 7" in page
+
+
+@pytest.fixture(scope="module")
+def peer_files(tmp_path_factory):
+    from bench import peers
+
+    return peers.write_data(peers.peer_frame(20_000, seed=3), tmp_path_factory.mktemp("peers"))
+
+
+def test_peers_engine_and_numpy_minimum_agree(peer_files) -> None:
+    import argparse
+
+    from bench import peers
+
+    res = peers._worker(argparse.Namespace(data=peer_files["parquet"], runs=1))
+    assert set(res["seconds"]) == set(peers.KINDS)
+    agree = peers.agreement(res["rows"], "engine")
+    assert agree["numpy_minimum"]["rows_matched"] == 4 * len(peers.KINDS)
+    assert agree["numpy_minimum"]["max_rel_diff_estimate"] < 1e-12
+    assert agree["numpy_minimum"]["max_rel_diff_se"] < 1e-10
+
+
+@pytest.mark.r
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="Rscript not found")
+def test_peers_r_script_matches_the_engine(peer_files, tmp_path) -> None:
+    import argparse
+
+    from bench import peers
+
+    r = peers.run_r(peer_files["csv"], tmp_path)
+    assert "error" not in r, r.get("error")
+    ours = peers._worker(argparse.Namespace(data=peer_files["parquet"], runs=1))["rows"]
+    agree = peers.agreement([*ours, *r["rows"]], "R")
+    assert agree["engine"]["rows_matched"] == 4 * len(peers.KINDS)
+    assert agree["engine"]["max_rel_diff_estimate"] < 1e-9 and agree["engine"]["max_rel_diff_se"] < 1e-6
+    assert set(r["seconds"]) == set(peers.KINDS) and r["design_seconds"] >= 0
+
+
+def test_report_page_from_peer_figures(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("BENCH_OUT", str(tmp_path))
+    seconds = {k: {"engine": 0.02, "numpy_minimum": 0.01, "svy": 0.5, "R": 5.0}
+               for k in ("mean", "proportion", "ratio", "total")}
+    size = {"seconds": seconds, "engine_over_minimum": {k: 2.0 for k in seconds},
+            "agreement": {"reference": "R", "engine": {"rows_matched": 16, "max_rel_diff_se": 1e-15}}}
+    (tmp_path / "peers.json").write_text(json.dumps({"peers": {"design": "d", "sizes": {"1000": size},
+                                                               "targets": {"engine_over_minimum_max": 3}}}))
+    page = report.main().read_text()
+    assert "Against the peers" in page and page.count("<img") == 1 and "engine / numpy minimum" in page

@@ -283,10 +283,8 @@ def test_total_variance_of_record_scores():
     assert total_variance(d, scores)[0] == pytest.approx(5.0, rel=1e-14)
 
 
-def test_lists_of_columns_equal_the_stacked_matrix(monkeypatch):
-    """Variables passed as lists are read in row blocks (no (n, k) copy), with bitwise equal results."""
-    import solutions.survey.estimators as est
-
+def test_lists_of_columns_equal_the_stacked_matrix():
+    """Variables passed as lists (no (n, k) copy) give bitwise the results of the stacked matrix."""
     rng = np.random.default_rng(5)
     n = 500
     df = pd.DataFrame({"st": rng.integers(0, 4, n), "psu": rng.integers(0, 6, n), "w": rng.uniform(1, 3, n)})
@@ -295,10 +293,44 @@ def test_lists_of_columns_equal_the_stacked_matrix(monkeypatch):
     x = [rng.uniform(1, 2, n), rng.uniform(1, 2, n)]
     uni = [rng.uniform(size=n) < 0.9, np.ones(n, dtype=bool)]
     dom = rng.integers(-1, 3, n)
-    monkeypatch.setattr(est, "_BLOCK_ELEMENTS", 64)  # many row blocks, slices and fancy indices
     stacked = ratio_by_domain(d, np.column_stack(y), np.column_stack(x), dom, 3, np.column_stack(uni))
     listed = ratio_by_domain(d, y, x, dom, 3, uni)
     for name in ("estimate", "se", "df", "deff", "n_unweighted", "n_weighted", "cell_scores"):
         np.testing.assert_array_equal(getattr(listed, name), getattr(stacked, name), err_msg=name)
     with pytest.raises(ValueError, match=r"numerator columns must each have shape \(500,\)"):
         ratio_by_domain(d, [y[0], y[1][:10]], x, dom, 3)
+
+
+def test_every_coding_path_gives_the_same_design_and_estimates(monkeypatch):
+    """PSU ids as nested integers, unique ordered integers, text, or past any lookup table: one result."""
+    import solutions.survey.cells as cells_module
+    import solutions.survey.codes as codes_module
+
+    rng = np.random.default_rng(3)
+    n = 400
+    st = rng.integers(0, 5, n)
+    nested = rng.integers(0, 4, n)
+    df = pd.DataFrame({"st": st, "psu": nested, "w": rng.uniform(1, 3, n), "y": rng.normal(size=n)})
+    dom = rng.integers(-1, 3, n)
+    variants = {
+        "nested": df,
+        "unique": df.assign(psu=df["st"] * 4 + df["psu"]),  # ids are their own codes
+        "text": df.assign(psu=df["psu"].map("ea-{}".format), st=df["st"].map("s{}".format)),
+        "sparse": df.assign(psu=df["psu"] * 2**40),  # hashed, not a lookup table
+    }
+    results = {k: mean_by_domain(Design.from_frame(v, "w", "st", "psu"), v["y"].to_numpy(), dom, 3)
+               for k, v in variants.items()}
+    base = results["nested"]
+    for name, r in results.items():
+        np.testing.assert_array_equal(r.cell_psu, base.cell_psu, err_msg=name)
+        np.testing.assert_allclose(r.se, base.se, rtol=1e-13, err_msg=name)
+        np.testing.assert_array_equal(r.df, base.df, err_msg=name)
+    # records as their own PSUs with many domains: cells are the records (no lookup table of PSU x domain)
+    srs = Design.from_frame(df, "w", "st")
+    expected = mean_by_domain(srs, df["y"].to_numpy(), dom, 3)
+    monkeypatch.setattr(cells_module, "lut_limit", lambda n: 1)
+    monkeypatch.setattr(codes_module, "lut_limit", lambda n: 1)
+    got = mean_by_domain(srs, df["y"].to_numpy(), dom, 3)
+    np.testing.assert_array_equal(got.cell_psu, expected.cell_psu)
+    np.testing.assert_allclose(got.se, expected.se, rtol=1e-13)
+    np.testing.assert_allclose(got.estimate, expected.estimate, rtol=1e-15)

@@ -17,15 +17,28 @@ from solutions.expressions import parse, referenced
 
 @dataclass(frozen=True)
 class Column:
-    """One estimable quantity: rows are (indicator, category); `kind` is what the row reports."""
+    """One estimable quantity: rows are (indicator, category); `kind` is what the row reports.
+
+    Stored compactly, because a country holds dozens of columns over millions of records: a 0/1
+    numerator is kept as bool, and a denominator that is 1 exactly on the universe (a proportion,
+    a mean, a share among a sub-population) as None, meaning "1 on the universe".
+    """
 
     indicator: Indicator
     kind: str
     category: str
     numerator: np.ndarray
-    denominator: np.ndarray
+    denominator: np.ndarray | None
     universe: np.ndarray  # bool: in the universe and not missing
     missing: np.ndarray  # bool: in the universe but excluded as missing
+
+    def __post_init__(self) -> None:
+        num = self.numerator
+        if num.dtype != bool and ((num == 0) | (num == 1)).all():
+            object.__setattr__(self, "numerator", num.astype(bool))
+        den = self.denominator
+        if den is not None and den.shape == self.universe.shape and np.array_equal(den, self.universe):
+            object.__setattr__(self, "denominator", None)
 
 
 def needed_variables(ind: Indicator) -> set[str]:

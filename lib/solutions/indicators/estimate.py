@@ -1,7 +1,9 @@
 """Catalogue × design → tidy estimate and gap rows, one estimator call per table and disaggregation.
 
-All indicators of a table that allow a disaggregation are stacked as columns of one numerator and one
-denominator matrix, and estimated for every (group, value) domain in a single vectorized pass.
+All indicators of a table that allow a disaggregation go to the engine together, as lists of columns
+sharing the design's codes and the disaggregation's (PSU, domain) cells: one `np.bincount` pass per
+column, no (n, columns) matrix. Columns whose denominator is 1 on the universe (every catalogue kind)
+pass no denominator at all.
 """
 
 from __future__ import annotations
@@ -14,17 +16,40 @@ from solutions.indicators.columns import Column
 from solutions.indicators.domains import Domains
 
 
-def _as2d(a: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    a = np.asarray(a, dtype=float)
-    if a.ndim == 1:
-        a = a[:, None]
-    return np.broadcast_to(a, shape)
-
-
 def _intervals(kind: str, est: np.ndarray, se: np.ndarray, df: np.ndarray, level: float):
     if kind in ("proportion", "distribution", "by_reason"):
         return survey.logit_ci(est, se, df, level)
     return survey.t_ci(est, se, df, level)
+
+
+def _estimate(design: survey.Design, cols: list[Column], domains: Domains, level: float
+              ) -> list[tuple[list[int], survey.DomainRatios]]:
+    """The engine on every column: one call for columns without a denominator, one for those with one."""
+    parts = []
+    for with_den in (False, True):
+        idx = [j for j, c in enumerate(cols) if (c.denominator is not None) == with_den]
+        if not idx:
+            continue
+        dr = survey.domain_estimates(
+            design, "ratio", [cols[j].numerator for j in idx],
+            [cols[j].denominator for j in idx] if with_den else None,
+            domains.codes, domains.n, universe=[cols[j].universe for j in idx], level=level,
+        )
+        parts.append((idx, dr))
+    return parts
+
+
+def _missing_counts(cols: list[Column], domains: Domains) -> np.ndarray:
+    """Records excluded as missing, per domain and column (a bincount of the missing records' domains)."""
+    slots = domains.codes + 1  # slot 0: in no domain
+    out = np.empty((domains.n, len(cols)))
+    seen: dict[int, np.ndarray] = {}
+    for j, c in enumerate(cols):
+        if id(c.missing) not in seen:  # the levels of one indicator share their mask
+            rows = np.flatnonzero(c.missing)
+            seen[id(c.missing)] = np.bincount(slots[rows], minlength=domains.n + 1)[1:]
+        out[:, j] = seen[id(c.missing)]
+    return out
 
 
 def estimate_columns(
@@ -33,46 +58,37 @@ def estimate_columns(
     """Estimates for every column × domain, and displaced-minus-comparison gaps as linearized contrasts."""
     if not cols:
         return pd.DataFrame(), pd.DataFrame()
-    # lists, not stacked matrices: the engine reads row blocks, so no (n, columns) copies are made
-    num = [c.numerator for c in cols]
-    den = [c.denominator for c in cols]
-    uni = [c.universe for c in cols]
-    dr = survey.ratio_by_domain(design, num, den, domains.codes, domains.n, universe=uni, level=level)
+    parts = _estimate(design, cols, domains, level)
     shape = (domains.n, len(cols))
-    est = _as2d(dr.estimate, shape)
-    se = _as2d(dr.se, shape)
-    dfree = _as2d(dr.df, shape)
-    deff = _as2d(dr.deff, shape)
-    n_unw = _as2d(dr.n_unweighted, shape)
-    n_w = _as2d(dr.n_weighted, shape)
-    cv_all = _as2d(dr.cv, shape)
-    # records excluded as missing, per domain and column (bincount over domain codes: no row loop)
-    in_dom = domains.codes >= 0
-    miss = np.column_stack(
-        [np.bincount(domains.codes[in_dom], weights=c.missing[in_dom], minlength=domains.n) for c in cols]
-    )
+    est, se, dfree, deff, n_w, cv = (np.empty(shape) for _ in range(6))
+    n_unw = np.empty(shape, dtype=np.int64)
+    for idx, dr in parts:
+        for out, values in ((est, dr.estimate), (se, dr.se), (dfree, dr.df), (deff, dr.deff),
+                            (n_w, dr.n_weighted), (cv, dr.cv), (n_unw, dr.n_unweighted)):
+            out[:, idx] = values
+    miss = _missing_counts(cols, domains)
     rows = []
     cells = domains.cells()
     for j, c in enumerate(cols):
         lo, hi = _intervals(c.kind, est[:, j], se[:, j], dfree[:, j], level)
-        cv = cv_all[:, j]
         for d, (role, value) in enumerate(cells):
             rows.append(
                 {
                     "indicator_id": c.indicator.id, "criterion": c.indicator.criterion, "kind": c.kind,
                     "group": role, "disaggregation": domains.disaggregation, "disaggregation_value": value,
                     "category": c.category, "estimate": est[d, j], "se": se[d, j], "ci_low": lo[d],
-                    "ci_high": hi[d], "df": dfree[d, j], "deff": deff[d, j], "cv": cv[d],
+                    "ci_high": hi[d], "df": dfree[d, j], "deff": deff[d, j], "cv": cv[d, j],
                     "n_unweighted": int(n_unw[d, j]), "n_weighted": n_w[d, j], "n_missing": int(miss[d, j]),
                     "suppressed": bool(n_unw[d, j] == 0), "suppression_reason": "min_n" if n_unw[d, j] == 0 else "",
                 }
             )
     estimates = pd.DataFrame(rows)
-    gaps = _gaps(dr, cols, domains, level)
+    gaps = _gaps(parts, cols, domains, level)
     return estimates, gaps
 
 
-def _gaps(dr, cols: list[Column], domains: Domains, level: float) -> pd.DataFrame:
+def _gaps(parts: list[tuple[list[int], survey.DomainRatios]], cols: list[Column], domains: Domains,
+          level: float) -> pd.DataFrame:
     if "comparison" not in domains.roles:
         return pd.DataFrame()
     pairs = [
@@ -85,10 +101,13 @@ def _gaps(dr, cols: list[Column], domains: Domains, level: float) -> pd.DataFram
         return pd.DataFrame()
     a = np.array([p[2] for p in pairs])
     b = np.array([p[3] for p in pairs])
-    con = survey.contrast(dr, a, b, level=level)
     shape = (len(pairs), len(cols))
-    diff, se, dfree = (_as2d(x, shape) for x in (con.difference, con.se, con.df))
-    lo, hi, p = (_as2d(x, shape) for x in (con.ci_low, con.ci_high, con.p_value))
+    diff, se, dfree, lo, hi, p = (np.empty(shape) for _ in range(6))
+    for idx, dr in parts:
+        con = survey.contrast(dr, a, b, level=level)
+        for out, values in ((diff, con.difference), (se, con.se), (dfree, con.df), (lo, con.ci_low),
+                            (hi, con.ci_high), (p, con.p_value)):
+            out[:, idx] = values
     rows = []
     for j, c in enumerate(cols):
         for i, (role, value, _, _) in enumerate(pairs):

@@ -1,19 +1,25 @@
 """Design-based survey estimation (Taylor linearization), validated against R's `survey` package.
 
-Small verbs, like R's: `Design` (svydesign), `ratio_by_domain` / `mean_by_domain` /
-`proportion_by_domain` / `total_by_domain` (svyby with svyratio / svymean / svyciprop / svytotal),
-`contrast` (svycontrast on svyby(covmat=TRUE)), `logit_ci` / `t_ci` (confidence intervals).
+Two layers, like R's verbs:
 
-Domains are integer codes (n,) with -1 for "in no domain"; variables are (n, k) arrays, so many
-variables and domains are estimated in one pass: O(n log n + n k) time, memory bounded by column
-blocks plus the (PSU x domain, k) score totals kept for contrasts.
+* the tidy API: `Design.from_frame(df, weight=..., strata=..., psu=...)` (svydesign), then
+  `design.mean("y", by="group")`, `.proportion(...)`, `.ratio("num", "den", by=...)`, `.total(...)`
+  (svyby with svymean / svyciprop / svyratio / svytotal), each a tidy `SurveyTable` (by-columns,
+  variable, estimate, se, ci_low, ci_high, df, deff, n), and `contrast(table, {"idp": 1,
+  "comparison": -1})` (svycontrast);
+* the array layer underneath, for the indicator engine: `ratio_by_domain` / `mean_by_domain` /
+  `proportion_by_domain` / `total_by_domain` on integer domain codes (n,) (-1 = in no domain) and
+  (n, k) variables, `contrast(dr, a, b)` between domains, `logit_ci` / `t_ci`.
+
+Both run on dense integer codes (`codes.py`) and one `np.bincount` pass per variable over the records'
+(PSU, domain) cells (`cells.py`): O(n k) time, no sort of the records, no sparse matrix.
 """
 
+from .contrasts import Contrast, LinearContrasts, linear_contrasts
 from .design import LONELY_PSU_OPTIONS, Design, LonelyPSU, LonelyPSUError
 from .estimators import (
-    Contrast,
     DomainRatios,
-    contrast,
+    domain_estimates,
     mean_by_domain,
     proportion_by_domain,
     ratio_by_domain,
@@ -21,15 +27,20 @@ from .estimators import (
 )
 from .intervals import logit_ci, t_ci
 from .linearization import psu_totals, stratified_variance, total_variance
+from .tidy import SurveyTable, contrast
 
 __all__ = [
     "LONELY_PSU_OPTIONS",
     "Contrast",
     "Design",
     "DomainRatios",
+    "LinearContrasts",
     "LonelyPSU",
     "LonelyPSUError",
+    "SurveyTable",
     "contrast",
+    "domain_estimates",
+    "linear_contrasts",
     "logit_ci",
     "mean_by_domain",
     "proportion_by_domain",

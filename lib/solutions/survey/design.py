@@ -6,16 +6,23 @@ methodology prescribes) and only what the variance formulas need, as numpy array
 never touch pandas object columns in their hot path.
 
 Codes are assigned in sorted order of the source values, so the same frame always gives the same codes
-(no dependence on hashing or row order of first appearance).
+(no dependence on hashing or row order of first appearance). They come from lookup tables or a hash
+(`codes.py`), once per design: no sort of the records. A design built from a frame keeps a reference to
+it, so the tidy verbs (`design.mean("y", by="group")`, ...) can name columns.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
+
+from .codes import compact, dense_codes, lut_limit, small_int_range
+
+if TYPE_CHECKING:
+    from .tidy import SurveyTable
 
 LonelyPSU = Literal["fail", "certainty", "adjust", "average", "remove"]
 LONELY_PSU_OPTIONS: tuple[str, ...] = ("fail", "certainty", "adjust", "average", "remove")
@@ -26,15 +33,6 @@ CENSUS_TOLERANCE = 1e-7
 
 class LonelyPSUError(ValueError):
     """A stratum has a single PSU and `lonely_psu="fail"` (R: survey.lonely.psu = "fail")."""
-
-
-def _codes(values: pd.Series, what: str) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted-order integer codes of a design column; missing ids are an error, not a category."""
-    if values.isna().any():
-        n_missing = int(values.isna().sum())
-        raise ValueError(f"design column {what!r} has {n_missing} missing value(s); every record needs one")
-    codes, uniques = pd.factorize(values, sort=True)
-    return codes.astype(np.int64), np.asarray(uniques)
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,6 +55,7 @@ class Design:
     strata_labels: np.ndarray | None = None
     has_strata: bool = False
     has_clusters: bool = False
+    data: pd.DataFrame | None = field(default=None, repr=False)  # the frame, for the tidy verbs
 
     @classmethod
     def from_frame(
@@ -81,44 +80,21 @@ class Design:
         if n == 0:
             raise ValueError("cannot build a survey design from an empty frame")
 
-        w = pd.to_numeric(df[weight], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        bad = ~np.isfinite(w) | (w <= 0)
-        if bad.any():
-            raise ValueError(
-                f"weight column {weight!r} must be finite and > 0; {int(bad.sum())} record(s) are missing,"
-                " zero, negative or infinite (first at row position "
-                f"{int(np.flatnonzero(bad)[0])})"
-            )
-
-        if strata is None:
-            s_codes = np.zeros(n, dtype=np.int64)
-            s_labels = None
-        else:
-            s_codes, s_labels = _codes(df[strata], strata)
-        n_strata = int(s_codes.max()) + 1
-
+        w = _weights(df[weight], weight)
         if psu is None:
-            p_codes = np.arange(n, dtype=np.int64)
-            psu_stratum = s_codes.copy()
+            if strata is None:
+                s_codes, s_labels = np.zeros(n, dtype=np.intp), None
+            else:
+                s_codes, s_labels = dense_codes(df[strata], what=strata)
+            n_strata = int(s_codes.max()) + 1
+            p_codes, psu_stratum = np.arange(n, dtype=np.intp), s_codes.copy()
         else:
-            raw, _ = _codes(df[psu], psu)
-            key = s_codes * (int(raw.max()) + 1) + raw if nest else raw
-            uniq, p_codes = np.unique(key, return_inverse=True)
-            p_codes = p_codes.astype(np.int64)
-            psu_stratum = np.zeros(len(uniq), dtype=np.int64)
-            psu_stratum[p_codes] = s_codes
-            if not nest:
-                spans = np.zeros(len(uniq), dtype=bool)
-                spans[p_codes[psu_stratum[p_codes] != s_codes]] = True
-                if spans.any():
-                    raise ValueError(
-                        f"PSU ids in {psu!r} are reused across strata; pass nest=True if they are only"
-                        " unique within a stratum"
-                    )
+            s_codes, s_labels, p_codes, psu_stratum = _psu_codes(df, strata, psu, nest)
+            n_strata = int(psu_stratum.max()) + 1
         fpc_bounds = None if fpc is None else fpc_bounds_by_stratum(df[fpc], fpc, s_codes, n_strata)
         return cls.from_psus(psu_stratum, n_strata, s_labels, lonely_psu, fpc_bounds, fpc,
                              weights=w, strata=s_codes, psu=p_codes, has_strata=strata is not None,
-                             has_clusters=psu is not None)
+                             has_clusters=psu is not None, data=df)
 
     @classmethod
     def from_psus(
@@ -134,6 +110,7 @@ class Design:
         psu: np.ndarray | None = None,
         has_strata: bool = True,
         has_clusters: bool = True,
+        data: pd.DataFrame | None = None,
     ) -> Design:
         """A design from its PSU structure: the stratum code of each PSU (codes in sorted order).
 
@@ -143,7 +120,7 @@ class Design:
         """
         if lonely_psu not in LONELY_PSU_OPTIONS:
             raise ValueError(f"lonely_psu must be one of {LONELY_PSU_OPTIONS}, got {lonely_psu!r}")
-        psu_stratum = np.asarray(psu_stratum, dtype=np.int64)
+        psu_stratum = np.asarray(psu_stratum, dtype=np.intp)
         n_psu = np.bincount(psu_stratum, minlength=n_strata).astype(np.int64)
         if fpc_bounds is None:
             fpc_factor = np.ones(n_strata)
@@ -161,7 +138,7 @@ class Design:
                 " remove (R: options(survey.lonely.psu=...))"
             )
 
-        none_f, none_i = np.empty(0, dtype=np.float64), np.empty(0, dtype=np.int64)
+        none_f, none_i = np.empty(0, dtype=np.float64), np.empty(0, dtype=np.intp)
         return cls(
             weights=none_f if weights is None else weights,
             strata=none_i if strata is None else strata,
@@ -174,6 +151,7 @@ class Design:
             strata_labels=strata_labels,
             has_strata=has_strata,
             has_clusters=has_clusters,
+            data=data,
         )
 
     @property
@@ -197,6 +175,99 @@ class Design:
     def lonely_strata(self) -> np.ndarray:
         """Strata with one PSU that are not fully enumerated (the ones `lonely_psu` is about)."""
         return (self.n_psu == 1) & (self.fpc_factor >= CENSUS_TOLERANCE)
+
+    # ------------------------------------------------------------------ tidy verbs (svyby-like) ----
+    def mean(self, y: str | list[str], by: str | list[str] | None = None, level: float = 0.95,
+             deff: str = "wor") -> SurveyTable:
+        """Means of column(s) `y` per domain of `by` (R: `svyby(~y, ~by, design, svymean, na.rm=TRUE)`)."""
+        from .tidy import estimate_table
+
+        return estimate_table(self, "mean", y, None, by, level, deff)
+
+    def proportion(self, y: str | list[str], by: str | list[str] | None = None, level: float = 0.95,
+                   deff: str = "wor") -> SurveyTable:
+        """Proportions of 0/1 column(s) with logit CIs (R: `svyby(..., svyciprop, method="logit")`)."""
+        from .tidy import estimate_table
+
+        return estimate_table(self, "proportion", y, None, by, level, deff)
+
+    def ratio(self, numerator: str | list[str], denominator: str | list[str], by: str | list[str] | None = None,
+              level: float = 0.95, deff: str = "wor") -> SurveyTable:
+        """Ratios of totals (R: `svyby(~num, ~by, design, svyratio, denominator=~den)`)."""
+        from .tidy import estimate_table
+
+        return estimate_table(self, "ratio", numerator, denominator, by, level, deff)
+
+    def total(self, y: str | list[str], by: str | list[str] | None = None, level: float = 0.95,
+              deff: str = "wor") -> SurveyTable:
+        """Weighted totals (R: `svyby(~y, ~by, design, svytotal, na.rm=TRUE)`)."""
+        from .tidy import estimate_table
+
+        return estimate_table(self, "total", y, None, by, level, deff)
+
+
+def _raw_codes(col: pd.Series, what: str, dense: bool) -> tuple[np.ndarray, int, object]:
+    """(codes, span, labels of codes) of an id column: small-range integers minus their minimum (codes may
+    skip unused values unless `dense`), anything else dense codes from `dense_codes`."""
+    small = None if dense else small_int_range(col)
+    if small is not None:
+        arr, lo, span = small
+        return (arr - lo if lo else arr), span, (lambda idx: idx + lo)
+    codes, labels = dense_codes(col, what=what)
+    return codes, labels.shape[0], (lambda idx: labels[idx])
+
+
+def _psu_codes(df: pd.DataFrame, strata: str | None, psu: str, nest: bool):
+    """(stratum codes (n,), stratum labels, PSU codes (n,), stratum of each PSU) from one lookup table of
+    the (stratum, PSU id) pairs: PSU codes in (stratum, id) order, as R's svydesign(nest=TRUE)."""
+    n = len(df)
+    if strata is None:
+        s_raw, s_span, s_label = np.zeros(n, dtype=np.intp), 1, None
+    else:
+        s_raw, s_span, s_label = _raw_codes(df[strata], strata, dense=False)
+    raw, n_raw, _ = _raw_codes(df[psu], psu, dense=not nest)
+    key = np.multiply(s_raw, n_raw, dtype=np.intp)  # one fresh array, then in place
+    key += raw
+    if nest and s_span * n_raw <= lut_limit(n):
+        pairs = np.flatnonzero(np.bincount(key, minlength=s_span * n_raw))
+        if np.array_equal(pairs % n_raw, np.arange(n_raw)):
+            # every id present once, ids ordered with the strata (e.g. unique across strata): ids are codes
+            pair_codes = raw
+        else:
+            lut = np.zeros(s_span * n_raw, dtype=np.intp)
+            lut[pairs] = np.arange(pairs.shape[0])
+            pair_codes = lut[key]
+    else:
+        pair_codes, pairs = compact(key, s_span * n_raw)
+    pair_stratum = pairs // n_raw
+    present = np.unique(pair_stratum)  # strata with records, among the s_span possible: few values
+    if present.shape[0] == s_span:
+        s_codes, psu_stratum = s_raw, pair_stratum
+    else:
+        lut = np.full(s_span, -1, dtype=np.intp)
+        lut[present] = np.arange(present.shape[0])
+        s_codes, psu_stratum = lut[s_raw], lut[pair_stratum]
+    s_labels = None if s_label is None else np.asarray(s_label(present))
+    if nest:
+        return s_codes, s_labels, pair_codes, psu_stratum
+    if pairs.shape[0] != n_raw:
+        raise ValueError(f"PSU ids in {psu!r} are reused across strata; pass nest=True if they are only"
+                         " unique within a stratum")
+    return s_codes, s_labels, raw, psu_stratum[np.argsort(pairs % n_raw, kind="stable")]
+
+
+def _weights(col: pd.Series, name: str) -> np.ndarray:
+    """Weights as float64, refused unless all finite and > 0 (two reductions when they are)."""
+    if col.dtype.kind not in "fiu":
+        col = pd.to_numeric(col, errors="coerce")
+    w = col.to_numpy(dtype=np.float64, na_value=np.nan)
+    if w.shape[0] and w.min() > 0 and np.isfinite(w.max()):
+        return w
+    bad = ~np.isfinite(w) | (w <= 0)
+    raise ValueError(
+        f"weight column {name!r} must be finite and > 0; {int(bad.sum())} record(s) are missing,"
+        f" zero, negative or infinite (first at row position {int(np.flatnonzero(bad)[0])})"
+    )
 
 
 def fpc_bounds_by_stratum(

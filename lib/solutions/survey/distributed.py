@@ -1,12 +1,12 @@
 """Domain estimates over a Dask dataframe, for a survey too large for one machine's memory.
 
-Everything the Taylor-linearization variance needs is additive over records: per-domain weighted totals
-(pass 1) and per-(PSU, domain) score totals (pass 2). Each partition is reduced to these small sums by
-the very functions the in-memory engine uses on its row blocks (`record_values`, `DomainSums`,
-`linearized_scores`), the sums are added on the client, and the variance, df, deff and intervals come
-from the in-memory `finish_domain_estimates` on a PSU-level `Design`. So results equal the in-memory
-engine's (to rounding, ~1e-15 relative) for the same data, with the same lonely-PSU rules, and
-`estimators.contrast` works on them unchanged.
+Everything the Taylor-linearization variance needs is additive over records: the per-(PSU, domain) cell
+totals of `cells.CellSums`. Pass 1 reads each partition's design structure, domain labels and the range
+of each variable (for the same centring as in memory); pass 2 reduces each partition to its cell totals
+with the very `SumsBuilder` the in-memory engine uses, the totals are added on the client by cell, and
+the estimates, variance, df, deff and intervals come from the in-memory `finish_domain_estimates` on a
+PSU-level `Design`. So results equal the in-memory engine's (to rounding, ~1e-15 relative) for the same
+data, with the same lonely-PSU rules, and `contrast` works on them unchanged.
 
 Memory on the client is O(PSUs x domains x variables); workers hold one partition at a time. Store the
 data as Parquet partitioned by stratum (`write_by_stratum`) so a PSU's records sit in few files; any
@@ -25,17 +25,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .cells import Cells, CellSums, SumsBuilder, check_binary, valid_mask, value_range
+from .codes import compact
 from .design import Design, LonelyPSU
-from .estimators import (
-    DeffMethod,
-    DomainRatios,
-    DomainSums,
-    Kind,
-    finish_domain_estimates,
-    linearized_scores,
-    record_values,
-)
-from .linearization import indicator_matrix
+from .estimators import DeffMethod, DomainRatios, Kind, finish_domain_estimates
+from .linearization import group_sums
 
 KINDS: tuple[str, ...] = ("ratio", "mean", "proportion", "total")
 
@@ -131,17 +125,15 @@ def domain_estimates(
     import dask
 
     parts = ddf[sorted(needed)].to_delayed()
-    first = dask.compute(*[dask.delayed(_structure_and_totals)(p, spec) for p in parts], scheduler=scheduler)
+    first = dask.compute(*[dask.delayed(_structure)(p, spec) for p in parts], scheduler=scheduler)
     design, psu_index = _design(first, spec, lonely_psu)
-    labels, sums = _domain_totals(first, spec, k)
-    est, centre, x_tot = sums.ratios(kind, spec.denominator is not None)
+    labels = _labels(first, spec)
+    shift = _shift(first, spec, k)
     second = dask.compute(*[
-        dask.delayed(_cell_scores)(p, spec, psu_index, labels, est, x_tot, centre) for p in parts
+        dask.delayed(_cell_sums)(p, spec, psu_index, labels, shift) for p in parts
     ], scheduler=scheduler)
-    cell_psu, cell_dom, scores, present, ss = _combine_cells(second, len(labels), k)
-    ratios = finish_domain_estimates(
-        design, kind, est, sums, x_tot, ss, cell_psu, cell_dom, scores, present, level, deff_method
-    )
+    cell_psu, cell_dom, sums = _combine(second, len(labels))
+    ratios = finish_domain_estimates(design, kind, cell_psu, cell_dom, sums, level, deff_method)
     return DomainEstimates(ratios=ratios, domains=labels)
 
 
@@ -162,17 +154,25 @@ def _domain_codes(part: pd.DataFrame, spec: Spec, labels: pd.Index) -> np.ndarra
     return labels.get_indexer(_plain(part[spec.domain])).astype(np.int64)  # -1: missing, in no domain
 
 
-def _values(part: pd.DataFrame, spec: Spec):
-    def block(cols):
-        return None if cols is None else part[list(cols)].to_numpy(dtype=np.float64, na_value=np.nan)
+def _values(part: pd.DataFrame, spec: Spec) -> tuple[list, list | None, list | None, np.ndarray]:
+    """The partition's variables as lists of float64 (n,) arrays (universe as bool), and the weights."""
+    def cols(names, dtype):
+        if names is None:
+            return None
+        if dtype is bool:
+            return [part[c].fillna(False).to_numpy(dtype=bool) for c in names]
+        return [part[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in names]
 
-    uni = None if spec.universe is None else part[list(spec.universe)].fillna(False).to_numpy(dtype=bool)
     w = pd.to_numeric(part[spec.weight], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    return record_values(block(spec.y), block(spec.denominator), uni, w)
+    return cols(spec.y, float), cols(spec.denominator, float), cols(spec.universe, bool), w
 
 
-def _structure_and_totals(part: pd.DataFrame, spec: Spec) -> dict:
-    """Pass 1 on one partition: its (stratum, PSU) pairs, fpc bounds, bad ids/weights, domain totals."""
+def _valid(spec: Spec, y: list, x: list | None, uni: list | None, j: int) -> np.ndarray | None:
+    return valid_mask(y[j], None if x is None else x[j], None if uni is None else uni[j])
+
+
+def _structure(part: pd.DataFrame, spec: Spec) -> dict:
+    """Pass 1 on one partition: its (stratum, PSU) pairs, fpc bounds, bad ids/weights, domain labels, ranges."""
     s, p = _plain(part[spec.strata]), _plain(part[spec.psu])
     ids_missing = {c: int(v.isna().sum()) for c, v in ((spec.strata, s), (spec.psu, p))}
     pairs = pd.DataFrame({"stratum": s, "psu": p}).dropna().drop_duplicates()
@@ -181,19 +181,12 @@ def _structure_and_totals(part: pd.DataFrame, spec: Spec) -> dict:
         v = pd.to_numeric(part[spec.fpc], errors="coerce")
         bad_fpc = int((v.isna() | (v <= 0)).sum())
         fpc = (pd.DataFrame({"stratum": s, "v": v}).groupby("stratum")["v"].agg(["min", "max"]), bad_fpc)
-    y, x, valid, w = _values(part, spec)
-    bad_w = int((~np.isfinite(w[:, 0]) | (w[:, 0] <= 0)).sum())
-    if spec.domain is None:
-        labels = pd.Index(["all"])
-        dom = np.zeros(len(part), dtype=np.int64)
-    else:
-        codes, labels = pd.factorize(_plain(part[spec.domain]), sort=True)
-        dom = codes.astype(np.int64)
-    sums = DomainSums.zeros(len(labels), len(spec.y))
-    if len(part) and not bad_w:
-        sums.add(spec.kind, dom, y, x, valid, w)
+    y, x, uni, w = _values(part, spec)
+    bad_w = int((~np.isfinite(w) | (w <= 0)).sum())
+    labels = pd.Index([]) if spec.domain is None else pd.Index(_plain(part[spec.domain]).dropna().unique())
+    ranges = [value_range(y[j], _valid(spec, y, x, uni, j)) for j in range(len(spec.y))]
     return {"pairs": pairs, "ids_missing": ids_missing, "fpc": fpc, "bad_w": bad_w, "n": len(part),
-            "labels": pd.Index(labels), "sums": sums}
+            "labels": labels, "ranges": ranges}
 
 
 def _design(first: tuple[dict, ...], spec: Spec, lonely_psu: LonelyPSU) -> tuple[Design, pd.MultiIndex]:
@@ -224,45 +217,67 @@ def _design(first: tuple[dict, ...], spec: Spec, lonely_psu: LonelyPSU) -> tuple
     return design, psu_index
 
 
-def _domain_totals(first: tuple[dict, ...], spec: Spec, k: int) -> tuple[np.ndarray, DomainSums]:
-    """Sorted domain labels over all partitions and the first-pass totals summed in partition order."""
+def _labels(first: tuple[dict, ...], spec: Spec) -> np.ndarray:
+    """Sorted domain labels over all partitions (one domain, "all", without a domain column)."""
+    if spec.domain is None:
+        return np.asarray(["all"])
     labels = first[0]["labels"]
     for r in first[1:]:
         labels = labels.union(r["labels"])
-    labels = labels.sort_values()
-    total = DomainSums.zeros(len(labels), k)
-    for r in first:
-        part = DomainSums.zeros(len(labels), k)
-        at = labels.get_indexer(r["labels"])
-        for name in ("y_tot", "x_tot", "n_w", "n_unw"):
-            getattr(part, name)[at] = getattr(r["sums"], name)
-        total += part
-    return np.asarray(labels), total
+    return np.asarray(labels.sort_values())
 
 
-def _cell_scores(part, spec: Spec, psu_index, labels, est, x_tot, centre) -> tuple:
-    """Pass 2 on one partition: score totals per (PSU, domain) cell and Σ w lin² per domain."""
+def _shift(first: tuple[dict, ...], spec: Spec, k: int) -> np.ndarray:
+    """The in-memory engine's centre of each variable (midrange of its valid values, for means only)."""
+    out = np.zeros(k)
+    if spec.kind != "mean":
+        return out
+    for j in range(k):
+        lo = min(r["ranges"][j][0] for r in first)
+        hi = max(r["ranges"][j][1] for r in first)
+        if np.isfinite(lo) and np.isfinite(hi):
+            out[j] = lo + (hi - lo) / 2.0
+    return out
+
+
+def _cell_sums(part, spec: Spec, psu_index, labels, shift) -> tuple[np.ndarray, CellSums]:
+    """Pass 2 on one partition: its cells' global (PSU, domain) keys and their `CellSums`."""
     D, k = len(labels), len(spec.y)
     dom = _domain_codes(part, spec, pd.Index(labels))
-    keep = np.flatnonzero(dom >= 0)
-    part, dom = part.iloc[keep], dom[keep]
     psu = psu_index.get_indexer(pd.MultiIndex.from_arrays([_plain(part[spec.strata]), _plain(part[spec.psu])]))
-    y, x, valid, w = _values(part, spec)
-    e, lin = linearized_scores(spec.kind, dom, y, x, valid, w, est, x_tot, centre)
-    ss = np.asarray(indicator_matrix(dom, D) @ (e * lin)) if len(dom) else np.zeros((D, k))
-    keys, inv = np.unique(psu.astype(np.int64) * D + dom, return_inverse=True)
-    to_cell = indicator_matrix(inv.reshape(-1), keys.shape[0])
-    return keys, np.asarray(to_cell @ e), np.asarray(to_cell @ valid.astype(np.float64)) > 0, ss
+    psu = psu.astype(np.intp)
+    spare = len(psu_index) * D  # records in no domain: the key after every cell's
+    key = np.where(dom >= 0, psu * D + dom, spare)
+    code, used = compact(key, spare + 1)
+    if used.shape[0] and used[-1] == spare:
+        used = used[:-1]
+    cells = Cells(code, used // D, used % D, D)
+    y, x, uni, w = _values(part, spec)
+    builder = SumsBuilder(cells, w, k, x is not None)
+    for j in range(k):
+        valid = _valid(spec, y, x, uni, j)
+        binary = spec.kind == "proportion"
+        if binary:
+            check_binary(y[j], valid)
+        builder.add(j, y[j], None if x is None else x[j], valid, 0.0 if binary else shift[j], binary)
+    return used, builder.sums
 
 
-def _combine_cells(second: tuple[tuple, ...], D: int, k: int):
-    """Cells of all partitions summed (a PSU may span partitions), sorted by (PSU, domain)."""
+def _combine(second: tuple[tuple, ...], D: int) -> tuple[np.ndarray, np.ndarray, CellSums]:
+    """Cells of all partitions summed by (PSU, domain) key (a PSU may span partitions), in key order."""
     keys = np.concatenate([r[0] for r in second])
-    keys, inv = np.unique(keys, return_inverse=True)
-    to_cell = indicator_matrix(inv.reshape(-1), keys.shape[0])
-    scores = np.asarray(to_cell @ np.concatenate([r[1] for r in second]).reshape(-1, k))
-    present = np.asarray(to_cell @ np.concatenate([r[2] for r in second]).reshape(-1, k)) > 0
-    ss = np.zeros((D, k))
-    for r in second:
-        ss += r[3]
-    return keys // D, keys % D, scores, present, ss
+    inv, used = compact(keys, int(keys.max()) + 1 if keys.shape[0] else 1)
+    m = used.shape[0]
+
+    def cat(name: str) -> np.ndarray | None:
+        if getattr(second[0][1], name) is None:
+            return None
+        return group_sums(inv, np.concatenate([getattr(r[1], name) for r in second]), m)
+
+    def add(name: str) -> np.ndarray | None:
+        arrays = [getattr(r[1], name) for r in second]
+        return None if arrays[0] is None else np.sum(arrays, axis=0)
+
+    sums = CellSums(y=cat("y"), x=cat("x"), w=cat("w"), n=cat("n"), yy=add("yy"), yx=add("yx"), xx=add("xx"),
+                    shift=second[0][1].shift)
+    return used // D, used % D, sums

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 
 def t_quantile(df: np.ndarray | float, level: float) -> np.ndarray:
     """Two-sided t quantile; NaN where df <= 0 (no variance information, as R's confint.svyglm)."""
     df = np.asarray(df, dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        q = stats.t.ppf(0.5 + level / 2.0, np.where(df > 0, df, 1.0))
+        q = special.stdtrit(np.where(df > 0, df, 1.0), 0.5 + level / 2.0)  # stats.t.ppf without its overhead
     return np.where(df > 0, q, np.nan)
 
 

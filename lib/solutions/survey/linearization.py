@@ -21,38 +21,32 @@ Strata with a single PSU follow R's `survey` 4.1.1 (`onestrat` / `onestage`) wit
 A stratum whose finite-population factor is < 1e-7 (a census stratum) contributes exactly 0 and never
 counts as lonely, as in R.
 
-Complexity: O(entries * k) time and memory, where an entry is one (group, PSU) total; a single sort of
-the entries' (group, stratum) keys, then sparse 0/1 matrix products (sequential, deterministic sums).
+Complexity: O(entries * k) time, a few `np.bincount` passes per variable over the entries' dense
+(group, stratum) codes; no sort and no sparse matrix.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 
+from .codes import compact
 from .design import CENSUS_TOLERANCE, Design
 
-_BLOCK_ELEMENTS = 8_000_000
 
-
-def indicator_matrix(index: np.ndarray, n_rows: int) -> sparse.csr_matrix:
-    """Sparse (n_rows x len(index)) 0/1 matrix whose product with a column block sums it by `index`.
-
-    Entries with index < 0 are left out. Sums run in entry order, so results are deterministic.
-    """
-    index = np.asarray(index, dtype=np.int64)
-    keep = index >= 0
-    cols = np.flatnonzero(keep)
-    data = np.ones(cols.shape[0], dtype=np.float64)
-    return sparse.csr_matrix((data, (index[keep], cols)), shape=(n_rows, index.shape[0]))
+def group_sums(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Column-wise sums (size, k) of `values` (m, k) by `index` (m,) in 0..size-1 (sequential, deterministic)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim == 1:
+        return np.bincount(index, values, size)[:size, None]
+    out = np.empty((size, values.shape[1]))
+    for j in range(values.shape[1]):
+        out[:, j] = np.bincount(index, values[:, j], size)[:size]
+    return out
 
 
 def psu_totals(design: Design, scores: np.ndarray) -> np.ndarray:
     """Per-PSU totals (n_psus, k) of a record-level score matrix (n, k)."""
-    scores = np.asarray(scores, dtype=np.float64)
-    if scores.ndim == 1:
-        scores = scores[:, None]
-    return np.asarray(indicator_matrix(design.psu, design.n_psus) @ scores)
+    return group_sums(design.psu, scores, design.n_psus)
 
 
 def stratified_variance(
@@ -74,55 +68,47 @@ def stratified_variance(
     if values.ndim == 1:
         values = values[:, None]
     k = values.shape[1]
-    entry_group = np.asarray(entry_group, dtype=np.int64)
+    entry_group = np.asarray(entry_group, dtype=np.intp)
     if entry_group.shape[0] == 0:
         return np.zeros((n_groups, k))
     H = design.n_strata
-    entry_stratum = design.psu_stratum[np.asarray(entry_psu, dtype=np.int64)]
+    entry_stratum = design.psu_stratum[np.asarray(entry_psu, dtype=np.intp)]
 
-    # (group, stratum) cells: sort once, then sum with sparse products.
-    keys, inv = np.unique(entry_group * H + entry_stratum, return_inverse=True)
-    inv = inv.reshape(-1)
+    # (group, stratum) cells as dense codes: no sort of the entries.
+    inv, keys = compact(entry_group * H + entry_stratum, n_groups * H)
     q_group = keys // H
     q_stratum = keys % H
     nq = keys.shape[0]
-    to_q = indicator_matrix(inv, nq)
 
     n_h = design.n_psu[q_stratum].astype(np.float64)
     f_h = design.fpc_factor[q_stratum]
     f_h = np.where(f_h < CENSUS_TOLERANCE, 0.0, f_h)
     lonely = n_h == 1
-
     with np.errstate(divide="ignore", invalid="ignore"):
         c_h = np.where(lonely, 0.0, f_h * n_h / (n_h - 1.0))
-    entries_per_q = np.bincount(inv, minlength=nq).astype(np.float64)
+    absent = n_h - np.bincount(inv, minlength=nq)  # PSUs of the stratum without an entry: zeros
     option = design.lonely_psu
     lonely_na = lonely & (f_h > 0)  # census strata are never lonely
-    to_group = indicator_matrix(q_group, n_groups)
     var = np.empty((n_groups, k))
-    block = max(1, _BLOCK_ELEMENTS // max(values.shape[0], 1))  # bounds the (entries, block) temporaries
-    for j0 in range(0, k, block):
-        J = slice(j0, min(k, j0 + block))
-        v = values[:, J]
-        s1 = np.asarray(to_q @ v)  # (nq, block) stratum totals
-        mean = s1 / n_h[:, None]
+    for j in range(k):
+        v = values[:, j]
+        s1 = np.bincount(inv, v, nq)  # stratum totals
+        mean = s1 / n_h
         dev = v - mean[inv]
         # Two-pass sum of squares around the stratum mean; absent PSUs are zeros at distance -mean.
-        ss = np.asarray(to_q @ (dev * dev)) + (n_h - entries_per_q)[:, None] * mean * mean
-        contrib = c_h[:, None] * ss
+        ss = np.bincount(inv, dev * dev, nq) + absent * mean * mean
+        contrib = c_h * ss
         if option == "adjust":
-            contrib = np.where(lonely[:, None], f_h[:, None] * s1 * s1, contrib)
+            contrib = np.where(lonely, f_h * s1 * s1, contrib)
         # certainty / remove: 0 (already); average: excluded (0) and rescaled below.
-        var[:, J] = np.asarray(to_group @ contrib)
+        var[:, j] = np.bincount(q_group, contrib, n_groups)
 
     if option == "average" and lonely_na.any():
         if domain_strata:
-            if present is None:
-                present_q = np.ones((nq, k), dtype=np.float64)
-            else:
-                present_q = (np.asarray(to_q @ np.asarray(present, dtype=np.float64)) > 0).astype(np.float64)
-            n_str = np.asarray(to_group @ present_q)
-            n_ok = np.asarray(to_group @ (present_q * (~lonely_na)[:, None]))
+            present_q = (np.ones((nq, k)) if present is None
+                         else group_sums(inv, np.asarray(present, dtype=np.float64), nq) > 0)
+            n_str = group_sums(q_group, present_q, n_groups)
+            n_ok = group_sums(q_group, present_q * (~lonely_na)[:, None], n_groups)
             with np.errstate(divide="ignore", invalid="ignore"):
                 factor = n_str / n_ok
             factor = np.where(n_str == 0, 1.0, factor)  # nothing present: variance stays 0
@@ -138,7 +124,7 @@ def total_variance(design: Design, scores: np.ndarray) -> np.ndarray:
     tot = psu_totals(design, scores)
     var = stratified_variance(
         design,
-        np.zeros(design.n_psus, dtype=np.int64),
+        np.zeros(design.n_psus, dtype=np.intp),
         np.arange(design.n_psus),
         tot,
         1,
