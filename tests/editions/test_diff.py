@@ -153,3 +153,15 @@ def test_an_unreadable_table_is_one_clear_error(tmp_path):
     with pytest.raises(SolutionsError) as exc:
         load_edition(tmp_path / "2025")
     assert len(exc.value.problems) == 1 and "estimates.parquet: cannot be read as a results table" in str(exc.value)
+
+
+def test_the_front_page_is_stale_when_the_previous_edition_changes(editions):
+    """The front page's "what changed" reads the previous edition: its staleness key follows that edition."""
+    from solutions.pipeline.plan import earlier_edition_sha256
+
+    root, old, _new = editions
+    before = earlier_edition_sha256(root, 2026)
+    assert earlier_edition_sha256(root, 2025) != before  # no earlier edition than 2025
+    est = old.estimates[old.estimates["country"] == "QZA"].assign(estimate=0.99)
+    write_table(est, "estimates", root / "2025" / "results" / "QZA")
+    assert earlier_edition_sha256(root, 2026) != before
