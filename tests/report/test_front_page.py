@@ -124,3 +124,11 @@ def test_what_changed_lists_moves_beyond_the_ci_and_status_changes(global_result
 def test_front_title_is_the_report_title(global_results):
     page = _emit(front_page.front_title, global_results)
     assert '<h1 class="sos-title">Test report</h1>' in page and "<style>" in page
+
+
+def test_an_unreadable_earlier_edition_does_not_stop_the_front_page(global_results, tmp_path):
+    folder = tmp_path / str(YEAR - 1) / "results" / "QZZ"
+    folder.mkdir(parents=True)
+    (folder / "estimates.parquet").write_bytes(b"not parquet")
+    text = _text(_emit(front_page.what_changed, global_results, tmp_path))
+    assert f"The {YEAR - 1} edition's results tables could not be read" in text

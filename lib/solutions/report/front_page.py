@@ -280,13 +280,18 @@ def what_changed(g: Any, output_root: str | Path | None, *, limit: int = 5) -> N
     """What changed since the previous edition under ``output_root``: countries, estimates beyond their CIs,
     criterion and gap statuses; the full lists in a collapsed table."""
     from solutions.editions import Edition, diff_editions, load_edition, previous_edition
+    from solutions.errors import SolutionsError
 
     year = int(attr(g, "year", 0) or 0)
     folder = previous_edition(output_root, year) if output_root is not None else None
     if folder is None:
         note("No earlier edition was published alongside this one: changes are shown from the next edition on.")
         return
-    old = load_edition(folder)
+    try:
+        old = load_edition(folder)
+    except SolutionsError:  # the story of this edition stands without it; `solutions diff` says why
+        note(f"The {folder.name} edition's results tables could not be read: no comparison is shown.")
+        return
     new = Edition(year, Path(output_root or "."), attr(g, "estimates"), attr(g, "gaps"), attr(g, "criteria"),
                   country_names(g))
     level = float((attr(g, "thresholds", {}) or {}).get("confidence_level", 0.95))
