@@ -29,7 +29,9 @@ display(HTML('<div class="sos-front-cards"><div><span class="value">4</span>coun
 @pytest.fixture(scope="session")
 def front_notebook(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("front")
-    nb = new_notebook(cells=[new_code_cell(FRONT)])
+    appendix = new_code_cell("display(HTML('<details class=\"sos-provenance\"><summary>Build details</summary></details>'))")
+    appendix.metadata["tags"] = ["appendix"]
+    nb = new_notebook(cells=[new_code_cell(FRONT), appendix])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbclient.NotebookClient(nb, kernel_name="python3", timeout=120).execute()
     nbformat.write(nb, str(root / "front.ipynb"))
@@ -70,7 +72,8 @@ def test_nbconvert_index_is_the_front_page(year_dir, front_notebook):
     assert index.count("<h1") == 1 and "The 2026 story" in index and "sos-front-cards" in index
     assert not (site / "front.html").exists() and site / "index.html" in result.pages
     assert '<nav class="sos-toc"' not in index  # the story, then the navigation: no table of contents first
-    assert index.index("The 2026 story") < index.index("Explore the report") < index.index("Data and downloads")
+    assert (index.index("The 2026 story") < index.index("Explore the report") < index.index("Data and downloads")
+            < index.index("sos-provenance"))  # the build details last
     for href in ("global.html", "methods.html", "codebook.html", "country-QAB.html", "results/datapackage.json",
                  "results/CITATION.cff", "results/manifest.json", "results/global/estimates.csv",
                  "results/QAB/figure-1.csv"):
@@ -93,6 +96,8 @@ def test_quarto_project_uses_the_front_notebook_as_index(year_dir, front_noteboo
     nb = nbformat.read(str(src / "index.ipynb"), as_version=4)
     front = yaml.safe_load(nb.cells[0].source.strip("-\n"))
     assert front == {"title": "The 2026 story", "toc": False, "page-layout": "full"}
+    kinds = [("appendix" in c.metadata.get("tags", [])) or c.cell_type for c in nb.cells]
+    assert kinds[-1] is True and kinds.index("markdown") < len(kinds) - 1  # navigation before the appendix
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "## Explore the report" in markdown and "## Data and downloads" in markdown
     assert "[datapackage.json](results/datapackage.json)" in markdown

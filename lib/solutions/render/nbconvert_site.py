@@ -30,7 +30,7 @@ from .base import (
     swap_into_place,
     write_atomic,
 )
-from .clean import read_clean
+from .clean import read_clean, split_appendix
 from .links import check_links, check_offline
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,13 @@ class NbconvertRenderer:
             except (OSError, ValueError):
                 pass
         try:
-            body, toc = self.exporter.render_body(read_clean(Path(page.notebook)))
+            nb = read_clean(Path(page.notebook))
+            if page.section == "front":  # the index puts the navigation between the story and the appendix
+                story, appendix = split_appendix(nb)
+                body, toc = self.exporter.render_body(story)
+                tail = self.exporter.render_body(appendix)[0] if appendix.cells else ""
+                return {"sha256": sha, "key": key, "body": body, "toc": toc, "appendix": tail}, True
+            body, toc = self.exporter.render_body(nb)
         except Exception as exc:
             raise RenderError(f"rendering {page.notebook} failed: {exc}") from exc
         return {"sha256": sha, "key": key, "body": body, "toc": toc}, True
@@ -200,6 +206,7 @@ class NbconvertRenderer:
             methods_pages=[*site.section("methods"), *site.section("data")],
             download_groups=download_groups(site),
             front=markupsafe.Markup(front["body"]) if front else None,
+            front_appendix=markupsafe.Markup(front.get("appendix", "")) if front else "",
         )
         body = self._env.get_template("index_body.html.j2").render(ctx)
         nav = self._context(site, "index", "index")

@@ -28,7 +28,7 @@ from .base import (
     swap_into_place,
     write_atomic,
 )
-from .clean import read_clean
+from .clean import read_clean, split_appendix
 from .links import check_links
 
 SRC_DIRNAME = "site-src"
@@ -126,9 +126,11 @@ def _index_qmd(site: SiteSpec) -> str:
 
 
 def _index_notebook(site: SiteSpec, front: Page) -> nbformat.NotebookNode:
-    """The front page's notebook with the navigation and downloads appended, as the site's index."""
+    """The front page's notebook with the navigation and downloads before its appendix, as the site's index."""
     nb = _publishable(front, index=True)
-    nb.cells.extend(nbformat.v4.new_markdown_cell(part) for part in _index_sections(site))
+    story, appendix = split_appendix(nb)
+    nb.cells = [*story.cells, *(nbformat.v4.new_markdown_cell(part) for part in _index_sections(site)),
+                *appendix.cells]
     return nb
 
 

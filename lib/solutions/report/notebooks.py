@@ -152,7 +152,7 @@ def front_notebook() -> NotebookNode:
         _code("countries", "page.country_sentences(g)"),
         _md("h-changes", "## What changed since the last edition"),
         _code("changes", "page.what_changed(g, output_root)"),
-        _code("provenance", "page.provenance_section(g)"),
+        _code("provenance", "page.provenance_section(g)", tags=("appendix",)),
     ])
 
 
