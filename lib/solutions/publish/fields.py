@@ -107,9 +107,8 @@ ESTIMATES: dict[str, FieldDoc] = {
     "suppressed": _f("boolean", "Withheld", "True when the value is withheld; its value columns are then empty."),
     "suppression_reason": _f("string", "Why withheld", "min_n: too few respondents; min_effective_n: too small "
                              "an effective sample; complementary: withheld so that another withheld value cannot "
-                             "be worked out; not_available: the survey lacks the information; derived: computed "
-                             "from a withheld value. Empty when published.",
-                             enum=("min_n", "min_effective_n", "complementary", "not_available", "derived")),
+                             "be worked out; not_available: the survey lacks the information. Empty when "
+                             "published.", enum=("min_n", "min_effective_n", "complementary", "not_available")),
     "flag": _f("string", "Precision flag", "Empty, or one or more of high_cv (coefficient of variation above the "
                "limit) and low_df (fewer design degrees of freedom than the minimum), joined by ';'. A flagged "
                "estimate is published with the mark † on the pages: read it with care.",
