@@ -11,6 +11,7 @@ from solutions.catalogue import load_catalogue
 from solutions.report import methods_page, output
 
 from .conftest import CATALOGUE
+from .test_front_page import _with
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -103,10 +104,10 @@ def test_scoring_rule_in_words():
 
 
 def test_measure_rule_from_the_results_contract(global_results):
-    global_results.solutions_measure = {
+    global_results = _with(global_results, solutions_measure={
         "scoring": {"at_least": 1}, "missing_conditions": "partial",
         "conditions": [{"criterion": 2, "label": "Safe water", "condition_text": "water_daily_sufficient == 1",
-                        "available": True, "missing": []}]}
+                        "available": True, "missing": []}]})
     with output.capture() as out:
         methods_page.solutions_measure_rule({"solutions_measure": []}, global_results)
     text = _text("\n".join(out))
