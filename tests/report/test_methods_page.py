@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+import pandas as pd
 import pytest
 
 from solutions.catalogue import load_catalogue
@@ -107,13 +108,17 @@ def test_measure_rule_from_the_results_contract(global_results):
     global_results = _with(global_results, solutions_measure={
         "scoring": {"at_least": 1}, "missing_conditions": "partial",
         "conditions": [{"criterion": 2, "label": "Safe water", "condition_text": "water_daily_sufficient == 1",
-                        "available": True, "missing": []}]})
+                        "available": True, "missing": []}],
+        "countries": pd.DataFrame([{"iso3": "QZZ", "status": "available", "missing": ""},
+                                   {"iso3": "QZY", "status": "partial", "missing": "hlp_lost"}])})
     with output.capture() as out:
         methods_page.solutions_measure_rule({"solutions_measure": []}, global_results)
     text = _text("\n".join(out))
     assert "at least 1 of the 1 conditions" in text and "Safe water (Adequate standard of living)" in text
     assert "water_daily_sufficient" not in text
     assert "computed over the conditions its survey covers" in text
+    assert "the measure is computed over the conditions available (partial) for Yland" in text
+    assert "hlp_lost" not in text and "Zedland" not in text
 
 
 def test_build_details_are_collapsed_and_link_the_manifest(global_results):

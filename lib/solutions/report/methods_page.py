@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from . import wording
 from .blocks import (  # sections every page has
     attr,
@@ -274,6 +276,21 @@ MISSING_CONDITIONS_TEXT: dict[str, str] = {
 }
 
 
+def _measure_exceptions(measure: Any, names: Mapping[str, str]) -> list[str]:
+    """Countries where the measure is partial or not available, named (their pages say what is missing)."""
+    table = measure.get("countries") if isinstance(measure, Mapping) else None
+    if not isinstance(table, pd.DataFrame) or table.empty or "status" not in table.columns:
+        return []
+    out = []
+    for status, words in (("partial", "computed over the conditions available (partial)"),
+                          ("not_available", "not available")):
+        isos = [str(i) for i in table.loc[table["status"] == status, "iso3"]]
+        if isos:
+            out.append(f"This edition: the measure is {words} for "
+                       + ", ".join(names.get(i, i) for i in isos) + "; their pages name what their survey lacks.")
+    return out
+
+
 def scoring_text(scoring: Any, n: int) -> str:
     """The scoring rule in words: ``every one of the 5 conditions`` or ``at least 4 of the 5 conditions``."""
     if isinstance(scoring, Mapping) and scoring.get("at_least") is not None:
@@ -301,6 +318,7 @@ def solutions_measure_rule(global_config: Any, g: Any = None) -> None:
         items.append(f"{c.get('label', '')} ({names.get(crit, f'criterion {crit}')})")
     emit(_items(items))
     _paragraphs(
+        *_measure_exceptions(attr(g, "solutions_measure", None), country_names(g) if g is not None else {}),
         "The same measure is computed for the comparison group and shown beside the displaced groups' as the "
         "benchmark: under a strict rule, few households pass even among those never displaced, and a reader "
         "needs that to judge the displaced groups' share.",
