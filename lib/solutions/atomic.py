@@ -18,7 +18,10 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     """Yield a temporary path; on success it replaces `target`, on error it is removed."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:  # a read-only or full folder: name the file that could not be written
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -27,6 +30,10 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
             os.fsync(fh.fileno())
         os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, target)
+    except OSError as exc:
+        if exc.filename is None or exc.filename == str(tmp_path):  # a full disk names no file: name the target
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        raise
     finally:
         tmp_path.unlink(missing_ok=True)
 

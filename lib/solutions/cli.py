@@ -1,23 +1,30 @@
 """`solutions`: the command line of the report pipeline.
 
-Exit codes: 0 success; 1 a country or page failed (the rest was built); 2 bad configuration (nothing
-executed) or a country's invalid input (that country's published results untouched, the rest built).
-User errors print one line per problem (`error: ...` on stderr), never a traceback.
+Exit codes: 0 success; 1 a country or page failed (the rest was built), the site could not be rendered, or a
+file could not be read or written (a read-only folder, a full disk); 2 bad configuration, input or option
+(nothing executed), a country's invalid input (that country's published results untouched, the rest built),
+or another build holding the output folder. Every failure prints one line per problem (`error: ...` on
+stderr), never a traceback; an unexpected one also writes its traceback to a log file named in that line
+(`SOLUTIONS_DEBUG=1` shows it instead).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import shutil
 import sys
+import tempfile
+import traceback
 from functools import wraps
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from solutions.errors import SolutionsError
+from solutions.errors import SolutionsError, os_problem
 
 app = typer.Typer(
     help="Build the State of Solutions report: configs in params/, notebooks run by papermill, a rendered site.",
@@ -34,6 +41,8 @@ CountryOpt = Annotated[
 JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", help="Countries run concurrently [default: cores].")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Re-run even what is up to date.")]
 ExecutorOpt = Annotated[str, typer.Option("--executor", help="local (default) or dask.")]
+EXECUTORS = ("local", "dask")
+RENDERERS = ("auto", "quarto", "nbconvert")
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, tcp://HOST:PORT.")]
 RendererOpt = Annotated[str | None, typer.Option("--renderer", help="auto, quarto or nbconvert [default: config].")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
@@ -42,14 +51,21 @@ DEFAULT_PARAMS = Path("params/global.yml")
 DEFAULT_OUTPUT = Path("outputs")
 
 
+def printable(text: str) -> str:
+    """A line safe for a terminal: control characters from configs or data (escape sequences, NUL, a
+    right-to-left override) are shown escaped, never interpreted."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _fail(problems: list[str], code: int = 2) -> None:
     for p in problems:
-        typer.secho(f"error: {p}", fg=typer.colors.RED, err=True)
+        typer.secho(f"error: {printable(p)}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code)
 
 
 def user_errors(fn):
-    """Turn SolutionsError (bad config/input) into one line per problem and exit code 2."""
+    """Every failure of a command as one line per problem: user errors exit 2, OS errors and rendering
+    failures exit 1; anything unexpected is reported by `main` (with its traceback in a log file)."""
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
@@ -57,12 +73,43 @@ def user_errors(fn):
             return fn(*args, **kwargs)
         except SolutionsError as exc:
             _fail(exc.problems, exc.exit_code)
+        except OSError as exc:  # read-only folder, full disk, permissions, a symlink loop
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            _fail([f"{where}{os_problem(exc)}"], 1)
         except RuntimeError as exc:  # a renderer's failure (RenderError): a message, not a traceback
             if type(exc).__name__ != "RenderError":
                 raise
             _fail([f"rendering failed: {exc}"], 1)
 
     return wrapper
+
+
+def check_options(executor: str | None = None, renderer: str | None = None, jobs: int | None = None,
+                  scheduler: str | None = None, country: list[str] | None = None) -> None:
+    """Options are checked before anything runs (an unknown renderer used to fail after every notebook)."""
+    problems = []
+    if executor is not None and executor not in EXECUTORS:
+        problems.append(f"--executor: unknown executor {executor!r}; choose {' or '.join(EXECUTORS)}")
+    if renderer is not None and renderer not in RENDERERS:
+        problems.append(f"--renderer: unknown renderer {renderer!r}; choose {', '.join(RENDERERS)}")
+    if jobs is not None and jobs < 1:
+        problems.append(f"--jobs: {jobs} is not a number of workers (1 or more)")
+    if scheduler is not None and executor != "dask":
+        problems.append("--scheduler: only used with --executor dask")
+    for c in country or []:
+        if not re.fullmatch(r"[A-Z]{3}", c):
+            problems.append(f"--country: {c!r} is not an ISO3 code (three capital letters)")
+    if problems:
+        raise SolutionsError(problems)
+
+
+def check_renderer(choice: str) -> None:
+    """The renderer exists on this machine (quarto needs its executable) before any notebook runs.
+    nbconvert is a dependency, so `auto` and `nbconvert` need no check (nor its slow import)."""
+    if choice == "quarto":
+        from solutions.render import get_renderer
+
+        get_renderer(choice)  # raises RenderError (exit 1, one line) when quarto is not installed
 
 
 @app.command()
@@ -82,27 +129,44 @@ def demo(
 @app.command()
 @user_errors
 def validate(params: ParamsOpt = DEFAULT_PARAMS, country: CountryOpt = None) -> None:
-    """Check every config and every input file; run nothing. Exit 2 listing every problem."""
+    """Run the build's checks on every config and input file, and compute each country's tables in memory.
+
+    Nothing is written and no notebook runs. Exit 2 listing every problem; warnings do not fail.
+    """
     from solutions.config import country_path, load_all
     from solutions.errors import InputError
-    from solutions.inputs import load_country_data
+    from solutions.indicators.checks import check_country
+    from solutions.indicators.compute import compute_country
+    from solutions.inputs.weights import summary
 
     gcfg, countries = load_all(params)
     problems: list[str] = []
+    crashed = False
     for iso in country or gcfg.countries:
         if iso not in countries:
             problems.append(f"{params}: countries: {iso} is not in this report's country list")
             continue
-        try:
-            data = load_country_data(countries[iso], country_path(params, gcfg, iso),
-                                     lonely_psu=gcfg.thresholds.lonely_psu)
+        try:  # the build's first step, the same code (solutions.indicators.prepare_country)
+            checked = check_country(gcfg, countries[iso], country_path(params, gcfg, iso))
         except InputError as exc:
             problems.extend(f"{iso}: {p}" for p in exc.problems)
             continue
+        data = checked.data
+        try:  # the computation itself, in memory: what is left of a build is writing files and the pages
+            compute_country(countries[iso], gcfg, data)
+        except Exception as exc:  # noqa: BLE001 - a failure here is the engine's, reported as the build would
+            problems.append(f"{iso}: computing the indicators failed ({exc.__class__.__name__}: {exc}); the build "
+                            "would fail the same way: please report it")
+            crashed = True
+            continue
         typer.echo(f"  {iso}: ok ({len(data.households)} households"
                    + (f", {len(data.individuals)} individuals" if data.individuals is not None else "") + ")")
+        if not data.weights.empty:
+            typer.echo(f"       {summary(data.weights)}")
+        for w in checked.warnings:
+            typer.secho(f"warning: {iso}: {w}", fg=typer.colors.YELLOW, err=True)
     if problems:
-        _fail(problems)
+        _fail(problems, 1 if crashed and all("computing the indicators failed" in p for p in problems) else 2)
     typer.echo("all configs and inputs are valid")
 
 
@@ -112,6 +176,13 @@ def _build_context(params: Path, output: Path):
     return context(params, output)
 
 
+def _select(ctx, country: list[str] | None) -> None:
+    """`--country` names countries of this report (checked before the output folder is touched)."""
+    from solutions.pipeline.build import select_countries
+
+    select_countries(ctx, country)
+
+
 def _report_run(report) -> None:
     n_ok = sum(o.state == "ok" for o in report.ran)
     typer.echo(f"ran {n_ok} notebook(s), skipped {len(report.skipped)} up to date, "
@@ -119,7 +190,7 @@ def _report_run(report) -> None:
     for o in report.invalid:
         iso = o.name.removeprefix("country-")
         for p in o.problems:
-            typer.secho(f"error: {iso}: {p}", fg=typer.colors.RED, err=True)
+            typer.secho(f"error: {iso}: {printable(p)}", fg=typer.colors.RED, err=True)
 
 
 def _exit_code(report) -> int:
@@ -137,7 +208,9 @@ def run(
     """Execute the country notebooks that are stale, then the global and methods pages."""
     from solutions.pipeline.build import run as run_build
 
+    check_options(executor=executor, jobs=jobs, scheduler=scheduler, country=country)
     ctx = _build_context(params, output)
+    _select(ctx, country)
     report = run_build(ctx, only=country, jobs=jobs, force=force, executor=executor, scheduler=scheduler,
                        progress=not quiet and sys.stderr.isatty())
     _report_run(report)
@@ -152,7 +225,9 @@ def render(params: ParamsOpt = DEFAULT_PARAMS, output: OutputOpt = DEFAULT_OUTPU
     from solutions.pipeline.build import build_lock
     from solutions.pipeline.site import render_site
 
+    check_options(renderer=renderer)
     ctx = _build_context(params, output)
+    check_renderer(renderer or ctx.gcfg.renderer)
     with build_lock(ctx):  # never two renders (or a render and a build) on one site
         result = render_site(ctx, renderer)
     typer.echo(f"rendered {len(result.pages)} page(s) with {result.renderer} in {result.seconds:.1f}s")
@@ -171,7 +246,10 @@ def build(
     from solutions.pipeline.build import run as run_build
     from solutions.pipeline.site import render_site
 
+    check_options(executor=executor, renderer=renderer, jobs=jobs, scheduler=scheduler, country=country)
     ctx = _build_context(params, output)
+    _select(ctx, country)
+    check_renderer(renderer or ctx.gcfg.renderer)
     with build_lock(ctx):  # held until the site is rendered: a second build refuses meanwhile
         report = run_build(ctx, only=country, jobs=jobs, force=force, executor=executor, scheduler=scheduler,
                            progress=not quiet and sys.stderr.isatty())
@@ -205,13 +283,20 @@ def clean(
     params: ParamsOpt = DEFAULT_PARAMS, output: OutputOpt = DEFAULT_OUTPUT,
     demo_data: Annotated[bool, typer.Option("--demo-data", help="Also delete the generated demo data.")] = False,
 ) -> None:
-    """Delete this report year's outputs (never inputs, except generated demo data on request)."""
+    """Delete this report year's outputs (never inputs, except generated demo data on request).
+
+    It takes the build lock: while a build runs, `clean` refuses (exit 2) instead of deleting under it."""
     from solutions.config import load_global
+    from solutions.pipeline.lock import year_lock
 
     gcfg = load_global(params)
     year_dir = output / str(gcfg.report_year)
     if year_dir.exists():
-        shutil.rmtree(year_dir)
+        with year_lock(year_dir) as lock_file:
+            for child in sorted(year_dir.iterdir()):
+                if child == lock_file:
+                    continue
+                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
         typer.echo(f"removed {year_dir}")
     if demo_data:
         demo_dir = Path(params).resolve().parent.parent / "data" / "demo"
@@ -265,9 +350,58 @@ def schema(out: Annotated[Path, typer.Option(help="Folder for the JSON Schema fi
         typer.echo(f"wrote {out / f'{name}.schema.json'}")
 
 
-def main() -> None:  # pragma: no cover - console entry point
+def main() -> None:  # pragma: no cover - console entry point (tested through subprocesses)
+    """The `solutions` command: every failure ends in `error:` lines and an exit code, never a traceback."""
     os.environ.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
-    app()
+    # Libraries log their view of a failure (nbclient: "Kernel died ..."); the job log and the one `error:`
+    # line already say it, so nothing else reaches the terminal.
+    logging.basicConfig(handlers=[logging.NullHandler()], force=True)
+    cx = _click_exceptions()
+    try:
+        code = app(standalone_mode=False)
+    except cx.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help())
+        code = 0
+    except cx.UsageError as exc:  # unknown option, a value of the wrong type...
+        command = f"{exc.ctx.command_path}: " if exc.ctx is not None else ""
+        _line(f"{command}{exc.format_message()} (see --help)")
+        code = 2
+    except cx.ClickException as exc:
+        _line(exc.format_message())
+        code = exc.exit_code
+    except (KeyboardInterrupt, typer.Abort):
+        _line("interrupted")
+        code = 130
+    except OSError as exc:  # outside a command's own handling (e.g. while reading options)
+        _line(f"{exc.filename}: {os_problem(exc)}" if exc.filename else os_problem(exc))
+        code = 1
+    except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback in a file
+        if os.environ.get("SOLUTIONS_DEBUG") == "1":
+            raise
+        _line(f"internal error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); "
+              f"the traceback is in {_crash_log(exc)}; please report it")
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _click_exceptions():
+    """The click exceptions typer raises (typer vendors its own copy of click)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # an older typer on plain click
+        from click import exceptions
+    return exceptions
+
+
+def _line(text: str) -> None:
+    typer.secho(f"error: {printable(text)}", fg=typer.colors.RED, err=True)
+
+
+def _crash_log(exc: BaseException) -> str:
+    fd, path = tempfile.mkstemp(prefix="solutions-crash-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write("".join(traceback.format_exception(exc)))
+    return path
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,11 +1,16 @@
-"""Disclosure control on the results tables (methodology.md section 5).
+"""Disclosure control on the estimates table (methodology.md section 5).
 
 Applied in the engine, before anything is written, so no page or download can show a withheld value:
-- primary suppression: an estimate whose unweighted denominator is below `min_n`;
-- complementary suppression: where the cells of one disaggregation partition the total and exactly one
-  is withheld, the next smallest is withheld too, so the withheld cell cannot be derived from the total
-  and the published weighted sizes;
-- flagging: an estimate whose coefficient of variation exceeds `max_cv` is published with flag `high_cv`.
+- primary suppression: an estimate whose unweighted denominator is below `min_n`, or whose effective
+  sample size (n divided by the design effect) is below `min_effective_n`;
+- complementary suppression: rows bound by an exact relation form a *set* (the categories of one domain,
+  which sum to 1; a total and its cells for one disaggregation, whose weighted sums add up). A set with
+  exactly one withheld row lets that row be rebuilt by subtraction, so a second row of the set is withheld;
+  and a by-reason breakdown is withheld with its headline (its weighted size is the headline's share of the
+  headline's). Again and again until nothing changes (one withholding can open another set);
+- flags on what is published: `high_cv` (CV above `max_cv`), `low_df` (design df below `min_df`).
+
+Gaps, trends and the pages follow from the `suppressed` column (`solutions.indicators.status`).
 """
 
 from __future__ import annotations
@@ -15,38 +20,127 @@ import pandas as pd
 
 from solutions.config import Thresholds
 
-VALUE_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "cv", "deff", "n_weighted")
-_PARTITION = ["indicator_id", "group", "disaggregation", "category"]
+VALUE_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "cv", "deff", "n_effective", "n_weighted")
+CATEGORY_KINDS = ("distribution", "by_reason")
+FLAG_SEPARATOR = ";"
+
+
+def effective_n(est: pd.DataFrame) -> pd.Series:
+    """n ÷ design effect; NaN where the design effect is undefined (an estimate of 0 or 1 has no variance,
+    under the design or under SRS), so only the unweighted minimum applies there."""
+    deff = est["deff"].astype(float)
+    ok = np.isfinite(deff) & (deff > 0)
+    return (est["n_unweighted"].astype(float) / deff.where(ok)).where(ok)
 
 
 def suppress(est: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
-    """Return a copy with `suppressed`, `suppression_reason`, `flag` set and withheld values blanked."""
+    """A copy with `n_effective`, `suppressed`, `suppression_reason`, `flag` set and withheld values blanked."""
     out = est.copy()
-    small = out["n_unweighted"] < thresholds.min_n
+    out["n_effective"] = effective_n(out)
     already = out["suppressed"].astype(bool) if "suppressed" in out else pd.Series(False, index=out.index)
     reason = out.get("suppression_reason", pd.Series("", index=out.index)).astype(object).fillna("")
+    small = out["n_unweighted"] < thresholds.min_n
+    thin = out["n_effective"] < thresholds.min_effective_n
     reason = reason.where(already | ~small, "min_n")
-    out["suppressed"] = already | small
+    reason = reason.where(already | small | ~thin, "min_effective_n")
+    out["suppressed"] = already | small | thin
     out["suppression_reason"] = reason
-    out = _complementary(out)
-    high = (~out["suppressed"]) & (out["cv"].abs() > thresholds.max_cv)
-    out["flag"] = np.where(high, "high_cv", "")
+    out = complementary(out)
+    out["flag"] = flags(out, thresholds)
     for col in VALUE_COLUMNS:
         out.loc[out["suppressed"], col] = np.nan
     return out
 
 
-def _complementary(out: pd.DataFrame) -> pd.DataFrame:
-    """Within each partition (not the total) with exactly one withheld cell, withhold the next smallest."""
-    parts = out[out["disaggregation"] != "total"]
-    for _, idx in parts.groupby(_PARTITION, sort=False).groups.items():
-        cells = out.loc[idx]
-        if len(cells) < 2:
-            continue
-        withheld = cells["suppressed"]
-        if withheld.sum() == 1:
-            # the partner: the smallest published cell, ties broken by order for determinism
-            partner = cells[~withheld].sort_values("n_unweighted", kind="stable").index[0]
-            out.loc[partner, "suppressed"] = True
-            out.loc[partner, "suppression_reason"] = "complementary"
+def flags(est: pd.DataFrame, thresholds: Thresholds) -> pd.Series:
+    """`high_cv`, `low_df`, both (joined by `;`) or `""` for each published row; `""` for withheld rows."""
+    shown = ~est["suppressed"].astype(bool)
+    high = shown & (est["cv"].abs() > thresholds.max_cv)
+    low = shown & (est["df"] < thresholds.min_df)
+    text = np.where(high, "high_cv", "")
+    both = np.where(high & low, FLAG_SEPARATOR, "")
+    return pd.Series(np.char.add(np.char.add(text, both), np.where(low, "low_df", "")), index=est.index,
+                     dtype=object)
+
+
+def linked_sets(est: pd.DataFrame) -> list[np.ndarray]:
+    """Every set of rows (positions in `est`) bound by an exact relation that makes a single withheld row
+    recoverable:
+
+    - the categories of a distribution or by-reason breakdown in one domain: they sum to 1;
+    - a total and its cells for one disaggregation (per indicator, kind, group and category): the cells'
+      n_weighted add up to the total's, and so do n_weighted × estimate.
+    """
+    pos = pd.Series(np.arange(len(est)), index=est.index)
+    frame = est.assign(_pos=pos.to_numpy())
+    sets = []
+    cats = frame[frame["kind"].isin(CATEGORY_KINDS)]
+    for _, rows in cats.groupby(["indicator_id", "kind", "group", "disaggregation", "disaggregation_value"],
+                                sort=False)["_pos"]:
+        sets.append(rows.to_numpy())
+    scope = frame[frame["kind"] != "system"]
+    key = ["indicator_id", "kind", "group", "category"]
+    totals = {k: rows.to_numpy() for k, rows in scope[scope["disaggregation"] == "total"].groupby(key, sort=False)["_pos"]}
+    parts = scope[scope["disaggregation"] != "total"]
+    for (*k, _disagg), rows in parts.groupby([*key, "disaggregation"], sort=False)["_pos"]:
+        sets.append(np.concatenate([rows.to_numpy(), totals.get(tuple(k), np.empty(0, dtype=np.int64))]))
+    return [s for s in sets if len(s) > 1]
+
+
+def breakdown_links(est: pd.DataFrame) -> list[tuple[int, np.ndarray]]:
+    """(headline row, its by-reason rows) in each domain: the breakdown's weighted size is the headline's
+    share of its own (`n_weighted × estimate`, or its complement), so a published breakdown would give a
+    withheld headline away."""
+    pos = est.assign(_pos=np.arange(len(est)))
+    key = ["indicator_id", "group", "disaggregation", "disaggregation_value"]
+    heads = pos[(pos["category"] == "") & pos["kind"].isin(["proportion", "ratio", "mean"])]
+    head_of = {k: int(p) for k, p in zip(heads[key].itertuples(index=False, name=None), heads["_pos"], strict=True)}
+    parts = pos[(pos["kind"] == "by_reason") & (pos["category"] != "")]
+    links = []
+    for k, rows in parts.groupby(key, sort=False)["_pos"]:
+        if k in head_of:
+            links.append((head_of[k], rows.to_numpy()))
+    return links
+
+
+def complementary(est: pd.DataFrame) -> pd.DataFrame:
+    """Withhold a partner in every linked set with exactly one withheld row, and the breakdown of every
+    withheld headline, until neither is left.
+
+    Empty cells (n = 0) are known zeros, not secrets: they neither count as withheld nor serve as partners.
+    The partner is a published cell rather than a total (a total sits in the sets of every disaggregation),
+    the one with the smallest effective n (then unweighted n, then position): the least reliable estimate is
+    the one given up, and the choice is deterministic.
+    """
+    out = est.copy()
+    withheld = out["suppressed"].to_numpy(dtype=bool).copy()
+    reason = out["suppression_reason"].to_numpy(dtype=object).copy()
+    live = out["n_unweighted"].to_numpy() > 0
+    rank = np.lexsort((np.arange(len(out)), out["n_unweighted"].to_numpy(),
+                       out["n_effective"].fillna(np.inf).to_numpy(),
+                       (out["disaggregation"] == "total").to_numpy()))
+    order = np.empty(len(out), dtype=np.int64)
+    order[rank] = np.arange(len(out))  # smaller = withheld first
+    sets = [s[live[s]] for s in linked_sets(out)]
+    sets = [s for s in sets if len(s) > 1]
+    links = [(h, b[live[b]]) for h, b in breakdown_links(out) if live[h]]
+    changed = True
+    while changed:
+        changed = False
+        for head, parts in links:
+            if withheld[head] and not withheld[parts].all():
+                reason[parts[~withheld[parts]]] = "complementary"
+                withheld[parts] = True
+                changed = True
+        for s in sets:
+            hidden = withheld[s]
+            if hidden.sum() != 1:
+                continue
+            shown = s[~hidden]
+            partner = shown[np.argmin(order[shown])]
+            withheld[partner] = True
+            reason[partner] = "complementary"
+            changed = True
+    out["suppressed"] = withheld
+    out["suppression_reason"] = reason
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class SolutionsError(Exception):
     """A problem the user can fix (bad config, bad input). Never shown as a traceback."""
@@ -35,3 +37,15 @@ def user_problems(exc: BaseException) -> list[str]:
     if getattr(exc, "ename", None) in USER_ERROR_NAMES:
         return [line for line in str(getattr(exc, "evalue", "")).splitlines() if line.strip()]
     return []
+
+
+def os_problem(exc: OSError) -> str:
+    """An OS error as the few words a user acts on (no Python exception names, no traceback)."""
+    words = {
+        errno.ENOENT: "file not found", errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+        errno.EISDIR: "is a folder, not a file", errno.ELOOP: "symbolic link loop",
+        errno.ENAMETOOLONG: "path too long", errno.ENOTDIR: "a part of the path is not a folder",
+        errno.ENOSPC: "no space left on the device", errno.EROFS: "read-only file system",
+        errno.EDQUOT: "disk quota exceeded", errno.EIO: "input/output error",
+    }
+    return words.get(exc.errno, exc.strerror or type(exc).__name__)

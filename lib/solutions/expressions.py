@@ -90,6 +90,10 @@ class Expression:
         """The expression's value per record (numbers, text or 0/1 for conditions), NaN where unknown."""
         n = len(data) if n is None else n
         v = _Evaluator(data, n).visit(self.tree.body)
+        if v.kind == "literal":  # a constant: the same value for every record
+            item = v.values.item()
+            v = _Value("text" if isinstance(item, str) else "number",
+                       np.full(n, item, dtype=object if isinstance(item, str) else float), np.ones(n, dtype=bool))
         out = v.values.astype(float) if v.kind == "bool" else v.values
         series = pd.Series(out, dtype=float if v.kind in ("bool", "number") else object)
         return series.where(v.known)
@@ -190,29 +194,37 @@ class _Checker:
             self.names.add(node.id)
         elif isinstance(node, ast.Constant):
             v = node.value
-            if not (isinstance(v, bool | str) or isinstance(v, int | float) and math.isfinite(v) and abs(v) < 1e300):
-                raise ExpressionError(f"literal {v!r} is not allowed")
+            if not (isinstance(v, bool | str) or _plain_number(v)):
+                raise ExpressionError(f"literal {_short(repr(v), 40)[1:-1]} is not allowed")
         elif isinstance(node, ast.BoolOp):
             for v in node.values:
+                _no_text(v, "'and' and 'or' need conditions")
                 self.check(v, d)
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, ast.Not | ast.USub | ast.UAdd):
                 raise ExpressionError(_construct(node.op))
+            _no_text(node.operand, "'not' needs a condition" if isinstance(node.op, ast.Not) else "arithmetic needs numbers")
             self.check(node.operand, d)
         elif isinstance(node, ast.BinOp):
             if type(node.op) not in _ARITH:
                 raise ExpressionError(_construct(node.op))
-            self.check(node.left, d)
-            self.check(node.right, d)
+            for side in (node.left, node.right):
+                _no_text(side, "arithmetic needs numbers")
+                self.check(side, d)
         elif isinstance(node, ast.Compare):
             self.check(node.left, d)
+            left = node.left
             for op, right in zip(node.ops, node.comparators, strict=True):
                 if type(op) not in _COMPARE:
                     raise ExpressionError(_construct(op))
                 if isinstance(op, ast.In | ast.NotIn):
                     self._literal_list(right)
                 else:
+                    if type(op) in _ORDER:
+                        _no_text(left, "'<', '<=', '>' and '>=' need numbers (compare text with == or in)")
+                        _no_text(right, "'<', '<=', '>' and '>=' need numbers (compare text with == or in)")
                     self.check(right, d)
+                left = right
         elif isinstance(node, ast.Call):
             func = node.func
             if not (isinstance(func, ast.Name) and func.id in FUNCTIONS):
@@ -232,8 +244,20 @@ class _Checker:
             self.count += 1
             if not (isinstance(e, ast.Constant) and not isinstance(e.value, bytes) or _negative_number(e)):
                 raise ExpressionError("a list may hold literal values only")
-            if isinstance(e, ast.Constant):
-                self.check(e, 0)
+            self.check(e if isinstance(e, ast.Constant) else e.operand, 0)  # type: ignore[attr-defined]
+
+
+def _plain_number(v: object) -> bool:
+    """A finite int or float of sane size (an int of 400 digits would overflow float conversion)."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return abs(v) < 10**300
+    return isinstance(v, float) and math.isfinite(v) and abs(v) < 1e300
+
+
+def _no_text(node: ast.AST, why: str) -> None:
+    """Refuse a text literal where only a number or a condition can stand (caught here, not at build time)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        raise ExpressionError(f"{why}, not the text {node.value[:40]!r}")
 
 
 def _negative_number(node: ast.AST) -> bool:

@@ -1,10 +1,14 @@
 """The results tables: their schemas, and how they are written and read (Parquet + CSV, atomically).
 
 The schemas are documented in docs/architecture.md; the global notebook reads only these tables.
+Text cells come from configs and data files (country names, admin areas, categories), so a CSV download
+neutralises spreadsheet formulas (methodology §5): a text cell that is not a number and starts with `=`,
+`+`, `-`, `@`, tab or carriage return gets a leading `'`. The Parquet tables keep the values as they are.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -16,23 +20,37 @@ ESTIMATES: dict[str, str] = {
     "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "kind": "str",
     "group": "str", "disaggregation": "str", "disaggregation_value": "str", "category": "str",
     "estimate": "float64", "se": "float64", "ci_low": "float64", "ci_high": "float64", "df": "float64",
-    "deff": "float64", "cv": "float64", "n_unweighted": "int64", "n_weighted": "float64",
+    "deff": "float64", "cv": "float64", "n_unweighted": "int64", "n_effective": "float64", "n_weighted": "float64",
     "n_missing": "int64", "suppressed": "bool", "suppression_reason": "str", "flag": "str",
-    "catalogue_version": "str",
+    "catalogue_version": "str", "note": "str",
 }
 GAPS: dict[str, str] = {
     "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "group": "str",
     "disaggregation": "str", "disaggregation_value": "str", "category": "str", "gap": "float64",
     "se": "float64", "ci_low": "float64", "ci_high": "float64", "df": "float64", "p_value": "float64",
-    "direction": "str", "status": "str", "catalogue_version": "str",
+    "direction": "str", "margin": "float64", "status": "str", "catalogue_version": "str",
 }
 CRITERIA: dict[str, str] = {
     "country": "str", "year": "int64", "criterion": "int64", "group": "str", "status": "str",
-    "n_indicators": "int64", "n_closed": "int64", "n_open": "int64", "n_insufficient": "int64",
+    "n_indicators": "int64", "n_closed": "int64", "n_open": "int64", "n_inconclusive": "int64",
+    "n_insufficient": "int64",
 }
 FIGURES: dict[str, str] = {"country": "str", "year": "int64", "metric": "str", "value": "float64", "source": "str"}
-SCHEMAS = {"estimates": ESTIMATES, "gaps": GAPS, "criteria": CRITERIA, "figures": FIGURES}
+INDICATORS: dict[str, str] = {  # one row per indicator of a country: computed or not, and why; its note
+    "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "title": "str", "table": "str",
+    "computed": "bool", "reason": "str", "note": "str", "catalogue_version": "str",
+}
+BENCHMARKS: dict[str, str] = {  # survey estimates beside the country's external reference (no gap status)
+    "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "group": "str",
+    "estimate": "float64", "se": "float64", "reference_name": "str", "reference_year": "int64",
+    "reference": "float64", "reference_se": "float64", "difference": "float64", "difference_se": "float64",
+    "ci_low": "float64", "ci_high": "float64", "comparison": "str", "catalogue_version": "str",
+}
+SCHEMAS = {"estimates": ESTIMATES, "gaps": GAPS, "criteria": CRITERIA, "figures": FIGURES, "indicators": INDICATORS,
+           "benchmarks": BENCHMARKS}
 FLOAT_FORMAT = "%.12g"  # CSV: enough digits for 1e-9 agreement, stable across platforms
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 def conform(df: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
@@ -48,21 +66,73 @@ def conform(df: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def inert_text(value: object) -> object:
+    """A text cell a spreadsheet will not run: `'` before a leading =, +, -, @, tab or CR (numbers kept).
+
+    A carriage return inside a cell becomes a line feed: the CSV writer quotes cells holding its line
+    terminator ("\n") but not a bare CR, which a reader would take for the end of the row."""
+    if not isinstance(value, str):
+        return value
+    quoted = "'" + value if value.startswith(FORMULA_START) and not _NUMBER.match(value) else value
+    return quoted.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text columns hold only inert cells (for CSV and Excel downloads)."""
+    out = df.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(inert_text)
+    return out
+
+
+FINITE = ("estimate", "se", "ci_low", "ci_high", "gap")  # a value or NaN (withheld), never infinite
+
+
 def write_table(df: pd.DataFrame, name: str, folder: Path) -> list[Path]:
-    """Write `<name>.parquet` and `<name>.csv` atomically; returns both paths."""
+    """Write `<name>.parquet` and `<name>.csv` (formulas neutralised) atomically; returns both paths.
+
+    An infinite estimate, SE or interval bound is a failed computation (e.g. an extreme confidence level):
+    it is refused here, so the run fails and the last good tables stay published."""
     df = conform(df, SCHEMAS[name])
+    for col in FINITE:
+        if col in df and np.isinf(df[col].to_numpy(dtype=float)).any():
+            rows = np.flatnonzero(np.isinf(df[col].to_numpy(dtype=float)))
+            raise ValueError(f"{name}: {len(rows)} infinite value(s) in column {col!r}: not published")
     pq = folder / f"{name}.parquet"
     csv = folder / f"{name}.csv"
+    safe = spreadsheet_safe(df)
     write_with(pq, lambda p: df.to_parquet(p, index=False, engine="pyarrow", compression="zstd"))
-    write_with(csv, lambda p: df.to_csv(p, index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
+    write_with(csv, lambda p: safe.to_csv(p, index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
     return [pq, csv]
 
 
 def earlier_result_folders(output_root: str | Path, iso3: str, year: int) -> list[Path]:
-    """``<output_root>/<y>/results/<iso3>/`` of every report year y before ``year`` that published estimates."""
+    """``<output_root>/<y>/results/<iso3>/`` of every report year y before ``year`` that published estimates.
+
+    A year whose estimates table is damaged (truncated, not Parquet, another schema) is left out: an earlier
+    edition cannot be rebuilt by this year's build, and one bad file must not fail this year's country.
+    """
     return [f for f in sorted(Path(output_root).glob(f"*/results/{iso3}"))
             if f.parent.parent.name.isdigit() and int(f.parent.parent.name) < int(year)
-            and (f / "estimates.parquet").is_file()]
+            and readable_table(f, "estimates")]
+
+
+def readable_table(folder: Path, name: str) -> bool:
+    """True when ``<name>.parquet`` is a whole Parquet file with the schema's columns (footer read only)."""
+    import pyarrow.parquet as pq
+
+    path = folder / f"{name}.parquet"
+    try:
+        if not path.is_file() or path.stat().st_size < 12:
+            return False
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+            fh.seek(-4, 2)
+            tail = fh.read(4)
+        return head == tail == b"PAR1" and set(SCHEMAS[name]) <= set(pq.read_schema(path).names)
+    except Exception:  # noqa: BLE001 - any unreadable footer means: not usable
+        return False
 
 
 def read_table(folder: Path, name: str) -> pd.DataFrame:

@@ -42,7 +42,10 @@ def test_rejected_country_keeps_its_results_while_the_other_builds(built: SmallP
     assert proc.returncode == 2, proc.stdout + proc.stderr
     check(problems_of(proc.stderr))
     assert "QAC: ok" in proc.stdout and "global: ok" in proc.stdout
-    assert project.outputs("QAB") == before
+    after = project.outputs("QAB")
+    page = "site/country-QAB.html"
+    assert {k: v for k, v in after.items() if k != page} == {k: v for k, v in before.items() if k != page}
+    assert "Not updated: invalid input (1 problem)." in (project.year_dir / page).read_text(encoding="utf-8")
     assert project.outputs("QAC") != {k: v for k, v in built.first.items() if "QAC" in k}
     entry = manifest(project)["countries"]["QAB"]
     assert entry["state"] == "ok" and entry["rejected"]["problems"] == problems_of(proc.stderr)
@@ -69,7 +72,8 @@ def test_never_built_country_with_invalid_input_is_marked_failed(tmp_path: Path)
     check(problems_of(proc.stderr))
     assert "QAC: ok" in proc.stdout and "Traceback" not in proc.stdout + proc.stderr
     entry = manifest(project)["countries"]["QAB"]
-    assert entry["state"] == "failed" and entry["error"].startswith("invalid input: households.csv: column 'strat'")
+    assert entry["state"] == "failed" and entry["error"] == "invalid input (1 problem)"  # what pages may show
+    assert entry["rejected"]["problems"][0].startswith("households.csv: column 'strat'")
     assert not (project.year_dir / "results" / "QAB").exists()
     site = project.year_dir / "site"
     assert not (site / "country-QAB.html").exists() and (site / "country-QAC.html").exists()

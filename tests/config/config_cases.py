@@ -58,12 +58,13 @@ CASES = [
      "countries/QAB.yml: (top level): demo data must use a user-assigned code QAA-QZZ, not the real FRA"),
     ("fictional code without demo", with_(demo=False),
      "countries/QAB.yml: (top level): iso3 QAB is in the user-assigned range QAA-QZZ, kept for demo data"),
-    ("no comparison group", with_(groups={"1": "idp", "2": "returnee"}),
-     "countries/QAB.yml: groups: no group has the role 'comparison' (IDPs are compared with it)"),
+    ("no displaced group", with_(groups={"1": "comparison"}),
+     "countries/QAB.yml: groups: no displaced group (idp, returnee or relocated)"),
     ("unknown role", with_(groups={"1": "refugee", "2": "comparison"}),
      "countries/QAB.yml: groups.1: Input should be 'idp', 'returnee', 'relocated' or 'comparison'"),
     ("unknown catalogue variable", with_(columns={"households": {"income": "inc"}}),
-     "countries/QAB.yml: (top level): columns.households.income: not a catalogue variable of households"),
+     "countries/QAB.yml: (top level): columns.households.income: not a catalogue variable of households "
+     "(declare it under variables)"),
     ("unknown dropped indicator", with_(drop_indicators=["ZZZ-9"]),
      "countries/QAB.yml: (top level): drop_indicators: unknown indicator 'ZZZ-9'"),
     ("collection period reversed", with_(survey={"title": "t", "collection_start": "2026-05-01",
@@ -85,6 +86,55 @@ CASES = [
         "direction": "higher", "prds_objective": 1, "level": "household"}]),
      "countries/QAB.yml: (top level): indicator XTR-1: numerator: unknown variable(s) income (not in the "
      "households table)"),
+    # the country's own variables, disaggregations, notes, reference, files and weights
+    ("a country variable named like a catalogue one", with_(variables={"households": {"admin1": {
+        "type": "category", "column": "region"}}}),
+     "countries/QAB.yml: (top level): variables.households.admin1: admin1 is a catalogue variable; map it under "
+     "columns.households instead"),
+    ("a country variable with column and derived", with_(variables={"households": {"x": {
+        "type": "binary", "column": "a", "derived": "y == 1"}}}),
+     "countries/QAB.yml: variables.households.x: give either column (source columns) or derived (an expression)"),
+    ("a binary variable derived from arithmetic", with_(variables={"households": {"x": {
+        "type": "binary", "derived": "weight * 2"}}}),
+     "countries/QAB.yml: variables.households.x: derived: 'weight * 2' is not a condition (it computes a value, "
+     "not true/false)"),
+    ("derived variables in a circle", with_(variables={"households": {
+        "a": {"type": "binary", "derived": "b == 1"}, "b": {"type": "binary", "derived": "a == 1"}}}),
+     "countries/QAB.yml: (top level): variables.households: derived variables read each other in a circle: "
+     "a -> b -> a"),
+    ("a derived variable reading an unknown name", with_(variables={"households": {"x": {
+        "type": "binary", "derived": "income > 3"}}}),
+     "countries/QAB.yml: (top level): variables.households.x.derived: unknown variable income in 'income > 3'"),
+    ("a malformed column source", with_(columns={"households": {"household_id": "hh_id", "admin1": {"col": "x"}}}),
+     "countries/QAB.yml: columns: households.admin1: expected a source column, a list of columns (the first "
+     "answered one is taken), {join: [columns], sep: '_'} or {derived: expression}"),
+    ("a recode of an unknown variable", with_(recode={"incomee": {"1": 1}}),
+     "countries/QAB.yml: (top level): recode.incomee: not a catalogue variable nor one of the country's variables"),
+    ("a disaggregation by an unknown variable", with_(disaggregations=[{"variable": "hoh_sex"}]),
+     "countries/QAB.yml: (top level): disaggregations.0: hoh_sex is not a variable of households or individuals"),
+    ("a note on an unknown indicator", with_(notes={"ADQ-9": "proxy"}),
+     "countries/QAB.yml: (top level): notes.ADQ-9: unknown indicator (not in the catalogue nor extra_indicators)"),
+    ("a benchmark in percent", with_(reference={"name": "NHS", "values": {"ADQ-2": {"estimate": 71}}}),
+     "countries/QAB.yml: (top level): reference.values.ADQ-2.estimate: a proportion is between 0 and 1 (write 0.42 "
+     "for 42%), got 71"),
+    ("a benchmark for a distribution", with_(reference={"name": "NHS", "values": {"ADQ-1": {"estimate": 0.5}}}),
+     "countries/QAB.yml: (top level): reference.values.ADQ-1: a distribution has no single value to compare with"),
+    ("both a path and files", with_(data={"households": {"path": "hh.csv", "files": [{"path": "hh.csv"}]}}),
+     "countries/QAB.yml: data.households: give either path (one file) or files (several files appended)"),
+    ("a frame and a weight column", with_(design={"weights": {"frame": "hh.csv", "stratum": "s", "population": "p"}}),
+     "countries/QAB.yml: (top level): columns.households.weight: the weights come from the sampling frame "
+     "(design.weights); remove this mapping or design.weights"),
+    ("a frame counting people without household sizes", with_(design={"weights": {
+        "frame": "hh.csv", "stratum": "s", "population": "p", "unit": "individuals"}}),
+     "countries/QAB.yml: design.weights: unit: individuals needs household_size (the household variable counting "
+     "members)"),
+    ("a population for some files only", with_(data={"households": {"files": [
+        {"path": "hh.csv", "label": "a", "population": 100}, {"path": "hh.csv", "label": "b"}]}}),
+     "countries/QAB.yml: (top level): data.households.files: a population is given for some files only; give one "
+     "for every file (the weights of each file are rescaled to it)"),
+    ("a missing sampling frame", with_(columns={"households": {"household_id": "hh_id"}}, design={"weights": {
+        "frame": "frame.csv", "stratum": "s", "population": "p"}}),
+     "countries/QAB.yml: design.weights.frame: file not found: frame.csv"),
 ]
 
 
@@ -107,10 +157,10 @@ FILE_CASES = [
      "global.yml: thresholds.lonely_psu: Input should be 'fail', 'certainty', 'adjust', 'average' or 'remove'"),
     ("pandas reference in a solutions-measure condition", GOOD_COUNTRY, {**GOOD_GLOBAL, "solutions_measure": [
         {"criterion": 1, "label": "x", "condition": "@pd.io.common.os.system('id') == 0"}]},
-     "global.yml: solutions_measure.0.condition: not a valid expression (invalid syntax) in "
+     "global.yml: solutions_measure.conditions.0.condition: not a valid expression (invalid syntax) in "
      "\"@pd.io.common.os.system('id') == 0\""),
     ("unknown variable in a solutions-measure condition", GOOD_COUNTRY, {**GOOD_GLOBAL, "solutions_measure": [
         {"criterion": 1, "label": "x", "condition": "movement_restricted == 0 and curfew == 1"}]},
-     "global.yml: solutions_measure.0.condition: unknown variable curfew in "
+     "global.yml: solutions_measure.conditions.0.condition: unknown variable curfew in "
      "'movement_restricted == 0 and curfew == 1'"),
 ]

@@ -66,8 +66,11 @@ def test_codes_are_user_assigned_and_configs_follow_the_contract(demo: tuple[Pat
     assert len(DEMO_COUNTRIES) >= 4
     glob = yaml.safe_load((root / "params" / "global.yml").read_text(encoding="utf-8"))
     assert glob["countries"] == list(DEMO_COUNTRIES) and glob["demo"] is True
-    assert glob["thresholds"] == {"min_n": 30, "max_cv": 0.30, "confidence_level": 0.95, "lonely_psu": "adjust"}
-    assert [m["criterion"] for m in glob["solutions_measure"]] == [1, 2, 3, 4, 5]
+    assert glob["thresholds"] == {"min_n": 30, "min_effective_n": 30, "max_cv": 0.30, "min_df": 8,
+                                  "confidence_level": 0.95, "lonely_psu": "adjust"}
+    assert glob["equivalence_margin"] == {"absolute": 0.05, "relative": 0.10}
+    assert glob["solutions_measure"]["scoring"] == "all"
+    assert [m["criterion"] for m in glob["solutions_measure"]["conditions"]] == [1, 2, 3, 4, 5]
     for iso in DEMO_COUNTRIES:
         assert re.fullmatch(r"Q[A-Z]{2}", iso) and "QAA" <= iso <= "QZZ"
         cfg = _cfg(root, iso)

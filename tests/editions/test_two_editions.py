@@ -134,4 +134,5 @@ def test_the_data_package_of_a_real_build_validates(project):
     report = json.loads(proc.stdout)
     assert report["valid"], json.dumps(report["tasks"], indent=1)[:3000]
     names = {t["name"] for t in report["tasks"]}
-    assert {"qab-estimates", "qad-gaps", "global-estimates", "indicators", "countries"} <= names
+    assert {"qab-estimates", "qad-gaps", "qab-indicators", "global-estimates", "indicator-catalogue",
+            "countries"} <= names

@@ -24,10 +24,10 @@ def country(**kw) -> CountryConfig:
     return CountryConfig.model_validate({**base, **kw})
 
 
-def settings(min_n: int = 2, **kw) -> GlobalConfig:
+def settings(min_n: int = 2, min_effective_n: float = 0, **kw) -> GlobalConfig:
     return GlobalConfig.model_validate({
         "report_year": 2026, "title": "t", "countries": ["QAB"],
-        "thresholds": {"min_n": min_n, "lonely_psu": "adjust"}, **kw,
+        "thresholds": {"min_n": min_n, "min_effective_n": min_effective_n, "lonely_psu": "adjust"}, **kw,
     })
 
 

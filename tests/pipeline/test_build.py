@@ -98,28 +98,31 @@ BROKEN_INDICATOR = """extra_indicators:
 
 @shared
 def test_failing_country_is_isolated_and_marked(built: Project, tmp_path: Path) -> None:
-    """A country whose notebook crashes (not invalid input, see tests/cli): exit 1, marked, others intact."""
+    """A country whose notebook crashes (not invalid input, see tests/cli): exit 1, marked, others intact,
+    and its last good build stays published (results, page), marked "not updated"."""
     fresh = copy_project(built, tmp_path / "failing")
-    good_qab = table_bytes(fresh)
+    good = table_bytes(fresh)
     cfg = fresh.root / "params" / "countries" / "QAC.yml"
     cfg.write_text(cfg.read_text().replace("extra_indicators: []\n", BROKEN_INDICATOR))
     proc = fresh.build(check=False)
     assert proc.returncode == 1
     assert "QAC: FAILED" in proc.stdout and "ExpressionError" in proc.stdout and "log:" in proc.stdout
+    assert "its previous results stay published" in proc.stdout
     assert "QAB: skipped (up to date)" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
     manifest = json.loads((fresh.year_dir / "manifest.json").read_text())
-    assert manifest["countries"]["QAC"]["state"] == "failed" and "rejected" not in manifest["countries"]["QAC"]
-    assert {k: v for k, v in table_bytes(fresh).items() if "/QAB/" in k} == {
-        k: v for k, v in good_qab.items() if "/QAB/" in k}
+    entry = manifest["countries"]["QAC"]
+    assert entry["state"] == "ok" and "rejected" not in entry and entry["stale"]["error"] == "the build failed"
+    assert "ExpressionError" in entry["stale"]["detail"]
+    assert table_bytes(fresh) == good  # the failed run's tables were not published: the good ones are back
     site = fresh.year_dir / "site"
-    assert not (site / "country-QAC.html").exists()
+    page = (site / "country-QAC.html").read_text()
+    assert "Not updated: the build failed." in page and "ExpressionError" not in page
     index = (site / "index.html").read_text()
-    assert "not included in this edition" in index and "ExpressionError" not in index  # no error text published
-    assert "QAC" in (site / "global.html").read_text()
+    assert "not updated: the build failed" in index and "ExpressionError" not in index  # no error text published
     assert check_links(site) == []
     status = sol("status", "--params", str(fresh.params), "--output", str(fresh.out), check=True).stdout
-    assert "QAC: failed - ExpressionError" in status
+    assert "QAC: stale - not updated: the build failed" in status and "ExpressionError" in status
 
 
 def start_build(project: Project, *extra: str) -> subprocess.Popen:

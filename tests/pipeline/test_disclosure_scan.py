@@ -75,8 +75,27 @@ def test_downloads_hold_aggregates_only(built: Project) -> None:
         if "n_unweighted" in df.columns:
             shown = df[~df["suppressed"].astype(bool)]
             survey = shown[shown["kind"] != "system"]
-            # no published survey estimate rests on fewer records than the threshold
+            # no published survey estimate rests on fewer records, or fewer effective records, than the minimum
             assert (survey["n_unweighted"] >= 30).all(), csv
+            assert not (survey["n_effective"] < 30).any(), csv
+            withheld = df[df["suppressed"].astype(bool)]
+            assert withheld[["estimate", "se", "ci_low", "ci_high", "n_effective", "n_weighted"]].isna().all().all()
+
+
+def test_no_gap_is_published_with_a_withheld_side(built: Project) -> None:
+    key = ["indicator_id", "disaggregation", "disaggregation_value", "category"]
+    for folder in (built.year_dir / "site" / "results").iterdir():
+        if folder.name == "global":
+            continue
+        est = pd.read_csv(folder / "estimates.csv", keep_default_na=False, na_values=[""])
+        gaps = pd.read_csv(folder / "gaps.csv", keep_default_na=False, na_values=[""])
+        sup = est.set_index([*key, "group"])["suppressed"].astype(bool)
+        shown = gaps[gaps["gap"].notna()]
+        assert len(shown) > 100
+        own = sup.reindex(pd.MultiIndex.from_frame(shown[[*key, "group"]])).to_numpy()
+        ref = sup.reindex(pd.MultiIndex.from_frame(shown[key].assign(group="comparison"))).to_numpy()
+        assert not (own | ref).any(), folder.name
+        assert set(gaps["status"]) <= {"closed", "open", "inconclusive", "insufficient_data", "not_assessed"}
 
 
 def test_scanner_catches_planted_identifiers() -> None:

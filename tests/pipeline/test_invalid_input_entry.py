@@ -46,9 +46,12 @@ def test_rejection_keeps_the_published_entry_and_is_forgotten_when_up_to_date(tm
     up_to_date = _entry(c, Decision("page", Key(good["key"]), False), None, entry)
     assert up_to_date == good
     never_built = _entry(c, d, bad, None)
-    assert never_built["state"] == "failed" and never_built["error"].startswith("invalid input: hh.csv")
-    crash = _entry(c, d, Outcome("page", "failed", 1.0, error="ValueError: boom"), good)
-    assert crash["state"] == "failed" and "rejected" not in crash
+    # `error` is what a page may show (no path, no value); the details stay in `detail` and `rejected`
+    assert never_built["state"] == "failed" and never_built["error"] == "invalid input (1 problem)"
+    assert never_built["detail"] == "InputError: x" and never_built["rejected"]["problems"] == bad.problems
+    crash = _entry(c, d, Outcome("page", "failed", 1.0, error="ValueError: boom 'secret value'"), good)
+    assert {k: crash[k] for k in good} == good and "rejected" not in crash  # a crash also keeps the good build
+    assert crash["stale"]["error"] == "the build failed" and crash["stale"]["detail"].startswith("ValueError")
 
 
 def test_invalid_input_outranks_a_crash_in_the_exit_code() -> None:

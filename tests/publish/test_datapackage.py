@@ -100,7 +100,7 @@ def test_descriptor_metadata_schemas_and_keys(edition):
     assert desc["licenses"][0]["name"] == "CC-BY-4.0" and "Demonstration data" in desc["citation"]
     assert any("Aldoria" in s["title"] for s in desc["sources"])
     res = {r["name"]: r for r in desc["resources"]}
-    assert {"qab-estimates", "qac-gaps", "qab-figures", "global-estimates", "countries", "indicators",
+    assert {"qab-estimates", "qac-gaps", "qab-figures", "global-estimates", "countries", "indicator-catalogue",
             "iasc-criteria", "qab-figure-sol"} <= set(res)
     est = res["qab-estimates"]
     assert [f["name"] for f in est["schema"]["fields"]] == list(SCHEMAS["estimates"])
@@ -110,7 +110,7 @@ def test_descriptor_metadata_schemas_and_keys(edition):
     assert est["schema"]["primaryKey"] == ["country", "year", "indicator_id", "group", "disaggregation",
                                            "disaggregation_value", "category"]
     assert {fk["reference"]["resource"] for fk in est["schema"]["foreignKeys"]} == {
-        "countries", "indicators", "iasc-criteria"}
+        "countries", "indicator-catalogue", "iasc-criteria"}
     assert est["hash"].startswith("sha256:") and est["path"] == "QAB/estimates.csv"
     assert res["qab-figure-sol"]["schema"]["fields"][0]["name"] == "country"  # inferred from the file
 
@@ -136,7 +136,7 @@ def test_reference_tables_and_no_failure_text(edition):
     year_dir, _, _ = edition
     countries = pd.read_csv(year_dir / "results" / "countries.csv")
     assert countries.to_dict("records")[2] == {"iso3": "QAD", "name": "Republic of Cassaline", "status": "failed"}
-    indicators = pd.read_csv(year_dir / "results" / "indicators.csv", keep_default_na=False)
+    indicators = pd.read_csv(year_dir / "results" / "indicator_catalogue.csv", keep_default_na=False)
     assert {"SAF-1", "SOL-1"} <= set(indicators["id"])
     assert indicators.set_index("id").loc["SAF-2", "universe_text"] == (
         "households that needed a formal or informal justice mechanism")

@@ -7,6 +7,7 @@ Every number in the report comes from an entry of `indicators.yml` computed by o
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from importlib import resources
 from typing import Literal
@@ -57,6 +58,22 @@ class Breakdown(BaseModel):
         return v
 
 
+class Margin(BaseModel):
+    """An indicator's own equivalence margin δ (methodology.md section 3), overriding the global default:
+    `absolute` in the estimate's units (0.05 = 5 percentage points for a share), or `relative` to the
+    comparison group's estimate (0.10 = 10 % of it). Exactly one is given."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    absolute: float | None = Field(None, gt=0)
+    relative: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Margin:
+        if (self.absolute is None) == (self.relative is None):
+            raise ValueError("margin: give exactly one of absolute or relative")
+        return self
+
+
 class Indicator(BaseModel):
     """One indicator: what is counted, over whom, and which way is better."""
 
@@ -83,6 +100,7 @@ class Indicator(BaseModel):
     level: Literal["system", "community", "household", "individual"]
     disaggregations: tuple[Literal["sex", "age_band", "urban_rural", "admin1"], ...] = ()
     key: bool = False
+    margin: Margin | None = None
 
     @model_validator(mode="after")
     def _fields_for_kind(self) -> Indicator:
@@ -167,13 +185,15 @@ class Catalogue(BaseModel):
             names |= set(INHERITED)
         return names
 
-    def unknown_names(self, indicators: tuple[Indicator, ...] | list[Indicator]) -> list[str]:
-        """One line per indicator expression that reads a name its table does not have."""
+    def unknown_names(self, indicators: tuple[Indicator, ...] | list[Indicator],
+                      extra: Mapping[str, Collection[str]] | None = None) -> list[str]:
+        """One line per indicator expression that reads a name its table does not have (`extra`: a
+        country's own variables per table)."""
         from solutions.expressions import referenced
 
         problems = []
         for ind in indicators:
-            known = self.known_variables(ind.table)
+            known = self.known_variables(ind.table) | set((extra or {}).get(ind.table, ()))
             for key, expr in ind.expressions().items():
                 unknown = sorted(referenced(expr) - known)
                 if unknown:

@@ -113,8 +113,11 @@ def global_config(year: int, countries: list[str]) -> dict[str, Any]:
         "report_year": year,
         "title": f"State of Solutions to Internal Displacement {year}",
         "countries": list(countries),
-        "thresholds": {"min_n": 30, "max_cv": 0.30, "confidence_level": 0.95, "lonely_psu": "adjust"},
+        "thresholds": {"min_n": 30, "min_effective_n": 30, "max_cv": 0.30, "min_df": 8, "confidence_level": 0.95,
+                       "lonely_psu": "adjust"},
+        "equivalence_margin": {"absolute": 0.05, "relative": 0.10},
         "renderer": "auto",
-        "solutions_measure": [dict(m) for m in SOLUTIONS_MEASURE],
+        "solutions_measure": {"scoring": "all", "missing_conditions": "not_available",
+                              "conditions": [dict(m) for m in SOLUTIONS_MEASURE]},
         "demo": True,
     }

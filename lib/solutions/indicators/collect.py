@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from solutions.catalogue import Catalogue, load_catalogue
-from solutions.config import config_sha256, country_path, load_country, load_global
+from solutions.config import GlobalConfig, config_sha256, country_path, load_country, load_global
 from solutions.indicators.country import results_dir
+from solutions.indicators.measure import scoring_text
 from solutions.provenance import build_date, code_version, library_versions
 from solutions.results import read_table, write_table
 
@@ -29,7 +30,9 @@ class GlobalResults:
     catalogue: Catalogue
     provenance: dict
     thresholds: dict = field(default_factory=dict)
-    solutions_measure: list[dict] = field(default_factory=list)
+    solutions_measure: dict = field(default_factory=dict)  # docs/architecture.md; {} without a measure
+    indicators: pd.DataFrame = field(default_factory=pd.DataFrame)  # per country: computed or why not, notes
+    benchmarks: pd.DataFrame = field(default_factory=pd.DataFrame)  # per country: estimates beside a benchmark
 
 
 def load_all_results(global_config: str | Path, output_root: str | Path) -> GlobalResults:
@@ -39,9 +42,11 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
     year_dir = Path(output_root) / str(gcfg.report_year)
     status_path = year_dir / "manifest.json"  # written by the pipeline before the global page runs
     status = json.loads(status_path.read_text()) if status_path.exists() else {}
-    parts: dict[str, list[pd.DataFrame]] = {"estimates": [], "gaps": [], "criteria": [], "figures": []}
+    parts: dict[str, list[pd.DataFrame]] = {"estimates": [], "gaps": [], "criteria": [], "figures": [],
+                                            "indicators": [], "benchmarks": []}
     rows = []
     provenance = {}
+    measures = []
     for iso in gcfg.countries:
         folder = results_dir(output_root, gcfg.report_year, iso)
         st = status.get("countries", {}).get(iso, {})
@@ -53,29 +58,58 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
         if meta_path.exists() and not failed:
             meta = json.loads(meta_path.read_text())
             provenance[iso] = meta["provenance"]
+            measures.append(_measure_row(iso, meta.get("solutions_measure")))
             for t in parts:
                 parts[t].append(read_table(folder, t))
-            rows.append({"iso3": iso, "name": meta.get("name", name), "status": "ok", "reason": ""})
+            rows.append({"iso3": iso, "name": meta.get("name", name), "status": "ok", "reason": "",
+                         "demo": bool(meta.get("demo", False)), "comparison": bool(meta.get("comparison", True)),
+                         "reference": (meta.get("reference") or {}).get("name", "")})
         else:
             rows.append({"iso3": iso, "name": name, "status": "failed" if failed else "missing",
-                         "reason": st.get("error", "no results in this build")})
+                         "reason": st.get("error", "no results in this build"), "demo": _demo_of(gpath, gcfg, iso),
+                         "comparison": True, "reference": ""})
     def cat(t: str) -> pd.DataFrame:
         return pd.concat(parts[t], ignore_index=True) if parts[t] else read_table(year_dir / "none", t)
     return GlobalResults(
         year=gcfg.report_year, title=gcfg.title, demo=gcfg.demo, estimates=cat("estimates"), gaps=cat("gaps"),
         criteria=cat("criteria"), figures=cat("figures"), countries=pd.DataFrame(rows),
+        indicators=cat("indicators"), benchmarks=cat("benchmarks"),
         catalogue=load_catalogue(), thresholds=gcfg.thresholds.model_dump(),
         provenance={"countries": provenance, "global_config_sha256": config_sha256(gcfg),
                     "code_version": code_version(), "catalogue_version": load_catalogue().version,
                     "libraries": library_versions(), "build_date": build_date()},
-        solutions_measure=[c.model_dump() for c in gcfg.solutions_measure],
+        solutions_measure=configured_measure(gcfg, measures),
     )
+
+
+def _measure_row(iso: str, description: dict | None) -> dict:
+    d = description or {}
+    return {"iso3": iso, "status": d.get("status", ""),
+            "missing": ", ".join(d.get("missing", []))}
+
+
+def configured_measure(gcfg: GlobalConfig, countries: list[dict]) -> dict:
+    """The configured solutions measure rule, with each country's status (read from its meta.json)."""
+    m = gcfg.solutions_measure
+    if m is None:
+        return {}
+    return {"scoring": scoring_text(m), "missing_conditions": m.missing_conditions,
+            "conditions": [{"criterion": c.criterion, "label": c.label, "condition_text": c.condition}
+                           for c in m.conditions],
+            "countries": pd.DataFrame(countries, columns=["iso3", "status", "missing"])}
+
+
+def _demo_of(gpath: Path, gcfg: object, iso: str) -> bool:
+    """Whether a country without results is demo data (its config says), for the global page's banner."""
+    with contextlib.suppress(Exception):
+        return load_country(country_path(gpath, gcfg, iso)).demo  # type: ignore[arg-type]
+    return False
 
 
 def write_global_tables(g: GlobalResults, output_root: str | Path) -> list[Path]:
     """The global downloads: every country's tables concatenated, under results/global/."""
     out = Path(output_root) / str(g.year) / "results" / "global"
     paths: list[Path] = []
-    for name in ("estimates", "gaps", "criteria"):
+    for name in ("estimates", "gaps", "criteria", "indicators", "benchmarks"):
         paths += write_table(getattr(g, name), name, out)
     return paths

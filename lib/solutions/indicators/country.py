@@ -1,7 +1,8 @@
-"""What the country notebook calls: load and validate a country's inputs, compute, write its results."""
+"""What the country notebook calls: check a country (the validation path), compute, write its results."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,8 @@ import pandas as pd
 from solutions.atomic import write_text
 from solutions.catalogue import Catalogue, load_catalogue
 from solutions.config import config_sha256, load_country, load_global
-from solutions.indicators.compute import compute_country
+from solutions.indicators.checks import check_country
+from solutions.indicators.compute import compute_country, country_catalogue
 from solutions.provenance import build_date, code_version, library_versions
 from solutions.results import write_table
 
@@ -21,10 +23,10 @@ from solutions.results import write_table
 class CountryResults:
     iso3: str
     name: str
-    year: int
-    demo: bool
+    year: int  # the report year (the edition); the survey's own years are in `design`
+    demo: bool  # this country's data is fictional (its config's `demo`), never the report's setting
     estimates: pd.DataFrame
-    gaps: pd.DataFrame
+    gaps: pd.DataFrame  # empty when the survey has no comparison group
     criteria: pd.DataFrame
     figures: pd.DataFrame
     sample: pd.DataFrame
@@ -34,35 +36,55 @@ class CountryResults:
     provenance: dict
     catalogue: Catalogue
     notes: list[str] = field(default_factory=list)
-    solutions_measure: list[dict] = field(default_factory=list)
+    solutions_measure: dict = field(default_factory=dict)  # docs/architecture.md; {} without a measure
+    indicators: pd.DataFrame = field(default_factory=pd.DataFrame)  # results.INDICATORS: computed or why not, note
+    benchmarks: pd.DataFrame = field(default_factory=pd.DataFrame)  # results.BENCHMARKS (external reference)
+    weights: pd.DataFrame = field(default_factory=pd.DataFrame)  # weight diagnostics per group (Kish n_eff, ...)
+    comparison: bool = True  # whether the survey has a comparison group (else gaps cannot be estimated)
+    reference: dict | None = None  # the external benchmark: name, publisher, year, url
+    disaggregations: dict[str, str] = field(default_factory=dict)  # the country's own: variable -> label
 
 
 def results_dir(output_root: str | Path, year: int, iso3: str) -> Path:
     return Path(output_root) / str(year) / "results" / iso3
 
 
+def _psu_ids(hh: pd.DataFrame) -> pd.Series:
+    """PSU ids as the design sees them: numbered within strata (nest), so one id per (stratum, PSU)."""
+    if "stratum" in hh:
+        return hh["stratum"].astype(str) + "\x1f" + hh["psu"].astype(str)
+    return hh["psu"].astype(str)
+
+
 def _sample(data: Any) -> pd.DataFrame:
     hh = data.households
     by = ["role", "admin1"] if "admin1" in hh else ["role"]
+    if "psu" in hh:
+        hh = hh.assign(_psu=_psu_ids(hh))
     out = hh.groupby(by, sort=True, observed=True).agg(
-        households=("household_id", "size"), psus=("psu", "nunique") if "psu" in hh else ("household_id", "size")
+        households=("household_id", "size"), psus=("_psu", "nunique") if "psu" in hh else ("household_id", "size")
     )
     if data.individuals is not None:
         out["individuals"] = data.individuals.groupby(by, sort=True, observed=True).size()
     return out.reset_index().rename(columns={"role": "group"}).fillna(0)
 
 
-def prepare_country(global_config: str | Path, country_config: str | Path, output_root: str | Path) -> CountryResults:
-    """Load, validate, compute and write one country's results; what `notebooks/country.ipynb` calls."""
-    from solutions.inputs import load_country_data  # heavy readers imported only when needed
+def collection_years(start: dt.date, end: dt.date) -> str:
+    """The survey's data-collection year(s), e.g. "2018" or "2018-2019" (never the report year)."""
+    return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
 
+
+def prepare_country(global_config: str | Path, country_config: str | Path, output_root: str | Path) -> CountryResults:
+    """Check (the same code as `solutions validate`), compute and write one country's results; what
+    `notebooks/country.ipynb` calls."""
     gpath, cpath = Path(global_config), Path(country_config)
     gcfg, cfg = load_global(gpath), load_country(cpath)
     catalogue = load_catalogue()
-    data = load_country_data(cfg, cpath, lonely_psu=gcfg.thresholds.lonely_psu)
+    checked = check_country(gcfg, cfg, cpath)
+    data = checked.data
     tables = compute_country(cfg, gcfg, data, catalogue)
     out = results_dir(output_root, gcfg.report_year, cfg.iso3)
-    for name in ("estimates", "gaps", "criteria"):
+    for name in ("estimates", "gaps", "criteria", "indicators", "benchmarks"):
         write_table(getattr(tables, name), name, out)
     figures = data.figures if data.figures is not None else pd.DataFrame(
         columns=["country", "year", "metric", "value", "source"])
@@ -71,25 +93,37 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
     hh = data.households
     design = {
         "weight": "weight", "strata": int(hh["stratum"].nunique()) if "stratum" in hh else 1,
-        "psus": int(hh["psu"].nunique()) if "psu" in hh else len(hh), "households": len(hh),
+        "psus": int(_psu_ids(hh).nunique()) if "psu" in hh else len(hh), "households": len(hh),
         "individuals": 0 if data.individuals is None else len(data.individuals),
+        "weighting": data.weighting,
         "lonely_psu": gcfg.thresholds.lonely_psu, "confidence_level": gcfg.thresholds.confidence_level,
-        "min_n": gcfg.thresholds.min_n, "max_cv": gcfg.thresholds.max_cv,
+        "min_n": gcfg.thresholds.min_n, "min_effective_n": gcfg.thresholds.min_effective_n,
+        "max_cv": gcfg.thresholds.max_cv, "min_df": gcfg.thresholds.min_df,
+        "equivalence_margin": gcfg.equivalence_margin.model_dump(),
         "collection_start": cfg.survey.collection_start.isoformat(),
         "collection_end": cfg.survey.collection_end.isoformat(), "survey_title": cfg.survey.title,
+        "collection_year": collection_years(cfg.survey.collection_start, cfg.survey.collection_end),
     }
     provenance = {
         "inputs": dict(sorted(data.files.items())), "config_sha256": config_sha256(cfg),
         "global_config_sha256": config_sha256(gcfg), "code_version": code_version(),
         "catalogue_version": catalogue.version, "libraries": library_versions(), "build_date": build_date(),
     }
+    reference = None if cfg.reference is None else cfg.reference.model_dump(mode="json", exclude={"values"})
+    own = {d.variable: d.label or d.variable.replace("_", " ").capitalize() for d in cfg.disaggregations}
+    weights = data.weights.round(6) if not data.weights.empty else data.weights
     meta = {"iso3": cfg.iso3, "name": cfg.name, "demo": cfg.demo, "design": design, "provenance": provenance,
-            "notes": tables.notes, "sources": [s.model_dump(mode="json") for s in cfg.sources]}
+            "notes": tables.notes, "sources": [s.model_dump(mode="json") for s in cfg.sources],
+            "solutions_measure": tables.solutions_measure,
+            "comparison": cfg.has_comparison, "reference": reference, "disaggregations": own,
+            "weights": weights.to_dict(orient="records")}
     write_text(out / "meta.json", json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return CountryResults(
-        iso3=cfg.iso3, name=cfg.name, year=gcfg.report_year, demo=cfg.demo or gcfg.demo,
+        iso3=cfg.iso3, name=cfg.name, year=gcfg.report_year, demo=cfg.demo,
         estimates=tables.estimates, gaps=tables.gaps, criteria=tables.criteria, figures=figures,
         sample=_sample(data), design=design, narrative=cfg.narrative.model_dump(mode="json"),
-        sources=meta["sources"], provenance=provenance, catalogue=catalogue, notes=tables.notes,
-        solutions_measure=[c.model_dump() for c in gcfg.solutions_measure],
+        sources=meta["sources"], provenance=provenance, catalogue=country_catalogue(cfg, catalogue),
+        notes=tables.notes, solutions_measure=tables.solutions_measure,
+        indicators=tables.indicators, benchmarks=tables.benchmarks, weights=weights,
+        comparison=cfg.has_comparison, reference=reference, disaggregations=own,
     )

@@ -1,7 +1,8 @@
-"""Gap status per indicator and per criterion (methodology.md section 3).
+"""Gap status per indicator and per criterion (methodology.md section 3), and trends across report years.
 
-A displaced group has closed the gap on an indicator when the gap is not significantly worse than zero:
-the confidence interval of the gap does not lie entirely on the worse side (direction-aware).
+A gap's status is shown by evidence, never read from a non-significant test: with D the direction-adjusted
+disadvantage of the displaced group and δ the equivalence margin, the gap is *closed* when the whole CI of D
+lies below δ, *open* when it lies above 0 (and the gap is not closed), *inconclusive* otherwise.
 """
 
 from __future__ import annotations
@@ -10,46 +11,111 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from solutions.catalogue import CRITERIA
+from solutions.catalogue import CRITERIA, Catalogue, Indicator, Margin
+from solutions.config import EquivalenceMargin
+
+GAP_KEY = ["indicator_id", "disaggregation", "disaggregation_value", "category"]
+RELATIVE_KINDS = ("mean", "ratio")
+GAP_VALUES = ("gap", "se", "ci_low", "ci_high", "p_value", "margin")
 
 
-def gap_status(gaps: pd.DataFrame, estimates: pd.DataFrame) -> pd.Series:
-    """closed | open | insufficient_data | not_assessed for each gap row."""
-    key = ["indicator_id", "disaggregation", "disaggregation_value", "category"]
-    sup = estimates.set_index([*key, "group"])["suppressed"]
-    own = pd.MultiIndex.from_frame(gaps[[*key, "group"]])
-    ref = pd.MultiIndex.from_frame(gaps[key].assign(group="comparison"))
-    withheld = sup.reindex(own).fillna(True).to_numpy() | sup.reindex(ref).fillna(True).to_numpy()
-    withheld |= ~np.isfinite(gaps["se"].to_numpy()) | ~np.isfinite(gaps["gap"].to_numpy())
-    worse_high = gaps["ci_high"].to_numpy() < 0  # higher is better: whole CI below zero
-    worse_low = gaps["ci_low"].to_numpy() > 0  # lower is better: whole CI above zero
-    direction = gaps["direction"].to_numpy()
-    worse = np.where(direction == "higher", worse_high, np.where(direction == "lower", worse_low, False))
-    status = np.where(worse, "open", "closed")
-    status = np.where(withheld, "insufficient_data", status)
-    status = np.where(direction == "none", "not_assessed", status)
-    return pd.Series(status, index=gaps.index)
+def margin_rule(ind: Indicator | None, default: EquivalenceMargin) -> Margin:
+    """The indicator's own margin, else the global default for its kind (relative for means and ratios)."""
+    if ind is not None and ind.margin is not None:
+        return ind.margin
+    if ind is not None and ind.kind in RELATIVE_KINDS:
+        return Margin(relative=default.relative)
+    return Margin(absolute=default.absolute)
+
+
+def side_withheld(gaps: pd.DataFrame, estimates: pd.DataFrame) -> np.ndarray:
+    """True where the displaced group's or the comparison group's estimate of a gap is withheld (or absent)."""
+    est = estimates.set_index([*GAP_KEY, "group"])
+    sup = est["suppressed"].astype(bool) | est["estimate"].isna()
+    own = pd.MultiIndex.from_frame(gaps[[*GAP_KEY, "group"]])
+    ref = pd.MultiIndex.from_frame(gaps[GAP_KEY].assign(group="comparison"))
+    withheld = sup.reindex(own).fillna(True).to_numpy(dtype=bool) | sup.reindex(ref).fillna(True).to_numpy(dtype=bool)
+    return withheld | ~np.isfinite(gaps["se"].to_numpy(dtype=float)) | ~np.isfinite(gaps["gap"].to_numpy(dtype=float))
+
+
+def margins(gaps: pd.DataFrame, estimates: pd.DataFrame, catalogue: Catalogue | None,
+            default: EquivalenceMargin, extra: dict[str, Indicator] | None = None) -> np.ndarray:
+    """δ per gap row in the estimate's own units: the absolute margin, or the relative margin times
+    |comparison estimate| of the same indicator, disaggregation value and category (NaN if withheld)."""
+    lookup = dict(extra or {})
+    comparison = estimates[estimates["group"] == "comparison"].set_index(GAP_KEY)["estimate"]
+    ref = comparison.reindex(pd.MultiIndex.from_frame(gaps[GAP_KEY])).to_numpy(dtype=float)
+    out = np.full(len(gaps), np.nan)
+    for i, indicator_id in enumerate(gaps["indicator_id"].to_numpy()):
+        ind = lookup.get(indicator_id)
+        if ind is None and catalogue is not None:
+            try:
+                ind = catalogue.get(indicator_id)
+            except KeyError:
+                ind = None
+            lookup[indicator_id] = ind
+        rule = margin_rule(ind, default)
+        out[i] = rule.absolute if rule.absolute is not None else rule.relative * abs(ref[i])
+    return out
+
+
+def disadvantage_ci(gaps: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """CI of D (positive = the displaced group is worse off): −gap when higher is better, gap when lower is."""
+    lo, hi = gaps["ci_low"].to_numpy(dtype=float), gaps["ci_high"].to_numpy(dtype=float)
+    higher = (gaps["direction"] == "higher").to_numpy()
+    return np.where(higher, -hi, lo), np.where(higher, -lo, hi)
+
+
+def gap_status(gaps: pd.DataFrame, withheld: np.ndarray, margin: np.ndarray) -> pd.Series:
+    """closed | open | inconclusive | insufficient_data | not_assessed for each gap row."""
+    d_low, d_high = disadvantage_ci(gaps)
+    with np.errstate(invalid="ignore"):
+        closed = d_high < margin
+        opened = (d_low > 0) & ~closed
+    status = np.where(closed, "closed", np.where(opened, "open", "inconclusive"))
+    status = np.where(withheld | ~np.isfinite(margin), "insufficient_data", status)
+    status = np.where(~gaps["direction"].isin(["higher", "lower"]).to_numpy(), "not_assessed", status)
+    return pd.Series(status, index=gaps.index, dtype=object)
+
+
+def assess_gaps(gaps: pd.DataFrame, estimates: pd.DataFrame, catalogue: Catalogue | None,
+                default: EquivalenceMargin, extra: dict[str, Indicator] | None = None) -> pd.DataFrame:
+    """The gaps with `margin` and `status` set. A gap with a withheld side keeps no number at all, whatever
+    its status (a category row is `not_assessed` but its gap would still give the withheld side away)."""
+    out = gaps.copy()
+    withheld = side_withheld(out, estimates)
+    out["margin"] = margins(out, estimates, catalogue, default, extra)
+    out["status"] = gap_status(out, withheld, out["margin"].to_numpy(dtype=float)).to_numpy()
+    out.loc[out["status"].isin(["insufficient_data", "not_assessed"]).to_numpy(), "margin"] = np.nan
+    for col in GAP_VALUES:
+        out.loc[withheld, col] = np.nan
+    return out
 
 
 def criteria_status(gaps: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
-    """Criterion × displaced group: open if any indicator is open, else insufficient, else closed."""
+    """Criterion × displaced group, over the national headline gaps of the criterion's indicators: open if
+    any is open; closed if every one with data is closed; insufficient_data if none has data;
+    inconclusive otherwise."""
     head = gaps[(gaps["disaggregation"] == "total") & (gaps["category"] == "") & (gaps["criterion"] > 0)]
     head = head[head["status"] != "not_assessed"]
     rows = []
     for criterion in CRITERIA:
         for group in groups:
             s = head[(head["criterion"] == criterion) & (head["group"] == group)]["status"]
-            n_open, n_closed = int((s == "open").sum()), int((s == "closed").sum())
-            n_ins = int((s == "insufficient_data").sum())
-            if n_open:
+            counts = {k: int((s == k).sum()) for k in ("closed", "open", "inconclusive", "insufficient_data")}
+            with_data = len(s) - counts["insufficient_data"]
+            if counts["open"]:
                 status = "open"
-            elif n_ins or not len(s):
+            elif with_data == 0:
                 status = "insufficient_data"
-            else:
+            elif counts["closed"] == with_data:
                 status = "closed"
+            else:
+                status = "inconclusive"
             rows.append(
                 {"criterion": criterion, "group": group, "status": status, "n_indicators": len(s),
-                 "n_closed": n_closed, "n_open": n_open, "n_insufficient": n_ins}
+                 "n_closed": counts["closed"], "n_open": counts["open"], "n_inconclusive": counts["inconclusive"],
+                 "n_insufficient": counts["insufficient_data"]}
             )
     return pd.DataFrame(rows)
 

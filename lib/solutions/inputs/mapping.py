@@ -1,22 +1,29 @@
-"""Source columns -> catalogue variables: rename, recode, coerce types; design columns, roles and age bands.
+"""Source columns -> catalogue and country variables: rename, recode, coerce types; roles and age bands.
 
 Rules (documented here because a country's analyst relies on them):
 
 * identifiers (`cfg.identifiers`, matched case-insensitively) are dropped before anything else; only mapped
-  catalogue variables reach the returned frame, so unmapped and free-text columns never leave this module.
+  variables reach the returned frame, so unmapped and free-text columns never leave this module.
 * a catalogue variable is taken from `columns[table][var]`; if unmapped, from a column named exactly like the
   variable; otherwise it is listed in `missing_variables` (an error only when the catalogue marks it
-  required, or when it is a design column the config's `design` names).
+  required, or when it is a design column the config's `design` names). A country variable
+  (`variables[table][var]`) is taken from its `column`.
+* a source is one column, a list of columns (coalesced: the first answered one, e.g. one question asked in
+  two skip-logic branches) or `{join: [columns]}` (values joined as text, e.g. area and population group).
+* column names match exactly, then ignoring case, then as the last part of a Kobo group path (`hoh_sex`
+  finds `household/hoh_sex` when only one column ends so).
 * HXL: when the first data row holds hashtags (`#affected+idp`), a mapping may name a hashtag instead of a
   column; attributes match as a subset (`#affected+idp` finds `#affected+idp+ind`). The hashtag row is dropped.
-* a mapping ending in `/` takes a category from a multi-select question (see `xlsform.py`).
+* a mapping ending in `/` takes a category from a multi-select question (see `xlsform.py`); an option column
+  `question/option` that the export does not have is read from the question's space-separated codes.
 * recodes: keys compare as text, so YAML `1:` and `"1":` are the same key; a `null` value means missing.
   With value labels (Stata/SPSS labels, an XLSForm's choices) a value also matches by its code or its label.
 * binary variables without a recode: yes/no, true/false, 1/0, oui/non, si (any case) -> 1/0; don't know,
-  refused, ne sait pas, 98, 99 and blanks -> missing (the don't-know/refused ones are counted).
+  refused, dk, dwta, ne sait pas, 98, 99 and blanks -> missing (the don't-know/refused ones are counted).
 * category variables: canonical levels match after lowercasing and `' '`/`-` -> `_` ("Host family" ->
   `host_family`); don't know / refused -> missing (counted); anything else is an unknown code.
 * numbers: a `;`-delimited CSV is read with decimal commas (`1,25`), the European convention.
+* derived variables (`{derived: expression}`) are computed once the table is complete (`derive.py`).
 """
 
 from __future__ import annotations
@@ -31,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from solutions.catalogue import Variable, load_catalogue
-from solutions.config import CountryConfig
+from solutions.config import CountryConfig, Derived, Join, source_columns
 from solutions.inputs.messages import column_label, rows_problem
 from solutions.inputs.xlsform import XLSForm, expand_multiselect, first_selected, selected_flags
 
@@ -58,6 +65,14 @@ DK_TOKENS = {
     "no sabe",
     "no_sabe",
     "ns/nr",
+    "dwta",
+    "pnta",
+    "idk",
+    "dnk",
+    "prefer_not_to_answer",
+    "prefer not to answer",
+    "decline_to_answer",
+    "decline to answer",
 }
 BINARY_MISSING_CODES = {"98", "99", "-98", "-99", "888", "999"}
 YES_TOKENS = {"yes", "y", "true", "1", "oui", "si", "sí", "vrai"}
@@ -135,16 +150,14 @@ def norm_level(text: str) -> str:
 
 
 class _Alternates:
-    """Code <-> label lookups for one column (value labels or XLSForm choices)."""
+    """Code <-> label lookups for one column (value labels, or an XLSForm's choices in every language)."""
 
-    def __init__(self, labels: dict[str, str] | None):
-        self.label = dict(labels or {})
-        self.code = {norm_level(lab): code for code, lab in self.label.items()}
+    def __init__(self, labels: dict[str, str] | dict[str, tuple[str, ...]] | None):
+        self.labels = {code: (lab,) if isinstance(lab, str) else tuple(lab) for code, lab in (labels or {}).items()}
+        self.code = {norm_level(lab): code for code, labs in self.labels.items() for lab in labs}
 
     def of(self, key: str) -> list[str]:
-        out = [key]
-        if key in self.label:
-            out.append(self.label[key])
+        out = [key, *self.labels.get(key, ())]
         code = self.code.get(norm_level(key))
         if code is not None:
             out.append(code)
@@ -194,10 +207,34 @@ def _hxl_column(tags: dict[str, str], pattern: str) -> tuple[str | None, str]:
 
 
 def _find_column(columns: list[str], name: str) -> str | None:
+    """A source column by name: exact, then ignoring case, then as the last part of a Kobo group path
+    (`hoh_sex` finds `hh_roster/hoh_sex` when only one column ends so)."""
     if name in columns:
         return name
     folded = [c for c in columns if c.strip().lower() == name.strip().lower()]
-    return folded[0] if len(folded) == 1 else None
+    if len(folded) == 1:
+        return folded[0]
+    tail = "/" + name.strip().lower()
+    grouped = [c for c in columns if c.strip().lower().endswith(tail)]
+    return grouped[0] if len(grouped) == 1 else None
+
+
+def _with_prefix(columns: list[str], prefix: str) -> list[str]:
+    """The option columns of a multi-select question (`barrier/` finds `barrier/distance`, and under one
+    Kobo group path `protection/barrier/distance`)."""
+    direct = [c for c in columns if c.startswith(prefix)]
+    if direct:
+        return direct
+    grouped = [c for c in columns if f"/{prefix}" in c]
+    paths = {c[: c.index(f"/{prefix}")] for c in grouped}
+    return grouped if len(paths) == 1 else []
+
+
+@dataclass(frozen=True)
+class _Found:
+    series: pd.Series
+    shown: str  # how messages name the source
+    labels: dict[str, Any] | None = None
 
 
 def map_table(
@@ -207,9 +244,11 @@ def map_table(
     name: str,
     form: XLSForm | None = None,
 ) -> MappedTable:
-    """Map one raw table onto the catalogue variables of `table`; collect every problem."""
+    """Map one raw table onto the catalogue variables of `table` and the country's own variables;
+    collect every problem. Derived variables are not computed here (see `derive.py`)."""
     cat = load_catalogue()
-    variables: dict[str, Variable] = cat.variables[table]
+    variables: dict[str, Variable] = dict(cat.variables[table])
+    own = cfg.variables.get(table, {}) if table in ("households", "individuals") else {}  # type: ignore[call-overload]
     out = MappedTable(frame=pd.DataFrame(index=raw.index))
     labels_all: dict[str, dict[str, str]] = dict(raw.attrs.get("value_labels") or {})
     decimal_comma = raw.attrs.get("delimiter") == ";"
@@ -227,17 +266,24 @@ def map_table(
         out.frame = pd.DataFrame(index=raw.index)
         out.notes.append(f"{name}: HXL hashtag row found and dropped")
     columns = [str(c) for c in raw.columns]
-    mapping = cfg.columns.get(table, {})
+    mapping: dict[str, Any] = dict(cfg.columns.get(table, {}))  # type: ignore[call-overload]
     design_needed = _design_needed(cfg) if table == "households" else set()
+    from_frame = table == "households" and cfg.design.weights is not None
+    specs: list[tuple[str, Variable, Any]] = [(v, spec, mapping.get(v)) for v, spec in variables.items()]
+    specs += [(v, var.as_catalogue_variable(), var.column) for v, var in own.items() if var.derived is None]
 
-    for var, spec in variables.items():
-        src = mapping.get(var)
-        if src is not None and src.strip().lower() in ident:
+    for var, spec, src in specs:
+        if from_frame and var == "weight":
+            continue  # computed from the sampling frame (frame.py)
+        if isinstance(src, Derived):
+            continue  # computed once the table is complete (derive.py)
+        named = [c for c in source_columns(src) if c.strip().lower() in ident] if src is not None else []
+        if named:
             out.problems.append(
-                f"{name}: columns.{table}.{var} maps {src!r}, which is listed in identifiers (dropped at read time)"
+                f"{name}: {_where(table, var, own)} maps {named[0]!r}, which is listed in identifiers (dropped at "
+                "read time)"
             )
             continue
-        labels: dict[str, str] | None = None
         if src is None:
             col = _find_column(columns, var)
             if col is None:
@@ -250,30 +296,19 @@ def map_table(
                 else:
                     out.missing_variables.append(var)
                 continue
-            series, shown = raw[col], col
-        elif src.endswith("/"):
-            got = _from_multiselect(raw, columns, src, var, name, out, form)
-            if got is None:
-                continue
-            series, labels = got
-            shown = src
-        elif src.startswith("#") and tags is not None:
-            col, why = _hxl_column(tags, src)
-            if col is None:
-                out.problems.append(f"{name}: columns.{table}.{var}: hashtag {src!r} {why}")
-                continue
-            series, shown = raw[col], f"{col} {src}"
+            found: _Found | None = _Found(raw[col], col)
         else:
-            col = _find_column(columns, src)
-            if col is None:
-                out.problems.append(_missing_column(name, table, var, src, columns))
-                continue
-            series, shown = raw[col], col
+            found = _source(raw, columns, src, table, var, own, name, out, form, tags)
+        if found is None:
+            continue
+        labels = found.labels
         if labels is None:
-            labels = labels_all.get(str(series.name)) or (form.labels_for(str(series.name)) if form else None)
-        out.sources[var] = shown
+            labels = labels_all.get(str(found.series.name)) or (
+                form.labels_for(str(found.series.name)) if form else None)
+        out.sources[var] = found.shown
         before = len(out.problems)
-        out.frame[var] = _coerce(series, var, spec, cfg, name, shown, labels, decimal_comma, out)
+        recode = cfg.recode_for(var, table) if var in own else cfg.recode.get(var)
+        out.frame[var] = _coerce(found.series, var, spec, cfg, name, found.shown, labels, decimal_comma, out, recode)
         if len(out.problems) > before:
             out.failed.add(var)
 
@@ -284,17 +319,105 @@ def map_table(
     return out
 
 
+def _where(table: str, var: str, own: dict[str, Any]) -> str:
+    return f"variables.{table}.{var}.column" if var in own else f"columns.{table}.{var}"
+
+
+def _source(
+    raw: pd.DataFrame,
+    columns: list[str],
+    src: Any,
+    table: str,
+    var: str,
+    own: dict[str, Any],
+    name: str,
+    out: MappedTable,
+    form: XLSForm | None,
+    tags: dict[str, str] | None,
+) -> _Found | None:
+    """The raw values of a mapped variable: one column, a hashtag, a multi-select, a coalesce or a join."""
+    where = _where(table, var, own)
+    if isinstance(src, Join | list):
+        cols = source_columns(src)
+        parts = [_one_column(raw, columns, c, where, var, name, out, form, tags) for c in cols]
+        if any(p is None for p in parts):
+            return None
+        found = [p for p in parts if p is not None]
+        keys = [keys_of(p.series) for p in found]
+        if isinstance(src, Join):  # missing when any part is missing
+            joined = [src.sep.join(vals) if None not in vals else None for vals in zip(*keys, strict=True)]
+            return _Found(pd.Series(joined, index=raw.index, dtype=object), f"{src.sep.join(cols)} (joined)")
+        value = keys[0].copy()
+        for k in keys[1:]:  # coalesce: the first answered column
+            empty = value.map(lambda v: v is None or str(v).lower() in BLANK_TOKENS).astype(bool)
+            value = value.where(~empty, k)
+        labels = next((p.labels for p in found if p.labels), None)
+        if labels is None and form is not None:
+            labels = next((form.labels_for(str(p.series.name)) for p in found if form.labels_for(str(p.series.name))), None)
+        return _Found(value.rename(cols[0]), " | ".join(p.shown for p in found), labels)
+    return _one_column(raw, columns, src, where, var, name, out, form, tags)
+
+
+def _one_column(
+    raw: pd.DataFrame,
+    columns: list[str],
+    src: str,
+    where: str,
+    var: str,
+    name: str,
+    out: MappedTable,
+    form: XLSForm | None,
+    tags: dict[str, str] | None,
+) -> _Found | None:
+    if src.endswith("/"):
+        got = _from_multiselect(raw, columns, src, var, name, out, form)
+        return None if got is None else _Found(got[0], src, got[1])
+    if src.startswith("#") and tags is not None:
+        col, why = _hxl_column(tags, src)
+        if col is None:
+            out.problems.append(f"{name}: {where}: hashtag {src!r} {why}")
+            return None
+        return _Found(raw[col], f"{col} {src}")
+    col = _find_column(columns, src)
+    if col is not None:
+        return _Found(raw[col], col)
+    option = _option_of_string(raw, columns, src, form)
+    if option is not None:
+        return _Found(option, src)
+    out.problems.append(_missing_column(name, where, var, src, columns))
+    return None
+
+
+def _option_of_string(raw: pd.DataFrame, columns: list[str], src: str, form: XLSForm | None) -> pd.Series | None:
+    """`barrier/distance` from a multi-select exported as one column of space-separated codes (`barrier`):
+    1 when the code is selected, 0 when the question was answered without it, missing when unanswered."""
+    if "/" not in src:
+        return None
+    base, option = src.rsplit("/", 1)
+    col = _find_column(columns, base)
+    if col is None:
+        return None
+    if form is not None and form.questions.get(base.split("/")[-1]) and not form.is_multiple(base):
+        return None  # a select_one named like the prefix: not an option column
+    flags = expand_multiselect(raw[col], prefix=col)
+    key = f"{col}/{option}"
+    answered = raw[col].map(lambda v: value_key(v) is not None and str(v).strip().lower() not in BLANK_TOKENS)
+    picked = flags[key] if key in flags else pd.Series(0.0, index=raw.index)
+    return picked.where(answered.to_numpy(), np.nan).rename(src)
+
+
 def _design_needed(cfg: CountryConfig) -> set[str]:
     d = cfg.design
-    return {v for v in (d.weight, d.strata, d.psu, d.fpc) if v}
+    needed = {v for v in (d.weight, d.strata, d.psu, d.fpc) if v}
+    return needed - {"weight"} if d.weights is not None else needed
 
 
-def _missing_column(name: str, table: str, var: str, src: str, columns: list[str]) -> str:
+def _missing_column(name: str, where: str, var: str, src: str, columns: list[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(src, columns, n=3, cutoff=0.6)
     hint = f"; similar: {', '.join(repr(c) for c in close)}" if close else ""
-    return f"{name}: column {src!r} ({var}) mapped in columns.{table}.{var} is not in the file{hint}"
+    return f"{name}: column {src!r} ({var}) mapped in {where} is not in the file{hint}"
 
 
 def _from_multiselect(
@@ -305,25 +428,35 @@ def _from_multiselect(
     name: str,
     out: MappedTable,
     form: XLSForm | None,
-) -> tuple[pd.Series, dict[str, str] | None] | None:
+) -> tuple[pd.Series, dict[str, Any] | None] | None:
     base = src[:-1]
-    opts = [c for c in columns if c.startswith(src)]
+    opts = _with_prefix(columns, src)
     if opts:
+        prefix = opts[0][: opts[0].index(src) + len(src)]
         flags, bad = selected_flags(raw[opts])
         for col, vals, rows in bad:
             out.problems.append(
                 rows_problem(name, col, var, "values that are not 0/1 or true/false", rows, vals)
             )
     elif _find_column(columns, base) is not None:
-        flags = expand_multiselect(raw[_find_column(columns, base)], prefix=base)
+        col = _find_column(columns, base)
+        prefix = f"{col}/"
+        flags = expand_multiselect(raw[col], prefix=col)
+        if not (form and form.labels_for(base)):  # no choice list: the first code written wins
+            first = raw[col].map(lambda v: None if value_key(v) is None or not str(v).split() else str(v).split()[0])
+            return first.astype(object).rename(src), None
     else:
         out.problems.append(
             f"{name}: no column starts with {src!r} and no column {base!r} ({var}; multi-select)"
         )
         return None
-    series = first_selected(flags, src)
+    labels = form.labels_for(base) if form else None
+    if labels:  # the form's choice-list order, whichever export shape (flags, or codes in the order written)
+        order = {f"{prefix}{code}": i for i, code in enumerate(labels)}
+        flags = flags[sorted(flags.columns, key=lambda c: (order.get(c, len(order)), list(flags.columns).index(c)))]
+    series = first_selected(flags, prefix)
     series.name = src
-    return series, (form.labels_for(base) if form else None)
+    return series, labels
 
 
 # ---------------------------------------------------------------- coerce ----
@@ -334,12 +467,13 @@ def _coerce(
     cfg: CountryConfig,
     name: str,
     shown: str,
-    labels: dict[str, str] | None,
+    labels: dict[str, Any] | None,
     decimal_comma: bool,
     out: MappedTable,
+    recode_map: dict[str, Any] | None = None,
 ) -> pd.Series:
     keys = keys_of(s)
-    recode = {str(k).strip(): v for k, v in cfg.recode[var].items()} if var in cfg.recode else None
+    recode = {str(k).strip(): v for k, v in recode_map.items()} if recode_map is not None else None
     alt = _Alternates(labels)
     if spec.type in ("id", "design"):
         return _text(keys, recode, alt, var, out)
@@ -520,15 +654,16 @@ def age_bands(age: pd.Series, bands: dict[str, tuple[int, int]]) -> pd.Series:
 
 
 def inherit_household(
-    individuals: pd.DataFrame, households: pd.DataFrame, key: str
+    individuals: pd.DataFrame, households: pd.DataFrame, key: str, extra: list[str] | tuple[str, ...] = ()
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Copy each individual's household design/group columns; returns (frame, mask of orphan individuals)."""
+    """Copy each individual's household design/group columns (and the `extra` ones: the country's household
+    variables); returns (frame, mask of orphan individuals)."""
     hh = households.drop_duplicates(subset=[key], keep=False).set_index(key)
     ind = individuals.copy()
-    for col in HOUSEHOLD_COLUMNS:
+    for col in (*HOUSEHOLD_COLUMNS, *extra):
         if col in hh.columns:
             ind[col] = ind[key].map(hh[col])
-            if col not in ("weight",):
+            if col in HOUSEHOLD_COLUMNS and col != "weight":
                 ind[col] = ind[col].astype("str")
     orphan = ind[key].notna() & ~ind[key].isin(households[key].dropna())
     return ind, orphan

@@ -6,22 +6,30 @@ the first row after the header), so every later message can point at rows the us
 
 Every failure is an `InputError` naming the file as the config gives it, never a library traceback.
 Reading details (encoding, delimiter, value labels) travel in `df.attrs` for the mapping step.
+
+Files are untrusted, so every read is bounded by the global config's `limits` before it costs anything:
+the file size (from `stat`, so a 2 GB sparse file is refused at once), the NUL/binary check on every text
+file, the longest CSV cell (long free text reads fine; beyond the limit the line and column are named), the
+cells of an Excel/Parquet/Stata/SPSS table (from its metadata or, for Excel, from the cells that hold
+values: see `workbook.py`) and the decompressed size of an .xlsx.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import warnings
-import zipfile
+import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from solutions.config import DataFile
+from solutions.config import DataFile, Limits, file_problem
 from solutions.errors import InputError
+from solutions.inputs.workbook import BoundedWorkbook, Sheet, open_workbook
 
 FORMATS = {
     ".csv": "csv",
@@ -38,6 +46,9 @@ FORMATS = {
 }
 FALLBACK_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 IDMC_SHEET = "1_Displacement_data"
+WIDE_ENCODINGS = ("utf-16", "utf_16", "utf16", "utf-32", "utf_32", "utf32")  # NUL bytes are legal in these
+SNIFF_CHARS = 65536  # the delimiter is guessed from the start of the file, never from all of it
+MB = 1 << 20
 
 
 def display_name(spec_path: str) -> str:
@@ -63,19 +74,19 @@ def detect_format(path: Path, spec: DataFile, name: str) -> str:
     return FORMATS[ext]
 
 
-def read_table(path: Path, spec: DataFile, name: str | None = None) -> pd.DataFrame:
-    """Read `path` as described by `spec` (format from `spec.format` or the extension)."""
+def read_table(path: Path, spec: DataFile, name: str | None = None, limits: Limits | None = None) -> pd.DataFrame:
+    """Read `path` as described by `spec` (format from `spec.format` or the extension), within `limits`."""
     name = name or display_name(spec.path)
-    if not path.exists():
-        raise InputError(f"{name}: file not found")
-    if not path.is_file():
-        raise InputError(f"{name}: is a folder, not a file")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror})") from None
+    limits = limits or Limits()
+    problem = file_problem(path)
+    if problem:
+        raise InputError(f"{name}: {problem}")
+    size = path.stat().st_size
     if size == 0:
         raise InputError(f"{name}: file is empty (0 bytes)")
+    if size > limits.max_file_mb * MB:
+        raise InputError(f"{name}: {size / MB:,.0f} MB, larger than the limit of {limits.max_file_mb:,.0f} MB "
+                         "(limits.max_file_mb in the global config)")
     fmt = detect_format(path, spec, name)
     reader = {
         "csv": _read_csv,
@@ -85,7 +96,7 @@ def read_table(path: Path, spec: DataFile, name: str | None = None) -> pd.DataFr
         "spss": _read_stat,
     }
     try:
-        df = reader[fmt](path, spec, name, fmt)
+        df = reader[fmt](path, spec, name, fmt, limits)
     except InputError:
         raise
     except (OSError, MemoryError) as exc:
@@ -134,6 +145,19 @@ def _sniff_binary(head: bytes, name: str) -> None:
         raise InputError(f"{name}: is a Stata/SPSS file, not a CSV file; set format: stata or spss")
 
 
+def _refuse_nul(raw: bytes, spec: DataFile, name: str) -> None:
+    """A text file holds no NUL byte unless it is UTF-16/32 (a byte-order mark or the configured encoding)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (spec.encoding or "").lower().startswith(WIDE_ENCODINGS):
+        return
+    at = raw.find(b"\x00")
+    if at >= 0:
+        line = raw.count(b"\n", 0, at) + 1
+        raise InputError(
+            f"{name}: contains NUL bytes (first on line {line}): a binary file, or UTF-16 text without a "
+            "byte-order mark (set encoding: utf-16)"
+        )
+
+
 def _decode(raw: bytes, spec: DataFile, name: str) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16"), "utf-16"
@@ -149,10 +173,6 @@ def _decode(raw: bytes, spec: DataFile, name: str) -> tuple[str, str]:
                 f"{name}: not valid {spec.encoding} text (byte 0x{byte} on line {line}); "
                 "fix the file or set the right encoding (e.g. cp1252, latin-1)"
             ) from None
-    if b"\x00" in raw[:65536]:
-        raise InputError(
-            f"{name}: contains NUL bytes: a binary file, or UTF-16 text without a byte-order mark"
-        )
     for enc in FALLBACK_ENCODINGS:
         try:
             return raw.decode(enc), enc
@@ -161,35 +181,59 @@ def _decode(raw: bytes, spec: DataFile, name: str) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
-def _delimiter(text: str, spec: DataFile, path: Path) -> str:
+def _delimiter(text: str, spec: DataFile, path: Path, name: str) -> str:
     if spec.delimiter:
-        return "\t" if spec.delimiter in ("\\t", "tab") else spec.delimiter
+        sep = "\t" if spec.delimiter in ("\\t", "tab") else spec.delimiter
+        if len(sep) != 1 or sep in "\"\r\n":  # pandas would read a longer one as a regular expression
+            raise InputError(f"{name}: delimiter {spec.delimiter!r} in the config: expected one character, "
+                             "e.g. ',' ';' '|' or tab")
+        return sep
     if path.suffix.lower() in (".tsv", ".tab"):
         return "\t"
-    sample = "\n".join(text.splitlines()[:50])
+    sample = "\n".join(text[:SNIFF_CHARS].splitlines()[:50])
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
-        header = text.splitlines()[0] if text else ""
+        header = text[:SNIFF_CHARS].splitlines()[0] if text else ""
         counts = {d: header.count(d) for d in ",;\t|"}
         best = max(counts, key=lambda d: counts[d])
         return best if counts[best] else ","
 
 
-def _read_csv(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame:
+_CSV_LIMIT = threading.Lock()
+
+
+@contextmanager
+def _csv_fields_unbounded() -> Iterator[None]:
+    """The csv module refuses cells over 128 KB with a message naming no line; the file size is already
+    bounded, so it reads any cell and `_ragged` applies the configured limit, naming line and column."""
+    with _CSV_LIMIT:
+        old = csv.field_size_limit(2**31 - 1)
+        try:
+            yield
+        finally:
+            csv.field_size_limit(old)
+
+
+def _read_csv(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits) -> pd.DataFrame:
     raw = path.read_bytes()
     _sniff_binary(raw[:512], name)
+    _refuse_nul(raw, spec, name)
     text, encoding = _decode(raw, spec, name)
+    del raw
+    if spec.header_row > 1:  # title rows above the column names (e.g. a REACH sampling frame)
+        text = "".join(text.splitlines(keepends=True)[spec.header_row - 1 :])
     if not text.strip():
         raise InputError(f"{name}: file has no content (only blank lines)")
-    sep = _delimiter(text, spec, path)
-    header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
-    cols = [h.strip() for h in header]
-    dup = sorted(c for c, n in Counter(cols).items() if n > 1 and c)
-    if dup:
-        raise InputError(f"{name}: duplicated column names: {', '.join(repr(c) for c in dup)}")
-    blank = [i + 1 for i, c in enumerate(cols) if not c]
-    _ragged(text, sep, len(cols), name)
+    sep = _delimiter(text, spec, path, name)
+    with _csv_fields_unbounded():
+        header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
+        cols = [h.strip() for h in header]
+        dup = sorted(c for c, n in Counter(cols).items() if n > 1 and c)
+        if dup:
+            raise InputError(f"{name}: duplicated column names: {', '.join(repr(c) for c in dup)}")
+        blank = [i + 1 for i, c in enumerate(cols) if not c]
+        _ragged(text, sep, cols, name, limits.max_field_kb * 1024)
     try:
         df = pd.read_csv(
             io.StringIO(text),
@@ -210,7 +254,8 @@ def _read_csv(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame:
         filled = [c for c in named if df[c].notna().any()]
         if filled:
             raise InputError(
-                f"{name}: {len(filled)} column(s) with data but no name in the header (positions {blank})"
+                f"{name}: {len(filled)} column(s) with data but no name in the header (positions {blank}); "
+                "title rows above the column names? set header_row"
             )
         df = df.drop(columns=named)
     if len(df.columns) == 1 and len(cols) == 1 and any(d in cols[0] for d in ",;\t|" if d != sep):
@@ -219,12 +264,18 @@ def _read_csv(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame:
     return df
 
 
-def _ragged(text: str, sep: str, width: int, name: str) -> None:
-    """Lines with more or fewer cells than the header: pandas would shift or pad them silently."""
+def _ragged(text: str, sep: str, cols: list[str], name: str, max_field: int) -> None:
+    """Lines with more or fewer cells than the header: pandas would shift or pad them silently.
+    Also the one check of every cell's length (a cell longer than `max_field` characters is refused)."""
     bad: list[int] = []
+    width = len(cols)
     reader = csv.reader(io.StringIO(text), delimiter=sep)
-    next(reader, None)
+    _long_cell(next(reader, []), cols, 1, name, max_field)
+    last = reader.line_num
     for row in reader:
+        start, last = last + 1, reader.line_num  # a quoted cell may span lines: name the first
+        if row and max(map(len, row)) > max_field:
+            _long_cell(row, cols, start, name, max_field)
         if not row or not any(c.strip() for c in row):
             continue
         if len(row) != width and (len(row) < width or any(c.strip() for c in row[width:])):
@@ -238,7 +289,25 @@ def _ragged(text: str, sep: str, width: int, name: str) -> None:
         )
 
 
-def _read_parquet(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame:
+def _long_cell(row: list[str], cols: list[str], line: int, name: str, max_field: int) -> None:
+    for j, cell in enumerate(row):
+        if len(cell) > max_field:
+            col = repr(cols[j]) if j < len(cols) and cols[j] else f"number {j + 1}"
+            raise InputError(
+                f"{name}: line {line}, column {col}: a cell of {len(cell) / 1024:,.0f} KB, longer than the limit "
+                f"of {max_field // 1024:,} KB (limits.max_field_kb in the global config); a missing closing "
+                "quote makes the rest of the file one cell"
+            )
+
+
+def _cells_within(rows: int | None, cols: int, name: str, limits: Limits) -> None:
+    """A table's size from its metadata, refused before a single value is read."""
+    if rows is not None and rows * cols > limits.max_cells:
+        raise InputError(f"{name}: {rows:,} rows x {cols:,} columns, more than the limit of {limits.max_cells:,} "
+                         "cells (limits.max_cells in the global config)")
+
+
+def _read_parquet(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     with open(path, "rb") as fh:
@@ -251,6 +320,15 @@ def _read_parquet(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFra
         raise InputError(
             f"{name}: not a complete Parquet file (missing PAR1 marker: truncated or not Parquet)"
         )
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except Exception as exc:  # noqa: BLE001 - a corrupt footer
+        raise InputError(f"{name}: not a readable parquet file ({_short(exc)}; corrupt?)") from None
+    _cells_within(meta.num_rows, meta.num_columns, name, limits)
+    inflated = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if inflated > limits.max_unzipped_mb * MB:
+        raise InputError(f"{name}: decompresses to {inflated / MB:,.0f} MB, more than the limit of "
+                         f"{limits.max_unzipped_mb:,.0f} MB (limits.max_unzipped_mb in the global config)")
     try:
         names = pq.read_schema(path).names
         dup = sorted(c for c, n in Counter(names).items() if n > 1)
@@ -267,22 +345,12 @@ def _read_parquet(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFra
     return df.reset_index(drop=True)
 
 
-def _open_workbook(path: Path, name: str) -> Any:
-    import openpyxl
-
-    if not zipfile.is_zipfile(path):
-        raise InputError(
-            f"{name}: not a readable .xlsx workbook (not a ZIP container: truncated or another format)"
-        )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about styles / data validation it does not keep
-        try:
-            return openpyxl.load_workbook(path, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise InputError(f"{name}: not a readable .xlsx workbook ({_short(exc)})") from None
+def _open_workbook(path: Path, name: str, limits: Limits | None = None) -> BoundedWorkbook:
+    """The bounded workbook reader (`workbook.open_workbook`), under the name the XLSForm reader imports."""
+    return open_workbook(path, name, limits)
 
 
-def _pick_sheet(wb: Any, sheet: str | int | None, name: str) -> Any:
+def _pick_sheet(wb: BoundedWorkbook, sheet: str | int | None, name: str) -> Sheet:
     sheets = wb.sheetnames
     if sheet is None:
         return wb[IDMC_SHEET] if IDMC_SHEET in sheets else wb[sheets[0]]
@@ -302,14 +370,17 @@ def _pick_sheet(wb: Any, sheet: str | int | None, name: str) -> Any:
     )
 
 
-def _read_excel(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame:
+def _read_excel(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits) -> pd.DataFrame:
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import CellRange
 
-    wb = _open_workbook(path, name)
-    ws = _pick_sheet(wb, spec.sheet, name)
+    with open_workbook(path, name, limits) as wb:
+        ws = _pick_sheet(wb, spec.sheet, name)
     where = f"{name} [sheet {ws.title!r}]"
+    top = spec.header_row  # rows above it are titles, which may be merged
     ranges = sorted(
-        (r for r in ws.merged_cells.ranges if r.min_row <= 3), key=lambda r: (r.min_row, r.min_col)
+        (r for r in map(CellRange, ws.merged) if r.max_row >= top and r.min_row <= top + 2),
+        key=lambda r: (r.min_row, r.min_col),
     )
     merged = [str(r) for r in ranges]
     if merged:
@@ -317,7 +388,7 @@ def _read_excel(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame
             f"{where}: merged cells in the header ({', '.join(merged[:5])}): multi-row headers are not read; "
             "unmerge and keep a single header row of column names"
         )
-    rows = list(ws.iter_rows(values_only=True))
+    rows = list(ws.iter_rows(values_only=True))[top - 1 :]
     while rows and all(v is None or (isinstance(v, str) and not v.strip()) for v in rows[-1]):
         rows.pop()
     if not rows:
@@ -335,8 +406,8 @@ def _read_excel(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame
             unnamed.append(get_column_letter(j + 1))
     if unnamed:
         raise InputError(
-            f"{where}: {len(unnamed)} column(s) with data but no name in row 1 (columns {', '.join(unnamed[:8])}): "
-            "a title row or a multi-row header? The first row must hold the column names"
+            f"{where}: {len(unnamed)} column(s) with data but no name in row {top} (columns {', '.join(unnamed[:8])}): "
+            "a title row or a multi-row header? Set header_row to the row holding the column names"
         )
     cols = [header[j] for j in keep]
     dup = sorted(c for c, n in Counter(cols).items() if n > 1)
@@ -349,13 +420,17 @@ def _read_excel(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame
     return df
 
 
-def _read_stat(path: Path, spec: DataFile, name: str, fmt: str) -> pd.DataFrame:
+def _read_stat(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits) -> pd.DataFrame:
     import pyreadstat
 
     read = pyreadstat.read_dta if fmt == "stata" else pyreadstat.read_sav
     encoding = {"encoding": spec.encoding} if spec.encoding else {}
     try:
+        _, head = read(str(path), metadataonly=True, **encoding)
+        _cells_within(head.number_rows, head.number_columns, name, limits)
         df, meta = read(str(path), apply_value_formats=True, formats_as_category=False, **encoding)
+    except InputError:
+        raise
     except Exception as exc:  # pyreadstat raises ReadstatError / PyreadstatError / UnicodeError
         kind = "Stata .dta" if fmt == "stata" else "SPSS .sav"
         raise InputError(

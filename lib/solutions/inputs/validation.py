@@ -4,16 +4,18 @@ Why pandera: the per-column rules (required, levels, ranges, uniqueness, positiv
 from `variables.yml` and the config, and `lazy=True` collects every failure. Its failure cases are grouped
 by column and check into one line each, with the 1-based data row numbers of the file.
 
-Design checks pandera cannot express simply live in `cross_checks`: all-zero weights, PSUs in two strata,
-empty population groups, displaced groups without comparison records in any stratum, individuals without
-a household, interview dates outside the collection period. A stratum with one PSU is only a note: the
-configured lonely-PSU rule handles it in estimation.
+Design checks pandera cannot express simply live in `household_checks` (per file: all-zero weights, PSUs
+in two strata, interview dates outside the collection period), `group_checks` (the whole table: empty
+population groups, displaced groups without comparison records in any area), `orphan_problem` (individuals
+without a household) and `location_checks`. A stratum with one PSU is only a note: the configured
+lonely-PSU rule handles it in estimation.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -39,6 +41,8 @@ def build_schema(table: str, columns: Sequence[str], cfg: CountryConfig) -> pa.D
             continue
         checks: list[pa.Check] = []
         nullable = not spec.required
+        if spec.type in ("weight", "integer", "number"):  # "inf" reads as a number and passes a > 0 check
+            checks.append(pa.Check(lambda s: ~np.isinf(pd.to_numeric(s, errors="coerce")), name="finite"))
         if spec.type == "weight":
             checks.append(pa.Check.gt(0))
             nullable = False
@@ -55,9 +59,15 @@ def build_schema(table: str, columns: Sequence[str], cfg: CountryConfig) -> pa.D
                 checks.append(pa.Check.ge(spec.min))
             else:
                 checks.append(pa.Check.le(spec.max))
+        if table == "households" and var in _named_design(cfg):
+            nullable = False  # every record needs its stratum and PSU (R's svydesign refuses missing ids)
         unique = var in UNIQUE.get(table, ())
         cols[var] = pa.Column(nullable=nullable, unique=unique, checks=checks, required=True)
     return pa.DataFrameSchema(cols, strict=False)
+
+
+def _named_design(cfg: CountryConfig) -> set[str]:
+    return {v for v in (cfg.design.strata, cfg.design.psu) if v}
 
 
 def schema_problems(
@@ -93,6 +103,8 @@ def schema_problems(
 
 
 def _describe(check: str, var: str, spec: Variable | None, cfg: CountryConfig) -> tuple[str, str]:
+    if check == "finite":
+        return ("infinite weight" if var == "weight" else "infinite values"), ""
     if check == "not_nullable":
         return ("missing weight" if var == "weight" else f"missing {var}"), ""
     if check == "field_uniqueness":
@@ -117,58 +129,48 @@ def _all_bad_weights(frame: pd.DataFrame) -> bool:
     return w is not None and bool(len(w)) and not bool((w > 0).any())
 
 
-def cross_checks(
-    tables: dict[str, pd.DataFrame],
-    cfg: CountryConfig,
-    names: dict[str, str],
-    sources: dict[str, dict[str, str]],
-    orphans: pd.Series | None = None,
-    lonely_psu: str = "adjust",
+def household_checks(
+    hh: pd.DataFrame, cfg: CountryConfig, name: str, src: dict[str, str], lonely_psu: str = "adjust"
 ) -> tuple[list[str], list[str]]:
-    """Design and cross-table checks; returns (problems, notes)."""
+    """Checks of one household file: all-bad weights, PSUs crossing strata, lonely PSUs, interview dates;
+    returns (problems, notes). Run per file, so the rows named are the file's."""
     problems: list[str] = []
     notes: list[str] = []
-    hh = tables.get("households")
-    if hh is not None:
-        name, src = names["households"], sources.get("households", {})
-        _weights(hh, name, src, problems)
-        _strata(hh, cfg, name, src, problems, notes, lonely_psu)
-        _groups(hh, cfg, name, src, problems)
-        _dates(hh, cfg, name, src, problems)
-    ind = tables.get("individuals")
-    if ind is not None and orphans is not None and orphans.any():
-        rows = [int(i) for i in orphans.index[orphans]]
-        hname = names.get("households", "households")
-        problems.append(
-            rows_problem(
-                names["individuals"],
-                sources.get("individuals", {}).get("household_id"),
-                "household_id",
-                f"a household id not found in {hname}",
-                rows,
-            )
-        )
-    loc = tables.get("locations")
-    if loc is not None and {"mechanism_area", "mechanism_type"} <= set(loc.columns):
-        for area, allowed in MECHANISM_TYPES.items():
-            bad = (
-                (loc["mechanism_area"] == area)
-                & loc["mechanism_type"].notna()
-                & ~loc["mechanism_type"].isin(allowed)
-            )
-            if bad.any():
-                problems.append(
-                    rows_problem(
-                        names["locations"],
-                        sources.get("locations", {}).get("mechanism_type"),
-                        "mechanism_type",
-                        f"a mechanism type not used for {area} mechanisms",
-                        list(bad.index[bad]),
-                        loc["mechanism_type"][bad],
-                        f"expected {', '.join(allowed)}",
-                    )
-                )
+    _weights(hh, name, src, problems)
+    _strata(hh, cfg, name, src, problems, notes, lonely_psu)
+    _dates(hh, cfg, name, src, problems)
     return problems, notes
+
+
+def group_checks(hh: pd.DataFrame, cfg: CountryConfig, name: str, src: dict[str, str]) -> list[str]:
+    """Checks of the whole household table: every configured group has records, comparison in the same areas."""
+    problems: list[str] = []
+    _groups(hh, cfg, name, src, problems)
+    return problems
+
+
+def orphan_problem(name: str, hname: str, source: str | None, orphans: pd.Series) -> list[str]:
+    """Individuals whose household id is not in the household table."""
+    if not orphans.any():
+        return []
+    rows = [int(i) for i in orphans.index[orphans]]
+    return [rows_problem(name, source, "household_id", f"a household id not found in {hname}", rows)]
+
+
+def location_checks(loc: pd.DataFrame, name: str, src: dict[str, str]) -> list[str]:
+    """Mechanism types that belong to the other mechanism area."""
+    problems: list[str] = []
+    if not {"mechanism_area", "mechanism_type"} <= set(loc.columns):
+        return problems
+    for area, allowed in MECHANISM_TYPES.items():
+        bad = (loc["mechanism_area"] == area) & loc["mechanism_type"].notna() & ~loc["mechanism_type"].isin(allowed)
+        if bad.any():
+            problems.append(
+                rows_problem(name, src.get("mechanism_type"), "mechanism_type",
+                             f"a mechanism type not used for {area} mechanisms", list(bad.index[bad]),
+                             loc["mechanism_type"][bad], f"expected {', '.join(allowed)}")
+            )
+    return problems
 
 
 def _weights(hh: pd.DataFrame, name: str, src: dict[str, str], problems: list[str]) -> None:

@@ -3,7 +3,9 @@
 Why: Kobo and ODK exports hold either the choice *codes* (XML values such as `host_family`) or their *labels*
 ("Host family"), depending on the export settings, while a country config's `recode` and `groups` may be
 written with the other. With the form's `choices` sheet, the mapping step can match a value by its code or by
-its label (see `mapping.py`), so one config works for both kinds of export.
+any of its labels (every `label::<language>` column; see `mapping.py`), so one config works for both kinds of
+export. The form is given as its .xlsx workbook, or as its `choices` (and optionally `survey`) sheets saved as
+CSV files, told apart by their columns (`list_name` for choices, `type` for survey).
 
 Multi-select questions arrive in two shapes:
 
@@ -12,14 +14,15 @@ Multi-select questions arrive in two shapes:
 * one 0/1 column per option (`barrier/distance`, `barrier/insecurity`, Kobo's "separate columns" export).
 
 A catalogue *category* variable can be mapped from a multi-select question by giving the column prefix
-ending in `/` (`columns.households.assistance_barrier: "barrier/"`). Rule: the value is the option of the
-first selected column in file order (Kobo writes options in choice-list order); no option selected, or all
-missing, gives a missing value. When no column starts with the prefix but a column named like the prefix
-without `/` exists, its space-separated codes are expanded first (first code written wins).
+ending in `/` (`columns.households.assistance_barrier: "barrier/"`). Rule: the value is the first selected
+option in the form's choice-list order when the form is given (so both shapes give the same answer), else
+the first option column in file order, or for space-separated codes the first code written; no option
+selected, or all missing, gives a missing value.
 """
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,70 +38,123 @@ FALSE_TOKENS = {"0", "0.0", "false", "no", "non", "not selected"}
 
 @dataclass(frozen=True)
 class XLSForm:
-    """Choice lists (list_name -> {code: label}) and select questions (name -> (kind, list_name))."""
+    """Choice lists (list_name -> {code: labels, one per language}) and select questions
+    (name -> (kind, list_name))."""
 
-    choices: dict[str, dict[str, str]]
+    choices: dict[str, dict[str, tuple[str, ...]]]
     questions: dict[str, tuple[str, str]] = field(default_factory=dict)
 
-    def labels_for(self, column: str) -> dict[str, str] | None:
-        """Code -> label for a data column, matched by the question name (last `/` segment of the column)."""
+    def labels_for(self, column: str) -> dict[str, tuple[str, ...]] | None:
+        """Code -> labels for a data column, matched by the question name (last `/` segment: Kobo group paths
+        such as `protection/barrier` name the question `barrier`)."""
         q = self.questions.get(column.rstrip("/").split("/")[-1])
         if q:
             return self.choices.get(q[1])
         return None
 
+    def is_multiple(self, column: str) -> bool:
+        q = self.questions.get(column.rstrip("/").split("/")[-1])
+        return bool(q) and q[0] == "select_multiple"
 
-def read_xlsform(path: Path, name: str) -> XLSForm:
-    """Read the `choices` (and, when present, `survey`) sheets of an XLSForm."""
-    from solutions.inputs.readers import _open_workbook
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+HINT = "an XLSForm is given as its .xlsx workbook or as its `choices` (and `survey`) sheets saved as CSV files"
+
+
+def read_xlsform(files: list[tuple[Path, str]]) -> XLSForm:
+    """Read an XLSForm from its workbook or from its sheets as CSV files (`choices`, optionally `survey`).
+
+    Which CSV file is which sheet is told by its columns (`list_name` for choices, `type` for survey), so the
+    order and the file names do not matter. Every failure is one `InputError` line naming the file.
+    """
+    choices: list[tuple[pd.DataFrame, str]] = []
+    surveys: list[tuple[pd.DataFrame, str]] = []
+    for path, name in files:
+        for sheet, frame in _sheets(path, name):
+            (choices if sheet == "choices" else surveys).append((frame, name))
+    if not choices:
+        shown = ", ".join(n for _, n in files)
+        raise InputError(f"{shown}: no XLSForm choices sheet (columns list_name, name, label); {HINT}")
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for frame, name in choices:
+        for lst, codes in _choices(frame, name).items():
+            out.setdefault(lst, {}).update(codes)
+    questions: dict[str, tuple[str, str]] = {}
+    for frame, _ in surveys:
+        questions.update(_questions(frame))
+    return XLSForm(choices=out, questions=questions)
+
+
+def _sheets(path: Path, name: str) -> list[tuple[str, pd.DataFrame]]:
+    """(sheet kind, frame) pairs of one XLSForm file: a workbook's choices/survey sheets, or one CSV sheet."""
+    from solutions.config import DataFile
+    from solutions.inputs.readers import read_table
 
     if not path.is_file():
         raise InputError(f"{name}: XLSForm file not found")
-    wb = _open_workbook(path, name)
-    sheets = {s.strip().lower(): s for s in wb.sheetnames}
-    if "choices" not in sheets:
-        raise InputError(
-            f"{name}: no 'choices' sheet in the XLSForm; available sheets: {', '.join(repr(s) for s in wb.sheetnames)}"
-        )
-    rows = _rows(wb[sheets["choices"]])
-    if not rows:
-        raise InputError(f"{name} [sheet 'choices']: the sheet is empty")
-    header = [str(h).strip().lower() if h is not None else "" for h in rows[0]]
-    label_col = next((i for i, h in enumerate(header) if h == "label"), None)
-    if label_col is None:
-        label_col = next((i for i, h in enumerate(header) if h.startswith("label")), None)
-    missing = [c for c in ("list_name", "name") if c not in header]
-    if missing or label_col is None:
-        need = missing + ([] if label_col is not None else ["label"])
-        raise InputError(f"{name} [sheet 'choices']: missing column(s) {', '.join(need)}")
-    i_list, i_name = header.index("list_name"), header.index("name")
-    choices: dict[str, dict[str, str]] = {}
-    for r in rows[1:]:
-        lst, code = _cell(r, i_list), _cell(r, i_name)
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    if path.suffix.lower() == ".xls":
+        raise InputError(f"{name}: old Excel .xls files are not read; {HINT}")
+    if zipfile.is_zipfile(path):
+        try:
+            frames = [("choices", read_table(path, DataFile(path=str(path), format="excel", sheet="choices"), name))]
+        except InputError as exc:
+            raise InputError([p.replace("sheet 'choices' not found", "no 'choices' sheet in the XLSForm")
+                              for p in exc.problems]) from None
+        try:
+            frames.append(("survey", read_table(path, DataFile(path=str(path), format="excel", sheet="survey"), name)))
+        except InputError as exc:
+            if "not found" not in str(exc):  # a form without its survey sheet still gives the codes and labels
+                raise
+        return frames
+    if head.startswith(b"PK") or path.suffix.lower() in WORKBOOK_SUFFIXES and b"\x00" in head:
+        raise InputError(f"{name}: not a readable XLSForm workbook (a damaged .xlsx: the ZIP container is "
+                         f"truncated or corrupt); {HINT}")
+    try:
+        frame = read_table(path, DataFile(path=str(path), format="csv"), name)
+    except InputError as exc:
+        raise InputError(f"{exc.problems[0]}; {HINT}") from None
+    header = {str(c).strip().lower() for c in frame.columns}
+    if {"list_name", "name"} <= header:
+        return [("choices", frame)]
+    if {"type", "name"} <= header:
+        return [("survey", frame)]
+    raise InputError(f"{name}: neither an XLSForm choices sheet (columns list_name, name, label) nor a survey sheet "
+                     f"(columns type, name); {HINT}")
+
+
+def _choices(frame: pd.DataFrame, name: str) -> dict[str, dict[str, tuple[str, ...]]]:
+    cols = {str(c).strip().lower(): c for c in frame.columns}
+    labels = [cols[c] for c in cols if c == "label"] + [cols[c] for c in sorted(cols) if c.startswith("label:")]
+    missing = [c for c in ("list_name", "name") if c not in cols] + ([] if labels else ["label"])
+    if missing:
+        raise InputError(f"{name} [choices]: missing column(s) {', '.join(missing)}")
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for row in frame.itertuples(index=False):
+        rec = dict(zip(frame.columns, row, strict=True))
+        lst, code = _text(rec[cols["list_name"]]), _text(rec[cols["name"]])
         if not lst or not code:
             continue
-        choices.setdefault(lst, {})[code] = _cell(r, label_col) or code
-    questions: dict[str, tuple[str, str]] = {}
-    if "survey" in sheets:
-        srows = _rows(wb[sheets["survey"]])
-        if srows:
-            sh = [str(h).strip().lower() if h is not None else "" for h in srows[0]]
-            if "type" in sh and "name" in sh:
-                i_type, i_q = sh.index("type"), sh.index("name")
-                for r in srows[1:]:
-                    parts = _cell(r, i_type).split()
-                    if len(parts) >= 2 and parts[0] in ("select_one", "select_multiple"):
-                        questions[_cell(r, i_q)] = (parts[0], parts[1])
-    return XLSForm(choices=choices, questions=questions)
+        texts = tuple(dict.fromkeys(t for t in (_text(rec[c]) for c in labels) if t))
+        out.setdefault(lst, {})[code] = texts or (code,)
+    return out
 
 
-def _rows(ws: Any) -> list[tuple]:
-    return [r for r in ws.iter_rows(values_only=True) if any(v not in (None, "") for v in r)]
+def _questions(frame: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    cols = {str(c).strip().lower(): c for c in frame.columns}
+    if "type" not in cols or "name" not in cols:
+        return {}
+    out = {}
+    for kind, q in zip(frame[cols["type"]], frame[cols["name"]], strict=True):
+        parts = _text(kind).split()
+        if len(parts) >= 2 and parts[0] in ("select_one", "select_multiple") and _text(q):
+            out[_text(q)] = (parts[0], parts[1])
+    return out
 
 
-def _cell(row: tuple, i: int) -> str:
-    v = row[i] if i < len(row) else None
-    if v is None:
+def _text(v: Any) -> str:
+    if _is_missing(v):
         return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)

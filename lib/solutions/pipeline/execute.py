@@ -72,7 +72,7 @@ def run_job(job: Job, kernel: WarmKernel | None = None) -> Outcome:
         else:  # the kernel's working directory is set by `prepare`: papermill's chdir is process-wide
             how = {"km": kernel.prepare(job.cwd, job.kernel_name)}
         pm.execute_notebook(
-            str(job.notebook), str(running), parameters=job.parameters, kernel_name=job.kernel_name,
+            _literal_path(job.notebook), _literal_path(running), parameters=job.parameters, kernel_name=job.kernel_name,
             progress_bar=False, log_output=False, execution_timeout=job.timeout,
             request_save_on_cell_execute=False, **how,
         )
@@ -95,6 +95,12 @@ def run_job(job: Job, kernel: WarmKernel | None = None) -> Outcome:
     finally:
         if kernel is not None:
             kernel.finished(ok)
+
+
+def _literal_path(path: Path) -> str:
+    """A path papermill uses as written: it formats paths with the parameters (`str.format`), so a folder
+    named `{x}` would fail or read a parameter's attributes; doubled braces format back to themselves."""
+    return str(path).replace("{", "{{").replace("}", "}}")
 
 
 def _kernel_stderr(kernel: WarmKernel | None) -> str:

@@ -1,7 +1,8 @@
 """Plan a build: which notebooks are up to date, which are stale and why, by content hashes.
 
-A country is re-executed only when one of its inputs changed: its config, its data files (content hash),
-the notebook, the library source, the catalogue, or the global settings it depends on.
+A country is re-executed only when one of its inputs changed: its config, every file its config references
+(`CountryConfig.referenced_files`: data files, XLSForms, the sampling frame; content hash), the notebook, the
+library source, the catalogue, or the global settings it depends on.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import solutions
 from solutions.catalogue import catalogue_sha256
-from solutions.config import CountryConfig, GlobalConfig, config_sha256, file_sha256, resolve
+from solutions.config import CountryConfig, GlobalConfig, config_sha256, file_sha256
 from solutions.results import earlier_result_folders
 
 NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
@@ -38,7 +39,9 @@ def _sha(obj: object) -> str:
 def global_settings_sha256(gcfg: GlobalConfig) -> str:
     """What a country's results depend on in the global config (not the country list or the title)."""
     return _sha({"year": gcfg.report_year, "thresholds": gcfg.thresholds.model_dump(),
-                 "solutions": [c.model_dump() for c in gcfg.solutions_measure], "demo": gcfg.demo})
+                 "margin": gcfg.equivalence_margin.model_dump(),
+                 "solutions": gcfg.solutions_measure and gcfg.solutions_measure.model_dump(), "demo": gcfg.demo,
+                 "limits": gcfg.limits.model_dump()})
 
 
 @dataclass(frozen=True)
@@ -76,9 +79,8 @@ def country_key(cfg: CountryConfig, cfg_path: Path, gcfg: GlobalConfig, notebook
     }
     if output_root is not None:
         parts["earlier years"] = earlier_years_sha256(output_root, cfg.iso3, gcfg.report_year)
-    for table, spec in cfg.data:
-        if spec is not None:
-            parts[f"data:{table}"] = file_sha256(resolve(cfg_path, spec.path))
+    for name, path in cfg.referenced_files(cfg_path).items():  # data files, their XLSForm, the sampling frame
+        parts[f"data:{name}"] = file_sha256(path)
     return Key(parts)
 
 
@@ -114,7 +116,7 @@ class Decision:
 def decide(name: str, key: Key, previous: dict | None, outputs_exist: bool, force: bool) -> Decision:
     prev_parts = (previous or {}).get("key")
     reasons = key.changed(prev_parts)
-    if previous and previous.get("state") == "failed":
+    if previous and (previous.get("state") == "failed" or previous.get("stale")):  # retry a failed update
         reasons = ["failed last time", *[r for r in reasons if r != "never built"]]
     if not outputs_exist and not reasons:
         reasons = ["outputs missing"]

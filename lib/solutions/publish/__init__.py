@@ -48,17 +48,19 @@ def publish_edition(year_dir: Path, gcfg: GlobalConfig, countries: Mapping[str, 
 
     ``statuses``: ``ok``, ``failed`` or ``missing`` per country of the edition; ``state``: the build manifest.
     """
-    from solutions.indicators.measure import solutions_indicator
+    from solutions.indicators.measure import check_measure, solutions_indicator
 
     results = Path(year_dir) / "results"
     results.mkdir(parents=True, exist_ok=True)
     catalogue = load_catalogue()
     names = [(iso, countries[iso].name if iso in countries else iso, statuses.get(iso, "missing"))
              for iso in gcfg.countries]
+    # the solutions measure as configured (a country's page says when its survey allowed only part of it)
+    measure = solutions_indicator(gcfg, check_measure(gcfg, catalogue.known_variables("households")))
     extras = [(iso, ind) for iso in gcfg.countries if iso in countries for ind in countries[iso].extra_indicators]
     written = [
         write_csv(countries_table(names), results / "countries.csv"),
-        write_csv(indicators_table(catalogue, solutions_indicator(gcfg), extras), results / "indicators.csv"),
+        write_csv(indicators_table(catalogue, measure, extras), results / "indicator_catalogue.csv"),
         write_csv(criteria_table(), results / "iasc_criteria.csv"),
     ]
     write_text(results / MANIFEST, json.dumps(public_manifest(state), indent=2, sort_keys=True) + "\n")

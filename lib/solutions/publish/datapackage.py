@@ -16,13 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from solutions.atomic import write_text
+from solutions.results import SCHEMAS
 
 from .citation import KEYWORDS, LICENCE
 from .fields import TABLES, field_doc
 
 DESCRIPTOR = "datapackage.json"
-REFERENCE_FILES = {"countries.csv": "countries", "indicators.csv": "indicators", "iasc_criteria.csv": "iasc-criteria"}
-RESULT_TABLES = ("estimates", "gaps", "criteria", "figures")
+REFERENCE_FILES = {"countries.csv": "countries", "indicator_catalogue.csv": "indicator-catalogue",
+                   "iasc_criteria.csv": "iasc-criteria"}
+RESULT_TABLES = tuple(SCHEMAS)  # estimates, gaps, criteria, figures, indicators, benchmarks
 
 
 def _header(path: Path) -> list[str]:

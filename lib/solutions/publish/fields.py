@@ -57,8 +57,8 @@ COMMON: dict[str, FieldDoc] = {
     "country": _f("string", "Country", "ISO 3166-1 alpha-3 code of the country (codes QAA to QZZ are fictional "
                   "demonstration countries); names in countries.csv."),
     "year": _f("integer", "Report year", "The edition (report year) the row belongs to."),
-    "indicator_id": _f("string", "Indicator", "Indicator code, described in indicators.csv; SOL-1 is the "
-                       "solutions measure."),
+    "indicator_id": _f("string", "Indicator", "Indicator code, described in indicator_catalogue.csv; SOL-1 is "
+                       "the solutions measure."),
     "criterion": _f("integer", "IASC criterion", "IASC criterion number, named in iasc_criteria.csv; 0 for the "
                     "solutions measure, which spans criteria 1 to 5.", minimum=0, maximum=8),
     "group": _f("string", "Population group", "idp: internally displaced persons; returnee: IDPs who returned; "
@@ -109,6 +109,8 @@ ESTIMATES: dict[str, FieldDoc] = {
                              "an effective sample; complementary: withheld so that another withheld value cannot "
                              "be worked out; not_available: the survey lacks the information. Empty when "
                              "published.", enum=("min_n", "min_effective_n", "complementary", "not_available")),
+    "note": _f("string", "Country's note", "The country's note on the indicator (e.g. that a question is a proxy); "
+               "empty if none."),
     "flag": _f("string", "Precision flag", "Empty, or one or more of high_cv (coefficient of variation above the "
                "limit) and low_df (fewer design degrees of freedom than the minimum), joined by ';'. A flagged "
                "estimate is published with the mark † on the pages: read it with care.",
@@ -140,8 +142,9 @@ GAPS: dict[str, FieldDoc] = {
 CRITERIA: dict[str, FieldDoc] = {
     **COMMON,
     "status": _f("string", "Criterion status", "open if any indicator's gap is open; closed if every indicator "
-                 "with data is closed; insufficient_data if none has data; inconclusive otherwise.",
-                 enum=("closed", "open", "inconclusive", "insufficient_data")),
+                 "with data is closed; insufficient_data if none has data; inconclusive otherwise; not_assessed "
+                 "when the survey has no comparison group.",
+                 enum=("closed", "open", "inconclusive", "insufficient_data", "not_assessed")),
     "n_indicators": _f("integer", "Indicators assessed", "Indicators of the criterion with a direction.",
                        minimum=0),
     "n_closed": _f("integer", "Indicators closed", "Indicators whose gap is closed.", minimum=0),
@@ -170,7 +173,40 @@ COUNTRIES: dict[str, FieldDoc] = {
                  enum=("built", "failed", "missing")),
 }
 
-INDICATORS: dict[str, FieldDoc] = {
+AVAILABILITY: dict[str, FieldDoc] = {
+    "country": COMMON["country"], "year": COMMON["year"], "indicator_id": COMMON["indicator_id"],
+    "criterion": COMMON["criterion"],
+    "title": _f("string", "Title", "What the indicator measures."),
+    "table": _f("string", "Survey table", "households, individuals or locations: what one record of the "
+                "indicator is drawn from.", enum=("households", "individuals", "locations")),
+    "computed": _f("boolean", "Computed", "True when the country's survey allowed the indicator to be computed."),
+    "reason": _f("string", "Why not computed", "Empty when computed; otherwise what the survey lacks (a table, "
+                 "variables it did not map) or that the country did not collect it."),
+    "note": ESTIMATES["note"],
+    "catalogue_version": COMMON["catalogue_version"],
+}
+
+BENCHMARKS: dict[str, FieldDoc] = {
+    "country": COMMON["country"], "year": COMMON["year"], "indicator_id": COMMON["indicator_id"],
+    "criterion": COMMON["criterion"], "group": COMMON["group"],
+    "estimate": _f("number", "Survey estimate", "The survey's national estimate. " + SHARE_UNIT),
+    "se": _f("number", "Standard error", "Standard error of the survey estimate.", minimum=0),
+    "reference_name": _f("string", "Reference", "The external source the estimate is set beside."),
+    "reference_year": _f("integer", "Reference year", "The year the reference refers to."),
+    "reference": _f("number", "Reference value", "The reference's value, in the estimate's unit."),
+    "reference_se": _f("number", "Reference standard error", "The reference's standard error, when published.",
+                       minimum=0),
+    "difference": _f("number", "Difference", "Survey estimate minus the reference, in the estimate's unit."),
+    "difference_se": _f("number", "Standard error of the difference", "The two sources taken as independent.",
+                        minimum=0),
+    "ci_low": _f("number", "Difference, lower bound", "Lower bound of the confidence interval of the difference."),
+    "ci_high": _f("number", "Difference, upper bound", "Upper bound of the confidence interval of the difference."),
+    "comparison": _f("string", "Comparison", "above, below or no clear difference (the interval holds zero); "
+                     "withheld when the estimate is.", enum=("above", "below", "no clear difference", "withheld")),
+    "catalogue_version": COMMON["catalogue_version"],
+}
+
+CATALOGUE: dict[str, FieldDoc] = {
     "id": _f("string", "Indicator", "Indicator code."),
     "criterion": COMMON["criterion"],
     "title": _f("string", "Title", "What the indicator measures."),
@@ -213,7 +249,7 @@ class TableDoc:
 
 _TO_REFERENCES = (
     (("country",), "countries", ("iso3",)),
-    (("indicator_id",), "indicators", ("id",)),
+    (("indicator_id",), "indicator-catalogue", ("id",)),
     (("criterion",), "iasc-criteria", ("criterion",)),
 )
 ROW_KEY = ("country", "year", "indicator_id", "group", "disaggregation", "disaggregation_value", "category")
@@ -228,9 +264,14 @@ TABLES: dict[str, TableDoc] = {
                          (_TO_REFERENCES[0], _TO_REFERENCES[2])),
     "figures": TableDoc("figures", "Country-year figures", "one published displacement figure of one year",
                         FIGURES, ("country", "year", "metric"), (_TO_REFERENCES[0],)),
+    "indicators": TableDoc("indicators", "Indicators computed", "one indicator of one country: computed or "
+                           "not, and why", AVAILABILITY, ("country", "year", "indicator_id"), _TO_REFERENCES),
+    "benchmarks": TableDoc("benchmarks", "Benchmarks", "a survey estimate beside the country's external reference",
+                           BENCHMARKS, ("country", "year", "indicator_id", "group", "reference_name"),
+                           _TO_REFERENCES),
     "countries": TableDoc("countries", "Countries", "one country of the edition", COUNTRIES, ("iso3",)),
-    "indicators": TableDoc("indicators", "Indicators", "one indicator", INDICATORS, ("id",),
-                           ((("criterion",), "iasc-criteria", ("criterion",)),)),
+    "indicator-catalogue": TableDoc("indicator-catalogue", "Indicator catalogue", "one indicator", CATALOGUE,
+                                    ("id",), ((("criterion",), "iasc-criteria", ("criterion",)),)),
     "iasc-criteria": TableDoc("iasc-criteria", "IASC criteria", "one criterion of the IASC framework",
                               IASC_CRITERIA, ("criterion",)),
 }

@@ -49,7 +49,7 @@ def indicators_table(catalogue: Catalogue, measure: Indicator | None,
         if ind.id not in seen:
             rows.append(_indicator_row(ind, iso))
             seen.add(ind.id)
-    return pd.DataFrame(rows, columns=list(TABLES["indicators"].fields))
+    return pd.DataFrame(rows, columns=list(TABLES["indicator-catalogue"].fields))
 
 
 def criteria_table() -> pd.DataFrame:

@@ -29,9 +29,11 @@ class Page:
     """One page of the site, rendered from one executed notebook.
 
     ``slug`` is the output file stem (``global``, ``methods``, ``country-QAB``); a page whose
-    ``status`` is not ``ok`` (or whose notebook is missing) is listed in the index without a link.
-    The ``front`` section's page becomes the site's ``index.html`` (its story first, then the navigation
-    and downloads the renderer adds); ``data`` holds the codebook.
+    ``status`` is not ``ok`` (or whose notebook is missing) is listed in the index without a link,
+    with ``reason``. ``note`` marks a page still published from an earlier good build ("not updated:
+    invalid input (3 problems)"): shown on the page and in the index. Both are public text: never a path
+    or a data value. The ``front`` section's page becomes the site's ``index.html`` (its story first, then
+    the navigation and downloads the renderer adds); ``data`` holds the codebook.
     """
 
     slug: str
@@ -40,6 +42,7 @@ class Page:
     section: Section
     status: Status = "ok"
     reason: str = ""
+    note: str = ""
 
     def __post_init__(self) -> None:
         if not _SLUG.match(self.slug) or self.slug in _RESERVED:
@@ -72,14 +75,6 @@ class Page:
         if self.status == "ok":
             return "notebook not found"
         return self.reason or self.status
-
-    @property
-    def public_failure(self) -> str:
-        """Why the page is not available, in words safe to publish: a failure's own message (``reason``) may
-        quote paths of the analyst's machine, so it stays in the build log and the manifest."""
-        if self.available:
-            return ""
-        return "its results could not be built for this edition" if self.status == "failed" else "not built yet"
 
     @property
     def download_prefix(self) -> str | None:
@@ -169,22 +164,27 @@ def build_site_spec(
     footer: str = "",
     changed: set[str] | None = None,
     download_globs: Iterable[str] = ("results/*/*.csv", "results/*/*.xlsx"),
+    notes: dict[str, str] | None = None,
 ) -> SiteSpec:
     """Standard spec for ``outputs/<year>``: front, global, one page per country, methods, codebook (a page
     whose notebook was never produced is left out of the site).
 
     ``countries`` holds ``(iso3, name, status, reason)``; notebooks are looked up in
-    ``<year_dir>/notebooks`` and downloads discovered with ``download_globs``.
+    ``<year_dir>/notebooks`` and downloads discovered with ``download_globs``. ``notes`` maps a slug to
+    the "not updated" note of a page kept from an earlier build.
     """
     year_dir = Path(year_dir)
     nb_dir = year_dir / "notebooks"
-    pages = [Page("front", "Overview", nb_dir / "front.ipynb", "front"),
-             Page("global", "Global overview", nb_dir / "global.ipynb", "global")]
+    notes = notes or {}
+    pages = [Page("front", "Overview", nb_dir / "front.ipynb", "front", note=notes.get("front", "")),
+             Page("global", "Global overview", nb_dir / "global.ipynb", "global", note=notes.get("global", ""))]
     for iso3, name, status, reason in countries:
         st: Status = status if status in ("ok", "failed", "missing") else "failed"  # type: ignore[assignment]
-        pages.append(Page(f"country-{iso3}", name, nb_dir / f"country-{iso3}.ipynb", "country", st, reason))
-    pages.append(Page("methods", "Methods", nb_dir / "methods.ipynb", "methods"))
-    pages.append(Page("codebook", "Data and codebook", nb_dir / "codebook.ipynb", "data"))
+        slug = f"country-{iso3}"
+        pages.append(Page(slug, name, nb_dir / f"{slug}.ipynb", "country", st, reason, notes.get(slug, "")))
+    pages.append(Page("methods", "Methods", nb_dir / "methods.ipynb", "methods", note=notes.get("methods", "")))
+    pages.append(Page("codebook", "Data and codebook", nb_dir / "codebook.ipynb", "data",
+                      note=notes.get("codebook", "")))
     downloads = sorted(
         {p.relative_to(year_dir) for g in download_globs for p in year_dir.glob(g) if p.is_file()}
     )
@@ -201,7 +201,8 @@ class DownloadGroup:
     collapsed: bool = False
 
 
-_REFERENCE = {"countries.csv": "countries", "indicators.csv": "indicators", "iasc_criteria.csv": "IASC criteria"}
+_REFERENCE = {"countries.csv": "countries", "indicator_catalogue.csv": "indicator catalogue",
+              "iasc_criteria.csv": "IASC criteria"}
 
 
 def download_groups(site: SiteSpec) -> list[DownloadGroup]:

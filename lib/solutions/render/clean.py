@@ -19,8 +19,9 @@ _REMOVE_CELL = {"remove-cell", "remove_cell", "hide-cell"}
 _REMOVE_OUTPUT = {"remove-output", "remove_output", "hide-output"}
 
 
-def is_stray_output(output: NotebookNode) -> bool:
-    """True for outputs that must not be published (stderr, errors, bare plotting reprs)."""
+def is_stray_output(output: NotebookNode, drop_banner: bool = True) -> bool:
+    """True for outputs that must not be published (stderr, errors, bare plotting reprs, and the page's own
+    demo banner when the site's template shows one on every page: `drop_banner`)."""
     kind = output.get("output_type")
     if kind == "stream":
         return output.get("name") == "stderr"
@@ -28,7 +29,7 @@ def is_stray_output(output: NotebookNode) -> bool:
         return True
     if kind in ("display_data", "execute_result"):
         if output.get("metadata", {}).get("solutions", {}).get("role") == "demo-banner":
-            return True  # every page of the site carries the demo banner from its template
+            return drop_banner  # the site's template carries it on every page when the whole report is demo
         data = output.get("data", {})
         if not data:
             return True
@@ -39,7 +40,7 @@ def is_stray_output(output: NotebookNode) -> bool:
     return False
 
 
-def clean_notebook(nb: NotebookNode) -> NotebookNode:
+def clean_notebook(nb: NotebookNode, drop_banner: bool = True) -> NotebookNode:
     """Copy of ``nb`` without stray outputs, tagged-removed cells, non-HTML raw cells, output-less code cells."""
     nb = copy.deepcopy(nb)
     cells = []
@@ -56,7 +57,7 @@ def clean_notebook(nb: NotebookNode) -> NotebookNode:
             if tags & _REMOVE_OUTPUT:
                 cell.outputs = []
             else:
-                cell.outputs = [o for o in cell.outputs if not is_stray_output(o)]
+                cell.outputs = [o for o in cell.outputs if not is_stray_output(o, drop_banner)]
             if not cell.outputs:  # inputs are never published: an output-less code cell is empty
                 continue
         cells.append(cell)
@@ -64,9 +65,9 @@ def clean_notebook(nb: NotebookNode) -> NotebookNode:
     return nb
 
 
-def read_clean(path: Path) -> NotebookNode:
+def read_clean(path: Path, drop_banner: bool = True) -> NotebookNode:
     """Read a notebook file (nbformat 4) and clean it for publishing."""
-    return clean_notebook(nbformat.read(str(path), as_version=4))
+    return clean_notebook(nbformat.read(str(path), as_version=4), drop_banner)
 
 
 APPENDIX_TAG = "appendix"

@@ -161,7 +161,7 @@ class NbconvertRenderer:
             except (OSError, ValueError):
                 pass
         try:
-            nb = read_clean(Path(page.notebook))
+            nb = read_clean(Path(page.notebook), drop_banner=site.demo)
             if page.section == "front":  # the index puts the navigation between the story and the appendix
                 story, appendix = split_appendix(nb)
                 body, toc = self.exporter.render_body(story)
@@ -190,6 +190,7 @@ class NbconvertRenderer:
         ctx = self._context(site, page.slug, page.section)
         ctx.update(
             page_title=page.title,
+            page_note=page.note,
             body=markupsafe.Markup(body),
             toc=[tuple(t) for t in entry["toc"]],
             downloads=site.downloads_for(page),
@@ -210,7 +211,7 @@ class NbconvertRenderer:
         )
         body = self._env.get_template("index_body.html.j2").render(ctx)
         nav = self._context(site, "index", "index")
-        nav.update(page_title="Overview", body=markupsafe.Markup(body), toc=[], downloads=[])
+        nav.update(page_title="Overview", page_note="", body=markupsafe.Markup(body), toc=[], downloads=[])
         return self._env.get_template("layout.html.j2").render(nav)
 
     # -- public ----------------------------------------------------------------------------------
@@ -220,7 +221,7 @@ class NbconvertRenderer:
         t0 = time.perf_counter()
         out = Path(site.out_dir)
         cache_dir = site.year_dir / CACHE_DIRNAME
-        key = _engine_key()
+        key = f"{_engine_key()}:demo={site.demo}"  # the page's own banner is kept only without the site's
         entries: dict[str, dict[str, Any]] = {}
         rendered: list[str] = []
         warnings: list[str] = []
@@ -248,7 +249,9 @@ class NbconvertRenderer:
             if front is not None:
                 written.append(out / "index.html")
             broken = check_links(tmp)
-            warnings += [f"broken link: {b}" for b in broken]
+            if broken:  # checked before the swap: the published site stays as it was
+                raise RenderError("broken links in the rendered site (the published site was not changed): "
+                                  + "; ".join(broken[:10]))
             warnings += [f"online resource: {o}" for o in check_offline(tmp)]
             swap_into_place(tmp, out)
 

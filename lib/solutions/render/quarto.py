@@ -8,6 +8,7 @@ the notebooks (``execute: enabled: false``; ``.ipynb`` inputs are only executed 
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -92,8 +93,8 @@ def _index_sections(site: SiteSpec) -> list[str]:
     def line(p: Page) -> str:
         label = _md_escape(p.title) + (f" ({p.iso3})" if p.iso3 else "")
         if p.available:
-            return f"- [{label}]({p.slug}.ipynb)"
-        return f"- {label} — *not included*: {_md_escape(p.public_failure)}"
+            return f"- [{label}]({p.slug}.ipynb)" + (f" — *{_md_escape(p.note)}*" if p.note else "")
+        return f"- {label} — *not included*: {_md_escape(p.failure)}"
 
     parts = []
     for heading, sections in (("Explore the report", ("global", "methods", "data")), ("Countries", ("country",))):
@@ -127,7 +128,7 @@ def _index_qmd(site: SiteSpec) -> str:
 
 def _index_notebook(site: SiteSpec, front: Page) -> nbformat.NotebookNode:
     """The front page's notebook with the navigation and downloads before its appendix, as the site's index."""
-    nb = _publishable(front, index=True)
+    nb = _publishable(front, site, index=True)
     story, appendix = split_appendix(nb)
     nb.cells = [*story.cells, *(nbformat.v4.new_markdown_cell(part) for part in _index_sections(site)),
                 *appendix.cells]
@@ -147,10 +148,10 @@ def _page_title(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
-def _publishable(page: Page, *, index: bool = False) -> nbformat.NotebookNode:
+def _publishable(page: Page, site: SiteSpec | None = None, *, index: bool = False) -> nbformat.NotebookNode:
     """Cleaned notebook with a front-matter title: the notebook's own (its HTML <h1> is then dropped so
     Quarto's title block is the only title), else the page title when there is no level-1 heading."""
-    nb = read_clean(Path(page.notebook))
+    nb = read_clean(Path(page.notebook), drop_banner=site is None or site.demo)
     title = _page_title(nb)
     if title:  # keep the output (it carries the page CSS), minus its <h1>
         for cell in nb.cells:
@@ -163,6 +164,12 @@ def _publishable(page: Page, *, index: bool = False) -> nbformat.NotebookNode:
         c.cell_type == "markdown" and any(line.startswith("# ") for line in c.source.splitlines())
         for c in nb.cells
     )
+    if page.note:  # a page kept from an earlier build says so at the top
+        note = html.escape(page.note[:1].upper() + page.note[1:])
+        banner = nbformat.v4.new_raw_cell(f'<div class="callout callout-style-default callout-warning" role="note">'
+                                          f"<strong>{note}.</strong> This page shows the last good build.</div>")
+        banner.metadata["raw_mimetype"] = "text/html"
+        nb.cells.insert(0, banner)
     if title or not has_h1:
         layout = {"toc": False, "page-layout": "full"} if index else {}  # the index's story uses the full width
         front = yaml.safe_dump({"title": title or page.title, **layout}, allow_unicode=True)
@@ -192,7 +199,7 @@ def write_quarto_project(site: SiteSpec, src_dir: Path | None = None) -> Path:
         )
     for page in site.pages:
         if page.available and page.section != "front":
-            nbformat.write(_publishable(page), str(src / f"{page.slug}.ipynb"))
+            nbformat.write(_publishable(page, site), str(src / f"{page.slug}.ipynb"))
     copy_downloads(site, src)
     return src
 
@@ -231,7 +238,11 @@ class QuartoRenderer:
         built = src / QUARTO_OUTPUT
         if not (built / "index.html").is_file():
             raise RenderError(f"quarto render produced no {built / 'index.html'}")
-        warnings = [f"broken link: {b}" for b in check_links(built)]
+        broken = check_links(built)
+        if broken:  # checked before the swap: the published site stays as it was
+            raise RenderError("broken links in the rendered site (the published site was not changed): "
+                              + "; ".join(broken[:10]))
+        warnings: list[str] = []
         out = Path(site.out_dir)
         swap_into_place(built, out)
         pages = [out / p.href for p in site.pages if p.available]  # the front page's href is index.html
@@ -242,4 +253,5 @@ class QuartoRenderer:
             time.perf_counter() - t0,
             [p.slug for p in site.pages if p.available],
             warnings,
+            broken,
         )

@@ -123,10 +123,10 @@ def caption(ind: Any, indicator_id: str, rows: pd.DataFrame, *, percent: bool, l
     unit = unit_plural(ind)
     measure = f"Percent of {unit}" if percent else f"Mean per {str(attr(ind, 'unit', 'record'))}"
     definition = str(attr(ind, "definition", "")) or f"Indicator {indicator_id}."
-    universe = attr(ind, "universe", None)
+    universe = attr(ind, "universe_text", None)  # in words, never the expression
     parts = [f"{measure}, with {level} confidence intervals.", extra, f"Definition: {definition}"]
     if universe:
-        parts.append(f"Universe: {universe}.")
+        parts.append(f"Who is counted: {universe}.")
     parts.append(n_text(rows, unit))
     return " ".join(p for p in parts if p)
 
@@ -150,7 +150,24 @@ def title(obj: Any) -> None:
         text = f"{attr(obj, 'name', iso3)} — durable solutions {attr(obj, 'year', '')}".strip()
     else:
         text = f"Global overview — durable solutions {attr(obj, 'year', '')}".strip()
-    emit(f'{page_css()}<h1 class="sos-title">{html.escape(text)}</h1>', metadata={"solutions": {"page_title": text}})
+    emit(f'{page_css()}<h1 class="sos-title">{html.escape(text)}</h1>{collection_line(obj)}',
+         metadata={"solutions": {"page_title": text}})
+
+
+def collection_line(obj: Any) -> str:
+    """Under a country's title: when the survey's data were collected, apart from the report's year (a 2018
+    survey in the 2026 edition must not read as 2026 data)."""
+    design = attr(obj, "design", {}) if not isinstance(obj, str) else {}
+    if not isinstance(design, Mapping) or not design.get("collection_start"):
+        return ""
+    start, end = pd.Timestamp(design["collection_start"]), pd.Timestamp(design.get("collection_end") or
+                                                                        design["collection_start"])
+    span = (f"{start:%B}–{end:%B %Y}" if start.year == end.year else f"{start:%B %Y}–{end:%B %Y}")
+    if start.year == end.year and start.month == end.month:
+        span = f"{end:%B %Y}"
+    survey = design.get("survey_title") or "Survey"
+    return (f'<p class="sos-note">{html.escape(str(survey))}: data collected {html.escape(span)}. '
+            f'Report edition {html.escape(str(attr(obj, "year", "")))}.</p>')
 
 
 def banner(obj: Any) -> None:

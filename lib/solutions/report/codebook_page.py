@@ -20,8 +20,11 @@ FILES: dict[str, str] = {
     "gaps": "results/<ISO3>/gaps.csv for each country; results/global/gaps.csv for all",
     "criteria": "results/<ISO3>/criteria.csv for each country; results/global/criteria.csv for all",
     "figures": "results/<ISO3>/figures.csv for each country",
+    "indicators": "results/<ISO3>/indicators.csv for each country; results/global/indicators.csv for all",
+    "benchmarks": "results/<ISO3>/benchmarks.csv for each country with an external reference; "
+                  "results/global/benchmarks.csv for all",
     "countries": "results/countries.csv",
-    "indicators": "results/indicators.csv",
+    "indicator-catalogue": "results/indicator_catalogue.csv",
     "iasc-criteria": "results/iasc_criteria.csv",
 }
 

@@ -111,10 +111,34 @@ def sample_section(results: Any) -> None:
                 value) and isinstance(value, int | float) else value
             rows.append({"Design": labels.get(key, str(key).replace("_", " ").capitalize()), "Value": shown})
         emit(html_table(pd.DataFrame(rows), caption="Survey design"))
+    weights_block(results)
+
+
+def weights_block(results: Any) -> None:
+    """Weight diagnostics per group: Kish's effective sample size and the largest share of one record."""
+    diag = attr(results, "weights", None)
+    if diag is None or diag.empty:
+        return
+    diag = diag[diag["group"] != "all"]
+    frame = pd.DataFrame({
+        "Group": [style.group_label(g) for g in diag["group"]],
+        "Households": [fmt_count(v) for v in diag["n"]],
+        "Effective sample size (Kish)": [fmt_count(round(v)) for v in diag["n_effective"]],
+        "Design effect of weighting": [f"{v:.2f}" for v in diag["deff_weighting"]],
+        "Largest weight share": [f"{v:.1%}" for v in diag["max_share"]],
+    })
+    emit(html_table(frame, caption="Weights: the effective sample size is the number of equally weighted "
+                    "households giving the same precision; the largest share is the part of the group's weighted "
+                    "total carried by its heaviest household",
+                    numeric=list(frame.columns[1:])))
 
 
 def criteria_overview(results: Any) -> None:
     """The 8 criteria × displaced groups: gap status as a coloured chip with its text label."""
+    if not attr(results, "comparison", True):
+        no_comparison_overview(results)
+        not_computed_section(results)
+        return
     crit = current_year(attr(results, "criteria", None), attr(results, "year", None))
     names = criteria_names()
     if crit is None or crit.empty:
@@ -137,6 +161,87 @@ def criteria_overview(results: Any) -> None:
         records.append(rec)
     emit(html_table(object_frame(records), caption="Gap status by criterion and group, compared with the "
                      "comparison group (closed: no indicator significantly worse)"))
+    not_computed_section(results)
+
+
+def no_comparison_overview(results: Any) -> None:
+    """A survey without a comparison group: say that gaps cannot be estimated, and show the external
+    benchmark beside the estimates when the country gives one."""
+    reference = attr(results, "reference", None) or {}
+    text = ("This survey has no comparison group (non-displaced households of the same areas), so gaps cannot "
+            "be estimated from this survey and no criterion is assessed: the chapter reports the estimates.")
+    if reference:
+        text += (f" Some indicators are shown beside an external benchmark, {reference.get('name', '')}: another "
+                 "source, to read as context, not as a gap.")
+    note(text)
+    benchmark_block(results)
+
+
+def benchmark_block(results: Any, criterion: int | None = None) -> None:
+    """The survey's estimates beside the external benchmark (with its SE when known) and how they compare."""
+    bench = attr(results, "benchmarks", None)
+    if bench is None or bench.empty:
+        return
+    if criterion is not None:
+        bench = bench[bench["criterion"].astype(int) == int(criterion)]
+        if bench.empty:
+            return
+    level = level_pct(results)
+    catalogue = attr(results, "catalogue", None)
+    words = {"above": "above the benchmark", "below": "below the benchmark",
+             "no clear difference": "no clear difference", "withheld": "estimate withheld"}
+    records = []
+    for _, r in bench.iterrows():
+        ind = indicator_of(catalogue, str(r["indicator_id"]))
+        percent = is_percent(str(attr(ind, "kind", "proportion")), [r["reference"]])
+        has_se = not is_missing(r.get("reference_se"))
+        withheld = str(r["comparison"]) == "withheld"
+        records.append({
+            "Indicator": _panel_title(ind, str(r["indicator_id"])),
+            "Group": style.group_label(str(r["group"])),
+            "Estimate": "–" if withheld else fmt_value(r["estimate"], percent=percent),
+            "External benchmark": fmt_value(r["reference"], percent=percent)
+            + (f" (SE {fmt_value(r['reference_se'], percent=percent, digits=1)})" if has_se else " (SE not given)"),
+            "Difference": "–" if withheld else fmt_gap(r["difference"], percent=percent),
+            f"{level} CI": "" if withheld else fmt_ci(r["ci_low"], r["ci_high"], percent=percent, gap=True),
+            "How it compares": words.get(str(r["comparison"]), str(r["comparison"])),
+        })
+    ref = attr(results, "reference", None) or {}
+    source = ", ".join(str(ref[k]) for k in ("name", "publisher", "year") if ref.get(k))
+    emit(html_table(object_frame(records), caption=f"External benchmark: {source}. The difference treats the two "
+                    "sources as independent (the benchmark's SE, when given, is included); it is not a gap and has "
+                    "no status", numeric=["Estimate", "External benchmark", "Difference", f"{level} CI"]))
+
+
+def not_computed_section(results: Any) -> None:
+    """Every indicator this country's data could not give, with the reason (or a note that all were)."""
+    table = attr(results, "indicators", None)
+    if table is None or table.empty:
+        return
+    missing = table[~table["computed"].astype(bool)]
+    if missing.empty:
+        note("Every indicator of the catalogue was computed for this country.")
+        return
+    frame = pd.DataFrame({
+        "Indicator": [f"{i} {t}" for i, t in zip(missing["indicator_id"], missing["title"], strict=True)],
+        "Criterion": [str(int(c)) if int(c) else "–" for c in missing["criterion"]],
+        "Why not computed": missing["reason"].astype(str),
+    })
+    emit(html_table(frame, caption=f"Indicators not computed in this country ({len(missing)} of {len(table)})"))
+
+
+def indicator_notes(results: Any) -> dict[str, str]:
+    """indicator id -> what a reader must know under its definition: the country's note, or why it is missing."""
+    table = attr(results, "indicators", None)
+    if table is None or table.empty:
+        return {}
+    out = {}
+    for _, r in table.iterrows():
+        parts = [f"Note: {r['note']}" if r["note"] else "", "" if r["computed"] else f"Not computed: {r['reason']}."]
+        text = " ".join(p for p in parts if p)
+        if text:
+            out[str(r["indicator_id"])] = text
+    return out
 
 
 _national: dict[tuple[int, str], tuple[pd.DataFrame, Any, pd.DataFrame]] = {}
@@ -180,13 +285,16 @@ def _panel_title(ind: Any, indicator_id: str) -> str:
     return f"{indicator_id} {short}".strip()
 
 
-def _definitions(ind_rows: list[tuple[Any, str]]) -> None:
-    """The criterion's indicators: id, short form of the definition, universe (each an anchor target)."""
+def _definitions(ind_rows: list[tuple[Any, str]], notes: Mapping[str, str] | None = None) -> None:
+    """The criterion's indicators: id, short form of the definition, universe (each an anchor target), and
+    the country's note under it (e.g. "proxy: ...") or why it was not computed."""
     items = []  # the universe as a rule (e.g. "justice_needed == 1") is on the methods page
     for ind, indicator_id in ind_rows:
+        extra = (notes or {}).get(indicator_id)
         items.append(
             f'<dt id="ind-{html.escape(indicator_id.lower())}">{html.escape(subject_of(ind, indicator_id))}</dt>'
             f"<dd>{html.escape(str(attr(ind, 'definition', '')))}</dd>"
+            + (f'<dd class="sos-note sos-indicator-note">{html.escape(extra)}</dd>' if extra else "")
         )
     emit(f'<dl class="sos-defs">{"".join(items)}</dl>')
 
@@ -345,13 +453,15 @@ def criterion_section(results: Any, criterion: int) -> None:
             scalar.append((ind, indicator_id, head))
         if not cats.empty:
             breakdowns.append((ind, indicator_id, cats, _breakdown_heading(ind, kinds, not head.empty)))
-    _definitions([(indicator_of(catalogue, i), i) for i in ids])
+    _definitions([(indicator_of(catalogue, i), i) for i in ids], indicator_notes(results))
     if scalar:
         _scalar_figures(results, criterion, scalar, min_n)
     if breakdowns:
         _breakdown_figures(results, criterion, breakdowns, min_n)
     for ind, indicator_id, rows in systems:
         _system_block(ind, indicator_id, rows, min_n)
+    if attr(results, "comparison", True):  # without a comparison group the overview shows them all
+        benchmark_block(results, criterion)
 
 
 def solutions_measure_section(results: Any) -> None:
@@ -359,7 +469,8 @@ def solutions_measure_section(results: Any) -> None:
     household-level threshold of criteria 1–5, by group, with CIs."""
     est = _indicator_rows(results)
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "")] if not est.empty else est
-    conditions = attr(results, "solutions_measure", []) or []
+    measure = attr(results, "solutions_measure", {}) or {}
+    conditions = measure.get("conditions", []) if isinstance(measure, Mapping) else measure
     if conditions:
         frame = pd.DataFrame([
             {"Criterion": c.get("criterion") if isinstance(c, Mapping) else c.criterion,
@@ -367,8 +478,9 @@ def solutions_measure_section(results: Any) -> None:
             for c in conditions
         ])
         emit(html_table(frame, caption="Conditions a household must meet (global config)"))
-    if rows.empty:
-        note("The solutions measure is not available for this country.")
+    missing = indicator_notes(results).get(SOLUTIONS_ID, "")
+    if rows.empty or "Not computed" in missing:
+        note("The solutions measure is not available for this country." + (f" {missing}" if missing else ""))
         return
     min_n = min_n_of(results)
     level = level_pct(results)
@@ -396,11 +508,13 @@ def trends_section(results: Any, output_root: str | Path | None = None) -> None:
 
 __all__ = [
     "banner",
+    "benchmark_block",
     "context_section",
     "criteria_overview",
     "criterion_section",
     "criterion_table",
     "narrative",
+    "not_computed_section",
     "provenance_section",
     "sample_section",
     "solutions_measure_section",

@@ -10,11 +10,11 @@ from typing import Any
 import pandas as pd
 
 from . import alttext, charts, style, trends
+from .banner import demo_banner_html
 from .blocks import (  # sections every page has
     METRIC_LABELS,
     SOLUTIONS_ID,
     attr,
-    banner,
     country_names,
     criteria_names,
     current_year,
@@ -28,6 +28,7 @@ from .blocks import (  # sections every page has
     title,
     unit_plural,
 )
+from .blocks import banner as page_banner
 from .figures import show_figure
 from .formatting import (
     fmt_big,
@@ -58,6 +59,22 @@ def _ok_countries(g: Any) -> list[str]:
     return [str(c) for c in countries.loc[countries["status"] == "ok", "iso3"]]
 
 
+def banner(g: Any) -> None:
+    """The demonstration banner: on the whole report when every country is fictional, else naming the
+    countries whose chapters use demonstration data (none: no banner)."""
+    countries = attr(g, "countries", None)
+    if attr(g, "demo", False) or countries is None or countries.empty or "demo" not in countries.columns:
+        page_banner(g)
+        return
+    demo = countries[countries["demo"].fillna(False).astype(bool)]
+    if demo.empty:
+        return
+    names = ", ".join(f"{n} ({i})" for n, i in zip(demo["name"], demo["iso3"], strict=True))
+    which = "the chapter of" if len(demo) == 1 else "the chapters of"
+    emit(demo_banner_html(True, text=f"Demonstration data — not real: {which} {names} use{'s' if len(demo) == 1 else ''} "
+                                     "fictional data, and so do their numbers on this page; do not cite or use them."))
+
+
 def headline_numbers(g: Any) -> None:
     """Headline cards: countries covered, and the latest IDP stock, new displacements and returns summed
     over the countries in the report (latest year available per country)."""
@@ -77,7 +94,7 @@ def headline_numbers(g: Any) -> None:
             cards.append((label, fmt_big(sub["value"].sum()), f"latest year per country ({span})"))
     crit = attr(g, "criteria", None)
     if crit is not None and not crit.empty:
-        idp = crit[(crit["group"] == "idp") & crit["country"].isin(ok)]
+        idp = crit[(crit["group"] == "idp") & crit["country"].isin(ok) & (crit["status"] != "not_assessed")]
         if len(idp):
             closed = int((idp["status"] == "closed").sum())
             cards.append(("Criteria with the gap closed for IDPs", f"{closed} of {len(idp)}",
@@ -131,6 +148,24 @@ def heatmap_section(g: Any) -> None:
             records.append(rec)
         emit("<details open><summary>Table of the heatmap (status for IDPs; readable on a phone)</summary>"
               + html_table(object_frame(records)) + "</details>")
+    no_comparison_note(g)
+
+
+def no_comparison_note(g: Any) -> None:
+    """Countries whose survey has no comparison group: their criteria are not assessed, and why."""
+    countries = attr(g, "countries", None)
+    if countries is None or countries.empty or "comparison" not in countries.columns:
+        return
+    without = countries[(countries["status"] == "ok") & ~countries["comparison"].fillna(True).astype(bool)]
+    if without.empty:
+        return
+    parts = []
+    for _, r in without.iterrows():
+        ref = str(r.get("reference", "") or "")
+        parts.append(f"{r['name']}" + (f" (external benchmark: {ref})" if ref else ""))
+    note("Not assessed: the survey of " + "; ".join(parts) + " has no comparison group, so gaps cannot be estimated "
+         "from it; its chapter reports the estimates" + (" beside an external benchmark." if any(
+             str(x or "") for x in without["reference"]) else "."))
 
 
 def failed_countries(g: Any) -> None:

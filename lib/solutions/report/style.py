@@ -118,6 +118,10 @@ HOUSE_RC: dict[str, Any] = {
     "axes.facecolor": "white",
     "svg.hashsalt": "state-of-solutions",
     "svg.fonttype": "none",  # text stays text: it scales with the chart and is not embedded as paths
+    # Chart text comes from configs and data (country names, categories): `$...$` in it is shown as written,
+    # never typeset as mathtext (a malformed one crashed the page) or handed to LaTeX.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 PAGE_CSS = """
@@ -200,7 +204,8 @@ def house_rc() -> dict[str, Any]:
 def _house_applied() -> bool:
     rc = mpl.rcParams
     return all(rc.get(k) == v for k, v in (("svg.hashsalt", HOUSE_RC["svg.hashsalt"]),
-                                           ("font.size", FONT_SIZE), ("svg.fonttype", "none")))
+                                           ("font.size", FONT_SIZE), ("svg.fonttype", "none"),
+                                           ("text.parse_math", False)))
 
 
 @contextmanager

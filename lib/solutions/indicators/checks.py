@@ -1,0 +1,136 @@
+"""The build's first step, and all of `solutions validate`: everything a country's build depends on, checked.
+
+Why one function: `validate` must predict every build failure, so it runs the same code the build runs
+first (`prepare_country` calls `check_country` before computing anything). It raises `InputError` with every
+problem, one line each, and returns the loaded data with the warnings a reader must see:
+
+* the config against the report: a report marked `demo: true` cannot hold a country with real data;
+* the inputs (`solutions.inputs.load_country_data`): files, mapping, derived variables, categories, weights
+  (column, sampling frame, rescaling, trimming), design columns, groups, dates;
+* the indicators: which can be computed and why not (`availability`); a country's own indicator that cannot
+  be computed is a problem, a catalogue indicator or the solutions measure only a warning;
+* the measure's conditions: a string compared with a category variable must be one of its levels;
+* the design: the survey design of each table is built as the engine will build it;
+* warnings: a record carrying too large a share of its group's weight, category values that never occur.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from solutions.catalogue import load_catalogue
+from solutions.config import CountryConfig, GlobalConfig
+from solutions.config_checks import literal_problems
+from solutions.errors import InputError
+from solutions.expressions import parse
+from solutions.indicators.availability import SOLUTIONS_ID, Availability, availability, not_computed_line
+from solutions.indicators.measure import MeasureCheck, check_measure, solutions_indicator
+
+if TYPE_CHECKING:
+    from solutions.inputs import CountryData
+
+SURVEY_TABLES = ("households", "individuals")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A country that passed every check: its data, what will be computed, and the warnings."""
+
+    data: CountryData
+    availability: list[Availability]
+    measure: MeasureCheck
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_country(gcfg: GlobalConfig, cfg: CountryConfig, config_path: str | Path) -> Checked:
+    """Every check a build of this country depends on; raises InputError listing every problem."""
+    from solutions.inputs import load_country_data  # heavy readers imported only when needed
+
+    problems = _report_problems(gcfg, cfg) + _measure_problems(gcfg)
+    try:
+        data = load_country_data(cfg, Path(config_path), lonely_psu=gcfg.thresholds.lonely_psu,
+                                 limits=gcfg.limits)
+    except InputError as exc:
+        raise InputError(problems + exc.problems) from None
+    present = {t: set(df.columns) for t in (*SURVEY_TABLES, "locations")
+               if (df := getattr(data, t)) is not None}
+    measure = check_measure(gcfg, data.households.columns)
+    problems += measure.problems  # only with `missing_conditions: error`
+    rows = availability(cfg, load_catalogue(), solutions_indicator(gcfg, measure), present, measure)
+    own = {i.id for i in cfg.extra_indicators}
+    problems += [f"extra_indicators: {r.indicator_id} cannot be computed: {r.reason}" for r in rows
+                 if r.indicator_id in own and not r.computed]
+    problems += _design_problems(cfg, gcfg, data)
+    if problems:
+        raise InputError(problems)
+    warnings = list(data.warnings)
+    line = not_computed_line([r for r in rows if r.indicator_id != SOLUTIONS_ID and r.indicator_id not in own
+                              and r.indicator_id not in cfg.drop_indicators])
+    warnings += [line] if line else []
+    warnings += measure.notes  # the solutions measure not available, or partial, and why
+    warnings += _category_warnings(cfg, gcfg, data, rows)
+    return Checked(data, rows, measure, warnings)
+
+
+def _report_problems(gcfg: GlobalConfig, cfg: CountryConfig) -> list[str]:
+    if gcfg.demo and not cfg.demo:
+        return [f"params/global.yml: demo: true marks every page as demonstration data, but {cfg.iso3} ({cfg.name}) "
+                "is real data (demo: false): remove demo from the global config; demo is set per country"]
+    return []
+
+
+def _measure_problems(gcfg: GlobalConfig) -> list[str]:
+    cat = load_catalogue()
+    problems = []
+    for n, c in enumerate(_conditions(gcfg)):
+        problems += literal_problems(parse(c.condition).tree, lambda v: cat.levels("households", v),
+                                     f"params/global.yml: solutions_measure.conditions.{n}.condition")
+    return problems
+
+
+def _conditions(gcfg: GlobalConfig) -> list:
+    return gcfg.solutions_measure.conditions if gcfg.solutions_measure is not None else []
+
+
+def _design_problems(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData) -> list[str]:
+    """Build each table's survey design as the engine will; a failure here would be a failed build."""
+    from solutions.indicators.compute import design_of
+
+    problems = []
+    for table in SURVEY_TABLES:
+        df = getattr(data, table)
+        if df is None:
+            continue
+        try:
+            design_of(df, cfg, gcfg.thresholds.lonely_psu)
+        except ValueError as exc:
+            problems.append(f"{table}: the survey design cannot be built: {exc}")
+    return problems
+
+
+def _category_warnings(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData,
+                       rows: list[Availability]) -> list[str]:
+    """A string compared with a category whose levels are not declared (admin1, ...) that no record has."""
+    computed = {r.indicator_id for r in rows if r.computed}
+    inds = [i for i in [*load_catalogue().indicators, *cfg.extra_indicators] if i.id in computed]
+    checks = [(i.table, f"indicator {i.id}: {k}", e) for i in inds for k, e in i.expressions().items()]
+    checks += [("households", f"solutions_measure.conditions.{n}", c.condition)
+               for n, c in enumerate(_conditions(gcfg))]
+    warnings: list[str] = []
+    for table, where, text in checks:
+        df = getattr(data, table, None)
+        if not isinstance(df, pd.DataFrame):
+            continue
+
+        def seen(var: str, df: pd.DataFrame = df, table: str = table) -> tuple[str, ...] | None:
+            if cfg.levels(table, var) or var not in df or df[var].dtype.kind in "biuf":
+                return None
+            return tuple(sorted(str(v) for v in df[var].dropna().unique()))
+
+        warnings += [f"{w.replace(' is not a level of ', ' never occurs in ')}" for w in
+                     literal_problems(parse(text).tree, seen, where)]
+    return warnings

@@ -1,0 +1,108 @@
+"""Gap status by an equivalence margin and criterion status (methodology.md section 3), on hand-made gaps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from solutions.catalogue import Margin, load_catalogue
+from solutions.config import EquivalenceMargin
+from solutions.indicators.status import assess_gaps, criteria_status, gap_status, margin_rule, margins
+
+DELTA = 0.05
+KEY = {"disaggregation": "total", "disaggregation_value": "", "category": ""}
+
+
+def gaps_frame(rows: list[tuple[str, float, float]], indicator: str = "ADQ-2") -> pd.DataFrame:
+    """(direction, ci_low, ci_high) of the gap displaced − comparison."""
+    return pd.DataFrame([
+        {"indicator_id": indicator, "criterion": 2, "group": "idp", **KEY, "gap": (lo + hi) / 2, "se": 0.01,
+         "ci_low": lo, "ci_high": hi, "df": 30.0, "p_value": 0.5, "direction": d}
+        for d, lo, hi in rows
+    ])
+
+
+# (direction, gap CI, expected): D = comparison − displaced when higher is better, displaced − comparison
+# when lower is better; closed when D's upper bound < δ, open when its lower bound > 0, else inconclusive
+CASES = [
+    ("higher", (-0.45, 0.0), "inconclusive"),   # the issue's relocated group: −22 points, CI −45 to 0
+    ("higher", (-0.04, 0.03), "closed"),         # no disadvantage as large as 5 points
+    ("higher", (-0.049, -0.01), "closed"),       # significant, but smaller than the margin: closed
+    ("higher", (-0.20, -0.06), "open"),
+    ("higher", (-0.08, -0.02), "open"),          # worse, maybe less than 5 points, maybe more
+    ("higher", (-0.08, 0.02), "inconclusive"),
+    ("higher", (0.02, 0.20), "closed"),          # better off
+    ("lower", (0.0, 0.45), "inconclusive"),
+    ("lower", (-0.03, 0.04), "closed"),
+    ("lower", (0.06, 0.20), "open"),
+    ("lower", (-0.20, -0.06), "closed"),
+    ("lower", (0.01, 0.049), "closed"),
+    ("lower", (0.01, 0.051), "open"),
+]
+
+
+@pytest.mark.parametrize("direction,ci,expected", CASES)
+def test_gap_status_by_equivalence_margin(direction, ci, expected):
+    g = gaps_frame([(direction, *ci)])
+    status = gap_status(g, np.array([False]), np.array([DELTA]))
+    assert status.iloc[0] == expected
+
+
+def test_withheld_side_unknown_margin_and_no_direction():
+    g = gaps_frame([("higher", -0.04, 0.03), ("higher", -0.04, 0.03), ("none", -0.04, 0.03)])
+    status = gap_status(g, np.array([True, False, True]), np.array([DELTA, np.nan, DELTA]))
+    assert list(status) == ["insufficient_data", "insufficient_data", "not_assessed"]
+
+
+def test_margin_rules_default_by_kind_and_overrides():
+    default = EquivalenceMargin(absolute=0.05, relative=0.10)
+    cat = load_catalogue()
+    assert margin_rule(cat.get("ADQ-2"), default) == Margin(absolute=0.05)
+    assert margin_rule(cat.get("LIV-1"), default) == Margin(relative=0.10)  # a ratio
+    own = cat.get("ADQ-2").model_copy(update={"margin": Margin(absolute=0.03)})
+    assert margin_rule(own, default) == Margin(absolute=0.03)
+
+
+def test_relative_margin_is_a_share_of_the_comparison_estimate():
+    g = gaps_frame([("lower", 0.01, 0.025)], indicator="LIV-1")
+    est = pd.DataFrame([{"indicator_id": "LIV-1", "group": "comparison", **KEY, "estimate": 0.2,
+                         "suppressed": False}])
+    m = margins(g, est, load_catalogue(), EquivalenceMargin(absolute=0.05, relative=0.10))
+    assert m[0] == pytest.approx(0.02)
+    # D's CI [0.01, 0.025] is not below δ = 0.02: open; with an absolute 5 points it would be closed
+    assert gap_status(g, np.array([False]), m).iloc[0] == "open"
+
+
+def test_nothing_derived_from_a_withheld_side_is_published():
+    g = pd.concat([gaps_frame([("higher", -0.04, 0.03)]),
+                   gaps_frame([("none", -0.04, 0.03)]).assign(category="camp")], ignore_index=True)
+    est = pd.DataFrame([
+        {"indicator_id": "ADQ-2", "group": grp, **KEY, "category": cat, "estimate": np.nan if sup else 0.5,
+         "suppressed": sup}
+        for grp, sup in (("idp", True), ("comparison", False)) for cat in ("", "camp")])
+    out = assess_gaps(g, est, load_catalogue(), EquivalenceMargin())
+    assert list(out["status"]) == ["insufficient_data", "not_assessed"]
+    assert out[["gap", "se", "ci_low", "ci_high", "p_value", "margin"]].isna().all().all()
+
+
+def _criteria(statuses: list[str]) -> pd.Series:
+    g = gaps_frame([("higher", 0.0, 0.0)] * max(len(statuses), 1)).iloc[:len(statuses)]
+    g = g.assign(status=statuses, criterion=2)
+    g["indicator_id"] = [f"ADQ-{i}" for i in range(len(statuses))]
+    return criteria_status(g, ["idp"]).set_index("criterion").loc[2]
+
+
+@pytest.mark.parametrize("statuses,expected", [
+    (["closed", "open", "inconclusive"], "open"),
+    (["closed", "closed", "insufficient_data"], "closed"),  # every indicator with data is closed
+    (["closed", "inconclusive"], "inconclusive"),
+    (["insufficient_data", "insufficient_data"], "insufficient_data"),
+    ([], "insufficient_data"),
+])
+def test_criterion_status(statuses, expected):
+    row = _criteria(statuses)
+    assert row["status"] == expected
+    assert row["n_indicators"] == len(statuses)
+    assert (row["n_closed"], row["n_open"], row["n_inconclusive"], row["n_insufficient"]) == tuple(
+        statuses.count(s) for s in ("closed", "open", "inconclusive", "insufficient_data"))

@@ -1,0 +1,84 @@
+"""Class "lost pages": whatever stops a country after its page was published, the page stays, marked
+"not updated" with a public reason (never a path or a data value), and its results downloads stay the good
+ones; a country that never had a good build publishes nothing of a failed run.
+
+One build through the real CLI covers three failure paths at once (--jobs 1, so they come in turn):
+QAB has invalid input, QAC's kernel is killed after its results tables were written (a crash after
+validation), and QAD (never built) has its kernel killed too."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import psutil
+import pytest
+import yaml
+
+from inputs.bad_cases import unknown_category
+from solutions.pipeline import keep
+
+from .hostile_project import HostileProject, wait_until
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("security-builds")]
+
+
+def kill_kernels(proc) -> int:
+    kernels = [c for c in psutil.Process(proc.pid).children(recursive=True)
+               if "ipykernel" in " ".join(c.cmdline())]
+    for k in kernels:
+        k.kill()
+    return len(kernels)
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_failed_countries_keep_their_published_pages(built: HostileProject, tmp_path: Path) -> None:
+    project = built.copy(tmp_path / "pages perdues")
+    qab = project.reset()
+    check = unknown_category(qab)  # invalid input: 'tent' and 'boat' are not residence types
+    project.save(qab)
+    shutil.copytree(project.countries / "QAC données", project.countries / "QAD données")
+    qad = project.countries / "QAD.yml"
+    qad.write_text((project.countries / "QAC.yml").read_text(encoding="utf-8").replace("QAC", "QAD"), encoding="utf-8")
+    glob = yaml.safe_load(project.params.read_text(encoding="utf-8"))
+    glob["countries"] = ["QAB", "QAC", "QAD"]
+    project.params.write_text(yaml.safe_dump(glob), encoding="utf-8")
+    results = project.year_dir / "results"
+    good_qab, good_qac = digest(results / "QAB"), digest(results / "QAC")
+    qac_est = results / "QAC" / "estimates.parquet"
+    first = qac_est.stat().st_mtime_ns
+
+    proc = project.start("--jobs", "1", "--force")
+    wait_until(proc, lambda: qac_est.exists() and qac_est.stat().st_mtime_ns != first, "QAC wrote its tables")
+    assert kill_kernels(proc) >= 1
+    wait_until(proc, lambda: (results / "QAD" / "estimates.parquet").exists(), "QAD wrote its tables")
+    assert kill_kernels(proc) >= 1
+    out, err = proc.communicate(timeout=600)
+
+    assert proc.returncode == 2, out + err  # invalid input outranks the crashes
+    assert "Traceback" not in out + err
+    check([ln.removeprefix("error: QAB: ") for ln in err.splitlines() if ln.startswith("error: QAB: ")])
+    assert "QAC: FAILED" in out and "QAD: FAILED" in out and "DeadKernelError" in out
+    # the good results are back, byte for byte; the never-built country published nothing
+    assert digest(results / "QAB") == good_qab and digest(results / "QAC") == good_qac
+    assert not (results / "QAD").exists() and not (project.year_dir / keep.KEEP_DIRNAME).exists()
+    site = project.year_dir / "site"
+    assert not (site / "country-QAD.html").exists() and not (site / "results" / "QAD").exists()
+    qab_page, qac_page, index = project.page("country-QAB"), project.page("country-QAC"), project.page("index")
+    assert "Not updated: invalid input (1 problem)." in qab_page
+    assert "Not updated: the notebook&#39;s kernel died." in qac_page or "Not updated: the notebook's kernel died." in qac_page
+    assert "not updated: invalid input (1 problem)" in index and "failed in this build" in index
+    published = "\n".join(p.read_text(encoding="utf-8") for p in site.glob("*.html"))
+    for secret in ("'tent'", "'boat'", "q_res", "households.csv", "DeadKernelError", str(project.root)):
+        assert secret not in published, secret
+    manifest = project.manifest()
+    assert manifest["countries"]["QAB"]["state"] == "ok" and manifest["countries"]["QAB"]["stale"]["problems"]
+    assert manifest["countries"]["QAC"]["state"] == "ok" and "DeadKernel" in manifest["countries"]["QAC"]["stale"]["detail"]
+    assert manifest["countries"]["QAD"]["state"] == "failed"
+    status = project.cli("status").stdout
+    assert "QAB: invalid input - 1 problem" in status and "tent" in status  # details stay in the terminal
+    assert "QAC: stale - not updated: the notebook's kernel died" in status and "QAD: failed - " in status

@@ -1,0 +1,127 @@
+"""A Kobo export + XLSForm + sampling frame to a built chapter, through the real CLI, with no pre-processing
+outside the tool; the estimates recomputed from the raw files with R's survey package.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from .conftest import Msna
+
+HERE = Path(__file__).parent
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("msna")]  # one build, on one worker
+MAPPED = {"SAF-3", "ADQ-1", "ADQ-2", "LIV-2", "HLP-2", "DOC-2", "FAM-1", "FCS-1", "SOL-1"}
+
+
+def _text(path: Path) -> str:
+    markup = path.read_text(encoding="utf-8")
+    markup = re.sub(r"<style.*?</style>", " ", markup, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)))
+
+
+def test_validate_passes_and_says_what_will_not_be_computed(msna_built: Msna) -> None:
+    v = msna_built.validate
+    assert v is not None and v.returncode == 0, v.stdout + v.stderr
+    assert "QMS: ok (625 households)" in v.stdout
+    assert "Kish effective n" in v.stdout
+    warnings = [line for line in v.stderr.splitlines() if line.startswith("warning: QMS: ")]
+    assert len(warnings) == 1, v.stderr
+    assert "13 indicator(s) will not be computed" in warnings[0]
+    assert "SAF-1 (needs the individuals table)" in warnings[0]
+    assert "REM-2 (variables justice_restored, remedy_accessed not mapped (columns.households))" in warnings[0]
+    assert "error:" not in v.stderr
+
+
+def test_build_gives_the_chapter_with_the_mapped_indicators(msna_built: Msna) -> None:
+    b = msna_built.build
+    assert b is not None and b.returncode == 0, b.stdout + b.stderr
+    table = pd.read_parquet(msna_built.results / "indicators.parquet")
+    assert set(table.loc[table["computed"], "indicator_id"]) == MAPPED
+    reasons = dict(zip(table["indicator_id"], table["reason"], strict=True))
+    assert reasons["DOC-1"] == "needs the individuals table"
+    assert reasons["HLP-1"] == "needs the locations table"
+    assert reasons["SAF-2"] == "variables justice_accessed, justice_needed not mapped (columns.households)"
+    notes = dict(zip(table["indicator_id"], table["note"], strict=True))
+    assert notes["LIV-2"].startswith("proxy: ")
+    est = pd.read_parquet(msna_built.results / "estimates.parquet")
+    assert set(est.loc[~est["suppressed"], "group"]) == {"idp", "returnee"}  # IDPs and returnees only
+    assert set(est["disaggregation"]) == {"total", "admin1", "hoh_sex"}
+    assert set(est.loc[est["disaggregation"] == "admin1", "disaggregation_value"]) == {"north", "south"}
+    assert (est.loc[est["indicator_id"] == "LIV-2", "note"].str.startswith("proxy: ")).all()
+    assert pd.read_parquet(msna_built.results / "gaps.parquet").empty  # no comparison group: no gaps
+    criteria = pd.read_parquet(msna_built.results / "criteria.parquet")
+    assert set(criteria["status"]) == {"not_assessed"}
+    bench = pd.read_parquet(msna_built.results / "benchmarks.parquet")
+    assert set(bench["indicator_id"]) == {"ADQ-2", "LIV-2"} and len(bench) == 4
+    adq = bench[(bench["indicator_id"] == "ADQ-2") & (bench["group"] == "idp")].iloc[0]
+    assert adq["difference"] == pytest.approx(adq["estimate"] - 0.71, rel=1e-12)
+    assert adq["difference_se"] == pytest.approx(np.hypot(adq["se"], 0.012), rel=1e-12)
+
+
+def test_chapter_page_is_honest_about_this_survey(msna_built: Msna) -> None:
+    page = _text(msna_built.site / "country-QMS.html")
+    assert "data collected August–September 2023. Report edition 2026." in page
+    assert "gaps cannot be estimated from this survey" in page
+    assert "External benchmark: Mesaria Household Budget Survey 2021" in page
+    assert "71% (SE 1.2%)" in page and "SE not given" in page
+    assert "below the benchmark" in page
+    assert "Note: proxy: households with neither a bank account nor mobile money" in page
+    assert "Indicators not computed in this country (13 of 22)" in page
+    assert "Not computed: needs the individuals table." in page
+    assert "Effective sample size (Kish)" in page
+    assert "DEMONSTRATION DATA" in page  # this country's data is fictional: its own banner
+    glob = _text(msna_built.site / "global.html")
+    assert "the chapter of Republic of Mesaria (QMS) uses fictional data" in glob
+    assert "has no comparison group, so gaps cannot be estimated from it" in glob
+
+
+def test_no_record_level_data_reaches_the_site_or_downloads(msna_built: Msna) -> None:
+    north = pd.read_csv(msna_built.country_dir / "kobo" / "msna_north.csv", dtype=str)
+    secrets = [*north["_uuid"].head(50), *north["contact/phone"].head(50), *north["enumerator_name"].unique()]
+    published = [p for d in (msna_built.site, msna_built.results) for p in d.rglob("*")
+                 if p.is_file() and p.suffix in (".html", ".csv", ".json")]
+    assert published
+    for p in published:
+        text = p.read_text(encoding="utf-8")
+        leaked = [s for s in secrets if s in text]
+        assert not leaked, (p.name, leaked[:3])
+
+
+def _r_available() -> bool:
+    if not shutil.which("Rscript"):
+        return False
+    return subprocess.run(["Rscript", "-e", "suppressMessages(library(survey))"], capture_output=True).returncode == 0
+
+
+@pytest.mark.r
+@pytest.mark.skipif(not _r_available(), reason="Rscript with the survey package not found; install r-base-core r-cran-survey")
+def test_estimates_equal_r_survey_with_the_frame_weights(msna_built: Msna, tmp_path: Path) -> None:
+    """R reads the raw exports and the frame itself, computes N_h / n_h and the design, and estimates."""
+    assert msna_built.build is not None and msna_built.build.returncode == 0
+    d = msna_built.country_dir
+    proc = subprocess.run(["Rscript", str(HERE / "msna_vs_r.R"), str(d / "kobo" / "msna_north.csv"),
+                           str(d / "kobo" / "msna_south.csv"), str(d / "frame" / "sampling_frame.csv"),
+                           str(tmp_path / "r.csv")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "strata 38" in proc.stdout
+    ref = pd.read_csv(tmp_path / "r.csv", keep_default_na=False)
+    est = pd.read_parquet(msna_built.results / "estimates.parquet")
+    est = est[est["category"] == ""].set_index(["indicator_id", "group", "disaggregation", "disaggregation_value"])
+    worst = {"estimate": 0.0, "se": 0.0}
+    for r in ref.itertuples():
+        mine = est.loc[(r.indicator_id, r.group, r.disaggregation, str(r.disaggregation_value))]
+        assert not mine["suppressed"], r
+        assert mine["estimate"] == pytest.approx(r.estimate, rel=1e-9), r
+        assert mine["se"] == pytest.approx(r.se, rel=1e-6), r
+        worst["estimate"] = max(worst["estimate"], abs(mine["estimate"] - r.estimate) / abs(r.estimate))
+        worst["se"] = max(worst["se"], abs(mine["se"] - r.se) / r.se)
+    assert len(ref) == 18
+    print(f"largest relative difference against R: estimate {worst['estimate']:.2e}, SE {worst['se']:.2e}")

@@ -1,0 +1,214 @@
+"""`solutions validate` predicts every build failure: configs and files broken at each stage of a build, from
+the YAML to the design, each caught by validate with the very problems the build's first step raises.
+
+Why the build's first step: the country notebook's first call (`prepare_country`) is where a build fails on a
+country's config or data; validate runs the same code (`check_country`), then the computation in memory.
+Two cases also go through the real `solutions build`, notebook and all.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from solutions.cli import app
+from solutions.config import country_path, load_all
+from solutions.errors import ConfigError, InputError
+from solutions.indicators import prepare_country
+
+from .conftest import Msna, cli
+from .msna import ISO3
+
+
+class Case:
+    """A copy of the fixture project, to break in one way."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.params = root / "params" / "global.yml"
+        self.dir = root / "params" / "countries"
+
+    @property
+    def config_path(self) -> Path:
+        return next(self.dir.glob("*.yml"))
+
+    def country(self, change: Callable[[dict[str, Any]], None]) -> None:
+        cfg = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
+        change(cfg)
+        self.config_path.unlink()
+        (self.dir / f"{cfg['iso3']}.yml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+
+    def global_(self, change: Callable[[dict[str, Any]], None]) -> None:
+        g = yaml.safe_load(self.params.read_text(encoding="utf-8"))
+        change(g)
+        self.params.write_text(yaml.safe_dump(g, sort_keys=False), encoding="utf-8")
+
+    def csv(self, name: str, change: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+        path = self.dir / name
+        path.write_text(change(pd.read_csv(path, dtype=str, keep_default_na=False)).to_csv(index=False),
+                        encoding="utf-8")
+
+    def text(self, name: str, change: Callable[[str], str]) -> None:
+        path = self.dir / name
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(d: dict[str, Any]) -> None:
+        *head, last = path.split(".")
+        for k in head:
+            d = d[int(k)] if isinstance(d, list) else d.setdefault(k, {})
+        if value is ...:
+            del d[last]
+        else:
+            d[last] = value
+    return change
+
+
+def _real_country(g: dict[str, Any]) -> None:
+    g["demo"] = True
+    g["countries"] = ["SDN"]
+
+
+def _sudan(c: dict[str, Any]) -> None:
+    c.update(iso3="SDN", demo=False)
+
+
+def _no_stratum(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.loc[frame.index[:3], "admin/cluster_id"] = ""
+    return frame
+
+
+def _drop_frame_line(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith("Hamra,IDP")) + "\n"
+
+
+EXTRA_UNMAPPED = {"id": "JUS-1", "criterion": 1, "title": "Justice needed", "short_title": "Justice needed",
+                  "definition": "Households that needed justice.", "kind": "proportion", "table": "households",
+                  "unit": "household", "numerator": "justice_needed == 1", "requires": ["justice_needed"],
+                  "direction": "lower", "prds_objective": 3, "level": "household"}
+
+# (id, stage, how the case is broken, the words every problem line of validate and of the build must hold)
+CASES: list[tuple[str, str, Callable[[Case], None], str]] = [
+    ("unknown key", "config", lambda c: c.country(_set("colour", "blue")), "colour: unknown key"),
+    ("country indicator reads an unknown variable", "config",
+     lambda c: c.country(_set("extra_indicators.0.numerator", "food_bad == 1")), "unknown variable(s) food_bad"),
+    ("a category literal that is not a level", "config",
+     lambda c: c.country(_set("variables.households.female_head", {"type": "binary", "derived": "hoh_sex == 'Female'"})),
+     "'Female' is not a level of hoh_sex"),
+    ("a disaggregation that is not a category", "config",
+     lambda c: c.country(_set("disaggregations", [{"variable": "fcs"}])), "fcs is not a category variable"),
+    ("a note on an unknown indicator", "config", lambda c: c.country(_set("notes.XYZ-1", "a note")),
+     "notes.XYZ-1: unknown indicator"),
+    ("a regional file missing", "files", lambda c: (c.dir / "kobo" / "msna_south.csv").unlink(),
+     "data.households.files.1.path: file not found: kobo/msna_south.csv"),
+    ("the XLSForm sheet is not a form", "files", lambda c: c.text("kobo/choices.csv", lambda t: "a,b\n1,2\n"),
+     "neither an XLSForm choices sheet"),
+    ("a mapped column absent from one file", "mapping",
+     lambda c: c.csv("kobo/msna_south.csv", lambda f: f.rename(columns={"wash/water_sufficient": "wash/water_ok"})),
+     "column 'water_sufficient' (water_daily_sufficient)"),
+    ("an unknown category code", "mapping",
+     lambda c: c.csv("kobo/msna_north.csv", lambda f: f.replace({"shelter/shelter_type": {"tent": "caravan"}})),
+     "unknown category codes"),
+    ("a derived variable reads what is not mapped", "derived",
+     lambda c: c.country(_set("variables.households.needs_justice", {"type": "binary", "derived": "justice_needed == 1"})),
+     "reads justice_needed, not in the households data"),
+    ("records without a PSU", "design", lambda c: c.csv("kobo/msna_north.csv", _no_stratum), "missing psu"),
+    ("a sampled stratum missing from the frame", "frame", lambda c: c.text("frame/sampling_frame.csv", _drop_frame_line),
+     "a stratum not in the sampling frame"),
+    ("the frame's header row wrong", "frame", lambda c: c.country(_set("design.weights.header_row", 1)),
+     "title rows above the column names? set header_row (design.weights.frame)"),
+    ("weights normalised per file, appended as they are", "weights",
+     lambda c: c.country(_set("design.weights", ...)), "are normalised per file"),
+    ("a lonely PSU under the rule fail", "design", lambda c: c.global_(_set("thresholds.lonely_psu", "fail")),
+     "a stratum that has a single PSU"),
+    ("a configured group without records", "groups", lambda c: c.country(_set("groups.relocated", "relocated")),
+     "group 'relocated' (relocated) has no records"),
+    ("ids repeated across the regional files", "files", lambda c: c.country(_set("columns.households.household_id", "_index")),
+     "found in more than one file"),
+    ("a country indicator that cannot be computed", "indicators",
+     lambda c: c.country(lambda d: d["extra_indicators"].append(EXTRA_UNMAPPED)),
+     "extra_indicators: JUS-1 cannot be computed: variable justice_needed not mapped"),
+    ("a measure condition on a level that does not exist", "measure",
+     lambda c: c.global_(_set("solutions_measure.1.condition", "residence_type == 'camps'")),
+     "'camps' is not a level of residence_type"),
+    ("a real country in a report marked demo", "report",
+     lambda c: (c.global_(_real_country), c.country(_sudan)), "SDN (Republic of Mesaria) is real data"),
+]
+
+
+@pytest.fixture
+def case(msna_files: Msna, tmp_path: Path) -> Case:
+    root = tmp_path / "project"
+    shutil.copytree(msna_files.root, root)
+    return Case(root)
+
+
+def validate(c: Case) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(app, ["validate", "--params", str(c.params)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, [line.removeprefix("error: ") for line in result.stderr.splitlines()
+                              if line.startswith("error: ")]
+
+
+def build_first_step(c: Case) -> list[str]:
+    """The problems the build stops on: loading the configs (`solutions build` does it before running
+    anything), then the country notebook's first call."""
+    try:
+        gcfg, _ = load_all(c.params)
+    except ConfigError as exc:
+        return exc.problems
+    iso = gcfg.countries[0]
+    try:
+        prepare_country(c.params, country_path(c.params, gcfg, iso), c.root / "outputs")
+    except InputError as exc:
+        return [f"{iso}: {p}" for p in exc.problems]  # as the build prints them
+    return []
+
+
+@pytest.mark.parametrize(("stage", "breaks", "words"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_validate_catches_what_the_build_fails_on(case: Case, stage: str, breaks: Callable, words: str) -> None:
+    breaks(case)
+    code, problems = validate(case)
+    assert code == 2, problems
+    assert any(words in p for p in problems), f"{stage}: {words!r} not in {problems}"
+    assert sorted(build_first_step(case)) == sorted(problems)  # the same problems, one line each
+
+
+def test_every_stage_has_a_case() -> None:
+    assert {stage for _, stage, _, _ in CASES} >= {"config", "files", "mapping", "derived", "frame", "weights",
+                                                  "design", "groups", "indicators", "measure", "report"}
+
+
+@pytest.mark.parametrize("breaks,words", [
+    (lambda c: c.country(_set("columns.households.water_daily_sufficient", ...)),
+     "solutions measure not available: variable(s) water_daily_sufficient not in the households data"),
+    (lambda c: c.country(_set("design.max_weight_share", 0.005)), "carries 1.1% of the group's total weight"),
+], ids=["measure variables missing", "one record carries too much weight"])
+def test_what_validate_only_warns_about_builds(case: Case, breaks: Callable, words: str) -> None:
+    """Warnings do not fail validate, and the build's first step then succeeds (nothing validate passed fails)."""
+    breaks(case)
+    result = CliRunner().invoke(app, ["validate", "--params", str(case.params)])
+    assert result.exit_code == 0, result.stderr
+    assert any(words in line for line in result.stderr.splitlines() if line.startswith(f"warning: {ISO3}: ")), \
+        result.stderr
+    assert build_first_step(case) == []
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("which", ["a sampled stratum missing from the frame", "unknown key"])
+def test_the_real_build_stops_on_the_same_problems(case: Case, which: str) -> None:
+    _, _, breaks, _ = next(c for c in CASES if c[0] == which)
+    breaks(case)
+    _, problems = validate(case)
+    proc = cli("build", "--params", str(case.params), "--output", str(case.root / "outputs"), "--jobs", "1", "--quiet")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    built = [line.removeprefix("error: ") for line in proc.stderr.splitlines() if line.startswith("error: ")]
+    assert sorted(built) == sorted(problems)
