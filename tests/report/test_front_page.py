@@ -140,3 +140,10 @@ def test_an_unreadable_earlier_edition_does_not_stop_the_front_page(global_resul
     (folder / "estimates.parquet").write_bytes(b"not parquet")
     text = _text(_emit(front_page.what_changed, global_results, tmp_path))
     assert f"The {YEAR - 1} edition's results tables could not be read" in text
+
+
+def test_a_status_without_a_symbol_keeps_its_word():
+    for status in ("open", "closed", "inconclusive", "insufficient_data"):
+        chip = front_page._chip(status)
+        visible = re.sub(r'<span class="sos-sr">.*?</span>', "", chip)
+        assert re.sub(r"<[^>]+>", "", visible).strip(), f"{status}: an empty chip"

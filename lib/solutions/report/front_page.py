@@ -13,6 +13,7 @@ error message (it may quote paths) and without any value.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -218,9 +219,12 @@ def overview_table(g: Any) -> str:
 
 
 def _chip(status: str) -> str:
-    """The status chip with its word for screen readers only: the table shows colour and symbol."""
+    """The status chip with its word for screen readers only: the table shows colour and symbol (a status
+    the house style gives no symbol keeps its word, so that no cell is left to colour alone)."""
     chip = str(status_chip(status))
     label = html.escape(style.status_label(status))
+    if not re.search(rf">[^<\s]+ {re.escape(label)}</span>", chip):
+        return chip
     return chip.replace(f" {label}</span>", f'<span class="sos-sr"> {label}</span></span>', 1)
 
 

@@ -330,9 +330,10 @@ def precision_rules(global_config: Any) -> None:
     cfg = _config_dict(global_config)
     thr = _thresholds(cfg)
     min_eff = thr.get("min_effective_n")
-    withheld = [f"fewer than {thr['min_n']} respondents stand behind it"]
+    withheld = [f"fewer than {float(thr['min_n']):g} respondents stand behind it"]
     if min_eff:
-        withheld.append(f"its effective sample size (respondents divided by the design effect) is below {min_eff}")
+        withheld.append("its effective sample size (respondents divided by the design effect) is below "
+                        f"{float(min_eff):g}")
     _paragraphs("An estimate is withheld, and shown as text instead of a number, when "
                 + " or ".join(withheld) + ".",
                 "Everything computed from a withheld estimate is withheld too: a gap, a change since the last "
