@@ -51,7 +51,7 @@ FRONT_CSS = """
 .sos-front-hero{display:flex;flex-wrap:wrap;gap:.5em 1.5em;align-items:flex-start;margin-bottom:1.2em}
 .sos-front-hero>.sos-table-block{flex:1 1 30em;min-width:0;margin:0}
 .sos-front-hero>.sos-figure{flex:1 1 22em;max-width:30em!important;margin:0}
-table.sos-front-grid{border-collapse:collapse;margin:.2em 0;width:auto}
+table.sos-front-grid{border-collapse:collapse;margin:.2em 0;width:auto;position:relative}
 .sos-front-grid th,.sos-front-grid td{background:none!important;box-shadow:none!important}
 .sos-front-grid th,.sos-front-grid td{padding:.2em .3em;border-bottom:1px solid #DDD;text-align:center;
  vertical-align:middle}
@@ -218,19 +218,24 @@ def overview_table(g: Any) -> str:
             "<p class=\"sos-front-legend\">Returnees and relocated people: on each country's page.</p></div>")
 
 
-def _chip(status: str) -> str:
-    """The status chip with its word for screen readers only: the table shows colour and symbol (a status
-    the house style gives no symbol keeps its word, so that no cell is left to colour alone)."""
+#: A symbol for a status the house style has none for yet, so that no overview cell is left to colour alone.
+_FALLBACK_SYMBOLS = {"inconclusive": "≈"}
+
+
+def _chip(status: str, *, word: bool = False) -> str:
+    """The status chip: colour and symbol, with its word for screen readers only (``word``: shown too)."""
     chip = str(status_chip(status))
     label = html.escape(style.status_label(status))
-    if not re.search(rf">[^<\s]+ {re.escape(label)}</span>", chip):
+    if not re.search(rf">[^<\s]+ {re.escape(label)}</span>", chip) and status in _FALLBACK_SYMBOLS:
+        chip = chip.replace(f"> {label}</span>", f">{_FALLBACK_SYMBOLS[status]} {label}</span>", 1)
+    if word or not re.search(rf">[^<\s]+ {re.escape(label)}</span>", chip):
         return chip
     return chip.replace(f" {label}</span>", f'<span class="sos-sr"> {label}</span></span>', 1)
 
 
 def _legend_html() -> str:
     """Each status's chip (symbol and colour) with its meaning, in ``wording``'s words."""
-    return " ".join(f"<span>{status_chip(s)} {html.escape(wording.STATUS_GIST[s])}</span>"
+    return " ".join(f"<span>{_chip(s, word=True)} {html.escape(wording.STATUS_GIST[s])}</span>"
                     for s in ("open", "closed", "inconclusive", "insufficient_data") if s in wording.STATUS_LABELS)
 
 

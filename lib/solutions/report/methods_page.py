@@ -413,8 +413,10 @@ def own_margin_words(margin: Any, *, percent: bool) -> str:
     3 percentage points for a share, ``{relative: 0.2}`` 20% of the comparison group's value."""
     if margin is None:
         return ""
-    get = margin.get if isinstance(margin, Mapping) else (lambda k: getattr(margin, k, None))
-    absolute, relative = get("absolute"), get("relative")
+    if isinstance(margin, Mapping):
+        absolute, relative = margin.get("absolute"), margin.get("relative")
+    else:
+        absolute, relative = getattr(margin, "absolute", None), getattr(margin, "relative", None)
     if not is_missing(absolute):
         return _points(float(absolute)) if percent else f"{float(absolute):g} in the indicator's unit"
     if not is_missing(relative):

@@ -170,13 +170,8 @@ STATUS_GIST: dict[str, str] = {
     "insufficient_data": "too few respondents to compare",
     "not_assessed": "not compared",
 }
-#: How many criteria are in each status, in those words (front page, country summaries).
-_SUMMARY_PHRASES: tuple[tuple[str, str], ...] = (
-    ("open", STATUS_GIST["open"] + " on {n} of {total} criteria ({which})"),
-    ("closed", STATUS_GIST["closed"] + " on {n} ({which})"),
-    ("inconclusive", STATUS_GIST["inconclusive"] + " on {n} ({which})"),
-    ("insufficient_data", STATUS_GIST["insufficient_data"] + " on {n} ({which})"),
-)
+#: The order in which a country summary counts its criteria.
+_SUMMARY_ORDER: tuple[str, ...] = ("open", "closed", "inconclusive", "insufficient_data")
 
 
 def _numbers(criteria: list[int]) -> str:
@@ -199,10 +194,11 @@ def criteria_summary(group: str, statuses: dict[int, str]) -> str:
     if not total:
         return f"no criteria results for {group}"
     parts = []
-    for status, phrase in _SUMMARY_PHRASES:
+    for status in _SUMMARY_ORDER:
         which = [c for c, s in statuses.items() if s == status]
         if which:
-            parts.append(phrase.format(n=len(which), total=total, which=_numbers(which)))
+            of = f" of {total} criteria" if status == "open" else ""
+            parts.append(f"{STATUS_GIST[status]} on {len(which)}{of} ({_numbers(which)})")
     if not any(s == "open" for s in statuses.values()):
         parts.insert(0, f"worse off on none of {total} criteria")
     return f"{group} are " + "; ".join(parts)
