@@ -179,4 +179,4 @@ def test_expression_size_is_bounded_in_configs(tmp_path: Path) -> None:
     glob = {**GOOD_GLOBAL, "solutions_measure": [
         {"criterion": 1, "label": "x", "condition": " or ".join(["movement_restricted == 0"] * 200)}]}
     params = write(tmp_path, GOOD_COUNTRY, glob)
-    one_problem(params, "solutions_measure.0.condition: expression longer than 2000 characters")
+    one_problem(params, "solutions_measure.conditions.0.condition: expression longer than 2000 characters")
