@@ -306,6 +306,40 @@ def clean(
 
 
 @app.command()
+@user_errors
+def diff(
+    against: Annotated[str, typer.Option("--against", help="The edition to compare with: a report year "
+                                         "(outputs/<YEAR>) or the path of an edition's folder.")],
+    params: ParamsOpt = DEFAULT_PARAMS, output: OutputOpt = DEFAULT_OUTPUT,
+    breakdowns: Annotated[bool, typer.Option("--breakdowns", help="Compare breakdowns too (sex, age...), "
+                                             "not only national estimates.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when anything changed.")] = False,
+) -> None:
+    """What changed since another edition: estimates beyond their CIs, statuses, countries, indicators."""
+    from solutions.catalogue import load_catalogue
+    from solutions.config import load_global
+    from solutions.editions import diff_editions, diff_json, diff_lines, edition_folder, load_edition
+
+    gcfg = load_global(params)
+    this = output / str(gcfg.report_year)
+    other = edition_folder(output, against)
+    if other.resolve() == this.resolve():
+        _fail([f"--against {against}: that is this edition ({this}); name an earlier one"])
+    new, old = load_edition(this), load_edition(other)
+    d = diff_editions(old, new, confidence_level=gcfg.thresholds.confidence_level, breakdowns=breakdowns)
+    if as_json:
+        typer.echo(json.dumps(diff_json(d), indent=2))
+    else:
+        typer.echo(f"{new.year} ({this}) against {old.year} ({other})")
+        titles = {i.id: i.short_title for i in load_catalogue().indicators}
+        for line in diff_lines(d, titles=titles):
+            typer.echo(line)
+    if exit_code and not d.empty:
+        raise typer.Exit(1)
+
+
+@app.command()
 def schema(out: Annotated[Path, typer.Option(help="Folder for the JSON Schema files.")] = Path("params/schema")) -> None:
     """Export JSON Schemas of the global and country configs (for editor completion and checks)."""
     from solutions.atomic import write_text

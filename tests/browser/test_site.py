@@ -34,7 +34,7 @@ from selenium.webdriver.common.by import By  # noqa: E402 - selenium only matter
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 COUNTRIES = ("QAB", "QAC", "QAD", "QAE")  # what `solutions demo` writes
-PAGES = ("index", "global", "methods", *(f"country-{c}" for c in COUNTRIES))
+PAGES = ("index", "global", "methods", "codebook", *(f"country-{c}" for c in COUNTRIES))
 
 # Chromium asks every origin for /favicon.ico by itself; the site has none, which is not a page error.
 IGNORED_CONSOLE = ("/favicon.ico",)

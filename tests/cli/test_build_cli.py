@@ -77,7 +77,8 @@ def test_never_built_country_with_invalid_input_is_marked_failed(tmp_path: Path)
     assert not (project.year_dir / "results" / "QAB").exists()
     site = project.year_dir / "site"
     assert not (site / "country-QAB.html").exists() and (site / "country-QAC.html").exists()
-    assert "failed in this build" in (site / "index.html").read_text(encoding="utf-8")
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "not included in this edition" in index and "column 'strat'" not in index  # no error text published
     assert "QAB: invalid input - 1 problem" in status(project)
 
 

@@ -55,8 +55,9 @@ def test_build_site_spec(tmp_path: Path) -> None:
     spec = build_site_spec(
         tmp_path, 2026, "T", [("QAB", "Demoland", "ok", ""), ("QAC", "C", "failed", "boom")]
     )
-    assert [p.slug for p in spec.pages] == ["global", "country-QAB", "country-QAC", "methods"]
-    assert spec.pages[2].failure == "boom"
+    assert [p.slug for p in spec.pages] == ["front", "global", "country-QAB", "country-QAC", "methods", "codebook"]
+    assert spec.pages[3].failure == "boom"
+    assert spec.pages[0].href == "index.html" and spec.pages[0].section == "front"
     assert spec.downloads == [Path("results/QAB/estimates.csv")]
     assert spec.out_dir == tmp_path / "site"
 

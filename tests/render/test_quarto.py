@@ -65,7 +65,7 @@ def test_quarto_notebooks_cleaned_and_index(year_dir, spec_for) -> None:
     assert front["title"] == "State of Solutions 2026"
     assert "[Republic of QAB (QAB)](country-QAB.ipynb)" in index
     qad = next(line for line in index.splitlines() if "QAD" in line)
-    assert "failed in this build" in qad and "](" not in qad
+    assert "*not included*: input validation error" in qad and "](" not in qad
 
 
 def test_quarto_regeneration_drops_stale_pages(year_dir, spec_for) -> None:

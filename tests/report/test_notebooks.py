@@ -6,11 +6,13 @@ import pytest
 from solutions.report import notebooks
 
 NB_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-NAMES = ["country.ipynb", "global.ipynb", "methods.ipynb"]
+NAMES = ["country.ipynb", "global.ipynb", "methods.ipynb", "front.ipynb", "codebook.ipynb"]
 PARAMS = {
     "country.ipynb": {"global_config", "country_config", "output_root"},
     "global.ipynb": {"global_config", "output_root"},
     "methods.ipynb": {"global_config", "output_root"},
+    "front.ipynb": {"global_config", "output_root"},
+    "codebook.ipynb": {"global_config", "output_root"},
 }
 
 

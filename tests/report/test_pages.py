@@ -8,10 +8,10 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from solutions.report import chartdata, country_page, global_page, methods_page, output
+from solutions.report import chartdata, country_page, global_page, output
 from solutions.results import write_table
 
-from .conftest import CATALOGUE, MEASURE, YEAR, make_estimates
+from .conftest import MEASURE, YEAR, make_estimates
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -180,22 +180,6 @@ def test_global_page(global_results):
     # the solutions measure beside its benchmark, per country; the partial country is named
     assert text.count("Comparison group (benchmark)") == 2 and "Partial" in text
     assert "not collected: hlp_lost, documents_lost" in text
-
-
-def test_methods_page(global_results):
-    with output.capture() as out:
-        country_page.title("Methods and data sources")
-        methods_page.methods_catalogue(CATALOGUE)
-        methods_page.estimation_rules({"thresholds": {"min_n": 25, "max_cv": 0.3, "confidence_level": 0.9},
-                                       "solutions_measure": [{"criterion": 1, "label": "No restriction",
-                                                              "condition": "movement_restricted == 0"}]})
-        methods_page.data_provenance(global_results)
-    page = "\n".join(out)
-    for ind in CATALOGUE.indicators:
-        assert ind.id in page
-    assert "below 25" in page and "90%" in page and "No restriction" in page
-    assert 'href="results/QZZ/estimates.csv"' in page and 'href="results/QZX/estimates.csv"' not in page
-    assert 'href="results/global/estimates.csv"' in page
 
 
 def test_sections_handle_missing_tables(country_results, tmp_path):

@@ -88,6 +88,8 @@ class Indicator(BaseModel):
     table: Table
     unit: Literal["household", "individual", "child", "adult", "labour force", "location"]
     universe: str | None = None
+    universe_text: str | None = Field(None, min_length=1, description="Who is counted, in plain words for readers "
+                                      "(e.g. 'adults aged 18 or over'); required with a universe")
     numerator: str | None = None
     denominator: str | None = None
     variable: str | None = None
@@ -115,6 +117,9 @@ class Indicator(BaseModel):
             raise ValueError(f"indicator {self.id}: kind {self.kind!r} needs {', '.join(missing)}")
         if self.kind in ("distribution", "by_reason") and self.direction != "none":
             raise ValueError(f"indicator {self.id}: a {self.kind} has no direction (use 'none')")
+        if self.universe is not None and not self.universe_text:
+            raise ValueError(f"indicator {self.id}: universe_text is required with a universe: say in words who "
+                             "is counted (e.g. 'adults aged 18 or over'); readers never see the expression")
         if self.table != "individuals" and {"sex", "age_band"} & set(self.disaggregations):
             raise ValueError(f"indicator {self.id}: sex and age_band need the individuals table")
         for key in ("universe", "numerator", "denominator"):

@@ -37,10 +37,17 @@ from solutions.pipeline import keep, manifest
 from solutions.pipeline.execute import Job, Outcome
 from solutions.pipeline.executors import get_executor
 from solutions.pipeline.lock import year_lock
-from solutions.pipeline.plan import NOTEBOOKS, Decision, aggregate_key, country_key, decide
+from solutions.pipeline.plan import (
+    NOTEBOOKS,
+    Decision,
+    aggregate_key,
+    country_key,
+    decide,
+    earlier_edition_sha256,
+)
 from solutions.provenance import build_date, code_version, library_versions
 
-PAGES = ("global", "methods")
+PAGES = ("global", "methods", "front", "codebook")
 
 
 @dataclass
@@ -302,10 +309,11 @@ def _run_phases(ctx, runner, report, state, isos, decisions, todo, force, echo, 
     report.ran.extend(outcomes[i] for i in isos if i in outcomes)
 
     digests = {iso: f"{e.get('digest', '')}:{e.get('state', 'missing')}" for iso, e in state["countries"].items()}
+    extra = {"front": {"earlier edition": earlier_edition_sha256(ctx.output_root, ctx.gcfg.report_year)}}
     page_decisions = {}
     for name in PAGES:
         previous = state["pages"].get(name)
-        d = decide(name, aggregate_key(name, ctx.gcfg, ctx.notebooks / f"{name}.ipynb", digests),
+        d = decide(name, aggregate_key(name, ctx.gcfg, ctx.notebooks / f"{name}.ipynb", digests, extra.get(name)),
                    previous, ctx.page_notebook(name).exists(), force)
         damaged = manifest.damaged_artefacts(previous, ctx.year_dir) if previous and previous.get("state") == "ok" else []
         if damaged:

@@ -84,11 +84,24 @@ def country_key(cfg: CountryConfig, cfg_path: Path, gcfg: GlobalConfig, notebook
     return Key(parts)
 
 
-def aggregate_key(name: str, gcfg: GlobalConfig, notebook: Path, country_digests: dict[str, str]) -> Key:
-    """Global and methods pages depend on the global config and on every country's result digest."""
+def earlier_edition_sha256(output_root: Path, year: int) -> str:
+    """The previous edition's published tables: the front page's "what changed" reads them."""
+    from solutions.editions import previous_edition
+
+    folder = previous_edition(output_root, year)
+    if folder is None:
+        return _sha({})
+    return _sha({p.relative_to(folder).as_posix(): file_sha256(p)
+                 for p in sorted((folder / "results").glob("*/*.parquet"))})
+
+
+def aggregate_key(name: str, gcfg: GlobalConfig, notebook: Path, country_digests: dict[str, str],
+                  extra: dict[str, str] | None = None) -> Key:
+    """Global, methods and front pages depend on the global config and on every country's result digest
+    (``extra``: what else a page reads, e.g. the previous edition)."""
     return Key({
         "global config": config_sha256(gcfg), "notebook": file_sha256(notebook), "library": library_sha256(),
-        "catalogue": catalogue_sha256(), "countries": _sha(country_digests), "page": name,
+        "catalogue": catalogue_sha256(), "countries": _sha(country_digests), "page": name, **(extra or {}),
     })
 
 

@@ -8,9 +8,14 @@ from solutions.pipeline import manifest
 from solutions.pipeline.build import PUBLIC_REASONS, Context
 from solutions.provenance import code_version
 
+#: What the site publishes from ``outputs/<year>``: every CSV under results/ (results tables, reference tables,
+#: the data behind figures), the data package, the public build manifest and the citation.
+DOWNLOADS = ("results/**/*.csv", "results/*/*.xlsx", "results/*.json", "results/*.cff")
+
 
 def render_site(ctx: Context, renderer: str | None = None, changed: set[str] | None = None):
     """Render `outputs/<year>/site` with the configured (or given) renderer; returns its RenderResult."""
+    from solutions.publish import publish_edition
     from solutions.render import build_site_spec, check_links, get_renderer
     from solutions.render.base import RenderError
 
@@ -27,9 +32,10 @@ def render_site(ctx: Context, renderer: str | None = None, changed: set[str] | N
     for name, entry in state["pages"].items():
         if entry.get("state") == "ok" and entry.get("stale"):
             notes[name] = f"not updated: {public_reason(entry['stale'])}"
+    publish_edition(ctx.year_dir, ctx.gcfg, ctx.countries, {c[0]: c[2] for c in countries}, state)
     footer = f"Built by State of Solutions {code_version()} on the data and parameters in the manifest."
     spec = build_site_spec(ctx.year_dir, ctx.gcfg.report_year, ctx.gcfg.title, countries,
-                           demo=ctx.gcfg.demo, footer=footer, changed=changed, notes=notes)
+                           demo=ctx.gcfg.demo, footer=footer, changed=changed, notes=notes, download_globs=DOWNLOADS)
     result = get_renderer(renderer or ctx.gcfg.renderer).render(spec)
     # both renderers check their staged site before swapping it in; another renderer is checked here
     broken = result.broken_links if result.broken_links is not None else check_links(spec.out_dir)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
-Section = Literal["global", "country", "methods"]
+Section = Literal["front", "global", "country", "methods", "data"]
+SECTIONS: tuple[str, ...] = ("front", "global", "country", "methods", "data")
 Status = Literal["ok", "failed", "missing"]
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -31,7 +32,8 @@ class Page:
     ``status`` is not ``ok`` (or whose notebook is missing) is listed in the index without a link,
     with ``reason``. ``note`` marks a page still published from an earlier good build ("not updated:
     invalid input (3 problems)"): shown on the page and in the index. Both are public text: never a path
-    or a data value.
+    or a data value. The ``front`` section's page becomes the site's ``index.html`` (its story first, then
+    the navigation and downloads the renderer adds); ``data`` holds the codebook.
     """
 
     slug: str
@@ -45,13 +47,13 @@ class Page:
     def __post_init__(self) -> None:
         if not _SLUG.match(self.slug) or self.slug in _RESERVED:
             raise ValueError(f"invalid page slug {self.slug!r}")
-        if self.section not in ("global", "country", "methods"):
+        if self.section not in SECTIONS:
             raise ValueError(f"invalid page section {self.section!r}")
 
     @property
     def href(self) -> str:
-        """Site-relative URL of the rendered page (all pages sit at the site root)."""
-        return f"{self.slug}.html"
+        """Site-relative URL of the rendered page (all pages sit at the site root; the front page is the index)."""
+        return "index.html" if self.section == "front" else f"{self.slug}.html"
 
     @property
     def iso3(self) -> str | None:
@@ -67,7 +69,7 @@ class Page:
 
     @property
     def failure(self) -> str:
-        """Why the page is not available ("" when it is)."""
+        """Why the page is not available ("" when it is), for logs and warnings."""
         if self.available:
             return ""
         if self.status == "ok":
@@ -172,7 +174,8 @@ def build_site_spec(
     chart_globs: Iterable[str] = ("results/*/charts/*.csv",),
     notes: dict[str, str] | None = None,
 ) -> SiteSpec:
-    """Standard spec for ``outputs/<year>``: global, one page per country, methods.
+    """Standard spec for ``outputs/<year>``: front, global, one page per country, methods, codebook (a page
+    whose notebook was never produced is left out of the site).
 
     ``countries`` holds ``(iso3, name, status, reason)``; notebooks are looked up in
     ``<year_dir>/notebooks``, downloads discovered with ``download_globs`` and the charts' data with
@@ -181,18 +184,69 @@ def build_site_spec(
     year_dir = Path(year_dir)
     nb_dir = year_dir / "notebooks"
     notes = notes or {}
-    pages = [Page("global", "Global overview", nb_dir / "global.ipynb", "global", note=notes.get("global", ""))]
+    pages = [Page("front", "Overview", nb_dir / "front.ipynb", "front", note=notes.get("front", "")),
+             Page("global", "Global overview", nb_dir / "global.ipynb", "global", note=notes.get("global", ""))]
     for iso3, name, status, reason in countries:
         st: Status = status if status in ("ok", "failed", "missing") else "failed"  # type: ignore[assignment]
         slug = f"country-{iso3}"
         pages.append(Page(slug, name, nb_dir / f"{slug}.ipynb", "country", st, reason, notes.get(slug, "")))
     pages.append(Page("methods", "Methods", nb_dir / "methods.ipynb", "methods", note=notes.get("methods", "")))
+    pages.append(Page("codebook", "Data and codebook", nb_dir / "codebook.ipynb", "data",
+                      note=notes.get("codebook", "")))
 
     def found(globs: Iterable[str]) -> list[Path]:
         return sorted({p.relative_to(year_dir) for g in globs for p in year_dir.glob(g) if p.is_file()})
 
     return SiteSpec(year, title, pages, year_dir / "site", found(download_globs), demo, footer, changed,
                     found(chart_globs))
+
+
+@dataclass(frozen=True)
+class DownloadGroup:
+    """Downloads shown together on the index: a label, a note, and (link text, path) pairs."""
+
+    label: str
+    files: list[tuple[str, Path]]
+    note: str = ""
+    collapsed: bool = False
+
+
+_REFERENCE = {"countries.csv": "countries", "indicator_catalogue.csv": "indicator catalogue",
+              "iasc_criteria.csv": "IASC criteria"}
+
+
+def download_groups(site: SiteSpec) -> list[DownloadGroup]:
+    """The index's downloads, grouped for readers: the data package and how to cite it first, then all
+    countries' tables, the reference tables, each country's tables, and the data behind the figures."""
+    files = site.existing_downloads()
+    top = {d.name: d for d in files if len(d.parts) == 2}
+    groups: list[DownloadGroup] = []
+    package = [(label, top[name]) for name, label in (("datapackage.json", "datapackage.json"),
+                                                      ("CITATION.cff", "CITATION.cff"),
+                                                      ("manifest.json", "build manifest")) if name in top]
+    if package:
+        groups.append(DownloadGroup("Data package", package, "Every file below with its table schema "
+                                    "(Frictionless Data), the citation and the build manifest."))
+    from solutions.results import SCHEMAS
+
+    by_folder: dict[str, list[Path]] = {}
+    for d in files:
+        if len(d.parts) == 3 and d.suffix in (".csv", ".xlsx") and d.stem in SCHEMAS:
+            by_folder.setdefault(d.parts[1], []).append(d)
+    if "global" in by_folder:
+        groups.append(DownloadGroup("All countries", [(d.name, d) for d in by_folder.pop("global")]))
+    reference = [(label, top[name]) for name, label in _REFERENCE.items() if name in top]
+    if reference:
+        groups.append(DownloadGroup("Reference tables", reference))
+    names = {p.iso3: p.title for p in site.section("country") if p.iso3}
+    for folder in sorted(by_folder, key=lambda f: names.get(f, f)):
+        groups.append(DownloadGroup(names.get(folder, folder), [(d.name, d) for d in by_folder[folder]]))
+    known = {d for g in groups for _, d in g.files}
+    rest = [d for d in files if d not in known and d.suffix == ".csv"]
+    if rest:
+        groups.append(DownloadGroup("Data behind the figures", [(d.as_posix().removeprefix("results/"), d)
+                                                               for d in rest], collapsed=True))
+    return groups
 
 
 def copy_downloads(site: SiteSpec, dest: Path) -> list[Path]:

@@ -68,3 +68,16 @@ def clean_notebook(nb: NotebookNode, drop_banner: bool = True) -> NotebookNode:
 def read_clean(path: Path, drop_banner: bool = True) -> NotebookNode:
     """Read a notebook file (nbformat 4) and clean it for publishing."""
     return clean_notebook(nbformat.read(str(path), as_version=4), drop_banner)
+
+
+APPENDIX_TAG = "appendix"
+
+
+def split_appendix(nb: NotebookNode) -> tuple[NotebookNode, NotebookNode]:
+    """``nb`` cut before its first cell tagged ``appendix`` (build details): the front page's story goes
+    first, then the renderer's navigation and downloads, then the appendix. No tag: all story."""
+    cells = list(nb.cells)
+    at = next((i for i, c in enumerate(cells) if APPENDIX_TAG in c.get("metadata", {}).get("tags", [])), len(cells))
+    story, appendix = copy.deepcopy(nb), copy.deepcopy(nb)
+    story.cells, appendix.cells = cells[:at], cells[at:]
+    return story, appendix

@@ -25,11 +25,12 @@ from .base import (
     RenderResult,
     SiteSpec,
     copy_downloads,
+    download_groups,
     staging_dir,
     swap_into_place,
     write_atomic,
 )
-from .clean import read_clean
+from .clean import read_clean, split_appendix
 from .links import check_links, check_offline
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,13 @@ class NbconvertRenderer:
             except (OSError, ValueError):
                 pass
         try:
-            body, toc = self.exporter.render_body(read_clean(Path(page.notebook), drop_banner=site.demo))
+            nb = read_clean(Path(page.notebook), drop_banner=site.demo)
+            if page.section == "front":  # the index puts the navigation between the story and the appendix
+                story, appendix = split_appendix(nb)
+                body, toc = self.exporter.render_body(story)
+                tail = self.exporter.render_body(appendix)[0] if appendix.cells else ""
+                return {"sha256": sha, "key": key, "body": body, "toc": toc, "appendix": tail}, True
+            body, toc = self.exporter.render_body(nb)
         except Exception as exc:
             raise RenderError(f"rendering {page.notebook} failed: {exc}") from exc
         return {"sha256": sha, "key": key, "body": body, "toc": toc}, True
@@ -174,6 +181,7 @@ class NbconvertRenderer:
             "global_pages": [p for p in site.section("global") if p.available],
             "country_pages": [p for p in site.section("country") if p.available],
             "methods_pages": [p for p in site.section("methods") if p.available],
+            "data_pages": [p for p in site.section("data") if p.available],
         }
 
     def _page_html(self, site: SiteSpec, page: Page, entry: dict[str, Any]) -> str:
@@ -195,13 +203,17 @@ class NbconvertRenderer:
         )
         return self._env.get_template("layout.html.j2").render(ctx)
 
-    def _index_html(self, site: SiteSpec) -> str:
+    def _index_html(self, site: SiteSpec, front: dict[str, Any] | None = None) -> str:
+        """The index: the front page's story when it was built (its own title), else the title and a lead;
+        then the navigation and the downloads, which only the renderer knows for sure."""
         ctx = self._context(site, "index", "index")
         ctx.update(
             global_pages=site.section("global"),
             country_pages=site.section("country"),
-            methods_pages=site.section("methods"),
-            all_downloads=site.existing_downloads(),
+            methods_pages=[*site.section("methods"), *site.section("data")],
+            download_groups=download_groups(site),
+            front=markupsafe.Markup(front["body"]) if front else None,
+            front_appendix=markupsafe.Markup(front.get("appendix", "")) if front else "",
         )
         body = self._env.get_template("index_body.html.j2").render(ctx)
         nav = self._context(site, "index", "index")
@@ -234,12 +246,15 @@ class NbconvertRenderer:
             copy_downloads(site, tmp)
             written: list[Path] = []
             for page in site.pages:
-                if page.slug in entries:
+                if page.slug in entries and page.section != "front":  # the front page is the index
                     (tmp / page.href).write_text(
                         self._page_html(site, page, entries[page.slug]), encoding="utf-8"
                     )
                     written.append(out / page.href)
-            (tmp / "index.html").write_text(self._index_html(site), encoding="utf-8")
+            front = next((entries[p.slug] for p in site.section("front") if p.slug in entries), None)
+            (tmp / "index.html").write_text(self._index_html(site, front), encoding="utf-8")
+            if front is not None:
+                written.append(out / "index.html")
             broken = check_links(tmp)
             if broken:  # checked before the swap: the published site stays as it was
                 raise RenderError("broken links in the rendered site (the published site was not changed): "

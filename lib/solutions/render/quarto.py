@@ -19,8 +19,17 @@ from typing import Any
 import nbformat
 import yaml
 
-from .base import Page, RenderError, RenderResult, SiteSpec, copy_downloads, swap_into_place, write_atomic
-from .clean import read_clean
+from .base import (
+    Page,
+    RenderError,
+    RenderResult,
+    SiteSpec,
+    copy_downloads,
+    download_groups,
+    swap_into_place,
+    write_atomic,
+)
+from .clean import read_clean, split_appendix
 from .links import check_links
 
 SRC_DIRNAME = "site-src"
@@ -33,15 +42,25 @@ def _md_escape(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]<>()#+!|" else c for c in text)
 
 
+def _front(site: SiteSpec) -> Page | None:
+    """The front page when it was built: it becomes ``index.ipynb`` (else a generated ``index.qmd``)."""
+    return next((p for p in site.section("front") if p.available), None)
+
+
+def index_source(site: SiteSpec) -> str:
+    return "index.ipynb" if _front(site) else "index.qmd"
+
+
 def quarto_config(site: SiteSpec) -> dict[str, Any]:
     """The ``_quarto.yml`` content for ``site`` (as a dict)."""
-    ok = [p for p in site.pages if p.available]
-    left: list[dict[str, Any]] = [{"text": "Overview", "href": "index.qmd"}]
+    ok = [p for p in site.pages if p.available and p.section != "front"]
+    left: list[dict[str, Any]] = [{"text": "Overview", "href": index_source(site)}]
     left += [{"text": "Global", "href": f"{p.slug}.ipynb"} for p in ok if p.section == "global"]
     countries = [{"text": p.title, "href": f"{p.slug}.ipynb"} for p in ok if p.section == "country"]
     if countries:
         left.append({"text": "Countries", "menu": countries})
     left += [{"text": "Methods", "href": f"{p.slug}.ipynb"} for p in ok if p.section == "methods"]
+    left += [{"text": "Data", "href": f"{p.slug}.ipynb"} for p in ok if p.section == "data"]
     html_format: dict[str, Any] = {
         "toc": True,
         "toc-depth": 3,
@@ -61,7 +80,7 @@ def quarto_config(site: SiteSpec) -> dict[str, Any]:
         "project": {
             "type": "website",
             "output-dir": QUARTO_OUTPUT,
-            "render": ["index.qmd", *[f"{p.slug}.ipynb" for p in ok]],
+            "render": [index_source(site), *[f"{p.slug}.ipynb" for p in ok]],
             "resources": [d.as_posix() for d in site.existing_files()],
         },
         "website": {
@@ -77,29 +96,52 @@ def quarto_config(site: SiteSpec) -> dict[str, Any]:
     }
 
 
-def _index_qmd(site: SiteSpec) -> str:
+def _index_sections(site: SiteSpec) -> list[str]:
+    """The index's navigation and downloads as Markdown: a page that is not available is named without a
+    link and without its failure message (it may quote paths)."""
     def line(p: Page) -> str:
         label = _md_escape(p.title) + (f" ({p.iso3})" if p.iso3 else "")
         if p.available:
             return f"- [{label}]({p.slug}.ipynb)" + (f" — *{_md_escape(p.note)}*" if p.note else "")
-        return f"- {label} — *failed in this build*: {_md_escape(p.failure)}"
+        return f"- {label} — *not included*: {_md_escape(p.failure)}"
 
+    parts = []
+    for heading, sections in (("Explore the report", ("global", "methods", "data")), ("Countries", ("country",))):
+        pages = [p for s in sections for p in site.section(s)]  # type: ignore[arg-type]
+        if pages:
+            parts.append(f"## {heading}\n\n" + "\n".join(line(p) for p in pages) + "\n")
+    groups = download_groups(site)
+    if groups:
+        rows = []
+        for g in groups:
+            links = " · ".join(f"[{_md_escape(label)}]({d.as_posix()})" for label, d in g.files)
+            if g.collapsed:
+                rows.append(f"- **{_md_escape(g.label)}**: {len(g.files)} files, all described in the data package"
+                            f"\n\n  <details><summary>the files</summary>\n\n  {links}\n\n  </details>")
+            else:
+                rows.append(f"- **{_md_escape(g.label)}**: {links}" + (f" — {_md_escape(g.note)}" if g.note else ""))
+        parts.append("## Data and downloads\n\n" + "\n".join(rows) + "\n")
+    return parts
+
+
+def _index_qmd(site: SiteSpec) -> str:
+    """The index when no front page was built: the title, a lead, the navigation and the downloads."""
     front = yaml.safe_dump({"title": site.title, "toc": False}, sort_keys=False, allow_unicode=True)
     parts = [f"---\n{front}---\n"]
     parts.append(
         f"The {site.year} report on durable solutions to internal displacement: a global overview, "
         f"{len(site.section('country'))} country reports and the methods behind the estimates.\n"
     )
-    for heading, section in (("Global overview", "global"), ("Countries", "country"), ("Methods", "methods")):
-        pages = site.section(section)  # type: ignore[arg-type]
-        if pages:
-            parts.append(f"## {heading}\n\n" + "\n".join(line(p) for p in pages) + "\n")
-    downloads = site.existing_downloads()
-    if downloads:
-        parts.append(
-            "## Downloads\n\n" + "\n".join(f"- [{d.as_posix()}]({d.as_posix()})" for d in downloads) + "\n"
-        )
-    return "\n".join(parts)
+    return "\n".join(parts + _index_sections(site))
+
+
+def _index_notebook(site: SiteSpec, front: Page) -> nbformat.NotebookNode:
+    """The front page's notebook with the navigation and downloads before its appendix, as the site's index."""
+    nb = _publishable(front, site, index=True)
+    story, appendix = split_appendix(nb)
+    nb.cells = [*story.cells, *(nbformat.v4.new_markdown_cell(part) for part in _index_sections(site)),
+                *appendix.cells]
+    return nb
 
 
 _H1 = re.compile(r"<h1\b[^>]*>.*?</h1>", re.S)
@@ -134,7 +176,7 @@ def _page_title(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
-def _publishable(page: Page, site: SiteSpec | None = None) -> nbformat.NotebookNode:
+def _publishable(page: Page, site: SiteSpec | None = None, *, index: bool = False) -> nbformat.NotebookNode:
     """Cleaned notebook with a front-matter title: the notebook's own (its HTML <h1> is then dropped so
     Quarto's title block is the only title), else the page title when there is no level-1 heading."""
     nb = read_clean(Path(page.notebook), drop_banner=site is None or site.demo)
@@ -157,7 +199,8 @@ def _publishable(page: Page, site: SiteSpec | None = None) -> nbformat.NotebookN
         banner.metadata["raw_mimetype"] = "text/html"
         nb.cells.insert(0, banner)
     if title or not has_h1:
-        front = yaml.safe_dump({"title": title or page.title}, allow_unicode=True)
+        layout = {"toc": False, "page-layout": "full"} if index else {}  # the index's story uses the full width
+        front = yaml.safe_dump({"title": title or page.title, **layout}, allow_unicode=True)
         nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{front}---"))
     return nb
 
@@ -170,7 +213,11 @@ def write_quarto_project(site: SiteSpec, src_dir: Path | None = None) -> Path:
     src.mkdir(parents=True)
     cfg = quarto_config(site)
     write_atomic(src / "_quarto.yml", yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
-    write_atomic(src / "index.qmd", _index_qmd(site))
+    front = _front(site)
+    if front is None:
+        write_atomic(src / "index.qmd", _index_qmd(site))
+    else:
+        nbformat.write(_index_notebook(site, front), str(src / "index.ipynb"))
     shutil.copyfile(ASSETS / QUARTO_CSS, src / QUARTO_CSS)
     if site.demo:
         write_atomic(
@@ -180,7 +227,7 @@ def write_quarto_project(site: SiteSpec, src_dir: Path | None = None) -> Path:
             "are fictional.</div>\n",
         )
     for page in site.pages:
-        if page.available:
+        if page.available and page.section != "front":
             nbformat.write(_publishable(page, site), str(src / f"{page.slug}.ipynb"))
     copy_downloads(site, src)
     return src
@@ -228,7 +275,7 @@ class QuartoRenderer:
         warnings: list[str] = []
         out = Path(site.out_dir)
         swap_into_place(built, out)
-        pages = [out / p.href for p in site.pages if p.available]
+        pages = [out / p.href for p in site.pages if p.available]  # the front page's href is index.html
         return RenderResult(
             out / "index.html",
             pages,

@@ -107,7 +107,7 @@ def n_text(rows: pd.DataFrame, unit: str) -> str:
 
 def universe_words(ind: Indicator | None) -> str:
     """Who an indicator counts, in plain language (the catalogue's ``universe_text``), never the expression."""
-    text = getattr(ind, "universe_text", None) if ind is not None else None  # field added by issue #13 item 2
+    text = ind.universe_text if ind is not None else None
     return str(text) if text else ""
 
 
@@ -126,12 +126,12 @@ def publish_chart_data(results: Results, output_root: str | Path) -> None:
 
 # --------------------------------------------------------------- page frame ----
 def page_title(obj: str | Results) -> str:
-    """The page's title: a string as is, a country's name and year, or the global results' title."""
+    """The page's title: a string as is, a country's name and year, or the global page's own title."""
     if isinstance(obj, str):
         return obj
     if isinstance(obj, CountryResults):
         return f"{obj.name} — durable solutions {obj.year}"
-    return obj.title
+    return f"Global overview — durable solutions {obj.year}"  # the site's name is the front page's title
 
 
 def title(obj: str | Results) -> None:
@@ -185,17 +185,26 @@ def narrative_text(results: CountryResults, section: str | int) -> str:
     return str(crits.get(int(section), crits.get(str(section), "")) or "")
 
 
-def provenance_section(obj: Any) -> None:
-    """Emit the data sources and the provenance block (checksums, config hash, versions, build date)."""
-    sources = attr(obj, "sources", []) or []
-    if sources:
-        items = []
-        for s in sources:
-            s = s if isinstance(s, Mapping) else getattr(s, "model_dump", lambda: {})()
-            text = ", ".join(str(s[k]) for k in ("name", "publisher", "year") if s.get(k))
+def sources_html(sources: Any) -> str:
+    """The data sources as a list for readers (name, publisher, year), or "" when there are none."""
+    items = []
+    for s in sources or []:
+        s = s if isinstance(s, Mapping) else getattr(s, "model_dump", lambda: {})()
+        text = ", ".join(str(s[k]) for k in ("name", "publisher", "year") if s.get(k))
+        if text:
             items.append(f"<li>{html.escape(text)}</li>")
-        emit(f"<p><strong>Data sources</strong></p><ul>{''.join(items)}</ul>")
-    emit(provenance_html(attr(obj, "provenance", {})))
+    return f"<p><strong>Data sources</strong></p><ul>{''.join(items)}</ul>" if items else ""
+
+
+def provenance_appendix(provenance: Any, *, extra: str = "", heading: str = "Build details") -> None:
+    """Emit the collapsed build-details appendix (checksums, config hash, versions, build date, manifest link)."""
+    emit(provenance_html(provenance if isinstance(provenance, Mapping) else {}, heading=heading, extra=extra))
+
+
+def provenance_section(obj: Any) -> None:
+    """Emit the data sources (for readers) and the build details (collapsed, for auditors)."""
+    emit(sources_html(attr(obj, "sources", []) or []))
+    provenance_appendix(attr(obj, "provenance", {}))
 
 
 def country_names(g: GlobalResults) -> dict[str, str]:

@@ -1,71 +1,144 @@
-"""The methods page's sections (notebooks/methods.ipynb): the indicator catalogue, estimation and
-suppression rules, data sources and provenance."""
+"""The methods page's sections (notebooks/methods.ipynb), in plain language: the framework, who is compared
+and how, the solutions measure, precision and suppression, how estimates are computed, limitations, a
+glossary, every indicator of the catalogue in words, the data sources, and the build details in a collapsed
+appendix.
+
+Everything that varies is generated from the catalogue and the global config (thresholds, margins, the
+solutions-measure rule), so the page never drifts from the code; it never shows an expression or a variable
+name: an indicator's universe is its ``universe_text``.
+"""
 
 from __future__ import annotations
 
 import html
+import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from . import wording
 from .blocks import (  # sections every page has
     attr,
     banner,
     country_names,
     criteria_names,
     note,
-    object_frame,
-    provenance_section,
+    provenance_appendix,
     title,
     unit_plural,
+    universe_words,
 )
-from .formatting import (
-    DEFAULT_MIN_N,
-    short_hash,
-)
+from .formatting import DEFAULT_MIN_N, is_missing, short_hash
 from .output import emit
-from .provenance import normalise, provenance_html
-from .tables import (
-    Markup,
-    html_table,
+from .provenance import normalise
+from .tables import Markup, html_table, status_chip
+
+IASC_DEFINITION = (
+    "A durable solution is achieved when internally displaced persons (IDPs) no longer have specific "
+    "assistance and protection needs linked to their displacement and can enjoy their human rights without "
+    "discrimination on account of their displacement."
+)
+#: What each IASC criterion asks, in a sentence (the criteria's names come from the catalogue).
+CRITERIA_QUESTIONS: dict[int, str] = {
+    1: "Are displaced people as safe as others, with access to justice and free to move?",
+    2: "Do they have adequate housing, water and schooling?",
+    3: "Can they find work and reach financial services and assistance?",
+    4: "Can they get their housing, land and property back, or compensation?",
+    5: "Do they have, or can they replace, their personal documents?",
+    6: "Have families separated by displacement been able to reunite?",
+    7: "Do they vote and take part in community life like others?",
+    8: "Can they reach remedies for violations suffered, and do they feel justice was done?",
+}
+#: IOM's Progressive Resolution of Displacement Situations (PRDS) framework, its three strategic objectives.
+PRDS_TEXT: dict[int, str] = {
+    1: "strengthen coping capacities weakened as a result of displacement situations",
+    2: "foster self-reliance by responding to the longer-term consequences of displacement situations",
+    3: "create conducive environments by addressing the root causes of crisis and displacement",
+}
+GROUPS_TEXT: dict[str, str] = {
+    "idp": "internally displaced persons who still live where they fled to",
+    "returnee": "IDPs who have returned to their place of origin",
+    "relocated": "IDPs who have settled elsewhere in the country",
+    "comparison": "people who were never displaced and live in the same areas (often the host community); "
+                  "the benchmark every displaced group is compared with",
+}
+KIND_TEXT: dict[str, str] = {
+    "proportion": "a share, in percent",
+    "ratio": "a rate: one total divided by another",
+    "mean": "an average",
+    "distribution": "how the group divides across categories (shares adding up to 100%)",
+    "by_reason": "how the group divides across reasons (shares adding up to 100%)",
+    "system": "the share of assessed locations where each kind of mechanism exists (system level, from key "
+              "informants)",
+}
+DIRECTION_TEXT: dict[str, str] = {
+    "higher": "higher is better",
+    "lower": "lower is better",
+    "none": "no better or worse: described, not compared",
+}
+DISAGGREGATION_TEXT: dict[str, str] = {
+    "sex": "sex",
+    "age_band": "age group",
+    "urban_rural": "urban or rural area",
+    "admin1": "region",
+}
+LIMITATIONS: tuple[str, ...] = (
+    "Confidence intervals cover sampling error only. Non-response, recall and reporting errors, and "
+    "differences in how questions were understood, are not in them.",
+    "The comparison group lives in the same areas as the displaced groups. A closed gap means displaced "
+    "people are not materially worse off than their neighbours, not that either group is well off.",
+    "Each survey is a snapshot. A closed gap shows no material disadvantage at the time of the survey; it "
+    "does not show that a solution is durable.",
+    "Countries' surveys differ in timing, sampling and questionnaires. Comparisons across countries are "
+    "indicative.",
+    "Whether a gap counts as closed depends on the equivalence margin, a policy choice: with a smaller margin "
+    "fewer gaps are closed and more are inconclusive.",
+    "A question allowing several answers is counted under the first answer chosen, so breakdowns by reason "
+    "count each household once.",
+    "Housing, land and property mechanisms and remedy mechanisms are reported by key informants for "
+    "locations, not by households; they describe the system and are not compared between groups.",
+    "Some indicators rest on perceptions (for example, whether a sense of justice has been restored).",
+    "Changes across report years are only shown between editions that used the same indicator definitions.",
+)
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("Confidence interval (CI)", "The range of values compatible with the survey data. At the 95% level, "
+     "intervals built this way contain the true value in 95 of 100 repeated surveys. A wide interval means "
+     "the survey could not measure the value precisely."),
+    ("Coefficient of variation (CV)", "The standard error divided by the estimate: the uncertainty relative "
+     "to the value itself. A high CV means the estimate is imprecise."),
+    ("Design effect", "How much the survey's design (households sampled in clusters, unequal weights) "
+     "widens the uncertainty compared with a simple random sample of the same size. A design effect of 2 "
+     "means the survey is as precise as a simple random sample half its size."),
+    ("Effective sample size (effective n)", "The number of respondents divided by the design effect: the "
+     "size of a simple random sample that would give the same precision."),
+    ("Degrees of freedom", "The number of clusters (primary sampling units) minus the number of strata. "
+     "With few degrees of freedom the survey says little about the variability of the estimate, and "
+     "intervals widen."),
+    ("Primary sampling unit (PSU)", "A cluster, such as a village or an enumeration area, sampled first; "
+     "households are then sampled within it."),
+    ("Stratum", "A part of the population (an area, a population group) sampled separately."),
+    ("Weight", "How many people or households in the population each respondent stands for."),
+    ("Gap", "The displaced group's value minus the comparison group's, on the same indicator in the same "
+     "areas."),
+    ("Equivalence margin", "The largest disadvantage still counted as no material gap."),
+    ("Withheld (suppressed)", "An estimate not published because too few respondents stand behind it, or "
+     "because it would let a withheld value be worked out."),
 )
 
 
-# ------------------------------------------------------------ methods page ----
-def methods_catalogue(catalogue: Any) -> None:
-    """Every indicator of the catalogue, per criterion: id, title, definition, universe, unit, direction,
-    PRDS objective, level, kind and disaggregations (generated from the catalogue itself)."""
-    try:
-        from solutions.catalogue import PRDS_OBJECTIVES
-    except ImportError:  # pragma: no cover
-        PRDS_OBJECTIVES = {}
-    version = attr(catalogue, "version", "")
-    note(f"Catalogue version {version}.")
-    names = criteria_names()
-    inds = list(getattr(catalogue, "indicators", ()))
-    for c in sorted({int(i.criterion) for i in inds}):
-        label = f"{c}. {names[c]}" if c in names else ("Cross-criteria" if c == 0 else f"Criterion {c}")
-        emit(f"<h3>{html.escape(label)}</h3>")
-        records = []
-        for i in (x for x in inds if int(x.criterion) == c):
-            universe = attr(i, "universe", None)
-            breakdown = attr(i, "breakdown", None)
-            records.append({
-                "Id": i.id,
-                "Indicator": i.title,
-                "Definition": i.definition
-                + (f" Broken down by {breakdown.variable.replace('_', ' ')}." if breakdown is not None else ""),
-                "Universe": f"{unit_plural(i)} where {universe}" if universe else f"all {unit_plural(i)}",
-                "Kind": str(i.kind).replace("_", " "),
-                "Better": {"higher": "higher", "lower": "lower"}.get(str(i.direction), "no direction"),
-                "PRDS objective": f"{i.prds_objective} {PRDS_OBJECTIVES.get(int(i.prds_objective), '')}".strip(),
-                "Level": i.level,
-                "Disaggregations": ", ".join(getattr(i, "disaggregations", ()) or ()) or "–",
-            })
-        emit(html_table(object_frame(records)))
+#: Definition lists as two columns on a wide screen, stacked on a phone; indicator cards separated by a rule.
+METHODS_CSS = """
+.sos-card{display:grid;grid-template-columns:max-content 1fr;gap:.2em .8em;margin:.2em 0 .6em}
+.sos-card dt{margin:0;font-weight:bold}.sos-card dd{margin:0}
+.sos-indicator{border-top:1px solid #DDD;padding-top:.2em}.sos-indicator h4{margin:.5em 0 .3em}
+.sos-indicator .sos-code{font-size:.85em;color:#444;margin-right:.3em}
+@media (max-width:600px){.sos-card{grid-template-columns:1fr}.sos-card dd{margin:0 0 .3em 0}}
+"""
 
 
+# ------------------------------------------------------------------------------------ config -----
 def _config_dict(global_config: Any) -> dict[str, Any]:
     if isinstance(global_config, str | Path):
         from solutions.config import load_global
@@ -76,54 +149,349 @@ def _config_dict(global_config: Any) -> dict[str, Any]:
     return dict(global_config or {})
 
 
-def estimation_rules(global_config: Any) -> None:
-    """The estimation, gap and suppression rules in force (thresholds read from the global config) and
-    the conditions of the solutions measure. ``global_config``: a path, a GlobalConfig or a dict."""
+def _thresholds(cfg: Mapping[str, Any]) -> dict[str, Any]:
+    thr = {"min_n": DEFAULT_MIN_N, "min_effective_n": None, "max_cv": 0.30, "min_df": 8,
+           "confidence_level": 0.95, "lonely_psu": "adjust"}
+    thr.update({k: v for k, v in (cfg.get("thresholds") or {}).items() if not is_missing(v)})
+    return thr
+
+
+def _margins(cfg: Mapping[str, Any]) -> tuple[float, float]:
+    """The default equivalence margins: absolute (proportions) and relative (means and ratios)."""
+    m = cfg.get("equivalence_margin") or {}
+    m = m if isinstance(m, Mapping) else getattr(m, "model_dump", lambda: {})()
+    return float(m.get("absolute", 0.05)), float(m.get("relative", 0.10))
+
+
+def _pct(value: float) -> str:
+    return f"{float(value) * 100:.0f}%"
+
+
+def _points(value: float) -> str:
+    v = round(float(value) * 100, 1)
+    text = f"{v:.0f}" if v == int(v) else f"{v:.1f}"
+    return f"{text} percentage point{'s' if v != 1 else ''}"
+
+
+def _paragraphs(*texts: str) -> None:
+    emit("".join(f"<p>{html.escape(t)}</p>" for t in texts if t))
+
+
+def _items(texts: Any) -> str:
+    return "<ul>" + "".join(f"<li>{html.escape(str(t))}</li>" for t in texts) + "</ul>"
+
+
+def _defs(pairs: Any, css_class: str = "sos-defs") -> str:
+    rows = "".join(f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>" for k, v in pairs)
+    return f'<dl class="{css_class}">{rows}</dl>'
+
+
+# ------------------------------------------------------------------------------------ sections ---
+def framework_section() -> None:
+    """The IASC framework, its eight criteria as questions, and the PRDS objectives the indicators inform
+    (the page's first section: it carries the page's own CSS)."""
+    emit(f"<style>{METHODS_CSS}</style>")
+    _paragraphs(
+        IASC_DEFINITION + " (IASC Framework on Durable Solutions for Internally Displaced Persons, 2010.)",
+        "A solution can come through return, local integration where people live now, or settlement elsewhere "
+        "in the country. It is gradual, so this report measures progress: on each of the framework's eight "
+        "criteria, are displaced people worse off than people who were never displaced?",
+    )
+    names = criteria_names()
+    emit(_defs(((f"{c}. {names[c]}", CRITERIA_QUESTIONS.get(c, "")) for c in names), "sos-defs sos-card"))
+    _paragraphs(
+        "Each indicator also names the objective it informs in IOM's Progressive Resolution of Displacement "
+        "Situations (PRDS) framework, which works at the level of the individual, the household, the community "
+        "and the system. Its three strategic objectives:")
+    emit("<ol>" + "".join(f"<li>{html.escape(t.capitalize())}.</li>" for t in PRDS_TEXT.values()) + "</ol>")
+
+
+def population_groups() -> None:
+    """The population groups the report compares (names are configurable per country, the roles are fixed)."""
+    from . import style
+
+    emit(_defs((style.group_label(g), t[0].upper() + t[1:] + ".") for g, t in GROUPS_TEXT.items()))
+    _paragraphs("Every indicator is estimated for every group a country's survey covers. A country may call its "
+                "groups differently; the report always uses these four roles.")
+
+
+def comparison_approach(global_config: Any) -> None:
+    """The gap, the equivalence margin and what each gap and criterion status means, with the config's values."""
     cfg = _config_dict(global_config)
-    thr = cfg.get("thresholds", {}) or {}
-    min_n = thr.get("min_n", DEFAULT_MIN_N)
-    max_cv = thr.get("max_cv", 0.30)
-    level = float(thr.get("confidence_level", 0.95))
-    lonely = thr.get("lonely_psu", "adjust")
-    rows = [
-        ("Point estimates", "Weighted (design weights); proportions and means are ratio estimators Σw·y / Σw "
-         "over the universe of the indicator."),
-        ("Standard errors", "Taylor linearization, with-replacement approximation of the first stage, PSUs "
-         "nested in strata; domains estimated on the full design (out-of-domain scores set to zero)."),
-        ("Single-PSU strata", f"Rule '{lonely}' (as R survey.lonely.psu)."),
-        ("Confidence intervals", f"{level * 100:.0f}%: logit interval for proportions, Student t otherwise, "
-         "with the design degrees of freedom (PSUs minus strata)."),
-        ("Missing answers", "Missing, don't know and refused are excluded from the universe and counted."),
-        ("Gap", "Displaced group minus comparison group on the same indicator and domain, estimated as one "
-         "linearized contrast (the groups share PSUs)."),
-        ("Gap closed", "The gap is not significantly worse than zero at the confidence level, taking the "
-         "indicator's direction into account; distributions have no direction and are not assessed."),
-        ("Criterion status", "Gap open if any indicator is significantly worse; insufficient data when "
-         "estimates are withheld; gap closed when every assessed indicator has closed the gap."),
-        ("Suppression", f"An estimate whose unweighted denominator is below {min_n} is withheld and shown as "
-         "text; cells that would let it be recovered are withheld too (complementary suppression)."),
-        ("Precision flag", f"An estimate whose coefficient of variation exceeds {float(max_cv) * 100:.0f}% is "
-         "flagged as low precision."),
-        ("Trends", "Only estimates computed with the same catalogue version are compared across report years. "
-         "The change since the previous comparable year treats the two surveys as independent: its standard "
-         "error is √(se₁² + se₂²), with Student's t on the smaller of the two design degrees of freedom; "
-         "withheld estimates give no change."),
-    ]
-    emit(html_table(pd.DataFrame(rows, dtype=object, columns=["Rule", "In force"]), caption="Estimation and disclosure rules"))
-    measure = cfg.get("solutions_measure") or []
-    conditions = measure.get("conditions", []) if isinstance(measure, dict) else measure
-    if conditions:
-        frame = pd.DataFrame([
-            {"Criterion": c.get("criterion"), "Condition": c.get("label"), "Expression": c.get("condition")}
-            for c in conditions
-        ])
-        emit(html_table(frame, caption="Solutions measure (SOL-1): a displaced household counts when it meets "
-                         "every condition"))
+    thr = _thresholds(cfg)
+    absolute, relative = _margins(cfg)
+    level = _pct(thr["confidence_level"])
+    _paragraphs(
+        "For each indicator the report compares each displaced group with the comparison group. The gap is the "
+        "displaced group's value minus the comparison group's, estimated from the same survey in one step "
+        "(both groups live in the same sampled clusters, so their estimates are not independent).",
+        "The disadvantage is the gap turned so that a positive number means the displaced group is worse off "
+        "(for an indicator where higher is better, such as access to water, a lower value is a disadvantage).",
+        f"The equivalence margin is the largest disadvantage still counted as no material gap: "
+        f"{_points(absolute)} for shares, and {_pct(relative)} of the comparison group's value for averages "
+        "and rates. An indicator may set its own margin; the indicator list below says when it does.",
+        f"Each gap gets a status from the {level} confidence interval of the disadvantage. A status is never "
+        "read off a test that found no significant difference: a small survey cannot show a gap, and that "
+        "is not evidence that there is none.",
+    )
+    margin = f"the margin ({_points(absolute)} for shares)"
+    rules = {
+        "closed": "the whole interval lies below the margin",
+        "open": "the whole interval lies above zero, and the gap is not closed",
+        "inconclusive": "the interval holds both zero and values beyond the margin",
+        "insufficient_data": "either group's estimate is withheld",
+        "not_assessed": "shown, not compared",
+    }
+    emit('<dl class="sos-defs sos-card">' + "".join(
+        f"<dt>{status_chip(s)}</dt><dd>{html.escape(wording.status_meaning(s, margin=margin).capitalize())}: "
+        f"{html.escape(r)}.</dd>" for s, r in rules.items()) + "</dl>")
+    _paragraphs(
+        "A criterion brings its indicators together, for each displaced group: the gap is open on the "
+        "criterion when it is open on any indicator; closed when it is closed on every indicator with data; "
+        "insufficient data when no indicator has data; inconclusive otherwise.")
+
+
+def _measure_rule(cfg: Mapping[str, Any], g: Any) -> dict[str, Any]:
+    """The solutions-measure rule: ``{"scoring", "conditions": [{criterion, label}], "missing_conditions"}``.
+
+    Read from the results (``solutions_measure`` of the global results) when they describe it, else from
+    the global config's list of conditions (every condition must be met).
+    """
+    measure = attr(g, "solutions_measure", None)
+    raw = cfg.get("solutions_measure") or []
+    source = measure if isinstance(measure, Mapping) and measure.get("conditions") else raw
+    if isinstance(source, Mapping):
+        return {"scoring": source.get("scoring", "all"), "conditions": list(source.get("conditions") or []),
+                "missing_conditions": source.get("missing_conditions", "not_available")}
+    return {"scoring": "all", "conditions": list(source), "missing_conditions": "not_available"}
+
+
+#: What happens to a country whose survey lacks what a condition needs (the config's ``missing_conditions``).
+MISSING_CONDITIONS_TEXT: dict[str, str] = {
+    "not_available": "When a country's survey lacks what a condition needs, the measure is not available for "
+                     "that country, and its page says which information is missing.",
+    "partial": "When a country's survey lacks what a condition needs, the measure is computed over the "
+               "conditions its survey covers, and its page says it is partial and which information is missing.",
+    "error": "Every country's survey must cover every condition: a survey that does not is rejected before "
+             "anything is computed.",
+}
+
+
+def _measure_exceptions(measure: Any, names: Mapping[str, str]) -> list[str]:
+    """Countries where the measure is partial or not available, named (their pages say what is missing)."""
+    table = measure.get("countries") if isinstance(measure, Mapping) else None
+    if not isinstance(table, pd.DataFrame) or table.empty or "status" not in table.columns:
+        return []
+    out = []
+    for status, words in (("partial", "computed over the conditions available (partial)"),
+                          ("not_available", "not available")):
+        isos = [str(i) for i in table.loc[table["status"] == status, "iso3"]]
+        if isos:
+            out.append(f"This edition: the measure is {words} for "
+                       + ", ".join(names.get(i, i) for i in isos) + "; their pages name what their survey lacks.")
+    return out
+
+
+def scoring_text(scoring: Any, n: int) -> str:
+    """The scoring rule in words: ``every one of the 5 conditions`` or ``at least 4 of the 5 conditions``."""
+    if isinstance(scoring, Mapping) and scoring.get("at_least") is not None:
+        return f"at least {int(scoring['at_least'])} of the {n} conditions"
+    return f"every one of the {n} condition{'s' if n != 1 else ''}"
+
+
+def solutions_measure_rule(global_config: Any, g: Any = None) -> None:
+    """The solutions measure: its conditions (labels, never expressions), the scoring rule and the benchmark."""
+    cfg = _config_dict(global_config)
+    rule = _measure_rule(cfg, g)
+    conditions = rule["conditions"]
+    if not conditions:
+        note("No solutions measure is configured for this edition.")
+        return
+    names = criteria_names()
+    _paragraphs(
+        "The solutions measure brings five criteria together at the level of the household, following the "
+        "International Recommendations on IDP Statistics: the share of households that meet "
+        f"{scoring_text(rule['scoring'], len(conditions))} below.")
+    items = []
+    for c in conditions:
+        c = c if isinstance(c, Mapping) else getattr(c, "model_dump", lambda: {})()
+        crit = int(c.get("criterion", 0) or 0)
+        items.append(f"{c.get('label', '')} ({names.get(crit, f'criterion {crit}')})")
+    emit(_items(items))
+    _paragraphs(
+        *_measure_exceptions(attr(g, "solutions_measure", None), country_names(g) if g is not None else {}),
+        "The same measure is computed for the comparison group and shown beside the displaced groups' as the "
+        "benchmark: under a strict rule, few households pass even among those never displaced, and a reader "
+        "needs that to judge the displaced groups' share.",
+        MISSING_CONDITIONS_TEXT.get(str(rule["missing_conditions"]), MISSING_CONDITIONS_TEXT["not_available"]))
+
+
+def precision_rules(global_config: Any) -> None:
+    """When an estimate is withheld, and when it is published with a flag (thresholds from the config)."""
+    cfg = _config_dict(global_config)
+    thr = _thresholds(cfg)
+    min_eff = thr.get("min_effective_n")
+    withheld = [f"fewer than {float(thr['min_n']):g} respondents stand behind it"]
+    if min_eff:
+        withheld.append("its effective sample size (respondents divided by the design effect) is below "
+                        f"{float(min_eff):g}")
+    _paragraphs("An estimate is withheld, and shown as text instead of a number, when "
+                + " or ".join(withheld) + ".",
+                "Everything computed from a withheld estimate is withheld too: a gap, a change since the last "
+                "edition, a chart, the alternative text of a chart and every download. When hiding one value "
+                "is not enough, because it could be worked out from the others (the shares of a distribution "
+                "add up to 100%), a second value is withheld as well.")
+    flags = [wording.flag_text(code, max_cv=float(thr["max_cv"]), min_df=int(thr["min_df"]))
+             for code in wording.FLAG_LABELS]
+    _paragraphs(f"An estimate is published with the mark {wording.FLAG_MARK}, and should be read with care, "
+                "when it is")
+    emit(_items(flags))
+    _paragraphs("A flagged estimate is marked the same way in tables, charts, breakdowns and downloads (the "
+                "flag column of the results tables).")
+
+
+def estimation_rules(global_config: Any) -> None:
+    """How estimates, standard errors and intervals are computed (thresholds read from the global config).
+
+    ``global_config``: a path, a GlobalConfig or a dict.
+    """
+    cfg = _config_dict(global_config)
+    thr = _thresholds(cfg)
+    level = _pct(thr["confidence_level"])
+    lonely = {
+        "adjust": "centred on the overall mean, as R's survey package does with the 'adjust' option",
+        "average": "given the average variance of the other strata",
+        "certainty": "treated as sampled with certainty (no variance)",
+        "remove": "left out of the variance",
+        "fail": "an error: the build stops",
+    }.get(str(thr["lonely_psu"]), str(thr["lonely_psu"]))
+    emit(_defs([
+        ("Weights", "Every estimate uses the survey weights, so that it describes the population, not only the "
+         "people interviewed."),
+        ("Uncertainty", "Standard errors take the survey design into account (strata, clusters, weights), by "
+         "Taylor linearisation, the standard method for household surveys. A group such as IDPs or women is "
+         "estimated within the whole sample, never by cutting the sample down first. A stratum with a single "
+         f"cluster is {lonely}."),
+        ("Confidence intervals", f"{level} intervals. For shares, the interval is computed on the logit scale, "
+         "so it stays between 0% and 100%; for averages and rates, it uses Student's t with the survey's "
+         "degrees of freedom."),
+        ("Missing answers", "Answers missing, 'don't know' and 'refused' are left out of the indicator and "
+         "counted."),
+        ("Changes since the last edition", "Two editions come from independent surveys, so the uncertainty of a "
+         "change combines both (the square root of the sum of the two squared standard errors), with Student's "
+         "t on the smaller of the two degrees of freedom. Withheld estimates give no change."),
+        ("Checked against R", "The estimation engine's results are checked against R's survey package, the "
+         "reference implementation."),
+    ]))
+
+
+def limitations() -> None:
+    """What the numbers cannot say."""
+    emit(_items(LIMITATIONS))
+
+
+def glossary() -> None:
+    """Plain definitions of the statistical words the report uses."""
+    emit(_defs(GLOSSARY))
+
+
+# ------------------------------------------------------------------------------------ catalogue --
+def counted_words(ind: Any) -> str:
+    """Who an indicator counts, in words: its ``universe_text``, else all records of its unit."""
+    return universe_words(ind) or f"all {unit_plural(ind)}"
+
+
+def _breakdown_words(ind: Any) -> str:
+    breakdown = attr(ind, "breakdown", None)
+    if breakdown is None:
+        return ""
+    return str(attr(breakdown, "variable", "")).replace("_", " ")
+
+
+def own_margin_words(margin: Any, *, percent: bool) -> str:
+    """An indicator's own equivalence margin in words ("" when it uses the default): ``{absolute: 0.03}`` is
+    3 percentage points for a share, ``{relative: 0.2}`` 20% of the comparison group's value."""
+    if margin is None:
+        return ""
+    if isinstance(margin, Mapping):
+        absolute, relative = margin.get("absolute"), margin.get("relative")
+    else:
+        absolute, relative = getattr(margin, "absolute", None), getattr(margin, "relative", None)
+    if not is_missing(absolute):
+        return _points(float(absolute)) if percent else f"{float(absolute):g} in the indicator's unit"
+    if not is_missing(relative):
+        return f"{_pct(float(relative))} of the comparison group's value"
+    return ""
+
+
+def indicator_card(ind: Any) -> str:
+    """One indicator in words: what is measured, who is counted, how to read it, breakdowns, PRDS objective."""
+    kind, direction = str(ind.kind), str(ind.direction)
+    reading = KIND_TEXT.get(kind, kind).capitalize() + "; " + DIRECTION_TEXT.get(direction, DIRECTION_TEXT["none"])
+    own = own_margin_words(attr(ind, "margin", None), percent=kind == "proportion")
+    if direction in ("higher", "lower") and own:
+        reading += f"; equivalence margin {own} (set for this indicator)"
+    rows = [("Measures", str(ind.definition)), ("Counts", counted_words(ind).capitalize()), ("Reads as", reading)]
+    breakdown = _breakdown_words(ind)
+    dis = [DISAGGREGATION_TEXT.get(d, d.replace("_", " ")) for d in attr(ind, "disaggregations", ()) or ()]
+    parts = ([f"{breakdown} (a breakdown of the group)"] if breakdown else []) + dis
+    if parts:
+        rows.append(("Broken down by", ", ".join(parts).capitalize()))
+    objective = int(attr(ind, "prds_objective", 0) or 0)
+    if objective in PRDS_TEXT:
+        rows.append(("PRDS objective", f"{objective}, {PRDS_TEXT[objective]} ({ind.level} level)"))
+    head = f'<h4><span class="sos-code">{html.escape(ind.id)}</span> {html.escape(ind.title)}</h4>'
+    return f'<div class="sos-indicator">{head}{_defs(rows, "sos-defs sos-card")}</div>'
+
+
+def methods_catalogue(catalogue: Any) -> None:
+    """Every indicator of the catalogue, per criterion, in words (generated from the catalogue itself)."""
+    version = attr(catalogue, "version", "")
+    note(f"Indicator definitions: catalogue version {version}. Each indicator comes from the sample indicators "
+         "of IOM's PRDS toolset for the IASC criteria.")
+    names = criteria_names()
+    inds = list(getattr(catalogue, "indicators", ()))
+    for c in sorted({int(i.criterion) for i in inds}):
+        label = f"{c}. {names[c]}" if c in names else ("Across criteria" if c == 0 else f"Criterion {c}")
+        emit(f"<h3>{html.escape(label)}</h3>"
+             + "".join(indicator_card(i) for i in inds if int(i.criterion) == c))
+
+
+# ------------------------------------------------------------------------------------ sources ----
+def country_sources(g: Any, output_root: str | Path | None) -> dict[str, list[dict[str, Any]]]:
+    """Each built country's data sources, from its published ``meta.json`` (names and publishers only)."""
+    if output_root is None:
+        return {}
+    out: dict[str, list[dict[str, Any]]] = {}
+    countries = attr(g, "countries", None)
+    isos = [] if countries is None or countries.empty else list(countries.loc[countries["status"] == "ok", "iso3"])
+    for iso in isos:
+        meta = Path(output_root) / str(attr(g, "year", "")) / "results" / str(iso) / "meta.json"
+        try:
+            out[str(iso)] = list(json.loads(meta.read_text(encoding="utf-8")).get("sources") or [])
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def data_sources(g: Any, output_root: str | Path | None = None) -> None:
+    """The surveys and figures behind each country's results, named for readers (no paths, no hashes)."""
+    names = country_names(g)
+    sources = country_sources(g, output_root)
+    if not sources:
+        note("The data sources are listed on each country's page.")
+        return
+    items = []
+    for iso, entries in sources.items():
+        texts = [", ".join(str(s[k]) for k in ("name", "publisher", "year") if s.get(k)) for s in entries]
+        texts = [t for t in texts if t] or ["no source recorded"]
+        items.append(f"<li><strong>{html.escape(names.get(iso, iso))}</strong>: {html.escape('; '.join(texts))}</li>")
+    emit(f"<ul>{''.join(items)}</ul>")
 
 
 def data_provenance(g: Any, *, global_table_href: str = "results/global/estimates.csv") -> None:
-    """Per-country checksums, config hash, code version and build date, with links (relative to the site
-    root) to each country's results CSV and to the global table."""
+    """The build details of every country (checksums, config hash, code version, build date) and of this
+    edition, in a collapsed appendix with the links to the results files."""
     prov = normalise(attr(g, "provenance", {}) or {})
     per_country = prov.get("countries", {}) or {}
     countries = attr(g, "countries", None)
@@ -142,26 +510,34 @@ def data_provenance(g: Any, *, global_table_href: str = "results/global/estimate
         href = f"results/{iso}/estimates.csv"
         records.append({
             "Country": names.get(iso, iso),
-            "Status": status.get(iso, "ok"),
+            "Status": "built" if ok else "not built",
             "Input data (sha256)": checks,
             "Config (sha256)": Markup(f"<code>{html.escape(short_hash(p.get('config_sha256', '')))}</code>")
             if p.get("config_sha256") else "–",
             "Code version": p.get("code_version", "–"),
             "Built": p.get("build_date", "–"),
-            "Results": Markup(f'<a href="{html.escape(href)}" download>estimates.csv</a>') if ok else "not built",
+            "Results": Markup(f'<a href="{html.escape(href)}" download>estimates.csv</a>') if ok else "–",
         })
-    if records:
-        emit(html_table(object_frame(records), caption="Data and results by country"))
-    emit(f'<p>Global table of all countries: <a href="{html.escape(global_table_href)}" download>'
-          f"{html.escape(Path(global_table_href).name)}</a>.</p>")
-    emit(provenance_html(prov, heading="Provenance of this edition"))
+    table = html_table(records, caption="Data and results by country") if records else ""
+    links = (f'<p>Global table of all countries: <a href="{html.escape(global_table_href)}" download>'
+             f"{html.escape(Path(global_table_href).name)}</a>.</p>")
+    provenance_appendix(prov, extra=table + links, heading="Build details of this edition")
 
 
 __all__ = [
     "banner",
+    "comparison_approach",
     "data_provenance",
+    "data_sources",
     "estimation_rules",
+    "framework_section",
+    "glossary",
+    "limitations",
     "methods_catalogue",
-    "provenance_section",
+    "own_margin_words",
+    "population_groups",
+    "precision_rules",
+    "scoring_text",
+    "solutions_measure_rule",
     "title",
 ]

@@ -103,24 +103,75 @@ def global_notebook() -> NotebookNode:
     ])
 
 
-def methods_notebook() -> NotebookNode:
-    """The methods page: the catalogue, the rules in force, the data sources and downloads."""
-    return _notebook([
-        _front_matter("Methods and data sources"),
+def _edition_page(front_title: str, module: str, title_call: str) -> list[NotebookNode]:
+    """Front matter, parameters and setup of a page that reads every country's results (``g``)."""
+    return [
+        _front_matter(front_title),
         _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
         _code("setup", "from solutions.indicators import load_all_results\n"
-              "from solutions.report import methods_page as page, style\n\nstyle.use_house_style()\ng = load_all_results(global_config, output_root)\n"
-              'page.title("Methods and data sources")\npage.banner(g)'),
-        _md("h-catalogue", "## Indicator catalogue"),
+              f"from solutions.report import {module} as page, style\n\nstyle.use_house_style()\n"
+              f"g = load_all_results(global_config, output_root)\n{title_call}\npage.banner(g)"),
+    ]
+
+
+def methods_notebook() -> NotebookNode:
+    """The methods page in plain language: framework, groups, comparison, measure, precision, estimation,
+    limitations, glossary, the indicators, data sources; build details in a collapsed appendix."""
+    return _notebook([
+        *_edition_page("Methods and data sources", "methods_page", 'page.title("Methods and data sources")'),
+        _md("h-framework", "## What the report measures"),
+        _code("framework", "page.framework_section()"),
+        _md("h-groups", "## Who is compared"),
+        _code("groups", "page.population_groups()"),
+        _md("h-comparison", "## How the groups are compared"),
+        _code("comparison", "page.comparison_approach(global_config)"),
+        _md("h-measure", "## The solutions measure"),
+        _code("measure", "page.solutions_measure_rule(global_config, g)"),
+        _md("h-precision", "## Withheld and flagged estimates"),
+        _code("precision", "page.precision_rules(global_config)"),
+        _md("h-estimation", "## How estimates are computed"),
+        _code("estimation", "page.estimation_rules(global_config)"),
+        _md("h-limitations", "## Limitations"),
+        _code("limitations", "page.limitations()"),
+        _md("h-glossary", "## Glossary"),
+        _code("glossary", "page.glossary()"),
+        _md("h-catalogue", "## The indicators"),
         _code("catalogue", "page.methods_catalogue(g.catalogue)"),
-        _md("h-rules", "## Estimation and suppression rules"),
-        _code("rules", "page.estimation_rules(global_config)"),
-        _md("h-provenance", "## Data sources and provenance"),
-        _code("provenance", "page.data_provenance(g)"),
+        _md("h-sources", "## Data sources"),
+        _code("sources", "page.data_sources(g, output_root)\npage.data_provenance(g)"),
     ])
 
 
-NOTEBOOKS = {"country.ipynb": country_notebook, "global.ipynb": global_notebook, "methods.ipynb": methods_notebook}
+def front_notebook() -> NotebookNode:
+    """The front page: the year's story in one screen (headline, overview, one sentence per country), what
+    changed since the last edition, build details; the renderer adds navigation and downloads."""
+    return _notebook([
+        *_edition_page("Overview", "front_page", "page.front_title(g)"),
+        _code("story", "page.lead(g)\npage.headline(g)\npage.overview(g)"),
+        _md("h-countries", "## Country by country"),
+        _code("countries", "page.country_sentences(g)"),
+        _md("h-changes", "## What changed since the last edition"),
+        _code("changes", "page.what_changed(g, output_root)"),
+        _code("provenance", "page.provenance_section(g)", tags=("appendix",)),
+    ])
+
+
+def codebook_notebook() -> NotebookNode:
+    """The codebook: what is published, licence and citation, then every table and column."""
+    from solutions.publish.fields import TABLES
+
+    cells = [*_edition_page("Data and codebook", "codebook_page", 'page.title("Data and codebook")'),
+             _code("introduction", "page.introduction(g)")]
+    for name, doc in TABLES.items():
+        cells.append(_md(f"h-{name}", f"## {doc.title}"))
+        cells.append(_code(f"table-{name}", f'page.table_section("{name}")'))
+    cells += [_md("h-figure-data", "## Data behind the figures"), _code("figure-data", "page.figure_data()"),
+              _code("provenance", "page.provenance_section(g)")]
+    return _notebook(cells)
+
+
+NOTEBOOKS = {"country.ipynb": country_notebook, "global.ipynb": global_notebook, "methods.ipynb": methods_notebook,
+             "front.ipynb": front_notebook, "codebook.ipynb": codebook_notebook}
 
 
 def write_notebooks(dest: str | Path) -> list[Path]:

@@ -1,4 +1,9 @@
-"""The provenance block at the bottom of each page: checksums, config hash, versions, build date."""
+"""The provenance appendix at the bottom of each page: checksums, config hash, versions, build date.
+
+Build details are for auditors, not readers: the block is collapsed (``<details>``) and links the public build
+manifest of the site (``results/manifest.json``: checksums, versions and parameters of every artefact, no
+paths), so the reading flow carries none of it.
+"""
 
 from __future__ import annotations
 
@@ -64,8 +69,14 @@ def _value_html(key: str, value: Any) -> str:
     return html.escape("–" if is_missing(value) else str(value))
 
 
-def provenance_html(provenance: Mapping[str, Any] | None, *, heading: str = "Provenance") -> str:
-    """A ``<dl>`` of the provenance: known keys first (in house order), any others after."""
+#: Where the public build manifest sits, relative to the site root (every page sits at the root).
+MANIFEST_HREF = "results/manifest.json"
+
+
+def provenance_html(provenance: Mapping[str, Any] | None, *, heading: str = "Build details",
+                    extra: str = "") -> str:
+    """A collapsed appendix: a ``<dl>`` of the provenance (known keys first, in house order, any others
+    after), ``extra`` trusted HTML (e.g. a per-country table), and the link to the build manifest."""
     prov = normalise(provenance)
     prov.pop("countries", None)  # per-country blocks are rendered by the methods page
     keys = [k for k in _LABELS if k in prov] + sorted(k for k in prov if k not in _LABELS)
@@ -77,6 +88,8 @@ def provenance_html(provenance: Mapping[str, Any] | None, *, heading: str = "Pro
     if not rows:
         rows = "<dt>Provenance</dt><dd>not recorded</dd>"
     return (
-        f'<div class="sos-provenance"><p><strong>{html.escape(heading)}</strong></p>'
-        f"<dl>{rows}</dl></div>"
+        f'<details class="sos-provenance"><summary>{html.escape(heading)}: versions, checksums and '
+        f"configuration</summary><dl>{rows}</dl>{extra}"
+        f'<p>Every input, parameter and output of this edition, with its checksum, is recorded in the '
+        f'<a href="{MANIFEST_HREF}">build manifest</a>.</p></details>'
     )

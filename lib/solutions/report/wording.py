@@ -309,3 +309,45 @@ def withheld_text(reason: Any, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> s
     if said is not None:
         return said(thresholds)
     return f"withheld ({code.replace('_', ' ')})" if code else "withheld"
+
+
+#: A status in a few words, as ``criterion_finding`` says it (legends, country summaries).
+STATUS_GIST: dict[str, str] = {
+    "open": "worse off",
+    "closed": "no material gap",
+    "inconclusive": "the survey cannot tell",
+    "insufficient_data": "too few respondents to compare",
+    "not_assessed": "not compared",
+}
+#: The order in which a country summary counts its criteria.
+_SUMMARY_ORDER: tuple[str, ...] = ("open", "closed", "inconclusive", "insufficient_data")
+
+
+def _numbers(criteria: list[int]) -> str:
+    """``1–3, 5``: criterion numbers with consecutive runs joined by a dash."""
+    runs: list[list[int]] = []
+    for c in sorted(criteria):
+        if runs and c == runs[-1][-1] + 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def criteria_summary(group: str, statuses: dict[int, str]) -> str:
+    """One sentence (no final full stop) on a group's criteria, from their statuses (criterion → status).
+
+    ``IDPs are worse off on 6 of 8 criteria (1–5, 8); no material gap on 1 (6); the survey cannot tell on 1 (7)``.
+    """
+    total = len(statuses)
+    if not total:
+        return f"no criteria results for {group}"
+    parts = []
+    for status in _SUMMARY_ORDER:
+        which = [c for c, s in statuses.items() if s == status]
+        if which:
+            of = f" of {total} criteria" if status == "open" else ""
+            parts.append(f"{STATUS_GIST[status]} on {len(which)}{of} ({_numbers(which)})")
+    if not any(s == "open" for s in statuses.values()):
+        parts.insert(0, f"worse off on none of {total} criteria")
+    return f"{group} are " + "; ".join(parts)

@@ -1,0 +1,377 @@
+"""The front page's sections (notebooks/front.ipynb): the year's story in one screen, in the manner of the
+opening spread of IDMC's Global Report on Internal Displacement or UNHCR's Global Trends.
+
+Headline figures (countries, displaced people covered, the solutions measure for IDP households beside the
+comparison group's, with CIs), the criteria × countries overview, one sentence per country in the report's
+words (``wording``), and what changed since the last edition (``solutions.editions``). The renderers add the
+navigation and the downloads below it, because they know which pages and files the site really holds.
+
+Reads only results tables (never microdata). A country that failed is named as not included, without its
+error message (it may quote paths) and without any value.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import alttext, charts, style, wording
+from .blocks import (  # sections every page has
+    METRIC_LABELS,
+    SOLUTIONS_ID,
+    attr,
+    banner,
+    country_names,
+    criteria_names,
+    current_year,
+    level_pct,
+    min_n_of,
+    national,
+    note,
+    provenance_appendix,
+    title,
+)
+from .figures import figure_html
+from .formatting import fmt_big, fmt_ci, fmt_value, row_is_suppressed
+from .output import emit
+from .tables import status_chip
+
+FRONT_CSS = """
+.sos-title{margin-bottom:.3em}
+.sos-front-lead{font-size:1.05em;color:#333;max-width:62em;margin:.2em 0 .8em}
+.sos-front-cards{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:.6em;margin:0 0 .8em}
+.sos-front-cards div{border:1px solid #CCC;border-radius:4px;padding:.45em .75em;margin:0}
+.sos-front-cards .value{font-size:1.6em;font-weight:bold;display:block;line-height:1.2}
+.sos-front-cards .what{display:block;line-height:1.3}
+.sos-front-cards .how{display:block;color:#555;font-size:.82em;line-height:1.3;margin-top:.15em}
+.sos-front-hero{display:flex;flex-wrap:wrap;gap:.5em 1.5em;align-items:flex-start;margin-bottom:1.2em}
+.sos-front-hero>.sos-table-block{flex:1 1 30em;min-width:0;margin:0}
+.sos-front-hero>.sos-figure{flex:1 1 22em;max-width:30em!important;margin:0}
+table.sos-front-grid{border-collapse:collapse;margin:.2em 0;width:auto;position:relative}
+.sos-front-grid th,.sos-front-grid td{background:none!important;box-shadow:none!important}
+.sos-front-grid th,.sos-front-grid td{padding:.2em .3em;border-bottom:1px solid #DDD;text-align:center;
+ vertical-align:middle}
+.sos-front-grid th[scope=row],.sos-front-grid thead th:first-child{text-align:left!important;font-weight:normal;
+ word-break:normal;overflow-wrap:normal}
+.sos-front-grid thead th{font-size:.9em}
+.sos-front-grid td .sos-status{padding:.05em .4em;font-size:.95em}
+.sos-front-grid .sos-failed td{color:#555;font-style:italic;text-align:left}
+.sos-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.sos-front-legend{font-size:.85em;color:#333;margin:.3em 0 0}
+.sos-front-legend>span{display:inline-block;margin:0 .8em .2em 0}
+.sos-front-sentences{padding-left:1.2em}.sos-front-sentences li{margin:.35em 0}
+.sos-front-changes li{margin:.25em 0}
+@media (max-width:900px){.sos-front-cards{grid-template-columns:repeat(2,minmax(0,1fr))}}
+@media (max-width:600px){
+ .sos-front-cards .value{font-size:1.35em}
+ .sos-front-grid th,.sos-front-grid td{padding:.2em .1em}
+ .sos-front-grid th[scope=row]{font-size:.9em}
+ .sos-front-grid td .sos-status{padding:.05em .3em;font-size:.85em}
+}
+"""
+
+
+def _ok(g: Any) -> list[str]:
+    countries = attr(g, "countries", None)
+    if countries is None or countries.empty:
+        return []
+    return [str(c) for c in countries.loc[countries["status"] == "ok", "iso3"]]
+
+
+def _sorted(isos: list[str], names: dict[str, str]) -> list[str]:
+    return sorted(isos, key=lambda c: names.get(c, c))
+
+
+def front_title(g: Any) -> None:
+    """The report's title as the page's ``<h1>``, with the front page's CSS."""
+    title(str(attr(g, "title", "State of Solutions")))
+    emit(f"<style>{FRONT_CSS}</style>")
+
+
+def lead(g: Any) -> None:
+    """One paragraph: what this edition measures, for whom, in how many countries."""
+    ok = _ok(g)
+    n = len(ok)
+    emit(f'<p class="sos-front-lead">The {html.escape(str(attr(g, "year", "")))} edition measures how far '
+         f"internally displaced people have come toward durable solutions in {n} countr{'y' if n == 1 else 'ies'}: "
+         "on each of the eight criteria of the IASC framework, are they worse off than people never displaced "
+         "who live in the same areas?</p>")
+
+
+# ------------------------------------------------------------------------------------ headline ---
+def _solutions_rows(g: Any) -> pd.DataFrame:
+    est = national(current_year(attr(g, "estimates", None), attr(g, "year", None)))
+    if est is None or est.empty:
+        return pd.DataFrame()
+    rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "") & est["country"].isin(_ok(g))]
+    return rows[rows["group"].isin(["idp", "comparison"])]
+
+
+def _span(values: list[float]) -> str:
+    if not values:
+        return "–"
+    lo, hi = min(values), max(values)
+    a, b = fmt_value(lo, percent=True), fmt_value(hi, percent=True)
+    return a if a == b else f"{a.rstrip('%')}–{b}"
+
+
+def headline_cards(g: Any) -> list[tuple[str, str, str]]:
+    """(value, what, how) of each headline card; withheld estimates never enter a range."""
+    ok = _ok(g)
+    countries = attr(g, "countries", None)
+    total = len(countries) if countries is not None and not countries.empty else len(ok)
+    cards = [(str(len(ok)), f"countr{'y' if len(ok) == 1 else 'ies'} with results",
+              f"of {total} in this edition" if total != len(ok) else "every country of this edition")]
+    figures = attr(g, "figures", None)
+    if figures is not None and not figures.empty:
+        stock = figures[(figures["metric"] == "idp_stock") & figures["country"].isin(ok)].dropna(subset=["value"])
+        latest = stock.sort_values("year").groupby("country").tail(1)
+        if len(latest):
+            years = sorted(latest["year"].astype(int).unique())
+            span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+            cards.append((fmt_big(latest["value"].sum()), METRIC_LABELS["idp_stock"].replace(" (stock)", "")
+                          + " in these countries", f"latest published figure per country ({span})"))
+    sol = _solutions_rows(g)
+
+    def shares(group: str) -> list[float]:
+        rows = sol[sol["group"] == group] if not sol.empty else sol
+        return [float(r["estimate"]) for _, r in rows.iterrows() if not row_is_suppressed(r)]
+
+    idp, comparison = shares("idp"), shares("comparison")
+    if idp:
+        across = "range across countries" if len(idp) > 1 else "one country"
+        how = (f"against {_span(comparison)} of comparison households; {across}" if comparison else across)
+        cards.append((_span(idp), "of IDP households meet the solutions measure", how))
+    crit = attr(g, "criteria", None)
+    if crit is not None and not crit.empty:
+        idp = current_year(crit, attr(g, "year", None))
+        idp = idp[(idp["group"] == "idp") & idp["country"].isin(ok)]
+        if len(idp):
+            n_open = int((idp["status"] == "open").sum())
+            cards.append((f"{n_open} of {len(idp)}", "criteria on which IDPs are worse off",
+                          "country × criterion pairs with the gap open"))
+    return cards
+
+
+def headline(g: Any) -> None:
+    """The headline cards: countries, displaced people covered, the solutions measure, criteria open."""
+    cards = headline_cards(g)[:4]
+    items = "".join(f'<div><span class="value">{html.escape(v)}</span><span class="what">{html.escape(w)}</span>'
+                    f'<span class="how">{html.escape(h)}</span></div>' for v, w, h in cards)
+    emit(f'<div class="sos-front-cards">{items}</div>')
+
+
+def solutions_figure(g: Any) -> str:
+    """The solutions measure by country: IDP households beside the comparison group, with CIs ("" if none)."""
+    rows = _solutions_rows(g)
+    if rows.empty:
+        return '<p class="sos-note">The solutions measure is not available for any country of this edition.</p>'
+    names = country_names(g)
+    level = level_pct(g)
+    min_n = min_n_of(g)
+    fig = charts.country_comparison_chart(rows, percent=True, country_names=names, groups=("idp", "comparison"),
+                                          min_n=min_n, xlabel=f"Households (%), {level} CI")
+    return figure_html(
+        fig, title="Households meeting the solutions measure",
+        caption=f"IDPs and, as the benchmark, the comparison group, with {level} confidence intervals; the "
+        "conditions (criteria 1–5) are on the methods page.",
+        alt=alttext.describe_countries(rows, "households meeting the solutions measure", names=names, min_n=min_n))
+
+
+# ------------------------------------------------------------------------------------ overview ---
+def overview(g: Any) -> None:
+    """Countries × the 8 criteria (the gap status for IDPs: colour, symbol, and the word for screen readers)
+    beside the chart of the solutions measure; countries not included are named, without values."""
+    emit(f'<div class="sos-front-hero">{overview_table(g)}{solutions_figure(g)}</div>')
+
+
+def overview_table(g: Any) -> str:
+    """The criteria × countries table with its legend (HTML; a note when there are no results)."""
+    names = country_names(g)
+    crit = current_year(attr(g, "criteria", None), attr(g, "year", None))
+    countries = attr(g, "countries", None)
+    if (crit is None or crit.empty) and (countries is None or countries.empty):
+        return '<p class="sos-note">No criteria results are available in this edition.</p>'
+    full = criteria_names()
+    head = "".join(f'<th scope="col"><abbr title="{html.escape(full[c])}">{c}</abbr>'
+                   f'<span class="sos-sr"> {html.escape(full[c])}</span></th>' for c in full)
+    idp = crit[crit["group"] == "idp"] if crit is not None and not crit.empty else pd.DataFrame()
+    status_of = {(str(r["country"]), int(r["criterion"])): str(r["status"]) for _, r in idp.iterrows()}
+    body = []
+    for iso in _sorted(_ok(g), names):
+        cells = "".join(f"<td>{_chip(status_of.get((iso, c), 'not_assessed'))}</td>" for c in full)
+        body.append(f'<tr><th scope="row"><a href="country-{html.escape(iso)}.html">'
+                    f"{html.escape(names.get(iso, iso))}</a></th>{cells}</tr>")
+    for iso in _sorted([c for c in names if c not in _ok(g)], names):
+        body.append(f'<tr class="sos-failed"><th scope="row">{html.escape(names.get(iso, iso))}</th>'
+                    f'<td colspan="{len(full)}">not included in this edition</td></tr>')
+    criteria = "".join(f"<span>{c} {html.escape(n)}</span> " for c, n in full.items())
+    return ('<div class="sos-table-block"><p class="sos-table-caption" id="sos-front-overview">Where IDPs stand, '
+            'criterion by criterion</p><div class="sos-table-wrap" role="region" tabindex="0" '
+            'aria-labelledby="sos-front-overview"><table class="sos-front-grid" aria-labelledby="sos-front-overview">'
+            f'<thead><tr><th scope="col">Country</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+            f'<p class="sos-front-legend">{_legend_html()}</p><p class="sos-front-legend">IASC criteria: {criteria}</p>'
+            "<p class=\"sos-front-legend\">Returnees and relocated people: on each country's page.</p></div>")
+
+
+#: A symbol for a status the house style has none for yet, so that no overview cell is left to colour alone.
+_FALLBACK_SYMBOLS = {"inconclusive": "≈"}
+
+
+def _chip(status: str, *, word: bool = False) -> str:
+    """The status chip: colour and symbol, with its word for screen readers only (``word``: shown too)."""
+    chip = str(status_chip(status))
+    label = html.escape(style.status_label(status))
+    if not re.search(rf">[^<\s]+ {re.escape(label)}</span>", chip) and status in _FALLBACK_SYMBOLS:
+        chip = chip.replace(f"> {label}</span>", f">{_FALLBACK_SYMBOLS[status]} {label}</span>", 1)
+    if word or not re.search(rf">[^<\s]+ {re.escape(label)}</span>", chip):
+        return chip
+    return chip.replace(f" {label}</span>", f'<span class="sos-sr"> {label}</span></span>', 1)
+
+
+def _legend_html() -> str:
+    """Each status's chip (symbol and colour) with its meaning, in ``wording``'s words."""
+    return " ".join(f"<span>{_chip(s, word=True)} {html.escape(wording.STATUS_GIST[s])}</span>"
+                    for s in ("open", "closed", "inconclusive", "insufficient_data") if s in wording.STATUS_LABELS)
+
+
+def country_sentences(g: Any) -> None:
+    """One sentence per country from its statuses, in ``wording``'s words, with its solutions measure."""
+    names = country_names(g)
+    crit = current_year(attr(g, "criteria", None), attr(g, "year", None))
+    sol = _solutions_rows(g)
+    items = []
+    for iso in _sorted(_ok(g), names):
+        rows = crit[(crit["country"] == iso) & (crit["group"] == "idp")] if crit is not None and not crit.empty else crit
+        statuses = {int(r["criterion"]): str(r["status"]) for _, r in rows.iterrows()} if rows is not None else {}
+        text = wording.criteria_summary("IDPs", statuses) + "."
+        measure = _measure_sentence(sol[sol["country"] == iso] if not sol.empty else sol, level_pct(g))
+        items.append(f'<li><a href="country-{html.escape(iso)}.html"><strong>{html.escape(names.get(iso, iso))}'
+                     f"</strong></a>: {html.escape(text)}{(' ' + html.escape(measure)) if measure else ''}</li>")
+    failed = [c for c in names if c not in _ok(g)]
+    for iso in _sorted(failed, names):
+        items.append(f"<li><strong>{html.escape(names.get(iso, iso))}</strong>: not included in this edition "
+                     "(its results could not be built).</li>")
+    if items:
+        emit(f'<ul class="sos-front-sentences">{"".join(items)}</ul>')
+    else:
+        note("No country has results in this edition.")
+
+
+def _measure_sentence(rows: pd.DataFrame, level: str) -> str:
+    """``12% of IDP households meet the solutions measure (95% CI 9–15%), against 41% of the comparison group``."""
+    def part(group: str) -> tuple[str, str] | None:
+        sub = rows[rows["group"] == group] if not rows.empty else rows
+        if sub.empty:
+            return None
+        r = sub.iloc[0]
+        if row_is_suppressed(r):
+            return ("withheld", "")
+        return (fmt_value(r["estimate"], percent=True), fmt_ci(r["ci_low"], r["ci_high"], percent=True) + "%")
+
+    idp, comp = part("idp"), part("comparison")
+    if idp is None:
+        return ""
+    if idp[0] == "withheld":
+        return "The solutions measure for IDP households is withheld (too few respondents)."
+    text = f"{idp[0]} of IDP households meet the solutions measure ({level} CI {idp[1]})"
+    if comp is not None and comp[0] != "withheld":
+        text += f", against {comp[0]} of comparison households ({comp[1]})"
+    return text + "."
+
+
+# ------------------------------------------------------------------------------------ changes ----
+def what_changed(g: Any, output_root: str | Path | None, *, limit: int = 5) -> None:
+    """What changed since the previous edition under ``output_root``: countries, estimates beyond their CIs,
+    criterion and gap statuses; the full lists in a collapsed table."""
+    from solutions.editions import Edition, diff_editions, load_edition, previous_edition
+    from solutions.errors import SolutionsError
+
+    year = int(attr(g, "year", 0) or 0)
+    folder = previous_edition(output_root, year) if output_root is not None else None
+    if folder is None:
+        note("No earlier edition was published alongside this one: changes are shown from the next edition on.")
+        return
+    try:
+        old = load_edition(folder)
+    except SolutionsError:  # the story of this edition stands without it; `solutions diff` says why
+        note(f"The {folder.name} edition's results tables could not be read: no comparison is shown.")
+        return
+    new = Edition(year, Path(output_root or "."), attr(g, "estimates"), attr(g, "gaps"), attr(g, "criteria"),
+                  country_names(g))
+    level = float((attr(g, "thresholds", {}) or {}).get("confidence_level", 0.95))
+    d = diff_editions(old, new, confidence_level=level)
+    names = {**d.names, **country_names(g)}
+    items = []
+    if d.countries_added or d.countries_dropped:
+        added = ", ".join(names.get(c, c) for c in d.countries_added) or "none"
+        dropped = ", ".join(names.get(c, c) for c in d.countries_dropped) or "none"
+        items.append(f"Countries added: {added}; no longer covered: {dropped}.")
+    if d.indicators_added or d.indicators_dropped:
+        items.append(f"Indicators added: {', '.join(d.indicators_added) or 'none'}; dropped: "
+                     f"{', '.join(d.indicators_dropped) or 'none'}.")
+    items.append(f"{len(d.moved)} of {d.compared} national estimates moved beyond their {level_pct(g)} confidence "
+                 "intervals (the interval of the change excludes zero)"
+                 + (", the largest:" if len(d.moved) else "."))
+    emit(f"<p>Compared with the {d.old_year} edition:</p>")
+    lines = [html.escape(t) for t in items]
+    if len(d.moved):
+        lines[-1] += "<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in _largest_moves(d, names, g, limit)) + "</ul>"
+    crit = d.criterion_changes
+    if len(crit):
+        full = criteria_names()
+        shown = [f"{names.get(r['country'], r['country'])}, {int(r['criterion'])} {full.get(int(r['criterion']), '')}, "
+                 f"{style.group_label(r['group'])}: {wording.STATUS_LABELS.get(r['status_from'], r['status_from'])} → "
+                 f"{wording.STATUS_LABELS.get(r['status_to'], r['status_to'])}" for _, r in crit.iterrows()]
+        more = f" (and {len(shown) - limit} more)" if len(shown) > limit else ""
+        lines.append(f"{len(shown)} criterion status{'es' if len(shown) != 1 else ''} changed{more}:<ul>"
+                     + "".join(f"<li>{html.escape(t)}</li>" for t in shown[:limit]) + "</ul>")
+    else:
+        lines.append("No criterion status changed.")
+    lines.append(f"{len(d.gap_changes)} indicator gap status{'es' if len(d.gap_changes) != 1 else ''} changed.")
+    for _, r in d.not_compared.iterrows():
+        lines.append(f"{html.escape(names.get(r['country'], r['country']))}: not compared, the indicator "
+                     "definitions differ between the two editions.")
+    emit('<ul class="sos-front-changes">' + "".join(f"<li>{t}</li>" for t in lines) + "</ul>")
+
+
+def _largest_moves(d: Any, names: dict[str, str], g: Any, limit: int) -> list[str]:
+    from solutions.editions import change_text
+
+    titles = {i.id: i.short_title for i in getattr(attr(g, "catalogue", None), "indicators", ())}
+    titles.setdefault(SOLUTIONS_ID, "Solutions measure")
+    moved = d.moved.assign(size=d.moved["change"].abs()).sort_values(["size", "country", "indicator_id"],
+                                                                      ascending=[False, True, True])
+    out = []
+    for _, r in moved.head(limit).iterrows():
+        subject = titles.get(r["indicator_id"], r["indicator_id"])
+        category = f" ({str(r['category']).replace('_', ' ')})" if r["category"] else ""
+        out.append(f"{names.get(r['country'], r['country'])}, {subject}{category}, {style.group_label(r['group'])}: "
+                   f"{change_text(r)}")
+    return out
+
+
+def provenance_section(g: Any) -> None:
+    """The collapsed build details of this edition (versions, checksums, manifest link)."""
+    prov = dict(attr(g, "provenance", {}) or {})
+    prov.pop("countries", None)
+    provenance_appendix(prov, heading="Build details of this edition")
+
+
+__all__ = [
+    "banner",
+    "country_sentences",
+    "front_title",
+    "headline",
+    "headline_cards",
+    "lead",
+    "overview",
+    "overview_table",
+    "provenance_section",
+    "solutions_figure",
+    "what_changed",
+]

@@ -1,0 +1,149 @@
+"""The front page's sections on small synthetic results (conftest.py): headline, overview, sentences, changes."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import math
+import re
+
+import pandas as pd
+import pytest
+
+from solutions.report import front_page, output
+from solutions.report.wording import criteria_summary
+from solutions.results import write_table
+
+from .conftest import YEAR, make_criteria, make_estimates, make_gaps
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def _with(results, **changes):
+    """A copy of the (frozen) results object with some fields replaced."""
+    if dataclasses.is_dataclass(results):
+        return dataclasses.replace(results, **changes)
+    return type(results)(**{**vars(results), **changes})
+
+
+def _emit(fn, *args) -> str:
+    with output.capture() as out:
+        fn(*args)
+    return "\n".join(out)
+
+
+def _text(page: str) -> str:
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<style>.*?</style>|<[^>]+>", " ", page, flags=re.S)))
+    return re.sub(r" ([:;,.)])", r"\1", text)
+
+
+def test_headline_cards_count_countries_people_measure_and_open_criteria(global_results):
+    cards = {what: (value, how) for value, what, how in front_page.headline_cards(global_results)}
+    assert cards["countries with results"] == ("2", "of 3 in this edition")
+    assert cards["IDPs in these countries"][0] == "860,000"  # 2 x 430,000, the latest year (2025) of each
+    # the solutions measure of IDPs: 18% in both countries (the conftest's values)
+    assert cards["of IDP households meet the solutions measure"][0] == "18%"
+    # criteria 1-3 open for IDPs in both countries: 6 of 16 pairs
+    assert cards["criteria on which IDPs are worse off"][0] == "6 of 16"
+
+
+def test_headline_range_beside_the_benchmark_and_never_a_withheld_value(global_results):
+    est = global_results.estimates
+    comparison = est[(est["indicator_id"] == "SOL-1") & (est["group"] == "idp")].assign(group="comparison")
+    comparison.loc[comparison.index[0], "estimate"] = 0.41
+    comparison.loc[comparison.index[1], "estimate"] = 0.52
+    idp = (est["indicator_id"] == "SOL-1") & (est["group"] == "idp")
+    est.loc[idp & (est["country"] == "QZY"), "estimate"] = 0.09
+    global_results = _with(global_results, estimates=pd.concat([est, comparison], ignore_index=True))
+    value, _, how = next(c for c in front_page.headline_cards(global_results) if "IDP households" in c[1])
+    assert value == "9–18%" and how.startswith("against 41–52% of comparison households")
+    # a withheld comparison value never enters the range
+    withheld = global_results.estimates["group"].eq("comparison") & global_results.estimates["country"].eq("QZY")
+    global_results.estimates.loc[withheld, ["estimate", "suppressed"]] = [math.nan, True]
+    _, _, how = next(c for c in front_page.headline_cards(global_results) if "IDP households" in c[1])
+    assert how.startswith("against 41% of comparison households")
+
+
+def test_overview_has_every_criterion_for_every_country_and_names_failures_without_values(global_results):
+    page = _emit(front_page.overview, global_results)
+    rows = re.findall(r"<tr>.*?</tr>", page.split("<tbody>")[1], re.S)
+    assert len(rows) == 2  # the two countries with results
+    for row in rows:
+        assert len(re.findall(r'class="sos-status sos-status-', row)) == 8
+    assert 'href="country-QZZ.html"' in page and 'href="country-QZX.html"' not in page
+    text = _text(page)
+    assert "Xland not included in this edition" in text
+    assert "bad" not in text and "script" not in page.lower().replace("<script", "")  # no failure reason, no script
+    # each chip keeps its word for screen readers while the table shows colour and symbol
+    assert '<span class="sos-sr"> Gap open</span>' in page
+    assert "Heatmap" not in text and "Dot chart by country" in page  # the chart's alt text
+
+
+def test_country_sentences_in_the_reports_words(global_results):
+    text = _text(_emit(front_page.country_sentences, global_results))
+    assert ("Yland: IDPs are worse off on 3 of 8 criteria (1–3); no material gap on 4 (5–8); too few respondents "
+            "to compare on 1 (4).") in text
+    assert "18% of IDP households meet the solutions measure (95% CI 13–23%)" in text
+    assert "Xland: not included in this edition (its results could not be built)." in text
+    assert "input" not in text  # the failure's own message stays in the build log
+
+
+def test_criteria_summary_words():
+    assert criteria_summary("IDPs", {1: "open", 2: "open", 3: "open", 5: "open", 6: "closed", 7: "inconclusive"}) == (
+        "IDPs are worse off on 4 of 6 criteria (1–3, 5); no material gap on 1 (6); the survey cannot tell on 1 (7)")
+    assert criteria_summary("Returnees", {1: "closed", 2: "insufficient_data"}) == (
+        "Returnees are worse off on none of 2 criteria; no material gap on 1 (1); too few respondents to compare "
+        "on 1 (2)")
+    assert criteria_summary("IDPs", {}) == "no criteria results for IDPs"
+
+
+def test_what_changed_without_an_earlier_edition(global_results, tmp_path):
+    text = _text(_emit(front_page.what_changed, global_results, tmp_path))
+    assert "No earlier edition" in text
+
+
+def _publish_earlier(root, year, *, shift, criteria_status=None):
+    """An earlier edition's results tables, written by the real results writer."""
+    for iso in ("QZZ", "QZY"):
+        est = make_estimates(iso, shift=0.1 if iso == "QZY" else 0.0).assign(year=year)
+        sol = (est["indicator_id"] == "SOL-1") & (est["group"] == "idp")
+        est.loc[sol, ["estimate", "ci_low", "ci_high"]] += shift
+        crit = make_criteria(iso).assign(year=year)
+        if criteria_status:
+            crit.loc[(crit["criterion"] == 2) & (crit["group"] == "idp"), "status"] = criteria_status
+        folder = root / str(year) / "results" / iso
+        for name, df in (("estimates", est), ("gaps", make_gaps(iso).assign(year=year)), ("criteria", crit)):
+            write_table(df, name, folder)
+
+
+def test_what_changed_lists_moves_beyond_the_ci_and_status_changes(global_results, tmp_path):
+    _publish_earlier(tmp_path, YEAR - 1, shift=0.20, criteria_status="closed")
+    _publish_earlier(tmp_path, YEAR - 3, shift=0.0)  # an older edition: never the one compared
+    text = _text(_emit(front_page.what_changed, global_results, tmp_path))
+    assert f"Compared with the {YEAR - 1} edition:" in text
+    # SOL-1 for IDPs moved from 38% to 18% in both countries (half-width 5 points: far beyond the CIs)
+    assert "2 of" in text and "moved beyond their 95% confidence intervals" in text
+    assert "Zedland, Solutions measure, IDPs: 38% → 18% (-20 pp" in text
+    assert ("2 criterion statuses changed: Yland, 2 Adequate standard of living, IDPs: Gap closed → Gap open"
+            in text)
+    assert "Zedland, 2 Adequate standard of living, IDPs: Gap closed → Gap open" in text
+
+
+def test_front_title_is_the_report_title(global_results):
+    page = _emit(front_page.front_title, global_results)
+    assert '<h1 class="sos-title">Test report</h1>' in page and "<style>" in page
+
+
+def test_an_unreadable_earlier_edition_does_not_stop_the_front_page(global_results, tmp_path):
+    folder = tmp_path / str(YEAR - 1) / "results" / "QZZ"
+    folder.mkdir(parents=True)
+    (folder / "estimates.parquet").write_bytes(b"not parquet")
+    text = _text(_emit(front_page.what_changed, global_results, tmp_path))
+    assert f"The {YEAR - 1} edition's results tables could not be read" in text
+
+
+def test_a_status_without_a_symbol_keeps_its_word():
+    for status in ("open", "closed", "inconclusive", "insufficient_data"):
+        chip = front_page._chip(status)
+        visible = re.sub(r'<span class="sos-sr">.*?</span>', "", chip)
+        assert re.sub(r"<[^>]+>", "", visible).strip(), f"{status}: an empty chip"
