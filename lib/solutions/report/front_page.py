@@ -13,7 +13,6 @@ error message (it may quote paths) and without any value.
 from __future__ import annotations
 
 import html
-import re
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +27,6 @@ from .blocks import (  # sections every page has
     country_names,
     criteria_names,
     current_year,
-    level_pct,
-    min_n_of,
     national,
     note,
     provenance_appendix,
@@ -39,6 +36,7 @@ from .figures import figure_html
 from .formatting import fmt_big, fmt_ci, fmt_value, row_is_suppressed
 from .output import emit
 from .tables import status_chip
+from .thresholds import thresholds_of
 
 FRONT_CSS = """
 .sos-title{margin-bottom:.3em}
@@ -171,8 +169,8 @@ def solutions_figure(g: Any) -> str:
     if rows.empty:
         return '<p class="sos-note">The solutions measure is not available for any country of this edition.</p>'
     names = country_names(g)
-    level = level_pct(g)
-    min_n = min_n_of(g)
+    level = thresholds_of(g).level
+    min_n = thresholds_of(g).min_n
     fig = charts.country_comparison_chart(rows, percent=True, country_names=names, groups=("idp", "comparison"),
                                           min_n=min_n, xlabel=f"Households (%), {level} CI")
     return figure_html(
@@ -218,18 +216,12 @@ def overview_table(g: Any) -> str:
             "<p class=\"sos-front-legend\">Returnees and relocated people: on each country's page.</p></div>")
 
 
-#: A symbol for a status the house style has none for yet, so that no overview cell is left to colour alone.
-_FALLBACK_SYMBOLS = {"inconclusive": "≈"}
-
-
 def _chip(status: str, *, word: bool = False) -> str:
     """The status chip: colour and symbol, with its word for screen readers only (``word``: shown too)."""
     chip = str(status_chip(status))
-    label = html.escape(style.status_label(status))
-    if not re.search(rf">[^<\s]+ {re.escape(label)}</span>", chip) and status in _FALLBACK_SYMBOLS:
-        chip = chip.replace(f"> {label}</span>", f">{_FALLBACK_SYMBOLS[status]} {label}</span>", 1)
-    if word or not re.search(rf">[^<\s]+ {re.escape(label)}</span>", chip):
+    if word:
         return chip
+    label = html.escape(wording.status_label(status))
     return chip.replace(f" {label}</span>", f'<span class="sos-sr"> {label}</span></span>', 1)
 
 
@@ -249,7 +241,7 @@ def country_sentences(g: Any) -> None:
         rows = crit[(crit["country"] == iso) & (crit["group"] == "idp")] if crit is not None and not crit.empty else crit
         statuses = {int(r["criterion"]): str(r["status"]) for _, r in rows.iterrows()} if rows is not None else {}
         text = wording.criteria_summary("IDPs", statuses) + "."
-        measure = _measure_sentence(sol[sol["country"] == iso] if not sol.empty else sol, level_pct(g))
+        measure = _measure_sentence(sol[sol["country"] == iso] if not sol.empty else sol, thresholds_of(g).level)
         items.append(f'<li><a href="country-{html.escape(iso)}.html"><strong>{html.escape(names.get(iso, iso))}'
                      f"</strong></a>: {html.escape(text)}{(' ' + html.escape(measure)) if measure else ''}</li>")
     failed = [c for c in names if c not in _ok(g)]
@@ -314,7 +306,7 @@ def what_changed(g: Any, output_root: str | Path | None, *, limit: int = 5) -> N
     if d.indicators_added or d.indicators_dropped:
         items.append(f"Indicators added: {', '.join(d.indicators_added) or 'none'}; dropped: "
                      f"{', '.join(d.indicators_dropped) or 'none'}.")
-    items.append(f"{len(d.moved)} of {d.compared} national estimates moved beyond their {level_pct(g)} confidence "
+    items.append(f"{len(d.moved)} of {d.compared} national estimates moved beyond their {thresholds_of(g).level} confidence "
                  "intervals (the interval of the change excludes zero)"
                  + (", the largest:" if len(d.moved) else "."))
     emit(f"<p>Compared with the {d.old_year} edition:</p>")
