@@ -1,7 +1,10 @@
-"""`python -m bench [engine] [pipeline] [peers]`: run the benchmarks (engine and pipeline by default).
+"""`python -m bench [engine] [pipeline] [peers] [overhead] [global_memory]`: run the benchmarks (all but
+`peers` alone by default).
 
 They write outputs/bench/*.json. The engine benchmark includes the peers (numpy minimum, svy, R survey);
-`peers` alone runs only those, into peers.json. `BENCH_QUICK=1` shrinks everything (100k-household engine,
+`peers` alone runs only those, into peers.json. `overhead`
+(overhead.json) is the per-country overhead of issue 14 item 5 with repetitions; `global_memory`
+(global_memory.json) the global notebook's peak memory over the number of country-editions (item 6). `BENCH_QUICK=1` shrinks everything (100k-household engine,
 200k-record peers, 5 countries x ~1,000 households) for a smoke run.
 """
 
@@ -15,10 +18,10 @@ from bench import log, out_dir, quick
 
 
 def main(argv: list[str]) -> int:
-    which = argv or ["engine", "pipeline"]
-    unknown = [w for w in which if w not in ("engine", "pipeline", "peers")]
+    which = argv or ["engine", "pipeline", "overhead", "global_memory"]
+    unknown = [w for w in which if w not in ("engine", "pipeline", "peers", "overhead", "global_memory")]
     if unknown:
-        print(f"usage: python -m bench [engine] [pipeline] [peers]; unknown {unknown}", file=sys.stderr)
+        print(f"usage: python -m bench [engine] [pipeline] [peers] [overhead] [global_memory]; unknown {unknown}", file=sys.stderr)
         return 2
     start = time.perf_counter()
     log(f"benchmarks {which} ({'quick' if quick() else 'full'}) -> {out_dir()}")
@@ -51,6 +54,14 @@ def main(argv: list[str]) -> int:
         budget = minutes * 60 - (time.perf_counter() - start - peers_seconds)
         r = pipeline.main(budget_seconds=max(budget, 0))
         log(f"pipeline.json: {r.get('summary')}")
+    if "overhead" in which:
+        from bench import overhead
+
+        log(f"overhead.json: {overhead.main().get('summary')}")
+    if "global_memory" in which:
+        from bench import global_memory
+
+        log(f"global_memory.json: {global_memory.main().get('summary')}")
     log(f"done in {time.perf_counter() - start:.0f}s; `python -m bench.report` writes the HTML page")
     return 0
 

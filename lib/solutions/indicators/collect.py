@@ -14,7 +14,8 @@ from solutions.config import GlobalConfig, config_sha256, country_path, load_cou
 from solutions.indicators.country import results_dir
 from solutions.indicators.measure import scoring_text
 from solutions.provenance import build_date, code_version, library_versions
-from solutions.results import read_table, write_table
+from solutions.results import write_table
+from solutions.results_dataset import scan
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,7 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
     year_dir = Path(output_root) / str(gcfg.report_year)
     status_path = year_dir / "manifest.json"  # written by the pipeline before the global page runs
     status = json.loads(status_path.read_text()) if status_path.exists() else {}
-    parts: dict[str, list[pd.DataFrame]] = {"estimates": [], "gaps": [], "criteria": [], "figures": [],
-                                            "indicators": [], "benchmarks": []}
+    folders: list[Path] = []  # the countries with results, read as one dataset per table (results_dataset)
     rows = []
     provenance = {}
     measures = []
@@ -59,8 +59,7 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
             meta = json.loads(meta_path.read_text())
             provenance[iso] = meta["provenance"]
             measures.append(_measure_row(iso, meta.get("solutions_measure")))
-            for t in parts:
-                parts[t].append(read_table(folder, t))
+            folders.append(folder)
             rows.append({"iso3": iso, "name": meta.get("name", name), "status": "ok", "reason": "",
                          "demo": bool(meta.get("demo", False)), "comparison": bool(meta.get("comparison", True)),
                          "reference": (meta.get("reference") or {}).get("name", "")})
@@ -69,7 +68,7 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
                          "reason": st.get("error", "no results in this build"), "demo": _demo_of(gpath, gcfg, iso),
                          "comparison": True, "reference": ""})
     def cat(t: str) -> pd.DataFrame:
-        return pd.concat(parts[t], ignore_index=True) if parts[t] else read_table(year_dir / "none", t)
+        return scan(folders, t)
     return GlobalResults(
         year=gcfg.report_year, title=gcfg.title, demo=gcfg.demo, estimates=cat("estimates"), gaps=cat("gaps"),
         criteria=cat("criteria"), figures=cat("figures"), countries=pd.DataFrame(rows),

@@ -14,7 +14,8 @@ import pandas as pd
 
 from solutions.indicators import CountryResults, GlobalResults
 from solutions.indicators.status import comparable_years, year_over_year
-from solutions.results import earlier_result_folders, read_table
+from solutions.results import earlier_result_folders
+from solutions.results_dataset import scan
 
 from . import chartdata, charts, style
 from .cells import estimate_phrase, value_text
@@ -25,13 +26,16 @@ from .tables import html_table
 from .thresholds import Thresholds, thresholds_of
 
 
-def earlier_results(output_root: str | Path | None, iso3: str, year: int, table: str = "estimates") -> pd.DataFrame:
-    """``table`` of every earlier report year that has results for ``iso3`` under ``output_root``."""
+def earlier_results(output_root: str | Path | None, iso3: str | list[str], year: int, table: str = "estimates",
+                    where: dict[str, object] | None = None) -> pd.DataFrame:
+    """``table`` of every earlier report year that has results for ``iso3`` (a code or a list) under
+    ``output_root``; only the rows matching ``where`` (``{column: value | [values]}``), read as one dataset."""
     if output_root is None:
         return pd.DataFrame()
-    frames = [read_table(folder, table) for folder in earlier_result_folders(output_root, iso3, year)
-              if (folder / f"{table}.parquet").is_file()]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    codes = [iso3] if isinstance(iso3, str) else iso3
+    folders = [f for iso in codes for f in earlier_result_folders(output_root, iso, year)]
+    data = scan(folders, table, where=where)
+    return data if len(data) else pd.DataFrame()
 
 
 def history(current: pd.DataFrame, earlier: pd.DataFrame) -> pd.DataFrame:
@@ -169,10 +173,11 @@ def solutions_change(g: GlobalResults, output_root: str | Path | None, *, names:
     """Year-over-year change of the solutions measure by country (only where an earlier comparable year
     exists); says so when none does."""
     year = int(g.year)
-    earlier = [earlier_results(output_root, iso, year) for iso in countries]
+    # earlier editions: only this indicator's national rows (memory flat in the number of country-editions)
+    earlier = earlier_results(output_root, countries, year,
+                              where={"indicator_id": indicator_id, "disaggregation": "total", "category": ""})
     data = history(g.estimates[g.estimates["country"].isin(countries)] if not g.estimates.empty else g.estimates,
-                   pd.concat([e for e in earlier if not e.empty], ignore_index=True)
-                   if any(not e.empty for e in earlier) else pd.DataFrame())
+                   earlier)
     if not data.empty:
         data = data[data["indicator_id"] == indicator_id]
     data, excluded = comparable_years(data, year) if not data.empty else (data, data)

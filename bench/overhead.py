@@ -1,0 +1,74 @@
+"""Issue 14 item 5: a country's overhead beyond computing its indicators, on a warm kernel, with repetitions.
+
+On the demo (a fresh build seeds the earlier outputs the chapter reads), bench.notebook_profile country runs the
+country notebook once on a fresh kernel, then 1 + N times on one warm kernel, and exports the page with
+nbconvert N times; the fastest warm run and export are kept (the machine is shared: the minimum is the run
+least disturbed by others). The overhead (bench.analysis.overhead) is the warm notebook's wall time minus its
+prepare_country cell, plus the page render and each worker's kernel start spread over its countries. Quarto
+renders the pages from the executed notebooks itself (no nbconvert export), so the overhead is given both ways.
+
+Usage: python -m bench overhead  (writes outputs/bench/overhead.json)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench import PYTHON, ROOT, analysis, log, quick, run, write_json
+from bench.global_memory import seed_build
+
+COUNTRIES_PER_WORKER = 10  # 20 countries on 2 workers: each kernel start is shared by 10 countries
+
+
+def main() -> dict[str, Any]:
+    reps = int(os.environ.get("BENCH_REPEAT", 2 if quick() else 5))
+    tmp = Path(tempfile.mkdtemp(prefix="sos-bench-overhead-"))
+    res: dict[str, Any] = {"issue": 14, "item": 5, "repetitions": reps,
+                           "target_seconds": analysis.OVERHEAD_TARGET_SECONDS}
+    try:
+        log("overhead: seed build of the demo")
+        seed = tmp / "seed"
+        demo = seed_build(seed)
+        res["countries"] = {}
+        for iso in demo[:1] if quick() else demo:
+            log(f"overhead: {iso}, {reps} warm runs")
+            out = tmp / f"nb-{iso}"
+            shutil.copytree(seed / "outputs", out)
+            target = tmp / f"{iso}.json"
+            r = run([PYTHON, "-m", "bench.notebook_profile", "country", "--global-config",
+                     str(seed / "params" / "global.yml"), "--country", str(seed / "params" / "countries" / f"{iso}.yml"),
+                     "--output", str(out), "--out", str(target), "--repeat", str(reps)], cwd=ROOT, check=False)
+            if r.returncode != 0 or not target.exists():
+                res["countries"][iso] = {"error": r.stderr[-3000:]}
+                continue
+            nbp = json.loads(target.read_text())
+            if nbp["warm_next"].get("state") != "ok":
+                res["countries"][iso] = {"error": nbp["warm_next"].get("error")}
+                continue
+            nbconvert = analysis.overhead(nbp, 2, 2 * COUNTRIES_PER_WORKER)
+            quarto = analysis.overhead({**nbp, "nbconvert_html_seconds": 0.0}, 2, 2 * COUNTRIES_PER_WORKER)
+            res["countries"][iso] = {"nbconvert_site": nbconvert, "quarto_site": quarto, "profile": nbp}
+        done = {k: v for k, v in res["countries"].items() if "error" not in v}
+        worst = max(done.values(), key=lambda v: v["nbconvert_site"]["overhead_seconds"]) if done else None
+        res["summary"] = {
+            "overhead_seconds_quarto_site": {k: v["quarto_site"]["overhead_seconds"] for k, v in done.items()},
+            "overhead_seconds_nbconvert_site": {k: v["nbconvert_site"]["overhead_seconds"] for k, v in done.items()},
+            "chapter_seconds": {k: v["quarto_site"]["parts_seconds"]["chapter cells (charts, tables)"]
+                                for k, v in done.items()},
+        }
+        res["targets"] = [] if worst is None else [
+            analysis.target("overhead per country, Quarto site (worst country)",
+                            max(v["quarto_site"]["overhead_seconds"] for v in done.values()),
+                            analysis.OVERHEAD_TARGET_SECONDS, "<", " s"),
+            analysis.target("overhead per country, nbconvert site (worst country)",
+                            worst["nbconvert_site"]["overhead_seconds"], analysis.OVERHEAD_TARGET_SECONDS, "<", " s"),
+        ]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    write_json("overhead.json", {**res, "status": "complete" if "summary" in res else "failed"})
+    return res
