@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import style
 from .cells import estimate_phrase, gap_ci_text, gap_detail, gap_text, is_withheld
+from .records import row_dicts
 from .tables import flag_legend
 from .thresholds import Thresholds
 from .wording import DEFAULT_THRESHOLDS, FLAG_SENTENCE, status_label, withheld_text
@@ -17,7 +18,7 @@ from .wording import DEFAULT_THRESHOLDS, FLAG_SENTENCE, status_label, withheld_t
 
 def _ordered(rows: pd.DataFrame) -> list[dict]:
     order = {g: i for i, g in enumerate(style.order_groups(rows["group"]))}
-    return sorted(rows.to_dict("records"), key=lambda r: order[str(r["group"])])
+    return sorted(row_dicts(rows), key=lambda r: order[str(r["group"])])
 
 
 def flag_sentence(rows: pd.DataFrame, thresholds: Thresholds) -> str:
@@ -42,7 +43,7 @@ def describe_gaps(rows: pd.DataFrame, subject: str, *, percent: bool = True, dir
         return f"{subject}: no gap assessed"
     unit = " points" if percent else ""
     parts = []
-    for r in rows.to_dict("records"):
+    for r in row_dicts(rows):
         name = style.group_label(str(r["group"]))
         status = str(r.get("status", ""))
         meaning = gap_detail(r, percent=percent)
@@ -62,7 +63,7 @@ def describe_distribution(rows: pd.DataFrame, subject: str, *, labels: dict[str,
         return f"{subject}: no data available"
     labels = labels or {}
     by_group: dict[str, list[dict]] = {}
-    for r in rows.to_dict("records"):
+    for r in row_dicts(rows):
         by_group.setdefault(str(r["group"]), []).append(r)
     parts = []
     for g in style.order_groups(by_group):

@@ -23,6 +23,7 @@ from solutions.results import spreadsheet_safe
 
 from . import style
 from .cells import is_withheld, note_text
+from .records import row_dicts
 from .thresholds import Thresholds
 from .wording import DEFAULT_THRESHOLDS, status_label
 
@@ -89,7 +90,7 @@ def points(rows: pd.DataFrame, *, percent: bool, thresholds: Thresholds = DEFAUL
     CI in the chart's unit (``unit``), the flag codes and a note (why withheld / what the flag means)."""
     names = names or {}
     records = []
-    for r in rows.to_dict("records"):
+    for r in row_dicts(rows):
         withheld = is_withheld(r)
         rec: dict[str, Any] = {c: r[c] for c in labels if c in r}
         if "country" in rec:
@@ -111,7 +112,7 @@ def points(rows: pd.DataFrame, *, percent: bool, thresholds: Thresholds = DEFAUL
 def gap_points(rows: pd.DataFrame, *, percent: bool) -> pd.DataFrame:
     """Gaps as the gap chart draws them: gap and CI (points for shares), the margin δ and the status."""
     records = []
-    for r in rows.to_dict("records"):
+    for r in row_dicts(rows):
         records.append({
             "indicator_id": r.get("indicator_id"), "group": r.get("group"),
             "group_label": style.group_label(str(r.get("group"))),

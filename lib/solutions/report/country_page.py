@@ -43,6 +43,7 @@ from .figures import show_figure
 from .formatting import fmt_big, fmt_ci, fmt_count, fmt_gap, fmt_value, is_missing, is_percent
 from .measure_info import conditions_frame, measure_info, rule_text, status_text
 from .output import emit
+from .records import row_dicts
 from .tables import (
     benchmark_table,
     distribution_table,
@@ -403,7 +404,7 @@ def criterion_table(results: CountryResults, blocks: list[Block], *, thresholds:
     for ind, indicator_id, rows in blocks:
         percent = _percent_of(rows)
         gaps = {str(g["group"]): g for g in _gap_rows(results, indicator_id).to_dict("records")}
-        for r in rows.to_dict("records"):
+        for r in row_dicts(rows):
             group = str(r["group"])
             records.append({
                 "Indicator": _panel_title(ind, indicator_id),

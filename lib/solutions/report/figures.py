@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import chartdata, style
+from . import chartdata, style, svg_canvas
 from .output import emit
 
 _FONT_FAMILY = re.compile(r"font-family: *[^;\"]+|font-family=\"[^\"]*\"")
@@ -29,7 +29,8 @@ def figure_svg(fig: Figure) -> bytes:
     """SVG bytes of ``fig``: text as text in the house font stack, no date, deterministic ids."""
     buf = io.BytesIO()
     with style.house_context():
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, facecolor="white")
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, facecolor="white",
+                    backend=svg_canvas.BACKEND)
     svg = buf.getvalue().decode("utf-8")
     # matplotlib names only the font it measured with; add fallbacks with similar metrics for browsers
     # that lack DejaVu Sans (the layout leaves some slack for them).

@@ -17,6 +17,7 @@ from . import style
 from .cells import cell_text, ci_text, gap_ci_text, gap_detail, gap_text, is_flagged, note_text, value_text
 from .formatting import fmt_count, is_missing
 from .output import emit
+from .records import row_dicts
 from .thresholds import Thresholds
 from .wording import (
     BENCHMARK_LABEL,
@@ -155,7 +156,7 @@ def estimates_table(
     unit = " (%)" if percent else ""
     label = "Group" if label_column == "group" else label_column.replace("_", " ").capitalize()
     records = []
-    for r in rows.to_dict("records"):
+    for r in row_dicts(rows):
         records.append({
             label: style.group_label(r[label_column]) if label_column == "group" else r[label_column],
             f"Estimate{unit}": value_text(r, percent=percent, unit_sign=False),
@@ -184,7 +185,7 @@ def gap_cells(gap: Mapping[str, Any] | None, *, percent: bool, comparison: bool 
 def flag_legend(rows: pd.DataFrame, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     """What the flag mark means, when a published row of ``rows`` carries it ("" otherwise): the note under
     a table or after an alt text."""
-    if rows.empty or "flag" not in rows.columns or not any(is_flagged(r) for r in rows.to_dict("records")):
+    if rows.empty or "flag" not in rows.columns or not any(is_flagged(r) for r in row_dicts(rows)):
         return ""
     return f"{flag_note(thresholds)}."
 
@@ -215,7 +216,7 @@ def distribution_table(
     groups = style.order_groups(rows["group"])
     categories = list(dict.fromkeys(rows["category"].astype(str)))
     # One pass over the rows (dict lookups): a chapter tabulates a dozen breakdowns.
-    cells = {(str(r["group"]), str(r["category"])): r for r in rows.to_dict("records")}
+    cells = {(str(r["group"]), str(r["category"])): r for r in row_dicts(rows)}
     records = []
     for cat in categories:
         rec: dict[str, Any] = {"Category": labels.get(cat, cat.replace("_", " "))}
@@ -254,7 +255,7 @@ def benchmark_table(rows: pd.DataFrame, gaps: Mapping[tuple[str, str], Mapping[s
     order = {g: i for i, g in enumerate(style.GROUP_ORDER)}
     label = names or {}
     records = []
-    for r in sorted(rows.to_dict("records"), key=lambda r: (label.get(r["country"], r["country"]),
+    for r in sorted(row_dicts(rows), key=lambda r: (label.get(r["country"], r["country"]),
                                                             order.get(str(r["group"]), len(order)))):
         group = str(r["group"])
         rec: dict[str, Any] = {"Country": label.get(r["country"], r["country"])} if names is not None else {}

@@ -19,6 +19,7 @@ from matplotlib.transforms import blended_transform_factory
 from .. import layout, style
 from ..cells import is_flagged
 from ..formatting import signed
+from ..records import row_dicts
 from ..wording import FLAG_MARK
 
 METRIC_LABELS = {
@@ -110,7 +111,7 @@ def dots(ax: Axes, data: pd.DataFrame, y: Sequence[float], *, size: float = 64) 
     lo = pd.to_numeric(data.get("ci_low"), errors="coerce").to_numpy(dtype=float)
     hi = pd.to_numeric(data.get("ci_high"), errors="coerce").to_numpy(dtype=float)
     est = pd.to_numeric(data["estimate"], errors="coerce").to_numpy(dtype=float)
-    flagged = np.array([is_flagged(r) for r in data.to_dict("records")], dtype=bool)
+    flagged = np.array([is_flagged(r) for r in row_dicts(data)], dtype=bool)
     ok = np.isfinite(lo) & np.isfinite(hi)
     if ok.any():
         ax.hlines(y[ok], lo[ok], hi[ok], colors=[style.group_colour(g) for g in groups[ok]], linewidth=2.2,
@@ -128,7 +129,7 @@ def dots(ax: Axes, data: pd.DataFrame, y: Sequence[float], *, size: float = 64) 
 
 def any_flagged(rows: pd.DataFrame | None) -> bool:
     """Whether a published row of ``rows`` is flagged (its marker is drawn hollow)."""
-    return rows is not None and not rows.empty and any(is_flagged(r) for r in rows.to_dict("records"))
+    return rows is not None and not rows.empty and any(is_flagged(r) for r in row_dicts(rows))
 
 
 def drawable(rows: pd.DataFrame | None, value: str = "estimate") -> bool:

@@ -13,6 +13,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from .. import layout, style
 from ..cells import is_flagged
+from ..records import row_dicts
 from ..thresholds import Thresholds
 from ..wording import DEFAULT_THRESHOLDS, FLAG_MARK, withheld_text
 from .base import (
@@ -58,7 +59,7 @@ def _draw_breakdown(ax: Axes, panel: BreakdownPanel, ys: np.ndarray, key_y: floa
     shown = data[~data["withheld"]]
     value = {(str(g), str(c)): float(v) for g, c, v in zip(shown["group"], shown["category"], shown["estimate"],
                                                              strict=True)}
-    flagged = {(str(r["group"]), str(r["category"])) for r in shown.to_dict("records") if is_flagged(r)}
+    flagged = {(str(r["group"]), str(r["category"])) for r in row_dicts(shown) if is_flagged(r)}
     ax.vlines(PERCENT_TICKS, ys[0] - 0.45, ys[-1] + 0.45, colors=GRID, linewidth=0.8, zorder=0)
     left = np.zeros(len(groups))
     entries = []

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from .. import layout, style
 from ..cells import value_text
 from ..formatting import is_missing
+from ..records import row_dicts
 from ..thresholds import Thresholds
 from ..wording import (
     BENCHMARK_LABEL,
@@ -248,7 +249,7 @@ def benchmark_chart(rows: pd.DataFrame, *, percent: bool = True, thresholds: Thr
         shown = ~data["withheld"].to_numpy(dtype=bool)
         if shown.any():
             dots(ax, data[shown], ys[shown])
-        for yi, r in zip(ys[~shown], data[~shown].to_dict("records"), strict=True):
+        for yi, r in zip(ys[~shown], row_dicts(data[~shown]), strict=True):
             text_mark(ax, yi, withheld_text(r.get("suppression_reason"), thresholds))
         if "comparison" in set(data["group"]) and len(data) > 1:
             ax.axhline(len(data) - 1.5, color="#BBBBBB", linewidth=0.8, zorder=0)
