@@ -107,7 +107,7 @@ def test_lines_in_the_reports_words(editions):
     text = "\n".join(lines)
     assert "countries added: QZD; dropped: QZB" in text
     assert "estimates: 2 compared, 1 moved beyond their 95% confidence intervals" in text
-    assert "  QZA · SAF-1 Security incident · IDPs: 30% → 20% (-10 pp, -16 to -4)" in text
+    assert "  QZA · SAF-1 Security incident · IDPs: 30% → 20% (−10 pp, −16 to −4)" in text
     assert "  QZA · SAF-1 Security incident · IDPs: Gap open → Inconclusive" in text
     assert "  QZA · 1 Safety, security and freedom of movement · IDPs: Gap open → Inconclusive" in text
     assert "not compared, indicator definitions differ: QZC (catalogue v0 → v1)" in text

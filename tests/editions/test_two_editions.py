@@ -72,7 +72,7 @@ def test_diff_names_the_moved_estimate_the_status_and_the_countries(project):
     assert "countries added: QAD Republic of Cassaline; dropped: QAC Kingdom of Brevonia" in text
     assert "indicators added: none; dropped: none" in text
     assert re.search(r"estimates: \d+ compared, 1 moved beyond their 95% confidence intervals", text), text
-    assert re.search(r"QAB Republic of Aldoria · SOL-1 · IDPs: \d+% → \d+% \(-10 pp, -\d+ to -\d+\)", text), text
+    assert re.search(r"QAB Republic of Aldoria · SOL-1 · IDPs: \d+% → \d+% \(−10 pp, −\d+ to −\d+\)", text), text
     assert re.search(r"QAB Republic of Aldoria · 2 Adequate standard of living · IDPs: "
                      rf"{'Gap closed' if old_status == 'closed' else 'Gap open'} → ", text), text
     assert "gap statuses changed: 0" in text
@@ -122,7 +122,7 @@ def test_front_page_says_what_changed(project):
     assert "Compared with the 2025 edition" in section
     assert "Countries added: Republic of Cassaline; no longer covered: Kingdom of Brevonia" in section
     assert re.search(r"1 of \d+ national estimates moved beyond their 95% confidence intervals", section)
-    assert re.search(r"Republic of Aldoria, Solutions measure, IDPs: \d+% → \d+% \(-10 pp", section)
+    assert re.search(r"Republic of Aldoria, Solutions measure, IDPs: \d+% → \d+% \(−10 pp", section)
     assert "1 criterion status changed" in section
 
 

@@ -7,7 +7,6 @@ import html
 import math
 import re
 
-import pandas as pd
 import pytest
 
 from solutions.report import front_page, output
@@ -43,18 +42,18 @@ def test_headline_cards_count_countries_people_measure_and_open_criteria(global_
     assert cards["IDPs in these countries"][0] == "860,000"  # 2 x 430,000, the latest year (2025) of each
     # the solutions measure of IDPs: 18% in both countries (the conftest's values)
     assert cards["of IDP households meet the solutions measure"][0] == "18%"
-    # criteria 1-3 open for IDPs in both countries: 6 of 16 pairs
-    assert cards["criteria on which IDPs are worse off"][0] == "6 of 16"
+    # criteria 1 and 2 open for IDPs in both countries (the conftest's CRITERION_STATUS): 4 of 16 pairs
+    assert cards["criteria on which IDPs are worse off"][0] == "4 of 16"
 
 
 def test_headline_range_beside_the_benchmark_and_never_a_withheld_value(global_results):
     est = global_results.estimates
-    comparison = est[(est["indicator_id"] == "SOL-1") & (est["group"] == "idp")].assign(group="comparison")
-    comparison.loc[comparison.index[0], "estimate"] = 0.41
-    comparison.loc[comparison.index[1], "estimate"] = 0.52
-    idp = (est["indicator_id"] == "SOL-1") & (est["group"] == "idp")
-    est.loc[idp & (est["country"] == "QZY"), "estimate"] = 0.09
-    global_results = _with(global_results, estimates=pd.concat([est, comparison], ignore_index=True))
+    sol = est["indicator_id"].eq("SOL-1") & est["disaggregation"].eq("total")
+    comparison, idp = sol & est["group"].eq("comparison"), sol & est["group"].eq("idp")
+    est.loc[comparison & est["country"].eq("QZZ"), "estimate"] = 0.41
+    est.loc[comparison & est["country"].eq("QZY"), "estimate"] = 0.52
+    est.loc[idp & est["country"].eq("QZY"), "estimate"] = 0.09
+    global_results = _with(global_results, estimates=est)
     value, _, how = next(c for c in front_page.headline_cards(global_results) if "IDP households" in c[1])
     assert value == "9–18%" and how.startswith("against 41–52% of comparison households")
     # a withheld comparison value never enters the range
@@ -81,8 +80,9 @@ def test_overview_has_every_criterion_for_every_country_and_names_failures_witho
 
 def test_country_sentences_in_the_reports_words(global_results):
     text = _text(_emit(front_page.country_sentences, global_results))
-    assert ("Yland: IDPs are worse off on 3 of 8 criteria (1–3); no material gap on 4 (5–8); too few respondents "
-            "to compare on 1 (4).") in text
+    # the conftest's CRITERION_STATUS: 1, 2 open; 3 closed; 4 insufficient; 5 inconclusive; 6-8 closed
+    assert ("Yland: IDPs are worse off on 2 of 8 criteria (1, 2); no material gap on 4 (3, 6–8); the survey cannot "
+            "tell on 1 (5); too few respondents to compare on 1 (4).") in text
     assert "18% of IDP households meet the solutions measure (95% CI 13–23%)" in text
     assert "Xland: not included in this edition (its results could not be built)." in text
     assert "input" not in text  # the failure's own message stays in the build log
@@ -123,7 +123,7 @@ def test_what_changed_lists_moves_beyond_the_ci_and_status_changes(global_result
     assert f"Compared with the {YEAR - 1} edition:" in text
     # SOL-1 for IDPs moved from 38% to 18% in both countries (half-width 5 points: far beyond the CIs)
     assert "2 of" in text and "moved beyond their 95% confidence intervals" in text
-    assert "Zedland, Solutions measure, IDPs: 38% → 18% (-20 pp" in text
+    assert "Zedland, Solutions measure, IDPs: 38% → 18% (−20 pp, −27 to −13)" in text
     assert ("2 criterion statuses changed: Yland, 2 Adequate standard of living, IDPs: Gap closed → Gap open"
             in text)
     assert "Zedland, 2 Adequate standard of living, IDPs: Gap closed → Gap open" in text

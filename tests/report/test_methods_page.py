@@ -76,7 +76,8 @@ def test_values_come_from_the_config(global_results):
 
 
 def test_defaults_when_the_config_is_silent(global_results):
-    text = _text(_page(global_results, {"thresholds": {}}))
+    # neither the config nor the results describe a measure (the results' description wins when present)
+    text = _text(_page(_with(global_results, solutions_measure={}), {"thresholds": {}}))
     assert "5 percentage points for shares, and 10% of the comparison group's value" in text
     assert "fewer than 30 respondents" in text and "fewer than 8" in text
     assert "No solutions measure is configured" in text

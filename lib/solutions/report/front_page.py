@@ -169,15 +169,21 @@ def solutions_figure(g: Any) -> str:
     if rows.empty:
         return '<p class="sos-note">The solutions measure is not available for any country of this edition.</p>'
     names = country_names(g)
-    level = thresholds_of(g).level
-    min_n = thresholds_of(g).min_n
+    thresholds = thresholds_of(g)
+    level = thresholds.level
     fig = charts.country_comparison_chart(rows, percent=True, country_names=names, groups=("idp", "comparison"),
-                                          min_n=min_n, xlabel=f"Households (%), {level} CI")
+                                          thresholds=thresholds, xlabel=f"Households (%), {level} CI")
+    title = "Households meeting the solutions measure"
+    alt = alttext.describe_countries(rows, f"Dot chart by country: {title.lower()}", names=names,
+                                     thresholds=thresholds) + "." + alttext.flag_sentence(rows, thresholds)
+    if fig is None:  # every value withheld: a sentence saying why, never an empty frame
+        return (f'<p class="sos-note sos-nochart"><strong>{html.escape(title)}</strong>: nothing to chart. '
+                f"{html.escape(alt.strip().rstrip('.'))}.</p>")
     return figure_html(
-        fig, title="Households meeting the solutions measure",
-        caption=f"IDPs and, as the benchmark, the comparison group, with {level} confidence intervals; the "
-        "conditions (criteria 1–5) are on the methods page.",
-        alt=alttext.describe_countries(rows, "households meeting the solutions measure", names=names, min_n=min_n))
+        fig, title=title,
+        caption=f"IDPs and, as the benchmark, the comparison group, with {level} confidence intervals; a hollow "
+        "marker is a flagged estimate; the conditions (criteria 1–5) are on the methods page.",
+        alt=alt)  # its data: the CSV of the same chart on the global page
 
 
 # ------------------------------------------------------------------------------------ overview ---
