@@ -145,3 +145,26 @@ def test_report_page_from_peer_figures(tmp_path, monkeypatch) -> None:
                                                                "targets": {"engine_over_minimum_max": 3}}}))
     page = report.main().read_text()
     assert "Against the peers" in page and page.count("<img") == 1 and "engine / numpy minimum" in page
+
+
+def test_global_memory_copies_a_country_edition(tmp_path) -> None:
+    """A country-edition of the memory curve: the source's tables under another code and year, readable as
+    an earlier edition by the pages."""
+    import pandas as pd
+
+    from bench import global_memory
+    from solutions.results import ESTIMATES, conform, earlier_result_folders, read_table, write_table
+
+    src = tmp_path / "src"
+    src.mkdir()
+    write_table(conform(pd.DataFrame({"country": "QAB", "year": 2026, "indicator_id": ["A", "B"],
+                                      "estimate": [0.1, 0.2]}), ESTIMATES), "estimates", src)
+    (src / "meta.json").write_text(json.dumps({"iso3": "QAB", "name": "Aldoria"}))
+    dst = tmp_path / "out" / "2024" / "results" / "QBA"
+    global_memory._copy_results(src, dst, "QBA", 2024, "Aldoria (QBA)")
+    got = read_table(dst, "estimates")
+    assert list(got["country"]) == ["QBA", "QBA"] and list(got["year"]) == [2024, 2024]
+    assert list(got["estimate"]) == [0.1, 0.2]
+    assert json.loads((dst / "meta.json").read_text())["iso3"] == "QBA"
+    assert earlier_result_folders(tmp_path / "out", "QBA", 2026) == [dst]
+    assert global_memory.iso_code(27) == "QCB"

@@ -1,0 +1,59 @@
+"""The chart speed-ups change nothing in the output: the SVG canvas that measures each text once writes the
+same bytes as matplotlib's own; rows as dicts are `to_dict("records")`; a chart figure keeps one renderer."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+from solutions.report import charts, layout, style
+from solutions.report.figures import figure_svg
+from solutions.report.records import row_dicts
+from solutions.report.svg_canvas import BACKEND
+
+
+def _svg(fig, backend: str | None) -> bytes:
+    buf = io.BytesIO()
+    with style.house_context():
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, facecolor="white", backend=backend)
+    return buf.getvalue()
+
+
+def _chart(country_results):
+    est = country_results.estimates
+    national = est[(est["disaggregation"] == "total") & (est["category"] == "")]
+    panels = [charts.EstimatePanel(title=str(i), rows=national[national["indicator_id"] == i])
+              for i in sorted(set(national["indicator_id"]))[:3]]
+    fig = charts.estimates_chart(panels)
+    assert fig is not None
+    return fig
+
+
+def test_measuring_once_canvas_writes_matplotlibs_bytes(country_results) -> None:
+    plain = _svg(_chart(country_results), None)
+    first = _svg(_chart(country_results), BACKEND)
+    again = _svg(_chart(country_results), BACKEND)  # every text measured already: from the cache
+    assert b"<text" in plain and plain == first == again
+    assert figure_svg(_chart(country_results)) == figure_svg(_chart(country_results))
+
+
+def test_row_dicts_are_to_dict_records(country_results) -> None:
+    odd = pd.DataFrame({"a": [1, 2], "b": np.array([np.int64(3), "s"], dtype=object),
+                        "c": pd.array(["x", None], dtype="str"), "d": [True, False], "e": [0.5, np.nan]})
+    for df in (country_results.estimates, country_results.gaps, country_results.criteria, odd, odd.iloc[:0],
+               pd.DataFrame(index=range(2))):
+        expected, got = df.to_dict("records"), row_dicts(df)
+        assert len(got) == len(expected)
+        for x, y in zip(expected, got, strict=True):
+            assert list(x) == list(y)
+            for k in x:
+                assert type(x[k]) is type(y[k]) and (x[k] == y[k] or (x[k] != x[k] and y[k] != y[k]))
+
+
+def test_a_chart_figure_keeps_one_renderer() -> None:
+    fig, (ax,) = layout.stack([layout.Panel(rows=3)], left=1.0)
+    ax.set_yticks([0, 1, 2], ["one", "two", "three"])
+    ax.yaxis.get_ticklabels()[0].get_window_extent()
+    assert fig._get_renderer() is fig._get_renderer()  # one pixel buffer, not one per measurement
