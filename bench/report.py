@@ -222,6 +222,52 @@ def overhead_section(o: dict[str, Any], nb: dict[str, Any], prof: dict[str, Any]
     return "\n".join(parts)
 
 
+def item5_section(o: dict[str, Any]) -> str:
+    """Issue 14 item 5: each country's overhead by part (fastest of the repetitions), both site renderers."""
+    parts = [f"<h2>Per-country overhead (issue 14 item 5, fastest of {o.get('repetitions')} warm runs)</h2>"]
+    rows = []
+    for iso, c in (o.get("countries") or {}).items():
+        if "error" in c:
+            rows.append({"country": iso, "part": "error", "seconds": None})
+            continue
+        q = c["quarto_site"]
+        rows += [{"country": iso, "part": k, "seconds": v} for k, v in q["parts_seconds"].items()
+                 if not k.startswith("page render")]  # 0 for Quarto: the nbconvert export is added below
+        rows.append({"country": iso, "part": "page render (nbconvert HTML export)",
+                     "seconds": c["nbconvert_site"]["parts_seconds"]["page render (nbconvert HTML export)"]})
+    df = pd.DataFrame([r for r in rows if r["seconds"] is not None])
+    if not df.empty:
+        fig, ax = plt.subplots(figsize=(7, 0.6 + 0.5 * df["country"].nunique()))
+        wide = df.pivot(index="country", columns="part", values="seconds").fillna(0.0)
+        wide.plot.barh(stacked=True, ax=ax, colormap="tab10", width=0.7)
+        ax.axvline(o.get("target_seconds", 1.5), color="crimson", ls="--", lw=1)
+        ax.set_xlabel("seconds (target: overhead < 1.5 s; the nbconvert export only for the nbconvert site)")
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2)
+        parts.append(_png(fig))
+    parts.append(_table(o.get("targets") or [], "Targets"))
+    return "\n".join(parts)
+
+
+def global_memory_section(g: dict[str, Any]) -> str:
+    """Issue 14 item 6: the global notebook's peak memory over the number of country-editions."""
+    parts = ["<h2>Global notebook memory over country-editions (issue 14 item 6)</h2>",
+             f"<p>{html.escape(g.get('method', ''))}</p>"]
+    points = [p for p in g.get("points", []) if p.get("peak_rss_gib") is not None]
+    if points:
+        df = pd.DataFrame(points).assign(countries=lambda d: d["countries"].astype(str) + " countries")
+        fig, ax = plt.subplots(figsize=(7, 3.4))
+        sns.lineplot(data=df, x="editions", y="peak_rss_gib", hue="countries", marker="o", ax=ax)
+        ax.axhline(g.get("target_gib_at_200_editions", 0.5), color="crimson", ls="--", lw=1)
+        ax.set_xlabel("country-editions read (countries x report years)")
+        ax.set_ylabel("kernel peak RSS (GiB)")
+        ax.set_ylim(bottom=0)
+        parts.append(_png(fig))
+    parts.append(_table(g.get("points", []), "Points"))
+    if g.get("target"):
+        parts.append(_table([g["target"]], "Target"))
+    return "\n".join(parts)
+
+
 CSS = """body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
 table.t{border-collapse:collapse;margin:1em 0;font-size:0.85em}table.t td,table.t th{padding:3px 8px;
 border-bottom:1px solid #ddd;text-align:left}caption{font-weight:600;text-align:left;padding:4px 0}
@@ -247,6 +293,10 @@ def main() -> Path:
         body.append(peers_section(found["peers"]["peers"]))
     if "pipeline" in found:
         body.append(pipeline_section(found["pipeline"]))
+    if "overhead" in found:
+        body.append(item5_section(found["overhead"]))
+    if "global_memory" in found:
+        body.append(global_memory_section(found["global_memory"]))
     if not found:
         body.append("<p>No benchmark results yet: run <code>make bench</code>.</p>")
     page = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Benchmarks</title>"
