@@ -23,17 +23,13 @@ from typing import Any
 import yaml
 
 from bench import BIN, PYTHON, ROOT, analysis, gib, log, quick, run, write_json
+from bench.pipeline import iso_code
 
 YEAR = 2026
 TARGET_GIB = 0.5  # at 200 country-editions
 #: (countries, report years) per point: country-editions = countries x years
 FULL_POINTS = [(5, 1), (20, 1), (20, 2), (20, 5), (20, 10), (40, 5)]
 QUICK_POINTS = [(2, 1), (4, 1), (4, 3)]
-
-
-def iso_code(i: int) -> str:
-    """QBA, QBB, ...: user-assigned codes clear of the demo's QAA-QAZ."""
-    return f"Q{chr(ord('B') + i // 26)}{chr(ord('A') + i % 26)}"
 
 
 def seed_build(root: Path) -> list[str]:

@@ -89,22 +89,68 @@ def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
 FINITE = ("estimate", "se", "ci_low", "ci_high", "gap")  # a value or NaN (withheld), never infinite
 
 
+def _refuse_infinite(df: pd.DataFrame, name: str) -> None:
+    for col in FINITE:
+        if col in df and np.isinf(df[col].to_numpy(dtype=float)).any():
+            rows = np.flatnonzero(np.isinf(df[col].to_numpy(dtype=float)))
+            raise ValueError(f"{name}: {len(rows)} infinite value(s) in column {col!r}: not published")
+
+
 def write_table(df: pd.DataFrame, name: str, folder: Path) -> list[Path]:
     """Write `<name>.parquet` and `<name>.csv` (formulas neutralised) atomically; returns both paths.
 
     An infinite estimate, SE or interval bound is a failed computation (e.g. an extreme confidence level):
     it is refused here, so the run fails and the last good tables stay published."""
     df = conform(df, SCHEMAS[name])
-    for col in FINITE:
-        if col in df and np.isinf(df[col].to_numpy(dtype=float)).any():
-            rows = np.flatnonzero(np.isinf(df[col].to_numpy(dtype=float)))
-            raise ValueError(f"{name}: {len(rows)} infinite value(s) in column {col!r}: not published")
+    _refuse_infinite(df, name)
     pq = folder / f"{name}.parquet"
     csv = folder / f"{name}.csv"
     safe = spreadsheet_safe(df)
     write_with(pq, lambda p: df.to_parquet(p, index=False, engine="pyarrow", compression="zstd"))
     write_with(csv, lambda p: safe.to_csv(p, index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
     return [pq, csv]
+
+
+_ARROW = {"str": "string", "int64": "int64", "float64": "float64", "bool": "bool"}
+
+
+def arrow_schema(name: str):  # noqa: ANN201 - pyarrow is imported lazily
+    """The Arrow schema of results table ``name`` (an empty table's text columns, written as null, cast)."""
+    import pyarrow as pa
+
+    return pa.schema([(col, pa.type_for_alias(_ARROW[dtype])) for col, dtype in SCHEMAS[name].items()])
+
+
+def write_table_in_parts(df: pd.DataFrame, name: str, folder: Path, rows: int = 5_000) -> list[Path]:
+    """``write_table`` a part of ``rows`` rows at a time: the same CSV bytes and the same Parquet values (one
+    row group per part), with the conformed and spreadsheet-safe copies of one part in memory, not of all
+    (the global tables: every country of an edition)."""
+    import pyarrow as pa
+    import pyarrow.parquet as papq
+
+    _refuse_infinite(df, name)
+    schema = arrow_schema(name)
+    starts = range(0, max(len(df), 1), rows)
+
+    def parts():  # noqa: ANN202
+        for start in starts:
+            yield conform(df.iloc[start:start + rows], SCHEMAS[name])
+
+    def parquet(path: Path) -> None:
+        with papq.ParquetWriter(path, schema, compression="zstd") as writer:
+            for part in parts():
+                writer.write_table(pa.Table.from_pandas(part, schema=schema, preserve_index=False))
+
+    def csv(path: Path) -> None:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            for i, part in enumerate(parts()):
+                spreadsheet_safe(part).to_csv(fh, header=i == 0, index=False, float_format=FLOAT_FORMAT,
+                                              lineterminator="\n")
+
+    pq_path, csv_path = folder / f"{name}.parquet", folder / f"{name}.csv"
+    write_with(pq_path, parquet)
+    write_with(csv_path, csv)
+    return [pq_path, csv_path]
 
 
 def earlier_result_folders(output_root: str | Path, iso3: str, year: int) -> list[Path]:

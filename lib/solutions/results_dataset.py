@@ -14,18 +14,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from solutions.results import SCHEMAS, conform
-
-_ARROW = {"str": pa.string(), "int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}
-
-
-def arrow_schema(name: str) -> pa.Schema:
-    """The Arrow schema of results table ``name`` (an empty table's text columns, written as null, cast)."""
-    return pa.schema([(col, _ARROW[dtype]) for col, dtype in SCHEMAS[name].items()])
+from solutions.results import SCHEMAS, arrow_schema, conform
 
 
 def _where(where: Mapping[str, object] | None) -> pc.Expression | None:

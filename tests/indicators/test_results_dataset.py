@@ -56,3 +56,26 @@ def test_scan_without_tables_and_with_an_empty_one(tmp_path) -> None:
     write_table(_estimates("QZB", 2026, 3), "estimates", b)
     got = scan([a, b], "estimates")
     assert len(got) == 3 and list(got["country"]) == ["QZB"] * 3
+
+
+def test_writing_in_parts_gives_write_tables_bytes(tmp_path) -> None:
+    """The global downloads are written a part at a time: the same CSV bytes, the same Parquet values."""
+    import pytest
+
+    from solutions.results import write_table_in_parts
+
+    df = pd.concat([_estimates("QZA", 2026, 5), _estimates("QZB", 2026, 4)], ignore_index=True)
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    whole.mkdir()
+    parts.mkdir()
+    write_table(df, "estimates", whole)
+    write_table_in_parts(df, "estimates", parts, rows=2)
+    assert (whole / "estimates.csv").read_bytes() == (parts / "estimates.csv").read_bytes()
+    assert b"'=formula" in (parts / "estimates.csv").read_bytes()  # neutralised in every part
+    pd.testing.assert_frame_equal(read_table(whole, "estimates"), read_table(parts, "estimates"))
+    write_table(pd.DataFrame(), "benchmarks", whole)
+    write_table_in_parts(pd.DataFrame(), "benchmarks", parts, rows=2)
+    assert (whole / "benchmarks.csv").read_bytes() == (parts / "benchmarks.csv").read_bytes()
+    assert read_table(parts, "benchmarks").empty
+    with pytest.raises(ValueError, match="infinite"):
+        write_table_in_parts(df.assign(se=float("inf")), "estimates", parts, rows=2)

@@ -14,7 +14,7 @@ from solutions.config import GlobalConfig, config_sha256, country_path, load_cou
 from solutions.indicators.country import results_dir
 from solutions.indicators.measure import scoring_text
 from solutions.provenance import build_date, code_version, library_versions
-from solutions.results import write_table
+from solutions.results import write_table_in_parts
 from solutions.results_dataset import scan
 
 
@@ -110,5 +110,5 @@ def write_global_tables(g: GlobalResults, output_root: str | Path) -> list[Path]
     out = Path(output_root) / str(g.year) / "results" / "global"
     paths: list[Path] = []
     for name in ("estimates", "gaps", "criteria", "indicators", "benchmarks"):
-        paths += write_table(getattr(g, name), name, out)
+        paths += write_table_in_parts(getattr(g, name), name, out)
     return paths
