@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,8 +13,18 @@ import yaml
 SOLUTIONS = str(Path(sys.executable).with_name("solutions"))
 
 
-def sol(*args: str, cwd: Path | None = None, check: bool = False) -> subprocess.CompletedProcess:
-    proc = subprocess.run([SOLUTIONS, *args], cwd=cwd, capture_output=True, text=True, timeout=900)
+CRASH_KERNEL = Path(__file__).with_name("crash_kernel")  # its sitecustomize crashes one country's page
+
+
+def crash_env(iso: str) -> dict[str, str]:
+    """The environment of a build whose notebook kernels crash on ``iso``'s page (after its tables)."""
+    path = os.pathsep.join(p for p in (str(CRASH_KERNEL), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, "SOS_TEST_CRASH_COUNTRY": iso}
+
+
+def sol(*args: str, cwd: Path | None = None, check: bool = False,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    proc = subprocess.run([SOLUTIONS, *args], cwd=cwd, capture_output=True, text=True, timeout=900, env=env)
     if check and proc.returncode != 0:
         raise AssertionError(f"solutions {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -29,9 +40,10 @@ class Project:
     def year_dir(self) -> Path:
         return self.out / "2026"
 
-    def build(self, *extra: str, check: bool = True) -> subprocess.CompletedProcess:
+    def build(self, *extra: str, check: bool = True, env: dict[str, str] | None = None
+              ) -> subprocess.CompletedProcess:
         return sol("build", "--params", str(self.params), "--output", str(self.out), "--jobs", "2", "--quiet",
-                   *extra, check=check)
+                   *extra, check=check, env=env)
 
     def results(self, iso: str) -> Path:
         return self.year_dir / "results" / iso

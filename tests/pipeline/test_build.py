@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pipeline_project import SOLUTIONS, Project, copy_project, make_project, sol
+from pipeline_project import SOLUTIONS, Project, copy_project, crash_env, make_project, sol
 
 from solutions.render import check_links
 
@@ -87,42 +87,33 @@ def test_same_inputs_give_byte_identical_tables(fresh: Project) -> None:
     assert table_bytes(fresh) == first and len(first) >= 2 * 8
 
 
-# A valid expression that fails only when evaluated (text used as a condition): a stand-in for a crash of
-# the country notebook after validation. Syntax errors no longer get this far: the config check refuses them.
-BROKEN_INDICATOR = """extra_indicators:
-- {id: XTR-1, criterion: 1, title: Broken, short_title: Broken, definition: A formula that cannot run.,
-   kind: proportion, table: households, unit: household, numerator: "justice_type",
-   direction: higher, prds_objective: 1, level: household}
-"""
-
-
 @shared
 def test_failing_country_is_isolated_and_marked(built: Project, tmp_path: Path) -> None:
     """A country whose notebook crashes (not invalid input, see tests/cli): exit 1, marked, others intact,
     and its last good build stays published (results, page), marked "not updated"."""
     fresh = copy_project(built, tmp_path / "failing")
     good = table_bytes(fresh)
-    cfg = fresh.root / "params" / "countries" / "QAC.yml"
-    cfg.write_text(cfg.read_text().replace("extra_indicators: []\n", BROKEN_INDICATOR))
-    proc = fresh.build(check=False)
+    cfg = fresh.root / "params" / "countries" / "QAC.yml"  # a valid change, so QAC is built again
+    cfg.write_text(cfg.read_text().replace("summary: '", "summary: 'Edited. ", 1))
+    proc = fresh.build(check=False, env=crash_env("QAC"))  # its page crashes after its tables are written
     assert proc.returncode == 1
-    assert "QAC: FAILED" in proc.stdout and "ExpressionError" in proc.stdout and "log:" in proc.stdout
+    assert "QAC: FAILED" in proc.stdout and "RuntimeError" in proc.stdout and "log:" in proc.stdout
     assert "its previous results stay published" in proc.stdout
     assert "QAB: skipped (up to date)" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
     manifest = json.loads((fresh.year_dir / "manifest.json").read_text())
     entry = manifest["countries"]["QAC"]
     assert entry["state"] == "ok" and "rejected" not in entry and entry["stale"]["error"] == "the build failed"
-    assert "ExpressionError" in entry["stale"]["detail"]
+    assert "injected crash" in entry["stale"]["detail"]
     assert table_bytes(fresh) == good  # the failed run's tables were not published: the good ones are back
     site = fresh.year_dir / "site"
     page = (site / "country-QAC.html").read_text()
-    assert "Not updated: the build failed." in page and "ExpressionError" not in page
+    assert "Not updated: the build failed." in page and "injected crash" not in page
     index = (site / "index.html").read_text()
-    assert "not updated: the build failed" in index and "ExpressionError" not in index  # no error text published
+    assert "not updated: the build failed" in index and "injected crash" not in index  # no error text published
     assert check_links(site) == []
     status = sol("status", "--params", str(fresh.params), "--output", str(fresh.out), check=True).stdout
-    assert "QAC: stale - not updated: the build failed" in status and "ExpressionError" in status
+    assert "QAC: stale - not updated: the build failed" in status and "injected crash" in status
 
 
 def start_build(project: Project, *extra: str) -> subprocess.Popen:

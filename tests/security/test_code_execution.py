@@ -241,7 +241,6 @@ REVIEWED = {
     ("inputs/figures.py", "idmc_to_tidy"): "format strings are the module's IDMC patterns; causes fill them",
     ("inputs/loader.py", "load_country_data"): "table names from SURVEY_TABLES",
     ("pipeline/kernels.py", "prepare"): "the module's reset code, with the notebooks folder as a repr()",
-    ("report/blocks.py", "attr"): "called with literal attribute names only (checked below)",
     ("survey/distributed.py", "add"): "field names of a dataclass",
     ("survey/distributed.py", "cat"): "field names of a dataclass",
     ("survey/tidy.py", "_keep_domains"): "field names of a dataclass",
@@ -320,20 +319,6 @@ def test_every_dynamic_name_or_format_site_is_reviewed() -> None:
     _, sites = _scan()
     assert sites - set(REVIEWED) == set(), "review these sites and add them to REVIEWED with the reason"
     assert set(REVIEWED) - sites == set(), "REVIEWED lists sites that no longer exist"
-
-
-def test_reviewed_attr_helper_gets_literal_names_only() -> None:
-    """`report.blocks.attr(obj, name)` is a getattr: every caller passes a literal name, or (one helper) a
-    parameter whose every caller passes a literal."""
-    relay = {"_national_rows"}  # attr(results, table): `table` is this function's parameter
-    bad = []
-    for path in sorted((LIB / "report").rglob("*.py")):
-        for func, node in _calls(ast.parse(path.read_text(encoding="utf-8"))):
-            name = node.func.id if isinstance(node.func, ast.Name) else ""
-            computed = len(node.args) > 1 and not isinstance(node.args[1], ast.Constant)
-            if (name == "attr" and computed and func not in relay) or (name in relay and computed):
-                bad.append(f"{path.name}:{node.lineno}: {ast.unparse(node)}")
-    assert bad == []
 
 
 def test_yaml_is_read_by_the_strict_loader_only() -> None:

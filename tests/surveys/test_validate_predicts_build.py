@@ -136,6 +136,9 @@ CASES: list[tuple[str, str, Callable[[Case], None], str]] = [
     ("a country indicator that cannot be computed", "indicators",
      lambda c: c.country(lambda d: d["extra_indicators"].append(EXTRA_UNMAPPED)),
      "extra_indicators: JUS-1 cannot be computed: variable justice_needed not mapped"),
+    ("a category used as a condition", "evaluation",
+     lambda c: c.country(_set("extra_indicators.0.numerator", "residence_type")),
+     "numerator: 'residence_type' is not a condition (it gives text, not true/false)"),
     ("a measure condition on a level that does not exist", "measure",
      lambda c: c.global_(_set("solutions_measure.1.condition", "residence_type == 'camps'")),
      "'camps' is not a level of residence_type"),
@@ -184,7 +187,8 @@ def test_validate_catches_what_the_build_fails_on(case: Case, stage: str, breaks
 
 def test_every_stage_has_a_case() -> None:
     assert {stage for _, stage, _, _ in CASES} >= {"config", "files", "mapping", "derived", "frame", "weights",
-                                                  "design", "groups", "indicators", "measure", "report"}
+                                                  "design", "groups", "indicators", "evaluation", "measure",
+                                                  "report"}
 
 
 @pytest.mark.parametrize("breaks,words", [

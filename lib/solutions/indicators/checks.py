@@ -11,6 +11,7 @@ problem, one line each, and returns the loaded data with the warnings a reader m
   be computed is a problem, a catalogue indicator or the solutions measure only a warning;
 * the measure's conditions: a string compared with a category variable must be one of its levels;
 * the design: the survey design of each table is built as the engine will build it;
+* every expression is evaluated on its table, as the build will (text used as a condition fails here);
 * warnings: a record carrying too large a share of its group's weight, category values that never occur.
 """
 
@@ -26,7 +27,7 @@ from solutions.catalogue import load_catalogue
 from solutions.config import CountryConfig, GlobalConfig
 from solutions.config_checks import literal_problems
 from solutions.errors import InputError
-from solutions.expressions import parse
+from solutions.expressions import ExpressionError, parse
 from solutions.indicators.availability import SOLUTIONS_ID, Availability, availability, not_computed_line
 from solutions.indicators.measure import MeasureCheck, check_measure, solutions_indicator
 
@@ -65,6 +66,7 @@ def check_country(gcfg: GlobalConfig, cfg: CountryConfig, config_path: str | Pat
     problems += [f"extra_indicators: {r.indicator_id} cannot be computed: {r.reason}" for r in rows
                  if r.indicator_id in own and not r.computed]
     problems += _design_problems(cfg, gcfg, data)
+    problems += _evaluation_problems(cfg, gcfg, data, rows)
     if problems:
         raise InputError(problems)
     warnings = list(data.warnings)
@@ -109,6 +111,33 @@ def _design_problems(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData) 
             design_of(df, cfg, gcfg.thresholds.lonely_psu)
         except ValueError as exc:
             problems.append(f"{table}: the survey design cannot be built: {exc}")
+    return problems
+
+
+def _evaluation_problems(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData,
+                         rows: list[Availability]) -> list[str]:
+    """Evaluate every expression the build will evaluate, on the data it will be evaluated on.
+
+    Checking names and syntax is not enough: ``numerator: justice_type`` names a known variable but gives
+    text, not true/false, and only evaluation finds that. Vectorised, so cheap next to the computation."""
+    computed = {r.indicator_id for r in rows if r.computed}
+    own = {i.id for i in cfg.extra_indicators}
+    inds = [i for i in [*load_catalogue().indicators, *cfg.extra_indicators] if i.id in computed]
+    checks = [(i.table, f"{'extra_indicators: ' if i.id in own else 'indicator '}{i.id}: {k}", e)
+              for i in inds for k, e in i.expressions().items()]
+    checks += [("households", f"params/global.yml: solutions_measure.conditions.{n}.condition", c.condition)
+               for n, c in enumerate(_conditions(gcfg))]
+    problems = []
+    for table, where, text in checks:
+        df = getattr(data, table, None)
+        if not isinstance(df, pd.DataFrame):
+            continue
+        try:
+            expr = parse(text)
+            if expr.names <= set(df.columns):  # a measure condition on absent variables: check_measure's job
+                expr.truth(df)
+        except ExpressionError as exc:
+            problems.append(f"{where}: {exc}")
     return problems
 
 

@@ -68,12 +68,6 @@ def indicator_of(catalogue: Catalogue, indicator_id: str) -> Indicator | None:
         return None
 
 
-def attr(obj: Any, name: str, default: Any = "") -> Any:
-    """Deprecated duck typing, kept only for ``methods_page`` until it takes the typed objects too."""
-    value = getattr(obj, name, default) if obj is not None else default
-    return default if value is None else value
-
-
 def current_year(df: pd.DataFrame, year: int) -> pd.DataFrame:
     """This report year's rows of a results table."""
     if df.empty or "year" not in df.columns:
@@ -201,10 +195,10 @@ def provenance_appendix(provenance: Any, *, extra: str = "", heading: str = "Bui
     emit(provenance_html(provenance if isinstance(provenance, Mapping) else {}, heading=heading, extra=extra))
 
 
-def provenance_section(obj: Any) -> None:
+def provenance_section(obj: Results) -> None:
     """Emit the data sources (for readers) and the build details (collapsed, for auditors)."""
-    emit(sources_html(attr(obj, "sources", []) or []))
-    provenance_appendix(attr(obj, "provenance", {}))
+    emit(sources_html(obj.sources if isinstance(obj, CountryResults) else []))
+    provenance_appendix(obj.provenance)
 
 
 def country_names(g: GlobalResults) -> dict[str, str]:

@@ -5,13 +5,13 @@ schemas and the files never disagree."""
 from __future__ import annotations
 
 import html
-from typing import Any
 
+from solutions.indicators import GlobalResults
 from solutions.publish.citation import LICENCE, citation_text
 from solutions.publish.fields import TABLES, FieldDoc, TableDoc
 from solutions.results import SCHEMAS
 
-from .blocks import attr, banner, note, provenance_appendix, title
+from .blocks import banner, note, provenance_appendix, title
 from .output import emit
 
 #: Where each kind of table is published, relative to the site root.
@@ -42,10 +42,10 @@ def columns(table: str) -> list[str]:
     return list(SCHEMAS[table]) if table in SCHEMAS else list(TABLES[table].fields)
 
 
-def introduction(g: Any) -> None:
+def introduction(g: GlobalResults) -> None:
     """What is published, under which licence, how to cite it and how to check it."""
-    year, title_text = attr(g, "year", ""), str(attr(g, "title", "State of Solutions"))
-    demo = bool(attr(g, "demo", False))
+    year, title_text = g.year, str(g.title)
+    demo = bool(g.demo)
     emit(
         f"<style>{CODEBOOK_CSS}</style>"
         "<p>Every number of the report is published as CSV files (UTF-8, comma-separated, one header row; an "
@@ -110,9 +110,9 @@ def figure_data() -> None:
          "the schema read from the file; withheld values are empty there too.")
 
 
-def provenance_section(g: Any) -> None:
+def provenance_section(g: GlobalResults) -> None:
     """The collapsed build details (versions, checksums, manifest link)."""
-    prov = dict(attr(g, "provenance", {}) or {})
+    prov = dict(g.provenance or {})
     prov.pop("countries", None)
     provenance_appendix(prov, heading="Build details of this edition")
 

@@ -18,11 +18,12 @@ from typing import Any
 
 import pandas as pd
 
+from solutions.indicators import GlobalResults
+
 from . import alttext, charts, style, wording
 from .blocks import (  # sections every page has
     METRIC_LABELS,
     SOLUTIONS_ID,
-    attr,
     banner,
     country_names,
     criteria_names,
@@ -73,8 +74,8 @@ table.sos-front-grid{border-collapse:collapse;margin:.2em 0;width:auto;position:
 """
 
 
-def _ok(g: Any) -> list[str]:
-    countries = attr(g, "countries", None)
+def _ok(g: GlobalResults) -> list[str]:
+    countries = g.countries
     if countries is None or countries.empty:
         return []
     return [str(c) for c in countries.loc[countries["status"] == "ok", "iso3"]]
@@ -84,25 +85,25 @@ def _sorted(isos: list[str], names: dict[str, str]) -> list[str]:
     return sorted(isos, key=lambda c: names.get(c, c))
 
 
-def front_title(g: Any) -> None:
+def front_title(g: GlobalResults) -> None:
     """The report's title as the page's ``<h1>``, with the front page's CSS."""
-    title(str(attr(g, "title", "State of Solutions")))
+    title(str(g.title))
     emit(f"<style>{FRONT_CSS}</style>")
 
 
-def lead(g: Any) -> None:
+def lead(g: GlobalResults) -> None:
     """One paragraph: what this edition measures, for whom, in how many countries."""
     ok = _ok(g)
     n = len(ok)
-    emit(f'<p class="sos-front-lead">The {html.escape(str(attr(g, "year", "")))} edition measures how far '
+    emit(f'<p class="sos-front-lead">The {html.escape(str(g.year))} edition measures how far '
          f"internally displaced people have come toward durable solutions in {n} countr{'y' if n == 1 else 'ies'}: "
          "on each of the eight criteria of the IASC framework, are they worse off than people never displaced "
          "who live in the same areas?</p>")
 
 
 # ------------------------------------------------------------------------------------ headline ---
-def _solutions_rows(g: Any) -> pd.DataFrame:
-    est = national(current_year(attr(g, "estimates", None), attr(g, "year", None)))
+def _solutions_rows(g: GlobalResults) -> pd.DataFrame:
+    est = national(current_year(g.estimates, g.year))
     if est is None or est.empty:
         return pd.DataFrame()
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "") & est["country"].isin(_ok(g))]
@@ -117,14 +118,14 @@ def _span(values: list[float]) -> str:
     return a if a == b else f"{a.rstrip('%')}–{b}"
 
 
-def headline_cards(g: Any) -> list[tuple[str, str, str]]:
+def headline_cards(g: GlobalResults) -> list[tuple[str, str, str]]:
     """(value, what, how) of each headline card; withheld estimates never enter a range."""
     ok = _ok(g)
-    countries = attr(g, "countries", None)
+    countries = g.countries
     total = len(countries) if countries is not None and not countries.empty else len(ok)
     cards = [(str(len(ok)), f"countr{'y' if len(ok) == 1 else 'ies'} with results",
               f"of {total} in this edition" if total != len(ok) else "every country of this edition")]
-    figures = attr(g, "figures", None)
+    figures = g.figures
     if figures is not None and not figures.empty:
         stock = figures[(figures["metric"] == "idp_stock") & figures["country"].isin(ok)].dropna(subset=["value"])
         latest = stock.sort_values("year").groupby("country").tail(1)
@@ -144,9 +145,9 @@ def headline_cards(g: Any) -> list[tuple[str, str, str]]:
         across = "range across countries" if len(idp) > 1 else "one country"
         how = (f"against {_span(comparison)} of comparison households; {across}" if comparison else across)
         cards.append((_span(idp), "of IDP households meet the solutions measure", how))
-    crit = attr(g, "criteria", None)
+    crit = g.criteria
     if crit is not None and not crit.empty:
-        idp = current_year(crit, attr(g, "year", None))
+        idp = current_year(crit, g.year)
         idp = idp[(idp["group"] == "idp") & idp["country"].isin(ok)]
         if len(idp):
             n_open = int((idp["status"] == "open").sum())
@@ -155,7 +156,7 @@ def headline_cards(g: Any) -> list[tuple[str, str, str]]:
     return cards
 
 
-def headline(g: Any) -> None:
+def headline(g: GlobalResults) -> None:
     """The headline cards: countries, displaced people covered, the solutions measure, criteria open."""
     cards = headline_cards(g)[:4]
     items = "".join(f'<div><span class="value">{html.escape(v)}</span><span class="what">{html.escape(w)}</span>'
@@ -163,7 +164,7 @@ def headline(g: Any) -> None:
     emit(f'<div class="sos-front-cards">{items}</div>')
 
 
-def solutions_figure(g: Any) -> str:
+def solutions_figure(g: GlobalResults) -> str:
     """The solutions measure by country: IDP households beside the comparison group, with CIs ("" if none)."""
     rows = _solutions_rows(g)
     if rows.empty:
@@ -187,17 +188,17 @@ def solutions_figure(g: Any) -> str:
 
 
 # ------------------------------------------------------------------------------------ overview ---
-def overview(g: Any) -> None:
+def overview(g: GlobalResults) -> None:
     """Countries × the 8 criteria (the gap status for IDPs: colour, symbol, and the word for screen readers)
     beside the chart of the solutions measure; countries not included are named, without values."""
     emit(f'<div class="sos-front-hero">{overview_table(g)}{solutions_figure(g)}</div>')
 
 
-def overview_table(g: Any) -> str:
+def overview_table(g: GlobalResults) -> str:
     """The criteria × countries table with its legend (HTML; a note when there are no results)."""
     names = country_names(g)
-    crit = current_year(attr(g, "criteria", None), attr(g, "year", None))
-    countries = attr(g, "countries", None)
+    crit = current_year(g.criteria, g.year)
+    countries = g.countries
     if (crit is None or crit.empty) and (countries is None or countries.empty):
         return '<p class="sos-note">No criteria results are available in this edition.</p>'
     full = criteria_names()
@@ -237,10 +238,10 @@ def _legend_html() -> str:
                     for s in ("open", "closed", "inconclusive", "insufficient_data") if s in wording.STATUS_LABELS)
 
 
-def country_sentences(g: Any) -> None:
+def country_sentences(g: GlobalResults) -> None:
     """One sentence per country from its statuses, in ``wording``'s words, with its solutions measure."""
     names = country_names(g)
-    crit = current_year(attr(g, "criteria", None), attr(g, "year", None))
+    crit = current_year(g.criteria, g.year)
     sol = _solutions_rows(g)
     items = []
     for iso in _sorted(_ok(g), names):
@@ -283,13 +284,13 @@ def _measure_sentence(rows: pd.DataFrame, level: str) -> str:
 
 
 # ------------------------------------------------------------------------------------ changes ----
-def what_changed(g: Any, output_root: str | Path | None, *, limit: int = 5) -> None:
+def what_changed(g: GlobalResults, output_root: str | Path | None, *, limit: int = 5) -> None:
     """What changed since the previous edition under ``output_root``: countries, estimates beyond their CIs,
     criterion and gap statuses; the full lists in a collapsed table."""
     from solutions.editions import Edition, diff_editions, load_edition, previous_edition
     from solutions.errors import SolutionsError
 
-    year = int(attr(g, "year", 0) or 0)
+    year = int(g.year or 0)
     folder = previous_edition(output_root, year) if output_root is not None else None
     if folder is None:
         note("No earlier edition was published alongside this one: changes are shown from the next edition on.")
@@ -299,9 +300,9 @@ def what_changed(g: Any, output_root: str | Path | None, *, limit: int = 5) -> N
     except SolutionsError:  # the story of this edition stands without it; `solutions diff` says why
         note(f"The {folder.name} edition's results tables could not be read: no comparison is shown.")
         return
-    new = Edition(year, Path(output_root or "."), attr(g, "estimates"), attr(g, "gaps"), attr(g, "criteria"),
+    new = Edition(year, Path(output_root or "."), g.estimates, g.gaps, g.criteria,
                   country_names(g))
-    level = float((attr(g, "thresholds", {}) or {}).get("confidence_level", 0.95))
+    level = float((g.thresholds or {}).get("confidence_level", 0.95))
     d = diff_editions(old, new, confidence_level=level)
     names = {**d.names, **country_names(g)}
     items = []
@@ -337,10 +338,10 @@ def what_changed(g: Any, output_root: str | Path | None, *, limit: int = 5) -> N
     emit('<ul class="sos-front-changes">' + "".join(f"<li>{t}</li>" for t in lines) + "</ul>")
 
 
-def _largest_moves(d: Any, names: dict[str, str], g: Any, limit: int) -> list[str]:
+def _largest_moves(d: Any, names: dict[str, str], g: GlobalResults, limit: int) -> list[str]:
     from solutions.editions import change_text
 
-    titles = {i.id: i.short_title for i in getattr(attr(g, "catalogue", None), "indicators", ())}
+    titles = {i.id: i.short_title for i in g.catalogue.indicators}
     titles.setdefault(SOLUTIONS_ID, "Solutions measure")
     moved = d.moved.assign(size=d.moved["change"].abs()).sort_values(["size", "country", "indicator_id"],
                                                                       ascending=[False, True, True])
@@ -353,9 +354,9 @@ def _largest_moves(d: Any, names: dict[str, str], g: Any, limit: int) -> list[st
     return out
 
 
-def provenance_section(g: Any) -> None:
+def provenance_section(g: GlobalResults) -> None:
     """The collapsed build details of this edition (versions, checksums, manifest link)."""
-    prov = dict(attr(g, "provenance", {}) or {})
+    prov = dict(g.provenance or {})
     prov.pop("countries", None)
     provenance_appendix(prov, heading="Build details of this edition")
 

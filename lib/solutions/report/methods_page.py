@@ -18,9 +18,11 @@ from typing import Any
 
 import pandas as pd
 
+from solutions.catalogue import Catalogue, Indicator
+from solutions.indicators import GlobalResults
+
 from . import wording
 from .blocks import (  # sections every page has
-    attr,
     banner,
     country_names,
     criteria_names,
@@ -251,13 +253,13 @@ def comparison_approach(global_config: Any) -> None:
         "insufficient data when no indicator has data; inconclusive otherwise.")
 
 
-def _measure_rule(cfg: Mapping[str, Any], g: Any) -> dict[str, Any]:
+def _measure_rule(cfg: Mapping[str, Any], g: GlobalResults | None) -> dict[str, Any]:
     """The solutions-measure rule: ``{"scoring", "conditions": [{criterion, label}], "missing_conditions"}``.
 
     Read from the results (``solutions_measure`` of the global results) when they describe it, else from
     the global config's list of conditions (every condition must be met).
     """
-    measure = attr(g, "solutions_measure", None)
+    measure = g.solutions_measure if g is not None else None
     raw = cfg.get("solutions_measure") or []
     source = measure if isinstance(measure, Mapping) and measure.get("conditions") else raw
     if isinstance(source, Mapping):
@@ -299,7 +301,7 @@ def scoring_text(scoring: Any, n: int) -> str:
     return f"every one of the {n} condition{'s' if n != 1 else ''}"
 
 
-def solutions_measure_rule(global_config: Any, g: Any = None) -> None:
+def solutions_measure_rule(global_config: Any, g: GlobalResults | None = None) -> None:
     """The solutions measure: its conditions (labels, never expressions), the scoring rule and the benchmark."""
     cfg = _config_dict(global_config)
     rule = _measure_rule(cfg, g)
@@ -319,7 +321,7 @@ def solutions_measure_rule(global_config: Any, g: Any = None) -> None:
         items.append(f"{c.get('label', '')} ({names.get(crit, f'criterion {crit}')})")
     emit(_items(items))
     _paragraphs(
-        *_measure_exceptions(attr(g, "solutions_measure", None), country_names(g) if g is not None else {}),
+        *(_measure_exceptions(g.solutions_measure, country_names(g)) if g is not None else []),
         "The same measure is computed for the comparison group and shown beside the displaced groups' as the "
         "benchmark: under a strict rule, few households pass even among those never displaced, and a reader "
         "needs that to judge the displaced groups' share.",
@@ -396,16 +398,16 @@ def glossary() -> None:
 
 
 # ------------------------------------------------------------------------------------ catalogue --
-def counted_words(ind: Any) -> str:
+def counted_words(ind: Indicator) -> str:
     """Who an indicator counts, in words: its ``universe_text``, else all records of its unit."""
     return universe_words(ind) or f"all {unit_plural(ind)}"
 
 
-def _breakdown_words(ind: Any) -> str:
-    breakdown = attr(ind, "breakdown", None)
+def _breakdown_words(ind: Indicator) -> str:
+    breakdown = ind.breakdown
     if breakdown is None:
         return ""
-    return str(attr(breakdown, "variable", "")).replace("_", " ")
+    return str(breakdown.variable).replace("_", " ")
 
 
 def own_margin_words(margin: Any, *, percent: bool) -> str:
@@ -424,33 +426,33 @@ def own_margin_words(margin: Any, *, percent: bool) -> str:
     return ""
 
 
-def indicator_card(ind: Any) -> str:
+def indicator_card(ind: Indicator) -> str:
     """One indicator in words: what is measured, who is counted, how to read it, breakdowns, PRDS objective."""
     kind, direction = str(ind.kind), str(ind.direction)
     reading = KIND_TEXT.get(kind, kind).capitalize() + "; " + DIRECTION_TEXT.get(direction, DIRECTION_TEXT["none"])
-    own = own_margin_words(attr(ind, "margin", None), percent=kind == "proportion")
+    own = own_margin_words(ind.margin, percent=kind == "proportion")
     if direction in ("higher", "lower") and own:
         reading += f"; equivalence margin {own} (set for this indicator)"
     rows = [("Measures", str(ind.definition)), ("Counts", counted_words(ind).capitalize()), ("Reads as", reading)]
     breakdown = _breakdown_words(ind)
-    dis = [DISAGGREGATION_TEXT.get(d, d.replace("_", " ")) for d in attr(ind, "disaggregations", ()) or ()]
+    dis = [DISAGGREGATION_TEXT.get(d, d.replace("_", " ")) for d in ind.disaggregations or ()]
     parts = ([f"{breakdown} (a breakdown of the group)"] if breakdown else []) + dis
     if parts:
         rows.append(("Broken down by", ", ".join(parts).capitalize()))
-    objective = int(attr(ind, "prds_objective", 0) or 0)
+    objective = int(ind.prds_objective or 0)
     if objective in PRDS_TEXT:
         rows.append(("PRDS objective", f"{objective}, {PRDS_TEXT[objective]} ({ind.level} level)"))
     head = f'<h4><span class="sos-code">{html.escape(ind.id)}</span> {html.escape(ind.title)}</h4>'
     return f'<div class="sos-indicator">{head}{_defs(rows, "sos-defs sos-card")}</div>'
 
 
-def methods_catalogue(catalogue: Any) -> None:
+def methods_catalogue(catalogue: Catalogue) -> None:
     """Every indicator of the catalogue, per criterion, in words (generated from the catalogue itself)."""
-    version = attr(catalogue, "version", "")
+    version = catalogue.version
     note(f"Indicator definitions: catalogue version {version}. Each indicator comes from the sample indicators "
          "of IOM's PRDS toolset for the IASC criteria.")
     names = criteria_names()
-    inds = list(getattr(catalogue, "indicators", ()))
+    inds = list(catalogue.indicators)
     for c in sorted({int(i.criterion) for i in inds}):
         label = f"{c}. {names[c]}" if c in names else ("Across criteria" if c == 0 else f"Criterion {c}")
         emit(f"<h3>{html.escape(label)}</h3>"
@@ -458,15 +460,15 @@ def methods_catalogue(catalogue: Any) -> None:
 
 
 # ------------------------------------------------------------------------------------ sources ----
-def country_sources(g: Any, output_root: str | Path | None) -> dict[str, list[dict[str, Any]]]:
+def country_sources(g: GlobalResults, output_root: str | Path | None) -> dict[str, list[dict[str, Any]]]:
     """Each built country's data sources, from its published ``meta.json`` (names and publishers only)."""
     if output_root is None:
         return {}
     out: dict[str, list[dict[str, Any]]] = {}
-    countries = attr(g, "countries", None)
+    countries = g.countries
     isos = [] if countries is None or countries.empty else list(countries.loc[countries["status"] == "ok", "iso3"])
     for iso in isos:
-        meta = Path(output_root) / str(attr(g, "year", "")) / "results" / str(iso) / "meta.json"
+        meta = Path(output_root) / str(g.year) / "results" / str(iso) / "meta.json"
         try:
             out[str(iso)] = list(json.loads(meta.read_text(encoding="utf-8")).get("sources") or [])
         except (OSError, ValueError):
@@ -474,7 +476,7 @@ def country_sources(g: Any, output_root: str | Path | None) -> dict[str, list[di
     return out
 
 
-def data_sources(g: Any, output_root: str | Path | None = None) -> None:
+def data_sources(g: GlobalResults, output_root: str | Path | None = None) -> None:
     """The surveys and figures behind each country's results, named for readers (no paths, no hashes)."""
     names = country_names(g)
     sources = country_sources(g, output_root)
@@ -489,12 +491,12 @@ def data_sources(g: Any, output_root: str | Path | None = None) -> None:
     emit(f"<ul>{''.join(items)}</ul>")
 
 
-def data_provenance(g: Any, *, global_table_href: str = "results/global/estimates.csv") -> None:
+def data_provenance(g: GlobalResults, *, global_table_href: str = "results/global/estimates.csv") -> None:
     """The build details of every country (checksums, config hash, code version, build date) and of this
     edition, in a collapsed appendix with the links to the results files."""
-    prov = normalise(attr(g, "provenance", {}) or {})
+    prov = normalise(g.provenance or {})
     per_country = prov.get("countries", {}) or {}
-    countries = attr(g, "countries", None)
+    countries = g.countries
     isos = list(countries["iso3"]) if countries is not None and not countries.empty else sorted(per_country)
     names = country_names(g)
     status = ({str(r["iso3"]): str(r["status"]) for _, r in countries.iterrows()}
