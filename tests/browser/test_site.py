@@ -477,6 +477,15 @@ def test_no_sentence_claims_parity(rendered, text_page):
     assert "−0 " not in text and "0% (0–0)" not in text, f"{text_page}: −0 or 0% (0–0) printed"
 
 
+@pytest.mark.parametrize("text_page", PAGES)
+def test_row_headers_stay_headers(rendered, text_page):
+    """Quarto's HTML table processing turns a `<th scope="row">` into a `<td>` (screen readers lose the row's
+    name, the page's styles miss it): every table with row headers opts out of that processing."""
+    html_text = (rendered.site / f"{text_page}.html").read_text(encoding="utf-8")
+    cells = __import__("re").findall(r'<(t[dh])\b[^>]*\bscope="row"', html_text)
+    assert "td" not in cells, f"{text_page}: {cells.count('td')} row headers became cells"
+
+
 @pytest.mark.parametrize("iso3", COUNTRIES)
 def test_every_flagged_estimate_on_the_page_is_marked(rendered, iso3):
     """Each flagged national estimate the country page shows carries the flag mark (†) (issue #13 item 4)."""

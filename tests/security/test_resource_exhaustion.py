@@ -10,6 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pyreadstat
@@ -65,6 +66,21 @@ def test_sparse_file_within_the_size_limit_refused_as_binary(tmp_path: Path) -> 
                                       ("stata", "hh.dta"), ("spss", "hh.sav")])
 def test_every_format_is_size_capped(tmp_path: Path, fmt: str, name: str) -> None:
     params = project_with(tmp_path, name, sparse(3 << 20), limits={"max_file_mb": 1}, format=fmt)
+    one_problem(params, f"{name}: 3 MB, larger than the limit of 1 MB")
+
+
+@pytest.mark.parametrize("name", ["choices.csv", "form.xlsx"])
+def test_the_xlsform_is_bounded_by_the_configured_limits(tmp_path: Path, name: str) -> None:
+    """The XLSForm is read under the same `limits` as the data it describes, not the defaults."""
+    def make(path: Path) -> None:  # the data file stays the battery's good one
+        form = path.with_name(name)
+        if name.endswith(".xlsx"):  # a zip container, as a workbook is, of 3 MB that do not compress
+            with zipfile.ZipFile(form, "w", zipfile.ZIP_STORED) as zf:
+                zf.writestr("xl/media/padding.bin", np.random.default_rng(0).bytes(3 << 20))
+        else:
+            sparse(3 << 20)(form)
+
+    params = project_with(tmp_path, "hh.csv", make, limits={"max_file_mb": 1}, choices=name)
     one_problem(params, f"{name}: 3 MB, larger than the limit of 1 MB")
 
 

@@ -288,7 +288,7 @@ def _form(run: _Run, table: str, spec: DataFile) -> XLSForm | None:
         return None
     paths = [(resolve(run.config_path, g), display_name(g)) for g in given]
     try:
-        form = read_xlsform(paths)
+        form = read_xlsform(paths, run.limits)
     except InputError as exc:
         run.problems += exc.problems
         return None

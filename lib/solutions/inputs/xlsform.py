@@ -25,12 +25,15 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from solutions.errors import InputError
+
+if TYPE_CHECKING:
+    from solutions.config import Limits
 
 TRUE_TOKENS = {"1", "1.0", "true", "yes", "oui", "si", "sí", "selected"}
 FALSE_TOKENS = {"0", "0.0", "false", "no", "non", "not selected"}
@@ -61,16 +64,17 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 HINT = "an XLSForm is given as its .xlsx workbook or as its `choices` (and `survey`) sheets saved as CSV files"
 
 
-def read_xlsform(files: list[tuple[Path, str]]) -> XLSForm:
+def read_xlsform(files: list[tuple[Path, str]], limits: Limits | None = None) -> XLSForm:
     """Read an XLSForm from its workbook or from its sheets as CSV files (`choices`, optionally `survey`).
 
     Which CSV file is which sheet is told by its columns (`list_name` for choices, `type` for survey), so the
-    order and the file names do not matter. Every failure is one `InputError` line naming the file.
+    order and the file names do not matter. Every failure is one `InputError` line naming the file. Every
+    read is bounded by `limits` (the global config's), as the data files are.
     """
     choices: list[tuple[pd.DataFrame, str]] = []
     surveys: list[tuple[pd.DataFrame, str]] = []
     for path, name in files:
-        for sheet, frame in _sheets(path, name):
+        for sheet, frame in _sheets(path, name, limits):
             (choices if sheet == "choices" else surveys).append((frame, name))
     if not choices:
         shown = ", ".join(n for _, n in files)
@@ -85,7 +89,7 @@ def read_xlsform(files: list[tuple[Path, str]]) -> XLSForm:
     return XLSForm(choices=out, questions=questions)
 
 
-def _sheets(path: Path, name: str) -> list[tuple[str, pd.DataFrame]]:
+def _sheets(path: Path, name: str, limits: Limits | None) -> list[tuple[str, pd.DataFrame]]:
     """(sheet kind, frame) pairs of one XLSForm file: a workbook's choices/survey sheets, or one CSV sheet."""
     from solutions.config import DataFile
     from solutions.inputs.readers import read_table
@@ -98,12 +102,14 @@ def _sheets(path: Path, name: str) -> list[tuple[str, pd.DataFrame]]:
         raise InputError(f"{name}: old Excel .xls files are not read; {HINT}")
     if zipfile.is_zipfile(path):
         try:
-            frames = [("choices", read_table(path, DataFile(path=str(path), format="excel", sheet="choices"), name))]
+            choices = DataFile(path=str(path), format="excel", sheet="choices")
+            frames = [("choices", read_table(path, choices, name, limits))]
         except InputError as exc:
             raise InputError([p.replace("sheet 'choices' not found", "no 'choices' sheet in the XLSForm")
                               for p in exc.problems]) from None
         try:
-            frames.append(("survey", read_table(path, DataFile(path=str(path), format="excel", sheet="survey"), name)))
+            survey = DataFile(path=str(path), format="excel", sheet="survey")
+            frames.append(("survey", read_table(path, survey, name, limits)))
         except InputError as exc:
             if "not found" not in str(exc):  # a form without its survey sheet still gives the codes and labels
                 raise
@@ -112,7 +118,7 @@ def _sheets(path: Path, name: str) -> list[tuple[str, pd.DataFrame]]:
         raise InputError(f"{name}: not a readable XLSForm workbook (a damaged .xlsx: the ZIP container is "
                          f"truncated or corrupt); {HINT}")
     try:
-        frame = read_table(path, DataFile(path=str(path), format="csv"), name)
+        frame = read_table(path, DataFile(path=str(path), format="csv"), name, limits)
     except InputError as exc:
         raise InputError(f"{exc.problems[0]}; {HINT}") from None
     header = {str(c).strip().lower() for c in frame.columns}

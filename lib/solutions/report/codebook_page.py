@@ -95,8 +95,10 @@ def table_html(doc: TableDoc, cols: list[str]) -> str:
                     + (f' <span class="sos-note">{html.escape(extra)}.</span>' if extra else "") + "</td></tr>")
     return ("<p>" + " ".join(keys) + "</p>"
             f'<div class="sos-table-wrap" role="region" tabindex="0" aria-label="Columns of {html.escape(doc.title)}">'
-            '<table class="sos-table sos-codebook"><thead><tr><th scope="col">Column</th><th scope="col">Meaning'
-            f'</th></tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+            # Quarto's table processing would turn the row headers into cells: this table is final HTML
+            '<table class="sos-table sos-codebook" data-quarto-disable-processing="true"><thead><tr>'
+            '<th scope="col">Column</th><th scope="col">Meaning</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def table_section(name: str) -> None:

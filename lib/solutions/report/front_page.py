@@ -217,7 +217,7 @@ def overview_table(g: GlobalResults) -> str:
     criteria = "".join(f"<span>{c} {html.escape(n)}</span> " for c, n in full.items())
     return ('<div class="sos-table-block"><p class="sos-table-caption" id="sos-front-overview">Where IDPs stand, '
             'criterion by criterion</p><div class="sos-table-wrap" role="region" tabindex="0" '
-            'aria-labelledby="sos-front-overview"><table class="sos-front-grid" aria-labelledby="sos-front-overview">'
+            'aria-labelledby="sos-front-overview"><table class="sos-front-grid" data-quarto-disable-processing="true" aria-labelledby="sos-front-overview">'
             f'<thead><tr><th scope="col">Country</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
             f'<p class="sos-front-legend">{_legend_html()}</p><p class="sos-front-legend">IASC criteria: {criteria}</p>'
             "<p class=\"sos-front-legend\">Returnees and relocated people: on each country's page.</p></div>")
