@@ -262,6 +262,11 @@ REVIEWED = {
 }
 
 
+# jupyter_client's `start_channels(shell=True, iopub=True, ...)`: `shell` is the kernel's shell channel (the
+# messaging socket), not a system shell; no other call may take a true `shell=`.
+CHANNEL_SWITCHES = {"start_channels"}
+
+
 def _scan() -> tuple[list[str], set[tuple[str, str]]]:
     problems: list[str] = []
     sites: set[tuple[str, str]] = set()
@@ -279,8 +284,9 @@ def _scan() -> tuple[list[str], set[tuple[str, str]]]:
                 problems.append(f"{where}: {owner}.{name}(): {FORBIDDEN_ATTRS[name]}")
             elif owner in UNSAFE_MODULES or (owner == "yaml" and name == "load"):
                 problems.append(f"{where}: {owner}.{name}(): unsafe deserialisation")
-            elif any(k.arg == "shell" and not (isinstance(k.value, ast.Constant) and k.value.value is False)
-                     for k in node.keywords):
+            elif name not in CHANNEL_SWITCHES and any(
+                    k.arg == "shell" and not (isinstance(k.value, ast.Constant) and k.value.value is False)
+                    for k in node.keywords):
                 problems.append(f"{where}: shell=True")
             elif _dynamic(node, name, owner):
                 sites.add((rel, func))
