@@ -100,12 +100,16 @@ def test_build_rejects_bad_input_and_keeps_published_results(built: SmallProject
     assert "QAB: INVALID INPUT" in proc.stdout and "previous results stay published" in proc.stdout
     assert "QAC: skipped (up to date)" in proc.stdout
     # nothing published changed, the other country included; QAB's page and the index only say it was not
-    # updated, with the number of problems and nothing of the problems themselves (no file, no value)
-    marked = {"site/country-QAB.html", "site/index.html"}
+    # updated, with the number of problems and nothing of the problems themselves (no file, no value); the
+    # global page names it among the countries kept from an earlier build (and the public manifest says the
+    # global and front pages ran again)
+    marked = {"site/country-QAB.html", "site/index.html", "site/global.html", "results/manifest.json",
+              "site/results/manifest.json", "notebooks/global.ipynb", "notebooks/front.ipynb"}
     after = project.outputs()
     assert {k: v for k, v in after.items() if k not in marked} == {k: v for k, v in built.first.items() if k not in marked}
     n = len(problems_of(proc.stderr))
-    for page in marked:
+    assert "Not updated in this build: Demoland." in (project.year_dir / "site/global.html").read_text()  # QAB
+    for page in ("site/country-QAB.html", "site/index.html"):
         text = (project.year_dir / page).read_text(encoding="utf-8")
         assert f"ot updated: invalid input ({n} problem{'s' if n > 1 else ''})" in text
         assert not any(p.split(":")[0] in text for p in problems_of(proc.stderr))

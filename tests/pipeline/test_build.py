@@ -111,6 +111,9 @@ def test_failing_country_is_isolated_and_marked(built: Project, tmp_path: Path) 
     assert "Not updated: the build failed." in page and "injected crash" not in page
     index = (site / "index.html").read_text()
     assert "not updated: the build failed" in index and "injected crash" not in index  # no error text published
+    # the front page and the global page do not present the kept results as this build's
+    assert "(not updated: results of an earlier build)" in index
+    assert "Not updated in this build: Kingdom of Brevonia" in (site / "global.html").read_text()
     assert check_links(site) == []
     status = sol("status", "--params", str(fresh.params), "--output", str(fresh.out), check=True).stdout
     assert "QAC: stale - not updated: the build failed" in status and "injected crash" in status

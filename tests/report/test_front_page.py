@@ -147,3 +147,14 @@ def test_a_status_without_a_symbol_keeps_its_word():
         chip = front_page._chip(status)
         visible = re.sub(r'<span class="sos-sr">.*?</span>', "", chip)
         assert re.sub(r"<[^>]+>", "", visible).strip(), f"{status}: an empty chip"
+
+
+def test_a_country_kept_from_an_earlier_build_is_marked_not_updated(global_results):
+    countries = global_results.countries.assign(note="")
+    countries.loc[countries["iso3"] == "QZY", "note"] = "not updated: results of an earlier build"
+    g = _with(global_results, countries=countries)
+    text = _text(_emit(front_page.country_sentences, g))
+    assert "Yland (not updated: results of an earlier build): IDPs are worse off" in text
+    assert "Zedland: IDPs are worse off" in text  # this build's results carry no mark
+    grid = _text(_emit(front_page.overview, g))
+    assert "Yland (not updated)" in grid and "Zedland (not updated)" not in grid

@@ -157,6 +157,15 @@ def test_trends_skip_other_catalogue_versions(country_results, tmp_path):
     assert "No earlier report year with comparable results" in page and "catalogue version older" in page
 
 
+def test_global_page_names_countries_kept_from_an_earlier_build(global_results):
+    countries = global_results.countries.assign(note="")
+    countries.loc[countries["iso3"] == "QZY", "note"] = "not updated: results of an earlier build"
+    with output.capture() as out:
+        global_page.failed_countries(replace(global_results, countries=countries))
+    text = _text("\n".join(out))
+    assert "Not updated in this build: Yland." in text and "Zedland" not in text
+
+
 def test_global_page(global_results):
     with output.capture() as out:
         global_page.title(global_results)

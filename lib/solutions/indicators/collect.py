@@ -60,11 +60,11 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
             provenance[iso] = meta["provenance"]
             measures.append(_measure_row(iso, meta.get("solutions_measure")))
             folders.append(folder)
-            rows.append({"iso3": iso, "name": meta.get("name", name), "status": "ok", "reason": "",
+            rows.append({"iso3": iso, "name": meta.get("name", name), "status": "ok", "reason": "", "note": _kept(st),
                          "demo": bool(meta.get("demo", False)), "comparison": bool(meta.get("comparison", True)),
                          "reference": (meta.get("reference") or {}).get("name", "")})
         else:
-            rows.append({"iso3": iso, "name": name, "status": "failed" if failed else "missing",
+            rows.append({"iso3": iso, "name": name, "status": "failed" if failed else "missing", "note": "",
                          "reason": st.get("error", "no results in this build"), "demo": _demo_of(gpath, gcfg, iso),
                          "comparison": True, "reference": ""})
     def cat(t: str) -> pd.DataFrame:
@@ -79,6 +79,13 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
                     "libraries": library_versions(), "build_date": build_date()},
         solutions_measure=configured_measure(gcfg, measures),
     )
+
+
+def _kept(entry: dict) -> str:
+    """"" for results of this build; a public note for results kept from an earlier good build (this build
+    of the country failed): the pages must not present them as this build's. No reason detail (paths,
+    values): the country's own page says why."""
+    return "not updated: results of an earlier build" if entry.get("stale") else ""
 
 
 def _measure_row(iso: str, description: dict | None) -> dict:

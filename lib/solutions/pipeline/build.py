@@ -309,7 +309,10 @@ def _run_phases(ctx, runner, report, state, isos, decisions, todo, force, echo, 
     report.ran.extend(outcomes[i] for i in isos if i in outcomes)
 
     digests = {iso: f"{e.get('digest', '')}:{e.get('state', 'missing')}" for iso, e in state["countries"].items()}
-    extra = {"front": {"earlier edition": earlier_edition_sha256(ctx.output_root, ctx.gcfg.report_year)}}
+    # the front and global pages say which countries are kept from an earlier build (their tables unchanged)
+    kept = {"kept from an earlier build": ",".join(sorted(i for i, e in state["countries"].items() if e.get("stale")))}
+    extra = {"front": {"earlier edition": earlier_edition_sha256(ctx.output_root, ctx.gcfg.report_year), **kept},
+             "global": kept}
     page_decisions = {}
     for name in PAGES:
         previous = state["pages"].get(name)

@@ -81,6 +81,15 @@ def _ok(g: GlobalResults) -> list[str]:
     return [str(c) for c in countries.loc[countries["status"] == "ok", "iso3"]]
 
 
+def _kept_note(g: GlobalResults, iso: str) -> str:
+    """"" for this build's results; "not updated: ..." for results kept from an earlier good build."""
+    countries = g.countries
+    if countries.empty or "note" not in countries:
+        return ""
+    notes = countries.loc[countries["iso3"] == iso, "note"]
+    return str(notes.iloc[0]) if not notes.empty and isinstance(notes.iloc[0], str) else ""
+
+
 def _sorted(isos: list[str], names: dict[str, str]) -> list[str]:
     return sorted(isos, key=lambda c: names.get(c, c))
 
@@ -209,8 +218,10 @@ def overview_table(g: GlobalResults) -> str:
     body = []
     for iso in _sorted(_ok(g), names):
         cells = "".join(f"<td>{_chip(status_of.get((iso, c), 'not_assessed'))}</td>" for c in full)
+        kept = _kept_note(g, iso)
+        mark = f' <span class="sos-note">({html.escape(kept.split(":")[0])})</span>' if kept else ""
         body.append(f'<tr><th scope="row"><a href="country-{html.escape(iso)}.html">'
-                    f"{html.escape(names.get(iso, iso))}</a></th>{cells}</tr>")
+                    f"{html.escape(names.get(iso, iso))}</a>{mark}</th>{cells}</tr>")
     for iso in _sorted([c for c in names if c not in _ok(g)], names):
         body.append(f'<tr class="sos-failed"><th scope="row">{html.escape(names.get(iso, iso))}</th>'
                     f'<td colspan="{len(full)}">not included in this edition</td></tr>')
@@ -249,8 +260,10 @@ def country_sentences(g: GlobalResults) -> None:
         statuses = {int(r["criterion"]): str(r["status"]) for _, r in rows.iterrows()} if rows is not None else {}
         text = wording.criteria_summary("IDPs", statuses) + "."
         measure = _measure_sentence(sol[sol["country"] == iso] if not sol.empty else sol, thresholds_of(g).level)
+        kept = _kept_note(g, iso)
         items.append(f'<li><a href="country-{html.escape(iso)}.html"><strong>{html.escape(names.get(iso, iso))}'
-                     f"</strong></a>: {html.escape(text)}{(' ' + html.escape(measure)) if measure else ''}</li>")
+                     f"</strong></a>{f' ({html.escape(kept)})' if kept else ''}: {html.escape(text)}"
+                     f"{(' ' + html.escape(measure)) if measure else ''}</li>")
     failed = [c for c in names if c not in _ok(g)]
     for iso in _sorted(failed, names):
         items.append(f"<li><strong>{html.escape(names.get(iso, iso))}</strong>: not included in this edition "

@@ -178,14 +178,21 @@ HEATMAP_ORDER = ("open", "closed", "inconclusive", "insufficient_data")
 
 
 def failed_countries(g: GlobalResults) -> None:
-    """Countries whose results could not be built (failed or missing), with the reason as text."""
+    """Countries whose results could not be built (failed or missing), with the reason as text, and those
+    shown from an earlier good build because this build of them failed."""
     countries = g.countries
     if countries.empty:
         note("No country list is available.")
         return
+    kept = countries[(countries["status"] == "ok") & countries.get("note", pd.Series("", index=countries.index))
+                     .fillna("").astype(bool)]
+    if not kept.empty:
+        names = ", ".join(kept["name"].astype(str))
+        note(f"Not updated in this build: {names}. Their results are those of an earlier build, kept because "
+             "this build of them failed; their pages say why.")
     bad = countries[countries["status"] != "ok"]
     if bad.empty:
-        note(f"All {len(countries)} countries were built successfully.")
+        note(f"All {len(countries)} countries have results in this edition.")
         return
     frame = pd.DataFrame({
         "Country": bad["name"].astype(str),
