@@ -255,8 +255,7 @@ REVIEWED = {
     ("render/quarto.py", "render"): "quarto render with an argument list, no shell",
     ("indicators/checks.py", "check_country"): "table names from SURVEY_TABLES and a literal",
     ("indicators/checks.py", "_design_problems"): "table names from SURVEY_TABLES",
-    ("indicators/checks.py", "_category_warnings"): "an indicator's table, a catalogue Literal of three names",
-    ("indicators/checks.py", "_evaluation_problems"): "an indicator's table, a catalogue Literal of three names",
+    ("indicators/checks.py", "_expression_sites"): "an indicator's table, a catalogue Literal of three names",
     ("config.py", "file_key"): "table names of referenced_files, which come from the DataFiles model's fields",
     ("config_checks.py", "_design"): "table names from a literal tuple",
 }

@@ -114,28 +114,45 @@ def _design_problems(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData) 
     return problems
 
 
+@dataclass(frozen=True)
+class _Site:
+    """One expression the build evaluates, with the table it evaluates it on."""
+
+    df: pd.DataFrame
+    table: str
+    text: str
+    indicator: str | None  # None for a solutions-measure condition
+    key: str  # the indicator's expression key (numerator, ...), or the condition's index
+
+
+def _expression_sites(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData,
+                      rows: list[Availability]) -> list[_Site]:
+    """Every expression of the indicators that will be computed and of the measure's conditions."""
+    computed = {r.indicator_id for r in rows if r.computed}
+    inds = [i for i in [*load_catalogue().indicators, *cfg.extra_indicators] if i.id in computed]
+    found = [(i.table, e, i.id, k) for i in inds for k, e in i.expressions().items()]
+    found += [("households", c.condition, None, str(n)) for n, c in enumerate(_conditions(gcfg))]
+    return [_Site(df, table, text, ind, key) for table, text, ind, key in found
+            if isinstance(df := getattr(data, table, None), pd.DataFrame)]
+
+
 def _evaluation_problems(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData,
                          rows: list[Availability]) -> list[str]:
     """Evaluate every expression the build will evaluate, on the data it will be evaluated on.
 
     Checking names and syntax is not enough: ``numerator: justice_type`` names a known variable but gives
     text, not true/false, and only evaluation finds that. Vectorised, so cheap next to the computation."""
-    computed = {r.indicator_id for r in rows if r.computed}
     own = {i.id for i in cfg.extra_indicators}
-    inds = [i for i in [*load_catalogue().indicators, *cfg.extra_indicators] if i.id in computed]
-    checks = [(i.table, f"{'extra_indicators: ' if i.id in own else 'indicator '}{i.id}: {k}", e)
-              for i in inds for k, e in i.expressions().items()]
-    checks += [("households", f"params/global.yml: solutions_measure.conditions.{n}.condition", c.condition)
-               for n, c in enumerate(_conditions(gcfg))]
     problems = []
-    for table, where, text in checks:
-        df = getattr(data, table, None)
-        if not isinstance(df, pd.DataFrame):
-            continue
+    for site in _expression_sites(cfg, gcfg, data, rows):
+        if site.indicator is None:
+            where = f"params/global.yml: solutions_measure.conditions.{site.key}.condition"
+        else:
+            where = f"{'extra_indicators: ' if site.indicator in own else 'indicator '}{site.indicator}: {site.key}"
         try:
-            expr = parse(text)
-            if expr.names <= set(df.columns):  # a measure condition on absent variables: check_measure's job
-                expr.truth(df)
+            expr = parse(site.text)
+            if expr.names <= set(site.df.columns):  # a measure condition on absent variables: check_measure's job
+                expr.truth(site.df)
         except ExpressionError as exc:
             problems.append(f"{where}: {exc}")
     return problems
@@ -144,22 +161,16 @@ def _evaluation_problems(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryDa
 def _category_warnings(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData,
                        rows: list[Availability]) -> list[str]:
     """A string compared with a category whose levels are not declared (admin1, ...) that no record has."""
-    computed = {r.indicator_id for r in rows if r.computed}
-    inds = [i for i in [*load_catalogue().indicators, *cfg.extra_indicators] if i.id in computed]
-    checks = [(i.table, f"indicator {i.id}: {k}", e) for i in inds for k, e in i.expressions().items()]
-    checks += [("households", f"solutions_measure.conditions.{n}", c.condition)
-               for n, c in enumerate(_conditions(gcfg))]
     warnings: list[str] = []
-    for table, where, text in checks:
-        df = getattr(data, table, None)
-        if not isinstance(df, pd.DataFrame):
-            continue
+    for site in _expression_sites(cfg, gcfg, data, rows):
+        where = (f"solutions_measure.conditions.{site.key}" if site.indicator is None
+                 else f"indicator {site.indicator}: {site.key}")
 
-        def seen(var: str, df: pd.DataFrame = df, table: str = table) -> tuple[str, ...] | None:
+        def seen(var: str, df: pd.DataFrame = site.df, table: str = site.table) -> tuple[str, ...] | None:
             if cfg.levels(table, var) or var not in df or df[var].dtype.kind in "biuf":
                 return None
             return tuple(sorted(str(v) for v in df[var].dropna().unique()))
 
         warnings += [f"{w.replace(' is not a level of ', ' never occurs in ')}" for w in
-                     literal_problems(parse(text).tree, seen, where)]
+                     literal_problems(parse(site.text).tree, seen, where)]
     return warnings

@@ -201,6 +201,14 @@ def provenance_section(obj: Results) -> None:
     provenance_appendix(obj.provenance)
 
 
+def kept_notes(g: GlobalResults) -> dict[str, str]:
+    """ISO3 → "not updated: ..." for each country whose results are kept from an earlier build (``note``)."""
+    if g.countries.empty or "note" not in g.countries:
+        return {}
+    return {str(r["iso3"]): r["note"] for r in g.countries.to_dict("records")
+            if isinstance(r["note"], str) and r["note"]}
+
+
 def country_names(g: GlobalResults) -> dict[str, str]:
     """ISO3 → the country's name, for every country of the edition."""
     if g.countries.empty:

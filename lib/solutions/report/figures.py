@@ -70,6 +70,13 @@ def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool 
     )
 
 
+def no_chart_html(title: str, alt: str) -> str:
+    """The sentence standing for a chart with nothing to draw: its title and what its alt text says."""
+    said = alt.strip().rstrip(".")
+    return (f'<p class="sos-note sos-nochart"><strong>{html.escape(title)}</strong>: nothing to chart. '
+            f"{html.escape(said)}.</p>")
+
+
 def show_figure(fig: Figure | None, *, title: str, caption: str, alt: str, data: pd.DataFrame | None = None) -> None:
     """Display ``fig`` as an SVG ``<figure>`` (alt text, caption, a link to ``data`` as CSV) and close it.
 
@@ -77,9 +84,7 @@ def show_figure(fig: Figure | None, *, title: str, caption: str, alt: str, data:
     the alt text says (for instance why every value is withheld), never an empty frame with a legend.
     """
     if fig is None:
-        said = alt.strip().rstrip(".")
-        emit(f'<p class="sos-note sos-nochart"><strong>{html.escape(title)}</strong>: nothing to chart. '
-             f"{html.escape(said)}.</p>")
+        emit(no_chart_html(title, alt))
         return
     href = chartdata.write(title, data) if data is not None else None
     emit(figure_html(fig, title=title, caption=caption, alt=alt, data_href=href))

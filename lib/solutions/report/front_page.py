@@ -28,12 +28,13 @@ from .blocks import (  # sections every page has
     country_names,
     criteria_names,
     current_year,
+    kept_notes,
     national,
     note,
     provenance_appendix,
     title,
 )
-from .figures import figure_html
+from .figures import figure_html, no_chart_html
 from .formatting import fmt_big, fmt_ci, fmt_value, row_is_suppressed
 from .output import emit
 from .tables import status_chip
@@ -79,15 +80,6 @@ def _ok(g: GlobalResults) -> list[str]:
     if countries is None or countries.empty:
         return []
     return [str(c) for c in countries.loc[countries["status"] == "ok", "iso3"]]
-
-
-def _kept_note(g: GlobalResults, iso: str) -> str:
-    """"" for this build's results; "not updated: ..." for results kept from an earlier good build."""
-    countries = g.countries
-    if countries.empty or "note" not in countries:
-        return ""
-    notes = countries.loc[countries["iso3"] == iso, "note"]
-    return str(notes.iloc[0]) if not notes.empty and isinstance(notes.iloc[0], str) else ""
 
 
 def _sorted(isos: list[str], names: dict[str, str]) -> list[str]:
@@ -187,8 +179,7 @@ def solutions_figure(g: GlobalResults) -> str:
     alt = alttext.describe_countries(rows, f"Dot chart by country: {title.lower()}", names=names,
                                      thresholds=thresholds) + "." + alttext.flag_sentence(rows, thresholds)
     if fig is None:  # every value withheld: a sentence saying why, never an empty frame
-        return (f'<p class="sos-note sos-nochart"><strong>{html.escape(title)}</strong>: nothing to chart. '
-                f"{html.escape(alt.strip().rstrip('.'))}.</p>")
+        return no_chart_html(title, alt)
     return figure_html(
         fig, title=title,
         caption=f"IDPs and, as the benchmark, the comparison group, with {level} confidence intervals; a hollow "
@@ -218,7 +209,7 @@ def overview_table(g: GlobalResults) -> str:
     body = []
     for iso in _sorted(_ok(g), names):
         cells = "".join(f"<td>{_chip(status_of.get((iso, c), 'not_assessed'))}</td>" for c in full)
-        kept = _kept_note(g, iso)
+        kept = kept_notes(g).get(iso, "")
         mark = f' <span class="sos-note">({html.escape(kept.split(":")[0])})</span>' if kept else ""
         body.append(f'<tr><th scope="row"><a href="country-{html.escape(iso)}.html">'
                     f"{html.escape(names.get(iso, iso))}</a>{mark}</th>{cells}</tr>")
@@ -260,7 +251,7 @@ def country_sentences(g: GlobalResults) -> None:
         statuses = {int(r["criterion"]): str(r["status"]) for _, r in rows.iterrows()} if rows is not None else {}
         text = wording.criteria_summary("IDPs", statuses) + "."
         measure = _measure_sentence(sol[sol["country"] == iso] if not sol.empty else sol, thresholds_of(g).level)
-        kept = _kept_note(g, iso)
+        kept = kept_notes(g).get(iso, "")
         items.append(f'<li><a href="country-{html.escape(iso)}.html"><strong>{html.escape(names.get(iso, iso))}'
                      f"</strong></a>{f' ({html.escape(kept)})' if kept else ''}: {html.escape(text)}"
                      f"{(' ' + html.escape(measure)) if measure else ''}</li>")

@@ -24,6 +24,7 @@ from .blocks import (  # sections every page has
     country_names,
     criteria_names,
     current_year,
+    kept_notes,
     national,
     note,
     object_frame,
@@ -184,10 +185,9 @@ def failed_countries(g: GlobalResults) -> None:
     if countries.empty:
         note("No country list is available.")
         return
-    kept = countries[(countries["status"] == "ok") & countries.get("note", pd.Series("", index=countries.index))
-                     .fillna("").astype(bool)]
-    if not kept.empty:
-        names = ", ".join(kept["name"].astype(str))
+    kept = kept_notes(g)
+    if kept:
+        names = ", ".join(n for iso, n in country_names(g).items() if iso in kept)
         note(f"Not updated in this build: {names}. Their results are those of an earlier build, kept because "
              "this build of them failed; their pages say why.")
     bad = countries[countries["status"] != "ok"]
