@@ -16,10 +16,11 @@ SOLUTIONS = str(Path(sys.executable).with_name("solutions"))
 CRASH_KERNEL = Path(__file__).with_name("crash_kernel")  # its sitecustomize crashes one country's page
 
 
-def crash_env(iso: str) -> dict[str, str]:
-    """The environment of a build whose notebook kernels crash on ``iso``'s page (after its tables)."""
+def crash_env(iso: str, *, stall: bool = False) -> dict[str, str]:
+    """The environment of a build whose notebook kernels crash on ``iso``'s page (after its tables), or
+    with ``stall`` stop there for ten minutes (a country certainly unfinished when the test kills the build)."""
     path = os.pathsep.join(p for p in (str(CRASH_KERNEL), os.environ.get("PYTHONPATH", "")) if p)
-    return {**os.environ, "PYTHONPATH": path, "SOS_TEST_CRASH_COUNTRY": iso}
+    return {**os.environ, "PYTHONPATH": path, "SOS_TEST_CRASH_COUNTRY": iso, "SOS_TEST_STALL": "1" if stall else ""}
 
 
 def sol(*args: str, cwd: Path | None = None, check: bool = False,

@@ -119,9 +119,9 @@ def test_failing_country_is_isolated_and_marked(built: Project, tmp_path: Path) 
     assert "QAC: stale - not updated: the build failed" in status and "injected crash" in status
 
 
-def start_build(project: Project, *extra: str) -> subprocess.Popen:
+def start_build(project: Project, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     cmd = [SOLUTIONS, "build", "--params", str(project.params), "--output", str(project.out), "--quiet", *extra]
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env)
 
 
 def wait_for(proc: subprocess.Popen, ready, what: str, limit: float = 600) -> None:
@@ -147,7 +147,8 @@ def kill(proc: subprocess.Popen) -> None:
 
 @own
 def test_killed_between_countries_reruns_only_the_unfinished_one(fresh: Project) -> None:
-    proc = start_build(fresh, "--jobs", "1")  # one country at a time: QAB, then QAC
+    # one country at a time: QAB, then QAC, which stalls on its page, so it is surely unfinished when killed
+    proc = start_build(fresh, "--jobs", "1", env=crash_env("QAC", stall=True))
     wait_for(proc, lambda: country_state(fresh, "QAB") == "ok", "QAB finished")
     qab_notebook = (fresh.year_dir / "notebooks" / "country-QAB.ipynb").read_bytes()
     # a second build on the same output folder refuses while the first holds the lock, touching nothing

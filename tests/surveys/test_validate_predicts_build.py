@@ -195,7 +195,10 @@ def test_every_stage_has_a_case() -> None:
     (lambda c: c.country(_set("columns.households.water_daily_sufficient", ...)),
      "solutions measure not available: variable(s) water_daily_sufficient not in the households data"),
     (lambda c: c.country(_set("design.max_weight_share", 0.005)), "carries 1.1% of the group's total weight"),
-], ids=["measure variables missing", "one record carries too much weight"])
+    # the PSU mapped to the stratum's own columns: one PSU per stratum, no degrees of freedom left
+    (lambda c: c.country(_set("columns.households.psu", {"join": ["admin/district", "hh/pop_group"]})),
+     "households: the survey design has 0 degrees of freedom (38 PSUs in 38 strata)"),
+], ids=["measure variables missing", "one record carries too much weight", "psu mapped to the strata"])
 def test_what_validate_only_warns_about_builds(case: Case, breaks: Callable, words: str) -> None:
     """Warnings do not fail validate, and the build's first step then succeeds (nothing validate passed fails)."""
     breaks(case)

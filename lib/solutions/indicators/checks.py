@@ -65,7 +65,8 @@ def check_country(gcfg: GlobalConfig, cfg: CountryConfig, config_path: str | Pat
     own = {i.id for i in cfg.extra_indicators}
     problems += [f"extra_indicators: {r.indicator_id} cannot be computed: {r.reason}" for r in rows
                  if r.indicator_id in own and not r.computed]
-    problems += _design_problems(cfg, gcfg, data)
+    design_problems, design_warnings = _design_problems(cfg, gcfg, data)
+    problems += design_problems
     problems += _evaluation_problems(cfg, gcfg, data, rows)
     if problems:
         raise InputError(problems)
@@ -74,6 +75,7 @@ def check_country(gcfg: GlobalConfig, cfg: CountryConfig, config_path: str | Pat
                               and r.indicator_id not in cfg.drop_indicators])
     warnings += [line] if line else []
     warnings += measure.notes  # the solutions measure not available, or partial, and why
+    warnings += design_warnings
     warnings += _category_warnings(cfg, gcfg, data, rows)
     return Checked(data, rows, measure, warnings)
 
@@ -98,20 +100,35 @@ def _conditions(gcfg: GlobalConfig) -> list:
     return gcfg.solutions_measure.conditions if gcfg.solutions_measure is not None else []
 
 
-def _design_problems(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData) -> list[str]:
-    """Build each table's survey design as the engine will; a failure here would be a failed build."""
+def _design_problems(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData) -> tuple[list[str], list[str]]:
+    """Build each table's survey design as the engine will; a failure here would be a failed build.
+
+    Returns (problems, warnings): a design with fewer degrees of freedom than ``min_df`` builds, but every
+    estimate of the table is then flagged (with none, no CI exists): most often a careless psu or stratum
+    mapping, which the reader of the warning can still fix before the build."""
     from solutions.indicators.compute import design_of
 
-    problems = []
+    problems: list[str] = []
+    warnings: list[str] = []
+    said: set[tuple[int, int, int]] = set()
     for table in SURVEY_TABLES:
         df = getattr(data, table)
         if df is None:
             continue
         try:
-            design_of(df, cfg, gcfg.thresholds.lonely_psu)
+            design = design_of(df, cfg, gcfg.thresholds.lonely_psu)
         except ValueError as exc:
             problems.append(f"{table}: the survey design cannot be built: {exc}")
-    return problems
+            continue
+        shape = (design.degf, design.n_psus, design.n_strata)
+        if design.degf < gcfg.thresholds.min_df and shape not in said:  # individuals inherit the households' PSUs
+            said.add(shape)
+            warnings.append(
+                f"{table}: the survey design has {design.degf} degrees of freedom ({design.n_psus} PSUs in "
+                f"{design.n_strata} strata), fewer than thresholds.min_df ({gcfg.thresholds.min_df:g}): every "
+                f"estimate will be flagged{' and none will have a confidence interval' if design.degf == 0 else ''}; "
+                "check the psu and stratum columns (columns.households.psu, columns.households.stratum)")
+    return problems, warnings
 
 
 @dataclass(frozen=True)
