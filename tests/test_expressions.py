@@ -49,6 +49,33 @@ def test_three_valued_logic(df: pd.DataFrame, text: str, expected: str) -> None:
     assert "".join(truth(df, text)) == expected
 
 
+TEXT_STORAGE = {
+    "object": lambda s: s.astype(object),
+    "str": lambda s: s.astype("str").where(s.notna()),
+    # a categorical's codes are compared, not its values: unused and reordered categories must not matter
+    "categorical": lambda s: s.astype(pd.CategoricalDtype(["unused", "z", "y", "x", "1"])),
+}
+
+
+@pytest.mark.parametrize("storage", list(TEXT_STORAGE))
+@pytest.mark.parametrize(("text", "expected"), [
+    ("s == 'x'", "TF?TF?"), ("'x' == s", "TF?TF?"), ("s != 'x'", "FT?FT?"), ("s == 1", "FF?FF?"),
+    ("s in ['x', 'y']", "TT?TF?"), ("s not in ['x']", "FT?FT?"), ("s == 'unused'", "FF?FF?"),
+    ("answered(s) and s == 'z'", "FFFFTF"), ("s == s", "TT?TT?"),
+])
+def test_text_columns_give_the_same_truth_however_stored(df: pd.DataFrame, storage: str, text: str,
+                                                         expected: str) -> None:
+    stored = df.assign(s=TEXT_STORAGE[storage](df["s"]))
+    assert "".join(truth(stored, text)) == expected
+    out = parse("s").values(stored)
+    assert out.iloc[[0, 1, 3, 4]].tolist() == ["x", "y", "x", "z"] and out.iloc[[2, 5]].isna().all()
+
+
+def test_text_holding_numbers_is_read_as_numbers_in_arithmetic() -> None:
+    frame = pd.DataFrame({"t": pd.Categorical(["3", "x", None, "3"])})
+    assert "".join(truth(frame, "t + 1 > 3")) == "T??T"
+
+
 def test_mask_counts_unknown_as_false(df: pd.DataFrame) -> None:
     assert parse("a == 1 or b == 0").mask(df).tolist() == [True, False, True, True, False, False]
 

@@ -6,13 +6,14 @@ a proportion is (0/1 numerator) / 1, a distribution is one proportion per level,
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from solutions.catalogue import Catalogue, Indicator
-from solutions.expressions import parse, referenced
+from solutions.expressions import parse, referenced, take_by_code, text_codes
 
 
 @dataclass(frozen=True)
@@ -64,12 +65,17 @@ def _notna(df: pd.DataFrame, names: tuple[str, ...] | list[str]) -> np.ndarray:
     return ok
 
 
-def _levels(df: pd.DataFrame, catalogue: Catalogue, table: str, variable: str) -> list[str]:
+def _level_masks(df: pd.DataFrame, catalogue: Catalogue, table: str,
+                 variable: str) -> Iterator[tuple[str, np.ndarray]]:
+    """(level, records holding it) per level of a categorical variable: the catalogue's declared levels
+    first, then any other value present, sorted. Each distinct value is compared once, not each record."""
+    codes, distinct = text_codes(df[variable])
+    used = np.bincount(codes[codes >= 0], minlength=len(distinct)) > 0  # a categorical may declare unused values
+    present = sorted({str(v) for v in distinct[used]})
     declared = catalogue.levels(table, variable)
-    present = sorted(str(v) for v in df[variable].dropna().unique())
-    if declared:
-        return list(declared) + [v for v in present if v not in declared]
-    return present
+    levels = list(declared) + [v for v in present if v not in declared] if declared else present
+    for level in levels:
+        yield level, take_by_code(codes, np.asarray(distinct == level, dtype=bool), False)
 
 
 def columns_for(ind: Indicator, df: pd.DataFrame, catalogue: Catalogue) -> list[Column]:
@@ -92,18 +98,16 @@ def columns_for(ind: Indicator, df: pd.DataFrame, catalogue: Catalogue) -> list[
         u = universe & ~np.isnan(v)
         cols.append(Column(ind, ind.kind, "", np.where(u, v, 0.0), u.astype(float), u, missing | (universe & ~u)))
     elif ind.kind in ("distribution", "by_reason"):
-        values = df[ind.variable].astype(object).to_numpy()
-        for level in _levels(df, catalogue, ind.table, ind.variable):
-            y = (values == level) & universe
+        for level, is_level in _level_masks(df, catalogue, ind.table, ind.variable):
+            y = is_level & universe
             cols.append(Column(ind, ind.kind, level, y.astype(float), ones, universe, missing))
     bd = ind.breakdown
     if bd is not None and bd.variable in df.columns and referenced(bd.among) <= set(df.columns):
         var = bd.variable
         condition = universe & evaluate(df, bd.among)
         among = condition & df[var].notna().to_numpy()
-        values = df[var].astype(object).to_numpy()
         miss = condition & df[var].isna().to_numpy()
-        for level in _levels(df, catalogue, ind.table, var):
-            y = (values == level) & among
+        for level, is_level in _level_masks(df, catalogue, ind.table, var):
+            y = is_level & among
             cols.append(Column(ind, "by_reason", level, y.astype(float), among.astype(float), among, miss))
     return cols
