@@ -256,7 +256,11 @@ def build(
         _report_run(report)
         changed = {o.name for o in report.ran if o.state == "ok"}  # a failed notebook left its page as it was
         result = render_site(ctx, renderer, changed=changed)
-    typer.echo(f"rendered {len(result.pages)} page(s) with {result.renderer} in {result.seconds:.1f}s")
+    if result.up_to_date:
+        typer.echo(f"site up to date: {len(result.pages)} page(s), nothing they are made from changed "
+                   f"(`solutions render` renders it again)")
+    else:
+        typer.echo(f"rendered {len(result.pages)} page(s) with {result.renderer} in {result.seconds:.1f}s")
     typer.echo(f"report: {result.index}")
     if report.failed:
         raise typer.Exit(_exit_code(report))

@@ -22,7 +22,6 @@ from typing import Any
 import pandas as pd
 
 from solutions.errors import SolutionsError
-from solutions.indicators.status import TREND_KEY, comparable_years, year_over_year
 from solutions.results import SCHEMAS, conform
 
 TABLES = ("estimates", "gaps", "criteria")
@@ -159,6 +158,9 @@ def _versions(df: pd.DataFrame) -> dict[str, set[str]]:
 def diff_editions(old: Edition, new: Edition, *, confidence_level: float = 0.95,
                   breakdowns: bool = False) -> EditionDiff:
     """Compare ``new`` with ``old``: national estimates only unless ``breakdowns``."""
+    # imported here: planning a build looks up the previous edition without loading the estimation stack
+    from solutions.indicators.status import TREND_KEY, comparable_years, year_over_year
+
     in_both = sorted(set(old.countries) & set(new.countries))
     v_old, v_new = _versions(old.estimates), _versions(new.estimates)
     differ = [(c, ", ".join(sorted(v_old.get(c, set()))), ", ".join(sorted(v_new.get(c, set()))))

@@ -49,10 +49,50 @@ def test_cold_build_writes_results_notebooks_site_and_manifest(built: Project) -
 def test_warm_build_skips_everything_and_changes_nothing(built: Project, tmp_path: Path) -> None:
     project = copy_project(built, tmp_path / "warm")
     before = table_bytes(project)
+    site_before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (project.year_dir / "site").rglob("*")
+                   if p.is_file()}
     proc = project.build()
     assert "ran 0 notebook(s), skipped 2 up to date" in proc.stdout
     assert "global: skipped (up to date)" in proc.stdout
+    assert "site up to date" in proc.stdout and "rendered" not in proc.stdout
     assert table_bytes(project) == before
+    # nothing republished or rendered: the site is the same files, not rewritten copies
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (project.year_dir / "site").rglob("*")
+            if p.is_file()} == site_before
+
+
+@shared
+@pytest.mark.parametrize("damage", ["page deleted", "page edited", "download edited", "file added",
+                                    "datapackage deleted"])
+def test_warm_build_renders_again_a_site_that_is_not_what_it_wrote(built: Project, tmp_path: Path,
+                                                                    damage: str) -> None:
+    project = copy_project(built, tmp_path / "damaged")
+    site, results = project.year_dir / "site", project.year_dir / "results"
+    page = site / "country-QAB.html"
+    good = page.read_bytes()
+    if damage == "page deleted":
+        page.unlink()
+    elif damage == "page edited":
+        page.write_bytes(good.replace(b"</body>", b"<p>defaced</p></body>"))
+    elif damage == "download edited":
+        download = next(site.rglob("estimates.csv"))
+        download.write_text("tampered\n")
+    elif damage == "file added":
+        (site / "stray.html").write_text("<p>left over</p>")
+    else:
+        (results / "datapackage.json").unlink()
+    proc = project.build()
+    assert "ran 0 notebook(s)" in proc.stdout and "rendered" in proc.stdout, proc.stdout
+    assert page.read_bytes() == good and (results / "datapackage.json").is_file()
+    assert not (site / "stray.html").exists()
+    assert check_links(site) == []
+
+
+@shared
+def test_render_command_always_renders(built: Project, tmp_path: Path) -> None:
+    project = copy_project(built, tmp_path / "render")
+    proc = sol("render", "--params", str(project.params), "--output", str(project.out), check=True)
+    assert "rendered" in proc.stdout and "up to date" not in proc.stdout
 
 
 @shared

@@ -14,7 +14,16 @@ import pytest
 import yaml
 
 from solutions.config import load_all
-from solutions.publish import CITATION, DESCRIPTOR, MANIFEST, TABLES, publish_edition, validate_package
+from solutions.publish import (
+    CITATION,
+    DESCRIPTOR,
+    MANIFEST,
+    SCHEMA_CACHE,
+    TABLES,
+    datapackage,
+    publish_edition,
+    validate_package,
+)
 from solutions.publish.reference import inert_text
 from solutions.results import SCHEMAS, write_table
 
@@ -176,3 +185,29 @@ def test_same_inputs_same_bytes(edition):
 def test_spreadsheet_formulas_are_inert():
     assert inert_text("=HYPERLINK(1)") == "'=HYPERLINK(1)" and inert_text("+1") == "'+1"
     assert inert_text("Aldoria") == "Aldoria" and inert_text(3) == 3
+
+
+def test_inferred_schemas_are_remembered_by_content_and_checked(edition, monkeypatch):
+    """A figure CSV's schema is inferred once per content (frictionless costs ~10 ms a file, an edition has
+    hundreds); a remembered schema whose fields are not the file's header is not trusted."""
+    year_dir, _, gcfg = edition
+    _, countries = load_all(year_dir.parent.parent / "params" / "global.yml")
+    statuses = {"QAB": "ok", "QAC": "ok", "QAD": "failed"}
+    publish_edition(year_dir, gcfg, countries, statuses, {})
+    cache, package = year_dir / SCHEMA_CACHE, year_dir / "results" / DESCRIPTOR
+    remembered = json.loads(cache.read_text())
+    assert len(remembered) == 2 and not list((year_dir / "results").rglob(cache.name))  # never published
+    before = package.read_bytes()
+    real = datapackage._describe
+    monkeypatch.setattr(datapackage, "_describe", lambda path: pytest.fail(f"inferred again: {path}"))
+    publish_edition(year_dir, gcfg, countries, statuses, {})
+    assert package.read_bytes() == before
+    digest = sorted(remembered)[0]
+    cache.write_text(json.dumps({**remembered, digest: {"fields": [{"name": "injected", "type": "string"}]}}))
+    calls: list[Path] = []
+    monkeypatch.setattr(datapackage, "_describe", lambda path: calls.append(path) or real(path))
+    publish_edition(year_dir, gcfg, countries, statuses, {})
+    assert len(calls) == 1 and package.read_bytes() == before
+    cache.write_text("{not json")  # a damaged cache is no cache
+    publish_edition(year_dir, gcfg, countries, statuses, {})
+    assert len(calls) == 3 and package.read_bytes() == before

@@ -42,6 +42,9 @@ SHAPES = [
     ("artefact outside", lambda text: '{"countries": {"QAB": {"state": "ok", "artefacts": {"../../../dev/zero": "x"}}}}',
      "an artefact path leaves the year folder"),
     ("binary", lambda text: "\x00\x01\x02", "not valid JSON"),
+    ("site a list", lambda text: '{"site": []}', "site: not an object"),
+    ("site artefact outside", lambda text: '{"site": {"digest": "x", "artefacts": {"/etc/passwd": "x"}}}',
+     "site: an artefact path leaves the year folder"),
 ]
 
 

@@ -62,6 +62,10 @@ def shape_problem(data: Any) -> str | None:
             problem = _entry_problem(entry)
             if problem:
                 return f"{section}.{name}: {problem}"
+    site = data.get("site", {})  # the last render: what it was made from and the files it wrote
+    problem = _entry_problem(site) if isinstance(site, dict) else "not an object"
+    if problem:
+        return f"site: {problem}"
     return None
 
 

@@ -26,6 +26,21 @@ from .reference import countries_table, criteria_table, indicators_table, write_
 
 MANIFEST = "manifest.json"
 CITATION = "CITATION.cff"
+# the schemas inferred for figure CSVs, by content sha256: outside results/, so never published
+SCHEMA_CACHE = Path(".publish-cache") / "inferred-schemas.json"
+SCHEMA_CACHE_MAX_BYTES = 64 * 1024 * 1024
+
+
+def _known_schemas(year_dir: Path) -> dict[str, Any]:
+    """The schemas remembered by the last publication ({} when there are none or the file is damaged)."""
+    path = year_dir / SCHEMA_CACHE
+    try:
+        if path.stat().st_size > SCHEMA_CACHE_MAX_BYTES:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _sources(countries: Mapping[str, CountryConfig], statuses: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -70,10 +85,13 @@ def publish_edition(year_dir: Path, gcfg: GlobalConfig, countries: Mapping[str, 
              f"comparison group on the indicators of the eight IASC criteria, their gaps and statuses.{demo_note}")
     write_text(results / CITATION, citation_cff(gcfg.title, gcfg.report_year, version=version, demo=gcfg.demo,
                                                 abstract=about))
+    known = _known_schemas(Path(year_dir))
     descriptor = package_descriptor(
         results, name=f"state-of-solutions-{gcfg.report_year}", title=gcfg.title, description=about,
         version=version, citation=citation_text(gcfg.title, gcfg.report_year, demo=gcfg.demo),
-        sources=_sources(countries, statuses))
+        sources=_sources(countries, statuses), inferred=known)
+    used = {r["hash"].removeprefix("sha256:") for r in descriptor["resources"]}
+    write_text(Path(year_dir) / SCHEMA_CACHE, json.dumps({k: v for k, v in sorted(known.items()) if k in used}))
     descriptor["catalogueVersion"] = catalogue.version
     descriptor["codeVersion"] = code_version()
     written += [results / MANIFEST, results / CITATION, write_package(results, descriptor)]
@@ -84,6 +102,7 @@ __all__ = [
     "CITATION",
     "DESCRIPTOR",
     "MANIFEST",
+    "SCHEMA_CACHE",
     "TABLES",
     "FieldDoc",
     "TableDoc",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,22 @@ def _slug(rel: Path) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "-" for c in text)
 
 
-def _inferred_schema(path: Path) -> dict[str, Any]:
+def _inferred_schema(path: Path, digest: str, inferred: MutableMapping[str, Any] | None) -> dict[str, Any]:
+    """The schema frictionless infers for a CSV; `inferred` maps a content sha256 to the schema inferred
+    earlier (inference costs about 10 ms a file, and an edition has hundreds of figure CSVs that rarely change).
+    A remembered schema is used only when its field names are the file's header."""
+    if inferred is not None:
+        hit = inferred.get(digest)
+        if (isinstance(hit, dict) and isinstance(hit.get("fields"), list)
+                and [f.get("name") if isinstance(f, dict) else None for f in hit["fields"]] == _header(path)):
+            return json.loads(json.dumps(hit))  # a copy: the descriptor must not share the cache's objects
+    schema = _describe(path)
+    if inferred is not None:
+        inferred[digest] = schema
+    return json.loads(json.dumps(schema))
+
+
+def _describe(path: Path) -> dict[str, Any]:
     from frictionless import describe
 
     resource = describe(str(path), type="resource")
@@ -82,9 +97,12 @@ def _inferred_schema(path: Path) -> dict[str, Any]:
     return schema
 
 
-def resource_descriptor(results_dir: Path, path: Path, present: set[str]) -> dict[str, Any]:
-    """One CSV under ``results_dir`` as a data-package resource (path relative to ``results_dir``)."""
+def resource_descriptor(results_dir: Path, path: Path, present: set[str],
+                        inferred: MutableMapping[str, Any] | None = None) -> dict[str, Any]:
+    """One CSV under ``results_dir`` as a data-package resource (path relative to ``results_dir``);
+    ``inferred``: schemas inferred earlier, by content sha256 (see `_inferred_schema`)."""
     rel = path.relative_to(results_dir)
+    digest = _sha256(path)
     known = _known(rel)
     if known:
         name, table = known
@@ -97,15 +115,17 @@ def resource_descriptor(results_dir: Path, path: Path, present: set[str]) -> dic
     else:
         name, title = _slug(rel), rel.stem.replace("_", " ").replace("-", " ").capitalize()
         description = "The data behind a figure of the report, as drawn."
-        schema = _inferred_schema(path)
+        schema = _inferred_schema(path, digest, inferred)
     return {"name": name, "path": rel.as_posix(), "profile": "tabular-data-resource", "title": title,
             "description": description, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-            "bytes": path.stat().st_size, "hash": f"sha256:{_sha256(path)}", "schema": schema}
+            "bytes": path.stat().st_size, "hash": f"sha256:{digest}", "schema": schema}
 
 
 def package_descriptor(results_dir: Path, *, name: str, title: str, description: str, version: str,
-                       citation: str, sources: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:
-    """The ``datapackage.json`` content for every CSV under ``results_dir`` (sorted: stable bytes)."""
+                       citation: str, sources: Iterable[Mapping[str, Any]] = (),
+                       inferred: MutableMapping[str, Any] | None = None) -> dict[str, Any]:
+    """The ``datapackage.json`` content for every CSV under ``results_dir`` (sorted: stable bytes);
+    ``inferred``: schemas inferred by an earlier call, by content sha256 (updated with the new ones)."""
     files = sorted(p for p in results_dir.rglob("*.csv") if p.is_file() and not p.name.startswith("."))
     present = {known[0] for p in files if (known := _known(p.relative_to(results_dir)))}
     return {
@@ -118,7 +138,7 @@ def package_descriptor(results_dir: Path, *, name: str, title: str, description:
         "citation": citation,
         "keywords": list(KEYWORDS),
         "sources": [dict(s) for s in sources],
-        "resources": [resource_descriptor(results_dir, p, present) for p in files],
+        "resources": [resource_descriptor(results_dir, p, present, inferred) for p in files],
     }
 
 

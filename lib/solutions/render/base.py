@@ -148,6 +148,7 @@ class RenderResult:
     rendered: list[str] = field(default_factory=list)  # slugs actually (re)rendered this time
     warnings: list[str] = field(default_factory=list)  # e.g. broken links inside notebook outputs
     broken_links: list[str] | None = None  # None: the renderer did not check its site's links
+    up_to_date: bool = False  # nothing was rendered: the site on disk is the one its inputs make
 
 
 @runtime_checkable
