@@ -28,7 +28,7 @@ def render_site(ctx: Context, renderer: str | None = None, changed: set[str] | N
     that render wrote is intact, nothing is redone: the result says `up_to_date`.
     """
     from solutions.publish import publish_edition
-    from solutions.render import build_site_spec, check_links, get_renderer
+    from solutions.render import build_site_spec, check_links, get_renderer, resolve_renderer
     from solutions.render.base import RenderError, RenderResult
 
     state = manifest.load(ctx.year_dir)
@@ -44,7 +44,7 @@ def render_site(ctx: Context, renderer: str | None = None, changed: set[str] | N
     for name, entry in state["pages"].items():
         if entry.get("state") == "ok" and entry.get("stale"):
             notes[name] = f"not updated: {public_reason(entry['stale'])}"
-    name = renderer or ctx.gcfg.renderer
+    name = resolve_renderer(renderer or ctx.gcfg.renderer)
     key = _site_key(ctx, name, countries, notes, state)
     previous = state.get("site") or {}
     if changed is not None and not changed and previous.get("digest") == key and _intact(previous, ctx.year_dir):

@@ -26,10 +26,16 @@ from .links import check_links, check_offline
 RendererChoice = Literal["auto", "quarto", "nbconvert"]
 
 
+def resolve_renderer(choice: RendererChoice | str = "auto") -> str:
+    """The renderer ``choice`` means here: ``auto`` is Quarto when ``quarto`` is on PATH, else nbconvert."""
+    if choice == "auto":
+        return "quarto" if shutil.which("quarto") else "nbconvert"
+    return choice
+
+
 def get_renderer(choice: RendererChoice | str = "auto") -> Renderer:
     """``auto``: Quarto when ``quarto`` is on PATH, else nbconvert; ``quarto`` without it raises RenderError."""
-    if choice == "auto":
-        choice = "quarto" if shutil.which("quarto") else "nbconvert"
+    choice = resolve_renderer(choice)
     if choice == "quarto":
         from .quarto import QuartoRenderer
 
@@ -52,6 +58,7 @@ __all__ = [
     "check_links",
     "check_offline",
     "clean_notebook",
+    "resolve_renderer",
     "get_renderer",
     "is_stray_output",
 ]

@@ -16,7 +16,9 @@ from typing import Any
 import jinja2
 import markupsafe
 import nbconvert
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import HTMLExporter, TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbformat import NotebookNode
 
 from .base import (
@@ -107,6 +109,21 @@ class SiteHTMLExporter(HTMLExporter):
         env = super()._create_environment()
         env.globals["uuid4"] = lambda: f"sos-out-{next(self._ids)}"  # deterministic element ids
         return env
+
+    def from_notebook_node(self, nb: NotebookNode, resources: dict[str, Any] | None = None,
+                           **kw: Any) -> tuple[str, dict[str, Any]]:
+        """HTMLExporter's, without the BeautifulSoup pass it then makes over the whole page (three quarters of
+        a country page's export time). That pass changes nothing here: it gives images without alt text a
+        placeholder (every chart here has its own; a browser test checks every image of the site), and
+        tabindex to the cells of a ``.jp-Notebook``, an element ``nb_body.html.j2`` does not write."""
+        langinfo = nb.metadata.get("language_info", {})
+        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+        resources = self._init_resources(resources)
+        self.register_filter("highlight_code",
+                             self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     def render_body(self, nb: NotebookNode) -> tuple[str, list[tuple[int, str, str]]]:
         """Render a (cleaned) notebook to an HTML fragment and its h2/h3 table of contents."""
