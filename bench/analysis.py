@@ -56,7 +56,7 @@ def overhead(nb: dict[str, Any], workers: int, countries: int) -> dict[str, Any]
     parts = {
         "chapter cells (charts, tables)": chapter,
         "kernel wipe + papermill (read, parameterize, write)": round(warm["outside_cells_seconds"], 3),
-        "page render (nbconvert HTML export)": round(render, 3),
+        "page render (nbconvert site page export)": round(render, 3),
         "kernel start, spread over a worker's countries": round(start_share, 3),
     }
     total = round(sum(parts.values()), 3)

@@ -233,8 +233,8 @@ def item5_section(o: dict[str, Any]) -> str:
         q = c["quarto_site"]
         rows += [{"country": iso, "part": k, "seconds": v} for k, v in q["parts_seconds"].items()
                  if not k.startswith("page render")]  # 0 for Quarto: the nbconvert export is added below
-        rows.append({"country": iso, "part": "page render (nbconvert HTML export)",
-                     "seconds": c["nbconvert_site"]["parts_seconds"]["page render (nbconvert HTML export)"]})
+        rows.append({"country": iso, "part": "page render (nbconvert site page export)",
+                     "seconds": c["nbconvert_site"]["parts_seconds"]["page render (nbconvert site page export)"]})
     df = pd.DataFrame([r for r in rows if r["seconds"] is not None])
     if not df.empty:
         fig, ax = plt.subplots(figsize=(7, 0.6 + 0.5 * df["country"].nunique()))

@@ -158,3 +158,30 @@ def test_a_country_kept_from_an_earlier_build_is_marked_not_updated(global_resul
     assert "Zedland: IDPs are worse off" in text  # this build's results carry no mark
     grid = _text(_emit(front_page.overview, g))
     assert "Yland (not updated)" in grid and "Zedland (not updated)" not in grid
+
+
+def test_solutions_chart_links_its_own_data(global_results, tmp_path):
+    """The front page's chart has its CSV beside it, under results/front/charts/: the rows it draws, a
+    withheld value as an empty cell with the reason."""
+    from solutions.report import chartdata
+
+    est = global_results.estimates
+    withheld = (est["indicator_id"].eq("SOL-1") & est["disaggregation"].eq("total") & est["group"].eq("comparison")
+                & est["country"].eq("QZY"))
+    est.loc[withheld, ["estimate", "se", "ci_low", "ci_high"]] = math.nan
+    est.loc[withheld, ["suppressed", "suppression_reason"]] = [True, "min_n"]
+    front_page.publish_chart_data(_with(global_results, estimates=est), tmp_path)
+    try:
+        page = front_page.solutions_figure(_with(global_results, estimates=est))
+    finally:
+        chartdata.stop_publishing()
+    href = re.search(r'class="sos-data" href="([^"]+)"', page)[1]
+    assert href == "results/front/charts/households-meeting-the-solutions-measure.csv"
+    import pandas as pd
+
+    data = pd.read_csv(tmp_path / str(YEAR) / href, keep_default_na=False, na_values=[""])
+    assert sorted(data["country"].unique()) == ["QZY", "QZZ"] and set(data["group"]) == {"idp", "comparison"}
+    gone = data[data["country"].eq("QZY") & data["group"].eq("comparison")]
+    assert gone[["estimate", "ci_low", "ci_high"]].isna().all().all() and gone["note"].str.startswith("withheld").all()
+    shown = data[data["country"].eq("QZZ") & data["group"].eq("idp")]
+    assert shown["estimate"].iloc[0] == pytest.approx(18.0)

@@ -48,6 +48,7 @@ from solutions.pipeline.plan import (
 from solutions.provenance import build_date, code_version, library_versions
 
 PAGES = ("global", "methods", "front", "codebook")
+PAGE_RESULTS = ("global", "front")  # pages that write under results/<page>/ (kept aside while they run)
 
 
 @dataclass
@@ -185,7 +186,7 @@ def _artefacts(ctx: Context, name: str) -> dict[str, str]:
     if name in ctx.countries:
         folder, nb = ctx.results(name), ctx.country_notebook(name)
     else:
-        folder, nb = ctx.results("global") if name == "global" else None, ctx.page_notebook(name)
+        folder, nb = ctx.results(name) if name in PAGE_RESULTS else None, ctx.page_notebook(name)
     out = manifest.artefacts(folder, ctx.year_dir) if folder is not None else {}
     out[nb.relative_to(ctx.year_dir).as_posix()] = file_sha256(nb)
     return out
@@ -220,10 +221,11 @@ def _entry(ctx: Context, d: Decision, o: Outcome | None, previous: dict | None) 
 
 
 def _results_name(job_name: str) -> str | None:
-    """The results folder a notebook writes: `<ISO3>` for a country, `global` for the global page."""
+    """The results folder a notebook writes: `<ISO3>` for a country, its own name for the global page (tables
+    and charts' data) and the front page (charts' data)."""
     if job_name.startswith("country-"):
         return job_name.removeprefix("country-")
-    return "global" if job_name == "global" else None
+    return job_name if job_name in PAGE_RESULTS else None
 
 
 def _run_all(ctx: Context, runner, jobs: list[Job], state: dict, section: str):

@@ -110,10 +110,11 @@ def subject_of(ind: Indicator | None, indicator_id: str) -> str:
     return f"{title} ({indicator_id})"
 
 
-def publish_chart_data(results: Results, output_root: str | Path) -> None:
-    """Write the data of each chart of this page beside it: ``results/<ISO3 or global>/charts/*.csv``."""
+def publish_chart_data(results: Results, output_root: str | Path, page: str | None = None) -> None:
+    """Write the data of each chart of this page beside it: ``results/<ISO3, global or page>/charts/*.csv``
+    (``page``: a page other than a country's or the global one that reads the same results, e.g. ``front``)."""
     year = results.year
-    key = results.iso3 if isinstance(results, CountryResults) else "global"
+    key = page or (results.iso3 if isinstance(results, CountryResults) else "global")
     folder = results_dir(output_root, year, key) / chartdata.CHARTS_DIRNAME
     chartdata.publish_to(folder, f"results/{key}/{chartdata.CHARTS_DIRNAME}/")
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from solutions.indicators import GlobalResults
 
-from . import alttext, charts, style, wording
+from . import alttext, chartdata, charts, style, wording
 from .blocks import (  # sections every page has
     METRIC_LABELS,
     SOLUTIONS_ID,
@@ -34,6 +34,7 @@ from .blocks import (  # sections every page has
     provenance_appendix,
     title,
 )
+from .blocks import publish_chart_data as _publish_chart_data
 from .figures import figure_html, no_chart_html
 from .formatting import fmt_big, fmt_ci, fmt_value, row_is_suppressed
 from .output import emit
@@ -157,6 +158,11 @@ def headline_cards(g: GlobalResults) -> list[tuple[str, str, str]]:
     return cards
 
 
+def publish_chart_data(g: GlobalResults, output_root: str | Path) -> None:
+    """Write the data of the front page's charts beside them: ``results/front/charts/*.csv``."""
+    _publish_chart_data(g, output_root, page="front")
+
+
 def headline(g: GlobalResults) -> None:
     """The headline cards: countries, displaced people covered, the solutions measure, criteria open."""
     cards = headline_cards(g)[:4]
@@ -180,11 +186,12 @@ def solutions_figure(g: GlobalResults) -> str:
                                      thresholds=thresholds) + "." + alttext.flag_sentence(rows, thresholds)
     if fig is None:  # every value withheld: a sentence saying why, never an empty frame
         return no_chart_html(title, alt)
+    href = chartdata.write(title, chartdata.points(rows, percent=True, thresholds=thresholds, names=names))
     return figure_html(
         fig, title=title,
         caption=f"IDPs and, as the benchmark, the comparison group, with {level} confidence intervals; a hollow "
         "marker is a flagged estimate; the conditions (criteria 1–5) are on the methods page.",
-        alt=alt)  # its data: the CSV of the same chart on the global page
+        alt=alt, data_href=href)
 
 
 # ------------------------------------------------------------------------------------ overview ---

@@ -103,14 +103,16 @@ def global_notebook() -> NotebookNode:
     ])
 
 
-def _edition_page(front_title: str, module: str, title_call: str) -> list[NotebookNode]:
-    """Front matter, parameters and setup of a page that reads every country's results (``g``)."""
+def _edition_page(front_title: str, module: str, title_call: str, charts: bool = False) -> list[NotebookNode]:
+    """Front matter, parameters and setup of a page that reads every country's results (``g``); ``charts``:
+    the page writes its charts' data beside them."""
+    publish = "\npage.publish_chart_data(g, output_root)" if charts else ""
     return [
         _front_matter(front_title),
         _code("parameters", 'global_config = "params/global.yml"\noutput_root = "outputs"', tags=("parameters",)),
         _code("setup", "from solutions.indicators import load_all_results\n"
               f"from solutions.report import {module} as page, style\n\nstyle.use_house_style()\n"
-              f"g = load_all_results(global_config, output_root)\n{title_call}\npage.banner(g)"),
+              f"g = load_all_results(global_config, output_root)\n{title_call}\npage.banner(g){publish}"),
     ]
 
 
@@ -146,7 +148,7 @@ def front_notebook() -> NotebookNode:
     """The front page: the year's story in one screen (headline, overview, one sentence per country), what
     changed since the last edition, build details; the renderer adds navigation and downloads."""
     return _notebook([
-        *_edition_page("Overview", "front_page", "page.front_title(g)"),
+        *_edition_page("Overview", "front_page", "page.front_title(g)", charts=True),
         _code("story", "page.lead(g)\npage.headline(g)\npage.overview(g)"),
         _md("h-countries", "## Country by country"),
         _code("countries", "page.country_sentences(g)"),
