@@ -83,7 +83,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not e2e and not browser and not r"
 
 lint: $(STAMP)
-	$(BIN)/ruff check lib tests
+	$(BIN)/ruff check lib tests bench
 
 bench: $(STAMP) sysdeps
 	$(BIN)/python -m bench
