@@ -209,3 +209,15 @@ def test_a_chart_with_nothing_to_draw_becomes_a_sentence(country_results, tmp_pa
         country_page.criterion_section(replace(country_results, estimates=withheld), 2)
     page = "\n".join(out)
     assert "nothing to chart" in page and "withheld: effective sample below 30" in page
+
+
+def test_country_results_hold_text_as_python_objects(country_results):
+    """The pages filter a country's frames hundreds of times: its text columns are Python objects (a numpy
+    comparison per filter, not an Arrow call), with the same values and missing values."""
+    est = country_results.estimates.astype({"indicator_id": "str", "flag": "str"})
+    est.loc[est.index[0], "flag"] = None
+    assert isinstance(est["indicator_id"].dtype, pd.StringDtype)
+    held = replace(country_results, estimates=est).estimates
+    assert held["indicator_id"].dtype == object and held["flag"].dtype == object
+    assert held["indicator_id"].tolist() == est["indicator_id"].tolist()
+    assert pd.isna(held["flag"].iloc[0]) and held["flag"].iloc[1:].tolist() == est["flag"].iloc[1:].tolist()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,20 @@ class CountryResults:
     comparison: bool = True  # whether the survey has a comparison group (else gaps cannot be estimated)
     reference: dict | None = None  # the external benchmark: name, publisher, year, url
     disaggregations: dict[str, str] = field(default_factory=dict)  # the country's own: variable -> label
+
+    def __post_init__(self) -> None:
+        # The pages filter these small frames hundreds of times (a row per chart, table and sentence). Text held
+        # as Python objects costs a numpy comparison per filter where Arrow-backed text costs an Arrow compute
+        # call: about 15 % of a chapter. The tables were written before (the files keep their own types).
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, pd.DataFrame):
+                object.__setattr__(self, f.name, _text_as_objects(value))
+
+
+def _text_as_objects(df: pd.DataFrame) -> pd.DataFrame:
+    text = {c: object for c, t in df.dtypes.items() if isinstance(t, pd.StringDtype)}
+    return df.astype(text) if text else df
 
 
 def results_dir(output_root: str | Path, year: int, iso3: str) -> Path:
