@@ -238,6 +238,7 @@ REVIEWED = {
     ("catalogue/__init__.py", "unknown_names"): "field names from a literal tuple",
     ("indicators/collect.py", "write_global_tables"): "table names from a literal tuple",
     ("indicators/country.py", "prepare_country"): "table names from a literal tuple",
+    ("indicators/country.py", "__post_init__"): "field names of the dataclass itself (dataclasses.fields)",
     ("inputs/figures.py", "idmc_to_tidy"): "format strings are the module's IDMC patterns; causes fill them",
     ("inputs/loader.py", "load_country_data"): "table names from SURVEY_TABLES",
     ("pipeline/kernels.py", "prepare"): "the module's reset code, with the notebooks folder as a repr()",
