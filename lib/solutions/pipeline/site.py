@@ -9,10 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import solutions
 from solutions.config import config_sha256, file_sha256
 from solutions.pipeline import manifest
 from solutions.pipeline.build import PUBLIC_REASONS, Context
+from solutions.pipeline.plan import library_sha256
 from solutions.provenance import code_version
 
 #: What the site publishes from ``outputs/<year>``: every CSV under results/ (results tables, reference tables,
@@ -70,23 +70,19 @@ def render_site(ctx: Context, renderer: str | None = None, changed: set[str] | N
 
 def _site_key(ctx: Context, renderer: str, countries: list, notes: dict[str, str], state: dict[str, Any]) -> str:
     """sha256 of everything the published files and the site are made from: the manifest's record of every
-    notebook and its outputs, the configs, the renderer and the code (its version and its source files, so
-    an edited template counts even in an uncommitted checkout)."""
+    notebook and its outputs, the configs, the renderer and the code (its version, the library's source as
+    the build's plan hashes it, and the renderers' templates and stylesheets, so an edit counts even in an
+    uncommitted checkout)."""
+    from solutions.render.base import ASSETS
+
     made_from = {
-        "renderer": renderer, "code": code_version(), "source": _source_sha256(),
+        "renderer": renderer, "code": code_version(), "library": library_sha256(),
+        "assets": manifest.artefacts(ASSETS, ASSETS),
         "global": config_sha256(ctx.gcfg), "configs": {iso: config_sha256(c) for iso, c in sorted(ctx.countries.items())},
         "countries": countries, "notes": notes,
         "manifest": {k: state.get(k) for k in ("countries", "pages", "year", "title", "demo")},
     }
     return hashlib.sha256(json.dumps(made_from, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _source_sha256() -> str:
-    h = hashlib.sha256()
-    root = Path(solutions.__file__).parent
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
 
 
 def _intact(previous: dict[str, Any], year_dir: Path) -> bool:

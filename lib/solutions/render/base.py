@@ -15,6 +15,8 @@ from typing import Literal, Protocol, runtime_checkable
 Section = Literal["front", "global", "country", "methods", "data"]
 SECTIONS: tuple[str, ...] = ("front", "global", "country", "methods", "data")
 Status = Literal["ok", "failed", "missing"]
+#: The templates and stylesheets of both renderers (part of what a site is made from).
+ASSETS = Path(__file__).parent / "assets"
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _RESERVED = {"index", "assets", "results", "site_libs", "search"}

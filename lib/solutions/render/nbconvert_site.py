@@ -22,6 +22,7 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbformat import NotebookNode
 
 from .base import (
+    ASSETS,
     Page,
     RenderError,
     RenderResult,
@@ -37,7 +38,6 @@ from .links import check_links, check_offline
 
 log = logging.getLogger(__name__)
 
-ASSETS = Path(__file__).parent / "assets"
 CACHE_DIRNAME = ".site-cache"
 _HEADING = re.compile(r"<h([1-6])((?:\s[^>]*)?)>(.*?)</h\1\s*>", re.S | re.I)
 _ID_ATTR = re.compile(r"""\sid\s*=\s*(["'])(.*?)\1""", re.S | re.I)

@@ -20,6 +20,7 @@ import nbformat
 import yaml
 
 from .base import (
+    ASSETS,
     Page,
     RenderError,
     RenderResult,
@@ -35,7 +36,6 @@ from .links import check_links
 SRC_DIRNAME = "site-src"
 QUARTO_OUTPUT = "_site"
 QUARTO_CSS = "sos-quarto.css"
-ASSETS = Path(__file__).parent / "assets"
 
 
 def _md_escape(text: str) -> str:
