@@ -214,9 +214,10 @@ def overview_table(g: GlobalResults) -> str:
     idp = crit[crit["group"] == "idp"] if crit is not None and not crit.empty else pd.DataFrame()
     status_of = {(str(r["country"]), int(r["criterion"])): str(r["status"]) for _, r in idp.iterrows()}
     body = []
+    notes = kept_notes(g)
     for iso in _sorted(_ok(g), names):
         cells = "".join(f"<td>{_chip(status_of.get((iso, c), 'not_assessed'))}</td>" for c in full)
-        kept = kept_notes(g).get(iso, "")
+        kept = notes.get(iso, "")
         mark = f' <span class="sos-note">({html.escape(kept.split(":")[0])})</span>' if kept else ""
         body.append(f'<tr><th scope="row"><a href="country-{html.escape(iso)}.html">'
                     f"{html.escape(names.get(iso, iso))}</a>{mark}</th>{cells}</tr>")
@@ -252,13 +253,14 @@ def country_sentences(g: GlobalResults) -> None:
     names = country_names(g)
     crit = current_year(g.criteria, g.year)
     sol = _solutions_rows(g)
+    notes, level = kept_notes(g), thresholds_of(g).level
     items = []
     for iso in _sorted(_ok(g), names):
         rows = crit[(crit["country"] == iso) & (crit["group"] == "idp")] if crit is not None and not crit.empty else crit
         statuses = {int(r["criterion"]): str(r["status"]) for _, r in rows.iterrows()} if rows is not None else {}
         text = wording.criteria_summary("IDPs", statuses) + "."
-        measure = _measure_sentence(sol[sol["country"] == iso] if not sol.empty else sol, thresholds_of(g).level)
-        kept = kept_notes(g).get(iso, "")
+        measure = _measure_sentence(sol[sol["country"] == iso] if not sol.empty else sol, level)
+        kept = notes.get(iso, "")
         items.append(f'<li><a href="country-{html.escape(iso)}.html"><strong>{html.escape(names.get(iso, iso))}'
                      f"</strong></a>{f' ({html.escape(kept)})' if kept else ''}: {html.escape(text)}"
                      f"{(' ' + html.escape(measure)) if measure else ''}</li>")
