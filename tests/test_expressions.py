@@ -155,3 +155,13 @@ def test_catalogue_expressions_agree_with_plain_pandas_comparisons() -> None:
             # pandas' own evaluator as the reference, in a test only, on the packaged catalogue's text
             ref = frame.eval(expr, engine="python").fillna(False).to_numpy(dtype=bool)
             assert (ours == ref).all(), (ind.id, key, expr)
+
+
+@pytest.mark.parametrize("storage", ["object", "str", "categorical"])
+def test_arithmetic_or_order_on_text_without_a_number_is_refused(df: pd.DataFrame, storage: str) -> None:
+    """Never a silent all-unknown result: `s + 1` or `s > 2` on text that holds no number is a mistake."""
+    stored = df.assign(s=pd.Categorical(df["s"], categories=["x", "y", "z"]) if storage == "categorical"
+                       else TEXT_STORAGE[storage](df["s"]))
+    for text in ("s + 1 > 2", "s > 2"):
+        with pytest.raises(ExpressionError, match=r"'s' holds text \('x', 'y', 'z'\), not numbers"):
+            parse(text).truth(stored)

@@ -80,7 +80,8 @@ def _expression(cfg: CountryConfig, table: str, text: str, where: str) -> list[s
 
 
 def literal_problems(tree: ast.AST, levels_of: Callable[[str], tuple[str, ...] | None], where: str) -> list[str]:
-    """`residence_type == 'camps'` is never true when the levels are `camp, ...`: say so before a build."""
+    """`residence_type == 'camps'` (or `== 3`) is never true when the levels are `camp, ...`: say so before a
+    build."""
     problems = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Compare):
@@ -94,8 +95,8 @@ def literal_problems(tree: ast.AST, levels_of: Callable[[str], tuple[str, ...] |
                 if not levels:
                     continue
                 values = value_node.elts if isinstance(value_node, ast.List | ast.Tuple | ast.Set) else [value_node]
-                bad = [v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)
-                       and v.value not in levels]
+                # a number or True/False is never equal to a level either: levels are text ('1', not 1)
+                bad = [v.value for v in values if isinstance(v, ast.Constant) and v.value not in levels]
                 if bad:
                     problems.append(f"{where}: {', '.join(repr(b) for b in bad)} is not a level of {name_node.id} "
                                     f"({', '.join(levels)})")

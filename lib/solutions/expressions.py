@@ -297,6 +297,7 @@ class _Text:
 
     codes: np.ndarray
     distinct: np.ndarray  # object
+    name: str = ""
 
     def each(self, per_value: np.ndarray, missing: Any = False) -> np.ndarray:
         return take_by_code(self.codes, per_value, missing)
@@ -379,7 +380,7 @@ class _Evaluator:
         if (isinstance(dtype, pd.CategoricalDtype) and dtype.categories.dtype.kind not in "biufb"
                 or dtype is not None and (pd.api.types.is_string_dtype(dtype) and dtype.kind != "S")):
             codes, distinct = text_codes(col)
-            return _Value("text", None, codes >= 0, _Text(codes, distinct))
+            return _Value("text", None, codes >= 0, _Text(codes, distinct, name))
         arr = col.to_numpy() if hasattr(col, "to_numpy") else np.asarray(col)
         known = ~pd.isna(arr)
         if arr.dtype.kind in "biuf":
@@ -406,6 +407,10 @@ class _Evaluator:
             return _Value("number", np.full(self.n, float(v.values.item())), self.all)
         if v.text is not None:
             per_value = pd.to_numeric(pd.Series(v.text.distinct, dtype=object), errors="coerce").to_numpy(dtype=float)
+            if per_value.size and np.isnan(per_value).all():  # not one number: a mistake, never an empty result
+                shown = ", ".join(repr(str(x))[:40] for x in v.text.distinct[:3])
+                raise ExpressionError(f"{v.text.name!r} holds text ({shown}{', ...' if per_value.size > 3 else ''}), "
+                                      "not numbers: arithmetic and '<', '<=', '>', '>=' need numbers")
             num = v.text.each(per_value, missing=np.nan)
         else:
             num = pd.to_numeric(pd.Series(v.values), errors="coerce").to_numpy(dtype=float)
