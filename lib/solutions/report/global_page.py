@@ -44,12 +44,12 @@ from .tables import (
     Markup,
     benchmark_table,
     html_table,
-    interactive_setup,
-    interactive_table,
+    key_indicator_records,
+    key_indicator_table,
     status_chip,
 )
 from .thresholds import thresholds_of
-from .wording import STATUS_LABELS, STATUS_SYMBOLS, status_legend, status_meaning, status_tag
+from .wording import FLAG_MARK, STATUS_LABELS, STATUS_SYMBOLS, status_legend, status_meaning
 
 # ------------------------------------------------------------- global page ----
 
@@ -141,7 +141,7 @@ def heatmap_section(g: GlobalResults) -> None:
     )
     if not idp.empty:
         records = []
-        for iso in sorted(set(idp["country"]), key=lambda c: cnames.get(c, c)):
+        for iso in [c for c in cnames if c in set(idp["country"])] or sorted(set(idp["country"])):
             rec: dict[str, Any] = {"Country": cnames.get(iso, iso)}
             for c, name in names.items():
                 cell = idp[(idp["country"] == iso) & (idp["criterion"].astype(int) == c)]
@@ -175,7 +175,7 @@ def no_comparison_note(g: GlobalResults) -> None:
              str(r.get("reference", "") or "") for r in without.to_dict("records")) else "."))
 
 
-HEATMAP_ORDER = ("open", "closed", "inconclusive", "insufficient_data")
+HEATMAP_ORDER = ("open", "closed", "inconclusive", "insufficient_data", "not_collected")
 
 
 def failed_countries(g: GlobalResults) -> None:
@@ -218,7 +218,7 @@ def key_indicators(catalogue: Catalogue) -> list[Indicator]:
 
 def comparison_section(g: GlobalResults) -> None:
     """Cross-country comparison of one key indicator per criterion: dot charts with CIs (hollow markers for
-    flagged estimates) and a sortable, searchable table (static without JavaScript)."""
+    flagged estimates) and one table of every country, grouped by indicator (cards on a phone)."""
     est = national(current_year(g.estimates, g.year))
     if est.empty:
         note("No estimates are available for a cross-country comparison.")
@@ -247,31 +247,13 @@ def comparison_section(g: GlobalResults) -> None:
         )
         keyed = gaps[(gaps["indicator_id"] == ind.id) & (gaps["category"] == "")] if not gaps.empty else gaps
         gap_of = {(str(r["country"]), str(r["group"])): r for r in keyed.to_dict("records")}
-        scale = 100.0 if percent else 1.0
-        for r in rows.to_dict("records"):
-            gap = gap_of.get((str(r["country"]), str(r["group"])))
-            withheld = is_withheld(r)
-            gap_value = gap["gap"] if gap is not None else float("nan")
-            status = str(gap["status"]) if gap is not None else ""
-            records.append({
-                "Country": names.get(r["country"], r["country"]),
-                "Indicator": f"{ind.id} {ind.short_title}" + ("" if percent else f" ({ind.unit})"),
-                "Group": style.group_label(r["group"]),
-                "Estimate": float("nan") if withheld else round(float(r["estimate"]) * scale, 1),
-                "CI": ci_text(r, percent=percent),
-                "n": int(r["n_unweighted"]) if not is_missing(r.get("n_unweighted")) else float("nan"),
-                "Gap": float("nan") if is_missing(gap_value) else round(float(gap_value) * scale, 1),
-                "Status": "" if gap is None else ": ".join(p for p in (status_tag(status),
-                                                                      gap_detail(gap, percent=percent)) if p),
-                "Note": note_text(r, thresholds),
-            })
+        records += key_indicator_records(ind, rows, gap_of, percent=percent, names=names, thresholds=thresholds)
     if not records:
         note("No key indicator has estimates in the countries of this edition.")
         return
-    interactive_setup()
-    emit(interactive_table(pd.DataFrame(records),
-                           caption="Key indicators by country and group (shares in %, gaps in percentage points; "
-                           "† in the note: a flagged estimate)"))
+    emit(key_indicator_table(records, caption="Key indicators by country and group (shares in %, gaps in "
+                             f"percentage points, {thresholds.level} confidence intervals)",
+                             note=f"{FLAG_MARK}: a flagged estimate (see the note of its row)."))
 
 
 def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None) -> None:

@@ -48,7 +48,8 @@ GROUP_LABELS: dict[str, str] = {
 }
 UNKNOWN_COLOUR = "#999999"
 
-STATUS_ORDER: tuple[str, ...] = ("closed", "open", "inconclusive", "insufficient_data", "not_assessed")
+STATUS_ORDER: tuple[str, ...] = ("closed", "open", "inconclusive", "insufficient_data", "not_collected",
+                                  "not_assessed")
 #: One colour per status, distinguishable under the common colour-vision deficiencies (Okabe–Ito: green,
 #: vermillion and yellow differ in lightness as well as hue); the symbol and label go with it everywhere.
 STATUS_COLOURS: dict[str, str] = {
@@ -56,12 +57,14 @@ STATUS_COLOURS: dict[str, str] = {
     "open": OKABE_ITO["vermillion"],
     "inconclusive": OKABE_ITO["yellow"],
     "insufficient_data": "#BBBBBB",
+    "not_collected": "#F2F2F2",
     "not_assessed": "#E6E6E6",
 }
 #: Text colour readable on each status fill (contrast >= 4.5:1 for the text labels).
 STATUS_TEXT_COLOURS: dict[str, str] = {status: "#000000" for status in STATUS_COLOURS}
 #: Hatches for cells that hold no value (never shown by colour alone).
-STATUS_HATCHES: dict[str, str] = {"insufficient_data": "///", "not_assessed": "...", "failed": "xxx"}
+STATUS_HATCHES: dict[str, str] = {"insufficient_data": "///", "not_collected": "\\\\\\", "not_assessed": "...",
+                                  "failed": "xxx"}
 
 FONT_FAMILY: list[str] = ["DejaVu Sans"]  # bundled with matplotlib: identical layout on every machine
 #: CSS font stack written into the SVG text (``svg.fonttype: none``): the browser sets the text itself.

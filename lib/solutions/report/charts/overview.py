@@ -34,7 +34,7 @@ from .base import (
 )
 
 # ---------------------------------------------------------------- global ----
-HEATMAP_STATUSES = ("closed", "open", "inconclusive", "insufficient_data")
+HEATMAP_STATUSES = ("closed", "open", "inconclusive", "insufficient_data", "not_collected")
 
 
 def _count_of(r: pd.Series, status: str) -> int | None:
@@ -52,15 +52,16 @@ def _count_of(r: pd.Series, status: str) -> int | None:
 def heatmap_cell(r: pd.Series | None, country_status: str = "ok") -> tuple[str, str]:
     """(status or hatch kind, text) of one country × criterion cell: the status symbol and how many of the
     criterion's indicators have that status (``✗ 2/3``; the key below the chart names each symbol and
-    colour, the table below it spells each cell out); ``failed`` / ``n/a`` without results."""
+    colour, the table below it spells each cell out); ``failed`` / not assessed (``–``) without results."""
     if country_status != "ok":
         return "failed", country_status
     if r is None:
-        return "not_assessed", "n/a"
+        return "not_assessed", STATUS_SYMBOLS["not_assessed"]
     status = str(r["status"])
     text = STATUS_SYMBOLS.get(status, status)
     n, total = _count_of(r, status), r.get("n_indicators")
-    if n is not None and not is_missing(total) and int(total) > 0 and status != "insufficient_data":
+    if n is not None and not is_missing(total) and int(total) > 0 and status not in ("insufficient_data",
+                                                                                      "not_collected"):
         text += f" {n}/{int(total)}"
     return status, text
 
@@ -92,8 +93,10 @@ def criteria_heatmap(
     sub = criteria[criteria["group"] == group] if not criteria.empty else criteria
     cells = {(str(r["country"]), int(r["criterion"])): r for _, r in sub.iterrows()}
     labels = [wrap_label(r[1], 16) for r in rows]
+    present = set(sub["status"].astype(str)) if not sub.empty else set()
+    keyed = [s for s in HEATMAP_STATUSES if s != "not_collected" or s in present]
     width = style.FIG_WIDTH + 1.0  # eight columns need the room; the table below repeats every cell
-    spec = layout.Panel(rows=len(rows), row_h=0.62, title=False, legend_rows=key_rows(len(HEATMAP_STATUSES)))
+    spec = layout.Panel(rows=len(rows), row_h=0.62, title=False, legend_rows=key_rows(len(keyed)))
     kinds = [*HEATMAP_STATUSES, "not_assessed", "failed"]
     code = np.zeros((len(rows), len(crits)))
     text = np.full((len(rows), len(crits)), "", dtype=object)
@@ -124,7 +127,7 @@ def criteria_heatmap(
         ax.set_xlabel("IASC criterion")
         ax.tick_params(length=0)
         key_below(ax, [KeyEntry(f"{STATUS_SYMBOLS[s]} {status_label(s)}", style.status_colour(s))
-                        for s in HEATMAP_STATUSES], layout.XAXIS_H + layout.XLABEL_H, ncol=2)
+                        for s in keyed], layout.XAXIS_H + layout.XLABEL_H, ncol=2)
     return fig
 
 
@@ -145,7 +148,8 @@ def country_comparison_chart(
     data = with_withheld(rows[rows["group"].isin(groups)])
     if not drawable(data):
         return None
-    isos = sorted(set(data["country"]), key=lambda c: names.get(c, c))
+    declared = {iso: i for i, iso in enumerate(names)}  # the report's country order, as every table
+    isos = sorted(set(data["country"]), key=lambda c: (declared.get(c, len(declared)), c))
     present = style.order_groups(data["group"])
     offsets = {g: (k - (len(present) - 1) / 2) * 0.24 for k, g in enumerate(present)}
     data["y"] = [isos.index(c) + offsets[g] for c, g in zip(data["country"], data["group"], strict=True)]
