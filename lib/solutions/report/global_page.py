@@ -15,7 +15,7 @@ import pandas as pd
 from solutions.catalogue import Catalogue, Indicator
 from solutions.indicators import GlobalResults
 
-from . import alttext, chartdata, charts, style, trends
+from . import alttext, chartdata, charts, trends
 from .banner import demo_banner_html
 from .blocks import (  # sections every page has
     METRIC_LABELS,
@@ -35,9 +35,8 @@ from .blocks import (  # sections every page has
     unit_plural,
 )
 from .blocks import banner as page_banner
-from .cells import ci_text, gap_detail, is_withheld, note_text
 from .figures import show_figure
-from .formatting import fmt_big, is_missing, is_percent
+from .formatting import fmt_big, is_percent
 from .measure_info import country_statuses, measure_info, rule_text, status_text
 from .output import emit
 from .tables import (

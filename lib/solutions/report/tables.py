@@ -31,6 +31,7 @@ from .wording import (
     status_label,
 )
 
+
 class Markup(str):
     """A string of trusted HTML built by this package (inserted without escaping)."""
 
