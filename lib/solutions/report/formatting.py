@@ -75,6 +75,15 @@ def fmt_number(value: Any, kind: str) -> str:
     return number(float(value), DIGITS[kind])
 
 
+def fmt_share(value: Any) -> str:
+    """A share of a total that may be tiny (a household's part of a weighted total): ``2%``, ``under 1%``,
+    under the percent policy (no decimals) without printing a misleading ``0%``."""
+    if is_missing(value):
+        return "–"
+    v = float(value) * 100
+    return "under 1%" if 0 < v < 0.5 else number(v, DIGITS["percent"]) + "%"
+
+
 def signed(value: float, digits: int) -> str:
     """``+3``, ``−3`` or ``0``: rounded first, so a value that rounds to zero never prints as ``−0``."""
     v = round(float(value), digits)

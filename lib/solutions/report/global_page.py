@@ -137,6 +137,8 @@ def heatmap_section(g: GlobalResults) -> None:
         "without results. Criteria: " + "; ".join(f"{k} {v}" for k, v in names.items()) + ".",
         alt="Heatmap of countries by the 8 IASC criteria, status for IDPs. " + ". ".join(parts) + ".",
         data=chartdata.criteria_points(idp, cnames) if not idp.empty else None,
+        phone_alternative="On a narrow screen the heatmap is given as the table below: the same cells, one card "
+        "per country." if not idp.empty else "",
     )
     if not idp.empty:
         records = []

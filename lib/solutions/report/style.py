@@ -143,7 +143,9 @@ PAGE_CSS = """
 .sos-findings ul{margin:.3em 0 1em;padding-left:1.2em}
 .sos-measure-status{border-left:4px solid #E69F00;padding:.3em .7em;background:#FFF8E6}
 .sos-figure{margin:1em 0 1.5em}
-.sos-figure img{width:100%;height:auto}
+.sos-figure img{width:100%;height:auto;display:block}
+.sos-figure-scroll{overflow-x:auto;max-width:100%}
+.sos-phone-only{display:none}
 .sos-figure figcaption{font-size:.85rem;color:#333;margin-top:.3em}
 .sos-headline{display:flex;flex-wrap:wrap;gap:.8em;margin:.5em 0 1.2em}
 .sos-headline div{border:1px solid #CCC;border-radius:4px;padding:.6em .9em;min-width:9em;flex:1 1 12em}
@@ -160,6 +162,8 @@ PAGE_CSS = """
  .sos-stack td:empty{display:none}
  .sos-stack td:first-child{font-weight:bold}
  .sos-heatmap{table-layout:auto}
+ .sos-phone-hidden{display:none}
+ .sos-phone-only{display:block}
  .sos-heatmap td:first-child{width:auto}
 }
 """

@@ -11,6 +11,7 @@ for shares and in the indicator's own unit otherwise, rounded so that no "−0" 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,40 @@ STATUS_MEANINGS: dict[str, str] = {
 }
 #: Words the report no longer uses for a status (one vocabulary): the browser tests refuse them on every page.
 RETIRED_STATUS_WORDS: tuple[str, ...] = ("can't tell", "n/a", "no data")
+#: How a stratum with a single PSU is treated (the global config's ``lonely_psu``), in words: pages never show
+#: the option's code.
+LONELY_PSU_WORDS: dict[str, str] = {
+    "adjust": "centred on the overall mean, as R's survey package does with the 'adjust' option",
+    "average": "given the average variance of the other strata",
+    "certainty": "treated as sampled with certainty (no variance)",
+    "remove": "left out of the variance",
+    "fail": "an error: the build stops",
+}
+
+
+def weighting_words(text: Any) -> str:
+    """How the weights were obtained, for readers: the source column's name (``column wt_final``) is a build
+    detail, said as "weights supplied with the survey data"; the rest of the description is kept."""
+    said = "" if is_missing(text) else str(text)
+    if said.startswith("column "):
+        rest = said.split(",", 1)[1].strip() if "," in said else ""
+        return "weights supplied with the survey data" + (f", {rest}" if rest else "")
+    return said.replace("N_h / n_h per stratum", "population ÷ sample size in each stratum")
+
+
+_CONFIG_KEY = re.compile(r"\s*\((?:drop_indicators|columns\.\w+)\)")
+_UNMAPPED = re.compile(r"^variables? [\w, ]+ not mapped")
+
+
+def availability_words(reason: Any) -> str:
+    """Why an indicator was not computed, for readers: the config keys and variable names of the indicators
+    download (``not collected in this survey (drop_indicators)``, ``variables x, y not mapped (columns.households)``)
+    said without them."""
+    said = _CONFIG_KEY.sub("", "" if is_missing(reason) else str(reason))
+    said = _UNMAPPED.sub("the survey data lack the answers it needs", said)
+    return said.replace("needs the individuals table", "needs the survey's individual-level data")
+
+
 #: The status of a change between two editions (``solutions diff``, the front page, trends).
 CHANGE_LABELS: dict[str, str] = {
     "improved": "Improved",
