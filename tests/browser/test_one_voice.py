@@ -18,7 +18,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
-from .measure import AXE_WCAG_JS, CHART_TEXT_JS, MIN_CHART_TEXT_PX
+from .measure import AXE_WCAG_JS, BROKEN_HEADER_WORDS_JS, CHART_TEXT_JS, MIN_CHART_TEXT_PX
 from .support import MISSING_REASON, PHONE, chromium_paths, load
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.xdist_group("browser")]
@@ -194,6 +194,25 @@ def test_chart_text_size_inside_and_apart(driver, phone_driver, site_url, page, 
         assert not bad, f"{page}: chart text clipped or colliding:\n  " + "\n  ".join(bad[:10])
     if page in ("global", "country-QAB"):
         assert charts, f"{page}: no chart measured (the check proves nothing)"
+
+
+_OVERFLOWING_CELLS_JS = """
+return Array.from(document.querySelectorAll('table.sos-table th, table.sos-table td'))
+  .filter(c => c.getClientRects().length && c.scrollWidth > c.clientWidth + 1
+               && getComputedStyle(c.closest('thead') || c).position !== 'absolute')
+  .map(c => c.textContent.trim().slice(0, 40) + ' (' + c.scrollWidth + ' > ' + c.clientWidth + ' px)');
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_table_headers_whole_and_cells_fit(driver, phone_driver, site_url, page, width):
+    """No table header is broken inside a word ("Livelihoo|ds"), and no cell's content runs out of its cell."""
+    drv = driver if width == "laptop" else phone_driver
+    _open(drv, f"{site_url}{page}.html")
+    broken = drv.execute_script(BROKEN_HEADER_WORDS_JS)
+    assert not broken, f"{page} at {width}: header words broken across lines: {broken[:10]}"
+    spilling = drv.execute_script(_OVERFLOWING_CELLS_JS)
+    assert not spilling, f"{page} at {width}: cell content wider than its cell: {spilling[:10]}"
 
 
 def test_heatmap_gives_way_to_its_table_on_a_phone(phone_driver, site_url):

@@ -137,8 +137,10 @@ PAGE_CSS = """
 .sos-table .sos-group-row th{padding-top:.7em;border-bottom:1px solid #999;font-weight:bold}
 .sos-count{font-size:.85em;color:#333;white-space:nowrap}
 .sos-heatmap{font-size:.85em;width:100%;table-layout:fixed}
-.sos-heatmap th,.sos-heatmap td{padding:.3em .25em;hyphens:auto;overflow-wrap:break-word}
-.sos-heatmap th:first-child,.sos-heatmap td:first-child{width:17%}
+.sos-heatmap th,.sos-heatmap td{padding:.3em .2em;overflow-wrap:normal;word-break:normal;hyphens:manual}
+.sos-heatmap thead th{font-size:.85em}
+.sos-heatmap .sos-status{font-size:.92em}
+.sos-heatmap th:first-child,.sos-heatmap td:first-child{width:13%}
 .sos-note{color:#444;font-size:.88rem}
 .sos-findings ul{margin:.3em 0 1em;padding-left:1.2em}
 .sos-measure-status{border-left:4px solid #E69F00;padding:.3em .7em;background:#FFF8E6}
