@@ -133,6 +133,10 @@ def test_no_internal_names(rendered, text_page):
     assert not found, f"{text_page} ({rendered.renderer}): internal names shown: {found[:15]}"
     assert "notebook trusted" not in said["text"].lower()
     assert not re.search(r"\bSOL-1\b", said["chart"]), f"{text_page}: an indicator code in a chart's text"
+    soup = BeautifulSoup((rendered.site / f"{text_page}.html").read_text(encoding="utf-8"), "html.parser")
+    titles = [t.get_text(" ") for t in soup.select("figcaption strong")]
+    coded = [t for t in titles if re.search(r"\b[A-Z]{3}-\d+\b", t)]
+    assert not coded, f"{text_page}: indicator codes in chart titles: {coded[:5]}"
 
 
 def _ids(path: Path) -> set[str]:

@@ -238,7 +238,7 @@ def comparison_section(g: GlobalResults) -> None:
         shown = rows[rows["group"].isin(["idp", "comparison"])]
         show_figure(
             charts.country_comparison_chart(rows, percent=percent, country_names=names, thresholds=thresholds),
-            title=f"Criterion {ind.criterion}: {subject}",
+            title=f"Criterion {ind.criterion}: {ind.title}",  # the code stays in the alt text and the data
             caption=f"{'Percent' if percent else 'Mean'} of {unit_plural(ind)}, IDPs and the comparison group, "
             f"with {thresholds.level} confidence intervals; a hollow marker is a flagged estimate. "
             f"Definition: {ind.definition}",
@@ -273,7 +273,8 @@ def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None
     limited = {iso: status_text(m) for iso, m in statuses.items() if m.status != "available" and iso in ok}
     if limited:
         emit(html_table(pd.DataFrame([{"Country": names.get(iso, iso), "Solutions measure": said}
-                                      for iso, said in sorted(limited.items())]),
+                                      for iso, said in sorted(limited.items(), key=lambda kv: list(names).index(kv[0])
+                                                              if kv[0] in names else len(names))]),
                         caption="Countries where the measure is partial or not available", stack=True))
     est = national(current_year(g.estimates, g.year))
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "")] if not est.empty else est

@@ -189,8 +189,9 @@ def solutions_change(g: GlobalResults, output_root: str | Path | None, *, names:
         emit('<p class="sos-note">No country has an earlier report year with comparable results: the '
              f"year-over-year change appears from the second edition on. {note}</p>")
         return
+    declared = {iso: i for i, iso in enumerate(names)}  # the report's country order, as every table
     changes = changes.assign(_percent=True).sort_values(["country", "group"], key=lambda s: s.map(
-        lambda v: names.get(v, v)) if s.name == "country" else s.map(
+        lambda v: declared.get(v, len(declared))) if s.name == "country" else s.map(
         {g: i for i, g in enumerate(style.order_groups(s))}))
     emit(change_table(changes, names=names, level=level, label_column="country",
                       caption=f"Year-over-year change of the solutions measure (percentage points, {level} CI)"))
