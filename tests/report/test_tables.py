@@ -72,7 +72,7 @@ def test_key_indicator_table_lists_every_country_in_the_declared_order():
     estimates = make_estimates()
     rows = estimates[(estimates["indicator_id"] == "ADQ-2") & (estimates["disaggregation"] == "total")]
     rows = pd.concat([rows.assign(country=iso) for iso in ("QZB", "QZA")] * 20, ignore_index=True)
-    ind = SimpleNamespace(criterion=2, title="Water <b>daily</b>", unit="household")
+    ind = SimpleNamespace(id="ADQ-2", criterion=2, title="Water <b>daily</b>", unit="household")
     names = {"QZB": "Zed <script>", "QZA": "Aland"}
     records = tables.key_indicator_records(ind, rows, {}, percent=True, names=names)
     assert [r["Country"] for r in records][:1] == ["Zed <script>"]  # declared order, not alphabetical

@@ -164,7 +164,7 @@ PAGE_CSS = """
  .sos-stack td:empty{display:none}
  .sos-stack td:first-child{font-weight:bold}
  .sos-heatmap{table-layout:auto}
- .sos-phone-hidden{display:none}
+ .sos-phone-hidden{display:none!important}  /* over the renderers' own figure rules */
  .sos-phone-only{display:block}
  .sos-heatmap td:first-child{width:auto}
 }

@@ -294,7 +294,8 @@ def key_indicator_records(indicator: Any, rows: pd.DataFrame, gaps: Mapping[tupl
                                                     group_order.get(str(r["group"]), len(group_order)))):
         group = str(r["group"])
         out.append({
-            "Indicator": f"Criterion {indicator.criterion}: {indicator.title}{unit}",
+            # the code names the indicator in the downloads (indicator_id), as the country pages' definitions do
+            "Indicator": f"Criterion {indicator.criterion}: {indicator.title}{unit} ({indicator.id})",
             "Country": names.get(str(r["country"]), str(r["country"])),
             "Group": style.group_label(group),
             "Estimate": value_text(r, percent=percent, unit_sign=False),
