@@ -138,8 +138,8 @@ PAGE_CSS = """
 .sos-count{font-size:.85em;color:#333;white-space:nowrap}
 .sos-heatmap{font-size:.85em;width:100%;table-layout:fixed}
 .sos-heatmap th,.sos-heatmap td{padding:.3em .2em;overflow-wrap:normal;word-break:normal;hyphens:manual}
-.sos-heatmap thead th{font-size:.85em}
-.sos-heatmap .sos-status{font-size:.92em}
+.sos-heatmap thead th{font-size:.82em;padding:.3em .1em}
+.sos-heatmap .sos-status{font-size:.88em;padding:.05em .15em}
 .sos-heatmap th:first-child,.sos-heatmap td:first-child{width:13%}
 .sos-note{color:#444;font-size:.88rem}
 .sos-findings ul{margin:.3em 0 1em;padding-left:1.2em}
