@@ -45,6 +45,8 @@ DESKTOP_SCALE = 1.4
 #: width at which its smallest text renders this size; it scrolls sideways in its own box instead.
 MIN_TEXT_PX = 11.0
 _FONT_SIZE = re.compile(r"font-size: *([\d.]+)px")
+#: The text column of a 375 px phone, in CSS px (the page's padding taken off; 323 px on Quarto, 351 on nbconvert).
+PHONE_COLUMN = 320
 
 
 def smallest_text(svg: bytes | str) -> float:
@@ -87,6 +89,8 @@ def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool 
         cap += f" {html.escape(caption)}"
     if data_href:
         cap += f' <a class="sos-data" href="{html.escape(data_href, quote=True)}" download>Data of this chart (CSV)</a>'
+    if narrowest > PHONE_COLUMN:  # said only on a phone, where the chart is wider than the screen
+        cap += ' <span class="sos-phone-only sos-scroll-hint">Wider than this screen: scroll the chart sideways.</span>'
     hidden = " sos-phone-hidden" if phone_alternative else ""
     figure = (
         f'<figure class="sos-figure{hidden}" style="max-width:{round(width * DESKTOP_SCALE)}px">'

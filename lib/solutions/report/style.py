@@ -72,9 +72,10 @@ SVG_FONT_STACK = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif"
 FONT_SIZE = 10.0
 TITLE_SIZE = 10.5
 SMALL_SIZE = 9.0
-#: Figure width in inches (440 CSS px). Charts are SVG scaled to the column: at a 375 px phone width the
-#: smallest text (SMALL_SIZE) still renders at about 9.5 px, and on a laptop the chart is shown at its
-#: natural size, never blown up.
+#: Figure width in inches (442 CSS px). Charts are SVG scaled to the column, never below the width at which the
+#: smallest text (SMALL_SIZE) renders at 11 px (``figures.MIN_TEXT_PX``): on a 375 px phone a chart scrolls
+#: sideways in its own box by its last 55–80 px (a sentence under it says so); on a laptop it is shown up to 1.4
+#: times its natural size.
 FIG_WIDTH = 4.6
 #: Only used for raster fallbacks; charts are vector.
 DPI = 110
@@ -164,6 +165,7 @@ PAGE_CSS = """
  .sos-stack td:empty{display:none}
  .sos-stack td:first-child{font-weight:bold}
  .sos-heatmap{table-layout:auto}
+ span.sos-phone-only{display:inline}
  .sos-phone-hidden{display:none!important}  /* over the renderers' own figure rules */
  .sos-phone-only{display:block}
  .sos-heatmap td:first-child{width:auto}
