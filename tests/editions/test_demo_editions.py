@@ -5,6 +5,7 @@ changed", ``solutions diff``) and say which survey each country's figures come f
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sys
@@ -23,8 +24,9 @@ from demo_canon import canonical, domain_mean_gap  # noqa: E402
 from series_build import demo_series, sol  # noqa: E402
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+def _text(page: str) -> str:
+    page = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 # ------------------------------------------------------------------------------ generator, fast ----
@@ -101,12 +103,12 @@ def test_three_editions_are_built(series) -> None:
 def test_country_trends_span_the_series_and_skip_a_repeated_survey(series) -> None:
     site = series.out / "2026" / "site"
     qab = _text((site / "country-QAB.html").read_text(encoding="utf-8"))
-    trends = qab[qab.index("Trends"):]
+    trends = qab[qab.rindex("Trends"):]
     assert "No earlier report year" not in trends
     assert "change across report years" in trends and "(2024–2026)" in trends
     assert re.search(r"IDPs 2025 → 2026 [\d.]+% [\d.]+%", trends)
     qac = _text((site / "country-QAC.html").read_text(encoding="utf-8"))
-    trends = qac[qac.index("Trends"):]
+    trends = qac[qac.rindex("Trends"):]
     # 2025 carried the 2024 survey again: the change is between the two survey rounds, never 2025 → 2026
     assert re.search(r"IDPs 2024 → 2026 [\d.]+% [\d.]+%", trends), trends[:800]
     assert "2025 → 2026" not in trends
