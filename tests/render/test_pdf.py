@@ -143,3 +143,28 @@ def test_typst_strings_are_inert() -> None:
     inner = lit[1:-1]
     assert '"' not in inner.replace('\\"', "")
     assert "\n" not in inner and "\\n" in inner
+
+
+def test_config_strings_are_printed_as_text_and_failed_pages_named(year_dir, spec_for) -> None:
+    """A title and page names from configs print literally (never Typst markup, code or labels); a page that
+    failed is named in the colophon; a second render with nothing changed does nothing."""
+    from dataclasses import replace
+
+    from pypdf import PdfReader
+
+    from solutions.render.pdf import render_pdf
+
+    spec = spec_for(year_dir)
+    title = 'Report #emph[x] *bold* $x$ <lab> @ref ] [ "q" \\ {{< include x >}}'
+    spec.title = title
+    spec.pages = [replace(p, title='Republic of #text(red)[QAB] = ] *') if p.slug == "country-QAB" else p
+                  for p in spec.pages]
+    first = render_pdf(spec)
+    assert not first.up_to_date and first.pdf.is_file()
+    text = _words(" ".join(p.extract_text() or "" for p in PdfReader(first.pdf).pages))
+    assert title.replace("\\", "\\") in text
+    assert "Republic of #text(red)[QAB] = ] *" in text
+    assert "Not included: Failed QAD (input validation error)" in text
+    assert "QAB-cell" in text  # the notebook's table is printed
+    again = render_pdf(spec)
+    assert again.up_to_date and again.pdf.read_bytes() == first.pdf.read_bytes()
