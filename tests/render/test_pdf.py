@@ -162,9 +162,9 @@ def test_config_strings_are_printed_as_text_and_failed_pages_named(year_dir, spe
     first = render_pdf(spec)
     assert not first.up_to_date and first.pdf.is_file()
     text = _words(" ".join(p.extract_text() or "" for p in PdfReader(first.pdf).pages))
-    assert title.replace("\\", "\\") in text
+    assert title in text
     assert "Republic of #text(red)[QAB] = ] *" in text
     assert "Not included: Failed QAD (input validation error)" in text
-    assert "QAB-cell" in text  # the notebook's table is printed
+    assert "country-cell" in text  # the notebook's table is printed
     again = render_pdf(spec)
     assert again.up_to_date and again.pdf.read_bytes() == first.pdf.read_bytes()
