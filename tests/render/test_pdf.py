@@ -150,11 +150,18 @@ def test_config_strings_are_printed_as_text_and_failed_pages_named(year_dir, spe
     failed is named in the colophon; a second render with nothing changed does nothing."""
     from dataclasses import replace
 
+    import nbformat
     from pypdf import PdfReader
 
     from solutions.render.pdf import render_pdf
 
-    spec = spec_for(year_dir)
+    spec = spec_for(year_dir, demo=False)  # a real report whose QAB chapter is fictional (its page's own banner)
+    path = year_dir / "notebooks" / "country-QAB.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/html": "<div>DEMO BANNER</div>"},
+        metadata={"solutions": {"role": "demo-banner"}})]))
+    nbformat.write(nb, str(path))
     title = 'Report #emph[x] *bold* $x$ <lab> @ref ] [ "q" \\ {{< include x >}}'
     spec.title = title
     spec.pages = [replace(p, title='Republic of #text(red)[QAB] = ] *') if p.slug == "country-QAB" else p
@@ -166,5 +173,9 @@ def test_config_strings_are_printed_as_text_and_failed_pages_named(year_dir, spe
     assert "Republic of #text(red)[QAB] = ] *" in text
     assert "Not included: Failed QAD (input validation error)" in text
     assert "country-cell" in text  # the notebook's table is printed
+    pages = [_words(p.extract_text() or "") for p in PdfReader(first.pdf).pages]
+    fictional = [p for p in pages if "Republic of #text(red)[QAB] = ] * Report" in p]  # its running heads
+    assert fictional and all("this chapter uses fictional data" in p for p in fictional)
+    assert not any("fictional" in p for p in pages if p not in fictional)
     again = render_pdf(spec)
     assert again.up_to_date and again.pdf.read_bytes() == first.pdf.read_bytes()

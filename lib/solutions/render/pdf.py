@@ -144,6 +144,13 @@ def chapter_html(chapter: Chapter, drop_banner: bool = True) -> str:
     return "\n".join(parts)
 
 
+def demo_chapter(page: Page) -> bool:
+    """True when the page showed its own demonstration banner (a fictional chapter of a real report)."""
+    nb = read_clean(Path(page.notebook), drop_banner=False)
+    return any(out.get("metadata", {}).get("solutions", {}).get("role") == "demo-banner"
+               for cell in nb.cells for out in cell.get("outputs", []))
+
+
 def _percent_width(img) -> str:
     try:
         px = float(img.get("width") or 0)
@@ -270,7 +277,8 @@ def document(site: SiteSpec, quarto: str, src: Path) -> tuple[str, PrintResult]:
         body = pandoc_typst(quarto, markup, src)
         note = ("#par(" + typst_string(ch.page.note[:1].upper() + ch.page.note[1:] + ". This chapter shows the last "
                                        "good build.") + ")\n") if ch.page.note and ch.part != "appendix" else ""
-        blocks.append(f"#heading(level: 1, {typst_string(ch.title)})\n{note}{_inert(body)}")
+        label = " <sos-demo-chapter>" if not site.demo and demo_chapter(ch.page) else ""  # its pages' banner
+        blocks.append(f"#heading(level: 1, {typst_string(ch.title)}){label}\n{note}{_inert(body)}")
         result.chapters.append(ch.title)
         result.figures += n_fig
         result.tables += n_tab
