@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from solutions.pipeline import manifest
 from solutions.pipeline.build import Context
 from solutions.pipeline.site import public_reason
 from solutions.provenance import code_version
 
+if TYPE_CHECKING:
+    from solutions.render.pdf import PrintResult
 
-def print_edition(ctx: Context, *, force: bool = False, quarto: str | None = None):
+
+def print_edition(ctx: Context, *, force: bool = False, quarto: str | None = None) -> PrintResult:
     """Render ``outputs/<year>/print/state-of-solutions-<year>.pdf`` from the executed notebooks of the
     build (skipped when nothing it is made from changed, unless ``force``); returns the ``PrintResult``.
     A page that failed, or is kept from an earlier build, is treated as on the site (left out and named, or

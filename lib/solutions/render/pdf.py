@@ -29,6 +29,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from bs4 import BeautifulSoup
@@ -151,7 +152,7 @@ def demo_chapter(page: Page) -> bool:
                for cell in nb.cells for out in cell.get("outputs", []))
 
 
-def _percent_width(img) -> str:
+def _percent_width(img: Any) -> str:
     try:
         px = float(img.get("width") or 0)
     except ValueError:
@@ -292,6 +293,7 @@ def document(site: SiteSpec, quarto: str, src: Path) -> tuple[str, PrintResult]:
 
 
 def pdf_name(site: SiteSpec) -> str:
+    """The PDF's file name: one per edition year."""
     return f"state-of-solutions-{site.year}.pdf"
 
 
