@@ -357,6 +357,7 @@ def render_pdf(site: SiteSpec, *, quarto: str | None = None, force: bool = False
             raise RenderError(f"the print edition could not be typeset (quarto exit {proc.returncode}):\n{tail}")
         out_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(target, built.read_bytes())
+        target.chmod(0o644)  # published like the site's files (the temp file it was renamed from is private)
     result.pdf, result.seconds = target, time.perf_counter() - t0
     write_atomic(record, json.dumps({"digest": key, "pdf_sha256": _sha256(target), "chapters": result.chapters,
                                      "figures": result.figures, "tables": result.tables}, indent=1))
