@@ -225,7 +225,7 @@ def test_heatmap_gives_way_to_its_table_on_a_phone(phone_driver, site_url):
     state = phone_driver.execute_script("""
         const fig = document.querySelector('figure.sos-phone-hidden');
         const table = document.querySelector('table.sos-heatmap');
-        const note = document.querySelector('.sos-phone-only');
+        const note = document.querySelector('figure.sos-phone-hidden + p.sos-phone-only');
         return {fig: fig ? fig.getBoundingClientRect().height : null,
                 table: table ? table.getBoundingClientRect().height : null,
                 note: note ? note.getBoundingClientRect().height : null,
