@@ -86,11 +86,18 @@ def test_nothing_derived_from_a_withheld_side_is_published():
     assert out[["gap", "se", "ci_low", "ci_high", "p_value", "margin"]].isna().all().all()
 
 
-def _criteria(statuses: list[str]) -> pd.Series:
+# gap (higher is better, so D = −gap) and SE on 30 df that give each status at 95 % and at the Bonferroni level
+GAP_OF = {"closed": (0.0, 0.01), "open": (-0.20, 0.01), "inconclusive": (-0.03, 0.03),
+          "insufficient_data": (np.nan, np.nan)}
+
+
+def _criteria(statuses: list[str], not_collected: frozenset[str] = frozenset(), gaps: list | None = None
+              ) -> pd.Series:
     g = gaps_frame([("higher", 0.0, 0.0)] * max(len(statuses), 1)).iloc[:len(statuses)]
-    g = g.assign(status=statuses, criterion=2)
+    values = gaps or [GAP_OF[s] for s in statuses]
+    g = g.assign(status=statuses, criterion=2, gap=[v[0] for v in values], se=[v[1] for v in values])
     g["indicator_id"] = [f"ADQ-{i}" for i in range(len(statuses))]
-    return criteria_status(g, ["idp"]).set_index("criterion").loc[2]
+    return criteria_status(g, ["idp"], 0.95, not_collected).set_index("criterion").loc[2]
 
 
 @pytest.mark.parametrize("statuses,expected", [
@@ -98,7 +105,7 @@ def _criteria(statuses: list[str]) -> pd.Series:
     (["closed", "closed", "insufficient_data"], "closed"),  # every indicator with data is closed
     (["closed", "inconclusive"], "inconclusive"),
     (["insufficient_data", "insufficient_data"], "insufficient_data"),
-    ([], "insufficient_data"),
+    ([], "not_collected"),  # no indicator row: the survey asked none of the criterion's questions
 ])
 def test_criterion_status(statuses, expected):
     row = _criteria(statuses)
@@ -106,3 +113,23 @@ def test_criterion_status(statuses, expected):
     assert row["n_indicators"] == len(statuses)
     assert (row["n_closed"], row["n_open"], row["n_inconclusive"], row["n_insufficient"]) == tuple(
         statuses.count(s) for s in ("closed", "open", "inconclusive", "insufficient_data"))
+
+
+def test_criterion_open_needs_the_bonferroni_level():
+    """D = 0.05 with SE 0.02 on 30 df: open at 95 % (lower bound 0.009) but not at 1 − 0.05/3 (t = 2.54,
+    lower bound −0.0009); with three indicators with data the criterion is inconclusive, alone it is open."""
+    one = ("open",)
+    assert _criteria(list(one), gaps=[(-0.05, 0.02)])["status"] == "open"
+    three = _criteria(["open", "inconclusive", "inconclusive"], gaps=[(-0.05, 0.02), (-0.03, 0.03), (-0.03, 0.03)])
+    assert three["status"] == "inconclusive" and three["n_open"] == 1
+    # a withheld indicator does not count in k
+    two = _criteria(["open", "insufficient_data"], gaps=[(-0.05, 0.02), (np.nan, np.nan)])
+    assert two["status"] == "open"
+
+
+def test_criterion_not_collected_apart_from_withheld():
+    row = _criteria(["insufficient_data", "insufficient_data"], not_collected=frozenset({"ADQ-0", "ADQ-1"}))
+    assert row["status"] == "not_collected" and row["n_not_collected"] == 2 and row["n_insufficient"] == 0
+    row = _criteria(["insufficient_data", "insufficient_data"], not_collected=frozenset({"ADQ-0"}))
+    assert row["status"] == "insufficient_data" and (row["n_not_collected"], row["n_insufficient"]) == (1, 1)
+    assert row["n_indicators"] == 2

@@ -199,12 +199,13 @@ def compute_country(
         gap_parts.append(_gaps_not_available(na_rows, catalogue, own, groups))
         gaps = pd.concat([p for p in gap_parts if not p.empty], ignore_index=True)
         gaps = _sort(gaps.assign(kind=""), ids, with_kind=False).drop(columns="kind")
-        gaps = assess_gaps(gaps, estimates, catalogue, gcfg.equivalence_margin, own)
-        criteria = criteria_status(gaps, displaced)
+        gaps = assess_gaps(gaps, estimates, catalogue, gcfg.equivalence_margin, own, min_df=th.min_df)
+        not_collected = {r.indicator_id for r in rows if not r.computed}
+        criteria = criteria_status(gaps, displaced, th.confidence_level, not_collected)
     else:  # no comparison group: gaps cannot be estimated from this survey
         gaps = pd.DataFrame(columns=["indicator_id", "criterion", "group", "disaggregation", "disaggregation_value",
                                      "category", "gap", "se", "ci_low", "ci_high", "df", "p_value", "direction",
-                                     "status", "margin"])
+                                     "status", "margin", "flag"])
         criteria = _not_assessed(displaced)
     stamp = {"country": cfg.iso3, "year": gcfg.report_year, "catalogue_version": catalogue.version}
     return Tables(
@@ -220,7 +221,7 @@ def _not_assessed(groups: list[str]) -> pd.DataFrame:
     from solutions.catalogue import CRITERIA
 
     columns = ["criterion", "group", "status", "n_indicators", "n_closed", "n_open", "n_inconclusive",
-               "n_insufficient"]
+               "n_insufficient", "n_not_collected"]
     return pd.DataFrame([{"criterion": c, "group": g, "status": "not_assessed", **dict.fromkeys(columns[3:], 0)}
                          for c in CRITERIA for g in groups], columns=columns)
 
