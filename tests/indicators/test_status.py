@@ -59,16 +59,21 @@ def test_margin_rules_default_by_kind_and_overrides():
     default = EquivalenceMargin(absolute=0.05, relative=0.10)
     cat = load_catalogue()
     assert margin_rule(cat.get("ADQ-2"), default) == Margin(absolute=0.05)
-    assert margin_rule(cat.get("LIV-1"), default) == Margin(relative=0.10)  # a ratio
+    # the unemployment rate is a share of the labour force: 5 points, as the catalogue states (2026.2)
+    assert margin_rule(cat.get("LIV-1"), EquivalenceMargin(absolute=0.08, relative=0.10)) == Margin(absolute=0.05)
     own = cat.get("ADQ-2").model_copy(update={"margin": Margin(absolute=0.03)})
     assert margin_rule(own, default) == Margin(absolute=0.03)
+    # an indicator stating no margin (a country's own) takes the global default for its kind
+    mean = cat.get("ADQ-2").model_copy(update={"margin": None, "kind": "mean"})
+    assert margin_rule(mean, default) == Margin(relative=0.10)
 
 
 def test_relative_margin_is_a_share_of_the_comparison_estimate():
-    g = gaps_frame([("lower", 0.01, 0.025)], indicator="LIV-1")
-    est = pd.DataFrame([{"indicator_id": "LIV-1", "group": "comparison", **KEY, "estimate": 0.2,
+    g = gaps_frame([("lower", 0.01, 0.025)], indicator="XPN-1")
+    est = pd.DataFrame([{"indicator_id": "XPN-1", "group": "comparison", **KEY, "estimate": 0.2,
                          "suppressed": False}])
-    m = margins(g, est, load_catalogue(), EquivalenceMargin(absolute=0.05, relative=0.10))
+    spending = load_catalogue().get("LIV-1").model_copy(update={"id": "XPN-1", "margin": Margin(relative=0.10)})
+    m = margins(g, est, load_catalogue(), EquivalenceMargin(absolute=0.05, relative=0.10), {"XPN-1": spending})
     assert m[0] == pytest.approx(0.02)
     # D's CI [0.01, 0.025] is not below δ = 0.02: open; with an absolute 5 points it would be closed
     assert gap_status(g, np.array([False]), m).iloc[0] == "open"
@@ -133,3 +138,41 @@ def test_criterion_not_collected_apart_from_withheld():
     row = _criteria(["insufficient_data", "insufficient_data"], not_collected=frozenset({"ADQ-0"}))
     assert row["status"] == "insufficient_data" and (row["n_not_collected"], row["n_insufficient"]) == (1, 1)
     assert row["n_indicators"] == 2
+
+
+def _replacing_liv1(margin: dict | None) -> list[str]:
+    from solutions.config import CountryConfig
+    from solutions.config_checks import country_problems
+
+    liv1 = load_catalogue().get("LIV-1").model_dump(mode="json", exclude_none=True)
+    liv1.pop("margin", None)
+    if margin is not None:
+        liv1["margin"] = margin
+    try:
+        cfg = CountryConfig.model_validate({
+            "iso3": "QAB", "name": "T", "demo": True,
+            "survey": {"title": "t", "collection_start": "2026-01-01", "collection_end": "2026-02-01"},
+            "data": {"households": {"path": "x.csv"}}, "groups": {"idp": "idp", "comparison": "comparison"},
+            "drop_indicators": ["LIV-1"], "extra_indicators": [liv1]})
+    except ValueError as exc:  # the config is refused when it loads
+        return [line for line in str(exc).splitlines() if "margin" in line]
+    return [p for p in country_problems(cfg) if "margin" in p]
+
+
+def test_every_indicator_with_a_direction_states_its_margin_and_shares_are_5_points():
+    cat = load_catalogue()
+    for ind in cat.indicators:
+        if ind.direction == "none":
+            continue
+        assert ind.margin is not None, ind.id
+        if ind.kind in ("proportion", "ratio"):  # shares and rates of a population (LIV-1 included)
+            assert ind.margin.absolute == 0.05, ind.id
+    assert cat.version == "2026.2"
+
+
+def test_a_country_may_not_loosen_a_catalogue_margin():
+    assert _replacing_liv1({"absolute": 0.05}) == []
+    assert _replacing_liv1({"absolute": 0.03}) == []  # tighter: allowed
+    for looser in ({"absolute": 0.08}, {"relative": 0.1}, None):
+        problems = _replacing_liv1(looser)
+        assert len(problems) == 1 and "LIV-1" in problems[0] and "loosen" in problems[0], problems
