@@ -26,6 +26,7 @@ from solutions.indicators.domains import build_domains
 from solutions.indicators.estimate import estimate_columns
 from solutions.indicators.measure import check_measure, solutions_indicator, solutions_met
 from solutions.indicators.status import assess_gaps, criteria_status
+from solutions.indicators.universe_bands import band_labels, relabel_age_bands
 
 ORDER_DISAGG = ["total", "sex", "age_band", "urban_rural", "admin1"]
 
@@ -187,7 +188,9 @@ def compute_country(
     est_parts.append(pd.DataFrame(na_rows))
 
     ids = [i.id for i in catalogue.indicators] + ([sol.id] if sol is not None else [])
-    estimates = _sort(pd.concat([p for p in est_parts if not p.empty], ignore_index=True), ids)
+    bands = band_labels(catalogue, computed)  # an age band the universe cuts: labelled by the part it keeps
+    estimates = _sort(relabel_age_bands(pd.concat([p for p in est_parts if not p.empty], ignore_index=True),
+                                        bands), ids)
     survey_rows = estimates["kind"] != "system"
     estimates = pd.concat([suppress(estimates[survey_rows], th), estimates[~survey_rows].assign(flag="")])
     estimates = _sort(estimates, ids)
@@ -197,7 +200,7 @@ def compute_country(
     if gap_parts:
         own = {sol.id: sol} if sol is not None else {}  # SOL-1 is not in the catalogue (a country's extras are)
         gap_parts.append(_gaps_not_available(na_rows, catalogue, own, groups))
-        gaps = pd.concat([p for p in gap_parts if not p.empty], ignore_index=True)
+        gaps = relabel_age_bands(pd.concat([p for p in gap_parts if not p.empty], ignore_index=True), bands)
         gaps = _sort(gaps.assign(kind=""), ids, with_kind=False).drop(columns="kind")
         gaps = assess_gaps(gaps, estimates, catalogue, gcfg.equivalence_margin, own, min_df=th.min_df)
         not_collected = {r.indicator_id for r in rows if not r.computed}
