@@ -278,7 +278,7 @@ def k_of_n(est: pd.DataFrame, known: dict[Var, float], targets: set[tuple]) -> d
     out = {}
     for k, r in first.iterrows():
         h, m = head.get(k), mode.get(k[:3])
-        if h is None or m is None or h not in targets or kind[h] != "proportion":
+        if h is None or m is None or h not in targets or kind[h] not in ("proportion", "ratio"):
             continue
         n, kn, km = known.get(("n", *h)), known.get(("n", *r["cell"])), known.get(("m", *r["cell"]))
         if n is None or kn is None or km is None or n <= 0:
