@@ -36,7 +36,7 @@ def frame(seed: int = 11) -> pd.DataFrame:
     rows = []
     for s in range(4):
         for p in range(6):
-            for i in range(12):
+            for _i in range(12):
                 dom = int(rng.integers(0, 5))
                 y = 0.0 if dom == 3 else 1.0 if dom == 4 else float(rng.random() < 0.3 + 0.1 * dom)
                 rows.append({"stratum": f"s{s}", "psu": f"p{p}", "weight": float(rng.uniform(10, 90)), "dom": dom,
