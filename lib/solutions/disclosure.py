@@ -87,7 +87,7 @@ def sample_counts(sample: pd.DataFrame, min_count: int) -> pd.DataFrame:
     by = "group" if "group" in out.columns else None
     for col in [c for c in SAMPLE_COUNTS if c in out.columns]:
         values = out[col].astype(float)
-        why = np.where(values < min_count, "min_count", "")
+        why = np.where(values < min_count, "min_count", "").astype(object)  # object: "complementary" fits
         groups = out[by].to_numpy() if by else np.zeros(len(out))
         for g in pd.unique(groups):
             rows = np.flatnonzero(groups == g)
@@ -95,7 +95,7 @@ def sample_counts(sample: pd.DataFrame, min_count: int) -> pd.DataFrame:
                 shown = rows[why[rows] == ""]
                 why[shown[np.argmin(values.to_numpy()[shown])]] = "complementary"
         out[col] = values.where(why == "")
-        out[f"{col}_withheld"] = why.astype(object)
+        out[f"{col}_withheld"] = why
     return out
 
 

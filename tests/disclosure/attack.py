@@ -14,7 +14,9 @@ The relations an outsider can write down:
 - counts (`n_unweighted`, `n_missing`): the cells of a disaggregation add up to the total (where the published
   rows show that they do), categories of one domain share them, and a by-reason breakdown counts the records
   meeting its headline's condition, so a withheld headline with its count n and its breakdown's count k
-  (respondents plus missing answers) reads as "k of n" (an approximate rebuild, still a leak).
+  (respondents plus missing answers) reads as "k of n" (an approximate rebuild, still a leak);
+- weighted sizes: a withheld headline whose breakdown's n_weighted and own n_weighted are known or determined
+  reads as their ratio, even where reasons may be missing (approximate, still a leak).
 They are solved together, not one at a time: relations are linear in the estimates once the weighted sizes
 are known and linear in the weighted sizes once the estimates are, so the attack alternates the two, and
 in each step finds every unknown the system determines (an unknown is determined when it is orthogonal to
@@ -63,7 +65,7 @@ class Recovery:
         """The rebuilt value is the withheld one (within the rounding of what it came from)."""
         if np.isnan(self.truth):
             return True
-        if "counts" in self.channels:  # "k of n": an unweighted share, near the weighted one
+        if {"counts", "weighted sizes"} & set(self.channels):  # approximate: "k of n", or missing reasons
             return abs(self.value - self.truth) <= 0.05
         return abs(self.value - self.truth) <= (1e-6 if self.exact else 0.011)
 
@@ -333,6 +335,23 @@ def fact_relations(facts: list[Fact]) -> list[Equation]:
     return eqs
 
 
+def weighted_share(est: pd.DataFrame, known: dict[Var, float], targets: set[tuple]) -> dict[tuple, float]:
+    """Withheld headlines read from weighted sizes: the breakdown's n_weighted over the headline's (or one minus
+    it for a complement), wherever both are known or determined, whether or not reasons are missing (an
+    outsider assuming none is near the truth)."""
+    head, first, mode = _breakdowns(est)
+    out = {}
+    for k, r in first.iterrows():
+        h, m = head.get(k), mode.get(k[:3])
+        if h is None or m is None or h not in targets:
+            continue
+        part, whole = known.get(("nw", *r["cell"])), known.get(("nw", *h))
+        if part is None or whole is None or whole <= 0:
+            continue
+        out[h] = part / whole if m == "share" else 1.0 - part / whole
+    return out
+
+
 def _linearise(eq: Equation, known: dict[Var, float], unknown_kind: str) -> Equation | None:
     """The equation as linear in the unknowns of one kind (est, nw, or the counts n and m together); None if
     it is not, yet."""
@@ -423,7 +442,9 @@ def attack(pub: Published, relative_margin: dict[str, float] | None = None,
         for v, (value, *used) in found.items():
             known[v] = value
             how[v] = tuple(used)
-    counted = k_of_n(_with_cells(pub.estimates), known, targets)
+    cells = _with_cells(pub.estimates)
+    counted = k_of_n(cells, known, targets)
+    weighed = weighted_share(cells, known, targets)
     for cell in sorted(targets, key=repr):
         var = ("est", *cell)
         if var in known:
@@ -433,6 +454,10 @@ def attack(pub: Published, relative_margin: dict[str, float] | None = None,
         elif cell in counted:
             result.recovered.append(Recovery(cell, counted[cell], "k of n: the headline's count and its "
                                              "breakdown's", False, (truth or {}).get(cell, np.nan), ("counts",)))
+        elif cell in weighed:
+            result.recovered.append(Recovery(cell, weighed[cell], "the breakdown's weighted size over the "
+                                             "headline's", False, (truth or {}).get(cell, np.nan),
+                                             ("weighted sizes",)))
         if ("nw", *cell) in how:
             result.weighted_sizes.append(cell)
     _check_facts(pub, rows, result)

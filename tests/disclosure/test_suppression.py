@@ -175,3 +175,17 @@ def test_a_breakdown_is_withheld_with_its_headline():
     out = suppress(pd.DataFrame([head, *parts]), TH)
     assert out["suppressed"].all()
     assert list(out["suppression_reason"]) == ["min_effective_n", "complementary", "complementary", "complementary"]
+
+
+def test_sample_cells_under_the_minimum_count_are_withheld_with_a_partner_per_group():
+    from solutions.disclosure import sample_counts
+
+    sample = pd.DataFrame({"group": ["idp", "idp", "idp", "comparison", "comparison"],
+                           "admin1": ["A", "B", "C", "A", "B"],
+                           "households": [3, 40, 25, 2, 4], "psus": [1, 6, 5, 1, 1]})
+    out = sample_counts(sample, 5)
+    # idp: 3 households is under 5; its smallest other cell (25) goes too, or 3 = total − 40 − 25
+    assert list(out["households_withheld"]) == ["min_count", "", "complementary", "min_count", "min_count"]
+    assert out["households"].isna().tolist() == [True, False, True, True, True]
+    assert list(out["psus_withheld"]) == ["min_count", "", "complementary", "min_count", "min_count"]
+    assert out.loc[1, "households"] == 40
