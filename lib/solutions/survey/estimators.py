@@ -179,7 +179,10 @@ def finish_domain_estimates(
     """Estimates, variances, df, deffs and CIs from the additive cell totals (cells in (PSU, domain) order).
 
     This is the only variance step, whether the totals were summed in memory or over a Dask dataframe.
+    `deff_method` is "wor" or "replace" here ("auto" is resolved from the records by `domain_estimates`).
     """
+    if deff_method not in ("wor", "replace"):
+        raise ValueError("finish_domain_estimates needs deff_method 'wor' or 'replace' (resolve 'auto' first)")
     D = sums.yy.shape[0]
     Y = group_sums(cell_dom, sums.y, D)
     X = group_sums(cell_dom, sums.x, D)
