@@ -176,3 +176,10 @@ def test_a_country_may_not_loosen_a_catalogue_margin():
     for looser in ({"absolute": 0.08}, {"relative": 0.1}, None):
         problems = _replacing_liv1(looser)
         assert len(problems) == 1 and "LIV-1" in problems[0] and "loosen" in problems[0], problems
+
+
+def test_a_gap_with_no_variance_is_inconclusive_not_closed():
+    """Both groups at 0 %: gap 0 with SE 0, a zero-width CI that would read as closed; the survey cannot tell."""
+    g = gaps_frame([("lower", 0.0, 0.0), ("lower", -0.01, 0.01)]).assign(se=[0.0, 0.005])
+    status = gap_status(g, np.array([False, False]), np.array([0.05, 0.05]))
+    assert list(status) == ["inconclusive", "closed"]

@@ -70,9 +70,11 @@ def disadvantage_ci(gaps: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def gap_status(gaps: pd.DataFrame, withheld: np.ndarray, margin: np.ndarray) -> pd.Series:
     """closed | open | inconclusive | insufficient_data | not_assessed for each gap row."""
     d_low, d_high = disadvantage_ci(gaps)
+    # an SE of 0 (both sides a share of 0, or of 1) gives a CI of zero width that shows nothing: inconclusive
+    pointless = gaps["se"].to_numpy(dtype=float) == 0 if "se" in gaps else np.zeros(len(gaps), dtype=bool)
     with np.errstate(invalid="ignore"):
-        closed = d_high < margin
-        opened = (d_low > 0) & ~closed
+        closed = (d_high < margin) & ~pointless
+        opened = (d_low > 0) & ~closed & ~pointless
     status = np.where(closed, "closed", np.where(opened, "open", "inconclusive"))
     status = np.where(withheld | ~np.isfinite(margin), "insufficient_data", status)
     status = np.where(~gaps["direction"].isin(["higher", "lower"]).to_numpy(), "not_assessed", status)
