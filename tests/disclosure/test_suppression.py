@@ -189,3 +189,23 @@ def test_sample_cells_under_the_minimum_count_are_withheld_with_a_partner_per_gr
     assert out["households"].isna().tolist() == [True, False, True, True, True]
     assert list(out["psus_withheld"]) == ["min_count", "", "complementary", "min_count", "min_count"]
     assert out.loc[1, "households"] == 40
+
+
+def test_a_domain_in_one_cluster_is_withheld_for_no_variance():
+    head = row(indicator_id="ADQ-2", kind="proportion", df=0.0, se=0.0, ci_low=0.25, ci_high=0.25, deff=0.0)
+    other = row(indicator_id="ADQ-2", kind="proportion", group="comparison")
+    out = suppress(pd.DataFrame([head, other]), TH).set_index("group")
+    assert out.loc["idp", "suppressed"] and out.loc["idp", "suppression_reason"] == "no_variance"
+    assert np.isnan(out.loc["idp", "estimate"]) and np.isnan(out.loc["idp", "n_unweighted"])
+    assert not out.loc["comparison", "suppressed"]
+
+
+def test_a_share_of_0_keeps_its_korn_graubard_interval_and_takes_kishs_effective_n():
+    """deff undefined at 0: the effective-n rule uses Kish's (Σw)²/Σw², so a heavily weighted 0 % is withheld."""
+    zero = row(indicator_id="ADQ-2", kind="proportion", estimate=0.0, se=0.0, ci_low=0.0, ci_high=0.05,
+               deff=np.nan, cv=np.nan)
+    kept = suppress(pd.DataFrame([zero | {"n_kish": 150.0}]), TH).iloc[0]
+    assert not kept["suppressed"] and kept["n_effective"] == 150.0 and kept["ci_high"] == 0.05
+    thin = suppress(pd.DataFrame([zero | {"n_kish": 12.0}]), TH).iloc[0]
+    assert thin["suppressed"] and thin["suppression_reason"] == "min_effective_n"
+    assert "n_kish" not in suppress(pd.DataFrame([zero | {"n_kish": 150.0}]), TH).columns
