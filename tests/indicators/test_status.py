@@ -183,3 +183,18 @@ def test_a_gap_with_no_variance_is_inconclusive_not_closed():
     g = gaps_frame([("lower", 0.0, 0.0), ("lower", -0.01, 0.01)]).assign(se=[0.0, 0.005])
     status = gap_status(g, np.array([False, False]), np.array([0.05, 0.05]))
     assert list(status) == ["inconclusive", "closed"]
+
+
+def test_a_gap_carries_the_flags_of_both_sides_and_its_own_low_df():
+    from solutions.indicators.status import gap_flags
+
+    g = pd.concat([gaps_frame([("higher", -0.1, 0.1)], indicator=i) for i in ("ADQ-2", "SAF-3", "DOC-1", "PAR-2")],
+                  ignore_index=True)
+    g["df"] = [30.0, 5.0, 30.0, 30.0]
+    est = pd.DataFrame([{"indicator_id": i, "group": grp, **KEY, "category": "", "flag": f}
+                        for i, own, ref in (("ADQ-2", "high_cv", ""), ("SAF-3", "", "high_cv"),
+                                            ("DOC-1", "", ""), ("PAR-2", "low_df", "high_cv"))
+                        for grp, f in (("idp", own), ("comparison", ref))])
+    flags = gap_flags(g, est, np.zeros(4, dtype=bool), 8.0)
+    assert list(flags) == ["high_cv", "high_cv;low_df", "", "high_cv;low_df"]
+    assert list(gap_flags(g, est, np.ones(4, dtype=bool), 8.0)) == ["", "", "", ""]  # a withheld side: no flag
