@@ -429,6 +429,9 @@ def attack(pub: Published, relative_margin: dict[str, float] | None = None,
     """Rebuild what can be rebuilt; `truth` (withheld cell -> its value) tells real recoveries apart;
     `only` limits the relations to some channels (to tell what each one gives away on its own)."""
     known, targets, rows = _knowns(pub)
+    for f in pub.facts:  # a count a page shows (a table's n column) is known like a download's
+        if f.quantity == "n_unweighted":
+            known.setdefault(("n", f.country, f.year, f.indicator_id, f.group, "total", "", f.category), f.value)
     eqs = [e for e in relations(pub, relative_margin or {}) if only is None or e.channel in only]
     result = Result(targets=len(targets))
     how: dict[Var, tuple[str, bool, tuple[str, ...]]] = {}

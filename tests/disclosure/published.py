@@ -42,7 +42,7 @@ class Fact:
     indicator_id: str
     group: str
     category: str
-    quantity: str  # estimate | ci_low | ci_high | gap | gap_ci_low | gap_ci_high | change
+    quantity: str  # estimate | ci_low | ci_high | gap | gap_ci_low | gap_ci_high | change | n_unweighted
     value: float  # in the results tables' units (a share as a fraction)
     precision: float  # half a unit of the last digit shown, in the same units
     year_from: int | None = None  # for a change
@@ -186,10 +186,14 @@ def table_facts(headers: list[str], rows: list[list[str]], *, source: str, count
     facts: list[Fact] = []
     low = [h.lower() for h in headers]
     change_table = "change" in low
+    section = None  # a one-cell row naming an indicator heads the rows below it (grouped tables)
     for r, cells in enumerate(rows):
+        if len(cells) == 1 and len(headers) > 1 and _indicator(cells[0]):
+            section = _indicator(cells[0])
+            continue
         if len(cells) != len(headers) or not cells or _is_count_label(cells[0]):
             continue
-        indicator = _indicator(*cells) or _indicator(context)
+        indicator = _indicator(*cells) or section or _indicator(context)
         iso = next((vocab.country(c) for c in cells if vocab.country(c)), country)
         if indicator is None or iso is None:
             continue
@@ -199,6 +203,11 @@ def table_facts(headers: list[str], rows: list[list[str]], *, source: str, count
         scale = vocab.scale(indicator)
         for h, header, c in zip(low, headers, cells, strict=True):
             group = vocab.group(header) or row_group
+            if h == "n" and group is not None and re.fullmatch(r"[\d,]+", c.strip()):  # a row's respondents
+                facts.append(Fact(source=f"{source} row {r + 1} column {header!r}", country=iso, year=year,
+                                  indicator_id=indicator, group=group, category=category, quantity="n_unweighted",
+                                  value=float(c.replace(",", "")), precision=0.5))
+                continue
             nums = None if _skipped(h) or group is None else _cell_numbers(c)
             if not nums:
                 continue

@@ -315,3 +315,25 @@ def test_combinations_are_followed(published):
     rebuilt = {r.cell: r for r in result.confirmed}
     assert set(cells) <= set(rebuilt), result.summary()
     assert "gap" in rebuilt[cells[0]].via and "sum to 1" in rebuilt[cells[0]].via
+
+
+def test_a_page_showing_a_withheld_rows_count_gives_it_away_as_k_of_n(published):
+    """The same leak through a page: the headline's n shown in a table's n column, its breakdown's counts in
+    the download."""
+    from .published import Fact
+
+    est, gaps, truth = published
+    key = ["indicator_id", "group", "disaggregation", "disaggregation_value"]
+    heads = est[(est["indicator_id"] == "SAF-3") & (est["category"] == "") & est["suppressed"] & (est["_n"] > 0)
+                & (est["disaggregation"] == "total")]
+    assert len(heads), "the fixture should withhold a national headline with a breakdown"
+    head = heads.iloc[0]
+    parts = (est[key] == head[key].to_numpy()).all(axis=1) & (est["kind"] == "by_reason")
+    leaky = est.copy()
+    leaky.loc[parts, ["n_unweighted", "n_missing"]] = truth.loc[parts, ["n_unweighted", "n_missing"]].to_numpy()
+    fact = Fact(source="country-QAB.html table 1", country=head["country"], year=YEAR, indicator_id="SAF-3",
+                group=head["group"], category="", quantity="n_unweighted",
+                value=float(truth.loc[head.name, "n_unweighted"]), precision=0.5)
+    assert tuple(head[CELL]) not in {r.cell for r in _run(leaky, gaps, truth).recovered}
+    hit = [r for r in _run(leaky, gaps, truth, [fact]).recovered if r.cell == tuple(head[CELL])]
+    assert hit and hit[0].channels == ("counts",)
