@@ -65,6 +65,8 @@ class Thresholds(_Strict):
                                    "(n divided by the design effect) is below this")
     max_cv: float = Field(0.30, gt=0, description="Flag an estimate whose coefficient of variation exceeds this")
     min_df: float = Field(8, ge=0, description="Flag an estimate whose design degrees of freedom are below this")
+    min_count: int = Field(5, ge=1, description="Count tables (the sample by group and area) show a cell below "
+                           "this as 'fewer than N' and withhold it from every download")
     confidence_level: float = Field(0.95, gt=0.5, lt=1)
     lonely_psu: LonelyPSU = Field("adjust", description="Rule for strata with a single PSU (R survey.lonely.psu)")
 

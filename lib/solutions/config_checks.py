@@ -11,7 +11,7 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from solutions.catalogue import DISAGGREGATIONS, Indicator, load_catalogue
+from solutions.catalogue import DISAGGREGATIONS, Indicator, Margin, load_catalogue
 from solutions.expressions import ExpressionError, parse
 
 if TYPE_CHECKING:
@@ -207,6 +207,7 @@ def _indicators(cfg: CountryConfig) -> list[str]:
         if ind.id in known and ind.id not in cfg.drop_indicators:
             problems.append(f"extra_indicators: {ind.id} is a catalogue indicator; add it to drop_indicators to "
                             "replace it, or choose another id")
+        problems += _margin_problems(ind, cat.get(ind.id) if ind.id in known else None)
         if ind.table not in ("households", "individuals"):
             continue
         for key, text in ind.expressions().items():
@@ -220,6 +221,22 @@ def _indicators(cfg: CountryConfig) -> list[str]:
             if categorical and _type_of(cfg, ind.table, var) not in (None, "category"):
                 problems.append(f"indicator {ind.id}: {var} is not a category variable")
     return problems
+
+
+def _margin_problems(ind: Indicator, catalogued: Indicator | None) -> list[str]:
+    """A country replacing a catalogue indicator may tighten its margin, never loosen it (methodology §3)."""
+    if catalogued is None or catalogued.margin is None:
+        return []
+    if ind.margin is None or ind.margin.looser_than(catalogued.margin):
+        return [f"extra_indicators: {ind.id}: margin {_margin_words(ind.margin)} would loosen the catalogue's "
+                f"{_margin_words(catalogued.margin)}; a country may keep or tighten it"]
+    return []
+
+
+def _margin_words(m: Margin | None) -> str:
+    if m is None:
+        return "(none: the global default)"
+    return f"absolute {m.absolute:g}" if m.absolute is not None else f"relative {m.relative:g}"
 
 
 def _type_of(cfg: CountryConfig, table: str, var: str) -> str | None:

@@ -1,14 +1,20 @@
 """Disclosure control on the estimates table (methodology.md section 5).
 
 Applied in the engine, before anything is written, so no page or download can show a withheld value:
-- primary suppression: an estimate whose unweighted denominator is below `min_n`, or whose effective
-  sample size (n divided by the design effect) is below `min_effective_n`;
+- primary suppression: an estimate whose unweighted denominator is below `min_n`, that has no variance
+  estimate (`no_variance`: a domain in one cluster), or whose effective sample size (n divided by the design
+  effect; Kish's where the design effect is undefined) is below `min_effective_n`;
 - complementary suppression: rows bound by an exact relation form a *set* (the categories of one domain,
   which sum to 1; a total and its cells for one disaggregation, whose weighted sums add up). A set with
   exactly one withheld row lets that row be rebuilt by subtraction, so a second row of the set is withheld;
   and a by-reason breakdown is withheld with its headline (its weighted size is the headline's share of the
   headline's). Again and again until nothing changes (one withholding can open another set);
-- flags on what is published: `high_cv` (CV above `max_cv`), `low_df` (design df below `min_df`).
+- counts leak too: a withheld row publishes no `n_unweighted`, `n_missing` (nor `n_weighted`), since its count
+  and its breakdown's ("k of n") would give the value away; an empty cell keeps its 0 (a known zero). The
+  sets above make sure no withheld count can be had by subtraction either;
+- flags on what is published: `high_cv` (CV above `max_cv`), `low_df` (design df below `min_df`);
+- count tables (`sample_counts`): a cell under `min_count` is withheld ("fewer than 5"), with a partner in
+  its group so that the group's total (known from the estimates) does not give it away.
 
 Gaps, trends and the pages follow from the `suppressed` column (`solutions.indicators.status`).
 """
@@ -21,16 +27,30 @@ import pandas as pd
 from solutions.config import Thresholds
 
 VALUE_COLUMNS = ("estimate", "se", "ci_low", "ci_high", "cv", "deff", "n_effective", "n_weighted")
+COUNT_COLUMNS = ("n_unweighted", "n_missing")  # blank on withheld rows that hold records
+SAMPLE_COUNTS = ("households", "individuals", "psus")
 CATEGORY_KINDS = ("distribution", "by_reason")
 FLAG_SEPARATOR = ";"
 
 
 def effective_n(est: pd.DataFrame) -> pd.Series:
-    """n ÷ design effect; NaN where the design effect is undefined (an estimate of 0 or 1 has no variance,
-    under the design or under SRS), so only the unweighted minimum applies there."""
+    """n ÷ design effect; where the design effect is undefined (an estimate of 0 or 1 has no variance, under
+    the design or under SRS) Kish's (Σw)² / Σw² of the domain (`n_kish`, when the engine gave it), so the
+    effective-n rule always applies."""
     deff = est["deff"].astype(float)
     ok = np.isfinite(deff) & (deff > 0)
-    return (est["n_unweighted"].astype(float) / deff.where(ok)).where(ok)
+    eff = (est["n_unweighted"].astype(float) / deff.where(ok)).where(ok)
+    if "n_kish" in est:
+        eff = eff.where(ok, est["n_kish"].astype(float))
+    return eff
+
+
+def no_variance(est: pd.DataFrame) -> pd.Series:
+    """Rows with no variance estimate: a domain in one cluster (design df 0 or less), or no finite SE, or an
+    SE of 0 where no interval can stand in for it (only a share of 0 or 1 has one: Korn–Graubard)."""
+    se = est["se"].astype(float)
+    ci = est["ci_high"].astype(float) - est["ci_low"].astype(float)
+    return (est["df"].astype(float) <= 0) | ~np.isfinite(se) | ((se == 0) & ~(ci > 0))
 
 
 def suppress(est: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
@@ -40,15 +60,42 @@ def suppress(est: pd.DataFrame, thresholds: Thresholds) -> pd.DataFrame:
     already = out["suppressed"].astype(bool) if "suppressed" in out else pd.Series(False, index=out.index)
     reason = out.get("suppression_reason", pd.Series("", index=out.index)).astype(object).fillna("")
     small = out["n_unweighted"] < thresholds.min_n
-    thin = out["n_effective"] < thresholds.min_effective_n
+    novar = no_variance(out) & ~small
+    thin = (out["n_effective"] < thresholds.min_effective_n) & ~small & ~novar
     reason = reason.where(already | ~small, "min_n")
-    reason = reason.where(already | small | ~thin, "min_effective_n")
-    out["suppressed"] = already | small | thin
+    reason = reason.where(already | ~novar, "no_variance")
+    reason = reason.where(already | ~thin, "min_effective_n")
+    out["suppressed"] = already | small | novar | thin
     out["suppression_reason"] = reason
-    out = complementary(out)
+    out = complementary(out).drop(columns="n_kish", errors="ignore")
     out["flag"] = flags(out, thresholds)
     for col in VALUE_COLUMNS:
         out.loc[out["suppressed"], col] = np.nan
+    hidden = out["suppressed"].to_numpy(dtype=bool) & (out["n_unweighted"].to_numpy(dtype=float) > 0)
+    for col in COUNT_COLUMNS:
+        out[col] = out[col].astype(float)
+        out.loc[hidden, col] = np.nan
+    return out
+
+
+def sample_counts(sample: pd.DataFrame, min_count: int) -> pd.DataFrame:
+    """The sample count table (group × area: households, individuals, PSUs) as published: a cell under
+    `min_count` is NaN with `<count>_withheld` = "min_count"; where a group has exactly one such cell in a
+    column, its next smallest cell is withheld too ("complementary"), since the group's total follows from
+    the estimates (respondents and missing answers of an indicator over all households)."""
+    out = sample.copy()
+    by = "group" if "group" in out.columns else None
+    for col in [c for c in SAMPLE_COUNTS if c in out.columns]:
+        values = out[col].astype(float)
+        why = np.where(values < min_count, "min_count", "").astype(object)  # object: "complementary" fits
+        groups = out[by].to_numpy() if by else np.zeros(len(out))
+        for g in pd.unique(groups):
+            rows = np.flatnonzero(groups == g)
+            if (why[rows] != "").sum() == 1 and len(rows) > 1:
+                shown = rows[why[rows] == ""]
+                why[shown[np.argmin(values.to_numpy()[shown])]] = "complementary"
+        out[col] = values.where(why == "")
+        out[f"{col}_withheld"] = why
     return out
 
 

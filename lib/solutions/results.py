@@ -20,20 +20,20 @@ ESTIMATES: dict[str, str] = {
     "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "kind": "str",
     "group": "str", "disaggregation": "str", "disaggregation_value": "str", "category": "str",
     "estimate": "float64", "se": "float64", "ci_low": "float64", "ci_high": "float64", "df": "float64",
-    "deff": "float64", "cv": "float64", "n_unweighted": "int64", "n_effective": "float64", "n_weighted": "float64",
-    "n_missing": "int64", "suppressed": "bool", "suppression_reason": "str", "flag": "str",
+    "deff": "float64", "cv": "float64", "n_unweighted": "float64", "n_effective": "float64", "n_weighted": "float64",
+    "n_missing": "float64", "suppressed": "bool", "suppression_reason": "str", "flag": "str",
     "catalogue_version": "str", "note": "str",
 }
 GAPS: dict[str, str] = {
     "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "group": "str",
     "disaggregation": "str", "disaggregation_value": "str", "category": "str", "gap": "float64",
     "se": "float64", "ci_low": "float64", "ci_high": "float64", "df": "float64", "p_value": "float64",
-    "direction": "str", "margin": "float64", "status": "str", "catalogue_version": "str",
+    "direction": "str", "margin": "float64", "status": "str", "flag": "str", "catalogue_version": "str",
 }
 CRITERIA: dict[str, str] = {
     "country": "str", "year": "int64", "criterion": "int64", "group": "str", "status": "str",
     "n_indicators": "int64", "n_closed": "int64", "n_open": "int64", "n_inconclusive": "int64",
-    "n_insufficient": "int64",
+    "n_insufficient": "int64", "n_not_collected": "int64",
 }
 FIGURES: dict[str, str] = {"country": "str", "year": "int64", "metric": "str", "value": "float64", "source": "str"}
 INDICATORS: dict[str, str] = {  # one row per indicator of a country: computed or not, and why; its note

@@ -22,7 +22,7 @@ def main(argv: list[str]) -> int:
     print(f"read {len(pub.estimates)} estimate rows and {len(pub.facts)} page numbers {pub.sources}")
     print(result.summary())
     if result.recovered:
-        for channel in ("gap", "categories", "partition", "breakdown", "universe", "margin", "page", "trend"):
+        for channel in ("gap", "categories", "partition", "breakdown", "universe", "margin", "page", "trend", "counts"):
             alone = attack(pub, relative_margins(params) if params else {}, only={channel})
             print(f"  through {channel} relations alone: {len(alone.recovered)}")
     print(f"page numbers agreeing with the downloads: {result.facts_checked}, disagreeing: "

@@ -10,7 +10,13 @@ The relations an outsider can write down:
 - a by-reason breakdown's n_weighted is the headline's share of the headline's (no reason missing);
 - indicators over the same universe share their n_weighted (learnt where both are published);
 - trend change = this year − the earlier year (trend tables);
-- a number a page shows for a withheld cell.
+- a number a page shows for a withheld cell;
+- counts (`n_unweighted`, `n_missing`): the cells of a disaggregation add up to the total (where the published
+  rows show that they do), categories of one domain share them, and a by-reason breakdown counts the records
+  meeting its headline's condition, so a withheld headline with its count n and its breakdown's count k
+  (respondents plus missing answers) reads as "k of n" (an approximate rebuild, still a leak);
+- weighted sizes: a withheld headline whose breakdown's n_weighted and own n_weighted are known or determined
+  reads as their ratio, even where reasons may be missing (approximate, still a leak).
 They are solved together, not one at a time: relations are linear in the estimates once the weighted sizes
 are known and linear in the weighted sizes once the estimates are, so the attack alternates the two, and
 in each step finds every unknown the system determines (an unknown is determined when it is orthogonal to
@@ -59,6 +65,8 @@ class Recovery:
         """The rebuilt value is the withheld one (within the rounding of what it came from)."""
         if np.isnan(self.truth):
             return True
+        if {"counts", "weighted sizes"} & set(self.channels):  # approximate: "k of n", or missing reasons
+            return abs(self.value - self.truth) <= 0.05
         return abs(self.value - self.truth) <= (1e-6 if self.exact else 0.011)
 
 
@@ -69,6 +77,7 @@ class Result:
     facts_checked: int = 0  # page facts about published cells that agree with the downloads
     facts_disagreeing: list[str] = field(default_factory=list)
     chart_numbers_unexplained: list[str] = field(default_factory=list)
+    weighted_sizes: list[tuple] = field(default_factory=list)  # withheld cells whose n_weighted is determined
 
     @property
     def confirmed(self) -> list[Recovery]:
@@ -77,7 +86,8 @@ class Result:
     def summary(self) -> str:
         by = Counter(" + ".join(r.channels) for r in self.recovered)
         lines = [f"{len(self.recovered)} of {self.targets} withheld estimates rebuilt "
-                 f"({len(self.confirmed)} equal to the withheld value); by relations used: {dict(by.most_common())}"]
+                 f"({len(self.confirmed)} equal to the withheld value); by relations used: {dict(by.most_common())}",
+                 f"weighted sizes of withheld cells determined: {len(self.weighted_sizes)}"]
         lines += [f"  {r.cell}: {r.value:.6g} (withheld {r.truth:.6g}) via {r.via}" for r in self.recovered[:20]]
         return "\n".join(lines)
 
@@ -100,12 +110,16 @@ def _knowns(pub: Published) -> tuple[dict[Var, float], set[tuple], dict[tuple, i
     targets: set[tuple] = set()
     cells = _cells(est)
     reason = est["suppression_reason"] if "suppression_reason" in est else pd.Series("", index=est.index)
-    columns = (est["n_unweighted"], est["suppressed"].astype(bool), est["estimate"].astype(float),
-               reason, est["kind"], est["n_weighted"].astype(float))
-    for cell, n, withheld, value, why, kind, nw in zip(cells, *columns, strict=True):
+    columns = (est["n_unweighted"].astype(float), est["suppressed"].astype(bool), est["estimate"].astype(float),
+               reason, est["kind"], est["n_weighted"].astype(float), est["n_missing"].astype(float))
+    for cell, n, withheld, value, why, kind, nw, missing in zip(cells, *columns, strict=True):
         if n <= 0:  # an empty cell: nothing to hide, weighs nothing
-            known[("nw", *cell)] = 0.0
+            known[("nw", *cell)] = known[("n", *cell)] = known[("m", *cell)] = 0.0
             continue
+        if np.isfinite(n):
+            known[("n", *cell)] = float(n)
+        if np.isfinite(missing):
+            known[("m", *cell)] = float(missing)
         if np.isfinite(value):  # a value in a download is known, whatever its row says
             known[("est", *cell)] = float(value)
         if withheld and why != "not_available" and kind != "system":
@@ -158,6 +172,7 @@ def relations(pub: Published, relative_margin: dict[str, float]) -> list[Equatio
                             f"{tuple(k)} by {disagg}: weighted totals add up", channel="partition"))
     eqs += breakdown_relations(est)
     eqs += universe_relations(est)
+    eqs += count_relations(est)
     # gaps (downloads)
     g = gaps[np.isfinite(gaps["gap"].astype(float))]
     for r in g.itertuples(index=False):
@@ -182,6 +197,21 @@ def breakdown_relations(est: pd.DataFrame) -> list[Equation]:
     """A by-reason breakdown's weighted size is the headline's share (or its complement) of the headline's
     weighted size, wherever no reason is missing (`n_missing` 0). Which of the two holds for an indicator is
     learnt from a domain where all three are published, as an outsider would."""
+    head, first, mode = _breakdowns(est)
+    eqs = []
+    for k, r in first.iterrows():
+        h, m = head.get(k), mode.get(k[:3])
+        if h is None or m is None or r["missing"] != 0:
+            continue
+        terms = {("nw", *r["cell"]): 1.0, ("prod", *h): -1.0} if m == "share" else {
+            ("nw", *r["cell"]): 1.0, ("nw", *h): -1.0, ("prod", *h): 1.0}
+        eqs.append(Equation(terms, 0.0, f"breakdown {k} is the headline's {m}", channel="breakdown"))
+    return eqs
+
+
+def _breakdowns(est: pd.DataFrame) -> tuple[dict[tuple, tuple], pd.DataFrame, dict[tuple, str]]:
+    """Headline cell per domain, the first row of each domain's by-reason breakdown, and per indicator
+    whether the breakdown counts the headline's share or its complement (learnt where all are published)."""
     key = ["country", "year", "indicator_id", "group", "disaggregation", "disaggregation_value"]
     heads = est[(est["category"] == "") & est["kind"].isin(["proportion", "ratio", "mean"])]
     head = dict(zip(heads[key].itertuples(index=False, name=None), heads["_cell"], strict=True))
@@ -201,15 +231,63 @@ def breakdown_relations(est: pd.DataFrame) -> list[Equation]:
                 mode[k[:3]] = "share"
             elif abs((1 - p) * nw - r["nw"]) < 1e-6 * r["nw"]:
                 mode[k[:3]] = "complement"
-    eqs = []
+    return head, first, mode
+
+
+def count_relations(est: pd.DataFrame) -> list[Equation]:
+    """Relations between unweighted counts (`n`: respondents, `m`: missing answers): the categories of one
+    domain share both; the cells of a disaggregation add up to the total, where every published instance of
+    that indicator and disaggregation shows that they do (a record may lack the disaggregating variable)."""
+    eqs: list[Equation] = []
+    cats = est[est["kind"].isin(["distribution", "by_reason"])]
+    for key, rows in cats.groupby(["country", "year", "indicator_id", "kind", "group", "disaggregation",
+                                   "disaggregation_value"], sort=False)["_cell"]:
+        cells = rows.tolist()
+        eqs += [Equation({(q, *a): 1.0, (q, *b): -1.0}, 0.0, f"categories of {key} share {q}", channel="counts")
+                for a, b in zip(cells, cells[1:], strict=False) for q in ("n", "m")]
+    scope = est[est["kind"] != "system"]
+    key = ["country", "year", "indicator_id", "kind", "group", "category"]
+    is_total = scope["disaggregation"] == "total"
+    counts = {c: (n, m) for c, n, m in zip(scope["_cell"], scope["n_unweighted"].astype(float),
+                                             scope["n_missing"].astype(float), strict=True)}
+    totals = {k: c.iloc[0] for k, c in scope[is_total].groupby(key, sort=False)["_cell"]}
+    candidates, holds = [], {}
+    for (*k, disagg), parts in scope[~is_total].groupby([*key, "disaggregation"], sort=False)["_cell"]:
+        t = totals.get(tuple(k))
+        if t is None:
+            continue
+        cells = parts.tolist()
+        scope_key = (k[0], k[1], k[2], disagg)
+        for q in (0, 1):
+            values = [counts[c][q] for c in cells]
+            if np.isfinite(counts[t][q]) and np.all(np.isfinite(values)):
+                ok = abs(sum(values) - counts[t][q]) < 0.5
+                holds[(scope_key, q)] = holds.get((scope_key, q), True) and ok
+            candidates.append((scope_key, q, t, cells))
+    for scope_key, q, t, cells in candidates:
+        if holds.get((scope_key, q)):
+            name = ("n", "m")[q]
+            eqs.append(Equation({(name, *t): -1.0} | {(name, *c): 1.0 for c in cells}, 0.0,
+                                f"{scope_key}: {name} of the cells add up to the total", channel="counts"))
+    return eqs
+
+
+def k_of_n(est: pd.DataFrame, known: dict[Var, float], targets: set[tuple]) -> dict[tuple, float]:
+    """Withheld proportions read as "k of n": n the headline's respondents, k the records of its by-reason
+    breakdown (respondents and missing answers: all who met the condition), or n − k for a complement."""
+    head, first, mode = _breakdowns(est)
+    kind = dict(zip(est["_cell"], est["kind"], strict=True))
+    out = {}
     for k, r in first.iterrows():
         h, m = head.get(k), mode.get(k[:3])
-        if h is None or m is None or r["missing"] != 0:
+        if h is None or m is None or h not in targets or kind[h] not in ("proportion", "ratio"):
             continue
-        terms = {("nw", *r["cell"]): 1.0, ("prod", *h): -1.0} if m == "share" else {
-            ("nw", *r["cell"]): 1.0, ("nw", *h): -1.0, ("prod", *h): 1.0}
-        eqs.append(Equation(terms, 0.0, f"breakdown {k} is the headline's {m}", channel="breakdown"))
-    return eqs
+        n, kn, km = known.get(("n", *h)), known.get(("n", *r["cell"])), known.get(("m", *r["cell"]))
+        if n is None or kn is None or km is None or n <= 0:
+            continue
+        share = (kn + km) / n
+        out[h] = share if m == "share" else 1.0 - share
+    return out
 
 
 def universe_relations(est: pd.DataFrame) -> list[Equation]:
@@ -257,8 +335,27 @@ def fact_relations(facts: list[Fact]) -> list[Equation]:
     return eqs
 
 
+def weighted_share(est: pd.DataFrame, known: dict[Var, float], targets: set[tuple]) -> dict[tuple, float]:
+    """Withheld headlines read from weighted sizes: the breakdown's n_weighted over the headline's (or one minus
+    it for a complement), wherever both are known or determined, whether or not reasons are missing (an
+    outsider assuming none is near the truth)."""
+    head, first, mode = _breakdowns(est)
+    out = {}
+    for k, r in first.iterrows():
+        h, m = head.get(k), mode.get(k[:3])
+        if h is None or m is None or h not in targets:
+            continue
+        part, whole = known.get(("nw", *r["cell"])), known.get(("nw", *h))
+        if part is None or whole is None or whole <= 0:
+            continue
+        out[h] = part / whole if m == "share" else 1.0 - part / whole
+    return out
+
+
 def _linearise(eq: Equation, known: dict[Var, float], unknown_kind: str) -> Equation | None:
-    """The equation as linear in the unknowns of one kind (est or nw); None if it is not, yet."""
+    """The equation as linear in the unknowns of one kind (est, nw, or the counts n and m together); None if
+    it is not, yet."""
+    kinds = ("n", "m") if unknown_kind == "counts" else (unknown_kind,)
     terms: dict[Var, float] = defaultdict(float)
     rhs = eq.rhs
     for var, coef in eq.terms.items():
@@ -277,7 +374,7 @@ def _linearise(eq: Equation, known: dict[Var, float], unknown_kind: str) -> Equa
                 return None
         elif var in known:
             rhs -= coef * known[var]
-        elif kind == unknown_kind:
+        elif kind in kinds:
             terms[var] += coef
         else:
             return None
@@ -332,12 +429,15 @@ def attack(pub: Published, relative_margin: dict[str, float] | None = None,
     """Rebuild what can be rebuilt; `truth` (withheld cell -> its value) tells real recoveries apart;
     `only` limits the relations to some channels (to tell what each one gives away on its own)."""
     known, targets, rows = _knowns(pub)
+    for f in pub.facts:  # a count a page shows (a table's n column) is known like a download's
+        if f.quantity == "n_unweighted":
+            known.setdefault(("n", f.country, f.year, f.indicator_id, f.group, "total", "", f.category), f.value)
     eqs = [e for e in relations(pub, relative_margin or {}) if only is None or e.channel in only]
     result = Result(targets=len(targets))
     how: dict[Var, tuple[str, bool, tuple[str, ...]]] = {}
     for _ in range(20):
         found = {}
-        for kind in ("est", "nw"):
+        for kind in ("est", "nw", "counts"):
             lin = [e for e in (_linearise(eq, known, kind) for eq in eqs) if e is not None]
             found |= {v: s for v, s in _solve(lin).items() if v not in known}
         if not found:
@@ -345,12 +445,24 @@ def attack(pub: Published, relative_margin: dict[str, float] | None = None,
         for v, (value, *used) in found.items():
             known[v] = value
             how[v] = tuple(used)
+    cells = _with_cells(pub.estimates)
+    counted = k_of_n(cells, known, targets)
+    weighed = weighted_share(cells, known, targets)
     for cell in sorted(targets, key=repr):
         var = ("est", *cell)
         if var in known:
             via, exact, channels = how.get(var, ("shown in a download though withheld", True, ("download",)))
             result.recovered.append(Recovery(cell, known[var], via, exact, (truth or {}).get(cell, np.nan),
                                              channels))
+        elif cell in counted:
+            result.recovered.append(Recovery(cell, counted[cell], "k of n: the headline's count and its "
+                                             "breakdown's", False, (truth or {}).get(cell, np.nan), ("counts",)))
+        elif cell in weighed:
+            result.recovered.append(Recovery(cell, weighed[cell], "the breakdown's weighted size over the "
+                                             "headline's", False, (truth or {}).get(cell, np.nan),
+                                             ("weighted sizes",)))
+        if ("nw", *cell) in how:
+            result.weighted_sizes.append(cell)
     _check_facts(pub, rows, result)
     return result
 

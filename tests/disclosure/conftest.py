@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +20,16 @@ def _set(params: Path, **values) -> None:
     cfg = yaml.safe_load(params.read_text())
     cfg.update(values)
     params.write_text(yaml.safe_dump(cfg, sort_keys=False))
+
+
+def _name_round(params: Path, countries: list[str], year: int) -> None:
+    """Each country's survey named for the edition's year: a trend series compares survey rounds (an edition
+    carrying the same survey title and collection year as another is left out of it)."""
+    for iso in countries:
+        path = params.parent / "countries" / f"{iso}.yml"
+        cfg = yaml.safe_load(path.read_text())
+        cfg["survey"]["title"] = re.sub(r"\d{4}$", str(year), cfg["survey"]["title"])
+        path.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
 
 
 def _attack(project: Project) -> tuple[Published, Result]:
@@ -42,6 +53,7 @@ def small_cells(tmp_path_factory) -> tuple[Project, Published, Result]:
     countries = ["QAB", "QAC"]
     project = make_project(tmp_path_factory.mktemp("attack-small"), countries, scale=0.2)
     _set(project.params, report_year=2025)
+    _name_round(project.params, countries, 2025)
     project.build()
     sol("demo", "--root", str(project.root), "--scale", "0.12", check=True)  # new data and params for 2026
     _set(project.params, countries=countries)

@@ -65,7 +65,9 @@ def published() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     est, gaps = tables(Thresholds())
     truth, _ = tables(Thresholds(min_n=1, min_effective_n=0))
     assert est["suppressed"].sum() > 20 and {"min_n", "complementary"} <= set(est["suppression_reason"])
-    return est, gaps, truth
+    # withheld rows publish no count: the tests pick their targets by the real one (`_n`, unseen by the attack)
+    assert est.loc[est["suppressed"] & (truth["n_unweighted"] > 0), "n_unweighted"].isna().all()
+    return est.assign(_n=truth["n_unweighted"].to_numpy()), gaps, truth
 
 
 def _truth(truth: pd.DataFrame) -> dict[tuple, float]:
@@ -100,13 +102,13 @@ def _sides(g: pd.Series) -> tuple[tuple, tuple]:
 
 def _one_side_withheld(e: pd.DataFrame, g: pd.Series) -> bool:
     own, ref = _sides(g)
-    return bool(e.loc[own, "suppressed"] != e.loc[ref, "suppressed"] and min(e.loc[own, "n_unweighted"],
-                                                                               e.loc[ref, "n_unweighted"]) > 0)
+    return bool(e.loc[own, "suppressed"] != e.loc[ref, "suppressed"] and min(e.loc[own, "_n"],
+                                                                               e.loc[ref, "_n"]) > 0)
 
 
 def test_a_withheld_row_that_keeps_its_value_gives_it_away(published):
     est, gaps, truth = published
-    target = est.index[est["suppressed"] & (est["n_unweighted"] > 0) & (est["kind"] != "system")
+    target = est.index[est["suppressed"] & (est["_n"] > 0) & (est["kind"] != "system")
                        & (est["suppression_reason"] != "not_available")][0]
     leaky = est.copy()
     leaky.loc[target, "estimate"] = truth.loc[target, "estimate"]  # flagged withheld, but not blanked
@@ -134,7 +136,7 @@ CATEGORY_SET = ["country", "year", "indicator_id", "kind", "group", "disaggregat
 
 def _sets_with_withheld(est: pd.DataFrame, key: list[str], partly_shown: bool = True):
     """Sets of rows (by `key`) with at least two withheld live rows (and one shown, if asked)."""
-    live = est[est["n_unweighted"] > 0]
+    live = est[est["_n"] > 0]
     for _, rows in live.groupby(key, sort=True):
         hidden = rows[rows["suppressed"]]
         if len(hidden) >= 2 and (len(rows) > len(hidden) or not partly_shown):
@@ -152,7 +154,7 @@ def test_a_category_set_with_one_withheld_gives_it_away(published):
 
 def _partitions(est: pd.DataFrame):
     """A national scalar estimate with its cells for one disaggregation (live rows only)."""
-    scalar = est[(est["category"] == "") & (est["kind"] != "system") & (est["n_unweighted"] > 0)]
+    scalar = est[(est["category"] == "") & (est["kind"] != "system") & (est["_n"] > 0)]
     for _, rows in scalar.groupby(["indicator_id", "group"], sort=True):
         total = rows[rows["disaggregation"] == "total"]
         for _, parts in rows[rows["disaggregation"] != "total"].groupby("disaggregation", sort=True):
@@ -176,7 +178,7 @@ def test_a_breakdown_beside_a_withheld_headline_gives_it_away(published):
     est, gaps, truth = published
     key = ["indicator_id", "group", "disaggregation", "disaggregation_value"]
     heads = est[(est["indicator_id"] == "SAF-3") & (est["category"] == "") & est["suppressed"]
-                & (est["n_unweighted"] > 0)]
+                & (est["_n"] > 0)]
     assert len(heads), "the fixture should withhold a headline with a breakdown"
     head = heads.iloc[0]
     parts = (est[key] == head[key].to_numpy()).all(axis=1) & (est["kind"] == "by_reason")
@@ -185,7 +187,30 @@ def test_a_breakdown_beside_a_withheld_headline_gives_it_away(published):
     leaky.loc[head.name, "n_weighted"] = truth.loc[head.name, "n_weighted"]
     result = _run(leaky, gaps, truth)
     hit = [r for r in result.confirmed if r.cell == tuple(head[CELL])]
+    assert hit and hit[0].channels == ("weighted sizes",), result.summary()
+    # with the breakdown's missing answers published too (none), the exact relation rebuilds it
+    leaky.loc[parts, "n_missing"] = truth.loc[parts, "n_missing"].to_numpy()
+    result = _run(leaky, gaps, truth)
+    hit = [r for r in result.confirmed if r.cell == tuple(head[CELL])]
     assert hit and "breakdown" in hit[0].channels, result.summary()
+
+
+def test_a_withheld_headline_that_keeps_its_counts_gives_it_away_as_k_of_n(published):
+    """The issue's leak: a withheld share with its respondents n and its breakdown's respondents and missing
+    answers k published reads as k of n (5 of 5 = 100 %)."""
+    est, gaps, truth = published
+    key = ["indicator_id", "group", "disaggregation", "disaggregation_value"]
+    heads = est[(est["indicator_id"] == "SAF-3") & (est["category"] == "") & est["suppressed"] & (est["_n"] > 0)]
+    head = heads.iloc[0]
+    parts = (est[key] == head[key].to_numpy()).all(axis=1) & (est["kind"] == "by_reason")
+    leaky = est.copy()
+    rows = parts | (leaky.index == head.name)
+    leaky.loc[rows, ["n_unweighted", "n_missing"]] = truth.loc[rows, ["n_unweighted", "n_missing"]].to_numpy()
+    result = _run(leaky, gaps, truth)
+    hit = [r for r in result.recovered if r.cell == tuple(head[CELL])]
+    assert hit and hit[0].channels == ("counts",), result.summary()
+    k = truth.loc[parts, "n_unweighted"].iloc[0] + truth.loc[parts, "n_missing"].iloc[0]
+    assert hit[0].value == pytest.approx(k / truth.loc[head.name, "n_unweighted"])
 
 
 def test_a_relative_margin_gives_the_comparison_estimate_away(published):
@@ -193,7 +218,7 @@ def test_a_relative_margin_gives_the_comparison_estimate_away(published):
     e = est.set_index(CELL)
     t = truth.set_index(CELL)
     pick = [i for i, g in gaps[(gaps["category"] == "") & gaps["gap"].isna()].iterrows()
-            if e.loc[_sides(g)[1], "suppressed"] and e.loc[_sides(g)[1], "n_unweighted"] > 0]
+            if e.loc[_sides(g)[1], "suppressed"] and e.loc[_sides(g)[1], "_n"] > 0]
     assert pick, "the fixture should have a gap whose comparison side is withheld"
     g = gaps.loc[pick[0]]
     ref = _sides(g)[1]
@@ -206,7 +231,7 @@ def test_a_relative_margin_gives_the_comparison_estimate_away(published):
 def test_a_trend_change_with_a_withheld_year_gives_it_away(published, tmp_path):
     est, gaps, truth = published
     target = est[est["suppressed"] & (est["disaggregation"] == "total") & (est["category"] == "")
-                 & (est["n_unweighted"] > 0)].iloc[0]
+                 & (est["_n"] > 0)].iloc[0]
     t = truth.set_index(CELL).loc[tuple(target[CELL]), "estimate"]
     earlier = truth.assign(year=YEAR - 1, suppressed=False)  # last year's published estimates
     change = 100 * (t - earlier.set_index(CELL[:1] + CELL[2:]).loc[tuple(target[CELL[:1] + CELL[2:]]), "estimate"])
@@ -244,7 +269,7 @@ def _facts(page: Path, est: pd.DataFrame):
 def test_a_page_showing_a_withheld_number_gives_it_away(published, tmp_path, where):
     est, gaps, truth = published
     target = est[est["suppressed"] & (est["disaggregation"] == "total") & (est["category"] == "")
-                 & (est["n_unweighted"] > 0)].iloc[0]
+                 & (est["_n"] > 0)].iloc[0]
     value = truth.set_index(CELL).loc[tuple(target[CELL]), "estimate"]
     ind, grp = target["indicator_id"], _label(target["group"])
     shown = f"{100 * value:.0f}%"
@@ -290,3 +315,25 @@ def test_combinations_are_followed(published):
     rebuilt = {r.cell: r for r in result.confirmed}
     assert set(cells) <= set(rebuilt), result.summary()
     assert "gap" in rebuilt[cells[0]].via and "sum to 1" in rebuilt[cells[0]].via
+
+
+def test_a_page_showing_a_withheld_rows_count_gives_it_away_as_k_of_n(published):
+    """The same leak through a page: the headline's n shown in a table's n column, its breakdown's counts in
+    the download."""
+    from .published import Fact
+
+    est, gaps, truth = published
+    key = ["indicator_id", "group", "disaggregation", "disaggregation_value"]
+    heads = est[(est["indicator_id"] == "SAF-3") & (est["category"] == "") & est["suppressed"] & (est["_n"] > 0)
+                & (est["disaggregation"] == "total")]
+    assert len(heads), "the fixture should withhold a national headline with a breakdown"
+    head = heads.iloc[0]
+    parts = (est[key] == head[key].to_numpy()).all(axis=1) & (est["kind"] == "by_reason")
+    leaky = est.copy()
+    leaky.loc[parts, ["n_unweighted", "n_missing"]] = truth.loc[parts, ["n_unweighted", "n_missing"]].to_numpy()
+    fact = Fact(source="country-QAB.html table 1", country=head["country"], year=YEAR, indicator_id="SAF-3",
+                group=head["group"], category="", quantity="n_unweighted",
+                value=float(truth.loc[head.name, "n_unweighted"]), precision=0.5)
+    assert tuple(head[CELL]) not in {r.cell for r in _run(leaky, gaps, truth).recovered}
+    hit = [r for r in _run(leaky, gaps, truth, [fact]).recovered if r.cell == tuple(head[CELL])]
+    assert hit and hit[0].channels == ("counts",)

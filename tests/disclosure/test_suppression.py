@@ -143,15 +143,16 @@ def test_the_issue_case_a_comparison_group_of_42_with_one_heavy_household():
     est = compute_country(cfg, gcfg, data).estimates
     water = est[(est.indicator_id == "ADQ-2") & (est.disaggregation == "total")].set_index("group")
     comp = water.loc["comparison"]
-    assert comp["n_unweighted"] == 42 >= gcfg.thresholds.min_n
     assert comp["suppressed"] and comp["suppression_reason"] == "min_effective_n"
+    assert np.isnan(comp["n_unweighted"]) and np.isnan(comp["n_missing"])  # a withheld row publishes no count
     assert not water.loc["idp", "suppressed"] and water.loc["idp", "n_effective"] >= 30
     # with the rule off (min_effective_n 0) the same estimate shows its effective n below 30
     loose = gcfg.model_copy(update={"thresholds": Thresholds(min_effective_n=0)})
     open_est = compute_country(cfg, loose, data).estimates
-    n_eff = open_est[(open_est.indicator_id == "ADQ-2") & (open_est.disaggregation == "total")
-                     & (open_est.group == "comparison")]["n_effective"].iloc[0]
-    assert 0 < n_eff < 30
+    shown = open_est[(open_est.indicator_id == "ADQ-2") & (open_est.disaggregation == "total")
+                     & (open_est.group == "comparison")].iloc[0]
+    assert shown["n_unweighted"] == 42 >= gcfg.thresholds.min_n
+    assert 0 < shown["n_effective"] < 30
 
 
 def test_a_trend_change_is_withheld_when_either_year_is():
@@ -174,3 +175,37 @@ def test_a_breakdown_is_withheld_with_its_headline():
     out = suppress(pd.DataFrame([head, *parts]), TH)
     assert out["suppressed"].all()
     assert list(out["suppression_reason"]) == ["min_effective_n", "complementary", "complementary", "complementary"]
+
+
+def test_sample_cells_under_the_minimum_count_are_withheld_with_a_partner_per_group():
+    from solutions.disclosure import sample_counts
+
+    sample = pd.DataFrame({"group": ["idp", "idp", "idp", "comparison", "comparison"],
+                           "admin1": ["A", "B", "C", "A", "B"],
+                           "households": [3, 40, 25, 2, 4], "psus": [1, 6, 5, 1, 1]})
+    out = sample_counts(sample, 5)
+    # idp: 3 households is under 5; its smallest other cell (25) goes too, or 3 = total − 40 − 25
+    assert list(out["households_withheld"]) == ["min_count", "", "complementary", "min_count", "min_count"]
+    assert out["households"].isna().tolist() == [True, False, True, True, True]
+    assert list(out["psus_withheld"]) == ["min_count", "", "complementary", "min_count", "min_count"]
+    assert out.loc[1, "households"] == 40
+
+
+def test_a_domain_in_one_cluster_is_withheld_for_no_variance():
+    head = row(indicator_id="ADQ-2", kind="proportion", df=0.0, se=0.0, ci_low=0.25, ci_high=0.25, deff=0.0)
+    other = row(indicator_id="ADQ-2", kind="proportion", group="comparison")
+    out = suppress(pd.DataFrame([head, other]), TH).set_index("group")
+    assert out.loc["idp", "suppressed"] and out.loc["idp", "suppression_reason"] == "no_variance"
+    assert np.isnan(out.loc["idp", "estimate"]) and np.isnan(out.loc["idp", "n_unweighted"])
+    assert not out.loc["comparison", "suppressed"]
+
+
+def test_a_share_of_0_keeps_its_korn_graubard_interval_and_takes_kishs_effective_n():
+    """deff undefined at 0: the effective-n rule uses Kish's (Σw)²/Σw², so a heavily weighted 0 % is withheld."""
+    zero = row(indicator_id="ADQ-2", kind="proportion", estimate=0.0, se=0.0, ci_low=0.0, ci_high=0.05,
+               deff=np.nan, cv=np.nan)
+    kept = suppress(pd.DataFrame([zero | {"n_kish": 150.0}]), TH).iloc[0]
+    assert not kept["suppressed"] and kept["n_effective"] == 150.0 and kept["ci_high"] == 0.05
+    thin = suppress(pd.DataFrame([zero | {"n_kish": 12.0}]), TH).iloc[0]
+    assert thin["suppressed"] and thin["suppression_reason"] == "min_effective_n"
+    assert "n_kish" not in suppress(pd.DataFrame([zero | {"n_kish": 150.0}]), TH).columns

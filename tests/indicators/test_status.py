@@ -59,16 +59,21 @@ def test_margin_rules_default_by_kind_and_overrides():
     default = EquivalenceMargin(absolute=0.05, relative=0.10)
     cat = load_catalogue()
     assert margin_rule(cat.get("ADQ-2"), default) == Margin(absolute=0.05)
-    assert margin_rule(cat.get("LIV-1"), default) == Margin(relative=0.10)  # a ratio
+    # the unemployment rate is a share of the labour force: 5 points, as the catalogue states (2026.2)
+    assert margin_rule(cat.get("LIV-1"), EquivalenceMargin(absolute=0.08, relative=0.10)) == Margin(absolute=0.05)
     own = cat.get("ADQ-2").model_copy(update={"margin": Margin(absolute=0.03)})
     assert margin_rule(own, default) == Margin(absolute=0.03)
+    # an indicator stating no margin (a country's own) takes the global default for its kind
+    mean = cat.get("ADQ-2").model_copy(update={"margin": None, "kind": "mean"})
+    assert margin_rule(mean, default) == Margin(relative=0.10)
 
 
 def test_relative_margin_is_a_share_of_the_comparison_estimate():
-    g = gaps_frame([("lower", 0.01, 0.025)], indicator="LIV-1")
-    est = pd.DataFrame([{"indicator_id": "LIV-1", "group": "comparison", **KEY, "estimate": 0.2,
+    g = gaps_frame([("lower", 0.01, 0.025)], indicator="XPN-1")
+    est = pd.DataFrame([{"indicator_id": "XPN-1", "group": "comparison", **KEY, "estimate": 0.2,
                          "suppressed": False}])
-    m = margins(g, est, load_catalogue(), EquivalenceMargin(absolute=0.05, relative=0.10))
+    spending = load_catalogue().get("LIV-1").model_copy(update={"id": "XPN-1", "margin": Margin(relative=0.10)})
+    m = margins(g, est, load_catalogue(), EquivalenceMargin(absolute=0.05, relative=0.10), {"XPN-1": spending})
     assert m[0] == pytest.approx(0.02)
     # D's CI [0.01, 0.025] is not below δ = 0.02: open; with an absolute 5 points it would be closed
     assert gap_status(g, np.array([False]), m).iloc[0] == "open"
@@ -86,11 +91,18 @@ def test_nothing_derived_from_a_withheld_side_is_published():
     assert out[["gap", "se", "ci_low", "ci_high", "p_value", "margin"]].isna().all().all()
 
 
-def _criteria(statuses: list[str]) -> pd.Series:
+# gap (higher is better, so D = −gap) and SE on 30 df that give each status at 95 % and at the Bonferroni level
+GAP_OF = {"closed": (0.0, 0.01), "open": (-0.20, 0.01), "inconclusive": (-0.03, 0.03),
+          "insufficient_data": (np.nan, np.nan)}
+
+
+def _criteria(statuses: list[str], not_collected: frozenset[str] = frozenset(), gaps: list | None = None
+              ) -> pd.Series:
     g = gaps_frame([("higher", 0.0, 0.0)] * max(len(statuses), 1)).iloc[:len(statuses)]
-    g = g.assign(status=statuses, criterion=2)
+    values = gaps or [GAP_OF[s] for s in statuses]
+    g = g.assign(status=statuses, criterion=2, gap=[v[0] for v in values], se=[v[1] for v in values])
     g["indicator_id"] = [f"ADQ-{i}" for i in range(len(statuses))]
-    return criteria_status(g, ["idp"]).set_index("criterion").loc[2]
+    return criteria_status(g, ["idp"], 0.95, not_collected).set_index("criterion").loc[2]
 
 
 @pytest.mark.parametrize("statuses,expected", [
@@ -98,7 +110,7 @@ def _criteria(statuses: list[str]) -> pd.Series:
     (["closed", "closed", "insufficient_data"], "closed"),  # every indicator with data is closed
     (["closed", "inconclusive"], "inconclusive"),
     (["insufficient_data", "insufficient_data"], "insufficient_data"),
-    ([], "insufficient_data"),
+    ([], "not_collected"),  # no indicator row: the survey asked none of the criterion's questions
 ])
 def test_criterion_status(statuses, expected):
     row = _criteria(statuses)
@@ -106,3 +118,83 @@ def test_criterion_status(statuses, expected):
     assert row["n_indicators"] == len(statuses)
     assert (row["n_closed"], row["n_open"], row["n_inconclusive"], row["n_insufficient"]) == tuple(
         statuses.count(s) for s in ("closed", "open", "inconclusive", "insufficient_data"))
+
+
+def test_criterion_open_needs_the_bonferroni_level():
+    """D = 0.05 with SE 0.02 on 30 df: open at 95 % (lower bound 0.009) but not at 1 − 0.05/3 (t = 2.54,
+    lower bound −0.0009); with three indicators with data the criterion is inconclusive, alone it is open."""
+    one = ("open",)
+    assert _criteria(list(one), gaps=[(-0.05, 0.02)])["status"] == "open"
+    three = _criteria(["open", "inconclusive", "inconclusive"], gaps=[(-0.05, 0.02), (-0.03, 0.03), (-0.03, 0.03)])
+    assert three["status"] == "inconclusive" and three["n_open"] == 1
+    # a withheld indicator does not count in k
+    two = _criteria(["open", "insufficient_data"], gaps=[(-0.05, 0.02), (np.nan, np.nan)])
+    assert two["status"] == "open"
+
+
+def test_criterion_not_collected_apart_from_withheld():
+    row = _criteria(["insufficient_data", "insufficient_data"], not_collected=frozenset({"ADQ-0", "ADQ-1"}))
+    assert row["status"] == "not_collected" and row["n_not_collected"] == 2 and row["n_insufficient"] == 0
+    row = _criteria(["insufficient_data", "insufficient_data"], not_collected=frozenset({"ADQ-0"}))
+    assert row["status"] == "insufficient_data" and (row["n_not_collected"], row["n_insufficient"]) == (1, 1)
+    assert row["n_indicators"] == 2
+
+
+def _replacing_liv1(margin: dict | None) -> list[str]:
+    from solutions.config import CountryConfig
+    from solutions.config_checks import country_problems
+
+    liv1 = load_catalogue().get("LIV-1").model_dump(mode="json", exclude_none=True)
+    liv1.pop("margin", None)
+    if margin is not None:
+        liv1["margin"] = margin
+    try:
+        cfg = CountryConfig.model_validate({
+            "iso3": "QAB", "name": "T", "demo": True,
+            "survey": {"title": "t", "collection_start": "2026-01-01", "collection_end": "2026-02-01"},
+            "data": {"households": {"path": "x.csv"}}, "groups": {"idp": "idp", "comparison": "comparison"},
+            "drop_indicators": ["LIV-1"], "extra_indicators": [liv1]})
+    except ValueError as exc:  # the config is refused when it loads
+        return [line for line in str(exc).splitlines() if "margin" in line]
+    return [p for p in country_problems(cfg) if "margin" in p]
+
+
+def test_every_indicator_with_a_direction_states_its_margin_and_shares_are_5_points():
+    cat = load_catalogue()
+    for ind in cat.indicators:
+        if ind.direction == "none":
+            continue
+        assert ind.margin is not None, ind.id
+        if ind.kind in ("proportion", "ratio"):  # shares and rates of a population (LIV-1 included)
+            assert ind.margin.absolute == 0.05, ind.id
+    assert cat.version == "2026.2"
+
+
+def test_a_country_may_not_loosen_a_catalogue_margin():
+    assert _replacing_liv1({"absolute": 0.05}) == []
+    assert _replacing_liv1({"absolute": 0.03}) == []  # tighter: allowed
+    for looser in ({"absolute": 0.08}, {"relative": 0.1}, None):
+        problems = _replacing_liv1(looser)
+        assert len(problems) == 1 and "LIV-1" in problems[0] and "loosen" in problems[0], problems
+
+
+def test_a_gap_with_no_variance_is_inconclusive_not_closed():
+    """Both groups at 0 %: gap 0 with SE 0, a zero-width CI that would read as closed; the survey cannot tell."""
+    g = gaps_frame([("lower", 0.0, 0.0), ("lower", -0.01, 0.01)]).assign(se=[0.0, 0.005])
+    status = gap_status(g, np.array([False, False]), np.array([0.05, 0.05]))
+    assert list(status) == ["inconclusive", "closed"]
+
+
+def test_a_gap_carries_the_flags_of_both_sides_and_its_own_low_df():
+    from solutions.indicators.status import gap_flags
+
+    g = pd.concat([gaps_frame([("higher", -0.1, 0.1)], indicator=i) for i in ("ADQ-2", "SAF-3", "DOC-1", "PAR-2")],
+                  ignore_index=True)
+    g["df"] = [30.0, 5.0, 30.0, 30.0]
+    est = pd.DataFrame([{"indicator_id": i, "group": grp, **KEY, "category": "", "flag": f}
+                        for i, own, ref in (("ADQ-2", "high_cv", ""), ("SAF-3", "", "high_cv"),
+                                            ("DOC-1", "", ""), ("PAR-2", "low_df", "high_cv"))
+                        for grp, f in (("idp", own), ("comparison", ref))])
+    flags = gap_flags(g, est, np.zeros(4, dtype=bool), 8.0)
+    assert list(flags) == ["high_cv", "high_cv;low_df", "", "high_cv;low_df"]
+    assert list(gap_flags(g, est, np.ones(4, dtype=bool), 8.0)) == ["", "", "", ""]  # a withheld side: no flag

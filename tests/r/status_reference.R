@@ -5,8 +5,10 @@
 # Households: stratum, psu, weight, role, water (0/1). Individuals: stratum, psu, weight, role, age,
 # labour_status. Per data set, with the design svydesign(ids = ~psu, strata = ~stratum, weights = ~weight,
 # nest = TRUE) and t on the design degrees of freedom (confint(..., df = degf(design))):
-#   - the gap idp - comparison of the share with water (svyby + svycontrast), df = degf(full design);
-#   - the gap of the unemployment rate (svyby(svyratio) + svycontrast), df = degf(full design);
+#   - the gap idp - comparison of the share with water (svyby + svycontrast), df = the smaller of the two
+#     groups' sub-design degf (methodology §3: the gap rests on both domains);
+#   - the gap of the unemployment rate (svyby(svyratio) + svycontrast), df = the smaller of the two groups'
+#     labour-force sub-design degf;
 #   - per group: the mean age (svymean) and the unemployment rate (svyratio), each with the df of its
 #     sub-design (the group's records in the indicator's universe).
 # Writes: what, group, estimate, se, ci_l, ci_u, df.
@@ -26,7 +28,8 @@ one <- function(hh_path, ind_path, out_path) {
   dh <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, nest = TRUE, data = hh)
   b <- svyby(~water, ~role, dh, svymean, covmat = TRUE)
   con <- svycontrast(b, c(comparison = -1, idp = 1))
-  add("gap_water", "idp", coef(con), SE(con), confint(con, df = degf(dh)), degf(dh))
+  gdf <- min(sapply(c("comparison", "idp"), function(g) degf(subset(dh, role == g & !is.na(water)))))
+  add("gap_water", "idp", coef(con), SE(con), confint(con, df = gdf), gdf)
 
   ind$unemployed <- as.numeric(ind$labour_status == "unemployed")
   ind$labour_force <- as.numeric(ind$labour_status %in% c("employed", "unemployed"))
@@ -34,7 +37,9 @@ one <- function(hh_path, ind_path, out_path) {
   working_age <- subset(di, age >= 15 & age <= 64)
   r <- svyby(~unemployed, ~role, working_age, svyratio, denominator = ~labour_force, covmat = TRUE)
   con <- svycontrast(r, c(comparison = -1, idp = 1))
-  add("gap_unemployment", "idp", coef(con), SE(con), confint(con, df = degf(di)), degf(di))
+  gdf <- min(sapply(c("comparison", "idp"), function(g)
+    degf(subset(di, role == g & age >= 15 & age <= 64 & labour_force == 1))))
+  add("gap_unemployment", "idp", coef(con), SE(con), confint(con, df = gdf), gdf)
 
   for (g in c("comparison", "idp")) {
     sub <- subset(di, role == g)

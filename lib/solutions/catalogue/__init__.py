@@ -58,6 +58,10 @@ class Breakdown(BaseModel):
         return v
 
 
+#: The margin of shares and rates of a population (5 percentage points), as the catalogue states it.
+SHARE_MARGIN = 0.05
+
+
 class Margin(BaseModel):
     """An indicator's own equivalence margin δ (methodology.md section 3), overriding the global default:
     `absolute` in the estimate's units (0.05 = 5 percentage points for a share), or `relative` to the
@@ -72,6 +76,14 @@ class Margin(BaseModel):
         if (self.absolute is None) == (self.relative is None):
             raise ValueError("margin: give exactly one of absolute or relative")
         return self
+
+    def looser_than(self, other: Margin) -> bool:
+        """True when this margin lets more through than `other`: a larger value of the same kind, or another
+        kind (an absolute and a relative margin cannot be compared, so replacing one by the other loosens)."""
+        if (self.absolute is None) != (other.absolute is None):
+            return True
+        mine, theirs = (self.absolute, other.absolute) if self.absolute is not None else (self.relative, other.relative)
+        return float(mine) > float(theirs)
 
 
 class Indicator(BaseModel):

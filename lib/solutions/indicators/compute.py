@@ -26,6 +26,7 @@ from solutions.indicators.domains import build_domains
 from solutions.indicators.estimate import estimate_columns
 from solutions.indicators.measure import check_measure, solutions_indicator, solutions_met
 from solutions.indicators.status import assess_gaps, criteria_status
+from solutions.indicators.universe_bands import band_labels, relabel_age_bands
 
 ORDER_DISAGG = ["total", "sex", "age_band", "urban_rural", "admin1"]
 
@@ -187,7 +188,9 @@ def compute_country(
     est_parts.append(pd.DataFrame(na_rows))
 
     ids = [i.id for i in catalogue.indicators] + ([sol.id] if sol is not None else [])
-    estimates = _sort(pd.concat([p for p in est_parts if not p.empty], ignore_index=True), ids)
+    bands = band_labels(catalogue, computed)  # an age band the universe cuts: labelled by the part it keeps
+    estimates = _sort(relabel_age_bands(pd.concat([p for p in est_parts if not p.empty], ignore_index=True),
+                                        bands), ids)
     survey_rows = estimates["kind"] != "system"
     estimates = pd.concat([suppress(estimates[survey_rows], th), estimates[~survey_rows].assign(flag="")])
     estimates = _sort(estimates, ids)
@@ -197,14 +200,15 @@ def compute_country(
     if gap_parts:
         own = {sol.id: sol} if sol is not None else {}  # SOL-1 is not in the catalogue (a country's extras are)
         gap_parts.append(_gaps_not_available(na_rows, catalogue, own, groups))
-        gaps = pd.concat([p for p in gap_parts if not p.empty], ignore_index=True)
+        gaps = relabel_age_bands(pd.concat([p for p in gap_parts if not p.empty], ignore_index=True), bands)
         gaps = _sort(gaps.assign(kind=""), ids, with_kind=False).drop(columns="kind")
-        gaps = assess_gaps(gaps, estimates, catalogue, gcfg.equivalence_margin, own)
-        criteria = criteria_status(gaps, displaced)
+        gaps = assess_gaps(gaps, estimates, catalogue, gcfg.equivalence_margin, own, min_df=th.min_df)
+        not_collected = {r.indicator_id for r in rows if not r.computed}
+        criteria = criteria_status(gaps, displaced, th.confidence_level, not_collected)
     else:  # no comparison group: gaps cannot be estimated from this survey
         gaps = pd.DataFrame(columns=["indicator_id", "criterion", "group", "disaggregation", "disaggregation_value",
                                      "category", "gap", "se", "ci_low", "ci_high", "df", "p_value", "direction",
-                                     "status", "margin"])
+                                     "status", "margin", "flag"])
         criteria = _not_assessed(displaced)
     stamp = {"country": cfg.iso3, "year": gcfg.report_year, "catalogue_version": catalogue.version}
     return Tables(
@@ -220,7 +224,7 @@ def _not_assessed(groups: list[str]) -> pd.DataFrame:
     from solutions.catalogue import CRITERIA
 
     columns = ["criterion", "group", "status", "n_indicators", "n_closed", "n_open", "n_inconclusive",
-               "n_insufficient"]
+               "n_insufficient", "n_not_collected"]
     return pd.DataFrame([{"criterion": c, "group": g, "status": "not_assessed", **dict.fromkeys(columns[3:], 0)}
                          for c in CRITERIA for g in groups], columns=columns)
 

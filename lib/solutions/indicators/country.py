@@ -13,6 +13,7 @@ import pandas as pd
 from solutions.atomic import write_text
 from solutions.catalogue import Catalogue, load_catalogue
 from solutions.config import config_sha256, load_country, load_global
+from solutions.disclosure import sample_counts
 from solutions.indicators.checks import check_country
 from solutions.indicators.compute import compute_country, country_catalogue
 from solutions.provenance import build_date, code_version, library_versions
@@ -112,7 +113,7 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
         "weighting": data.weighting,
         "lonely_psu": gcfg.thresholds.lonely_psu, "confidence_level": gcfg.thresholds.confidence_level,
         "min_n": gcfg.thresholds.min_n, "min_effective_n": gcfg.thresholds.min_effective_n,
-        "max_cv": gcfg.thresholds.max_cv, "min_df": gcfg.thresholds.min_df,
+        "max_cv": gcfg.thresholds.max_cv, "min_df": gcfg.thresholds.min_df, "min_count": gcfg.thresholds.min_count,
         "equivalence_margin": gcfg.equivalence_margin.model_dump(),
         "collection_start": cfg.survey.collection_start.isoformat(),
         "collection_end": cfg.survey.collection_end.isoformat(), "survey_title": cfg.survey.title,
@@ -135,7 +136,7 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
     return CountryResults(
         iso3=cfg.iso3, name=cfg.name, year=gcfg.report_year, demo=cfg.demo,
         estimates=tables.estimates, gaps=tables.gaps, criteria=tables.criteria, figures=figures,
-        sample=_sample(data), design=design, narrative=cfg.narrative.model_dump(mode="json"),
+        sample=sample_counts(_sample(data), gcfg.thresholds.min_count), design=design, narrative=cfg.narrative.model_dump(mode="json"),
         sources=meta["sources"], provenance=provenance, catalogue=country_catalogue(cfg, catalogue),
         notes=tables.notes, solutions_measure=tables.solutions_measure,
         indicators=tables.indicators, benchmarks=tables.benchmarks, weights=weights,

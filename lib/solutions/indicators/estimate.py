@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from solutions import survey
 from solutions.indicators.columns import Column
 from solutions.indicators.domains import Domains
 
 
-def _intervals(kind: str, est: np.ndarray, se: np.ndarray, df: np.ndarray, level: float):
+def _intervals(kind: str, est: np.ndarray, se: np.ndarray, n: np.ndarray, df: np.ndarray, level: float):
     if kind in ("proportion", "distribution", "by_reason"):
-        return survey.logit_ci(est, se, df, level)
-    return survey.t_ci(est, se, df, level)
+        return survey.proportion_ci(est, se, n, df, level)
+    lo, hi = survey.t_ci(est, se, df, level)
+    if kind == "ratio":  # a share of its denominator (unemployed of the labour force): at 0 or 1, as a proportion
+        edge = ((est == 0) | (est == 1)) & (se == 0)
+        if edge.any():
+            klo, khi = survey.korn_graubard_ci(est, se, n, df, level)
+            lo, hi = np.where(edge, klo, lo), np.where(edge, khi, hi)
+    return lo, hi
 
 
 def _estimate(design: survey.Design, cols: list[Column], domains: Domains, level: float
@@ -34,6 +41,7 @@ def _estimate(design: survey.Design, cols: list[Column], domains: Domains, level
             design, "ratio", [cols[j].numerator for j in idx],
             [cols[j].denominator for j in idx] if with_den else None,
             domains.codes, domains.n, universe=[cols[j].universe for j in idx], level=level,
+            deff_method="auto",
         )
         parts.append((idx, dr))
     return parts
@@ -52,6 +60,24 @@ def _missing_counts(cols: list[Column], domains: Domains) -> np.ndarray:
     return out
 
 
+def _kish(design: survey.Design, cols: list[Column], domains: Domains) -> np.ndarray:
+    """Kish's effective sample size (Σw)² / Σw² per domain and column, over the records of the universe: the
+    effective n where the design effect cannot be computed (an estimate of 0 or 1 has no variance)."""
+    slots = domains.codes + 1
+    w = design.weights
+    out = np.empty((domains.n, len(cols)))
+    seen: dict[int, np.ndarray] = {}
+    for j, c in enumerate(cols):
+        if id(c.universe) not in seen:
+            rows = np.flatnonzero(c.universe)
+            sw = np.bincount(slots[rows], w[rows], domains.n + 1)[1:]
+            sw2 = np.bincount(slots[rows], w[rows] * w[rows], domains.n + 1)[1:]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                seen[id(c.universe)] = np.where(sw2 > 0, sw * sw / sw2, np.nan)
+        out[:, j] = seen[id(c.universe)]
+    return out
+
+
 def estimate_columns(
     design: survey.Design, cols: list[Column], domains: Domains, level: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -67,10 +93,11 @@ def estimate_columns(
                             (n_w, dr.n_weighted), (cv, dr.cv), (n_unw, dr.n_unweighted)):
             out[:, idx] = values
     miss = _missing_counts(cols, domains)
+    kish = _kish(design, cols, domains)
     rows = []
     cells = domains.cells()
     for j, c in enumerate(cols):
-        lo, hi = _intervals(c.kind, est[:, j], se[:, j], dfree[:, j], level)
+        lo, hi = _intervals(c.kind, est[:, j], se[:, j], n_unw[:, j], dfree[:, j], level)
         for d, (role, value) in enumerate(cells):
             rows.append(
                 {
@@ -79,6 +106,7 @@ def estimate_columns(
                     "category": c.category, "estimate": est[d, j], "se": se[d, j], "ci_low": lo[d],
                     "ci_high": hi[d], "df": dfree[d, j], "deff": deff[d, j], "cv": cv[d, j],
                     "n_unweighted": int(n_unw[d, j]), "n_weighted": n_w[d, j], "n_missing": int(miss[d, j]),
+                    "n_kish": kish[d, j],
                     "suppressed": bool(n_unw[d, j] == 0), "suppression_reason": "min_n" if n_unw[d, j] == 0 else "",
                 }
             )
@@ -105,8 +133,14 @@ def _gaps(parts: list[tuple[list[int], survey.DomainRatios]], cols: list[Column]
     diff, se, dfree, lo, hi, p = (np.empty(shape) for _ in range(6))
     for idx, dr in parts:
         con = survey.contrast(dr, a, b, level=level)
-        for out, values in ((diff, con.difference), (se, con.se), (dfree, con.df), (lo, con.ci_low),
-                            (hi, con.ci_high), (p, con.p_value)):
+        # the gap rests on both domains: its df is the smaller of their design df, not the whole design's
+        gap_df = np.fmin(dr.df[a], dr.df[b])
+        g_lo, g_hi = survey.t_ci(con.difference, con.se, gap_df, level)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p_val = np.where(gap_df > 0, 2.0 * stats.t.sf(np.abs(con.difference / con.se),
+                                                          np.where(gap_df > 0, gap_df, 1.0)), np.nan)
+        for out, values in ((diff, con.difference), (se, con.se), (dfree, gap_df), (lo, g_lo),
+                            (hi, g_hi), (p, p_val)):
             out[:, idx] = values
     rows = []
     for j, c in enumerate(cols):

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solutions.catalogue import Indicator
+from solutions.catalogue import SHARE_MARGIN, Indicator, Margin
 from solutions.config import GlobalConfig, SolutionsMeasure
 from solutions.errors import InputError
 from solutions.expressions import parse, referenced
@@ -108,7 +108,7 @@ def solutions_indicator(gcfg: GlobalConfig, check: MeasureCheck) -> Indicator | 
                    f"{labels}.{partial}",
         kind="proportion", table="households", unit="household", numerator="solutions_met == 1",
         requires=("solutions_met",), direction="higher", prds_objective=1, level="household",
-        disaggregations=("urban_rural", "admin1"),
+        disaggregations=("urban_rural", "admin1"), margin=Margin(absolute=SHARE_MARGIN),
     )
 
 

@@ -13,6 +13,7 @@ from scipy import stats
 
 from solutions.catalogue import CRITERIA, Catalogue, Indicator, Margin
 from solutions.config import EquivalenceMargin
+from solutions.survey.intervals import t_quantile
 
 GAP_KEY = ["indicator_id", "disaggregation", "disaggregation_value", "category"]
 RELATIVE_KINDS = ("mean", "ratio")
@@ -69,19 +70,44 @@ def disadvantage_ci(gaps: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def gap_status(gaps: pd.DataFrame, withheld: np.ndarray, margin: np.ndarray) -> pd.Series:
     """closed | open | inconclusive | insufficient_data | not_assessed for each gap row."""
     d_low, d_high = disadvantage_ci(gaps)
+    # an SE of 0 (both sides a share of 0, or of 1) gives a CI of zero width that shows nothing: inconclusive
+    pointless = gaps["se"].to_numpy(dtype=float) == 0 if "se" in gaps else np.zeros(len(gaps), dtype=bool)
     with np.errstate(invalid="ignore"):
-        closed = d_high < margin
-        opened = (d_low > 0) & ~closed
+        closed = (d_high < margin) & ~pointless
+        opened = (d_low > 0) & ~closed & ~pointless
     status = np.where(closed, "closed", np.where(opened, "open", "inconclusive"))
     status = np.where(withheld | ~np.isfinite(margin), "insufficient_data", status)
     status = np.where(~gaps["direction"].isin(["higher", "lower"]).to_numpy(), "not_assessed", status)
     return pd.Series(status, index=gaps.index, dtype=object)
 
 
+def gap_flags(gaps: pd.DataFrame, estimates: pd.DataFrame, withheld: np.ndarray, min_df: float) -> pd.Series:
+    """The flags of both estimates a gap comes from and its own `low_df` (gap df below `min_df`), in the
+    order `high_cv`, `low_df`, joined by `;`; "" for a gap with a withheld side (it shows no number)."""
+    if "flag" in estimates:
+        flag = estimates.set_index([*GAP_KEY, "group"])["flag"].astype(object).fillna("")
+        flag = flag[~flag.index.duplicated()]
+        own = flag.reindex(pd.MultiIndex.from_frame(gaps[[*GAP_KEY, "group"]])).fillna("").to_numpy()
+        ref = flag.reindex(pd.MultiIndex.from_frame(gaps[GAP_KEY].assign(group="comparison"))).fillna("").to_numpy()
+    else:
+        own = ref = np.full(len(gaps), "", dtype=object)
+    low = gaps["df"].to_numpy(dtype=float) < min_df
+    out = []
+    for a, b, lo, hidden in zip(own, ref, low, withheld, strict=True):
+        if hidden:
+            out.append("")
+            continue
+        codes = set(str(a).split(";")) | set(str(b).split(";")) | ({"low_df"} if lo else set())
+        out.append(";".join(c for c in ("high_cv", "low_df") if c in codes))
+    return pd.Series(out, index=gaps.index, dtype=object)
+
+
 def assess_gaps(gaps: pd.DataFrame, estimates: pd.DataFrame, catalogue: Catalogue | None,
-                default: EquivalenceMargin, extra: dict[str, Indicator] | None = None) -> pd.DataFrame:
-    """The gaps with `margin` and `status` set. A gap with a withheld side keeps no number at all, whatever
-    its status (a category row is `not_assessed` but its gap would still give the withheld side away)."""
+                default: EquivalenceMargin, extra: dict[str, Indicator] | None = None,
+                min_df: float = 8.0) -> pd.DataFrame:
+    """The gaps with `margin`, `status` and `flag` set. A gap with a withheld side keeps no number at all,
+    whatever its status (a category row is `not_assessed` but its gap would still give the withheld side
+    away)."""
     out = gaps.copy()
     withheld = side_withheld(out, estimates)
     out["margin"] = margins(out, estimates, catalogue, default, extra)
@@ -89,33 +115,59 @@ def assess_gaps(gaps: pd.DataFrame, estimates: pd.DataFrame, catalogue: Catalogu
     out.loc[out["status"].isin(["insufficient_data", "not_assessed"]).to_numpy(), "margin"] = np.nan
     for col in GAP_VALUES:
         out.loc[withheld, col] = np.nan
+    out["flag"] = gap_flags(out, estimates, withheld, min_df).to_numpy()
     return out
 
 
-def criteria_status(gaps: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
-    """Criterion × displaced group, over the national headline gaps of the criterion's indicators: open if
-    any is open; closed if every one with data is closed; insufficient_data if none has data;
-    inconclusive otherwise."""
+def bonferroni_open(gaps: pd.DataFrame, k: int, confidence_level: float) -> np.ndarray:
+    """True where the disadvantage D is above 0 at the Bonferroni level for k tests: the lower bound of D's
+    t interval at 1 − α/k (on the gap's df) is above 0."""
+    if k < 1 or gaps.empty:
+        return np.zeros(len(gaps), dtype=bool)
+    alpha = 1.0 - confidence_level
+    gap = gaps["gap"].to_numpy(dtype=float)
+    se = gaps["se"].to_numpy(dtype=float)
+    q = t_quantile(gaps["df"].to_numpy(dtype=float), 1.0 - alpha / k)
+    d = np.where((gaps["direction"] == "higher").to_numpy(), -gap, gap)
+    with np.errstate(invalid="ignore"):
+        return (d - q * se) > 0
+
+
+def criteria_status(gaps: pd.DataFrame, groups: list[str], confidence_level: float = 0.95,
+                    not_collected: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
+    """Criterion × displaced group, over the national headline gaps of the criterion's k indicators with data
+    (methodology §3): open if any indicator's disadvantage is above 0 at the Bonferroni level (its CI at
+    1 − α/k) and the indicator is not closed; closed if every one with data is closed; not_collected if the
+    survey asked none of its questions (`not_collected`: indicators dropped or whose variables are not in the
+    data; a criterion with no indicator row at all too); insufficient_data if collected but all withheld;
+    inconclusive otherwise. The n_* counts are the indicators' own gap statuses."""
     head = gaps[(gaps["disaggregation"] == "total") & (gaps["category"] == "") & (gaps["criterion"] > 0)]
     head = head[head["status"] != "not_assessed"]
     rows = []
     for criterion in CRITERIA:
         for group in groups:
-            s = head[(head["criterion"] == criterion) & (head["group"] == group)]["status"]
+            part = head[(head["criterion"] == criterion) & (head["group"] == group)]
+            absent = part["indicator_id"].isin(not_collected).to_numpy()
+            asked = part[~absent]
+            s = asked["status"]
             counts = {k: int((s == k).sum()) for k in ("closed", "open", "inconclusive", "insufficient_data")}
             with_data = len(s) - counts["insufficient_data"]
-            if counts["open"]:
-                status = "open"
+            data = asked[(s != "insufficient_data").to_numpy()]
+            opened = bonferroni_open(data, with_data, confidence_level) & (data["status"] != "closed").to_numpy()
+            if len(asked) == 0:
+                status = "not_collected"
             elif with_data == 0:
                 status = "insufficient_data"
+            elif opened.any():
+                status = "open"
             elif counts["closed"] == with_data:
                 status = "closed"
             else:
                 status = "inconclusive"
             rows.append(
-                {"criterion": criterion, "group": group, "status": status, "n_indicators": len(s),
+                {"criterion": criterion, "group": group, "status": status, "n_indicators": len(part),
                  "n_closed": counts["closed"], "n_open": counts["open"], "n_inconclusive": counts["inconclusive"],
-                 "n_insufficient": counts["insufficient_data"]}
+                 "n_insufficient": counts["insufficient_data"], "n_not_collected": int(absent.sum())}
             )
     return pd.DataFrame(rows)
 

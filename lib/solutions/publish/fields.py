@@ -86,29 +86,35 @@ ESTIMATES: dict[str, FieldDoc] = {
     "se": _f("number", "Standard error", "Standard error of the estimate, from the survey design (Taylor "
              "linearisation); same unit as the estimate. Empty when withheld.", minimum=0),
     "ci_low": _f("number", "Confidence interval, lower bound", "Lower bound of the confidence interval at the "
-                 "edition's confidence level (95% unless stated): logit interval for proportions, Student's t on "
-                 "the design degrees of freedom otherwise; same unit as the estimate."),
+                 "edition's confidence level (95% unless stated): logit interval for proportions (Korn-Graubard for "
+                 "a share of 0 or 1), Student's t on the design degrees of freedom otherwise; same unit as the "
+                 "estimate."),
     "ci_high": _f("number", "Confidence interval, upper bound", "Upper bound of the confidence interval; same "
                   "unit as the estimate."),
     "df": _f("number", "Design degrees of freedom", "Primary sampling units minus strata, within the group.",
              minimum=0),
     "deff": _f("number", "Design effect", "How much the design (clusters, weights) widens the variance compared "
-               "with a simple random sample of the same size.", minimum=0),
+               "with a simple random sample of the same size (without a finite population correction when the weights "
+               "do not sum to a population). Empty where it cannot be computed (a share of 0 or 1).", minimum=0),
     "cv": _f("number", "Coefficient of variation", "Standard error divided by the estimate, as a proportion "
              "(0.3 = 30%).", minimum=0, unit="proportion"),
     "n_unweighted": _f("integer", "Respondents", "Unweighted number of records (people, households or "
-                       "locations) in the indicator's universe for this group.", minimum=0),
+                       "locations) in the indicator's universe for this group. Empty when the value is withheld "
+                       "(a count and its breakdown's would give it away); 0 for a group with no respondents.",
+                       minimum=0),
     "n_weighted": _f("number", "Population represented", "Weighted number of people, households or locations the "
                      "respondents stand for.", minimum=0),
     "n_effective": _f("number", "Effective sample size", "Respondents divided by the design effect: the size of a "
                       "simple random sample with the same precision.", minimum=0),
     "n_missing": _f("integer", "Missing answers", "Records of the group left out because the answer was missing, "
-                    "don't know or refused.", minimum=0),
+                    "don't know or refused. Empty when the value is withheld.", minimum=0),
     "suppressed": _f("boolean", "Withheld", "True when the value is withheld; its value columns are then empty."),
-    "suppression_reason": _f("string", "Why withheld", "min_n: too few respondents; min_effective_n: too small "
+    "suppression_reason": _f("string", "Why withheld", "min_n: too few respondents; no_variance: no variance "
+                             "estimate (the group's respondents sit in one cluster); min_effective_n: too small "
                              "an effective sample; complementary: withheld so that another withheld value cannot "
                              "be worked out; not_available: the survey lacks the information. Empty when "
-                             "published.", enum=("min_n", "min_effective_n", "complementary", "not_available")),
+                             "published.", enum=("min_n", "no_variance", "min_effective_n", "complementary",
+                                                 "not_available")),
     "note": _f("string", "Country's note", "The country's note on the indicator (e.g. that a question is a proxy); "
                "empty if none."),
     "flag": _f("string", "Precision flag", "Empty, or one or more of high_cv (coefficient of variation above the "
@@ -126,7 +132,8 @@ GAPS: dict[str, FieldDoc] = {
              "sample's clusters).", minimum=0),
     "ci_low": _f("number", "Gap, lower bound", "Lower bound of the confidence interval of the gap."),
     "ci_high": _f("number", "Gap, upper bound", "Upper bound of the confidence interval of the gap."),
-    "df": _f("number", "Design degrees of freedom", "Degrees of freedom used for the gap's interval.", minimum=0),
+    "df": _f("number", "Design degrees of freedom", "Degrees of freedom used for the gap's interval and status: "
+             "the smaller of the two groups' design degrees of freedom.", minimum=0),
     "p_value": _f("number", "p-value", "Two-sided test of a zero gap. The status does not rest on it.",
                   minimum=0, maximum=1),
     "direction": _f("string", "Better when", "higher: a higher value is better; lower: a lower value is better; "
@@ -137,24 +144,32 @@ GAPS: dict[str, FieldDoc] = {
                  "open: the data show a disadvantage; inconclusive: the survey cannot tell; insufficient_data: "
                  "either side withheld; not_assessed: no better or worse direction.",
                  enum=("closed", "open", "inconclusive", "insufficient_data", "not_assessed")),
+    "flag": _f("string", "Precision flag", "The flags of both estimates the gap comes from and its own low_df "
+               "(its degrees of freedom below the minimum): empty, high_cv, low_df or high_cv;low_df. A flagged "
+               "gap is marked † on the pages: read it with care. Empty when either side is withheld.",
+               enum=("high_cv", "low_df", "high_cv;low_df")),
 }
 
 CRITERIA: dict[str, FieldDoc] = {
     **COMMON,
-    "status": _f("string", "Criterion status", "open if any indicator's gap is open; closed if every indicator "
-                 "with data is closed; insufficient_data if none has data; inconclusive otherwise; not_assessed "
-                 "when the survey has no comparison group.",
-                 enum=("closed", "open", "inconclusive", "insufficient_data", "not_assessed")),
-    "n_indicators": _f("integer", "Indicators assessed", "Indicators of the criterion with a direction.",
-                       minimum=0),
+    "status": _f("string", "Criterion status", "Over the k indicators with data: open if any indicator's "
+                 "disadvantage is above 0 at the Bonferroni level (its confidence interval at 1 - alpha/k) and "
+                 "its gap is not closed; closed if every indicator with data is closed; not_collected if the "
+                 "survey asked none of its questions; insufficient_data if they were asked but every one is "
+                 "withheld; inconclusive otherwise; not_assessed when the survey has no comparison group.",
+                 enum=("closed", "open", "inconclusive", "insufficient_data", "not_collected", "not_assessed")),
+    "n_indicators": _f("integer", "Indicators assessed", "Indicators of the criterion with a direction (the sum "
+                       "of the five counts that follow).", minimum=0),
     "n_closed": _f("integer", "Indicators closed",
                    "Indicators whose gap is closed: no disadvantage larger than the margin, shown by the data.",
                    minimum=0),
     "n_open": _f("integer", "Indicators open", "Indicators whose gap is open.", minimum=0),
     "n_inconclusive": _f("integer", "Indicators inconclusive", "Indicators whose gap the survey cannot settle.",
                          minimum=0),
-    "n_insufficient": _f("integer", "Indicators without enough data", "Indicators with either side withheld.",
-                         minimum=0),
+    "n_insufficient": _f("integer", "Indicators without enough data", "Indicators asked in the survey with "
+                         "either side withheld.", minimum=0),
+    "n_not_collected": _f("integer", "Indicators not collected", "Indicators whose questions the survey did not "
+                          "ask (their variables are not in the data).", minimum=0),
 }
 
 FIGURES: dict[str, FieldDoc] = {

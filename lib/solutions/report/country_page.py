@@ -159,11 +159,14 @@ def sample_section(results: CountryResults) -> None:
             frame = frame.assign(_o=frame["group"].map(order)).sort_values("_o", kind="stable").drop(columns="_o")
             frame["group"] = frame["group"].map(style.group_label)
         counts = [c for c in ("households", "individuals", "psus") if c in frame.columns]
+        fewer = f"fewer than {results.design.get('min_count', 5)}"
         for c in counts:
-            frame[c] = [("withheld" if is_missing(v) else fmt_count(v)) for v in frame[c]]
+            why = frame.pop(f"{c}_withheld") if f"{c}_withheld" in frame.columns else pd.Series("", index=frame.index)
+            frame[c] = [(fewer if w == "min_count" else "withheld") if is_missing(v) else fmt_count(v)
+                        for v, w in zip(frame[c], why, strict=True)]
         frame = frame.rename(columns={"group": "Group", "admin1": "Area", "households": "Households",
                                       "individuals": "Individuals", "psus": "PSUs"})
-        emit(html_table(frame, caption="Sample (unweighted counts; small cells withheld)",
+        emit(html_table(frame, caption=f"Sample (unweighted counts; small cells shown as \"{fewer}\")",
                         numeric=["Households", "Individuals", "PSUs"], stack=True))
     else:
         note("No sample summary is available.")

@@ -114,6 +114,7 @@ ALL_OBSERVED = "all observed"
 WITHHELD_REASONS: dict[str, Callable[[Thresholds], str]] = {
     "min_n": lambda t: f"withheld: fewer than {t.min_n} respondents",
     "min_effective_n": lambda t: f"withheld: effective sample below {t.min_effective_n:g}",
+    "no_variance": lambda t: "withheld: no variance estimate (one cluster)",
     "complementary": lambda t: "withheld to protect another withheld value",
     "not_available": lambda t: "not available: not collected in this survey",
     "no_variance": lambda t: "withheld: no variance estimate (one cluster)",

@@ -9,7 +9,8 @@ Two layers, like R's verbs:
   "comparison": -1})` (svycontrast);
 * the array layer underneath, for the indicator engine: `ratio_by_domain` / `mean_by_domain` /
   `proportion_by_domain` / `total_by_domain` on integer domain codes (n,) (-1 = in no domain) and
-  (n, k) variables, `contrast(dr, a, b)` between domains, `logit_ci` / `t_ci`.
+  (n, k) variables, `contrast(dr, a, b)` between domains, `logit_ci` / `t_ci`, `proportion_ci` (logit, Korn–Graubard at 0
+  or 1).
 
 Both run on dense integer codes (`codes.py`) and one `np.bincount` pass per variable over the records'
 (PSU, domain) cells (`cells.py`): O(n k) time, no sort of the records, no sparse matrix.
@@ -25,7 +26,7 @@ from .estimators import (
     ratio_by_domain,
     total_by_domain,
 )
-from .intervals import logit_ci, t_ci
+from .intervals import korn_graubard_ci, logit_ci, proportion_ci, t_ci
 from .linearization import psu_totals, stratified_variance, total_variance
 from .tidy import SurveyTable, contrast
 
@@ -40,10 +41,12 @@ __all__ = [
     "SurveyTable",
     "contrast",
     "domain_estimates",
+    "korn_graubard_ci",
     "linear_contrasts",
     "logit_ci",
     "mean_by_domain",
     "proportion_by_domain",
+    "proportion_ci",
     "psu_totals",
     "ratio_by_domain",
     "stratified_variance",

@@ -22,11 +22,11 @@ import numpy as np
 from .cells import Cells, CellSums, SumsBuilder, check_binary, shifts, valid_mask
 from .codes import compact
 from .design import Design
-from .intervals import logit_ci, t_ci
+from .intervals import proportion_ci, t_ci
 from .linearization import group_sums, stratified_variance
 
 Kind = Literal["ratio", "mean", "proportion", "total"]
-DeffMethod = Literal["wor", "replace"]
+DeffMethod = Literal["wor", "replace", "auto"]
 Variables = np.ndarray | list[np.ndarray]
 
 
@@ -153,11 +153,23 @@ def domain_estimates(
         raise ValueError("n_domains must be >= 1")
     if validate and dom.size and (dom.min() < -1 or dom.max() >= n_domains):
         raise ValueError(f"domain codes must be in -1 .. {n_domains - 1} (-1 = in no domain)")
-    if deff_method not in ("wor", "replace"):
-        raise ValueError("deff_method must be 'wor' or 'replace'")
+    if deff_method not in ("wor", "replace", "auto"):
+        raise ValueError("deff_method must be 'wor', 'replace' or 'auto'")
+    deff_method = resolve_deff_method(design, deff_method)
     cells = Cells.build(design, dom.astype(np.intp, copy=False), n_domains)
     sums = domain_sums(design, cells, kind, num, den, uni)
     return finish_domain_estimates(design, kind, cells.psu, cells.domain, sums, level, deff_method)
+
+
+def resolve_deff_method(design: Design, method: DeffMethod) -> DeffMethod:
+    """"auto": "wor" (SRS without replacement from the population the weights sum to) when the weights
+    describe a population, "replace" (no finite population correction) when they do not: normalised weights,
+    Σw no larger than the number of weighted records, have no population total and the "wor" reference would
+    be negative (R's `deff=TRUE` then gives NA or a negative deff; `deff="replace"` is what is meant)."""
+    if method != "auto":
+        return method
+    w = design.weights
+    return "replace" if float(w.sum()) <= float(np.count_nonzero(w)) else "wor"
 
 
 def finish_domain_estimates(
@@ -167,7 +179,10 @@ def finish_domain_estimates(
     """Estimates, variances, df, deffs and CIs from the additive cell totals (cells in (PSU, domain) order).
 
     This is the only variance step, whether the totals were summed in memory or over a Dask dataframe.
+    `deff_method` is "wor" or "replace" here ("auto" is resolved from the records by `domain_estimates`).
     """
+    if deff_method not in ("wor", "replace"):
+        raise ValueError("finish_domain_estimates needs deff_method 'wor' or 'replace' (resolve 'auto' first)")
     D = sums.yy.shape[0]
     Y = group_sums(cell_dom, sums.y, D)
     X = group_sums(cell_dom, sums.x, D)
@@ -203,9 +218,9 @@ def finish_domain_estimates(
                 vsrs = np.where(W < N, np.nan, vsrs)
         else:
             vsrs = ss * W / (N - 1.0)
-        deff = np.where(empty | (N <= 1), np.nan, var / vsrs)
+        deff = np.where(empty | (N <= 1) | ~(vsrs > 0), np.nan, var / vsrs)  # never negative
 
-    lo, hi = logit_ci(est, se, df, level) if kind == "proportion" else t_ci(est, se, df, level)
+    lo, hi = proportion_ci(est, se, N, df, level) if kind == "proportion" else t_ci(est, se, df, level)
     return DomainRatios(
         kind=kind, estimate=est, se=se, n_unweighted=N.astype(np.int64), n_weighted=W,
         denominator_total=den_tot, df=df, deff=deff, ci_low=lo, ci_high=hi, level=level, design=design,
