@@ -116,17 +116,24 @@ def _publish_earlier(root, year, *, shift, criteria_status=None):
             write_table(df, name, folder)
 
 
-def test_what_changed_lists_moves_beyond_the_ci_and_status_changes(global_results, tmp_path):
+def test_what_changed_names_every_change_better_or_worse_the_ones_that_matter_first(global_results, tmp_path):
     _publish_earlier(tmp_path, YEAR - 1, shift=0.20, criteria_status="closed")
     _publish_earlier(tmp_path, YEAR - 3, shift=0.0)  # an older edition: never the one compared
-    text = _text(_emit(front_page.what_changed, global_results, tmp_path))
-    assert f"Compared with the {YEAR - 1} edition:" in text
-    # SOL-1 for IDPs moved from 38% to 18% in both countries (half-width 5 points: far beyond the CIs)
-    assert "2 of" in text and "moved beyond their 95% confidence intervals" in text
-    assert "Zedland, Solutions measure, IDPs: 38% → 18% (−20 pp, −27 to −13)" in text
-    assert ("2 criterion statuses changed: Yland, 2 Adequate standard of living, IDPs: Gap closed → Gap open"
-            in text)
-    assert "Zedland, 2 Adequate standard of living, IDPs: Gap closed → Gap open" in text
+    page = _emit(front_page.what_changed, global_results, tmp_path)
+    text = _text(page)
+    assert f"Compared with the {YEAR - 1} edition" in text
+    first, rest = page.split("<details", 1)
+    # status changes first, each named, with better or worse
+    assert ("2 criterion statuses changed: Yland, 2 Adequate standard of living, IDPs: Gap closed → Gap open (worse)"
+            in _text(first))
+    assert "Zedland, 2 Adequate standard of living, IDPs: Gap closed → Gap open (worse)" in _text(first)
+    # SOL-1 for IDPs fell from 38% to 18% in both countries (higher is better: worse), each named
+    assert "2 national estimates worse:" in _text(first)
+    assert "Zedland, Solutions measure, IDPs: 38% → 18%: worse, down 20 points (−27 to −13)" in _text(first)
+    assert "Yland, Solutions measure, IDPs:" in _text(first)
+    # the rest, collapsed: how many compared and what they showed
+    assert re.search(r"\d+ national estimates compared: 2 worse, \d+ ", _text(rest))
+    assert "beyond" not in text and "moved beyond" not in text
 
 
 def test_front_title_is_the_report_title(global_results):

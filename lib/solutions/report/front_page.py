@@ -297,11 +297,16 @@ def _measure_sentence(rows: pd.DataFrame, level: str) -> str:
 
 
 # ------------------------------------------------------------------------------------ changes ----
-def what_changed(g: GlobalResults, output_root: str | Path | None, *, limit: int = 5) -> None:
-    """What changed since the previous edition under ``output_root``: countries, estimates beyond their CIs,
-    criterion and gap statuses; the full lists in a collapsed table."""
+def what_changed(g: GlobalResults, output_root: str | Path | None, *, margin: Any = None) -> None:
+    """What changed since the previous edition under ``output_root``, every change named: first those that
+    matter (criterion and gap statuses that changed, estimates better or worse, each saying which), then the
+    rest (countries and indicators added or dropped, shares of distributions that moved, countries not
+    compared, how many estimates showed no material change or could not tell) in a collapsed list.
+    ``margin``: the global config's ``equivalence_margin`` (the default margin of indicators whose gaps give
+    none)."""
     from solutions.editions import Edition, diff_editions, load_edition, previous_edition
     from solutions.errors import SolutionsError
+    from solutions.indicators.changes import rules_from_tables
 
     year = int(g.year or 0)
     folder = previous_edition(output_root, year) if output_root is not None else None
@@ -316,55 +321,74 @@ def what_changed(g: GlobalResults, output_root: str | Path | None, *, limit: int
     new = Edition(year, Path(output_root or "."), g.estimates, g.gaps, g.criteria,
                   country_names(g))
     level = float((g.thresholds or {}).get("confidence_level", 0.95))
-    d = diff_editions(old, new, confidence_level=level)
-    names = {**d.names, **country_names(g)}
-    items = []
-    if d.countries_added or d.countries_dropped:
-        added = ", ".join(names.get(c, c) for c in d.countries_added) or "none"
-        dropped = ", ".join(names.get(c, c) for c in d.countries_dropped) or "none"
-        items.append(f"Countries added: {added}; no longer covered: {dropped}.")
-    if d.indicators_added or d.indicators_dropped:
-        items.append(f"Indicators added: {', '.join(d.indicators_added) or 'none'}; dropped: "
-                     f"{', '.join(d.indicators_dropped) or 'none'}.")
-    items.append(f"{len(d.moved)} of {d.compared} national estimates moved beyond their {thresholds_of(g).level} confidence "
-                 "intervals (the interval of the change excludes zero)"
-                 + (", the largest:" if len(d.moved) else "."))
-    emit(f"<p>Compared with the {d.old_year} edition:</p>")
-    lines = [html.escape(t) for t in items]
-    if len(d.moved):
-        lines[-1] += "<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in _largest_moves(d, names, g, limit)) + "</ul>"
-    crit = d.criterion_changes
-    if len(crit):
-        full = criteria_names()
-        shown = [f"{names.get(r['country'], r['country'])}, {int(r['criterion'])} {full.get(int(r['criterion']), '')}, "
-                 f"{style.group_label(r['group'])}: {wording.STATUS_LABELS.get(r['status_from'], r['status_from'])} → "
-                 f"{wording.STATUS_LABELS.get(r['status_to'], r['status_to'])}" for _, r in crit.iterrows()]
-        more = f" (and {len(shown) - limit} more)" if len(shown) > limit else ""
-        lines.append(f"{len(shown)} criterion status{'es' if len(shown) != 1 else ''} changed{more}:<ul>"
-                     + "".join(f"<li>{html.escape(t)}</li>" for t in shown[:limit]) + "</ul>")
-    else:
-        lines.append("No criterion status changed.")
-    lines.append(f"{len(d.gap_changes)} indicator gap status{'es' if len(d.gap_changes) != 1 else ''} changed.")
-    for _, r in d.not_compared.iterrows():
-        lines.append(f"{html.escape(names.get(r['country'], r['country']))}: not compared, the indicator "
-                     "definitions differ between the two editions.")
-    emit('<ul class="sos-front-changes">' + "".join(f"<li>{t}</li>" for t in lines) + "</ul>")
+    d = diff_editions(old, new, confidence_level=level,
+                      rules=rules_from_tables(g.gaps, g.estimates, g.catalogue, margin))
+    emit(changes_html(d, {**d.names, **country_names(g)}, g, thresholds_of(g).level))
 
 
-def _largest_moves(d: Any, names: dict[str, str], g: GlobalResults, limit: int) -> list[str]:
-    from solutions.editions import change_text
+def _list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in items) + "</ul>"
+
+
+def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) -> str:
+    """The "what changed" section of a diff (``solutions.editions.EditionDiff``) as HTML."""
+    from solutions.editions import change_text, counts_text, status_change_text
 
     titles = {i.id: i.short_title for i in g.catalogue.indicators}
     titles.setdefault(SOLUTIONS_ID, "Solutions measure")
-    moved = d.moved.assign(size=d.moved["change"].abs()).sort_values(["size", "country", "indicator_id"],
-                                                                      ascending=[False, True, True])
-    out = []
-    for _, r in moved.head(limit).iterrows():
+    full = criteria_names()
+
+    def estimate(r: Any) -> str:
         subject = titles.get(r["indicator_id"], r["indicator_id"])
         category = f" ({str(r['category']).replace('_', ' ')})" if r["category"] else ""
-        out.append(f"{names.get(r['country'], r['country'])}, {subject}{category}, {style.group_label(r['group'])}: "
-                   f"{change_text(r)}")
-    return out
+        return (f"{names.get(r['country'], r['country'])}, {subject}{category}, {style.group_label(r['group'])}: "
+                f"{change_text(r)}")
+
+    first: list[str] = []
+    crit = d.criterion_changes
+    if len(crit):
+        first.append(f"{len(crit)} criterion status{'es' if len(crit) != 1 else ''} changed:" + _list([
+            f"{names.get(r['country'], r['country'])}, {int(r['criterion'])} {full.get(int(r['criterion']), '')}, "
+            f"{style.group_label(r['group'])}: {status_change_text(r)}" for _, r in crit.iterrows()]))
+    else:
+        first.append(html.escape("No criterion status changed."))
+    gaps = d.gap_changes
+    if len(gaps):
+        first.append(f"{len(gaps)} indicator gap status{'es' if len(gaps) != 1 else ''} changed:" + _list([
+            f"{names.get(r['country'], r['country'])}, {titles.get(r['indicator_id'], r['indicator_id'])}, "
+            f"{style.group_label(r['group'])}: {status_change_text(r)}" for _, r in gaps.iterrows()]))
+    else:
+        first.append(html.escape("No indicator gap status changed."))
+    moved = d.moved
+    for status, word in (("worsened", "worse"), ("improved", "better")):
+        rows = moved[moved["status"] == status] if len(moved) else moved
+        if len(rows):
+            first.append(f"{len(rows)} national estimate{'s' if len(rows) != 1 else ''} {word}:"
+                         + _list([estimate(r) for _, r in rows.iterrows()]))
+    if not len(moved) or not moved["status"].isin(["worsened", "improved"]).any():
+        first.append(html.escape("No national estimate is shown to be better or worse."))
+    rest: list[str] = [html.escape(counts_text(d) + f" ({level} CI of each change; the surveys are independent).")]
+    shifted = moved[moved["status"] == "not_assessed"] if len(moved) else moved
+    if len(shifted):
+        rest.append(f"{len(shifted)} share{'s' if len(shifted) != 1 else ''} of a distribution moved (no better "
+                    "or worse direction):" + _list([estimate(r) for _, r in shifted.iterrows()]))
+    if d.countries_added or d.countries_dropped:
+        added = ", ".join(names.get(c, c) for c in d.countries_added) or "none"
+        dropped = ", ".join(names.get(c, c) for c in d.countries_dropped) or "none"
+        rest.append(html.escape(f"Countries added: {added}; no longer covered: {dropped}."))
+    if d.indicators_added or d.indicators_dropped:
+        rest.append(html.escape(f"Indicators added: {', '.join(d.indicators_added) or 'none'}; dropped: "
+                                f"{', '.join(d.indicators_dropped) or 'none'}."))
+    for _, r in d.not_compared.iterrows():
+        rest.append(html.escape(f"{names.get(r['country'], r['country'])}: not compared, the indicator "
+                                "definitions differ between the two editions."))
+    head, tail = first, rest  # HTML: every text escaped where it was made
+    return (f"<p>Compared with the {d.old_year} edition (a change is better or worse when its {level} CI lies "
+            "on one side of zero and not within the indicator's margin):</p>"
+            '<ul class="sos-front-changes">' + "".join(f"<li>{t}</li>" for t in head) + "</ul>"
+            f'<details class="sos-front-changes-rest"><summary>Everything else that changed ({len(tail)} '
+            f"item{'s' if len(tail) != 1 else ''})</summary>"
+            '<ul class="sos-front-changes">' + "".join(f"<li>{t}</li>" for t in tail) + "</ul></details>")
 
 
 def provenance_section(g: GlobalResults) -> None:
