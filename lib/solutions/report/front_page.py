@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -66,6 +66,7 @@ table.sos-front-grid{border-collapse:collapse;margin:.2em 0;width:auto;position:
 .sos-front-legend>span{display:inline-block;margin:0 .8em .2em 0}
 .sos-front-sentences{padding-left:1.2em}.sos-front-sentences li{margin:.35em 0}
 .sos-front-changes li{margin:.25em 0}
+.sos-front-define{font-size:.9em;color:#333;max-width:62em;margin:0 0 1em}
 @media (max-width:900px){.sos-front-cards{grid-template-columns:repeat(2,minmax(0,1fr))}}
 @media (max-width:600px){
  .sos-front-cards .value{font-size:1.35em}
@@ -112,21 +113,63 @@ def _solutions_rows(g: GlobalResults) -> pd.DataFrame:
     return rows[rows["group"].isin(["idp", "comparison"])]
 
 
-def _span(values: list[float]) -> str:
-    if not values:
-        return "–"
-    lo, hi = min(values), max(values)
-    a, b = fmt_value(lo, percent=True), fmt_value(hi, percent=True)
-    return a if a == b else f"{a.rstrip('%')}–{b}"
+class Card(NamedTuple):
+    """One headline card: the figure, what it counts, how to read it, and a link to its detail (``href``)."""
+
+    value: str
+    what: str
+    how: str
+    link: str = ""  # the linked words appended to ``how``
+    href: str = ""
 
 
-def headline_cards(g: GlobalResults) -> list[tuple[str, str, str]]:
-    """(value, what, how) of each headline card; withheld estimates never enter a range."""
+SOLUTIONS_ANCHOR = "sos-front-solutions"
+DEFINITION_ANCHOR = "sos-front-measure"
+
+
+def _measure_card(g: GlobalResults) -> Card | None:
+    """The solutions measure for IDP households: one country's estimate with its CI, or, across countries,
+    the range of their estimates called a range (never written as an interval), each country's CI a click
+    away in the chart; the comparison group's beside it as the benchmark. Withheld values never enter."""
+    sol = _solutions_rows(g)
+    if sol.empty:
+        return None
+    level = thresholds_of(g).level
+    rows = {grp: [r for _, r in sol[sol["group"] == grp].iterrows() if not row_is_suppressed(r)]
+            for grp in ("idp", "comparison")}
+    idp, comparison = rows["idp"], rows["comparison"]
+    if not idp:
+        return None
+
+    def one(r: pd.Series) -> str:
+        return f"{fmt_value(r['estimate'], percent=True)} ({level} CI {fmt_ci(r['ci_low'], r['ci_high'], percent=True)}%)"
+
+    def span(values: list[pd.Series]) -> str:
+        lo, hi = (fmt_value(f(float(r["estimate"]) for r in values), percent=True) for f in (min, max))
+        return lo if lo == hi else f"{lo} to {hi}"
+
+    what = "of IDP households meet the solutions measure"
+    if len(idp) == 1:
+        value = fmt_value(idp[0]["estimate"], percent=True)
+        how = f"{level} CI {fmt_ci(idp[0]['ci_low'], idp[0]['ci_high'], percent=True)}%"
+        if len(comparison) == 1:
+            how += f"; comparison households: {one(comparison[0])}"
+        return Card(value, what, how + ";", "definition below", f"#{DEFINITION_ANCHOR}")
+    value = span(idp)
+    how = f"the range of {len(idp)} country estimates, lowest to highest, not an interval"
+    if comparison:
+        how += f"; comparison households: {span(comparison)}" + (" (range)" if len(comparison) > 1 else "")
+    return Card(value, what + " (range across countries)", how + ";",
+                f"each country's {level} CI in the chart", f"#{SOLUTIONS_ANCHOR}")
+
+
+def headline_cards(g: GlobalResults) -> list[Card]:
+    """The headline cards (value, what, how, link): withheld estimates never enter a figure or a range."""
     ok = _ok(g)
     countries = g.countries
     total = len(countries) if countries is not None and not countries.empty else len(ok)
-    cards = [(str(len(ok)), f"countr{'y' if len(ok) == 1 else 'ies'} with results",
-              f"of {total} in this edition" if total != len(ok) else "every country of this edition")]
+    cards = [Card(str(len(ok)), f"countr{'y' if len(ok) == 1 else 'ies'} with results",
+                  f"of {total} in this edition" if total != len(ok) else "every country of this edition")]
     figures = g.figures
     if figures is not None and not figures.empty:
         stock = figures[(figures["metric"] == "idp_stock") & figures["country"].isin(ok)].dropna(subset=["value"])
@@ -134,28 +177,39 @@ def headline_cards(g: GlobalResults) -> list[tuple[str, str, str]]:
         if len(latest):
             years = sorted(latest["year"].astype(int).unique())
             span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-            cards.append((fmt_big(latest["value"].sum()), METRIC_LABELS["idp_stock"].replace(" (stock)", "")
-                          + " in these countries", f"latest published figure per country ({span})"))
-    sol = _solutions_rows(g)
-
-    def shares(group: str) -> list[float]:
-        rows = sol[sol["group"] == group] if not sol.empty else sol
-        return [float(r["estimate"]) for _, r in rows.iterrows() if not row_is_suppressed(r)]
-
-    idp, comparison = shares("idp"), shares("comparison")
-    if idp:
-        across = "range across countries" if len(idp) > 1 else "one country"
-        how = (f"against {_span(comparison)} of comparison households; {across}" if comparison else across)
-        cards.append((_span(idp), "of IDP households meet the solutions measure", how))
+            cards.append(Card(fmt_big(latest["value"].sum()), METRIC_LABELS["idp_stock"].replace(" (stock)", "")
+                              + " in these countries",
+                              f"the sum of the latest published figure per country ({span}), not a survey estimate"))
+    measure = _measure_card(g)
+    if measure is not None:
+        cards.append(measure)
     crit = g.criteria
     if crit is not None and not crit.empty:
         idp = current_year(crit, g.year)
         idp = idp[(idp["group"] == "idp") & idp["country"].isin(ok)]
         if len(idp):
             n_open = int((idp["status"] == "open").sum())
-            cards.append((f"{n_open} of {len(idp)}", "criteria on which IDPs are worse off",
-                          "country × criterion pairs with the gap open"))
+            cards.append(Card(f"{n_open} of {len(idp)}", "criteria on which IDPs are worse off",
+                              "country × criterion pairs with the gap open"))
     return cards
+
+
+def measure_definition(g: GlobalResults) -> str:
+    """The solutions measure defined in one sentence, from the global config's rule and conditions ("" when
+    no measure is configured)."""
+    m = g.solutions_measure or {}
+    conditions = list(m.get("conditions") or [])
+    if not conditions:
+        return ""
+    scoring = m.get("scoring", "all")
+    n = len(conditions)
+    rule = (f"every one of {n} conditions" if scoring == "all" or not isinstance(scoring, dict)
+            else f"at least {int(scoring['at_least'])} of {n} conditions")
+    criteria = sorted({int(c["criterion"]) for c in conditions})
+    labels = "; ".join(f"{c['label']} (criterion {int(c['criterion'])})" for c in conditions)
+    return (f"The solutions measure is the share of households that meet {rule} set for IASC criteria "
+            f"{', '.join(map(str, criteria))}: {labels}. The comparison group's share is shown beside it as "
+            "the benchmark. The conditions are on the methods page.")
 
 
 def publish_chart_data(g: GlobalResults, output_root: str | Path) -> None:
@@ -164,11 +218,17 @@ def publish_chart_data(g: GlobalResults, output_root: str | Path) -> None:
 
 
 def headline(g: GlobalResults) -> None:
-    """The headline cards: countries, displaced people covered, the solutions measure, criteria open."""
-    cards = headline_cards(g)[:4]
-    items = "".join(f'<div><span class="value">{html.escape(v)}</span><span class="what">{html.escape(w)}</span>'
-                    f'<span class="how">{html.escape(h)}</span></div>' for v, w, h in cards)
-    emit(f'<div class="sos-front-cards">{items}</div>')
+    """The headline cards (countries, displaced people covered, the solutions measure with its interval or
+    its range, criteria open), then the solutions measure defined, since a card is where it is first used."""
+    items = []
+    for c in headline_cards(g)[:4]:
+        link = f' <a href="{html.escape(c.href)}">{html.escape(c.link)}</a>' if c.href else ""
+        items.append(f'<div><span class="value">{html.escape(c.value)}</span><span class="what">'
+                     f'{html.escape(c.what)}</span><span class="how">{html.escape(c.how)}{link}</span></div>')
+    emit(f'<div class="sos-front-cards">{"".join(items)}</div>')
+    definition = measure_definition(g)
+    if definition:
+        emit(f'<p class="sos-front-define" id="{DEFINITION_ANCHOR}">{html.escape(definition)}</p>')
 
 
 def solutions_figure(g: GlobalResults) -> str:
@@ -191,7 +251,7 @@ def solutions_figure(g: GlobalResults) -> str:
         fig, title=title,
         caption=f"IDPs and, as the benchmark, the comparison group, with {level} confidence intervals; a hollow "
         "marker is a flagged estimate; the conditions (criteria 1–5) are on the methods page.",
-        alt=alt, data_href=href)
+        alt=alt, data_href=href).replace("<figure ", f'<figure id="{SOLUTIONS_ANCHOR}" ', 1)  # the cards link here
 
 
 # ------------------------------------------------------------------------------------ overview ---
