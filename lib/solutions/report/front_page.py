@@ -208,7 +208,7 @@ def measure_definition(g: GlobalResults) -> str:
     criteria = sorted({int(c["criterion"]) for c in conditions})
     labels = "; ".join(f"{c['label']} (criterion {int(c['criterion'])})" for c in conditions)
     return (f"The solutions measure is the share of households that meet {rule} set for IASC criteria "
-            f"{', '.join(map(str, criteria))}: {labels}. The comparison group's share is shown beside it as "
+            f"{wording.number_runs(criteria)}: {labels}. The comparison group's share is shown beside it as "
             "the benchmark. The conditions are on the methods page.")
 
 

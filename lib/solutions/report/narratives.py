@@ -73,6 +73,7 @@ def fill_placeholder(p: Placeholder, results: CountryResults, *, thresholds: Thr
     """The text of one placeholder, from ``results`` (and ``earlier`` editions' estimates for a change)."""
     t = thresholds or thresholds_of(results)
     group = style.group_label(p.group)
+    group = group if group.startswith("IDP") else group.lower()  # inside a sentence: "returnees", not "Returnees"
     if p.kind == "criterion":
         crit = results.criteria
         rows = crit[(crit["criterion"] == p.criterion) & (crit["group"] == p.group)] if not crit.empty else crit

@@ -145,13 +145,16 @@ def margin_text(margin: Any, *, percent: bool) -> str:
 def _range(d: Disadvantage, percent: bool, margin: Any = None) -> str:
     """The CI of D in words, with the side of zero each end lies on (bounds precise against the margin)."""
     lo, hi = (precise(v, percent=percent, margin=margin)[0] for v in (d.low, d.high))
-    unit = " points" if percent else ""
     a, b = _bound(d.low, percent, margin), _bound(d.high, percent, margin)
+
+    def unit(text: str) -> str:
+        return "" if not percent else " point" if text == "1" else " points"
+
     if lo >= 0:
-        return f"{a} to {b}{unit} worse"
+        return f"{a} to {b}{unit(b)} worse"
     if hi <= 0:
-        return f"{b} to {a}{unit} better"
-    return f"from {a}{unit} better to {b}{unit} worse"
+        return f"{b} to {a}{unit(a)} better"
+    return f"from {a}{unit(a)} better to {b}{unit(b)} worse"
 
 
 def gap_finding(group: str, status: str, *, gap: Any = None, ci_low: Any = None, ci_high: Any = None,
@@ -359,6 +362,11 @@ def _numbers(criteria: list[int]) -> str:
         else:
             runs.append([c])
     return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def number_runs(numbers: list[int]) -> str:
+    """``1–5`` or ``1, 3``: criterion numbers with runs of three or more joined by a dash."""
+    return _numbers(numbers)
 
 
 def criteria_summary(group: str, statuses: dict[int, str]) -> str:
