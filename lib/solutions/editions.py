@@ -241,8 +241,7 @@ def _missing(value: Any) -> bool:
 
 #: The order in which the change statuses are counted and listed.
 CHANGE_ORDER = ("worsened", "improved", "not_assessed", "no_material_change", "cannot_tell", "insufficient_data")
-_COUNT_WORDS = {"worsened": "worse", "improved": "better", "not_assessed": "distribution shares that moved",
-                "no_material_change": "no material change", "cannot_tell": "the surveys cannot tell",
+_COUNT_WORDS = {"worsened": "worse", "improved": "better", "no_material_change": "no material change", "cannot_tell": "the surveys cannot tell",
                 "insufficient_data": "a value withheld"}
 
 
@@ -253,8 +252,10 @@ def counts_text(d: EditionDiff) -> str:
     shifted = int((moved["status"] == "not_assessed").sum()) if len(moved) else 0
     parts = []
     for status in CHANGE_ORDER:
-        n = shifted if status == "not_assessed" else counts.get(status, 0)
-        if n:
+        n = counts.get(status, 0)
+        if n and status == "not_assessed":
+            parts.append(f"{n} shares of distributions, which have no better or worse direction ({shifted} moved)")
+        elif n:
             parts.append(f"{n} {_COUNT_WORDS[status]}")
     scope = "estimates" if d.changes.empty or (d.changes["disaggregation"] != "total").any() else "national estimates"
     return f"{len(d.changes)} {scope} compared" + (f": {', '.join(parts)}" if parts else "")
@@ -275,7 +276,7 @@ def diff_lines(d: EditionDiff, *, titles: Mapping[str, str] | None = None, limit
     from solutions.catalogue import CRITERIA
     from solutions.report.style import group_label
 
-    titles = titles or {}
+    titles = {"SOL-1": "Solutions measure", **(titles or {})}
 
     def country(iso: str) -> str:
         name = d.names.get(iso, "")

@@ -74,7 +74,8 @@ def test_diff_names_the_moved_estimate_the_status_and_the_countries(project):
     assert "indicators added: none; dropped: none" in text
     # the solutions measure fell by 10 points (higher is better): worse, named, with the change's CI
     assert re.search(r"estimates: \d+ national estimates compared: 1 worse, \d+ ", text), text
-    assert re.search(r"  worse: 1\n    QAB Republic of Aldoria · SOL-1 · IDPs: \d+% → \d+%: worse, down 10 points "
+    assert re.search(r"\d+ shares of distributions, which have no better or worse direction \(0 moved\)", text), text
+    assert re.search(r"  worse: 1\n    QAB Republic of Aldoria · SOL-1 Solutions measure · IDPs: \d+% → \d+%: worse, down 10 points "
                      r"\(−\d+(\.\d+)? to −\d+(\.\d+)?\)", text), text
     assert "beyond" not in text
     assert re.search(r"QAB Republic of Aldoria · 2 Adequate standard of living · IDPs: "
