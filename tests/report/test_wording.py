@@ -118,3 +118,15 @@ def test_a_change_between_editions_in_words():
     assert status_change_gist("open", "closed") == "better" and status_change_gist("closed", "open") == "worse"
     assert status_change_gist("open", "inconclusive") == "the gap is no longer shown"
     assert status_change_gist("closed", "insufficient_data") == ""
+
+
+def test_a_criterion_not_collected_is_never_too_few_respondents():
+    from solutions.report.wording import criteria_summary, group_findings
+
+    summary = criteria_summary("IDPs", {1: "open", 7: "not_collected", 8: "insufficient_data"})
+    assert summary == ("IDPs are worse off on 1 of 3 criteria (1); too few respondents to compare on 1 (8); "
+                       "not collected in this survey on 1 (7)")
+    text = group_findings("IDPs", {7: "not_collected"}, {7: "Participation in public affairs"})
+    assert text == "IDPs: not collected in this survey: criterion 7 (Participation in public affairs)."
+    assert criterion_finding("IDPs", "not_collected", n_indicators=0) == "not collected in this survey for IDPs"
+    assert gap_finding("IDPs", "not_collected") == "IDPs: not collected in this survey"

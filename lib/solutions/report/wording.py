@@ -257,6 +257,9 @@ def group_findings(group: str, statuses: dict[int, str], names: dict[int, str]) 
     if by.get("insufficient_data"):
         lead = "" if parts else f"{group}: "
         parts.append(f"{lead}too few respondents to compare on " + _criteria_list(by["insufficient_data"], names))
+    if by.get("not_collected"):
+        lead = "" if parts else f"{group}: "
+        parts.append(f"{lead}not collected in this survey: " + _criteria_list(by["not_collected"], names))
     return "; ".join(parts) + "." if parts else f"{group}: no criterion could be assessed."
 
 
@@ -350,7 +353,9 @@ STATUS_GIST: dict[str, str] = {
     "not_assessed": "not compared",
 }
 #: The order in which a country summary counts its criteria.
-_SUMMARY_ORDER: tuple[str, ...] = ("open", "closed", "inconclusive", "insufficient_data")
+_SUMMARY_ORDER: tuple[str, ...] = ("open", "closed", "inconclusive", "insufficient_data", "not_collected")
+#: A criterion the survey asked none of the questions of (never "too few respondents": methodology §3).
+NOT_COLLECTED_GIST = "not collected in this survey"
 
 
 def _numbers(criteria: list[int]) -> str:
@@ -382,7 +387,8 @@ def criteria_summary(group: str, statuses: dict[int, str]) -> str:
         which = [c for c, s in statuses.items() if s == status]
         if which:
             of = f" of {total} criteria" if status == "open" else ""
-            parts.append(f"{STATUS_GIST[status]} on {len(which)}{of} ({_numbers(which)})")
+            gist = STATUS_GIST.get(status, NOT_COLLECTED_GIST if status == "not_collected" else status)
+            parts.append(f"{gist} on {len(which)}{of} ({_numbers(which)})")
     if not any(s == "open" for s in statuses.values()):
         parts.insert(0, f"worse off on none of {total} criteria")
     return f"{group} are " + "; ".join(parts)
