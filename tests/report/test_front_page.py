@@ -42,7 +42,7 @@ def test_headline_cards_count_countries_people_measure_and_open_criteria(global_
     people = cards["IDPs in these countries"]
     assert people.value == "860,000" and "not a survey estimate" in people.how  # 2 x 430,000, the latest (2025)
     # the solutions measure of IDPs: 18% in both countries (the conftest's values): a range of one value
-    measure = cards["of IDP households meet the solutions measure (range across countries)"]
+    measure = cards["of IDP households meet the solutions measure (both conditions of criteria 1, 2)"]
     assert measure.value == "18%"
     # criteria 1 and 2 open for IDPs in both countries (the conftest's CRITERION_STATUS): 4 of 16 pairs
     assert cards["criteria on which IDPs are worse off"].value == "4 of 16"
@@ -62,16 +62,15 @@ def test_a_range_of_country_estimates_is_called_a_range_with_each_ci_a_click_awa
     global_results = _with(global_results, estimates=est)
     card = _measure_card(global_results)
     # never "9–18%", which reads as an interval
-    assert card.value == "9% to 18%" and "range across countries" in card.what
-    assert card.how.startswith("the range of 2 country estimates, lowest to highest, not an interval; "
-                               "comparison households: 41% to 52% (range)")
+    assert card.value == "9% to 18%"
+    assert card.how.startswith("range of 2 country estimates, not an interval; comparison households 41% to 52%")
     assert (card.link, card.href) == ("each country's 95% CI in the chart", "#sos-front-solutions")
     page = _emit(front_page.headline, global_results) + _emit(front_page.overview, global_results)
     assert '<a href="#sos-front-solutions">' in page and '<figure id="sos-front-solutions"' in page
     # a withheld comparison value never enters the range
     withheld = global_results.estimates["group"].eq("comparison") & global_results.estimates["country"].eq("QZY")
     global_results.estimates.loc[withheld, ["estimate", "suppressed"]] = [math.nan, True]
-    assert "comparison households: 41%" in _measure_card(global_results).how
+    assert "comparison households 41%;" in _measure_card(global_results).how
     assert "52%" not in _measure_card(global_results).how
 
 
@@ -80,17 +79,18 @@ def test_one_country_gives_its_interval_and_the_measure_is_defined_where_first_u
     one = _with(global_results, estimates=est[est["country"] != "QZY"].reset_index(drop=True),
                 countries=global_results.countries[global_results.countries["iso3"] != "QZY"])
     card = _measure_card(one)
-    assert card.value == "18%" and card.what == "of IDP households meet the solutions measure"
+    assert card.value == "18%"
+    # the card is where the measure is first used: it says what it is, in a few words
+    assert card.what == "of IDP households meet the solutions measure (both conditions of criteria 1, 2)"
     # the conftest's half-widths: 5 points
     assert card.how == "95% CI 13–23%; comparison households: 31% (95% CI 26–36%);"
-    assert card.href == "#sos-front-measure"
-    page = _emit(front_page.headline, one)
+    assert (card.link, card.href) == ("its conditions below", "#sos-front-measure")
+    page = _emit(front_page.headline, one) + _emit(front_page.overview, one)
     text = _text(page)
-    assert text.index("meet the solutions measure") < text.index("The solutions measure is the share of households")
     assert ("The solutions measure is the share of households that meet every one of 2 conditions set for IASC "
             "criteria 1, 2: No restriction of movement (criterion 1); Daily access to sufficient safe water "
             "(criterion 2).") in text
-    assert 'id="sos-front-measure"' in page
+    assert 'id="sos-front-measure"' in page and 'href="#sos-front-measure"' in page
 
 
 def test_overview_has_every_criterion_for_every_country_and_names_failures_without_values(global_results):

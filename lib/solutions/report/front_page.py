@@ -148,18 +148,18 @@ def _measure_card(g: GlobalResults) -> Card | None:
         lo, hi = (fmt_value(f(float(r["estimate"]) for r in values), percent=True) for f in (min, max))
         return lo if lo == hi else f"{lo} to {hi}"
 
-    what = "of IDP households meet the solutions measure"
+    what = f"of IDP households meet the solutions measure{_measure_gloss(g)}"
     if len(idp) == 1:
         value = fmt_value(idp[0]["estimate"], percent=True)
         how = f"{level} CI {fmt_ci(idp[0]['ci_low'], idp[0]['ci_high'], percent=True)}%"
         if len(comparison) == 1:
             how += f"; comparison households: {one(comparison[0])}"
-        return Card(value, what, how + ";", "definition below", f"#{DEFINITION_ANCHOR}")
+        return Card(value, what, how + ";", "its conditions below", f"#{DEFINITION_ANCHOR}")
     value = span(idp)
-    how = f"the range of {len(idp)} country estimates, lowest to highest, not an interval"
+    how = f"range of {len(idp)} country estimates, not an interval"
     if comparison:
-        how += f"; comparison households: {span(comparison)}" + (" (range)" if len(comparison) > 1 else "")
-    return Card(value, what + " (range across countries)", how + ";",
+        how += f"; comparison households {span(comparison)}"
+    return Card(value, what, how + ";",
                 f"each country's {level} CI in the chart", f"#{SOLUTIONS_ANCHOR}")
 
 
@@ -194,6 +194,28 @@ def headline_cards(g: GlobalResults) -> list[Card]:
     return cards
 
 
+def _rule(g: GlobalResults) -> tuple[str, list[int]]:
+    """The measure's scoring rule in words (``every one of 5 conditions``) and its criteria."""
+    m = g.solutions_measure or {}
+    conditions = list(m.get("conditions") or [])
+    scoring = m.get("scoring", "all")
+    n = len(conditions)
+    rule = (f"every one of {n} conditions" if scoring == "all" or not isinstance(scoring, dict)
+            else f"at least {int(scoring['at_least'])} of {n} conditions")
+    return rule, sorted({int(c["criterion"]) for c in conditions})
+
+
+def _measure_gloss(g: GlobalResults) -> str:
+    """The measure defined in a few words, where a card first uses it: ``: every one of 5 conditions of
+    criteria 1–5``; "" without configured conditions."""
+    m = g.solutions_measure or {}
+    n, scoring = len(m.get("conditions") or []), m.get("scoring", "all")
+    _, criteria = _rule(g)
+    every = "both conditions" if n == 2 else "its condition" if n == 1 else f"all {n} conditions"
+    short = every if not isinstance(scoring, dict) else f"{int(scoring['at_least'])} of {n} conditions"
+    return f" ({short} of criteria {wording.number_runs(criteria)})" if criteria else ""
+
+
 def measure_definition(g: GlobalResults) -> str:
     """The solutions measure defined in one sentence, from the global config's rule and conditions ("" when
     no measure is configured)."""
@@ -201,11 +223,7 @@ def measure_definition(g: GlobalResults) -> str:
     conditions = list(m.get("conditions") or [])
     if not conditions:
         return ""
-    scoring = m.get("scoring", "all")
-    n = len(conditions)
-    rule = (f"every one of {n} conditions" if scoring == "all" or not isinstance(scoring, dict)
-            else f"at least {int(scoring['at_least'])} of {n} conditions")
-    criteria = sorted({int(c["criterion"]) for c in conditions})
+    rule, criteria = _rule(g)
     labels = "; ".join(f"{c['label']} (criterion {int(c['criterion'])})" for c in conditions)
     return (f"The solutions measure is the share of households that meet {rule} set for IASC criteria "
             f"{wording.number_runs(criteria)}: {labels}. The comparison group's share is shown beside it as "
@@ -218,17 +236,14 @@ def publish_chart_data(g: GlobalResults, output_root: str | Path) -> None:
 
 
 def headline(g: GlobalResults) -> None:
-    """The headline cards (countries, displaced people covered, the solutions measure with its interval or
-    its range, criteria open), then the solutions measure defined, since a card is where it is first used."""
+    """The headline cards: countries, displaced people covered, the solutions measure with its interval or
+    its range (defined in a few words there, where it is first used), criteria open."""
     items = []
     for c in headline_cards(g)[:4]:
         link = f' <a href="{html.escape(c.href)}">{html.escape(c.link)}</a>' if c.href else ""
         items.append(f'<div><span class="value">{html.escape(c.value)}</span><span class="what">'
                      f'{html.escape(c.what)}</span><span class="how">{html.escape(c.how)}{link}</span></div>')
     emit(f'<div class="sos-front-cards">{"".join(items)}</div>')
-    definition = measure_definition(g)
-    if definition:
-        emit(f'<p class="sos-front-define" id="{DEFINITION_ANCHOR}">{html.escape(definition)}</p>')
 
 
 def solutions_figure(g: GlobalResults) -> str:
@@ -257,8 +272,12 @@ def solutions_figure(g: GlobalResults) -> str:
 # ------------------------------------------------------------------------------------ overview ---
 def overview(g: GlobalResults) -> None:
     """Countries × the 8 criteria (the gap status for IDPs: colour, symbol, and the word for screen readers)
-    beside the chart of the solutions measure; countries not included are named, without values."""
+    beside the chart of the solutions measure; countries not included are named, without values; then the
+    solutions measure's conditions in full (the headline card links here)."""
     emit(f'<div class="sos-front-hero">{overview_table(g)}{solutions_figure(g)}</div>')
+    definition = measure_definition(g)  # the card glosses it; the conditions in full below the fold's story
+    if definition:
+        emit(f'<p class="sos-front-define" id="{DEFINITION_ANCHOR}">{html.escape(definition)}</p>')
 
 
 def overview_table(g: GlobalResults) -> str:
