@@ -27,8 +27,8 @@ from scipy import stats
 
 from solutions.catalogue import Catalogue, Indicator
 from solutions.config import EquivalenceMargin
+from solutions.indicators.status import TREND_KEY, comparable_years, margin_rule
 
-TREND_KEY = ["country", "indicator_id", "group", "disaggregation", "disaggregation_value", "category"]
 CHANGE_STATUSES = ("improved", "worsened", "no_material_change", "cannot_tell", "insufficient_data", "not_assessed")
 #: The statuses a reader must see first: the change is shown, one way or the other.
 MATERIAL = ("improved", "worsened")
@@ -64,8 +64,6 @@ def rules_from_tables(gaps: pd.DataFrame, estimates: pd.DataFrame, catalogue: Ca
     a relative margin is ``margin`` / |comparison estimate|), so that a diff of published tables alone uses
     the configured margins and countries' own indicators; then, for indicators without such a row, the
     catalogue's (and ``extra`` indicators') direction with ``status.margin_rule`` under ``default``."""
-    from solutions.indicators.status import margin_rule
-
     rows: list[dict] = []
     kinds = _kinds(estimates)
     if gaps is not None and len(gaps):
@@ -170,8 +168,6 @@ def changes_between(before: pd.DataFrame, now: pd.DataFrame, confidence_level: f
 def year_over_year(history: pd.DataFrame, year: int, confidence_level: float = 0.95,
                    rules: pd.DataFrame | None = None) -> pd.DataFrame:
     """Change of each estimate from the latest earlier comparable report year to ``year`` (``COLUMNS``)."""
-    from solutions.indicators.status import comparable_years
-
     data, _ = comparable_years(history, year)
     if data.empty:
         return pd.DataFrame(columns=COLUMNS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats  # noqa: F401 - kept for the status code (trends moved to indicators.changes)
 
 from solutions.catalogue import CRITERIA, Catalogue, Indicator, Margin
 from solutions.config import EquivalenceMargin
@@ -120,6 +121,7 @@ def criteria_status(gaps: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------ trends ----
+TREND_KEY = ["country", "indicator_id", "group", "disaggregation", "disaggregation_value", "category"]
 
 
 def comparable_years(history: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
