@@ -66,7 +66,7 @@ def rules_from_tables(gaps: pd.DataFrame, estimates: pd.DataFrame, catalogue: Ca
     catalogue's (and ``extra`` indicators') direction with ``status.margin_rule`` under ``default``."""
     rows: list[dict] = []
     kinds = _kinds(estimates)
-    if gaps is not None and len(gaps):
+    if gaps is not None and len(gaps) and {"direction", "margin"} <= set(gaps.columns):  # older tables: no margin
         head = gaps[(gaps["disaggregation"] == "total") & (gaps["category"] == "")
                     & gaps["direction"].isin(["higher", "lower"])]
         comp = estimates[(estimates["group"] == "comparison") & (estimates["disaggregation"] == "total")
