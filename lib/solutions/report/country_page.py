@@ -40,7 +40,17 @@ from .blocks import (  # sections every page has
 )
 from .cells import ci_text, note_text, value_text
 from .figures import show_figure
-from .formatting import fmt_big, fmt_ci, fmt_count, fmt_gap, fmt_value, is_missing, is_percent
+from .formatting import (
+    fmt_big,
+    fmt_ci,
+    fmt_count,
+    fmt_gap,
+    fmt_number,
+    fmt_share,
+    fmt_value,
+    is_missing,
+    is_percent,
+)
 from .measure_info import conditions_frame, measure_info, rule_text, status_text
 from .output import emit
 from .records import row_dicts
@@ -54,7 +64,15 @@ from .tables import (
     without_empty,
 )
 from .thresholds import Thresholds, thresholds_of
-from .wording import criterion_counts, group_findings, status_key, status_legend
+from .wording import (
+    LONELY_PSU_WORDS,
+    availability_words,
+    criterion_counts,
+    group_findings,
+    status_key,
+    status_legend,
+    weighting_words,
+)
 
 
 # ------------------------------------------------------------ country page ----
@@ -122,8 +140,12 @@ def design_value(key: str, value: object) -> str:
         if value.get("relative") is not None:
             parts.append(f"{float(value['relative']) * 100:g}% of the comparison group's value for means and ratios")
         return "; ".join(parts)
-    if isinstance(value, float):
-        return f"{value:g}"
+    if key == "weighting":
+        return weighting_words(value)
+    if key == "lonely_psu":
+        return LONELY_PSU_WORDS.get(str(value), str(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return fmt_count(value) if float(value).is_integer() else f"{value:g}"
     return str(value)
 
 
@@ -166,8 +188,8 @@ def weights_block(results: CountryResults) -> None:
         "Group": [style.group_label(g) for g in diag["group"]],
         "Households": [fmt_count(v) for v in diag["n"]],
         "Effective sample size (Kish)": [fmt_count(round(v)) for v in diag["n_effective"]],
-        "Design effect of weighting": [f"{v:.2f}" for v in diag["deff_weighting"]],
-        "Largest weight share": [f"{v:.1%}" for v in diag["max_share"]],
+        "Design effect of weighting": [fmt_number(v, "factor") for v in diag["deff_weighting"]],
+        "Largest weight share": [fmt_share(v) for v in diag["max_share"]],
     })
     emit(html_table(frame, caption="Weights: the effective sample size is the number of equally weighted "
                     "households giving the same precision; the largest share is the part of the group's weighted "
@@ -275,7 +297,7 @@ def not_computed_section(results: CountryResults) -> None:
     frame = pd.DataFrame({
         "Indicator": [f"{i} {t}" for i, t in zip(missing["indicator_id"], missing["title"], strict=True)],
         "Criterion": [str(int(c)) if int(c) else "–" for c in missing["criterion"]],
-        "Why not computed": missing["reason"].astype(str),
+        "Why not computed": [availability_words(r) for r in missing["reason"]],
     })
     emit(html_table(frame, caption=f"Indicators not computed in this country ({len(missing)} of {len(table)})",
                     stack=True))
@@ -288,7 +310,7 @@ def indicator_notes(results: CountryResults) -> dict[str, str]:
         return {}
     out = {}
     for r in table.to_dict("records"):
-        parts = [f"Note: {r['note']}" if r["note"] else "", "" if r["computed"] else f"Not computed: {r['reason']}."]
+        parts = [f"Note: {r['note']}" if r["note"] else "", "" if r["computed"] else f"Not computed: {availability_words(r['reason'])}."]
         text = " ".join(p for p in parts if p)
         if text:
             out[str(r["indicator_id"])] = text

@@ -267,8 +267,9 @@ def solutions_change(g: GlobalResults, output_root: str | Path | None, *, names:
              f"year-over-year change appears from the second edition on. {note}</p>")
         return
     series_chart(data, names=names, thresholds=thresholds)
+    declared = {iso: i for i, iso in enumerate(names)}  # the report's country order, as every table
     changes = changes.assign(_percent=True).sort_values(["country", "group"], key=lambda s: s.map(
-        lambda v: names.get(v, v)) if s.name == "country" else s.map(
+        lambda v: declared.get(v, len(declared))) if s.name == "country" else s.map(
         {g: i for i, g in enumerate(style.order_groups(s))}))
     emit(change_table(changes, names=names, level=level, label_column="country",
                       caption=f"Year-over-year change of the solutions measure (percentage points, {level} CI)"))
