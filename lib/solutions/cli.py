@@ -334,7 +334,7 @@ def diff(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when anything changed.")] = False,
 ) -> None:
-    """What changed since another edition: estimates beyond their CIs, statuses, countries, indicators."""
+    """What changed since another edition: statuses, estimates better or worse, countries, indicators."""
     from solutions.catalogue import load_catalogue
     from solutions.config import load_global
     from solutions.editions import diff_editions, diff_json, diff_lines, edition_folder, load_edition
@@ -345,7 +345,13 @@ def diff(
     if other.resolve() == this.resolve():
         _fail([f"--against {against}: that is this edition ({this}); name an earlier one"])
     new, old = load_edition(this), load_edition(other)
-    d = diff_editions(old, new, confidence_level=gcfg.thresholds.confidence_level, breakdowns=breakdowns)
+    from solutions.indicators.changes import (
+        rules_from_tables,  # the margins this edition applied, else config's
+    )
+
+    rules = rules_from_tables(new.gaps, new.estimates, load_catalogue(), gcfg.equivalence_margin)
+    d = diff_editions(old, new, confidence_level=gcfg.thresholds.confidence_level, breakdowns=breakdowns,
+                      rules=rules)
     if as_json:
         typer.echo(json.dumps(diff_json(d), indent=2))
     else:

@@ -1,14 +1,15 @@
 """What changed between two editions of the report, from their published results tables only.
 
 ``solutions diff --against PATH|YEAR`` and the front page's "What changed" section both call
-:func:`diff_editions` (OWID's ``etl diff`` is the model): estimates that moved beyond their confidence
-intervals, gap and criterion statuses that changed, countries and indicators added or dropped.
+:func:`diff_editions` (OWID's ``etl diff`` is the model): every national estimate's change with its status
+(``solutions.indicators.changes``: improved, worsened, no material change, cannot tell, with better and worse
+from the indicator's direction and the indicator's margin), gap and criterion statuses that changed,
+countries and indicators added or dropped.
 
 An edition is a folder holding ``results/<ISO3>/estimates.{parquet,csv}`` (an ``outputs/<year>`` folder, its
-``results`` folder, or a rendered site, whose ``results`` hold the CSV downloads). A change is computed as
-for trends (``solutions.indicators.status.year_over_year``): the two surveys are independent, withheld
-estimates give no change, and countries whose indicator definitions (catalogue version) differ are named,
-never compared.
+``results`` folder, or a rendered site, whose ``results`` hold the CSV downloads). The two surveys are
+independent, withheld estimates give no change, and countries whose indicator definitions (catalogue
+version) differ are named, never compared.
 """
 
 from __future__ import annotations
@@ -56,12 +57,28 @@ class EditionDiff:
     indicators_added: list[str]
     indicators_dropped: list[str]
     compared: int  # pairs of published estimates compared
-    moved: pd.DataFrame  # estimates whose change's CI excludes zero (year_over_year columns + kind)
+    changes: pd.DataFrame  # every pair of estimates compared (changes.COLUMNS + kind), whatever its status
     gap_changes: pd.DataFrame  # country, indicator_id, criterion, group, status_from, status_to
     criterion_changes: pd.DataFrame  # country, criterion, group, status_from, status_to
     not_compared: pd.DataFrame  # country, version_from, version_to (indicator definitions differ)
     names: dict[str, str] = field(default_factory=dict)
     confidence_level: float = 0.95
+
+    @property
+    def moved(self) -> pd.DataFrame:
+        """The changes the data show: improved or worsened, and shares of a distribution (no better or worse
+        direction) whose change's CI excludes zero."""
+        c = self.changes
+        if c.empty:
+            return c
+        shifted = (c["status"] == "not_assessed") & ((c["ci_low"] > 0) | (c["ci_high"] < 0))
+        return c[c["status"].isin(["improved", "worsened"]) | shifted].reset_index(drop=True)
+
+    def counts(self) -> dict[str, int]:
+        """How many compared estimates have each change status."""
+        if self.changes.empty:
+            return {}
+        return {str(k): int(v) for k, v in self.changes["status"].value_counts().items()}
 
     @property
     def empty(self) -> bool:
@@ -155,29 +172,35 @@ def _versions(df: pd.DataFrame) -> dict[str, set[str]]:
     return {str(c): set(v.dropna().astype(str)) for c, v in df.groupby("country")["catalogue_version"]}
 
 
-def diff_editions(old: Edition, new: Edition, *, confidence_level: float = 0.95,
-                  breakdowns: bool = False) -> EditionDiff:
-    """Compare ``new`` with ``old``: national estimates only unless ``breakdowns``."""
+def diff_editions(old: Edition, new: Edition, *, confidence_level: float = 0.95, breakdowns: bool = False,
+                  rules: pd.DataFrame | None = None) -> EditionDiff:
+    """Compare ``new`` with ``old``: national estimates only unless ``breakdowns``. ``rules`` (direction and
+    margin per indicator, ``changes.rules_from_tables``) default to those the new edition's gaps applied, then
+    the catalogue's under the default margin."""
     # imported here: planning a build looks up the previous edition without loading the estimation stack
-    from solutions.indicators.status import TREND_KEY, comparable_years, year_over_year
+    from solutions.catalogue import load_catalogue
+    from solutions.indicators.changes import TREND_KEY, rules_from_tables
+    from solutions.indicators.status import comparable_years, year_over_year
 
     in_both = sorted(set(old.countries) & set(new.countries))
     v_old, v_new = _versions(old.estimates), _versions(new.estimates)
     differ = [(c, ", ".join(sorted(v_old.get(c, set()))), ", ".join(sorted(v_new.get(c, set()))))
               for c in in_both if v_old.get(c) != v_new.get(c)]
     skip = {c for c, _, _ in differ}
+    if rules is None:
+        rules = rules_from_tables(new.gaps, new.estimates, load_catalogue())
 
     # relabel the years 0 → 1 so that two builds of the same report year compare as well
     a = _national(old.estimates, breakdowns).assign(year=0)
     b = _national(new.estimates, breakdowns).assign(year=1)
     history, _excluded = comparable_years(pd.concat([a, b], ignore_index=True), 1)
-    changes = year_over_year(history, 1, confidence_level)
+    changes = year_over_year(history, 1, confidence_level, rules)
     changes = changes[~changes["country"].isin(skip)]
     compared = int(changes["change"].notna().sum())
     kinds = new.estimates.drop_duplicates("indicator_id").set_index("indicator_id")["kind"]
-    moved = changes[changes["significant"] & changes["change"].notna()].assign(
-        year_from=old.year, year_to=new.year, kind=lambda d: d["indicator_id"].map(kinds).fillna(""))
-    moved = moved.sort_values(TREND_KEY).reset_index(drop=True)
+    changes = changes.assign(year_from=old.year, year_to=new.year,
+                             kind=lambda d: d["indicator_id"].map(kinds).fillna(""))
+    changes = changes.sort_values(TREND_KEY).reset_index(drop=True)
 
     def scalar_total(gaps: pd.DataFrame) -> pd.DataFrame:
         return gaps[(gaps["disaggregation"] == "total") & (gaps["category"] == "")]
@@ -190,7 +213,7 @@ def diff_editions(old: Edition, new: Edition, *, confidence_level: float = 0.95,
         countries_added=sorted(set(new.countries) - set(old.countries)),
         countries_dropped=sorted(set(old.countries) - set(new.countries)),
         indicators_added=sorted(ids_new - ids_old), indicators_dropped=sorted(ids_old - ids_new),
-        compared=compared, moved=moved, gap_changes=gap_changes, criterion_changes=crit_changes,
+        compared=compared, changes=changes, gap_changes=gap_changes, criterion_changes=crit_changes,
         not_compared=pd.DataFrame(differ, columns=["country", "version_from", "version_to"]),
         names={**old.names, **new.names}, confidence_level=confidence_level,
     )
@@ -198,21 +221,62 @@ def diff_editions(old: Edition, new: Edition, *, confidence_level: float = 0.95,
 
 # ------------------------------------------------------------------------------------ words ------
 def change_text(row: Mapping[str, Any]) -> str:
-    """``25% → 18% (-7 pp, -11 to -3)``: both values, the change and its CI."""
-    from solutions.report.formatting import fmt_ci, fmt_gap, fmt_value, is_percent
+    """``25% → 18%: better, down 7 points (−11 to −3)``: both values, then what the change shows
+    (``wording.change_summary``)."""
+    from solutions.report.formatting import fmt_value, is_percent
+    from solutions.report.wording import change_summary
 
     percent = is_percent(str(row.get("kind", "")), [row["estimate_from"], row["estimate_to"]])
+    said = change_summary(str(row.get("status", "")), change=row.get("change"), ci_low=row.get("ci_low"),
+                          ci_high=row.get("ci_high"), margin=row.get("margin"), percent=percent)
+    if _missing(row.get("change")):
+        return said
     return (f"{fmt_value(row['estimate_from'], percent=percent)} → {fmt_value(row['estimate_to'], percent=percent)}"
-            f" ({fmt_gap(row['change'], percent=percent)}, {fmt_ci(row['ci_low'], row['ci_high'], percent=percent, gap=True)})")
+            f": {said.replace(': ', ', ', 1)}")
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+#: The order in which the change statuses are counted and listed.
+CHANGE_ORDER = ("worsened", "improved", "not_assessed", "no_material_change", "cannot_tell", "insufficient_data")
+_COUNT_WORDS = {"worsened": "worse", "improved": "better", "no_material_change": "no material change", "cannot_tell": "the surveys cannot tell",
+                "insufficient_data": "a value withheld"}
+
+
+def counts_text(d: EditionDiff) -> str:
+    """``120 national estimates compared: 2 worse, 3 better, 80 no material change, …``."""
+    counts = d.counts()
+    moved = d.moved
+    shifted = int((moved["status"] == "not_assessed").sum()) if len(moved) else 0
+    parts = []
+    for status in CHANGE_ORDER:
+        n = counts.get(status, 0)
+        if n and status == "not_assessed":
+            parts.append(f"{n} shares of distributions, which have no better or worse direction ({shifted} moved)")
+        elif n:
+            parts.append(f"{n} {_COUNT_WORDS[status]}")
+    scope = "estimates" if d.changes.empty or (d.changes["disaggregation"] != "total").any() else "national estimates"
+    return f"{len(d.changes)} {scope} compared" + (f": {', '.join(parts)}" if parts else "")
+
+
+def status_change_text(r: Mapping[str, Any]) -> str:
+    """``Gap closed → Gap open (worse)``: the two statuses and whether that is better or worse."""
+    from solutions.report.wording import status_change_gist, status_label
+
+    gist = status_change_gist(str(r["status_from"]), str(r["status_to"]))
+    return (f"{status_label(str(r['status_from']))} → {status_label(str(r['status_to']))}"
+            + (f" ({gist})" if gist else ""))
 
 
 def diff_lines(d: EditionDiff, *, titles: Mapping[str, str] | None = None, limit: int | None = None) -> list[str]:
-    """The diff as lines of text (the CLI's output), in the report's words."""
+    """The diff as lines of text (the CLI's output), in the report's words: every change named, the ones the
+    data show first (status changes, then worse and better estimates), then the rest."""
     from solutions.catalogue import CRITERIA
     from solutions.report.style import group_label
-    from solutions.report.wording import STATUS_LABELS
 
-    titles = titles or {}
+    titles = {"SOL-1": "Solutions measure", **(titles or {})}
 
     def country(iso: str) -> str:
         name = d.names.get(iso, "")
@@ -221,32 +285,38 @@ def diff_lines(d: EditionDiff, *, titles: Mapping[str, str] | None = None, limit
     def listing(items: list[str], label: Any = str) -> str:
         return ", ".join(label(i) for i in items) if items else "none"
 
-    def status(s: str) -> str:
-        return STATUS_LABELS.get(str(s), str(s).replace("_", " "))
-
     def capped(rows: list[str]) -> list[str]:
         if limit is not None and len(rows) > limit:
             return [*rows[:limit], f"  … and {len(rows) - limit} more"]
         return rows
 
-    level = f"{d.confidence_level * 100:.0f}%"
-    lines = [f"countries added: {listing(d.countries_added, country)}; dropped: {listing(d.countries_dropped, country)}",
-             f"indicators added: {listing(d.indicators_added)}; dropped: {listing(d.indicators_dropped)}"]
-    lines.append(f"estimates: {d.compared} compared, {len(d.moved)} moved beyond their {level} confidence "
-                 "intervals (the interval of the change excludes zero)" + (":" if len(d.moved) else ""))
-    lines += capped([f"  {country(r['country'])} · {r['indicator_id']} {titles.get(r['indicator_id'], '')}".rstrip()
-                     + f" · {group_label(r['group'])}"
-                     + (f" · {r['disaggregation']} {r['disaggregation_value']}" if r["disaggregation"] != "total" else "")
-                     + (f" · {r['category']}" if r["category"] else "") + f": {change_text(r)}"
-                     for _, r in d.moved.iterrows()])
+    def estimate(r: Mapping[str, Any]) -> str:
+        return (f"  {country(r['country'])} · {r['indicator_id']} {titles.get(r['indicator_id'], '')}".rstrip()
+                + f" · {group_label(r['group'])}"
+                + (f" · {r['disaggregation']} {r['disaggregation_value']}" if r["disaggregation"] != "total" else "")
+                + (f" · {r['category']}" if r["category"] else "") + f": {change_text(r)}")
+
+    lines = [f"criterion statuses changed: {len(d.criterion_changes)}" + (":" if len(d.criterion_changes) else "")]
+    lines += capped([f"  {country(r['country'])} · {int(r['criterion'])} {CRITERIA.get(int(r['criterion']), '')}"
+                     f" · {group_label(r['group'])}: {status_change_text(r)}"
+                     for _, r in d.criterion_changes.iterrows()])
     lines.append(f"gap statuses changed: {len(d.gap_changes)}" + (":" if len(d.gap_changes) else ""))
     lines += capped([f"  {country(r['country'])} · {r['indicator_id']} {titles.get(r['indicator_id'], '')}".rstrip()
-                     + f" · {group_label(r['group'])}: {status(r['status_from'])} → {status(r['status_to'])}"
+                     + f" · {group_label(r['group'])}: {status_change_text(r)}"
                      for _, r in d.gap_changes.iterrows()])
-    lines.append(f"criterion statuses changed: {len(d.criterion_changes)}" + (":" if len(d.criterion_changes) else ""))
-    lines += capped([f"  {country(r['country'])} · {int(r['criterion'])} {CRITERIA.get(int(r['criterion']), '')}"
-                     f" · {group_label(r['group'])}: {status(r['status_from'])} → {status(r['status_to'])}"
-                     for _, r in d.criterion_changes.iterrows()])
+    level = f"{d.confidence_level * 100:.0f}%"
+    lines.append(f"estimates: {counts_text(d)} ({level} CI of each change; the surveys are independent)"
+                 + (":" if len(d.moved) else ""))
+    moved = d.moved
+    for status, label in (("worsened", "worse"), ("improved", "better"),
+                          ("not_assessed", "moved, no better or worse direction")):
+        rows = moved[moved["status"] == status] if len(moved) else moved
+        if len(rows):
+            lines.append(f"  {label}: {len(rows)}")
+            lines += capped(["  " + estimate(r) for _, r in rows.iterrows()])
+    lines.append(f"countries added: {listing(d.countries_added, country)}; dropped: "
+                 f"{listing(d.countries_dropped, country)}")
+    lines.append(f"indicators added: {listing(d.indicators_added)}; dropped: {listing(d.indicators_dropped)}")
     for _, r in d.not_compared.iterrows():
         lines.append(f"not compared, indicator definitions differ: {country(r['country'])} "
                      f"(catalogue {r['version_from']} → {r['version_to']})")
@@ -254,12 +324,14 @@ def diff_lines(d: EditionDiff, *, titles: Mapping[str, str] | None = None, limit
 
 
 def diff_json(d: EditionDiff) -> dict[str, Any]:
-    """The diff as JSON-ready data (``solutions diff --json``)."""
+    """The diff as JSON-ready data (``solutions diff --json``): ``moved`` holds the changes the data show,
+    ``changes`` every compared estimate with its status, ``change_counts`` how many have each status."""
     def records(df: pd.DataFrame) -> list[dict[str, Any]]:
         return json.loads(df.to_json(orient="records", double_precision=12)) if len(df) else []
 
     return {"old_year": d.old_year, "new_year": d.new_year, "confidence_level": d.confidence_level,
             "countries_added": d.countries_added, "countries_dropped": d.countries_dropped,
             "indicators_added": d.indicators_added, "indicators_dropped": d.indicators_dropped,
-            "compared": d.compared, "moved": records(d.moved), "gap_changes": records(d.gap_changes),
+            "compared": d.compared, "change_counts": d.counts(), "moved": records(d.moved),
+            "changes": records(d.changes), "gap_changes": records(d.gap_changes),
             "criterion_changes": records(d.criterion_changes), "not_compared": records(d.not_compared)}

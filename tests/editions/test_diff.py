@@ -81,6 +81,8 @@ def test_moves_beyond_the_ci_statuses_and_membership(editions):
     assert d.compared == 2
     assert len(d.moved) == 1
     row = d.moved.iloc[0]
+    assert (row["status"], row["direction"], row["margin"], row["df"]) == ("improved", "lower", 0.05, 30.0)
+    assert d.counts() == {"improved": 1, "cannot_tell": 1, "insufficient_data": 1}
     assert (row["country"], row["indicator_id"], row["group"]) == ("QZA", "SAF-1", "idp")
     se = math.sqrt(2) * 0.02
     q = stats.t.ppf(0.975, 30)
@@ -106,10 +108,15 @@ def test_lines_in_the_reports_words(editions):
     lines = diff_lines(diff_editions(old, new), titles={"SAF-1": "Security incident"})
     text = "\n".join(lines)
     assert "countries added: QZD; dropped: QZB" in text
-    assert "estimates: 2 compared, 1 moved beyond their 95% confidence intervals" in text
-    assert "  QZA · SAF-1 Security incident · IDPs: 30% → 20% (−10 pp, −16 to −4)" in text
-    assert "  QZA · SAF-1 Security incident · IDPs: Gap open → Inconclusive" in text
-    assert "  QZA · 1 Safety, security and freedom of movement · IDPs: Gap open → Inconclusive" in text
+    # SAF-1 (security incidents: lower is better) fell by 10 points, far beyond the 5-point margin: better;
+    # the comparison group's +2 (−3.6 to +7.6) holds zero and values beyond the margin: cannot tell
+    assert ("estimates: 3 national estimates compared: 1 better, 1 the surveys cannot tell, 1 a value withheld "
+            "(95% CI of each change; the surveys are independent):") in text
+    assert "  better: 1\n    QZA · SAF-1 Security incident · IDPs: 30% → 20%: better, down 10 points (−16 to −4)" in text
+    assert "  QZA · SAF-1 Security incident · IDPs: Gap open → Inconclusive (the gap is no longer shown)" in text
+    assert ("  QZA · 1 Safety, security and freedom of movement · IDPs: Gap open → Inconclusive (the gap is no "
+            "longer shown)") in text
+    assert "beyond" not in text
     assert "not compared, indicator definitions differ: QZC (catalogue v0 → v1)" in text
 
 

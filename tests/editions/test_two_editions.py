@@ -9,6 +9,7 @@ must say so, with the countries added and dropped; and the 2026 data package mus
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -71,8 +72,12 @@ def test_diff_names_the_moved_estimate_the_status_and_the_countries(project):
     text = proc.stdout
     assert "countries added: QAD Republic of Cassaline; dropped: QAC Kingdom of Brevonia" in text
     assert "indicators added: none; dropped: none" in text
-    assert re.search(r"estimates: \d+ compared, 1 moved beyond their 95% confidence intervals", text), text
-    assert re.search(r"QAB Republic of Aldoria · SOL-1 · IDPs: \d+% → \d+% \(−10 pp, −\d+ to −\d+\)", text), text
+    # the solutions measure fell by 10 points (higher is better): worse, named, with the change's CI
+    assert re.search(r"estimates: \d+ national estimates compared: 1 worse, \d+ ", text), text
+    assert re.search(r"\d+ shares of distributions, which have no better or worse direction \(0 moved\)", text), text
+    assert re.search(r"  worse: 1\n    QAB Republic of Aldoria · SOL-1 Solutions measure · IDPs: \d+% → \d+%: worse, down 10 points "
+                     r"\(−\d+(\.\d+)? to −\d+(\.\d+)?\)", text), text
+    assert "beyond" not in text
     assert re.search(r"QAB Republic of Aldoria · 2 Adequate standard of living · IDPs: "
                      rf"{'Gap closed' if old_status == 'closed' else 'Gap open'} → ", text), text
     assert "gap statuses changed: 0" in text
@@ -88,7 +93,13 @@ def test_diff_json_has_the_exact_change(project, tmp_path):
     assert (moved["country"], moved["indicator_id"], moved["group"]) == ("QAB", "SOL-1", "idp")
     assert moved["change"] == pytest.approx(-SHIFT, abs=1e-9)
     assert moved["estimate_from"] == pytest.approx(before["estimate"], abs=1e-9)
-    assert moved["ci_high"] < 0
+    assert moved["ci_high"] < 0 and moved["status"] == "worsened" and moved["direction"] == "higher"
+    now = read_table(out / "2026" / "results" / "QAB", "estimates")
+    now = now[(now["indicator_id"] == "SOL-1") & (now["group"] == "idp") & (now["disaggregation"] == "total")].iloc[0]
+    # independent samples: SE √(se₁² + se₂²), the smaller df
+    assert moved["se"] == pytest.approx(math.hypot(before["se"], now["se"]), rel=1e-9)
+    assert moved["df"] == min(before["df"], now["df"])
+    assert data["change_counts"]["worsened"] == 1 and "improved" not in data["change_counts"]
     # the CSV downloads alone (as a reader downloads them) give the same diff as the Parquet tables
     downloaded = tmp_path / "downloaded"
     for csv in (out / "2025" / "results").glob("*/*.csv"):
@@ -121,9 +132,10 @@ def test_front_page_says_what_changed(project):
     section = text[text.index("What changed since the last edition"):]
     assert "Compared with the 2025 edition" in section
     assert "Countries added: Republic of Cassaline; no longer covered: Kingdom of Brevonia" in section
-    assert re.search(r"1 of \d+ national estimates moved beyond their 95% confidence intervals", section)
-    assert re.search(r"Republic of Aldoria, Solutions measure, IDPs: \d+% → \d+% \(−10 pp", section)
-    assert "1 criterion status changed" in section
+    assert re.search(r"1 national estimate worse: Republic of Aldoria, Solutions measure, IDPs: \d+% → \d+%: worse, "
+                     r"down 10 points", section), section
+    assert "1 criterion status changed" in section and "beyond" not in section
+    assert "Everything else that changed" in section
 
 
 def test_the_data_package_of_a_real_build_validates(project):

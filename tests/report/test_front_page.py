@@ -37,16 +37,22 @@ def _text(page: str) -> str:
 
 
 def test_headline_cards_count_countries_people_measure_and_open_criteria(global_results):
-    cards = {what: (value, how) for value, what, how in front_page.headline_cards(global_results)}
-    assert cards["countries with results"] == ("2", "of 3 in this edition")
-    assert cards["IDPs in these countries"][0] == "860,000"  # 2 x 430,000, the latest year (2025) of each
-    # the solutions measure of IDPs: 18% in both countries (the conftest's values)
-    assert cards["of IDP households meet the solutions measure"][0] == "18%"
+    cards = {c.what: c for c in front_page.headline_cards(global_results)}
+    assert cards["countries with results"].value == "2" and cards["countries with results"].how == "of 3 in this edition"
+    people = cards["IDPs in these countries"]
+    assert people.value == "860,000" and "not a survey estimate" in people.how  # 2 x 430,000, the latest (2025)
+    # the solutions measure of IDPs: 18% in both countries (the conftest's values): a range of one value
+    measure = cards["of IDP households meet the solutions measure (both conditions of criteria 1, 2)"]
+    assert measure.value == "18%"
     # criteria 1 and 2 open for IDPs in both countries (the conftest's CRITERION_STATUS): 4 of 16 pairs
-    assert cards["criteria on which IDPs are worse off"][0] == "4 of 16"
+    assert cards["criteria on which IDPs are worse off"].value == "4 of 16"
 
 
-def test_headline_range_beside_the_benchmark_and_never_a_withheld_value(global_results):
+def _measure_card(results):
+    return next(c for c in front_page.headline_cards(results) if "IDP households" in c.what)
+
+
+def test_a_range_of_country_estimates_is_called_a_range_with_each_ci_a_click_away(global_results):
     est = global_results.estimates
     sol = est["indicator_id"].eq("SOL-1") & est["disaggregation"].eq("total")
     comparison, idp = sol & est["group"].eq("comparison"), sol & est["group"].eq("idp")
@@ -54,13 +60,37 @@ def test_headline_range_beside_the_benchmark_and_never_a_withheld_value(global_r
     est.loc[comparison & est["country"].eq("QZY"), "estimate"] = 0.52
     est.loc[idp & est["country"].eq("QZY"), "estimate"] = 0.09
     global_results = _with(global_results, estimates=est)
-    value, _, how = next(c for c in front_page.headline_cards(global_results) if "IDP households" in c[1])
-    assert value == "9–18%" and how.startswith("against 41–52% of comparison households")
+    card = _measure_card(global_results)
+    # never "9–18%", which reads as an interval
+    assert card.value == "9% to 18%"
+    assert card.how.startswith("range of 2 country estimates, not an interval; comparison households 41% to 52%")
+    assert (card.link, card.href) == ("each country's 95% CI in the chart", "#sos-front-solutions")
+    page = _emit(front_page.headline, global_results) + _emit(front_page.overview, global_results)
+    assert '<a href="#sos-front-solutions">' in page and '<figure id="sos-front-solutions"' in page
     # a withheld comparison value never enters the range
     withheld = global_results.estimates["group"].eq("comparison") & global_results.estimates["country"].eq("QZY")
     global_results.estimates.loc[withheld, ["estimate", "suppressed"]] = [math.nan, True]
-    _, _, how = next(c for c in front_page.headline_cards(global_results) if "IDP households" in c[1])
-    assert how.startswith("against 41% of comparison households")
+    assert "comparison households 41%;" in _measure_card(global_results).how
+    assert "52%" not in _measure_card(global_results).how
+
+
+def test_one_country_gives_its_interval_and_the_measure_is_defined_where_first_used(global_results):
+    est = global_results.estimates
+    one = _with(global_results, estimates=est[est["country"] != "QZY"].reset_index(drop=True),
+                countries=global_results.countries[global_results.countries["iso3"] != "QZY"])
+    card = _measure_card(one)
+    assert card.value == "18%"
+    # the card is where the measure is first used: it says what it is, in a few words
+    assert card.what == "of IDP households meet the solutions measure (both conditions of criteria 1, 2)"
+    # the conftest's half-widths: 5 points
+    assert card.how == "95% CI 13–23%; comparison households: 31% (95% CI 26–36%);"
+    assert (card.link, card.href) == ("its conditions below", "#sos-front-measure")
+    page = _emit(front_page.headline, one) + _emit(front_page.overview, one)
+    text = _text(page)
+    assert ("The solutions measure is the share of households that meet every one of 2 conditions set for IASC "
+            "criteria 1, 2: No restriction of movement (criterion 1); Daily access to sufficient safe water "
+            "(criterion 2).") in text
+    assert 'id="sos-front-measure"' in page and 'href="#sos-front-measure"' in page
 
 
 def test_overview_has_every_criterion_for_every_country_and_names_failures_without_values(global_results):
@@ -116,17 +146,24 @@ def _publish_earlier(root, year, *, shift, criteria_status=None):
             write_table(df, name, folder)
 
 
-def test_what_changed_lists_moves_beyond_the_ci_and_status_changes(global_results, tmp_path):
+def test_what_changed_names_every_change_better_or_worse_the_ones_that_matter_first(global_results, tmp_path):
     _publish_earlier(tmp_path, YEAR - 1, shift=0.20, criteria_status="closed")
     _publish_earlier(tmp_path, YEAR - 3, shift=0.0)  # an older edition: never the one compared
-    text = _text(_emit(front_page.what_changed, global_results, tmp_path))
-    assert f"Compared with the {YEAR - 1} edition:" in text
-    # SOL-1 for IDPs moved from 38% to 18% in both countries (half-width 5 points: far beyond the CIs)
-    assert "2 of" in text and "moved beyond their 95% confidence intervals" in text
-    assert "Zedland, Solutions measure, IDPs: 38% → 18% (−20 pp, −27 to −13)" in text
-    assert ("2 criterion statuses changed: Yland, 2 Adequate standard of living, IDPs: Gap closed → Gap open"
-            in text)
-    assert "Zedland, 2 Adequate standard of living, IDPs: Gap closed → Gap open" in text
+    page = _emit(front_page.what_changed, global_results, tmp_path)
+    text = _text(page)
+    assert f"Compared with the {YEAR - 1} edition" in text
+    first, rest = page.split("<details", 1)
+    # status changes first, each named, with better or worse
+    assert ("2 criterion statuses changed: Yland, 2 Adequate standard of living, IDPs: Gap closed → Gap open (worse)"
+            in _text(first))
+    assert "Zedland, 2 Adequate standard of living, IDPs: Gap closed → Gap open (worse)" in _text(first)
+    # SOL-1 for IDPs fell from 38% to 18% in both countries (higher is better: worse), each named
+    assert "2 national estimates worse:" in _text(first)
+    assert "Zedland, Solutions measure, IDPs: 38% → 18%: worse, down 20 points (−27 to −13)" in _text(first)
+    assert "Yland, Solutions measure, IDPs:" in _text(first)
+    # the rest, collapsed: how many compared and what they showed
+    assert re.search(r"\d+ national estimates compared: 2 worse, \d+ ", _text(rest))
+    assert "beyond" not in text and "moved beyond" not in text
 
 
 def test_front_title_is_the_report_title(global_results):

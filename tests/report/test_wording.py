@@ -13,6 +13,7 @@ from solutions.report.wording import (
     flag_codes,
     flag_text,
     gap_finding,
+    gap_summary,
     status_meaning,
 )
 
@@ -43,7 +44,8 @@ def test_large_non_significant_gap_is_inconclusive_not_parity() -> None:
     text = gap_finding("Relocated", "inconclusive", gap=-0.22, ci_low=-0.45, ci_high=0.004,
                        direction="higher", margin=0.05)
     assert text.startswith("the survey cannot tell whether Relocated are worse off")
-    assert "(0 to 45 points worse; margin 5 points)" in text
+    # the lower bound of D is −0.4: "0 to 45 points worse" would hide that the CI holds zero (methodology §3)
+    assert "(from 0.4 points better to 45 points worse; margin 5 points)" in text
     assert "same" not in text
 
 
@@ -75,3 +77,56 @@ def test_meanings_and_flags() -> None:
     assert flag_codes("high_cv;low_df") == ["high_cv", "low_df"] and flag_codes(math.nan) == []
     assert flag_text("high_cv;low_df", max_cv=0.3, min_df=8) == (
         "imprecise: coefficient of variation above 30%; few degrees of freedom: fewer than 8")
+
+
+def test_a_rounded_bound_never_contradicts_the_status():
+    """The issue's example: an open gap whose upper bound is 5.42 beside a 5-point margin reads "5.4", not "5"
+    (5 would read as inside the margin); a bound that rounds to the margin or to zero gets the decimals it needs."""
+    from solutions.report.cells import gap_ci_text
+    from solutions.report.wording import precise
+
+    assert gap_summary("open", gap=0.032, ci_low=0.01, ci_high=0.0542, direction="lower", margin=0.05) == (
+        "worse off by 3 points (1 to 5.4)")
+    # higher is better: the gap's CI −5.42 to −1 is the same D
+    assert gap_summary("open", gap=-0.032, ci_low=-0.0542, ci_high=-0.01, direction="higher", margin=0.05) == (
+        "worse off by 3 points (1 to 5.4)")
+    assert gap_ci_text({"gap": -0.032, "ci_low": -0.0542, "ci_high": -0.01, "margin": 0.05}, percent=True) == (
+        "\u22125.4 to \u22121")
+    # a bound far from 0 and δ keeps whole points; 4.96 is not "5" (nor "5.0") beside a 5-point margin
+    assert gap_finding("IDPs", "closed", gap=0.01, ci_low=-0.02, ci_high=0.0496, direction="lower", margin=0.05) == (
+        "no gap larger than 5 points between IDPs and the comparison group (from 2 points better to 4.96 points worse)")
+    assert precise(0.0496, percent=True, margin=0.05) == (4.96, 2)
+    assert precise(0.003, percent=True, margin=0.05) == (0.3, 1)
+    assert precise(0.12, percent=True, margin=0.05) == (12.0, 0)
+    # ratios and means in their own unit: one decimal, more only when needed
+    assert precise(0.396, percent=False, margin=0.4) == (0.396, 3)
+
+
+def test_a_change_between_editions_in_words():
+    from solutions.report.wording import change_gist, change_summary, status_change_gist
+
+    assert change_summary("improved", change=-0.07, ci_low=-0.11, ci_high=-0.03, margin=0.05) == (
+        "better: down 7 points (\u221211 to \u22123)")
+    assert change_summary("worsened", change=0.07, ci_low=0.03, ci_high=0.11, margin=0.05) == (
+        "worse: up 7 points (+3 to +11)")
+    assert change_summary("no_material_change", change=0.01, ci_low=-0.02, ci_high=0.0497, margin=0.05) == (
+        "no change larger than 5 points (\u22122 to +4.97)")
+    assert change_summary("cannot_tell", change=0.02, ci_low=-0.04, ci_high=0.09, margin=0.05) == (
+        "the surveys cannot tell (\u22124 to +9; margin 5 points)")
+    assert change_summary("insufficient_data") == "a value of one edition is withheld"
+    assert change_gist("no_material_change", margin=0.05) == "no change larger than 5 points"
+    assert status_change_gist("open", "closed") == "better" and status_change_gist("closed", "open") == "worse"
+    assert status_change_gist("open", "inconclusive") == "the gap is no longer shown"
+    assert status_change_gist("closed", "insufficient_data") == ""
+
+
+def test_a_criterion_not_collected_is_never_too_few_respondents():
+    from solutions.report.wording import criteria_summary, group_findings
+
+    summary = criteria_summary("IDPs", {1: "open", 7: "not_collected", 8: "insufficient_data"})
+    assert summary == ("IDPs are worse off on 1 of 3 criteria (1); too few respondents to compare on 1 (8); "
+                       "not collected in this survey on 1 (7)")
+    text = group_findings("IDPs", {7: "not_collected"}, {7: "Participation in public affairs"})
+    assert text == "IDPs: not collected in this survey: criterion 7 (Participation in public affairs)."
+    assert criterion_finding("IDPs", "not_collected", n_indicators=0) == "not collected in this survey for IDPs"
+    assert gap_finding("IDPs", "not_collected") == "IDPs: not collected in this survey"

@@ -175,18 +175,22 @@ DEMO_SPECS: dict[str, CountrySpec] = {
         survey_title="Aldoria Durable Solutions Survey",
         publisher="Aldoria National Statistics Office (fictional)",
         summary=(
-            "*Fictional demonstration data.* Three years after the floods and the Northmarch insurgency, most "
-            "of Aldoria's internally displaced households still live in **camps and informal sites** around "
-            "Port Ambry. Returnees to the Vellin Plains fare better than IDPs on several indicators, while IDPs "
-            "remain markedly worse off on water, livelihoods and documentation."
+            "*Fictional demonstration data.* Three years after the floods and the Northmarch insurgency, the "
+            "share of Aldoria's internally displaced households living in **camps** around Port Ambry is "
+            "[[estimate ADQ-1 idp camp]]. Against the non-displaced households of the same areas, on "
+            "water: [[finding ADQ-2 idp]]; on livelihoods: [[criterion 3 idp]]; on documentation: "
+            "[[criterion 5 idp]]. Returnees to the Vellin Plains, on livelihoods: [[criterion 3 returnee]]."
         ),
         criteria_text={
-            2: "Water trucking to the Coastal Reach camps was scaled down in the second half of the year; "
-               "the gap in daily access to safe water is the widest of any criterion.",
-            4: "Most IDP households lost land titles when the Northmarch registry burned. The land "
-               "commission set up in 2024 is not yet operating outside the capital.",
-            6: "Family tracing by the (fictional) Aldorian Red Crescent has reunited most separated "
-               "households: IDPs no longer differ from their neighbours on family separation.",
+            2: "Water trucking to the Coastal Reach camps was scaled down late in the year. Daily access to "
+               "sufficient safe water, IDP households: [[estimate ADQ-2 idp]]; comparison group: "
+               "[[estimate ADQ-2 comparison]]; so [[finding ADQ-2 idp]].",
+            4: "IDP households lost land titles when the Northmarch registry burned. The land commission set "
+               "up in 2024 is not yet operating outside the capital. Among households that lost housing, land "
+               "or property, those without access to restitution: [[finding HLP-2 idp]].",
+            6: "Family tracing by the (fictional) Aldorian Red Crescent has reunited separated households. "
+               "Households with separated members: [[estimate FAM-1 idp]] of IDP households; "
+               "[[finding FAM-1 idp]].",
         },
     ),
     "QAC": CountrySpec(
@@ -208,16 +212,16 @@ DEMO_SPECS: dict[str, CountrySpec] = {
         survey_title="Brevonia Solutions Assessment",
         publisher="Royal Brevonian Statistical Service (fictional)",
         summary=(
-            "*Fictional demonstration data.* Displacement in Brevonia is protracted: most IDPs fled the "
-            "Lower Kettan border clashes more than five years ago. Returns accelerated after the 2025 "
-            "ceasefire, but returnees face **unemployment and missing documents** at rates well above the "
-            "non-displaced population."
+            "*Fictional demonstration data.* Displacement in Brevonia is protracted: IDPs fled the Lower "
+            "Kettan border clashes years ago. Returns accelerated after the 2025 ceasefire. For returnees, "
+            "**unemployment**: [[finding LIV-1 returnee]]; **missing documents**: [[finding DOC-1 returnee]]."
         ),
         criteria_text={
-            3: "Unemployment among IDPs is about twice that of the comparison group; the main obstacle "
-               "reported is the lack of jobs, followed by missing documents.",
-            8: "Where households accessed remedy mechanisms, IDPs are as likely as their neighbours to "
-               "feel that a sense of justice has been restored.",
+            3: "Unemployment among IDPs: [[estimate LIV-1 idp]], against [[estimate LIV-1 comparison]] in "
+               "the comparison group, so [[finding LIV-1 idp]]. The obstacles the unemployed report are in "
+               "the breakdown below.",
+            8: "Where households accessed remedy mechanisms, IDPs who feel that a sense of justice has been "
+               "restored: [[estimate REM-2 idp]]; against their neighbours, [[finding REM-2 idp]].",
         },
     ),
     "QAD": CountrySpec(
@@ -242,10 +246,12 @@ DEMO_SPECS: dict[str, CountrySpec] = {
             "the Plaine de Morvenne under the 2023 relocation programme form a separate *relocated* group."
         ),
         criteria_text={
-            1: "Security has improved markedly since the 2024 peace accord: fewer IDPs report movement "
-               "restrictions, and more of them reached a justice mechanism when they needed one.",
-            5: "Civil registration offices in Haut-Vardel remain closed, and replacing lost identity cards "
-               "requires travel to the capital.",
+            1: "Checkpoints on the main roads were lifted after the 2024 peace accord. IDPs reporting "
+               "movement restrictions: [[estimate SAF-3 idp]]; against the comparison group, "
+               "[[finding SAF-3 idp]]; since the last edition, [[change SAF-3 idp]].",
+            5: "Civil registration offices in Haut-Vardel remain shut, and replacing lost identity cards "
+               "requires travel to the capital. IDPs without key documents because of displacement: "
+               "[[estimate DOC-1 idp]]; [[finding DOC-1 idp]].",
         },
     ),
     "QAE": CountrySpec(
@@ -271,8 +277,9 @@ DEMO_SPECS: dict[str, CountrySpec] = {
             "one stratum has a **single enumeration area**; its variance follows the lonely-PSU rule."
         ),
         criteria_text={
-            5: "The federal mobile registration campaign has closed the documentation gap: displaced "
-               "households are no more likely than their hosts to lack key documents.",
+            5: "The federal mobile registration campaign toured the displacement sites. Without key documents "
+               "because of displacement: [[finding DOC-1 idp]]; unable to replace lost documents: "
+               "[[finding DOC-2 idp]]; the criterion as a whole: [[criterion 5 idp]].",
             7: "Reconciliation initiatives were not covered by this survey round (PAR-3 is not reported).",
         },
     ),

@@ -30,6 +30,7 @@ from solutions.errors import InputError
 from solutions.expressions import ExpressionError, parse
 from solutions.indicators.availability import SOLUTIONS_ID, Availability, availability, not_computed_line
 from solutions.indicators.measure import MeasureCheck, check_measure, solutions_indicator
+from solutions.narrative_placeholders import country_narrative_check
 
 if TYPE_CHECKING:
     from solutions.inputs import CountryData
@@ -52,6 +53,8 @@ def check_country(gcfg: GlobalConfig, cfg: CountryConfig, config_path: str | Pat
     from solutions.inputs import load_country_data  # heavy readers imported only when needed
 
     problems = _report_problems(gcfg, cfg) + _measure_problems(gcfg)
+    narrative = country_narrative_check(cfg, config_path)  # placeholders (problems), typed findings (warnings)
+    problems += narrative.problems
     try:
         data = load_country_data(cfg, Path(config_path), lonely_psu=gcfg.thresholds.lonely_psu,
                                  limits=gcfg.limits)
@@ -77,6 +80,7 @@ def check_country(gcfg: GlobalConfig, cfg: CountryConfig, config_path: str | Pat
     warnings += measure.notes  # the solutions measure not available, or partial, and why
     warnings += design_warnings
     warnings += _category_warnings(cfg, gcfg, data, rows)
+    warnings += narrative.warnings
     return Checked(data, rows, measure, warnings)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import stats  # noqa: F401 - kept for the status code (trends moved to indicators.changes)
 
 from solutions.catalogue import CRITERIA, Catalogue, Indicator, Margin
 from solutions.config import EquivalenceMargin
@@ -190,42 +190,10 @@ def comparable_years(history: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd
     return history[mask], history[~mask]
 
 
-def year_over_year(history: pd.DataFrame, year: int, confidence_level: float = 0.95) -> pd.DataFrame:
-    """Change of each estimate from the latest earlier comparable report year to ``year``.
+def year_over_year(history: pd.DataFrame, year: int, confidence_level: float = 0.95,
+                   rules: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Change of each estimate from the latest earlier comparable report year to ``year``, with its SE
+    (independent surveys), df, CI, margin and status: ``solutions.indicators.changes.year_over_year``."""
+    from solutions.indicators.changes import year_over_year as changes
 
-    The two years come from independent surveys, so the change's standard error is the root of the sum
-    of the two squared standard errors, with Student's t on the smaller of the two design degrees of
-    freedom (normal when unknown). Withheld estimates give no change. Columns: the trend key,
-    ``year_from, year_to, estimate_from, estimate_to, change, se, ci_low, ci_high, significant``.
-    """
-    cols = [*TREND_KEY, "year_from", "year_to", "estimate_from", "estimate_to", "change", "se", "ci_low",
-            "ci_high", "significant"]
-    data, _ = comparable_years(history, year)
-    if data.empty:
-        return pd.DataFrame(columns=cols)
-    now = data[data["year"] == int(year)]
-    before = data[data["year"] < int(year)]
-    if now.empty or before.empty:
-        return pd.DataFrame(columns=cols)
-    before = before.sort_values("year").groupby(TREND_KEY, sort=False, dropna=False).tail(1)
-    pair = now.merge(before, on=TREND_KEY, suffixes=("_to", "_from"))
-    if pair.empty:
-        return pd.DataFrame(columns=cols)
-    withheld = np.zeros(len(pair), dtype=bool)
-    for side in ("_to", "_from"):
-        flag = pair.get(f"suppressed{side}")
-        if flag is not None:
-            withheld |= flag.astype("boolean").fillna(False).to_numpy(dtype=bool)
-    change = np.where(withheld, np.nan, pair["estimate_to"] - pair["estimate_from"])
-    se = np.where(withheld, np.nan, np.sqrt(pair["se_to"] ** 2 + pair["se_from"] ** 2))
-    dfs = np.fmin(pair.get("df_to", np.nan), pair.get("df_from", np.nan)).to_numpy(dtype=float)
-    q = np.where(np.isfinite(dfs) & (dfs > 0), stats.t.ppf(0.5 + confidence_level / 2, np.where(dfs > 0, dfs, 1)),
-                 stats.norm.ppf(0.5 + confidence_level / 2))
-    out = pair[TREND_KEY].assign(
-        year_from=pair["year_from"].astype(int), year_to=pair["year_to"].astype(int),
-        estimate_from=np.where(withheld, np.nan, pair["estimate_from"]),
-        estimate_to=np.where(withheld, np.nan, pair["estimate_to"]),
-        change=change, se=se, ci_low=change - q * se, ci_high=change + q * se,
-    )
-    out["significant"] = (out["ci_low"] > 0) | (out["ci_high"] < 0)
-    return out[cols].reset_index(drop=True)
+    return changes(history, year, confidence_level, rules)

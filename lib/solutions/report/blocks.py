@@ -22,6 +22,7 @@ from . import chartdata, style
 from .banner import demo_banner_html, page_css
 from .formatting import fmt_count, is_missing
 from .markdown import markdown_html
+from .narratives import fill, use_output_root
 from .output import emit
 from .provenance import provenance_html
 from .tables import object_frame
@@ -118,6 +119,7 @@ def publish_chart_data(results: Results, output_root: str | Path, page: str | No
     folder = results_dir(output_root, year, key) / chartdata.CHARTS_DIRNAME
     names = {results.iso3: results.name} if isinstance(results, CountryResults) else country_names(results)
     chartdata.publish_to(folder, f"results/{key}/{chartdata.CHARTS_DIRNAME}/", names)
+    use_output_root(output_root)  # the narratives' [[change ...]] reads earlier editions from there
 
 
 # --------------------------------------------------------------- page frame ----
@@ -166,7 +168,7 @@ def banner(obj: Results) -> None:
 
 def narrative(results: CountryResults, section: str | int = "summary") -> None:
     """Emit the analyst's narrative for ``section`` (``"summary"`` or a criterion number), escaped."""
-    text = narrative_text(results, section)
+    text = fill(narrative_text(results, section), results)  # placeholders from the results (report.narratives)
     if text:
         emit(f'<div class="sos-narrative">{markdown_html(text)}</div>')
     elif section == "summary":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .formatting import fmt_ci, fmt_gap, fmt_value, is_missing
+from .formatting import fmt_ci, fmt_gap, fmt_value, is_missing, signed
 from .thresholds import Thresholds
 from .wording import (
     ALL_OBSERVED,
@@ -21,6 +21,7 @@ from .wording import (
     gap_summary,
     margin_text,
     marked,
+    precise,
     withheld_text,
 )
 
@@ -101,11 +102,16 @@ def gap_text(gap: Mapping[str, Any], *, percent: bool) -> str:
 
 
 def gap_ci_text(gap: Mapping[str, Any], *, percent: bool) -> str:
-    """The gap's CI (``−20 to −4``), "" when there is none."""
+    """The gap's CI (``−20 to −4``), "" when there is none; a bound whose rounding would contradict the
+    status (5.42 beside a 5-point margin, 0.3 above zero) keeps the decimals it needs (``+1 to +5.4``)."""
     if gap_withheld(gap):
         return ""
     text = fmt_ci(gap.get("ci_low"), gap.get("ci_high"), percent=percent, gap=True)
-    return "" if text == "–" else text
+    if text == "–":
+        return ""
+    margin = gap.get("margin")
+    bounds = [precise(gap[k], percent=percent, margin=margin) for k in ("ci_low", "ci_high")]
+    return " to ".join(signed(v, d) for v, d in bounds)
 
 
 def gap_margin(gap: Mapping[str, Any], *, percent: bool) -> str:

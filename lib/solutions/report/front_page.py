@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -66,6 +66,7 @@ table.sos-front-grid{border-collapse:collapse;margin:.2em 0;width:auto;position:
 .sos-front-legend>span{display:inline-block;margin:0 .8em .2em 0}
 .sos-front-sentences{padding-left:1.2em}.sos-front-sentences li{margin:.35em 0}
 .sos-front-changes li{margin:.25em 0}
+.sos-front-define{font-size:.9em;color:#333;max-width:62em;margin:0 0 1em}
 @media (max-width:900px){.sos-front-cards{grid-template-columns:repeat(2,minmax(0,1fr))}}
 @media (max-width:600px){
  .sos-front-cards .value{font-size:1.35em}
@@ -113,21 +114,63 @@ def _solutions_rows(g: GlobalResults) -> pd.DataFrame:
     return rows[rows["group"].isin(["idp", "comparison"])]
 
 
-def _span(values: list[float]) -> str:
-    if not values:
-        return "–"
-    lo, hi = min(values), max(values)
-    a, b = fmt_value(lo, percent=True), fmt_value(hi, percent=True)
-    return a if a == b else f"{a.rstrip('%')}–{b}"
+class Card(NamedTuple):
+    """One headline card: the figure, what it counts, how to read it, and a link to its detail (``href``)."""
+
+    value: str
+    what: str
+    how: str
+    link: str = ""  # the linked words appended to ``how``
+    href: str = ""
 
 
-def headline_cards(g: GlobalResults) -> list[tuple[str, str, str]]:
-    """(value, what, how) of each headline card; withheld estimates never enter a range."""
+SOLUTIONS_ANCHOR = "sos-front-solutions"
+DEFINITION_ANCHOR = "sos-front-measure"
+
+
+def _measure_card(g: GlobalResults) -> Card | None:
+    """The solutions measure for IDP households: one country's estimate with its CI, or, across countries,
+    the range of their estimates called a range (never written as an interval), each country's CI a click
+    away in the chart; the comparison group's beside it as the benchmark. Withheld values never enter."""
+    sol = _solutions_rows(g)
+    if sol.empty:
+        return None
+    level = thresholds_of(g).level
+    rows = {grp: [r for _, r in sol[sol["group"] == grp].iterrows() if not row_is_suppressed(r)]
+            for grp in ("idp", "comparison")}
+    idp, comparison = rows["idp"], rows["comparison"]
+    if not idp:
+        return None
+
+    def one(r: pd.Series) -> str:
+        return f"{fmt_value(r['estimate'], percent=True)} ({level} CI {fmt_ci(r['ci_low'], r['ci_high'], percent=True)}%)"
+
+    def span(values: list[pd.Series]) -> str:
+        lo, hi = (fmt_value(f(float(r["estimate"]) for r in values), percent=True) for f in (min, max))
+        return lo if lo == hi else f"{lo} to {hi}"
+
+    what = f"of IDP households meet the solutions measure{_measure_gloss(g)}"
+    if len(idp) == 1:
+        value = fmt_value(idp[0]["estimate"], percent=True)
+        how = f"{level} CI {fmt_ci(idp[0]['ci_low'], idp[0]['ci_high'], percent=True)}%"
+        if len(comparison) == 1:
+            how += f"; comparison households: {one(comparison[0])}"
+        return Card(value, what, how + ";", "its conditions below", f"#{DEFINITION_ANCHOR}")
+    value = span(idp)
+    how = f"range of {len(idp)} country estimates, not an interval"
+    if comparison:
+        how += f"; comparison households {span(comparison)}"
+    return Card(value, what, how + ";",
+                f"each country's {level} CI in the chart", f"#{SOLUTIONS_ANCHOR}")
+
+
+def headline_cards(g: GlobalResults) -> list[Card]:
+    """The headline cards (value, what, how, link): withheld estimates never enter a figure or a range."""
     ok = _ok(g)
     countries = g.countries
     total = len(countries) if countries is not None and not countries.empty else len(ok)
-    cards = [(str(len(ok)), f"countr{'y' if len(ok) == 1 else 'ies'} with results",
-              f"of {total} in this edition" if total != len(ok) else "every country of this edition")]
+    cards = [Card(str(len(ok)), f"countr{'y' if len(ok) == 1 else 'ies'} with results",
+                  f"of {total} in this edition" if total != len(ok) else "every country of this edition")]
     figures = g.figures
     if figures is not None and not figures.empty:
         stock = figures[(figures["metric"] == "idp_stock") & figures["country"].isin(ok)].dropna(subset=["value"])
@@ -135,28 +178,57 @@ def headline_cards(g: GlobalResults) -> list[tuple[str, str, str]]:
         if len(latest):
             years = sorted(latest["year"].astype(int).unique())
             span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
-            cards.append((fmt_big(latest["value"].sum()), METRIC_LABELS["idp_stock"].replace(" (stock)", "")
-                          + " in these countries", f"latest published figure per country ({span})"))
-    sol = _solutions_rows(g)
-
-    def shares(group: str) -> list[float]:
-        rows = sol[sol["group"] == group] if not sol.empty else sol
-        return [float(r["estimate"]) for _, r in rows.iterrows() if not row_is_suppressed(r)]
-
-    idp, comparison = shares("idp"), shares("comparison")
-    if idp:
-        across = "range across countries" if len(idp) > 1 else "one country"
-        how = (f"against {_span(comparison)} of comparison households; {across}" if comparison else across)
-        cards.append((_span(idp), "of IDP households meet the solutions measure", how))
+            cards.append(Card(fmt_big(latest["value"].sum()), METRIC_LABELS["idp_stock"].replace(" (stock)", "")
+                              + " in these countries",
+                              f"the sum of the latest published figure per country ({span}), not a survey estimate"))
+    measure = _measure_card(g)
+    if measure is not None:
+        cards.append(measure)
     crit = g.criteria
     if crit is not None and not crit.empty:
         idp = current_year(crit, g.year)
         idp = idp[(idp["group"] == "idp") & idp["country"].isin(ok)]
         if len(idp):
             n_open = int((idp["status"] == "open").sum())
-            cards.append((f"{n_open} of {len(idp)}", "criteria on which IDPs are worse off",
-                          "country × criterion pairs with the gap open"))
+            cards.append(Card(f"{n_open} of {len(idp)}", "criteria on which IDPs are worse off",
+                              "country × criterion pairs with the gap open"))
     return cards
+
+
+def _rule(g: GlobalResults) -> tuple[str, list[int]]:
+    """The measure's scoring rule in words (``every one of 5 conditions``) and its criteria."""
+    m = g.solutions_measure or {}
+    conditions = list(m.get("conditions") or [])
+    scoring = m.get("scoring", "all")
+    n = len(conditions)
+    rule = (f"every one of {n} conditions" if scoring == "all" or not isinstance(scoring, dict)
+            else f"at least {int(scoring['at_least'])} of {n} conditions")
+    return rule, sorted({int(c["criterion"]) for c in conditions})
+
+
+def _measure_gloss(g: GlobalResults) -> str:
+    """The measure defined in a few words, where a card first uses it: ``: every one of 5 conditions of
+    criteria 1–5``; "" without configured conditions."""
+    m = g.solutions_measure or {}
+    n, scoring = len(m.get("conditions") or []), m.get("scoring", "all")
+    _, criteria = _rule(g)
+    every = "both conditions" if n == 2 else "its condition" if n == 1 else f"all {n} conditions"
+    short = every if not isinstance(scoring, dict) else f"{int(scoring['at_least'])} of {n} conditions"
+    return f" ({short} of criteria {wording.number_runs(criteria)})" if criteria else ""
+
+
+def measure_definition(g: GlobalResults) -> str:
+    """The solutions measure defined in one sentence, from the global config's rule and conditions ("" when
+    no measure is configured)."""
+    m = g.solutions_measure or {}
+    conditions = list(m.get("conditions") or [])
+    if not conditions:
+        return ""
+    rule, criteria = _rule(g)
+    labels = "; ".join(f"{c['label']} (criterion {int(c['criterion'])})" for c in conditions)
+    return (f"The solutions measure is the share of households that meet {rule} set for IASC criteria "
+            f"{wording.number_runs(criteria)}: {labels}. The comparison group's share is shown beside it as "
+            "the benchmark. The conditions are on the methods page.")
 
 
 def publish_chart_data(g: GlobalResults, output_root: str | Path) -> None:
@@ -165,11 +237,14 @@ def publish_chart_data(g: GlobalResults, output_root: str | Path) -> None:
 
 
 def headline(g: GlobalResults) -> None:
-    """The headline cards: countries, displaced people covered, the solutions measure, criteria open."""
-    cards = headline_cards(g)[:4]
-    items = "".join(f'<div><span class="value">{html.escape(v)}</span><span class="what">{html.escape(w)}</span>'
-                    f'<span class="how">{html.escape(h)}</span></div>' for v, w, h in cards)
-    emit(f'<div class="sos-front-cards">{items}</div>')
+    """The headline cards: countries, displaced people covered, the solutions measure with its interval or
+    its range (defined in a few words there, where it is first used), criteria open."""
+    items = []
+    for c in headline_cards(g)[:4]:
+        link = f' <a href="{html.escape(c.href)}">{html.escape(c.link)}</a>' if c.href else ""
+        items.append(f'<div><span class="value">{html.escape(c.value)}</span><span class="what">'
+                     f'{html.escape(c.what)}</span><span class="how">{html.escape(c.how)}{link}</span></div>')
+    emit(f'<div class="sos-front-cards">{"".join(items)}</div>')
 
 
 def solutions_figure(g: GlobalResults) -> str:
@@ -192,14 +267,18 @@ def solutions_figure(g: GlobalResults) -> str:
         fig, title=title,
         caption=f"IDPs and, as the benchmark, the comparison group, with {level} confidence intervals; a hollow "
         "marker is a flagged estimate; the conditions (criteria 1–5) are on the methods page.",
-        alt=alt, data_href=href)
+        alt=alt, data_href=href).replace("<figure ", f'<figure id="{SOLUTIONS_ANCHOR}" ', 1)  # the cards link here
 
 
 # ------------------------------------------------------------------------------------ overview ---
 def overview(g: GlobalResults) -> None:
     """Countries × the 8 criteria (the gap status for IDPs: colour, symbol, and the word for screen readers)
-    beside the chart of the solutions measure; countries not included are named, without values."""
+    beside the chart of the solutions measure; countries not included are named, without values; then the
+    solutions measure's conditions in full (the headline card links here)."""
     emit(f'<div class="sos-front-hero">{overview_table(g)}{solutions_figure(g)}</div>')
+    definition = measure_definition(g)  # the card glosses it; the conditions in full below the fold's story
+    if definition:
+        emit(f'<p class="sos-front-define" id="{DEFINITION_ANCHOR}">{html.escape(definition)}</p>')
 
 
 def overview_table(g: GlobalResults) -> str:
@@ -298,11 +377,16 @@ def _measure_sentence(rows: pd.DataFrame, level: str) -> str:
 
 
 # ------------------------------------------------------------------------------------ changes ----
-def what_changed(g: GlobalResults, output_root: str | Path | None, *, limit: int = 5) -> None:
-    """What changed since the previous edition under ``output_root``: countries, estimates beyond their CIs,
-    criterion and gap statuses; the full lists in a collapsed table."""
+def what_changed(g: GlobalResults, output_root: str | Path | None, *, margin: Any = None) -> None:
+    """What changed since the previous edition under ``output_root``, every change named: first those that
+    matter (criterion and gap statuses that changed, estimates better or worse, each saying which), then the
+    rest (countries and indicators added or dropped, shares of distributions that moved, countries not
+    compared, how many estimates showed no material change or could not tell) in a collapsed list.
+    ``margin``: the global config's ``equivalence_margin`` (the default margin of indicators whose gaps give
+    none)."""
     from solutions.editions import Edition, diff_editions, load_edition, previous_edition
     from solutions.errors import SolutionsError
+    from solutions.indicators.changes import rules_from_tables
 
     year = int(g.year or 0)
     folder = previous_edition(output_root, year) if output_root is not None else None
@@ -317,55 +401,74 @@ def what_changed(g: GlobalResults, output_root: str | Path | None, *, limit: int
     new = Edition(year, Path(output_root or "."), g.estimates, g.gaps, g.criteria,
                   country_names(g))
     level = float((g.thresholds or {}).get("confidence_level", 0.95))
-    d = diff_editions(old, new, confidence_level=level)
-    names = {**d.names, **country_names(g)}
-    items = []
-    if d.countries_added or d.countries_dropped:
-        added = ", ".join(names.get(c, c) for c in d.countries_added) or "none"
-        dropped = ", ".join(names.get(c, c) for c in d.countries_dropped) or "none"
-        items.append(f"Countries added: {added}; no longer covered: {dropped}.")
-    if d.indicators_added or d.indicators_dropped:
-        items.append(f"Indicators added: {', '.join(d.indicators_added) or 'none'}; dropped: "
-                     f"{', '.join(d.indicators_dropped) or 'none'}.")
-    items.append(f"{len(d.moved)} of {d.compared} national estimates moved beyond their {thresholds_of(g).level} confidence "
-                 "intervals (the interval of the change excludes zero)"
-                 + (", the largest:" if len(d.moved) else "."))
-    emit(f"<p>Compared with the {d.old_year} edition:</p>")
-    lines = [html.escape(t) for t in items]
-    if len(d.moved):
-        lines[-1] += "<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in _largest_moves(d, names, g, limit)) + "</ul>"
-    crit = d.criterion_changes
-    if len(crit):
-        full = criteria_names()
-        shown = [f"{names.get(r['country'], r['country'])}, {int(r['criterion'])} {full.get(int(r['criterion']), '')}, "
-                 f"{style.group_label(r['group'])}: {wording.STATUS_LABELS.get(r['status_from'], r['status_from'])} → "
-                 f"{wording.STATUS_LABELS.get(r['status_to'], r['status_to'])}" for _, r in crit.iterrows()]
-        more = f" (and {len(shown) - limit} more)" if len(shown) > limit else ""
-        lines.append(f"{len(shown)} criterion status{'es' if len(shown) != 1 else ''} changed{more}:<ul>"
-                     + "".join(f"<li>{html.escape(t)}</li>" for t in shown[:limit]) + "</ul>")
-    else:
-        lines.append("No criterion status changed.")
-    lines.append(f"{len(d.gap_changes)} indicator gap status{'es' if len(d.gap_changes) != 1 else ''} changed.")
-    for _, r in d.not_compared.iterrows():
-        lines.append(f"{html.escape(names.get(r['country'], r['country']))}: not compared, the indicator "
-                     "definitions differ between the two editions.")
-    emit('<ul class="sos-front-changes">' + "".join(f"<li>{t}</li>" for t in lines) + "</ul>")
+    d = diff_editions(old, new, confidence_level=level,
+                      rules=rules_from_tables(g.gaps, g.estimates, g.catalogue, margin))
+    emit(changes_html(d, {**d.names, **country_names(g)}, g, thresholds_of(g).level))
 
 
-def _largest_moves(d: Any, names: dict[str, str], g: GlobalResults, limit: int) -> list[str]:
-    from solutions.editions import change_text
+def _list(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in items) + "</ul>"
+
+
+def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) -> str:
+    """The "what changed" section of a diff (``solutions.editions.EditionDiff``) as HTML."""
+    from solutions.editions import change_text, counts_text, status_change_text
 
     titles = {i.id: i.short_title for i in g.catalogue.indicators}
     titles.setdefault(SOLUTIONS_ID, "Solutions measure")
-    moved = d.moved.assign(size=d.moved["change"].abs()).sort_values(["size", "country", "indicator_id"],
-                                                                      ascending=[False, True, True])
-    out = []
-    for _, r in moved.head(limit).iterrows():
+    full = criteria_names()
+
+    def estimate(r: Any) -> str:
         subject = titles.get(r["indicator_id"], r["indicator_id"])
         category = f" ({str(r['category']).replace('_', ' ')})" if r["category"] else ""
-        out.append(f"{names.get(r['country'], r['country'])}, {subject}{category}, {style.group_label(r['group'])}: "
-                   f"{change_text(r)}")
-    return out
+        return (f"{names.get(r['country'], r['country'])}, {subject}{category}, {style.group_label(r['group'])}: "
+                f"{change_text(r)}")
+
+    first: list[str] = []
+    crit = d.criterion_changes
+    if len(crit):
+        first.append(f"{len(crit)} criterion status{'es' if len(crit) != 1 else ''} changed:" + _list([
+            f"{names.get(r['country'], r['country'])}, {int(r['criterion'])} {full.get(int(r['criterion']), '')}, "
+            f"{style.group_label(r['group'])}: {status_change_text(r)}" for _, r in crit.iterrows()]))
+    else:
+        first.append(html.escape("No criterion status changed."))
+    gaps = d.gap_changes
+    if len(gaps):
+        first.append(f"{len(gaps)} indicator gap status{'es' if len(gaps) != 1 else ''} changed:" + _list([
+            f"{names.get(r['country'], r['country'])}, {titles.get(r['indicator_id'], r['indicator_id'])}, "
+            f"{style.group_label(r['group'])}: {status_change_text(r)}" for _, r in gaps.iterrows()]))
+    else:
+        first.append(html.escape("No indicator gap status changed."))
+    moved = d.moved
+    for status, word in (("worsened", "worse"), ("improved", "better")):
+        rows = moved[moved["status"] == status] if len(moved) else moved
+        if len(rows):
+            first.append(f"{len(rows)} national estimate{'s' if len(rows) != 1 else ''} {word}:"
+                         + _list([estimate(r) for _, r in rows.iterrows()]))
+    if not len(moved) or not moved["status"].isin(["worsened", "improved"]).any():
+        first.append(html.escape("No national estimate is shown to be better or worse."))
+    rest: list[str] = [html.escape(counts_text(d) + f" ({level} CI of each change; the surveys are independent).")]
+    shifted = moved[moved["status"] == "not_assessed"] if len(moved) else moved
+    if len(shifted):
+        rest.append(f"{len(shifted)} share{'s' if len(shifted) != 1 else ''} of a distribution moved (no better "
+                    "or worse direction):" + _list([estimate(r) for _, r in shifted.iterrows()]))
+    if d.countries_added or d.countries_dropped:
+        added = ", ".join(names.get(c, c) for c in d.countries_added) or "none"
+        dropped = ", ".join(names.get(c, c) for c in d.countries_dropped) or "none"
+        rest.append(html.escape(f"Countries added: {added}; no longer covered: {dropped}."))
+    if d.indicators_added or d.indicators_dropped:
+        rest.append(html.escape(f"Indicators added: {', '.join(d.indicators_added) or 'none'}; dropped: "
+                                f"{', '.join(d.indicators_dropped) or 'none'}."))
+    for _, r in d.not_compared.iterrows():
+        rest.append(html.escape(f"{names.get(r['country'], r['country'])}: not compared, the indicator "
+                                "definitions differ between the two editions."))
+    head, tail = first, rest  # HTML: every text escaped where it was made
+    return (f"<p>Compared with the {d.old_year} edition (a change is better or worse when its {level} CI lies "
+            "on one side of zero and not within the indicator's margin):</p>"
+            '<ul class="sos-front-changes">' + "".join(f"<li>{t}</li>" for t in head) + "</ul>"
+            f'<details class="sos-front-changes-rest"><summary>Everything else that changed ({len(tail)} '
+            f"item{'s' if len(tail) != 1 else ''})</summary>"
+            '<ul class="sos-front-changes">' + "".join(f"<li>{t}</li>" for t in tail) + "</ul></details>")
 
 
 def provenance_section(g: GlobalResults) -> None:

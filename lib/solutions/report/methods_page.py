@@ -375,7 +375,10 @@ def estimation_rules(global_config: Any) -> None:
          "counted."),
         ("Changes since the last edition", "Two editions come from independent surveys, so the uncertainty of a "
          "change combines both (the square root of the sum of the two squared standard errors), with Student's "
-         "t on the smaller of the two degrees of freedom. Withheld estimates give no change."),
+         "t on the smaller of the two degrees of freedom. Withheld estimates give no change. A change is "
+         "better or worse when its interval lies on that side of zero and not within the indicator's margin "
+         "(the one the gap status uses); no material change when the whole interval lies within the margin; "
+         "otherwise the surveys cannot tell."),
         ("Checked against R", "The estimation engine's results are checked against R's survey package, the "
          "reference implementation."),
     ]))

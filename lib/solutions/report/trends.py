@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from solutions.config import EquivalenceMargin
 from solutions.indicators import CountryResults, GlobalResults
+from solutions.indicators.changes import rules_from_tables
 from solutions.indicators.status import comparable_years, year_over_year
 from solutions.results import earlier_result_folders
 from solutions.results_dataset import scan
@@ -22,10 +24,11 @@ from solutions.results_dataset import scan
 from . import chartdata, charts, style
 from .cells import estimate_phrase, value_text
 from .figures import show_figure
-from .formatting import fmt_ci, fmt_gap, fmt_value, is_percent
+from .formatting import fmt_gap, fmt_value, is_percent
 from .output import emit
 from .tables import html_table
 from .thresholds import Thresholds, thresholds_of
+from .wording import change_gist, signed_precise
 
 
 def earlier_results(output_root: str | Path | None, iso3: str | list[str], year: int, table: str = "estimates",
@@ -127,24 +130,10 @@ def _versions_note(excluded: pd.DataFrame) -> str:
             + ", ".join(parts) + ".")
 
 
-#: The change statuses of ``indicators.status.year_over_year`` (methodology §3), in the report's words.
-CHANGE_WORDS = {"improved": "improved", "worsened": "worsened", "no_material_change": "no material change",
-                "cannot_tell": "the surveys cannot tell"}
-
-
 def _direction(r: pd.Series) -> str:
-    """The change's status when ``year_over_year`` gives one (improved, worsened, no material change, cannot
-    tell); else what its CI shows (a CI holding zero shows neither a rise nor a fall)."""
-    if pd.isna(r["change"]):
-        return "withheld: a value of one year is withheld"
-    status = r.get("status")
-    if isinstance(status, str) and status:
-        return CHANGE_WORDS.get(status, status.replace("_", " "))
-    if r["ci_low"] > 0:
-        return "up"
-    if r["ci_high"] < 0:
-        return "down"
-    return "the surveys cannot tell"
+    """What the change shows, in the report's words (``wording.change_gist``: better, worse, no material
+    change, or the surveys cannot tell)."""
+    return change_gist(str(r.get("status", "")), margin=r.get("margin"), percent=bool(r["_percent"]))
 
 
 def change_table(changes: pd.DataFrame, *, names: dict[str, str], level: str, caption: str,
@@ -162,7 +151,8 @@ def change_table(changes: pd.DataFrame, *, names: dict[str, str], level: str, ca
             "From": "" if blank else fmt_value(r["estimate_from"], percent=percent),
             "To": "" if blank else fmt_value(r["estimate_to"], percent=percent),
             "Change": "" if blank else fmt_gap(r["change"], percent=percent),
-            f"{level} CI": "" if blank else fmt_ci(r["ci_low"], r["ci_high"], percent=percent, gap=True),
+            f"{level} CI": "" if blank else (f"{signed_precise(r['ci_low'], percent, r.get('margin'))} to "
+                                             f"{signed_precise(r['ci_high'], percent, r.get('margin'))}"),
             "Change shown": _direction(r),
         })
     return html_table(pd.DataFrame(records, dtype=object), caption=caption,
@@ -237,7 +227,9 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
                                              labels=("indicator_id", "group", "year")) for p in panels],
                            ignore_index=True),
         )
-    changes = year_over_year(data, year, thresholds.confidence_level)
+    margin = EquivalenceMargin(**(results.design.get("equivalence_margin") or {}))
+    rules = rules_from_tables(results.gaps, results.estimates, results.catalogue, margin)
+    changes = year_over_year(data, year, thresholds.confidence_level, rules)
     if not changes.empty:
         changes = _with_percent(changes, data)
         emit(change_table(changes, names=titles, level=level,
@@ -267,7 +259,8 @@ def solutions_change(g: GlobalResults, output_root: str | Path | None, *, names:
     data, repeated = drop_repeated_surveys(data, year)
     thresholds = thresholds_of(g)
     level = thresholds.level
-    changes = year_over_year(data, year, thresholds.confidence_level) if not data.empty else pd.DataFrame()
+    rules = rules_from_tables(g.gaps, g.estimates, g.catalogue)
+    changes = year_over_year(data, year, thresholds.confidence_level, rules) if not data.empty else pd.DataFrame()
     note = " ".join(n for n in (_versions_note(excluded), _repeated_note(repeated)) if n)
     if changes.empty:
         emit('<p class="sos-note">No country has an earlier report year with comparable results: the '

@@ -155,9 +155,30 @@ def amount(value: Any, *, percent: bool) -> str:
     return f"{v:,.1f}"
 
 
-def _bound(value: float, percent: bool) -> str:
-    v = abs(_rounded(value, percent))
-    return f"{v:.0f}" if percent else f"{v:,.1f}"
+def _digits(value: float, base: int, limits: tuple[float, ...]) -> int:
+    """Decimals for ``value`` (in display units) so that its rounded text stays on its side of every limit
+    (zero, the margin): 5.42 beside a 5-point margin is "5.4", never "5" (methodology §3); at most 3 more."""
+    d = base
+    while d < base + 3 and any(value != t and (round(value, d) == t or (round(value, d) > t) != (value > t))
+                               for t in limits):
+        d += 1
+    return d
+
+
+def precise(value: float, *, percent: bool, margin: Any = None) -> tuple[float, int]:
+    """(value in display units, decimals): points for shares (0 decimals), the unit otherwise (1), with the
+    decimals a rounded bound needs not to contradict a status decided against 0 and ±``margin``."""
+    scale, base = (100.0, 0) if percent else (1.0, 1)
+    v = float(value) * scale
+    limits = (0.0,) if is_missing(margin) else (0.0, float(margin) * scale, -float(margin) * scale)
+    d = _digits(v, base, limits)
+    r = round(v, d)
+    return (0.0 if r == 0 else r), d
+
+
+def _bound(value: float, percent: bool, margin: Any = None) -> str:
+    v, d = precise(value, percent=percent, margin=margin)
+    return f"{abs(v):,.{d}f}"
 
 
 def margin_text(margin: Any, *, percent: bool) -> str:
@@ -167,15 +188,19 @@ def margin_text(margin: Any, *, percent: bool) -> str:
     return amount(margin, percent=percent)
 
 
-def _range(d: Disadvantage, percent: bool) -> str:
-    """The CI of D in words, with the side of zero each end lies on."""
-    lo, hi = _rounded(d.low, percent), _rounded(d.high, percent)
-    unit = " points" if percent else ""
+def _range(d: Disadvantage, percent: bool, margin: Any = None) -> str:
+    """The CI of D in words, with the side of zero each end lies on (bounds precise against the margin)."""
+    lo, hi = (precise(v, percent=percent, margin=margin)[0] for v in (d.low, d.high))
+    a, b = _bound(d.low, percent, margin), _bound(d.high, percent, margin)
+
+    def unit(text: str) -> str:
+        return "" if not percent else " point" if text == "1" else " points"
+
     if lo >= 0:
-        return f"{_bound(d.low, percent)} to {_bound(d.high, percent)}{unit} worse"
+        return f"{a} to {b}{unit(b)} worse"
     if hi <= 0:
-        return f"{_bound(d.high, percent)} to {_bound(d.low, percent)}{unit} better"
-    return f"from {_bound(d.low, percent)}{unit} better to {_bound(d.high, percent)}{unit} worse"
+        return f"{b} to {a}{unit(a)} better"
+    return f"from {a}{unit(a)} better to {b}{unit(b)} worse"
 
 
 def gap_finding(group: str, status: str, *, gap: Any = None, ci_low: Any = None, ci_high: Any = None,
@@ -190,13 +215,15 @@ def gap_finding(group: str, status: str, *, gap: Any = None, ci_low: Any = None,
     """
     if status == "insufficient_data":
         return f"too few respondents to compare {group} with {comparison}"
+    if status == "not_collected":
+        return f"{group}: not collected in this survey"
     if status == "not_assessed":
         return f"{group}: not assessed (no better or worse direction)"
     d = disadvantage(gap, ci_low, ci_high, direction)
     m = margin_text(margin, percent=percent)
     if d is None:
         return f"{group}: {STATUS_LABELS.get(status, status).lower()}"
-    ci = _range(d, percent)
+    ci = _range(d, percent, margin)
     if status == "open":
         return f"{group} are worse off than {comparison} by {amount(d.value, percent=percent)} ({ci})"
     if status == "closed":
@@ -211,6 +238,8 @@ def gap_summary(status: str, *, gap: Any = None, ci_low: Any = None, ci_high: An
     ``worse off by 12 points (4 to 20)``, ``no gap larger than 5 points``, ``the survey cannot tell``."""
     if status == "insufficient_data":
         return "a value on one side is withheld"
+    if status == "not_collected":
+        return "not collected in this survey"
     if status == "not_assessed":
         return ""
     m = margin_text(margin, percent=percent)
@@ -220,14 +249,14 @@ def gap_summary(status: str, *, gap: Any = None, ci_low: Any = None, ci_high: An
         return f"the survey cannot tell (margin {m})"
     d = disadvantage(gap, ci_low, ci_high, direction)
     if status == "open" and d is not None:
-        lo, hi = (_signed_bound(v, percent) for v in (d.low, d.high))
+        lo, hi = (_signed_bound(v, percent, margin) for v in (d.low, d.high))
         return f"worse off by {amount(d.value, percent=percent)} ({lo} to {hi})"
     return status_label(status).lower()
 
 
-def _signed_bound(value: float, percent: bool) -> str:
-    v = _rounded(value, percent)
-    text = f"{abs(v):.0f}" if percent else f"{abs(v):,.1f}"
+def _signed_bound(value: float, percent: bool, margin: Any = None) -> str:
+    v, d = precise(value, percent=percent, margin=margin)
+    text = f"{abs(v):,.{d}f}"
     return ("\u2212" + text) if v < 0 else text
 
 
@@ -242,6 +271,7 @@ def criterion_finding(group: str, status: str, *, n_indicators: int, n_closed: i
         "closed": f"no material gap for {group} on any indicator with data",
         "inconclusive": f"the survey cannot tell for {group}",
         "insufficient_data": f"too few respondents to compare {group}",
+        "not_collected": f"not collected in this survey for {group}",
     }.get(status, f"{group}: {STATUS_LABELS.get(status, status).lower()}")
     return text + of
 
@@ -273,6 +303,9 @@ def group_findings(group: str, statuses: dict[int, str], names: dict[int, str]) 
     if by.get("insufficient_data"):
         lead = "" if parts else f"{group}: "
         parts.append(f"{lead}too few respondents to compare on " + _criteria_list(by["insufficient_data"], names))
+    if by.get("not_collected"):
+        lead = "" if parts else f"{group}: "
+        parts.append(f"{lead}not collected in this survey: " + _criteria_list(by["not_collected"], names))
     return "; ".join(parts) + "." if parts else f"{group}: no criterion could be assessed."
 
 
@@ -367,7 +400,9 @@ STATUS_GIST: dict[str, str] = {
     "not_assessed": "not compared",
 }
 #: The order in which a country summary counts its criteria.
-_SUMMARY_ORDER: tuple[str, ...] = ("open", "closed", "inconclusive", "insufficient_data")
+_SUMMARY_ORDER: tuple[str, ...] = ("open", "closed", "inconclusive", "insufficient_data", "not_collected")
+#: A criterion the survey asked none of the questions of (never "too few respondents": methodology §3).
+NOT_COLLECTED_GIST = "not collected in this survey"
 
 
 def _numbers(criteria: list[int]) -> str:
@@ -379,6 +414,11 @@ def _numbers(criteria: list[int]) -> str:
         else:
             runs.append([c])
     return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def number_runs(numbers: list[int]) -> str:
+    """``1–5`` or ``1, 3``: criterion numbers with runs of three or more joined by a dash."""
+    return _numbers(numbers)
 
 
 def criteria_summary(group: str, statuses: dict[int, str]) -> str:
@@ -394,7 +434,86 @@ def criteria_summary(group: str, statuses: dict[int, str]) -> str:
         which = [c for c, s in statuses.items() if s == status]
         if which:
             of = f" of {total} criteria" if status == "open" else ""
-            parts.append(f"{STATUS_GIST[status]} on {len(which)}{of} ({_numbers(which)})")
+            gist = STATUS_GIST.get(status, NOT_COLLECTED_GIST if status == "not_collected" else status)
+            parts.append(f"{gist} on {len(which)}{of} ({_numbers(which)})")
     if not any(s == "open" for s in statuses.values()):
         parts.insert(0, f"worse off on none of {total} criteria")
     return f"{group} are " + "; ".join(parts)
+
+
+# ------------------------------------------------------------------ changes between editions ----
+#: A change's status (``solutions.indicators.changes``) as a reader sees it.
+CHANGE_LABELS: dict[str, str] = {
+    "improved": "Improved",
+    "worsened": "Worsened",
+    "no_material_change": "No material change",
+    "cannot_tell": "Cannot tell",
+    "insufficient_data": "Insufficient data",
+    "not_assessed": "Not assessed",
+}
+
+
+def change_label(status: str) -> str:
+    """The label of a change's status (``Improved``); an unknown code in words."""
+    return CHANGE_LABELS.get(status, str(status).replace("_", " ").capitalize())
+
+
+def signed_precise(value: float, percent: bool, margin: Any = None) -> str:
+    """``+3``, ``−4.96``: signed, in points for shares, precise against zero and ±``margin`` (``precise``)."""
+    v, d = precise(value, percent=percent, margin=margin)
+    text = f"{abs(v):,.{d}f}"
+    return text if v == 0 else ("+" if v > 0 else "\u2212") + text
+
+
+def change_summary(status: str, *, change: Any = None, ci_low: Any = None, ci_high: Any = None,
+                   margin: Any = None, percent: bool = True) -> str:
+    """What a change between editions shows, in the report's words, with better or worse named:
+    ``better: down 7 points (−11 to −3)``, ``worse: up 7 points (+3 to +11)``, ``no change larger than 5
+    points (−2 to +3)``, ``the surveys cannot tell (−4 to +9; margin 5 points)``. Bounds are precise
+    against zero and the margin, as in ``gap_summary``; never "beyond its CI": the test is the change's CI."""
+    if status == "insufficient_data" or any(is_missing(v) for v in (change, ci_low, ci_high)):
+        return "a value of one edition is withheld"
+    ci = f"{signed_precise(ci_low, percent, margin)} to {signed_precise(ci_high, percent, margin)}"
+    size = float(change)
+    way = "up" if size > 0 else "down"
+    moved = f"{way} {amount(size, percent=percent)}" if _rounded(size, percent) else "unchanged"
+    m = margin_text(margin, percent=percent)
+    if status == "improved":
+        return f"better: {moved} ({ci})"
+    if status == "worsened":
+        return f"worse: {moved} ({ci})"
+    if status == "no_material_change":
+        return f"no change larger than {m} ({ci})"
+    if status == "cannot_tell":
+        return f"the surveys cannot tell ({ci}; margin {m})"
+    return f"{moved} ({ci}; no better or worse direction)"
+
+
+def change_gist(status: str, *, margin: Any = None, percent: bool = True) -> str:
+    """A change's status in a few words, for a table beside the numbers: ``better``, ``worse``, ``no change
+    larger than 5 points``, ``the surveys cannot tell``."""
+    return {
+        "improved": "better",
+        "worsened": "worse",
+        "no_material_change": f"no change larger than {margin_text(margin, percent=percent)}",
+        "cannot_tell": "the surveys cannot tell",
+        "insufficient_data": "withheld: a value of one edition is withheld",
+        "not_assessed": "no better or worse direction",
+    }.get(status, change_label(status).lower())
+
+
+#: Gap and criterion statuses from worst to best evidence, to say whether a status change is better or worse.
+_STATUS_RANK = {"open": 2, "inconclusive": 1, "closed": 0}
+
+
+def status_change_gist(status_from: str, status_to: str) -> str:
+    """Whether a gap or criterion status change is better or worse, in words ("" when it compares nothing):
+    to *closed* is better, to *open* is worse; open → inconclusive only says the gap is no longer shown."""
+    a, b = _STATUS_RANK.get(status_from), _STATUS_RANK.get(status_to)
+    if a is None or b is None or a == b:
+        return ""
+    if status_to == "closed":
+        return "better"
+    if status_to == "open":
+        return "worse"
+    return "the gap is no longer shown" if status_from == "open" else "parity is no longer shown"
