@@ -21,6 +21,8 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbformat import NotebookNode
 
+from solutions.inert import inert
+
 from .base import (
     ASSETS,
     Page,
@@ -206,7 +208,7 @@ class NbconvertRenderer:
         # on a phone (on a laptop the contents sit in a sidebar beside the page).
         body = entry["body"]
         found = _FIRST_H1.search(body)
-        heading = found[0] if found else f"<h1>{html.escape(page.title)}</h1>"
+        heading = found[0] if found else "<h1>" + inert(page.title, "html") + "</h1>"
         if found:
             body = body[: found.start()] + body[found.end():]
         ctx = self._context(site, page.slug, page.section)
