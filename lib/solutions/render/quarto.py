@@ -294,7 +294,7 @@ class QuartoRenderer:
         except subprocess.TimeoutExpired as exc:
             raise RenderError(f"quarto render timed out after {self.timeout:.0f} s") from exc
         if proc.returncode != 0:
-            tail = "\n".join((proc.stdout + "\n" + proc.stderr).strip().splitlines()[-25:])
+            tail = inert("\n".join((proc.stdout + "\n" + proc.stderr).strip().splitlines()[-25:]), "terminal")
             raise RenderError(f"quarto render failed (exit {proc.returncode}):\n{tail}")
         built = src / QUARTO_OUTPUT
         if not (built / "index.html").is_file():
