@@ -97,8 +97,12 @@ class Limits(_Strict):
 
     max_file_mb: float = Field(512, gt=0, description="Largest data file read, in MB (any format)")
     max_cells: int = Field(50_000_000, ge=1, description="Most cells (rows x columns) of a table read from "
-                                                         "Excel, Parquet, Stata or SPSS")
-    max_unzipped_mb: float = Field(2048, gt=0, description="Largest decompressed size of an .xlsx workbook, in MB")
+                                                         "CSV, Excel, Parquet, Stata or SPSS")
+    max_columns: int = Field(20_000, ge=1, description="Most columns of a table (a CSV's are counted in its "
+                                                       "header line before the file is parsed)")
+    max_unzipped_mb: float = Field(2048, gt=0, description="Largest decompressed (decoded) size of an .xlsx "
+                                                           "workbook or of the columns of a Parquet, Stata or "
+                                                           "SPSS file, in MB")
     max_field_kb: int = Field(1024, ge=1, description="Longest single CSV cell, in KB (long free text is fine)")
 
 
