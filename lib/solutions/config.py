@@ -149,7 +149,7 @@ class GlobalConfig(_Strict):
     @classmethod
     def _iso3_codes(cls, v: list[str]) -> list[str]:
         """A country is an ISO3 code: it names a config file and output folders, so it is never a path."""
-        bad = [f"{i}: {c!r}" for i, c in enumerate(v) if not ISO3.match(c)]
+        bad = [f"{i}: {c!r}" for i, c in enumerate(v) if not ISO3.fullmatch(c)]  # "QAB\n" matched ^...$
         if bad:
             raise ValueError(f"not an ISO3 code (three capital letters): {', '.join(bad[:5])}")
         return v
@@ -493,7 +493,7 @@ class CountryConfig(_Strict):
     @model_validator(mode="after")
     def _iso_and_catalogue(self) -> CountryConfig:
         problems = []
-        if USER_ASSIGNED.match(self.iso3):
+        if USER_ASSIGNED.fullmatch(self.iso3):
             if not self.demo:
                 problems.append(f"iso3 {self.iso3} is in the user-assigned range QAA-QZZ, kept for demo data")
         elif pycountry.countries.get(alpha_3=self.iso3) is None:
@@ -645,8 +645,27 @@ def file_problem(path: Path) -> str | None:
     return None
 
 
+def outside_folder(path: Path) -> str | None:
+    """Why a country config may not be read from ``path``: a symbolic link resolving outside the folder that
+    holds it (the global config's ``countries_dir``, which may itself be anywhere: that is the config saying
+    so). A link inside that folder is fine. None when it may be read."""
+    try:
+        if not path.is_symlink():
+            return None
+        target = path.resolve(strict=True)
+        if target.is_relative_to(path.parent.resolve(strict=True)):
+            return None
+    except (OSError, RuntimeError, ValueError):
+        return "a broken symbolic link (or a loop of them)"
+    return ("a symbolic link out of its folder: country configs are read only from the folder countries_dir "
+            "names (point countries_dir at the other folder instead)")
+
+
 def load_country(path: str | Path) -> CountryConfig:
     path = Path(path)
+    link = outside_folder(path)
+    if link:
+        raise ConfigError(f"{path}: {link}")
     try:
         cfg = CountryConfig.model_validate(_read_yaml(path))
     except ValidationError as exc:

@@ -33,7 +33,7 @@ from tqdm import tqdm
 
 from solutions.config import CountryConfig, GlobalConfig, country_path, file_sha256, load_all
 from solutions.errors import ConfigError
-from solutions.pipeline import keep, manifest
+from solutions.pipeline import confine, keep, manifest
 from solutions.pipeline.execute import Job, Outcome
 from solutions.pipeline.executors import get_executor
 from solutions.pipeline.lock import year_lock
@@ -268,6 +268,8 @@ def build_lock(ctx: Context) -> Iterator[None]:
 
 def _run_locked(ctx, only, jobs, force, executor, scheduler, echo, progress, start) -> BuildReport:
     report = BuildReport()
+    for rel in confine.remove_symlinks(ctx.year_dir):  # nothing is written through a link out of the folder
+        echo(f"  {rel}: a symbolic link in the output folder, removed (outputs are written only inside it)")
     state, damaged = manifest.load_checked(ctx.year_dir)
     isos = select_countries(ctx, only)
     if damaged:  # nothing it says can be trusted: every country is rebuilt, never dropped from the site

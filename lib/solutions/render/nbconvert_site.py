@@ -22,6 +22,7 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbformat import NotebookNode
 
 from solutions.inert import inert
+from solutions.state_json import StateFileError, read_json
 
 from .base import (
     ASSETS,
@@ -145,6 +146,25 @@ def _engine_key() -> str:
     return h.hexdigest()
 
 
+CACHE_MAX_BYTES = 256 << 20
+
+
+def _cached(path: Path) -> dict[str, Any] | None:
+    """A cached page body, or None (the page is rendered again) when the file is damaged, too large, too deep
+    or not of the shape this renderer writes: the cache is the renderer's own, but it lives in the output
+    folder, so it is checked like any input (a cache nested deep failed the whole build)."""
+    try:
+        entry = read_json(path, max_bytes=CACHE_MAX_BYTES, max_depth=4)
+    except StateFileError:
+        return None
+    if not (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("sha256", "key", "body"))
+            and isinstance(entry.get("appendix", ""), str) and isinstance(entry.get("toc"), list)
+            and all(isinstance(t, list) and len(t) == 3 and isinstance(t[0], int) and isinstance(t[1], str)
+                    and isinstance(t[2], str) for t in entry["toc"])):
+        return None
+    return entry
+
+
 class NbconvertRenderer:
     """Renders the site with nbconvert: flat pages at the site root, one shared stylesheet."""
 
@@ -174,12 +194,9 @@ class NbconvertRenderer:
         cache = cache_dir / f"{page.slug}.json"
         wanted = site.changed is None or page.slug in site.changed
         if not wanted and cache.is_file():
-            try:
-                entry = json.loads(cache.read_text(encoding="utf-8"))
-                if entry.get("sha256") == sha and entry.get("key") == key:
-                    return entry, False
-            except (OSError, ValueError):
-                pass
+            entry = _cached(cache)
+            if entry is not None and entry["sha256"] == sha and entry["key"] == key:
+                return entry, False
         try:
             nb = read_clean(Path(page.notebook), drop_banner=site.demo)
             if page.section == "front":  # the index puts the navigation between the story and the appendix
