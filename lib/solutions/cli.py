@@ -237,12 +237,16 @@ def run(
 def render(params: ParamsOpt = DEFAULT_PARAMS, output: OutputOpt = DEFAULT_OUTPUT, renderer: RendererOpt = None) -> None:
     """Render the executed notebooks into the report website."""
     from solutions.pipeline.build import build_lock
+    from solutions.pipeline.confine import remove_symlinks
     from solutions.pipeline.site import render_site
 
     check_options(renderer=renderer)
     ctx = _build_context(params, output)
     check_renderer(renderer or ctx.gcfg.renderer)
     with build_lock(ctx):  # never two renders (or a render and a build) on one site
+        for rel in remove_symlinks(ctx.year_dir):  # publishing writes under results/: never through a link
+            typer.echo(printable(f"  {rel}: a symbolic link in the output folder, removed (outputs are written "
+                                 "only inside it)"))
         result = render_site(ctx, renderer)
     typer.echo(f"rendered {len(result.pages)} page(s) with {result.renderer} in {result.seconds:.1f}s")
     typer.echo(f"report: {result.index}")
