@@ -6,7 +6,8 @@ name holding `{{< env SOS_SECRET >}}` published that environment variable of the
 config string is written through `solutions.inert.inert` for the language it reaches.
 
 A canary build: one country whose every page-bound config string (global title, country name, survey title,
-sources, the solutions measure's label, narrative, notes, a breakdown's label, XLSForm labels) holds script,
+sources, an external reference, the solutions measure's label, narrative, notes, a breakdown's and a country
+variable's labels, the title, short title and definition of the country's own indicator, XLSForm labels) holds script,
 shortcode, Markdown-link and template payloads, built with nbconvert and rendered again with Quarto (when it
 is installed) with SOS_CANARY set; the rendered files are parsed and nothing of the payloads is live.
 """
@@ -95,6 +96,16 @@ def live_payloads(site: Path) -> list[str]:
     return found
 
 
+#: The strings that reach a page, each shown as text (so the canary covers them): prefix of each payload.
+SHOWN = ("Report", "Demoland", "Survey", "Summary", "Source", "Reference", "Note", "Safe", "Own")
+
+
+def not_shown(site: Path) -> list[str]:
+    """The config strings of SHOWN that no page of the site shows as text."""
+    text = "\n".join(p.read_text(encoding="utf-8") for p in site.glob("*.html"))
+    return [w for w in SHOWN if f"{w} &lt;script&gt;sos_canary()" not in text]
+
+
 def _poison(project: HostileProject) -> None:
     qab = project.reset()
     write_xlsform(project.countries / "form.xlsx", extra=(("other", "x", P),))
@@ -106,6 +117,11 @@ def _poison(project: HostileProject) -> None:
     cfg["notes"] = {"SAF-2": "Note " + P, "ADQ-1": P}
     cfg["variables"] = {"households": {"setting": {"type": "category", "column": "area", "label": "Setting " + P}}}
     cfg["disaggregations"] = [{"variable": "setting", "label": "Area " + P}]
+    cfg["extra_indicators"] = [{
+        "id": "XTR-1", "criterion": 1, "title": "Own " + P, "short_title": "Own " + P, "definition": "Def " + P,
+        "kind": "proportion", "table": "households", "unit": "household", "numerator": "justice_needed == 1",
+        "direction": "higher", "prds_objective": 1, "level": "household"}]
+    cfg["reference"] = {"name": "Reference " + P, "publisher": P, "year": 2025, "values": {"SAF-2": {"estimate": 0.5}}}
     project.save(qab)
     glob = yaml.safe_load(project.params.read_text(encoding="utf-8"))
     glob["title"] = "Report " + P
@@ -128,8 +144,7 @@ def poisoned(built: HostileProject, tmp_path_factory: pytest.TempPathFactory) ->
 def test_nbconvert_site_shows_every_payload_as_text(poisoned: HostileProject) -> None:
     site = poisoned.year_dir / "site"
     assert live_payloads(site) == []
-    page = (site / "country-QAB.html").read_text(encoding="utf-8")
-    assert "&lt;svg id=&#34;sosx&#34;" in page or "&lt;svg id=&quot;sosx&quot;" in page  # shown, as written
+    assert not_shown(site) == []
 
 
 @pytest.mark.e2e
@@ -145,6 +160,7 @@ def test_quarto_site_shows_every_payload_as_text_and_no_secret(poisoned: Hostile
     site = poisoned.year_dir / "site"
     assert (site / "site_libs").is_dir()  # Quarto's site, not the nbconvert one
     assert live_payloads(site) == []
+    assert not_shown(site) == []
     page = (site / "country-QAB.html").read_text(encoding="utf-8")
     title = page.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "Demoland &lt;script&gt;sos_canary()&lt;/script&gt;" in title  # the name is shown as written
