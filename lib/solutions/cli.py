@@ -178,7 +178,7 @@ def validate(params: ParamsOpt = DEFAULT_PARAMS, country: CountryOpt = None) -> 
         if not data.weights.empty:
             typer.echo(f"       {summary(data.weights)}")
         for w in checked.warnings:
-            typer.secho(f"warning: {iso}: {w}", fg=typer.colors.YELLOW, err=True)
+            typer.secho(f"warning: {iso}: {printable(w)}", fg=typer.colors.YELLOW, err=True)
     if problems:
         _fail(problems, 1 if crashed and all("computing the indicators failed" in p for p in problems) else 2)
     typer.echo("all configs and inputs are valid")

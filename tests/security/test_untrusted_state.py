@@ -316,3 +316,16 @@ def test_status_lines_carry_no_escape_sequences(built: HostileProject, tmp_path:
     code, out, _ = cli("status", "--params", str(project.params), "--output", str(project.out))
     assert code == 0 and "boom" in out
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+
+
+def test_an_earlier_edition_is_not_read_through_a_symlink(built: HostileProject, tmp_path: Path) -> None:
+    from solutions.results import earlier_result_folders
+
+    project = built.copy(tmp_path / "tendances")
+    earlier = project.out / "2025" / "results"
+    earlier.mkdir(parents=True)
+    (earlier / "QAB").symlink_to(project.year_dir / "results" / "QAB", target_is_directory=True)
+    assert earlier_result_folders(project.out, "QAB", 2026) == []  # before: read (and published in trends)
+    (earlier / "QAB").unlink()
+    shutil.copytree(project.year_dir / "results" / "QAB", earlier / "QAB")
+    assert earlier_result_folders(project.out, "QAB", 2026) == [earlier / "QAB"]

@@ -33,6 +33,7 @@ from tqdm import tqdm
 
 from solutions.config import CountryConfig, GlobalConfig, country_path, file_sha256, load_all
 from solutions.errors import ConfigError
+from solutions.inert import inert
 from solutions.pipeline import confine, keep, manifest
 from solutions.pipeline.execute import Job, Outcome
 from solutions.pipeline.executors import get_executor
@@ -255,8 +256,12 @@ def run(
 ) -> BuildReport:
     """Execute what is stale; always refresh the global and methods pages when anything they read changed."""
     start = time.perf_counter()
+
+    def say(line: str) -> None:  # failure lines quote errors and data: no escape sequence reaches a terminal
+        echo(inert(line, "terminal"))
+
     with build_lock(ctx):
-        return _run_locked(ctx, only, jobs or os.cpu_count() or 1, force, executor, scheduler, echo, progress, start)
+        return _run_locked(ctx, only, jobs or os.cpu_count() or 1, force, executor, scheduler, say, progress, start)
 
 
 @contextmanager
