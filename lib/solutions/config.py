@@ -655,8 +655,8 @@ def outside_folder(path: Path) -> str | None:
         target = path.resolve(strict=True)
         if target.is_relative_to(path.parent.resolve(strict=True)):
             return None
-    except (OSError, RuntimeError, ValueError):
-        return "a broken symbolic link (or a loop of them)"
+    except (OSError, RuntimeError, ValueError):  # broken, or a loop: reading it says which
+        return None
     return ("a symbolic link out of its folder: country configs are read only from the folder countries_dir "
             "names (point countries_dir at the other folder instead)")
 

@@ -13,9 +13,11 @@ labels) come from many hands. Each renderer reads them in its own language, and 
   balanced shortcode, and neither backslashes nor entities help in front matter (Quarto 1.7 reads the
   stringified title), so the delimiters are broken with an invisible U+2060 WORD JOINER: ``{⁠{<`` reads the
   same and is no shortcode in any context;
-- **a terminal** (``"terminal"``): escape sequences (colours, cursor moves, window titles, OSC 8 links).
+- **a terminal** (``"terminal"``): escape sequences (colours, cursor moves, window titles, OSC 8 links) are
+  removed, other control characters shown escaped (``\x00``, ``\u202e``), so a message still says what the
+  file held.
 
-Every context also drops control characters, which no page or line needs.
+Pages drop control characters, which no page needs.
 """
 
 from __future__ import annotations
@@ -60,12 +62,12 @@ def inert(text: object, context: Context) -> str:
     ``html``: HTML-escaped (quotes too, so it is safe in an attribute), for pages, SVG labels and alt text.
     ``markdown``: for Pandoc Markdown, including values of ``_quarto.yml`` and front matter (dump those with
     ``yaml.safe_dump``, which takes care of YAML's own syntax); one line.
-    ``terminal``: escape sequences and control characters removed.
+    ``terminal``: escape sequences removed, other control characters (tab and newline kept) shown escaped.
     Shortcode delimiters are broken in ``html`` and ``markdown``.
     """
     s = "" if text is None else str(text)
-    if context == "terminal":
-        return strip_controls(s)
+    if context == "terminal":  # sequences removed; a lone control character shown escaped (\x00, \u202e)
+        return _CONTROLS.sub(lambda m: repr(m[0])[1:-1], _ESCAPES.sub("", s))
     if context == "html":
         return html.escape(break_shortcodes(strip_controls(s)), quote=True)
     if context == "markdown":

@@ -102,12 +102,13 @@ def read_text(path: Path, limit: int = MAX_CONFIG_BYTES) -> str:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise ConfigError(f"{path}: {os_problem(exc)}") from None
-    with os.fdopen(fd, "rb") as fh:
-        mode = os.fstat(fd).st_mode
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
         if stat.S_ISDIR(mode):
-            raise ConfigError(f"{path}: is a folder, not a config file")
-        if not stat.S_ISREG(mode):
-            raise ConfigError(f"{path}: not a regular file (a FIFO, socket or device): not a config file")
+            raise ConfigError(f"{path}: is a folder, not a file")
+        raise ConfigError(f"{path}: not a regular file (a FIFO, socket or device): not a config file")
+    with os.fdopen(fd, "rb") as fh:
         try:
             raw = fh.read(limit + 1)
         except OSError as exc:

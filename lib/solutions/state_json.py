@@ -31,10 +31,14 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         if os.path.islink(path):
             raise StateFileError("a symbolic link, not a file the tool wrote") from None
         raise StateFileError(f"unreadable ({type(exc).__name__})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a folder, a FIFO, a device
+        os.close(fd)
+        raise StateFileError("not a regular file")
     with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise StateFileError("not a regular file")
-        raw = fh.read(max_bytes + 1)
+        try:
+            raw = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise StateFileError(f"unreadable ({type(exc).__name__})") from None
     if len(raw) > max_bytes:
         raise StateFileError(f"larger than {max_bytes / MB:,.0f} MB")
     return raw

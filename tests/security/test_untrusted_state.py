@@ -67,6 +67,9 @@ def test_state_json_is_bounded_in_depth_size_and_kind(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "d.json")
     with pytest.raises(StateFileError, match="symbolic link"):
         read_json(link, max_bytes=1 << 20, max_depth=100)
+    (tmp_path / "folder.json").mkdir()
+    with pytest.raises(StateFileError, match="not a regular file"):
+        read_json(tmp_path / "folder.json", max_bytes=1 << 20, max_depth=16)
     fifo = tmp_path / "fifo.json"
     os.mkfifo(fifo)
     with pytest.raises(StateFileError, match="not a regular file"):
