@@ -61,6 +61,9 @@ from .wording import criterion_counts, group_findings, status_key, status_legend
 def findings_summary(results: CountryResults) -> None:
     """One sentence per displaced group from its criterion statuses: where it is worse off, where the data
     show no material gap, where the survey cannot tell (generated, so it never claims more than the CIs)."""
+    said = trends.survey_note(results.design, results.year)  # which survey round the chapter's figures are from
+    if said:
+        note(said)
     crit = current_year(results.criteria, results.year)
     if crit.empty:
         return

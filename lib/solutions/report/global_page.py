@@ -278,6 +278,7 @@ def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None
     """The solutions measure (``SOL-1``) by country: each displaced group beside the comparison group (the
     benchmark) with CIs, the gap and its status; countries where it is not available or partial say so;
     and its change since the previous comparable report year."""
+    trends.earlier_surveys(g, output_root, names=country_names(g), countries=_ok_countries(g))
     info = measure_info(g.solutions_measure)
     if not info.conditions:
         note("No solutions measure is configured for this edition.")
