@@ -25,6 +25,7 @@ from typing import Annotated
 import typer
 
 from solutions.errors import SolutionsError, os_problem
+from solutions.inert import inert
 
 app = typer.Typer(
     help="Build the State of Solutions report: configs in params/, notebooks run by papermill, a rendered site.",
@@ -47,14 +48,19 @@ SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask sche
 RendererOpt = Annotated[str | None, typer.Option("--renderer", help="auto, quarto or nbconvert [default: config].")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
+MAX_JOBS = 64
+#: A Dask scheduler address this build connects to: TCP or TLS, a host name, IPv4 or [IPv6] address, a port.
+SCHEDULER = re.compile(r"(?:tcp|tls)://(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])"
+                       r":(?P<port>[0-9]{1,5})")
+
 DEFAULT_PARAMS = Path("params/global.yml")
 DEFAULT_OUTPUT = Path("outputs")
 
 
 def printable(text: str) -> str:
-    """A line safe for a terminal: control characters from configs or data (escape sequences, NUL, a
-    right-to-left override) are shown escaped, never interpreted."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    """A line safe for a terminal: escape sequences from configs or data (colours, cursor moves, window titles,
+    links) are removed (`solutions.inert`), other control characters (NUL, a line break) shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in inert(str(text), "terminal"))
 
 
 def _fail(problems: list[str], code: int = 2) -> None:
@@ -94,8 +100,16 @@ def check_options(executor: str | None = None, renderer: str | None = None, jobs
         problems.append(f"--renderer: unknown renderer {renderer!r}; choose {', '.join(RENDERERS)}")
     if jobs is not None and jobs < 1:
         problems.append(f"--jobs: {jobs} is not a number of workers (1 or more)")
+    if jobs is not None and jobs > MAX_JOBS:  # each worker is a process with its own kernel
+        problems.append(f"--jobs: {jobs} workers, more than {MAX_JOBS}; each is a process with its own kernel "
+                        "(and never more than the countries to run are started)")
     if scheduler is not None and executor != "dask":
         problems.append("--scheduler: only used with --executor dask")
+    elif scheduler is not None and not SCHEDULER.fullmatch(scheduler):
+        problems.append(f"--scheduler: {printable(scheduler)!r} is not a Dask scheduler address: "
+                        "expected tcp://HOST:PORT or tls://HOST:PORT")
+    elif scheduler is not None and not 0 < int(SCHEDULER.fullmatch(scheduler)["port"]) < 65536:
+        problems.append(f"--scheduler: port {SCHEDULER.fullmatch(scheduler)['port']} is not a TCP port (1-65535)")
     for c in country or []:
         if not re.fullmatch(r"[A-Z]{3}", c):
             problems.append(f"--country: {c!r} is not an ISO3 code (three capital letters)")
@@ -164,7 +178,7 @@ def validate(params: ParamsOpt = DEFAULT_PARAMS, country: CountryOpt = None) -> 
         if not data.weights.empty:
             typer.echo(f"       {summary(data.weights)}")
         for w in checked.warnings:
-            typer.secho(f"warning: {iso}: {w}", fg=typer.colors.YELLOW, err=True)
+            typer.secho(f"warning: {iso}: {printable(w)}", fg=typer.colors.YELLOW, err=True)
     if problems:
         _fail(problems, 1 if crashed and all("computing the indicators failed" in p for p in problems) else 2)
     typer.echo("all configs and inputs are valid")
@@ -226,6 +240,7 @@ def render(params: ParamsOpt = DEFAULT_PARAMS, output: OutputOpt = DEFAULT_OUTPU
            ) -> None:
     """Render the executed notebooks into the report website, or into its print edition (`--format pdf`)."""
     from solutions.pipeline.build import build_lock
+    from solutions.pipeline.confine import remove_symlinks
     from solutions.pipeline.site import render_site
 
     if fmt not in ("site", "pdf"):
@@ -243,6 +258,9 @@ def render(params: ParamsOpt = DEFAULT_PARAMS, output: OutputOpt = DEFAULT_OUTPU
         return
     check_renderer(renderer or ctx.gcfg.renderer)
     with build_lock(ctx):  # never two renders (or a render and a build) on one site
+        for rel in remove_symlinks(ctx.year_dir):  # publishing writes under results/: never through a link
+            typer.echo(printable(f"  {rel}: a symbolic link in the output folder, removed (outputs are written "
+                                 "only inside it)"))
         result = render_site(ctx, renderer)
     typer.echo(f"rendered {len(result.pages)} page(s) with {result.renderer} in {result.seconds:.1f}s")
     typer.echo(f"report: {result.index}")
@@ -291,8 +309,8 @@ def status(params: ParamsOpt = DEFAULT_PARAMS, output: OutputOpt = DEFAULT_OUTPU
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    for r in rows:
-        typer.echo(f"  {r['country']}: {r['status']}" + (f" - {r['why']}" if r["why"] else ""))
+    for r in rows:  # reasons quote configs and data: no escape sequence reaches the terminal
+        typer.echo(printable(f"  {r['country']}: {r['status']}" + (f" - {r['why']}" if r["why"] else "")))
 
 
 @app.command()
@@ -355,10 +373,10 @@ def diff(
     if as_json:
         typer.echo(json.dumps(diff_json(d), indent=2))
     else:
-        typer.echo(f"{new.year} ({this}) against {old.year} ({other})")
+        typer.echo(printable(f"{new.year} ({this}) against {old.year} ({other})"))
         titles = {i.id: i.short_title for i in load_catalogue().indicators}
-        for line in diff_lines(d, titles=titles):
-            typer.echo(line)
+        for line in diff_lines(d, titles=titles):  # names come from the other edition: no escape sequences
+            typer.echo(printable(line))
     if exit_code and not d.empty:
         raise typer.Exit(1)
 

@@ -99,8 +99,12 @@ class Limits(_Strict):
 
     max_file_mb: float = Field(512, gt=0, description="Largest data file read, in MB (any format)")
     max_cells: int = Field(50_000_000, ge=1, description="Most cells (rows x columns) of a table read from "
-                                                         "Excel, Parquet, Stata or SPSS")
-    max_unzipped_mb: float = Field(2048, gt=0, description="Largest decompressed size of an .xlsx workbook, in MB")
+                                                         "CSV, Excel, Parquet, Stata or SPSS")
+    max_columns: int = Field(20_000, ge=1, description="Most columns of a table (a CSV's are counted in its "
+                                                       "header line before the file is parsed)")
+    max_unzipped_mb: float = Field(2048, gt=0, description="Largest decompressed (decoded) size of an .xlsx "
+                                                           "workbook or of the columns of a Parquet, Stata or "
+                                                           "SPSS file, in MB")
     max_field_kb: int = Field(1024, ge=1, description="Longest single CSV cell, in KB (long free text is fine)")
 
 
@@ -147,7 +151,7 @@ class GlobalConfig(_Strict):
     @classmethod
     def _iso3_codes(cls, v: list[str]) -> list[str]:
         """A country is an ISO3 code: it names a config file and output folders, so it is never a path."""
-        bad = [f"{i}: {c!r}" for i, c in enumerate(v) if not ISO3.match(c)]
+        bad = [f"{i}: {c!r}" for i, c in enumerate(v) if not ISO3.fullmatch(c)]  # "QAB\n" matched ^...$
         if bad:
             raise ValueError(f"not an ISO3 code (three capital letters): {', '.join(bad[:5])}")
         return v
@@ -491,7 +495,7 @@ class CountryConfig(_Strict):
     @model_validator(mode="after")
     def _iso_and_catalogue(self) -> CountryConfig:
         problems = []
-        if USER_ASSIGNED.match(self.iso3):
+        if USER_ASSIGNED.fullmatch(self.iso3):
             if not self.demo:
                 problems.append(f"iso3 {self.iso3} is in the user-assigned range QAA-QZZ, kept for demo data")
         elif pycountry.countries.get(alpha_3=self.iso3) is None:
@@ -643,8 +647,27 @@ def file_problem(path: Path) -> str | None:
     return None
 
 
+def outside_folder(path: Path) -> str | None:
+    """Why a country config may not be read from ``path``: a symbolic link resolving outside the folder that
+    holds it (the global config's ``countries_dir``, which may itself be anywhere: that is the config saying
+    so). A link inside that folder is fine. None when it may be read."""
+    try:
+        if not path.is_symlink():
+            return None
+        target = path.resolve(strict=True)
+        if target.is_relative_to(path.parent.resolve(strict=True)):
+            return None
+    except (OSError, RuntimeError, ValueError):  # broken, or a loop: reading it says which
+        return None
+    return ("a symbolic link out of its folder: country configs are read only from the folder countries_dir "
+            "names (point countries_dir at the other folder instead)")
+
+
 def load_country(path: str | Path) -> CountryConfig:
     path = Path(path)
+    link = outside_folder(path)
+    if link:
+        raise ConfigError(f"{path}: {link}")
     try:
         cfg = CountryConfig.model_validate(_read_yaml(path))
     except ValidationError as exc:

@@ -53,7 +53,7 @@ def _variables(cfg: CountryConfig) -> list[str]:
     for table, variables in cfg.variables.items():
         for name, var in variables.items():
             where = f"variables.{table}.{name}"
-            if not VARIABLE_NAME.match(name):
+            if not VARIABLE_NAME.fullmatch(name):
                 problems.append(f"{where}: a variable name is lower-case letters, digits and _ (starting with a "
                                 "letter)")
             elif name in catalogue_names:

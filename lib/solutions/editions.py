@@ -22,7 +22,9 @@ from typing import Any
 
 import pandas as pd
 
+from solutions.edition_input import dir_inside, meta_name, read_table, regular_file_inside
 from solutions.errors import SolutionsError
+from solutions.inert import inert
 from solutions.results import SCHEMAS, conform
 
 TABLES = ("estimates", "gaps", "criteria")
@@ -94,47 +96,41 @@ def _results_dir(folder: Path) -> Path:
 
 
 def _country_dirs(results: Path) -> list[Path]:
-    if not results.is_dir():
+    """The edition's country folders holding an estimates table: real folders inside it, never a symlink."""
+    if not dir_inside(results, results):
         return []
-    return sorted(d for d in results.iterdir() if d.is_dir() and d.name != "global"
-                  and any((d / f"estimates.{ext}").is_file() for ext in ("parquet", "csv")))
+    return sorted(d for d in results.iterdir() if d.name != "global" and dir_inside(d, results)
+                  and any(regular_file_inside(d / f"estimates.{ext}", results) for ext in ("parquet", "csv")))
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame:
-    """A results table from Parquet, or from the CSV download when only that was published."""
+    """A results table from Parquet, or from the CSV download when only that was published; checked as
+    untrusted input (`edition_input`): one SolutionsError line naming the file, column and rows."""
     pq, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
-    try:
-        if pq.is_file():
-            return pd.read_parquet(pq)
-        if csv.is_file():
-            df = pd.read_csv(csv, keep_default_na=False, na_values={
-                c: [""] for c, t in SCHEMAS[name].items() if t != "str"})
-            return conform(df, {**SCHEMAS[name], **{c: "float64" for c in df.columns if c not in SCHEMAS[name]}})
-    except (OSError, ValueError) as exc:
-        raise SolutionsError(f"{csv if not pq.is_file() else pq}: cannot be read as a results table: "
-                             f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    root = folder.parent
+    for path in (pq, csv):
+        if path.exists() or path.is_symlink():
+            return read_table(path, name, root)
     return conform(pd.DataFrame(), SCHEMAS[name])
 
 
 def _name(folder: Path) -> str:
     """The country's name from its ``meta.json`` ("" when the edition did not publish one)."""
-    try:
-        return str(json.loads((folder / "meta.json").read_text(encoding="utf-8")).get("name") or "")
-    except (OSError, ValueError):
-        return ""
+    return meta_name(folder / "meta.json", folder.parent)
 
 
 def load_edition(folder: str | Path) -> Edition:
-    """The edition published in ``folder``; a SolutionsError (one line) when it holds no results tables."""
+    """The edition published in ``folder``; a SolutionsError (one line) when it holds no results tables or
+    one of them is not a results table (missing columns, nested or text values, an impossible year)."""
     folder = Path(folder)
     dirs = _country_dirs(_results_dir(folder))
     if not dirs:
-        raise SolutionsError(f"{folder}: no results tables of an edition here (expected "
-                             f"{_results_dir(folder)}/<ISO3>/estimates.parquet or .csv)")
+        raise SolutionsError(f"{inert(str(folder), 'terminal')}: no results tables of an edition here (expected "
+                             f"{inert(str(_results_dir(folder)), 'terminal')}/<ISO3>/estimates.parquet or .csv)")
     tables = {t: pd.concat([_read(d, t) for d in dirs], ignore_index=True) for t in TABLES}
     years = tables["estimates"]["year"].dropna().astype(int)
     if years.empty:
-        raise SolutionsError(f"{folder}: the estimates tables are empty")
+        raise SolutionsError(f"{inert(str(folder), 'terminal')}: the estimates tables are empty")
     names = {d.name: _name(d) for d in dirs}
     return Edition(int(years.mode().iloc[0]), folder, tables["estimates"], tables["gaps"], tables["criteria"],
                    {iso: name for iso, name in names.items() if name})

@@ -8,13 +8,16 @@ Configs come from many hands, so YAML's conveniences that hide what a file says 
   write out;
 - tags other than YAML's own (`!!python/...` is already refused by the safe loader; custom `!tags` too);
 - nesting deeper than any config needs, files larger than any config needs, and text that is not text
-  (NUL bytes).
+  (NUL bytes);
+- anything but a regular file (a FIFO blocked validate and build forever; a device never ends).
 Values that YAML cannot turn into data (an impossible date, an integer of thousands of digits) are
 reported with their line instead of escaping as a Python error.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -95,11 +98,21 @@ def _show(value: Any, limit: int = 40) -> str:
 
 def read_text(path: Path, limit: int = MAX_CONFIG_BYTES) -> str:
     """A config file's text, refusing what cannot be a config: too large, binary, not UTF-8, unreadable."""
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(limit + 1)
+    try:  # non-blocking: a FIFO named as a config blocked validate and build forever
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise ConfigError(f"{path}: {os_problem(exc)}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise ConfigError(f"{path}: is a folder, not a file")
+        raise ConfigError(f"{path}: not a regular file (a FIFO, socket or device): not a config file")
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            raw = fh.read(limit + 1)
+        except OSError as exc:
+            raise ConfigError(f"{path}: {os_problem(exc)}") from None
     if len(raw) > limit:
         raise ConfigError(f"{path}: larger than {limit // 1024} KiB: not a config file")
     if b"\x00" in raw:

@@ -33,7 +33,8 @@ from tqdm import tqdm
 
 from solutions.config import CountryConfig, GlobalConfig, country_path, file_sha256, load_all
 from solutions.errors import ConfigError
-from solutions.pipeline import keep, manifest
+from solutions.inert import inert
+from solutions.pipeline import confine, keep, manifest
 from solutions.pipeline.execute import Job, Outcome
 from solutions.pipeline.executors import get_executor
 from solutions.pipeline.lock import year_lock
@@ -255,8 +256,12 @@ def run(
 ) -> BuildReport:
     """Execute what is stale; always refresh the global and methods pages when anything they read changed."""
     start = time.perf_counter()
+
+    def say(line: str) -> None:  # failure lines quote errors and data: no escape sequence reaches a terminal
+        echo(inert(line, "terminal"))
+
     with build_lock(ctx):
-        return _run_locked(ctx, only, jobs or os.cpu_count() or 1, force, executor, scheduler, echo, progress, start)
+        return _run_locked(ctx, only, jobs or os.cpu_count() or 1, force, executor, scheduler, say, progress, start)
 
 
 @contextmanager
@@ -268,6 +273,8 @@ def build_lock(ctx: Context) -> Iterator[None]:
 
 def _run_locked(ctx, only, jobs, force, executor, scheduler, echo, progress, start) -> BuildReport:
     report = BuildReport()
+    for rel in confine.remove_symlinks(ctx.year_dir):  # nothing is written through a link out of the folder
+        echo(f"  {rel}: a symbolic link in the output folder, removed (outputs are written only inside it)")
     state, damaged = manifest.load_checked(ctx.year_dir)
     isos = select_countries(ctx, only)
     if damaged:  # nothing it says can be trusted: every country is rebuilt, never dropped from the site

@@ -36,12 +36,13 @@ class DaskExecutor:
         self.scheduler = scheduler
         self.jobs = max(1, jobs)
 
-    def _connect(self, stack: ExitStack):
-        """A client on the given scheduler, or on a loopback LocalCluster with `jobs` 1-thread workers."""
+    def _connect(self, stack: ExitStack, work: int):
+        """A client on the given scheduler, or on a loopback LocalCluster of 1-thread workers: `jobs` of them,
+        never more than the `work` to do (`--jobs 1000` started 1,000 processes for one country)."""
         from distributed import Client
 
         if self.scheduler is None:
-            cluster = stack.enter_context(loopback_cluster(self.jobs))
+            cluster = stack.enter_context(loopback_cluster(max(1, min(self.jobs, work))))
             return stack.enter_context(Client(cluster))
         try:
             client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
@@ -63,7 +64,7 @@ class DaskExecutor:
         from distributed import as_completed
 
         with ExitStack() as stack:
-            client = self._connect(stack)
+            client = self._connect(stack, len(jobs))
             started = time.perf_counter()
             futures = {
                 client.submit(run_job, job, key=f"solutions-{job.name}-{uuid.uuid4().hex[:8]}",

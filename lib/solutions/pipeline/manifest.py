@@ -14,8 +14,11 @@ from typing import Any
 
 from solutions.atomic import write_text
 from solutions.config import file_sha256
+from solutions.state_json import StateFileError, read_json
 
 STATES = ("ok", "failed")
+MAX_BYTES = 256 << 20  # a manifest of 40 countries is well under 1 MB
+MAX_DEPTH = 16  # countries.<ISO3>.stale.problems[...] is 4 levels
 
 
 def manifest_path(year_dir: Path) -> Path:
@@ -29,14 +32,12 @@ def empty() -> dict[str, Any]:
 def load_checked(year_dir: Path) -> tuple[dict[str, Any], str | None]:
     """The manifest and, when it cannot be trusted, why (it is then replaced by an empty one)."""
     path = manifest_path(year_dir)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return empty(), None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        return empty(), f"unreadable ({type(exc).__name__})"
-    except json.JSONDecodeError as exc:
-        return empty(), f"not valid JSON (line {exc.lineno}: {exc.msg}; truncated?)"
+    try:  # bounded: a manifest nested 200k deep stopped every build with a RecursionError
+        data = read_json(path, max_bytes=MAX_BYTES, max_depth=MAX_DEPTH)
+    except StateFileError as exc:
+        return empty(), str(exc)
     problem = shape_problem(data)
     if problem:
         return empty(), problem

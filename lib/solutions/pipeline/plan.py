@@ -86,13 +86,15 @@ def country_key(cfg: CountryConfig, cfg_path: Path, gcfg: GlobalConfig, notebook
 
 def earlier_edition_sha256(output_root: Path, year: int) -> str:
     """The previous edition's published tables: the front page's "what changed" reads them."""
+    from solutions.edition_input import regular_file_inside
     from solutions.editions import previous_edition
 
     folder = previous_edition(output_root, year)
     if folder is None:
         return _sha({})
+    results = folder / "results"  # never hashed through a symlink (one to /dev/zero would never end)
     return _sha({p.relative_to(folder).as_posix(): file_sha256(p)
-                 for p in sorted((folder / "results").glob("*/*.parquet"))})
+                 for p in sorted(results.glob("*/*.parquet")) if regular_file_inside(p, results)})
 
 
 def aggregate_key(name: str, gcfg: GlobalConfig, notebook: Path, country_digests: dict[str, str],

@@ -17,6 +17,7 @@ from solutions.atomic import write_text
 from solutions.catalogue import load_catalogue
 from solutions.config import CountryConfig, GlobalConfig
 from solutions.provenance import code_version
+from solutions.state_json import StateFileError, read_json
 
 from .citation import citation_cff, citation_text
 from .datapackage import DESCRIPTOR, package_descriptor, validate_package, write_package
@@ -34,11 +35,11 @@ SCHEMA_CACHE_MAX_BYTES = 64 * 1024 * 1024
 def _known_schemas(year_dir: Path) -> dict[str, Any]:
     """The schemas remembered by the last publication ({} when there are none or the file is damaged)."""
     path = year_dir / SCHEMA_CACHE
-    try:
-        if path.stat().st_size > SCHEMA_CACHE_MAX_BYTES:
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    if not path.exists():
+        return {}
+    try:  # bounded in size and depth (a cache nested 200k deep stopped every render); entries are hints
+        data = read_json(path, max_bytes=SCHEMA_CACHE_MAX_BYTES, max_depth=8)
+    except StateFileError:
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -72,30 +72,48 @@ def _slug(rel: Path) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "-" for c in text)
 
 
+#: The field types of a Table Schema (https://datapackage.org/standard/table-schema/#field-types).
+FIELD_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "list", "date", "time",
+                         "datetime", "year", "yearmonth", "duration", "geopoint", "geojson", "any"})
+FIGURE_FIELD = "Data behind a figure of the report, as drawn."
+
+
+def _figure_schema(names: list[str], types: list[Any]) -> dict[str, Any]:
+    """The published schema of a figure CSV from its header and one type per column: the titles and the
+    description are written here, and a type outside the Table Schema's list is ``any``."""
+    return {"fields": [{"name": n, "type": t if isinstance(t, str) and t in FIELD_TYPES else "any",
+                        "title": n.replace("_", " ").capitalize(), "description": FIGURE_FIELD}
+                       for n, t in zip(names, types, strict=True)]}
+
+
 def _inferred_schema(path: Path, digest: str, inferred: MutableMapping[str, Any] | None) -> dict[str, Any]:
     """The schema frictionless infers for a CSV; `inferred` maps a content sha256 to the schema inferred
     earlier (inference costs about 10 ms a file, and an edition has hundreds of figure CSVs that rarely change).
-    A remembered schema is used only when its field names are the file's header."""
+
+    The cache lives in the output folder, so it is a hint and never published as is: an entry is used only
+    when its field names are the file's header, and only its types are taken from it (checked against the
+    Table Schema's list); titles and descriptions are always written here. A forged entry's description (a
+    ``<script>``) or type never reaches ``datapackage.json``."""
+    header = _header(path)
     if inferred is not None:
         hit = inferred.get(digest)
-        if (isinstance(hit, dict) and isinstance(hit.get("fields"), list)
-                and [f.get("name") if isinstance(f, dict) else None for f in hit["fields"]] == _header(path)):
-            return json.loads(json.dumps(hit))  # a copy: the descriptor must not share the cache's objects
-    schema = _describe(path)
+        fields = hit.get("fields") if isinstance(hit, dict) else None
+        if (isinstance(fields, list) and all(isinstance(f, dict) for f in fields)
+                and [f.get("name") for f in fields] == header):
+            return _figure_schema(header, [f.get("type") for f in fields])
+    described = _describe(path)
+    schema = _figure_schema(header, [f.get("type") for f in described.get("fields", [])][: len(header)]
+                            + ["any"] * max(0, len(header) - len(described.get("fields", []))))
     if inferred is not None:
-        inferred[digest] = schema
-    return json.loads(json.dumps(schema))
+        inferred[digest] = {"fields": [{"name": f["name"], "type": f["type"]} for f in schema["fields"]]}
+    return schema
 
 
 def _describe(path: Path) -> dict[str, Any]:
     from frictionless import describe
 
     resource = describe(str(path), type="resource")
-    schema = resource.schema.to_descriptor()  # type: ignore[union-attr]
-    for f in schema.get("fields", []):
-        f.setdefault("title", str(f["name"]).replace("_", " ").capitalize())
-        f.setdefault("description", "Data behind a figure of the report, as drawn.")
-    return schema
+    return resource.schema.to_descriptor()  # type: ignore[union-attr]
 
 
 def resource_descriptor(results_dir: Path, path: Path, present: set[str],

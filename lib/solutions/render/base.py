@@ -47,7 +47,7 @@ class Page:
     note: str = ""
 
     def __post_init__(self) -> None:
-        if not _SLUG.match(self.slug) or self.slug in _RESERVED:
+        if not _SLUG.fullmatch(self.slug) or self.slug in _RESERVED:
             raise ValueError(f"invalid page slug {self.slug!r}")
         if self.section not in SECTIONS:
             raise ValueError(f"invalid page section {self.section!r}")

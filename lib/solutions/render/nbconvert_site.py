@@ -21,6 +21,9 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbformat import NotebookNode
 
+from solutions.inert import inert
+from solutions.state_json import StateFileError, read_json
+
 from .base import (
     ASSETS,
     Page,
@@ -153,6 +156,25 @@ def _engine_key() -> str:
     return h.hexdigest()
 
 
+CACHE_MAX_BYTES = 256 << 20
+
+
+def _cached(path: Path) -> dict[str, Any] | None:
+    """A cached page body, or None (the page is rendered again) when the file is damaged, too large, too deep
+    or not of the shape this renderer writes: the cache is the renderer's own, but it lives in the output
+    folder, so it is checked like any input (a cache nested deep failed the whole build)."""
+    try:
+        entry = read_json(path, max_bytes=CACHE_MAX_BYTES, max_depth=4)
+    except StateFileError:
+        return None
+    if not (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("sha256", "key", "body"))
+            and isinstance(entry.get("appendix", ""), str) and isinstance(entry.get("toc"), list)
+            and all(isinstance(t, list) and len(t) == 3 and isinstance(t[0], int) and isinstance(t[1], str)
+                    and isinstance(t[2], str) for t in entry["toc"])):
+        return None
+    return entry
+
+
 class NbconvertRenderer:
     """Renders the site with nbconvert: flat pages at the site root, one shared stylesheet."""
 
@@ -182,12 +204,9 @@ class NbconvertRenderer:
         cache = cache_dir / f"{page.slug}.json"
         wanted = site.changed is None or page.slug in site.changed
         if not wanted and cache.is_file():
-            try:
-                entry = json.loads(cache.read_text(encoding="utf-8"))
-                if entry.get("sha256") == sha and entry.get("key") == key:
-                    return entry, False
-            except (OSError, ValueError):
-                pass
+            entry = _cached(cache)
+            if entry is not None and entry["sha256"] == sha and entry["key"] == key:
+                return entry, False
         try:
             nb = read_clean(Path(page.notebook), drop_banner=site.demo)
             if page.section == "front":  # the index puts the navigation between the story and the appendix
@@ -216,7 +235,7 @@ class NbconvertRenderer:
         # on a phone (on a laptop the contents sit in a sidebar beside the page).
         body = entry["body"]
         found = _FIRST_H1.search(body)
-        heading = found[0] if found else f"<h1>{html.escape(page.title)}</h1>"
+        heading = found[0] if found else "<h1>" + inert(page.title, "html") + "</h1>"
         if found:
             body = body[: found.start()] + body[found.end():]
         ctx = self._context(site, page.slug, page.section)

@@ -8,7 +8,6 @@ the notebooks (``execute: enabled: false``; ``.ipynb`` inputs are only executed 
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 import subprocess
@@ -18,6 +17,8 @@ from typing import Any
 
 import nbformat
 import yaml
+
+from solutions.inert import break_shortcodes, inert
 
 from .base import (
     ASSETS,
@@ -40,7 +41,37 @@ QUARTO_CSS = "sos-quarto.css"
 
 
 def _md_escape(text: str) -> str:
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+!|" else c for c in text)
+    """Config or data text written into Markdown, ``_quarto.yml`` or front matter: plain text there."""
+    return inert(text, "markdown")
+
+
+_STYLE_OR_SCRIPT = re.compile(r"(<(style|script)\b.*?</\2\s*>)", re.S | re.I)
+
+
+def _html_inert(markup: str) -> str:
+    """A page output's HTML with every Quarto shortcode delimiter broken outside its stylesheets and scripts
+    (which the code writes): Quarto expands ``{{< env NAME >}}`` in raw HTML too. Defence in depth: the page
+    modules escape the text they write, so this changes nothing on a page built from honest inputs."""
+    parts = _STYLE_OR_SCRIPT.split(markup)
+    out = []
+    for i in range(0, len(parts), 3):  # split gives text, the whole element, its tag name, text, ...
+        out.append(break_shortcodes(parts[i]))
+        if i + 1 < len(parts):
+            out.append(parts[i + 1])
+    return "".join(out)
+
+
+def _inert_notebook(nb: nbformat.NotebookNode) -> None:
+    """Break shortcode delimiters in every Markdown cell and HTML/Markdown output of ``nb`` (in place)."""
+    for cell in nb.cells:
+        if cell.cell_type in ("markdown", "raw"):
+            cell.source = break_shortcodes(cell.source)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            for mime in ("text/html", "text/markdown"):
+                if mime in data:
+                    text = "".join(data[mime]) if isinstance(data[mime], list) else data[mime]
+                    data[mime] = _html_inert(text) if mime == "text/html" else break_shortcodes(text)
 
 
 def _front(site: SiteSpec) -> Page | None:
@@ -57,7 +88,7 @@ def quarto_config(site: SiteSpec) -> dict[str, Any]:
     ok = [p for p in site.pages if p.available and p.section != "front"]
     left: list[dict[str, Any]] = [{"text": "Overview", "href": index_source(site)}]
     left += [{"text": "Global", "href": f"{p.slug}.ipynb"} for p in ok if p.section == "global"]
-    countries = [{"text": p.title, "href": f"{p.slug}.ipynb"} for p in ok if p.section == "country"]
+    countries = [{"text": _md_escape(p.title), "href": f"{p.slug}.ipynb"} for p in ok if p.section == "country"]
     if countries:
         left.append({"text": "Countries", "menu": countries})
     left += [{"text": "Methods", "href": f"{p.slug}.ipynb"} for p in ok if p.section == "methods"]
@@ -85,7 +116,7 @@ def quarto_config(site: SiteSpec) -> dict[str, Any]:
             "resources": [d.as_posix() for d in site.existing_files()],
         },
         "website": {
-            "title": site.title,
+            "title": _md_escape(site.title),
             # Quarto's search box fails the accessibility checks (an unnamed button and combobox) and adds
             # nothing to a report of a few pages that the browser's own find does not
             "search": False,
@@ -127,7 +158,7 @@ def _index_sections(site: SiteSpec) -> list[str]:
 
 def _index_qmd(site: SiteSpec) -> str:
     """The index when no front page was built: the title, a lead, the navigation and the downloads."""
-    front = yaml.safe_dump({"title": site.title, "toc": False}, sort_keys=False, allow_unicode=True)
+    front = yaml.safe_dump({"title": _md_escape(site.title), "toc": False}, sort_keys=False, allow_unicode=True)
     parts = [f"---\n{front}---\n"]
     parts.append(
         f"The {site.year} report on durable solutions to internal displacement: a global overview, "
@@ -189,19 +220,20 @@ def _publishable(page: Page, site: SiteSpec | None = None, *, index: bool = Fals
                     markup = out["data"]["text/html"]
                     markup = "".join(markup) if isinstance(markup, list) else markup
                     out["data"]["text/html"] = _H1.sub("", markup, count=1)
+    _inert_notebook(nb)
     has_h1 = any(
         c.cell_type == "markdown" and any(line.startswith("# ") for line in c.source.splitlines())
         for c in nb.cells
     )
     if page.note:  # a page kept from an earlier build says so at the top
-        note = html.escape(page.note[:1].upper() + page.note[1:])
+        note = inert(page.note[:1].upper() + page.note[1:], "html")
         banner = nbformat.v4.new_raw_cell(f'<div class="callout callout-style-default callout-warning" role="note">'
                                           f"<strong>{note}.</strong> This page shows the last good build.</div>")
         banner.metadata["raw_mimetype"] = "text/html"
         nb.cells.insert(0, banner)
     if title or not has_h1:
         layout = {"toc": False, "page-layout": "full"} if index else {}  # the index's story uses the full width
-        front = yaml.safe_dump({"title": title or page.title, **layout}, allow_unicode=True)
+        front = yaml.safe_dump({"title": _md_escape(title or page.title), **layout}, allow_unicode=True)
         nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\n{front}---"))
     return nb
 
@@ -263,7 +295,7 @@ class QuartoRenderer:
         except subprocess.TimeoutExpired as exc:
             raise RenderError(f"quarto render timed out after {self.timeout:.0f} s") from exc
         if proc.returncode != 0:
-            tail = "\n".join((proc.stdout + "\n" + proc.stderr).strip().splitlines()[-25:])
+            tail = inert("\n".join((proc.stdout + "\n" + proc.stderr).strip().splitlines()[-25:]), "terminal")
             raise RenderError(f"quarto render failed (exit {proc.returncode}):\n{tail}")
         built = src / QUARTO_OUTPUT
         if not (built / "index.html").is_file():
