@@ -163,6 +163,8 @@ def validate(params: ParamsOpt = DEFAULT_PARAMS, country: CountryOpt = None) -> 
                    + (f", {len(data.individuals)} individuals" if data.individuals is not None else "") + ")")
         if not data.weights.empty:
             typer.echo(f"       {summary(data.weights)}")
+        for note in data.notes:  # what reading the files found and handled (totals rows, unsampled strata, ...)
+            typer.echo(f"       note: {note}")
         for w in checked.warnings:
             typer.secho(f"warning: {iso}: {w}", fg=typer.colors.YELLOW, err=True)
     if problems:

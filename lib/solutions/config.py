@@ -250,6 +250,8 @@ class FrameWeights(_Strict):
     household_size: str | None = Field(None, description="Household variable holding the number of members "
                                                           "(unit: individuals)")
     header_row: int = Field(1, ge=1, le=100, description="1-based row of the frame holding the column names")
+    rescale: bool = Field(False, description="Keep the data's weight column and rescale it within each stratum to "
+                                             "the frame's population (w × N_h / Σ_h w), instead of N_h / n_h")
     format: Literal["csv", "excel"] | None = None
     sheet: str | int | None = None
     delimiter: str | None = None

@@ -43,8 +43,8 @@ def build_schema(table: str, columns: Sequence[str], cfg: CountryConfig) -> pa.D
         nullable = not spec.required
         if spec.type in ("weight", "integer", "number"):  # "inf" reads as a number and passes a > 0 check
             checks.append(pa.Check(lambda s: ~np.isinf(pd.to_numeric(s, errors="coerce")), name="finite"))
-        if spec.type == "weight":
-            checks.append(pa.Check.gt(0))
+        if spec.type == "weight":  # 0 is kept as R keeps it (the record adds nothing); negative is an error
+            checks.append(pa.Check.ge(0))
             nullable = False
         elif spec.type == "category" and spec.levels:
             checks.append(pa.Check.isin(list(spec.levels)))
@@ -91,7 +91,7 @@ def schema_problems(
         rows = sorted({int(rows_of[p]) for p in positions})
         values = None if spec is None or spec.type == "id" else list(grp["failure_case"])
         what, hint = _describe(str(check), var, spec, cfg)
-        if var == "weight" and what == "zero or negative weight" and _all_bad_weights(frame):
+        if var == "weight" and what == "a negative weight" and _all_bad_weights(frame):
             continue  # reported once as "all weights ..." by cross_checks
         if not rows:
             problems.append(f"{name}: {column_label(sources.get(var), var)}: fails {check}")
@@ -109,6 +109,8 @@ def _describe(check: str, var: str, spec: Variable | None, cfg: CountryConfig) -
         return ("missing weight" if var == "weight" else f"missing {var}"), ""
     if check == "field_uniqueness":
         return f"duplicate {var.replace('_', ' ')}", ""
+    if var == "weight" and check.startswith("greater_than_or_equal_to"):
+        return "a negative weight", ""
     if spec is not None and check.startswith("in_range"):
         return f"values out of range {spec.min:g}–{spec.max:g}", ""
     if spec is not None and check.startswith("greater_than_or_equal_to"):
