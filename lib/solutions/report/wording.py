@@ -26,6 +26,7 @@ STATUS_LABELS: dict[str, str] = {
     "inconclusive": "Inconclusive",
     "insufficient_data": "Insufficient data",
     "not_assessed": "Not assessed",
+    "not_collected": "Not collected",
 }
 #: One word per status where room is short (the heatmap and its table); always beside the symbol.
 STATUS_SHORT: dict[str, str] = {
@@ -34,6 +35,7 @@ STATUS_SHORT: dict[str, str] = {
     "inconclusive": "can't tell",
     "insufficient_data": "no data",
     "not_assessed": "n/a",
+    "not_collected": "not asked",
 }
 #: A symbol per status, so that colour is never the only signal (chips, heatmap cells, chart labels).
 STATUS_SYMBOLS: dict[str, str] = {
@@ -42,6 +44,7 @@ STATUS_SYMBOLS: dict[str, str] = {
     "inconclusive": "?",
     "insufficient_data": "∅",
     "not_assessed": "–",
+    "not_collected": "○",
 }
 #: What each status means, for legends and the methods page ({margin} is the equivalence margin in words).
 STATUS_MEANINGS: dict[str, str] = {
@@ -50,6 +53,7 @@ STATUS_MEANINGS: dict[str, str] = {
     "inconclusive": "the survey cannot tell whether there is a disadvantage larger than {margin}",
     "insufficient_data": "a value on one side is withheld, so there is nothing to compare",
     "not_assessed": "no better or worse direction (a distribution)",
+    "not_collected": "the survey asked none of the criterion's questions",
 }
 FLAG_LABELS: dict[str, str] = {
     "high_cv": "imprecise: coefficient of variation above {max_cv}",
@@ -227,6 +231,9 @@ def group_findings(group: str, statuses: dict[int, str], names: dict[int, str]) 
     if by.get("insufficient_data"):
         lead = "" if parts else f"{group}: "
         parts.append(f"{lead}too few respondents to compare on " + _criteria_list(by["insufficient_data"], names))
+    if by.get("not_collected"):  # never "too few respondents": the questions were not asked
+        lead = "" if parts else f"{group}: "
+        parts.append(f"{lead}not collected in this survey: " + _criteria_list(by["not_collected"], names))
     return "; ".join(parts) + "." if parts else f"{group}: no criterion could be assessed."
 
 
