@@ -282,12 +282,17 @@ def not_computed_section(results: CountryResults) -> None:
     items = "".join(f"<li>{html.escape(why[0].upper() + why[1:])}: {html.escape(', '.join(by_reason[why]))}.</li>"
                     for why in order)
     emit(f'<div class="sos-not-computed"><p><strong>Indicators not computed in this country ({len(missing)} of '
-         f"{len(table)})</strong>, by reason:</p><ul>{items}</ul></div>")
+         f"{len(table)}), by reason:</strong></p><ul>{items}</ul></div>")
 
 
 def _short_name(results: CountryResults, indicator_id: str) -> str:
-    """``SAF-1 Security incident``: an indicator named briefly, for lists."""
-    return _panel_title(indicator_of(results.catalogue, indicator_id), indicator_id)
+    """``SAF-1 Security incident``: an indicator named briefly, for lists (a dropped indicator, absent from the
+    country's catalogue, by its title in the indicators table)."""
+    ind = indicator_of(results.catalogue, indicator_id)
+    if ind is None and not results.indicators.empty:
+        titles = results.indicators.loc[results.indicators["indicator_id"] == indicator_id, "title"]
+        return f"{indicator_id} {titles.iloc[0]}".strip() if len(titles) else indicator_id
+    return _panel_title(ind, indicator_id)
 
 
 def not_computed_ids(results: CountryResults) -> dict[str, str]:
@@ -552,16 +557,21 @@ def criterion_section(results: CountryResults, criterion: int) -> None:
         benchmark_block(results, criterion)
 
 
+AREA_LABEL = "Area"
+
+
 def breakdowns_section(results: CountryResults) -> None:
-    """Each breakdown the country's config asks for (`disaggregations`: a region, the sex of the head of
-    household): one dot chart of the percent indicators (a row per indicator and value, a dot per group) and
-    one table of every indicator, so what the downloads hold is also on the page."""
-    asked = results.disaggregations
+    """The area (admin1, where the survey has it) and each breakdown the country's config asks for
+    (`disaggregations`, e.g. the sex of the head of household): one dot chart of the percent indicators (a row
+    per indicator and value, a dot per group) and one table of every indicator, so what the downloads hold is
+    also on the page. The catalogue's other breakdowns (sex, age) stay in the downloads."""
+    est = current_year(results.estimates, results.year)
+    has_area = not est.empty and bool((est["disaggregation"] == "admin1").any())
+    asked = {**({"admin1": AREA_LABEL} if has_area else {}), **results.disaggregations}
     if not asked:
         note("The country's configuration asks for no breakdown (config `disaggregations`); the downloads hold the "
              "catalogue's breakdowns.")
         return
-    est = current_year(results.estimates, results.year)
     missing = not_computed_ids(results)
     thresholds = thresholds_of(results)
     for variable, label in asked.items():
