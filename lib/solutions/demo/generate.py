@@ -14,7 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from solutions.demo.configs import HEADER, collection_period, country_config, file_name, global_config
+from solutions.demo.configs import (
+    collection_period,
+    country_config,
+    demo_owned,
+    file_name,
+    global_config,
+    stamped,
+)
 from solutions.demo.encode import BINARIES as _BINARY_NAMES
 from solutions.demo.encode import HH_ORDER, IND_ORDER, LEVELS, household_frame, individual_frame
 from solutions.demo.spec import DEMO_COUNTRIES, DEMO_SPECS, ROLES, Area, CountrySpec
@@ -56,8 +63,11 @@ def simulate_country(spec: CountrySpec, year: int, scale: float, seed: int) -> d
 
 
 def write_demo(root: Path, year: int = 2026, scale: float = 1.0, countries: list[str] | None = None,
-               seed: int = 20261123) -> list[Path]:
-    """Write demo data under `root/data/demo/<ISO3>/` and configs under `root/params/`; return the paths."""
+               seed: int = 20261123, kept: list[Path] | None = None) -> list[Path]:
+    """Write demo data under `root/data/demo/<ISO3>/` and configs under `root/params/`; return the paths.
+
+    A config the user edited (or wrote) is never overwritten (`configs.demo_owned`): it is left as it is and
+    appended to `kept` when given."""
     root = Path(root)
     isos = list(DEMO_COUNTRIES) if countries is None else list(countries)
     unknown = [c for c in isos if c not in DEMO_SPECS]
@@ -74,9 +84,17 @@ def write_demo(root: Path, year: int = 2026, scale: float = 1.0, countries: list
                            ("locations", "csv"), ("figures", "csv")):
             written.append(_write_table(out[table], folder / file_name(table, fmt), fmt, spec, year))
         cfg = country_config(spec, year, out["columns"])
-        written.append(atomic_write(root / "params" / "countries" / f"{iso}.yml", yaml_bytes(cfg, HEADER)))
-    written.append(atomic_write(root / "params" / "global.yml", yaml_bytes(global_config(year, isos), HEADER)))
+        written += _config(root / "params" / "countries" / f"{iso}.yml", yaml_bytes(cfg), kept)
+    written += _config(root / "params" / "global.yml", yaml_bytes(global_config(year, isos)), kept)
     return written
+
+
+def _config(path: Path, body: bytes, kept: list[Path] | None) -> list[Path]:
+    if not demo_owned(path):
+        if kept is not None:
+            kept.append(path)
+        return []
+    return [atomic_write(path, stamped(body))]
 
 
 # ------------------------------------------------------------------ benchmark ----
