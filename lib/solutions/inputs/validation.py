@@ -2,7 +2,7 @@
 
 Why pandera: the per-column rules (required, levels, ranges, uniqueness, positive weights) are declared once
 from `variables.yml` and the config, and `lazy=True` collects every failure. Its failure cases are grouped
-by column and check into one line each, with the 1-based data row numbers of the file.
+by column and check into one line each, with the records' lines in the file (the header is line 1).
 
 Design checks pandera cannot express simply live in `household_checks` (per file: all-zero weights, PSUs
 in two strata, interview dates outside the collection period), `group_checks` (the whole table: empty
@@ -73,7 +73,7 @@ def _named_design(cfg: CountryConfig) -> set[str]:
 def schema_problems(
     frame: pd.DataFrame, table: str, cfg: CountryConfig, name: str, sources: dict[str, str]
 ) -> list[str]:
-    """Run the table's schema lazily; one message per (column, check) with values and row numbers."""
+    """Run the table's schema lazily; one message per (column, check) with values and file lines."""
     schema = build_schema(table, [str(c) for c in frame.columns], cfg)
     rows_of = frame.index
     try:
