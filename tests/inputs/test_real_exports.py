@@ -147,6 +147,7 @@ def test_weight_0_is_kept_in_the_design_and_counted_in_no_n(country: Country) ->
     assert _shape(data.warnings) == ["households.csv: 2 record(s) with weight 0 (households.csv lines 2, 9): kept in the "
                              "design with their PSU, as R's survey package keeps them; they add nothing to any "
                              "estimate and are not counted in any published n"]
+    assert data.weights.set_index("group").loc["all", "n"] == 10  # the weights table counts them in no n
     hh = data.households.assign(y=np.arange(12) % 2)
     kept = Design.from_frame(hh, weight="weight", strata="stratum", psu="psu").mean("y")
     # the same as a domain excluding those records (R: subset keeps their PSUs in the design)

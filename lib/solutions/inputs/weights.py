@@ -10,7 +10,7 @@
 * **Trimming** (`design.trim: k`): every weight above k × the mean weight is set to that cap and the other
   weights are scaled up so the total stays the same (so the mean, and the cap, stay the same), repeated until
   no weight exceeds the cap. It trades a little bias for less variance; the note says how many were capped.
-* **Diagnostics**, per population group: Kish's effective sample size n_eff = (Σw)² / Σw² (the number of
+* **Diagnostics**, per population group (records of weight 0 left out): Kish's effective sample size n_eff = (Σw)² / Σw² (the number of
   equally weighted records giving the same precision), the design effect of unequal weights n / n_eff, and the
   largest share of the group's weighted total carried by one record; above `design.max_weight_share` a warning.
 """
@@ -94,7 +94,7 @@ def diagnostics(households: pd.DataFrame) -> pd.DataFrame:
         groups += [(r, households[households["role"] == r]) for r in ROLES if (households["role"] == r).any()]
     for g, part in groups:
         w = part["weight"].to_numpy(dtype=float)
-        w = w[np.isfinite(w)]
+        w = w[np.isfinite(w) & (w > 0)]  # records of weight 0 are in the design but in no n
         if not len(w) or w.sum() <= 0:
             continue
         n_eff = w.sum() ** 2 / (w**2).sum()
