@@ -22,7 +22,9 @@ from solutions.errors import SolutionsError
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
-GLOBAL = """\
+def global_text(year: int, iso3: str) -> str:
+    """The new report's global config (no demo country, no `demo` flag)."""
+    return f"""\
 # The report's global config, written by `solutions init`: yours to edit (docs/configuration.md lists every key).
 # No demo countries and no `demo` flag: every chapter of this report is real data.
 report_year: {year}
@@ -42,13 +44,17 @@ equivalence_margin:
 renderer: auto
 """
 
-COUNTRY = """\
+
+def country_text(iso3: str, name: str, year: int, params: Path) -> str:
+    """The country config to fill in: valid as a config, so `validate` names the next missing piece."""
+    title = _yaml_text(f"Household survey of {name} (replace with the survey's title)")
+    return f"""\
 # {name} ({iso3}), written by `solutions init`: yours to edit. docs/configuration.md has every key and a
 # walkthrough from a Kobo export and a sampling frame to a built chapter. Run
 #   solutions validate --params {params}
 # after each change: it names the next thing to fix, one line each.
 iso3: {iso3}
-name: {name}
+name: {_yaml_text(name)}
 survey:
   title: {title}
   collection_start: {year}-01-01   # the first and last interview dates; dates outside are errors
@@ -77,10 +83,11 @@ sources:
   year: {year}
 """
 
-DATA_README = """\
-Put the survey export of {name} here as it was exported (households.csv, or change data.households.path in
-params/countries/{iso3}.yml). Real data never belongs in a shared repository: keep this folder out of it.
-"""
+
+def data_readme(iso3: str, name: str) -> str:
+    return (f"Put the survey export of {name} here as it was exported (households.csv, or change "
+            f"data.households.path in\nparams/countries/{iso3}.yml). Real data never belongs in a shared "
+            "repository: keep this folder out of it.\n")
 
 
 @dataclass(frozen=True)
@@ -110,12 +117,10 @@ def init_project(folder: Path, iso3: str, name: str | None = None, year: int | N
     name = name or country.name
     year = year or dt.date.today().year
     params = folder / "params" / "global.yml"
-    files = {
-        params: GLOBAL.format(year=year, iso3=iso3),
-        folder / "params" / "countries" / f"{iso3}.yml": COUNTRY.format(
-            iso3=iso3, name=_yaml_text(name), year=year, params=params,
-            title=_yaml_text(f"Household survey of {name} (replace with the survey's title)")),
-        folder / "data" / iso3 / "README.txt": DATA_README.format(iso3=iso3, name=name),
+    files: dict[Path, str | None] = {
+        params: global_text(year, iso3),
+        folder / "params" / "countries" / f"{iso3}.yml": country_text(iso3, name, year, params),
+        folder / "data" / iso3 / "README.txt": data_readme(iso3, name),
     }
     notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
     files |= {folder / "notebooks" / nb.name: None for nb in notebooks}
