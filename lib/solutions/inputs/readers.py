@@ -28,6 +28,8 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import compress, count, repeat
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -422,14 +424,14 @@ def _read_excel(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits)
     header = ["" if v is None else str(v).strip() for v in rows[0]]
     data = rows[1:]
     width = len(header)
-    keep: list[int] = []
-    unnamed: list[str] = []
-    for j, h in enumerate(header):
-        has_data = any(j < len(r) and r[j] not in (None, "") for r in data)
-        if h:
-            keep.append(j)
-        elif has_data:
-            unnamed.append(get_column_letter(j + 1))
+    keep = [j for j, h in enumerate(header) if h]
+    filled: set[int] = set()  # unnamed columns holding a value: rows padded to the sheet's width are common,
+    for r in data:  # so a row is scanned only when it holds more values than its named cells (C-speed count)
+        named = sum(1 for j in keep if j < len(r) and r[j] is not None)
+        if len(r) - r.count(None) > named:
+            filled.update(j for j in compress(count(), map(is_not, r, repeat(None)))
+                          if r[j] != "" and (j >= width or not header[j]))
+    unnamed = [get_column_letter(j + 1) for j in sorted(filled)]
     if unnamed and len(unnamed) * 2 > width:
         raise InputError(
             f"{where}: {len(unnamed)} column(s) with data but no name in row {top} (columns {', '.join(unnamed[:8])}): "
@@ -441,8 +443,7 @@ def _read_excel(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits)
     df = df.replace({"": None})
     df.attrs.update(sheet=ws.title, positions=[j + 1 for j in keep])
     if unnamed:
-        df.attrs["unnamed"] = [j + 1 for j, h in enumerate(header) if not h
-                               and any(j < len(r) and r[j] not in (None, "") for r in data)]
+        df.attrs["unnamed"] = [j + 1 for j in sorted(filled)]
     return df
 
 
