@@ -188,7 +188,7 @@ def no_comparison_note(g: GlobalResults) -> None:
              str(r.get("reference", "") or "") for r in without.to_dict("records")) else "."))
 
 
-HEATMAP_ORDER = ("open", "closed", "inconclusive", "insufficient_data")
+HEATMAP_ORDER = ("open", "closed", "inconclusive", "insufficient_data", "not_collected")
 
 
 def failed_countries(g: GlobalResults) -> None:
