@@ -245,13 +245,27 @@ def run(
 
 @app.command()
 @user_errors
-def render(params: ParamsOpt = DEFAULT_PARAMS, output: OutputOpt = DEFAULT_OUTPUT, renderer: RendererOpt = None) -> None:
-    """Render the executed notebooks into the report website."""
+def render(params: ParamsOpt = DEFAULT_PARAMS, output: OutputOpt = DEFAULT_OUTPUT, renderer: RendererOpt = None,
+           fmt: Annotated[str, typer.Option("--format", help="site (the website) or pdf (the print edition, "
+                                            "through Quarto's Typst format; skipped when nothing changed).")] = "site",
+           ) -> None:
+    """Render the executed notebooks into the report website, or into its print edition (`--format pdf`)."""
     from solutions.pipeline.build import build_lock
     from solutions.pipeline.site import render_site
 
+    if fmt not in ("site", "pdf"):
+        _fail([f"--format: {printable(fmt)!r} is not site or pdf"])
     check_options(renderer=renderer)
     ctx = _build_context(params, output)
+    if fmt == "pdf":
+        from solutions.pipeline.print_edition import print_edition
+
+        with build_lock(ctx):  # never while a build or another render writes the notebooks it reads
+            printed = print_edition(ctx)
+        typer.echo(f"print edition up to date: {printed.pdf}" if printed.up_to_date else
+                   f"printed {len(printed.chapters)} chapter(s), {printed.figures} chart(s) and {printed.tables} "
+                   f"table(s) in {printed.seconds:.1f}s: {printed.pdf}")
+        return
     check_renderer(renderer or ctx.gcfg.renderer)
     with build_lock(ctx):  # never two renders (or a render and a build) on one site
         result = render_site(ctx, renderer)

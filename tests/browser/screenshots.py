@@ -5,7 +5,7 @@
 
 Renders the built year (``<site>/<year>``: its executed notebooks and results) with each renderer in turn
 (``--renderers nbconvert,quarto``; Quarto is skipped, saying so, when no ``quarto`` is on PATH) and writes
-``<site>/<year>/screenshots/<renderer>/{index,country-<ISO3>,methods}-{laptop,phone}.png`` (1366 px and
+``<site>/<year>/screenshots/<renderer>/{index,global,country-<ISO3>,methods}-{laptop,phone}.png`` (1366 px and
 375 px wide), ``<ISO3>`` being the first country of the global config unless ``--country`` says otherwise.
 The site is left as the last renderer wrote it. Served on 127.0.0.1 only; nothing leaves the machine.
 """
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (year_dir / "notebooks").is_dir():
         print(f"not built: {year_dir / 'notebooks'} (run `solutions build`)", file=sys.stderr)
         return 2
-    pages = ["index"] + ([f"country-{country}"] if country else []) + ["methods"]
+    pages = ["index", "global"] + ([f"country-{country}"] if country else []) + ["methods"]
     for renderer in [r.strip() for r in args.renderers.split(",") if r.strip()]:
         if renderer == "quarto" and shutil.which("quarto") is None:
             print("quarto not on PATH: no Quarto screenshots (make screenshots installs it when it can)",

@@ -308,25 +308,6 @@ def test_accessibility_axe(driver, site_url, axe_source, page):
     assert not bad, f"{page}: {len(bad)} serious/critical axe violation(s):\n" + _describe(bad)
 
 
-# --------------------------------------------------------------------------- interactive tables
-
-
-def test_interactive_tables_initialise(driver, site_url):
-    """The global page's itables tables (offline, inlined JS) come alive; their static fallback hides."""
-    load(driver, page_url(site_url, "global"))
-    state = driver.execute_script(
-        """
-        const tables = Array.from(document.querySelectorAll('table[id^="sos_"]'));
-        return tables.map(t => ({id: t.id, live: t.classList.contains('dataTable'),
-                                 fallbackHidden: (document.getElementById(t.id + '_fallback') || {hidden: true}).hidden}));
-        """
-    )
-    if not state:
-        pytest.skip("the global page has no interactive table")
-    dead = [s for s in state if not (s["live"] and s["fallbackHidden"])]
-    assert not dead, f"interactive tables that did not initialise: {dead}"
-
-
 # --------------------------------------------------------------------------- phone width
 
 _OVERFLOW_JS = """

@@ -186,10 +186,14 @@ def table_facts(headers: list[str], rows: list[list[str]], *, source: str, count
     facts: list[Fact] = []
     low = [h.lower() for h in headers]
     change_table = "change" in low
+    heading = ""  # a row heading a run of rows (html_table's group_by: an indicator of the global key table)
     for r, cells in enumerate(rows):
+        if len(cells) == 1 and len(headers) > 1:
+            heading = cells[0]
+            continue
         if len(cells) != len(headers) or not cells or _is_count_label(cells[0]):
             continue
-        indicator = _indicator(*cells) or _indicator(context)
+        indicator = _indicator(*cells) or _indicator(heading) or _indicator(context)
         iso = next((vocab.country(c) for c in cells if vocab.country(c)), country)
         if indicator is None or iso is None:
             continue

@@ -23,9 +23,16 @@ SHIFT = 0.07  # 2025's IDP solutions measure is 7 points higher than 2026's
 
 
 def _set_year(params, year: int) -> None:
+    """The report year, and the country's survey round named for it (a series compares survey rounds: an
+    edition that carried the same survey as another, by title and collection year, is left out of it)."""
     cfg = yaml.safe_load(params.read_text())
     cfg["report_year"] = year
     params.write_text(yaml.safe_dump(cfg, sort_keys=False))
+    country = params.parent / "countries" / f"{ISO}.yml"
+    ccfg = yaml.safe_load(country.read_text())
+    survey = ccfg["survey"]  # (the same data files: the interview dates stay those of the demo's survey)
+    survey["title"] = re.sub(r"\d{4}$", str(year), survey["title"])
+    country.write_text(yaml.safe_dump(ccfg, sort_keys=False, allow_unicode=True))
 
 
 def _text(html: str) -> str:

@@ -154,3 +154,24 @@ def test_stacked_bar_legend_follows_the_segments():
     first = [p for p in bars if abs(p.get_y() - top) < 1e-9 and p.get_width() > 0]
     segments = [labels[id(p)] for p in sorted(first, key=lambda p: p.get_x())]
     assert len(segments) >= 3 and reading == segments
+
+
+def test_every_chart_csv_column_is_documented_and_names_its_country(tmp_path):
+    """Each column the chart CSVs carry has a title and description in ``publish.chart_fields`` (the data package
+    and the codebook read them), and ``country_name`` holds the country's name, never its code (issue #22)."""
+    from solutions.publish.chart_fields import CHART_FIELDS, chart_description
+    from solutions.report import chartdata
+
+    est, gaps, crit = make_estimates(), make_gaps(), make_criteria()
+    iso = str(est["country"].iloc[0])
+    chartdata.publish_to(tmp_path, "results/X/charts/", {iso: "Republic of Testland"})
+    try:
+        frames = [chartdata.points(est, percent=True), chartdata.gap_points(gaps, percent=True),
+                  chartdata.criteria_points(crit, {}), make_figures()[["year", "metric", "value", "source"]]]
+    finally:
+        chartdata.stop_publishing()
+    columns = {c for f in frames for c in f.columns}
+    assert columns - set(CHART_FIELDS) == set(), "chart CSV columns without documentation"
+    assert set(frames[0]["country_name"]) == {"Republic of Testland"} == set(frames[2]["country_name"])
+    assert "One row per the gap of one displaced group" in chart_description("Gaps", list(frames[1].columns))
+    assert "heatmap" in chart_description("Heatmap", list(frames[2].columns))

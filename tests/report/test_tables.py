@@ -23,11 +23,13 @@ def test_markup_is_kept_only_when_built_by_the_package():
 
 
 def test_every_status_chip_has_symbol_colour_and_words():
-    for status in ("closed", "open", "inconclusive", "insufficient_data", "not_assessed"):
+    for status in ("closed", "open", "inconclusive", "insufficient_data", "not_collected", "not_assessed"):
         chip = tables.status_chip(status)
         assert f"sos-status-{status}" in chip and "background:#" in chip
         assert re.search(r">\S+ \w", chip)  # a symbol, then the label
-    assert "? can&#x27;t tell" in tables.status_chip("inconclusive", compact=True)
+    # one vocabulary: the compact chip says the label's own words, never a synonym
+    assert "? inconclusive" in tables.status_chip("inconclusive", compact=True)
+    assert "∅ insufficient data" in tables.status_chip("insufficient_data", compact=True)
 
 
 def test_estimates_table_leaves_withheld_values_empty_with_the_reason():
@@ -62,14 +64,22 @@ def test_gap_cells_say_what_the_status_means():
     assert cells["Gap"] == "" and "a value on one side is withheld" in cells["Status"]
 
 
-def test_interactive_table_has_static_fallback_with_all_rows():
-    df = pd.DataFrame({"Country": [f"<b>C{i}</b>" for i in range(40)], "Estimate": range(40)})
-    html = tables.interactive_table(df, caption="<script>x</script>")
-    assert "<noscript>" in html
-    fallback = html[html.index('_fallback">'):]
-    assert all(f"&lt;b&gt;C{i}&lt;/b&gt;" in fallback for i in range(40))
-    assert "<b>C1</b>" not in html and "<script>x</script>" not in html
-    assert tables.interactive_table(df) == tables.interactive_table(df)  # deterministic id
+def test_key_indicator_table_lists_every_country_in_the_declared_order():
+    """The global page's cross-country table: every row (no pages of 25), countries in the report's order, the
+    house number style, grouped by indicator, a card per row on a phone; text escaped."""
+    from types import SimpleNamespace
+
+    estimates = make_estimates()
+    rows = estimates[(estimates["indicator_id"] == "ADQ-2") & (estimates["disaggregation"] == "total")]
+    rows = pd.concat([rows.assign(country=iso) for iso in ("QZB", "QZA")] * 20, ignore_index=True)
+    ind = SimpleNamespace(id="ADQ-2", criterion=2, title="Water <b>daily</b>", unit="household")
+    names = {"QZB": "Zed <script>", "QZA": "Aland"}
+    records = tables.key_indicator_records(ind, rows, {}, percent=True, names=names)
+    assert [r["Country"] for r in records][:1] == ["Zed <script>"]  # declared order, not alphabetical
+    html = tables.key_indicator_table(records, caption="Key indicators")
+    assert html.count("<tr>") == len(rows) + 1 and "sos-stack" in html and "sos-group-row" in html
+    assert "<script>" not in html and "<b>daily</b>" not in html
+    assert "dataTable" not in html and "<noscript>" not in html
 
 
 def test_markdown_escapes_raw_html_and_js_links():
@@ -94,7 +104,7 @@ def test_caption_stays_outside_the_scrolling_region():
     import re
 
     df = pd.DataFrame({f"column {i}": ["x" * 20] for i in range(12)})
-    for markup in (tables.html_table(df, caption="Wide table"), tables.interactive_table(df, caption="Wide table")):
+    for markup in (tables.html_table(df, caption="Wide table"),):
         wrap_at = markup.index('class="sos-table-wrap')
         cap = re.search(r'<p class="sos-table-caption" id="([^"]+)">Wide table</p>', markup)
         assert cap and cap.start() < wrap_at, "the caption is inside the scrolling wrapper"

@@ -1,7 +1,8 @@
 """Write the demo data set: fictional countries' survey, location and figure files plus their configs.
 
-Deterministic: each country draws from its own numpy Generator seeded by (seed, ISO code), files carry no
-timestamps, CSV floats are pre-formatted, Parquet comes from pyarrow and Excel zips get fixed entry times,
+Deterministic: each survey round draws from its own numpy Generator seeded by (seed, ISO code) for a
+country's latest survey and (seed, ISO code, year) for an earlier one (the editions' series, `demo.editions`),
+files carry no timestamps, CSV floats are pre-formatted, Parquet comes from pyarrow and Excel zips get fixed entry times,
 so the same arguments give byte-identical files. Every file is written atomically (temp file + os.replace).
 """
 
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from pathlib import Path
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +25,7 @@ from solutions.demo.configs import (
     global_config,
     stamped,
 )
+from solutions.demo.editions import Survey, edition_folder, latest_surveys, plan, seed_words, survey_folder
 from solutions.demo.encode import BINARIES as _BINARY_NAMES
 from solutions.demo.encode import HH_ORDER, IND_ORDER, LEVELS, household_frame, individual_frame
 from solutions.demo.spec import DEMO_COUNTRIES, DEMO_SPECS, ROLES, Area, CountrySpec
@@ -46,14 +50,18 @@ def _write_table(df: pd.DataFrame, path: Path, fmt: str, spec: CountrySpec, year
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def simulate_country(spec: CountrySpec, year: int, scale: float, seed: int) -> dict[str, object]:
-    """Simulate one country; returns the source frames and the column mappings."""
-    rng = country_rng(seed, spec.iso3)
+def simulate_country(spec: CountrySpec, year: int, scale: float, seed: int, *, gap_scale: float = 1.0,
+                     rng: np.random.Generator | None = None) -> dict[str, object]:
+    """Simulate one country's survey of ``year``; returns the source frames and the column mappings.
+
+    ``rng`` is the survey's random stream (default: the country's own, that of its latest survey) and
+    ``gap_scale`` widens or narrows its gaps (a round of the editions' series, ``demo.editions``)."""
+    rng = country_rng(seed, spec.iso3) if rng is None else rng
     figures, fig_map = figures_frame(spec, rng, year)
     start, end = collection_period(spec, year)
     pop = population(spec, returns_total(figures, spec))
     design = sample_design(spec, rng, scale, pop, (end - start).days)
-    sample = simulate(spec, rng, design)
+    sample = simulate(spec, rng, design, gap_scale)
     households, hh_map = household_frame(spec, sample, rng, start)
     individuals, ind_map = individual_frame(spec, sample, households[hh_map["household_id"]])
     locations, loc_map = locations_frame(spec, rng)
@@ -62,9 +70,30 @@ def simulate_country(spec: CountrySpec, year: int, scale: float, seed: int) -> d
                                             "locations": loc_map, "figures": fig_map}}
 
 
+def _write_survey(root: Path, survey: Survey, folder: PurePosixPath, scale: float, seed: int,
+                  latest: dict[str, Survey]) -> tuple[list[Path], dict[str, dict[str, str]]]:
+    """Simulate and write one survey round's four files; returns them and the column mappings."""
+    spec = DEMO_SPECS[survey.iso3]
+    rng = np.random.default_rng(np.random.SeedSequence(seed_words(seed, survey, latest)))
+    out = simulate_country(spec, survey.year, scale, seed, gap_scale=survey.gap_scale, rng=rng)
+    written = [_write_table(out[table], root / folder / file_name(table, fmt), fmt, spec, survey.year)
+               for table, fmt in (("households", spec.households_format), ("individuals", spec.individuals_format),
+                                  ("locations", "csv"), ("figures", "csv"))]
+    return written, out["columns"]  # type: ignore[return-value]
+
+
+def _rebased(cfg: dict[str, Any], iso3: str, data: str) -> dict[str, Any]:
+    """The config with its data paths moved from ``data/demo/<ISO3>`` to ``data`` (relative to the config)."""
+    old = f"../../data/demo/{iso3}/"
+    for spec in cfg["data"].values():
+        spec["path"] = data + "/" + spec["path"].removeprefix(old)
+    return cfg
+
+
 def write_demo(root: Path, year: int = 2026, scale: float = 1.0, countries: list[str] | None = None,
-               seed: int = 20261123, kept: list[Path] | None = None) -> list[Path]:
-    """Write demo data under `root/data/demo/<ISO3>/` and configs under `root/params/`; return the paths.
+               seed: int = 20261123, editions: bool = True, kept: list[Path] | None = None) -> list[Path]:
+    """Write demo data under ``root/data/demo/`` and the latest edition's configs under ``root/params/``;
+    with ``editions``, also the earlier editions of the series (``demo.editions``); return the paths.
 
     A config the user edited (or wrote) is never overwritten (`configs.demo_owned`): it is left as it is and
     appended to `kept` when given."""
@@ -75,15 +104,26 @@ def write_demo(root: Path, year: int = 2026, scale: float = 1.0, countries: list
         raise ValueError(f"unknown demo countries {unknown}; choose from {list(DEMO_COUNTRIES)}")
     if scale <= 0:
         raise ValueError("scale must be positive")
+    series = plan(year, isos) if editions else plan(year, isos)[-1:]
+    latest = latest_surveys(series)
     written: list[Path] = []
-    for iso in isos:
-        spec = DEMO_SPECS[iso]
-        out = simulate_country(spec, year, scale, seed)
-        folder = root / "data" / "demo" / iso
-        for table, fmt in (("households", spec.households_format), ("individuals", spec.individuals_format),
-                           ("locations", "csv"), ("figures", "csv")):
-            written.append(_write_table(out[table], folder / file_name(table, fmt), fmt, spec, year))
-        cfg = country_config(spec, year, out["columns"])
+    columns: dict[Survey, dict[str, dict[str, str]]] = {}
+    for edition in series:
+        for survey in edition.surveys.values():
+            if survey not in columns:
+                paths, columns[survey] = _write_survey(root, survey, survey_folder(survey, latest), scale, seed,
+                                                       latest)
+                written += paths
+    for edition in series[:-1]:
+        folder = root / edition_folder(edition.year)
+        for iso, survey in edition.surveys.items():
+            cfg = country_config(DEMO_SPECS[iso], survey.year, columns[survey])
+            data = os.path.relpath(root / survey_folder(survey, latest), folder / "countries")
+            written += _config(folder / "countries" / f"{iso}.yml",
+                               yaml_bytes(_rebased(cfg, iso, Path(data).as_posix())), kept)
+        written += _config(folder / "global.yml", yaml_bytes(global_config(edition.year, edition.countries)), kept)
+    for iso, survey in latest.items():
+        cfg = country_config(DEMO_SPECS[iso], survey.year, columns[survey])
         written += _config(root / "params" / "countries" / f"{iso}.yml", yaml_bytes(cfg), kept)
     written += _config(root / "params" / "global.yml", yaml_bytes(global_config(year, isos)), kept)
     return written

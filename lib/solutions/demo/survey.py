@@ -191,14 +191,15 @@ def _category_probs(c: Category) -> np.ndarray:
     return np.array([(1 - GAP_SHARE[r]) * comp + GAP_SHARE[r] * idp for r in ROLES])
 
 
-def simulate(spec: CountrySpec, rng: np.random.Generator, design: Design) -> Sample:
-    """Answers of every household and household member of a sampled design."""
+def simulate(spec: CountrySpec, rng: np.random.Generator, design: Design, gap_scale: float = 1.0) -> Sample:
+    """Answers of every household and household member of a sampled design; ``gap_scale`` widens (above 1)
+    or narrows the displaced groups' gaps of the open criteria (one survey round of a series)."""
     n = len(design.psu)
     area_effect = np.array([a.effect for a in spec.areas])
     z = (rng.normal(0, PSU_SD, design.n_psu)[design.psu] + rng.normal(0, HH_SD, n)
          + area_effect[design.area] + np.where(design.urban, -0.05, 0.15))
     z_var = PSU_SD**2 + HH_SD**2
-    gap_mult = float(rng.uniform(0.85, 1.2))
+    gap_mult = float(rng.uniform(0.85, 1.2)) * gap_scale
     hh: dict[str, np.ndarray] = {}
     for q in HH_BINARY:
         codes = _binary(rng, _targets(spec, rng, q, gap_mult), design.role, z, z_var, design.psu,

@@ -18,6 +18,7 @@ from typing import Any
 from solutions.atomic import write_text
 from solutions.results import SCHEMAS
 
+from .chart_fields import chart_description, chart_field
 from .citation import KEYWORDS, LICENCE
 from .fields import TABLES, field_doc
 
@@ -114,8 +115,11 @@ def resource_descriptor(results_dir: Path, path: Path, present: set[str],
         schema = table_schema(table, _header(path), present)
     else:
         name, title = _slug(rel), rel.stem.replace("_", " ").replace("-", " ").capitalize()
-        description = "The data behind a figure of the report, as drawn."
         schema = _inferred_schema(path, digest, inferred)
+        description = chart_description(title, _header(path))
+        for f in schema.get("fields", []):  # described from the chart's own columns (publish.chart_fields)
+            doc = chart_field(str(f["name"]))
+            f.update(title=doc.title, description=doc.description, **({"unit": doc.unit} if doc.unit else {}))
     return {"name": name, "path": rel.as_posix(), "profile": "tabular-data-resource", "title": title,
             "description": description, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
             "bytes": path.stat().st_size, "hash": f"sha256:{digest}", "schema": schema}

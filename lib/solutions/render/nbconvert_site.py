@@ -47,8 +47,17 @@ _FIRST_H1 = re.compile(r"<h1[\s>].*?</h1\s*>", re.S | re.I)
 
 
 def _slugify(text: str) -> str:
-    slug = re.sub(r"[^\w\s-]", "", text, flags=re.U).strip()
-    return re.sub(r"\s+", "-", slug) or "section"
+    """A heading's id as Pandoc (so Quarto) makes it (``1. Safety, security`` → ``safety-security``), so a deep
+    link to a section works whichever renderer built the site: punctuation but ``_ - .`` dropped, spaces as
+    hyphens, lower case, nothing before the first letter."""
+    slug = re.sub(r"[^\w\s.-]", "", text, flags=re.U).strip()
+    slug = re.sub(r"\s+", "-", slug).lower()
+    return re.sub(r"^[\W\d_]+", "", slug, flags=re.U) or "section"
+
+
+def _nbconvert_id(text: str) -> str:
+    """The id nbconvert gives a Markdown heading (its text, spaces as hyphens): replaced by ``_slugify``'s."""
+    return re.sub(r"\s+", "-", text.strip())
 
 
 class _Headings:
@@ -75,7 +84,8 @@ class _Headings:
             text = html.unescape(_TAGS.sub("", _ANCHOR_LINK.sub("", inner))).strip()
             found = _ID_ATTR.search(attrs)
             old = html.unescape(found[2]) if found else ""
-            anchor = self._unique(old or _slugify(text))
+            own = old and old != _nbconvert_id(text)  # an id the page's HTML chose stays as it is
+            anchor = self._unique(old if own else _slugify(text))
             id_attr = f' id="{html.escape(anchor)}"'
             attrs = _ID_ATTR.sub(id_attr, attrs, count=1) if found else id_attr + attrs
             if old and old != anchor:

@@ -32,6 +32,7 @@ from .base import (
 )
 from .clean import read_clean, split_appendix
 from .links import check_links
+from .quarto_offline import offline_pages
 
 SRC_DIRNAME = "site-src"
 QUARTO_OUTPUT = "_site"
@@ -268,6 +269,7 @@ class QuartoRenderer:
         if not (built / "index.html").is_file():
             raise RenderError(f"quarto render produced no {built / 'index.html'}")
         strip_cdn_widget_scripts(built)
+        offline_pages(built)  # scripts that load from disk, named landmarks (render.quarto_offline)
         broken = check_links(built)
         if broken:  # checked before the swap: the published site stays as it was
             raise RenderError("broken links in the rendered site (the published site was not changed): "

@@ -30,7 +30,7 @@ def describe_estimates(rows: pd.DataFrame, subject: str, *, percent: bool = True
                        thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     """``<subject>: IDPs 55% (CI 50–60), ..., comparison group 78% (CI 74–82)``, no final full stop."""
     if rows.empty:
-        return f"{subject}: no data available"
+        return f"{subject}: no estimates"
     parts = [f"{style.group_label(str(r['group']))} {estimate_phrase(r, percent=percent, thresholds=thresholds)}"
              for r in _ordered(rows)]
     return f"{subject}: " + ", ".join(parts)
@@ -60,7 +60,7 @@ def describe_distribution(rows: pd.DataFrame, subject: str, *, labels: dict[str,
                           thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     """Per group, each category's share (flag-marked, "none observed") or why it is withheld."""
     if rows.empty:
-        return f"{subject}: no data available"
+        return f"{subject}: no estimates"
     labels = labels or {}
     by_group: dict[str, list[dict]] = {}
     for r in row_dicts(rows):
@@ -84,9 +84,10 @@ def describe_countries(rows: pd.DataFrame, subject: str, *, names: dict[str, str
                        thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
     """Per country, each group's estimate and CI (or why it is withheld); no final full stop."""
     if rows.empty:
-        return f"{subject}: no data available"
+        return f"{subject}: no estimates"
     parts = []
-    for iso in sorted(set(rows["country"]), key=lambda c: names.get(c, c)):
+    order = {iso: i for i, iso in enumerate(names)}  # the report's declared order, as the chart and table
+    for iso in sorted(set(rows["country"]), key=lambda c: (order.get(c, len(order)), c)):
         sub = rows[rows["country"] == iso]
         inner = ", ".join(f"{style.group_label(str(r['group']))} "
                           f"{estimate_phrase(r, percent=percent, thresholds=thresholds)}" for r in _ordered(sub))

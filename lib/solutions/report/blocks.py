@@ -116,7 +116,8 @@ def publish_chart_data(results: Results, output_root: str | Path, page: str | No
     year = results.year
     key = page or (results.iso3 if isinstance(results, CountryResults) else "global")
     folder = results_dir(output_root, year, key) / chartdata.CHARTS_DIRNAME
-    chartdata.publish_to(folder, f"results/{key}/{chartdata.CHARTS_DIRNAME}/")
+    names = {results.iso3: results.name} if isinstance(results, CountryResults) else country_names(results)
+    chartdata.publish_to(folder, f"results/{key}/{chartdata.CHARTS_DIRNAME}/", names)
 
 
 # --------------------------------------------------------------- page frame ----

@@ -36,20 +36,22 @@ class _Folder:
     path: Path
     href: str
     used: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)  # ISO3 -> country name, for ``country_name`` cells
 
 
 _active: list[_Folder] = []
 
 
-def publish_to(folder: str | Path, href: str) -> None:
+def publish_to(folder: str | Path, href: str, names: Mapping[str, str] | None = None) -> None:
     """Write the data of every chart shown from now on into ``folder`` (emptied of earlier charts' CSVs),
-    linked as ``href`` + file name from the page."""
+    linked as ``href`` + file name from the page; ``names`` (ISO3 → name) fills every ``country_name``
+    column, so a chart CSV never names a country by its code only."""
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     for old in path.glob("*.csv"):
         old.unlink()
     _active.clear()
-    _active.append(_Folder(path, href.rstrip("/") + "/"))
+    _active.append(_Folder(path, href.rstrip("/") + "/", names=dict(names or {})))
 
 
 def stop_publishing() -> None:
@@ -77,6 +79,11 @@ def write(title: str, data: pd.DataFrame) -> str | None:
     return folder.href + f"{name}.csv"
 
 
+def country_names() -> dict[str, str]:
+    """ISO3 → name of the countries of the page whose charts are being published ({} when none is)."""
+    return dict(_active[-1].names) if _active else {}
+
+
 def _scaled(value: Any, percent: bool) -> float | None:
     if value is None or pd.isna(value):
         return None
@@ -88,7 +95,7 @@ def points(rows: pd.DataFrame, *, percent: bool, thresholds: Thresholds = DEFAUL
            names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Estimates as a chart draws them: the ``labels`` columns present, the group's label, the estimate and
     CI in the chart's unit (``unit``), the flag codes and a note (why withheld / what the flag means)."""
-    names = names or {}
+    names = {**country_names(), **(names or {})}
     records = []
     for r in row_dicts(rows):
         withheld = is_withheld(r)
@@ -130,6 +137,7 @@ def criteria_points(criteria: pd.DataFrame, names: Mapping[str, str]) -> pd.Data
     keep = [c for c in ("country", "criterion", "group", "status", "n_indicators", "n_closed", "n_open",
                         "n_inconclusive", "n_insufficient") if c in criteria.columns]
     out = criteria[keep].copy()
+    names = {**country_names(), **names}
     out.insert(1, "country_name", [names.get(str(c), str(c)) for c in out["country"]])
     out["status_label"] = [status_label(str(s)) for s in out["status"]]
     return out.reset_index(drop=True)

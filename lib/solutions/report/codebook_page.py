@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 
 from solutions.indicators import GlobalResults
+from solutions.publish.chart_fields import CHART_FIELDS, CHART_ROWS
 from solutions.publish.citation import LICENCE, citation_text
 from solutions.publish.fields import TABLES, FieldDoc, TableDoc
 from solutions.results import SCHEMAS
@@ -107,9 +108,23 @@ def table_section(name: str) -> None:
 
 
 def figure_data() -> None:
-    """The data behind each chart, published beside it."""
-    note("The data behind each chart is published beside it as a CSV file and listed in the data package with "
-         "the schema read from the file; withheld values are empty there too.")
+    """The data behind each chart, published beside it, and what its columns mean (``publish.chart_fields``)."""
+    note("The data behind each chart is published beside it as a CSV file (results/<ISO3>/charts/ for a "
+         "country, results/global/charts/ and results/front/charts/), linked under the chart and listed in the "
+         "data package; withheld values are empty there too. A chart's file has the columns below that it needs; "
+         "unlike the results tables, shares are in percent, as the chart draws them.")
+    rows = []
+    for c, d in CHART_FIELDS.items():
+        extra = _values(d)
+        rows.append(f'<tr><th scope="row"><code>{html.escape(c)}</code></th><td><strong>{html.escape(d.title)}'
+                    f"</strong> ({html.escape(d.type)}). {html.escape(d.description)}"
+                    + (f' <span class="sos-note">{html.escape(extra)}.</span>' if extra else "") + "</td></tr>")
+    emit("<p><strong>One row per</strong> value the chart draws: "
+         + "; ".join(html.escape(r) for r in CHART_ROWS) + ".</p>"
+         '<div class="sos-table-wrap" role="region" tabindex="0" aria-label="Columns of the charts\' data">'
+         '<table class="sos-table sos-codebook" data-quarto-disable-processing="true"><thead><tr>'
+         '<th scope="col">Column</th><th scope="col">Meaning</th></tr></thead>'
+         f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def provenance_section(g: GlobalResults) -> None:

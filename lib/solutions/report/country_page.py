@@ -40,7 +40,17 @@ from .blocks import (  # sections every page has
 )
 from .cells import ci_text, note_text, value_text
 from .figures import show_figure
-from .formatting import fmt_big, fmt_ci, fmt_count, fmt_gap, fmt_value, is_missing, is_percent
+from .formatting import (
+    fmt_big,
+    fmt_ci,
+    fmt_count,
+    fmt_gap,
+    fmt_number,
+    fmt_share,
+    fmt_value,
+    is_missing,
+    is_percent,
+)
 from .measure_info import conditions_frame, measure_info, rule_text, status_text
 from .output import emit
 from .records import row_dicts
@@ -54,13 +64,24 @@ from .tables import (
     without_empty,
 )
 from .thresholds import Thresholds, thresholds_of
-from .wording import criterion_counts, group_findings, status_key, status_legend
+from .wording import (
+    LONELY_PSU_WORDS,
+    availability_words,
+    criterion_counts,
+    group_findings,
+    status_key,
+    status_legend,
+    weighting_words,
+)
 
 
 # ------------------------------------------------------------ country page ----
 def findings_summary(results: CountryResults) -> None:
     """One sentence per displaced group from its criterion statuses: where it is worse off, where the data
     show no material gap, where the survey cannot tell (generated, so it never claims more than the CIs)."""
+    said = trends.survey_note(results.design, results.year)  # which survey round the chapter's figures are from
+    if said:
+        note(said)
     if not results.comparison:  # said first: no criterion can be assessed, and why
         emit('<div class="sos-findings"><p><strong>Estimates only.</strong> This survey has no comparison group '
              "(non-displaced households of the same areas), so gaps cannot be estimated from it and no criterion is "
@@ -125,8 +146,12 @@ def design_value(key: str, value: object) -> str:
         if value.get("relative") is not None:
             parts.append(f"{float(value['relative']) * 100:g}% of the comparison group's value for means and ratios")
         return "; ".join(parts)
-    if isinstance(value, float):
-        return f"{value:g}"
+    if key == "weighting":
+        return weighting_words(value)
+    if key == "lonely_psu":
+        return LONELY_PSU_WORDS.get(str(value), str(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return fmt_count(value) if float(value).is_integer() else f"{value:g}"
     return str(value)
 
 
@@ -169,8 +194,8 @@ def weights_block(results: CountryResults) -> None:
         "Group": [style.group_label(g) for g in diag["group"]],
         "Households": [fmt_count(v) for v in diag["n"]],
         "Effective sample size (Kish)": [fmt_count(round(v)) for v in diag["n_effective"]],
-        "Design effect of weighting": [f"{v:.2f}" for v in diag["deff_weighting"]],
-        "Largest weight share": [f"{v:.1%}" for v in diag["max_share"]],
+        "Design effect of weighting": [fmt_number(v, "factor") for v in diag["deff_weighting"]],
+        "Largest weight share": [fmt_share(v) for v in diag["max_share"]],
     })
     emit(html_table(frame, caption="Weights: the effective sample size is the number of equally weighted "
                     "households giving the same precision; the largest share is the part of the group's weighted "
@@ -277,7 +302,7 @@ def not_computed_section(results: CountryResults) -> None:
         return
     by_reason: dict[str, list[str]] = {}
     for r in missing.to_dict("records"):
-        by_reason.setdefault(str(r["reason"]), []).append(_short_name(results, str(r["indicator_id"])))
+        by_reason.setdefault(availability_words(str(r["reason"])), []).append(_short_name(results, str(r["indicator_id"])))
     order = sorted(by_reason, key=lambda why: (not why.startswith("not collected"), -len(by_reason[why]), why))
     items = "".join(f"<li>{html.escape(why[0].upper() + why[1:])}: {html.escape(', '.join(by_reason[why]))}.</li>"
                     for why in order)
@@ -301,7 +326,7 @@ def not_computed_ids(results: CountryResults) -> dict[str, str]:
     if table.empty:
         return {}
     missing = table[~table["computed"].astype(bool)]
-    return dict(zip(missing["indicator_id"].astype(str), missing["reason"].astype(str), strict=True))
+    return {str(i): availability_words(str(r)) for i, r in zip(missing["indicator_id"], missing["reason"], strict=True)}
 
 
 def indicator_notes(results: CountryResults) -> dict[str, str]:
@@ -311,7 +336,7 @@ def indicator_notes(results: CountryResults) -> dict[str, str]:
         return {}
     out = {}
     for r in table.to_dict("records"):
-        parts = [f"Note: {r['note']}" if r["note"] else "", "" if r["computed"] else f"Not computed: {r['reason']}."]
+        parts = [f"Note: {r['note']}" if r["note"] else "", "" if r["computed"] else f"Not computed: {availability_words(r['reason'])}."]
         text = " ".join(p for p in parts if p)
         if text:
             out[str(r["indicator_id"])] = text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 import re
 
 import matplotlib.pyplot as plt
@@ -40,34 +41,67 @@ def figure_svg(fig: Figure) -> bytes:
 
 
 DESKTOP_SCALE = 1.4
+#: The smallest chart text a reader gets, in CSS px, at any width: on a phone a chart is never shrunk below the
+#: width at which its smallest text renders this size; it scrolls sideways in its own box instead.
+MIN_TEXT_PX = 11.0
+_FONT_SIZE = re.compile(r"font-size: *([\d.]+)px")
+#: The text column of a 375 px phone, in CSS px (the page's padding taken off; 323 px on Quarto, 351 on nbconvert).
+PHONE_COLUMN = 320
 
 
-def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool = True, data_href: str | None = None
-                ) -> str:
+def smallest_text(svg: bytes | str) -> float:
+    """The smallest font size in an SVG of ``figure_svg`` (user units, i.e. points); 0 without text."""
+    text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
+    sizes = [float(v) for v in _FONT_SIZE.findall(text)]
+    return min(sizes) if sizes else 0.0
+
+
+def min_width(width_px: int, smallest_pt: float) -> int:
+    """The narrowest CSS width at which a chart ``width_px`` wide at its natural size, whose smallest text is
+    ``smallest_pt`` points, still sets that text at ``MIN_TEXT_PX``."""
+    if smallest_pt <= 0:
+        return 0
+    return math.ceil(width_px * MIN_TEXT_PX / (smallest_pt * _CSS_PX_PER_PT))
+
+
+def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool = True, data_href: str | None = None,
+                phone_alternative: str = "") -> str:
     """The ``<figure>`` HTML of ``fig``: an SVG ``<img>`` with alt text, and a caption (all text escaped).
 
-    The image shrinks with the column on a phone and grows up to ``DESKTOP_SCALE`` times its natural size
-    on a laptop, where the column is wider than the chart and its text would otherwise read small.
+    The image grows up to ``DESKTOP_SCALE`` times its natural size on a laptop, where the column is wider than
+    the chart and its text would otherwise read small; on a phone it shrinks with the column only down to the
+    width where its smallest text is ``MIN_TEXT_PX``, and scrolls sideways in its own (keyboard-reachable) box
+    beyond that. ``phone_alternative``: the sentence shown on a phone instead of the chart, when the page gives
+    the same cells in a table a phone can read (the heatmap).
     """
     try:
-        data = base64.b64encode(figure_svg(fig)).decode("ascii")
+        svg = figure_svg(fig)
+        data = base64.b64encode(svg).decode("ascii")
         w_in, h_in = fig.get_size_inches()
     finally:
         if close:
             plt.close(fig)  # harmless for figures not registered with pyplot
     width, height = round(w_in * _PT * _CSS_PX_PER_PT), round(h_in * _PT * _CSS_PX_PER_PT)
+    narrowest = min(width, min_width(width, smallest_text(svg)))
     alt_text = html.escape(alt.strip() or title, quote=True)
     cap = f"<strong>{html.escape(title)}</strong>"
     if caption:
         cap += f" {html.escape(caption)}"
     if data_href:
         cap += f' <a class="sos-data" href="{html.escape(data_href, quote=True)}" download>Data of this chart (CSV)</a>'
-    return (
-        f'<figure class="sos-figure" style="max-width:{round(width * DESKTOP_SCALE)}px">'
+    if narrowest > PHONE_COLUMN:  # said only on a phone, where the chart is wider than the screen
+        cap += ' <span class="sos-phone-only sos-scroll-hint">Wider than this screen: scroll the chart sideways.</span>'
+    hidden = " sos-phone-hidden" if phone_alternative else ""
+    figure = (
+        f'<figure class="sos-figure{hidden}" style="max-width:{round(width * DESKTOP_SCALE)}px">'
+        f'<div class="sos-figure-scroll" role="region" tabindex="0" aria-label="Chart: {html.escape(title, quote=True)}">'
         f'<img src="data:image/svg+xml;base64,{data}" alt="{alt_text}" width="{width}" height="{height}" '
-        f'style="width:100%;height:auto">'
+        f'style="width:100%;height:auto;min-width:{narrowest}px"></div>'
         f"<figcaption>{cap}</figcaption></figure>"
     )
+    if phone_alternative:
+        figure += f'<p class="sos-note sos-phone-only">{html.escape(phone_alternative)}</p>'
+    return figure
 
 
 def no_chart_html(title: str, alt: str) -> str:
@@ -77,8 +111,10 @@ def no_chart_html(title: str, alt: str) -> str:
             f"{html.escape(said)}.</p>")
 
 
-def show_figure(fig: Figure | None, *, title: str, caption: str, alt: str, data: pd.DataFrame | None = None) -> None:
-    """Display ``fig`` as an SVG ``<figure>`` (alt text, caption, a link to ``data`` as CSV) and close it.
+def show_figure(fig: Figure | None, *, title: str, caption: str, alt: str, data: pd.DataFrame | None = None,
+                phone_alternative: str = "") -> None:
+    """Display ``fig`` as an SVG ``<figure>`` (alt text, caption, a link to ``data`` as CSV) and close it;
+    ``phone_alternative``: see ``figure_html``.
 
     Without a figure (the chart had nothing to draw) the page gets a sentence instead: the title and what
     the alt text says (for instance why every value is withheld), never an empty frame with a legend.
@@ -87,4 +123,4 @@ def show_figure(fig: Figure | None, *, title: str, caption: str, alt: str, data:
         emit(no_chart_html(title, alt))
         return
     href = chartdata.write(title, data) if data is not None else None
-    emit(figure_html(fig, title=title, caption=caption, alt=alt, data_href=href))
+    emit(figure_html(fig, title=title, caption=caption, alt=alt, data_href=href, phone_alternative=phone_alternative))

@@ -1,4 +1,11 @@
-"""Number and label formatting shared by charts, alt text and tables."""
+"""The report's one number style, shared by tables, chart labels, alt text, sentences and chart data notes.
+
+One decimal policy per kind of number (``DIGITS``): shares in percent and gaps in percentage points without
+decimals, means and ratios with one, design factors (design effects) with two, counts as integers; every
+number with thousands separators (``2,186``) and the typographic minus U+2212 (``−3.2``, read as "minus" by
+screen readers); never ``−0``. Pages never call ``format`` on a number themselves: a test scans every rendered
+page of both renderers for hyphen-minus numbers, unseparated thousands and stray decimals.
+"""
 
 from __future__ import annotations
 
@@ -36,28 +43,53 @@ def is_percent(kind: str, values: Iterable[Any] = ()) -> bool:
     return all(0.0 <= v <= 1.0 for v in finite)
 
 
+MINUS = "\u2212"  # the typographic minus sign (read as "minus" by screen readers)
+
+#: Decimals per kind of number: the one policy of every page, chart and alt text.
+DIGITS: dict[str, int] = {"percent": 0, "points": 0, "mean": 1, "ratio": 1, "factor": 2, "count": 0}
+
+
+def number(value: float, digits: int = 0) -> str:
+    """``value`` rounded to ``digits`` with thousands separators and U+2212 for negatives; never ``−0``."""
+    v = round(float(value), digits)
+    text = f"{abs(v):,.{digits}f}"
+    return MINUS + text if v < 0 else text
+
+
 def fmt_value(value: Any, *, percent: bool, digits: int | None = None) -> str:
     """An estimate as text: ``55%`` for a share, ``3.2`` for a mean; ``–`` when missing."""
     if is_missing(value):
         return "–"
     v = float(value)
     if percent:
-        d = 0 if digits is None else digits
-        return f"{v * 100:.{d}f}%"
-    d = 1 if digits is None else digits
-    return f"{v:,.{d}f}"
+        return number(v * 100, DIGITS["percent"] if digits is None else digits) + "%"
+    return number(v, DIGITS["mean"] if digits is None else digits)
 
 
-MINUS = "\u2212"  # the typographic minus sign (read as "minus" by screen readers)
+def fmt_number(value: Any, kind: str) -> str:
+    """A number of one of the kinds of ``DIGITS`` (``percent`` expects a share in [0, 1]); ``–`` when missing."""
+    if is_missing(value):
+        return "–"
+    if kind == "percent":
+        return fmt_value(value, percent=True)
+    return number(float(value), DIGITS[kind])
+
+
+def fmt_share(value: Any) -> str:
+    """A share of a total that may be tiny (a household's part of a weighted total): ``2%``, ``under 1%``,
+    under the percent policy (no decimals) without printing a misleading ``0%``."""
+    if is_missing(value):
+        return "–"
+    v = float(value) * 100
+    return "under 1%" if 0 < v < 0.5 else number(v, DIGITS["percent"]) + "%"
 
 
 def signed(value: float, digits: int) -> str:
     """``+3``, ``−3`` or ``0``: rounded first, so a value that rounds to zero never prints as ``−0``."""
     v = round(float(value), digits)
     if v == 0:
-        return f"{0:.{digits}f}"
-    text = f"{abs(v):,.{digits}f}"
-    return ("+" if v > 0 else MINUS) + text
+        return number(0, digits)
+    return ("+" if v > 0 else "") + number(v, digits)
 
 
 def fmt_gap(value: Any, *, percent: bool) -> str:
@@ -65,8 +97,8 @@ def fmt_gap(value: Any, *, percent: bool) -> str:
     if is_missing(value):
         return "–"
     if percent:
-        return f"{signed(float(value) * 100, 0)} pp"
-    return signed(float(value), 1)
+        return f"{signed(float(value) * 100, DIGITS['points'])} pp"
+    return signed(float(value), DIGITS["mean"])
 
 
 def fmt_ci(low: Any, high: Any, *, percent: bool, gap: bool = False) -> str:
@@ -75,7 +107,7 @@ def fmt_ci(low: Any, high: Any, *, percent: bool, gap: bool = False) -> str:
     if is_missing(low) or is_missing(high):
         return "–"
     scale = 100.0 if percent else 1.0
-    digits = 0 if percent else 1
+    digits = DIGITS["percent"] if percent else DIGITS["mean"]
     lo, hi = float(low) * scale, float(high) * scale
     if gap:
         return f"{signed(lo, digits)} to {signed(hi, digits)}"
@@ -83,15 +115,14 @@ def fmt_ci(low: Any, high: Any, *, percent: bool, gap: bool = False) -> str:
 
 
 def _unsigned(value: float, digits: int) -> str:
-    v = round(value, digits)
-    return f"{0.0 if v == 0 else v:,.{digits}f}".replace("-", MINUS)
+    return number(value, digits)
 
 
 def fmt_count(value: Any) -> str:
     """An integer count with thousands separators; ``–`` when missing."""
     if is_missing(value):
         return "–"
-    return f"{round(float(value)):,d}"
+    return number(float(value), DIGITS["count"])
 
 
 def fmt_big(value: Any) -> str:
@@ -100,8 +131,8 @@ def fmt_big(value: Any) -> str:
         return "–"
     v = float(value)
     if abs(v) >= 1_000_000:
-        return f"{v / 1_000_000:,.1f} million"
-    return f"{round(v):,d}"
+        return f"{number(v / 1_000_000, 1)} million"
+    return number(v, DIGITS["count"])
 
 
 def row_is_suppressed(row: Any) -> bool:

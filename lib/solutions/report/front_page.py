@@ -84,7 +84,8 @@ def _ok(g: GlobalResults) -> list[str]:
 
 
 def _sorted(isos: list[str], names: dict[str, str]) -> list[str]:
-    return sorted(isos, key=lambda c: names.get(c, c))
+    order = {iso: i for i, iso in enumerate(names)}  # the report's declared order, as every page
+    return sorted(isos, key=lambda c: (order.get(c, len(order)), c))
 
 
 def front_title(g: GlobalResults) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 from solutions.catalogue import Catalogue, Indicator
 from solutions.indicators import GlobalResults
 
-from . import alttext, chartdata, charts, style, trends
+from . import alttext, chartdata, charts, trends
 from .banner import demo_banner_html
 from .blocks import (  # sections every page has
     METRIC_LABELS,
@@ -35,21 +35,20 @@ from .blocks import (  # sections every page has
     unit_plural,
 )
 from .blocks import banner as page_banner
-from .cells import ci_text, gap_detail, is_withheld, note_text
 from .figures import show_figure
-from .formatting import fmt_big, is_missing, is_percent
+from .formatting import fmt_big, is_percent
 from .measure_info import country_statuses, measure_info, rule_text, status_text
 from .output import emit
 from .tables import (
     Markup,
     benchmark_table,
     html_table,
-    interactive_setup,
-    interactive_table,
+    key_indicator_records,
+    key_indicator_table,
     status_chip,
 )
 from .thresholds import thresholds_of
-from .wording import STATUS_LABELS, STATUS_SYMBOLS, status_legend, status_meaning, status_tag
+from .wording import FLAG_MARK, STATUS_LABELS, STATUS_SYMBOLS, status_legend, status_meaning
 
 # ------------------------------------------------------------- global page ----
 
@@ -142,10 +141,12 @@ def heatmap_section(g: GlobalResults) -> None:
         "without results. Criteria: " + "; ".join(f"{k} {v}" for k, v in names.items()) + ".",
         alt="Heatmap of countries by the 8 IASC criteria, status for IDPs. " + ". ".join(parts) + ".",
         data=chartdata.criteria_points(idp, cnames) if not idp.empty else None,
+        phone_alternative="On a narrow screen the heatmap is given as the table below: the same cells, one card "
+        "per country." if not idp.empty else "",
     )
     if not idp.empty:
         records = []
-        for iso in sorted(set(idp["country"]), key=lambda c: cnames.get(c, c)):
+        for iso in [c for c in cnames if c in set(idp["country"])] or sorted(set(idp["country"])):
             rec: dict[str, Any] = {"Country": cnames.get(iso, iso)}
             for c, name in names.items():
                 cell = idp[(idp["country"] == iso) & (idp["criterion"].astype(int) == c)]
@@ -231,7 +232,7 @@ def key_indicators(catalogue: Catalogue) -> list[Indicator]:
 
 def comparison_section(g: GlobalResults) -> None:
     """Cross-country comparison of one key indicator per criterion: dot charts with CIs (hollow markers for
-    flagged estimates) and a sortable, searchable table (static without JavaScript)."""
+    flagged estimates) and one table of every country, grouped by indicator (cards on a phone)."""
     est = national(current_year(g.estimates, g.year))
     if est.empty:
         note("No estimates are available for a cross-country comparison.")
@@ -250,7 +251,7 @@ def comparison_section(g: GlobalResults) -> None:
         shown = rows[rows["group"].isin(["idp", "comparison"])]
         show_figure(
             charts.country_comparison_chart(rows, percent=percent, country_names=names, thresholds=thresholds),
-            title=f"Criterion {ind.criterion}: {subject}",
+            title=f"Criterion {ind.criterion}: {ind.title}",  # the code stays in the alt text and the data
             caption=f"{'Percent' if percent else 'Mean'} of {unit_plural(ind)}, IDPs and the comparison group, "
             f"with {thresholds.level} confidence intervals; a hollow marker is a flagged estimate. "
             f"Definition: {ind.definition}",
@@ -260,37 +261,20 @@ def comparison_section(g: GlobalResults) -> None:
         )
         keyed = gaps[(gaps["indicator_id"] == ind.id) & (gaps["category"] == "")] if not gaps.empty else gaps
         gap_of = {(str(r["country"]), str(r["group"])): r for r in keyed.to_dict("records")}
-        scale = 100.0 if percent else 1.0
-        for r in rows.to_dict("records"):
-            gap = gap_of.get((str(r["country"]), str(r["group"])))
-            withheld = is_withheld(r)
-            gap_value = gap["gap"] if gap is not None else float("nan")
-            status = str(gap["status"]) if gap is not None else ""
-            records.append({
-                "Country": names.get(r["country"], r["country"]),
-                "Indicator": f"{ind.id} {ind.short_title}" + ("" if percent else f" ({ind.unit})"),
-                "Group": style.group_label(r["group"]),
-                "Estimate": float("nan") if withheld else round(float(r["estimate"]) * scale, 1),
-                "CI": ci_text(r, percent=percent),
-                "n": int(r["n_unweighted"]) if not is_missing(r.get("n_unweighted")) else float("nan"),
-                "Gap": float("nan") if is_missing(gap_value) else round(float(gap_value) * scale, 1),
-                "Status": "" if gap is None else ": ".join(p for p in (status_tag(status),
-                                                                      gap_detail(gap, percent=percent)) if p),
-                "Note": note_text(r, thresholds),
-            })
+        records += key_indicator_records(ind, rows, gap_of, percent=percent, names=names, thresholds=thresholds)
     if not records:
         note("No key indicator has estimates in the countries of this edition.")
         return
-    interactive_setup()
-    emit(interactive_table(pd.DataFrame(records),
-                           caption="Key indicators by country and group (shares in %, gaps in percentage points; "
-                           "† in the note: a flagged estimate)"))
+    emit(key_indicator_table(records, caption="Key indicators by country and group (shares in %, gaps in "
+                             f"percentage points, {thresholds.level} confidence intervals)",
+                             note=f"{FLAG_MARK}: a flagged estimate (see the note of its row)."))
 
 
 def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None) -> None:
     """The solutions measure (``SOL-1``) by country: each displaced group beside the comparison group (the
     benchmark) with CIs, the gap and its status; countries where it is not available or partial say so;
     and its change since the previous comparable report year."""
+    trends.earlier_surveys(g, output_root, names=country_names(g), countries=_ok_countries(g))
     info = measure_info(g.solutions_measure)
     if not info.conditions:
         note("No solutions measure is configured for this edition.")
@@ -303,7 +287,8 @@ def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None
     limited = {iso: status_text(m) for iso, m in statuses.items() if m.status != "available" and iso in ok}
     if limited:
         emit(html_table(pd.DataFrame([{"Country": names.get(iso, iso), "Solutions measure": said}
-                                      for iso, said in sorted(limited.items())]),
+                                      for iso, said in sorted(limited.items(), key=lambda kv: list(names).index(kv[0])
+                                                              if kv[0] in names else len(names))]),
                         caption="Countries where the measure is partial or not available", stack=True))
     est = national(current_year(g.estimates, g.year))
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "")] if not est.empty else est

@@ -29,7 +29,7 @@ NOTE_H = 0.20  # one line of annotation below the axis
 LEGEND_ROW_H = 0.24
 PANEL_GAP = 0.16
 TOP_PAD = 0.06
-RIGHT_PAD = 0.18
+RIGHT_PAD = 0.26  # room for half of the last x tick label ("100%") inside the figure
 LEFT_PAD = 0.12
 MIN_LEFT = 0.55
 

@@ -360,13 +360,7 @@ def estimation_rules(global_config: Any) -> None:
     cfg = _config_dict(global_config)
     thr = _thresholds(cfg)
     level = _pct(thr["confidence_level"])
-    lonely = {
-        "adjust": "centred on the overall mean, as R's survey package does with the 'adjust' option",
-        "average": "given the average variance of the other strata",
-        "certainty": "treated as sampled with certainty (no variance)",
-        "remove": "left out of the variance",
-        "fail": "an error: the build stops",
-    }.get(str(thr["lonely_psu"]), str(thr["lonely_psu"]))
+    lonely = wording.LONELY_PSU_WORDS.get(str(thr["lonely_psu"]), str(thr["lonely_psu"]))
     emit(_defs([
         ("Weights", "Every estimate uses the survey weights, so that it describes the population, not only the "
          "people interviewed."),
@@ -407,7 +401,21 @@ def _breakdown_words(ind: Indicator) -> str:
     breakdown = ind.breakdown
     if breakdown is None:
         return ""
-    return str(breakdown.variable).replace("_", " ")
+    return breakdown_words(str(breakdown.variable))
+
+
+#: What a breakdown variable is, by the ending of its catalogue name: pages never show the name itself
+#: ("Hlp obstacle", "Not voted reason").
+BREAKDOWN_WORDS = (("_reason", "reason given"), ("_obstacle", "main obstacle"), ("_barrier", "main barrier"),
+                   ("_type", "type"), ("_access", "access or barrier"))
+
+
+def breakdown_words(variable: str) -> str:
+    """A breakdown variable in words (``hlp_obstacle`` → ``main obstacle``)."""
+    for ending, words in BREAKDOWN_WORDS:
+        if variable.endswith(ending):
+            return words
+    return variable.replace("_", " ")
 
 
 def own_margin_words(margin: Any, *, percent: bool) -> str:

@@ -48,7 +48,8 @@ GROUP_LABELS: dict[str, str] = {
 }
 UNKNOWN_COLOUR = "#999999"
 
-STATUS_ORDER: tuple[str, ...] = ("closed", "open", "inconclusive", "insufficient_data", "not_assessed")
+STATUS_ORDER: tuple[str, ...] = ("closed", "open", "inconclusive", "insufficient_data", "not_collected",
+                                  "not_assessed")
 #: One colour per status, distinguishable under the common colour-vision deficiencies (Okabe–Ito: green,
 #: vermillion and yellow differ in lightness as well as hue); the symbol and label go with it everywhere.
 STATUS_COLOURS: dict[str, str] = {
@@ -56,12 +57,14 @@ STATUS_COLOURS: dict[str, str] = {
     "open": OKABE_ITO["vermillion"],
     "inconclusive": OKABE_ITO["yellow"],
     "insufficient_data": "#BBBBBB",
+    "not_collected": "#F2F2F2",
     "not_assessed": "#E6E6E6",
 }
 #: Text colour readable on each status fill (contrast >= 4.5:1 for the text labels).
 STATUS_TEXT_COLOURS: dict[str, str] = {status: "#000000" for status in STATUS_COLOURS}
 #: Hatches for cells that hold no value (never shown by colour alone).
-STATUS_HATCHES: dict[str, str] = {"insufficient_data": "///", "not_assessed": "...", "failed": "xxx"}
+STATUS_HATCHES: dict[str, str] = {"insufficient_data": "///", "not_collected": "\\\\\\", "not_assessed": "...",
+                                  "failed": "xxx"}
 
 FONT_FAMILY: list[str] = ["DejaVu Sans"]  # bundled with matplotlib: identical layout on every machine
 #: CSS font stack written into the SVG text (``svg.fonttype: none``): the browser sets the text itself.
@@ -69,9 +72,10 @@ SVG_FONT_STACK = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', sans-serif"
 FONT_SIZE = 10.0
 TITLE_SIZE = 10.5
 SMALL_SIZE = 9.0
-#: Figure width in inches (440 CSS px). Charts are SVG scaled to the column: at a 375 px phone width the
-#: smallest text (SMALL_SIZE) still renders at about 9.5 px, and on a laptop the chart is shown at its
-#: natural size, never blown up.
+#: Figure width in inches (442 CSS px). Charts are SVG scaled to the column, never below the width at which the
+#: smallest text (SMALL_SIZE) renders at 11 px (``figures.MIN_TEXT_PX``): on a 375 px phone a chart scrolls
+#: sideways in its own box by its last 55–80 px (a sentence under it says so); on a laptop it is shown up to 1.4
+#: times its natural size.
 FIG_WIDTH = 4.6
 #: Only used for raster fallbacks; charts are vector.
 DPI = 110
@@ -134,13 +138,17 @@ PAGE_CSS = """
 .sos-table .sos-group-row th{padding-top:.7em;border-bottom:1px solid #999;font-weight:bold}
 .sos-count{font-size:.85em;color:#333;white-space:nowrap}
 .sos-heatmap{font-size:.85em;width:100%;table-layout:fixed}
-.sos-heatmap th,.sos-heatmap td{padding:.3em .25em;hyphens:auto;overflow-wrap:break-word}
-.sos-heatmap th:first-child,.sos-heatmap td:first-child{width:17%}
+.sos-heatmap th,.sos-heatmap td{padding:.3em .2em;overflow-wrap:normal;word-break:normal;hyphens:manual}
+.sos-heatmap thead th{font-size:.82em;padding:.3em .1em}
+.sos-heatmap .sos-status{font-size:.88em;padding:.05em .15em}
+.sos-heatmap th:first-child,.sos-heatmap td:first-child{width:13%}
 .sos-note{color:#444;font-size:.88rem}
 .sos-findings ul{margin:.3em 0 1em;padding-left:1.2em}
 .sos-measure-status{border-left:4px solid #E69F00;padding:.3em .7em;background:#FFF8E6}
 .sos-figure{margin:1em 0 1.5em}
-.sos-figure img{width:100%;height:auto}
+.sos-figure img{width:100%;height:auto;display:block}
+.sos-figure-scroll{overflow-x:auto;max-width:100%}
+.sos-phone-only{display:none}
 .sos-figure figcaption{font-size:.85rem;color:#333;margin-top:.3em}
 .sos-headline{display:flex;flex-wrap:wrap;gap:.8em;margin:.5em 0 1.2em}
 .sos-headline div{border:1px solid #CCC;border-radius:4px;padding:.6em .9em;min-width:9em;flex:1 1 12em}
@@ -157,6 +165,9 @@ PAGE_CSS = """
  .sos-stack td:empty{display:none}
  .sos-stack td:first-child{font-weight:bold}
  .sos-heatmap{table-layout:auto}
+ span.sos-phone-only{display:inline}
+ .sos-phone-hidden{display:none!important}  /* over the renderers' own figure rules */
+ .sos-phone-only{display:block}
  .sos-heatmap td:first-child{width:auto}
 }
 """

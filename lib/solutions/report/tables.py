@@ -1,4 +1,7 @@
-"""Compact HTML tables of results, and interactive (itables, offline) tables with a no-JS fallback.
+"""Compact HTML tables of results: one labelled card per row on a phone, the same on both renderers.
+
+No table pages or scripts its rows (an interactive table hid countries behind pages of 25 and, without
+JavaScript, showed ITables' own messages): every table is complete, static HTML.
 
 Every string that reaches the page is HTML-escaped unless it is ``Markup`` built by this package.
 Only aggregate results are ever tabulated: these functions take results tables, never microdata.
@@ -27,8 +30,6 @@ from .wording import (
     flag_note,
     status_label,
 )
-
-_setup_done: list[bool] = []
 
 
 class Markup(str):
@@ -112,7 +113,10 @@ def html_table(
     cap_id = caption_id(caption, head + rows)
     labelled = f' aria-labelledby="{cap_id}"' if cap_id else ""
     css = f"{css_class} sos-stack" if stack else css_class
-    table = f'<table class="{css}"{labelled}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    # Quarto's table processing would turn the group rows' headers into cells (axe: scope-attr-valid) and
+    # restyle the table: the house CSS styles it the same on both renderers instead.
+    table = (f'<table class="{css}"{labelled} data-quarto-disable-processing="true"><thead><tr>{head}</tr></thead>'
+             f"<tbody>{rows}</tbody></table>")
     block = scrolling(table, caption, cap_id)
     if note:
         block += f'<p class="sos-note sos-table-note">{html.escape(note)}</p>'
@@ -255,8 +259,9 @@ def benchmark_table(rows: pd.DataFrame, gaps: Mapping[tuple[str, str], Mapping[s
     order = {g: i for i, g in enumerate(style.GROUP_ORDER)}
     label = names or {}
     records = []
-    for r in sorted(row_dicts(rows), key=lambda r: (label.get(r["country"], r["country"]),
-                                                            order.get(str(r["group"]), len(order)))):
+    declared = {iso: i for i, iso in enumerate(label)}  # the report's country order
+    for r in sorted(row_dicts(rows), key=lambda r: (declared.get(r["country"], len(declared)), r["country"],
+                                                    order.get(str(r["group"]), len(order)))):
         group = str(r["group"])
         rec: dict[str, Any] = {"Country": label.get(r["country"], r["country"])} if names is not None else {}
         rec.update({
@@ -275,58 +280,42 @@ def benchmark_table(rows: pd.DataFrame, gaps: Mapping[tuple[str, str], Mapping[s
                       key=[*first, "Group", "Estimate (%)", f"{level} CI (%)", "Gap", "Gap CI", "Status"], stack=True)
 
 
-def _table_id(df: pd.DataFrame, caption: str | None) -> str:
-    digest = hashlib.sha256((str(caption) + df.to_csv(index=False)).encode()).hexdigest()[:12]
-    return f"sos_{digest}"
+def key_indicator_records(indicator: Any, rows: pd.DataFrame, gaps: Mapping[tuple[str, str], Mapping[str, Any]], *,
+                          percent: bool, names: Mapping[str, str],
+                          thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[dict[str, Any]]:
+    """The rows of one key indicator for the cross-country table, in the report's country order (``names``)
+    and the house group order: estimate and CI, n, the gap of each displaced group with its CI and status,
+    in the report's number style (the same cells as every other table)."""
+    country_order = {iso: i for i, iso in enumerate(names)}
+    group_order = {g: i for i, g in enumerate(style.GROUP_ORDER)}
+    unit = "" if percent else f" ({indicator.unit})"
+    out = []
+    for r in sorted(row_dicts(rows), key=lambda r: (country_order.get(str(r["country"]), len(country_order)),
+                                                    group_order.get(str(r["group"]), len(group_order)))):
+        group = str(r["group"])
+        out.append({
+            # the code names the indicator in the downloads (indicator_id), as the country pages' definitions do
+            "Indicator": Markup(f"Criterion {indicator.criterion}: {escape(indicator.title)}{escape(unit)} "
+                                f'<span class="sos-nowrap">({escape(indicator.id)})</span>'),
+            "Country": names.get(str(r["country"]), str(r["country"])),
+            "Group": style.group_label(group),
+            "Estimate": value_text(r, percent=percent, unit_sign=False),
+            "CI": ci_text(r, percent=percent),
+            "n": fmt_count(r.get("n_unweighted")),
+            **gap_cells(gaps.get((str(r["country"]), group)), percent=percent, comparison=group == "comparison"),
+            "Note": note_text(r, thresholds),
+        })
+    return out
 
 
-def interactive_table(df: pd.DataFrame, *, caption: str | None = None, table_id: str | None = None) -> str:
-    """A sortable, searchable table (itables, offline mode) whose static fallback shows ALL rows.
-
-    The fallback (plain HTML, escaped) is visible by default and swapped for the interactive table only
-    where JavaScript runs, so the page is complete without JavaScript. Needs ``interactive_setup()`` once
-    per page (it embeds the DataTables bundle, no network access).
-    """
-    import itables
-
-    # itables escapes cells (allow_html=False) but not the caption; missing numbers become empty cells,
-    # which DataTables ignores when it detects a numeric column for sorting.
-    frame = df.astype(object).where(df.notna(), "")
-    table = itables.to_html_datatable(
-        frame,
-        caption=None,  # shown above the scrolling wrapper instead (stays in view on a phone)
-        connected=False,
-        table_id=table_id or _table_id(df, caption),
-        # Paging only acts where JavaScript runs: the static fallback still lists every row. No scroll
-        # boxes: DataTables' scroll body cannot be reached by keyboard; the wrapper below scrolls instead.
-        paging=True,
-        pageLength=25,
-        maxBytes=0,
-        showIndex=False,
-        allow_html=False,
-        classes="display compact",
-        layout={"topStart": None, "topEnd": "search", "bottomStart": "info", "bottomEnd": "paging"},
-    )
-    note = (
-        '<noscript><p class="sos-note">JavaScript is off: the table is shown in full, without sorting or '
-        "search.</p></noscript>"
-    )
-    return scrolling(note + table, caption or "Interactive table", extra_class="sos-interactive")
-
-
-def interactive_setup() -> None:
-    """Load the DataTables bundle into the page (offline: embedded, no CDN); call once per page."""
-    import itables
-
-    from . import output
-
-    if _setup_done:
-        return
-    if output.capturing():
-        output.emit("<!-- itables offline bundle (init_notebook_mode, connected=False) -->")
-        return
-    itables.init_notebook_mode(all_interactive=False, connected=False)
-    _setup_done.append(True)
+def key_indicator_table(records: Sequence[Mapping[str, Any]], *, caption: str, note: str = "") -> str:
+    """Every country's key indicators in one static table, a row heading each indicator: complete without
+    JavaScript, no page of 25 rows hiding countries, and one labelled card per row on a phone."""
+    frame = without_empty(object_frame(list(records)), "Note", "Gap", "Gap CI", "Status")
+    keys = [c for c in ("Country", "Group", "Estimate", "CI", "Gap", "Gap CI", "Status") if c in frame.columns]
+    return html_table(frame, caption=caption, group_by="Indicator", stack=True, note=note,
+                      numeric=[c for c in ("Estimate", "CI", "n", "Gap", "Gap CI") if c in frame.columns],
+                      key=keys)
 
 
 def show_html(markup: str) -> None:

@@ -8,6 +8,8 @@ Earlier years come only from results tables already published under ``outputs/<y
 from __future__ import annotations
 
 import html
+import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +37,74 @@ def earlier_results(output_root: str | Path | None, iso3: str | list[str], year:
     codes = [iso3] if isinstance(iso3, str) else iso3
     folders = [f for iso in codes for f in earlier_result_folders(output_root, iso, year)]
     data = scan(folders, table, where=where)
-    return data if len(data) else pd.DataFrame()
+    if not len(data):
+        return pd.DataFrame()
+    surveys = {(f.name, int(f.parent.parent.name)): survey_key(survey_of(f)) for f in folders}
+    return data.assign(survey=[surveys.get((str(c), int(y)), "") for c, y in zip(data["country"], data["year"],
+                                                                                 strict=True)])
+
+
+def survey_of(folder: str | Path) -> dict:
+    """The design facts of the survey behind a country's published results (``meta.json``: title and
+    collection year); {} when the edition published none."""
+    try:
+        meta = json.loads((Path(folder) / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    design = meta.get("design") if isinstance(meta, dict) else None
+    return design if isinstance(design, dict) else {}
+
+
+def survey_key(design: dict) -> str:
+    """What identifies a survey round across editions: its title and collection year ("" when unknown)."""
+    title, year = str(design.get("survey_title") or ""), str(design.get("collection_year") or "")
+    return f"{title} ({year})" if title and year else ""
+
+
+def survey_note(design: dict, report_year: int) -> str:
+    """"Figures from the <survey> (collected <years>)", saying when that is before the edition's year (a country
+    whose survey was not repeated, or was rerun mid-year from an earlier round); "" without a survey title."""
+    title, years = str(design.get("survey_title") or ""), str(design.get("collection_year") or "")
+    if not title:
+        return ""
+    said = f"Figures from the {title}" + (f", collected in {years}" if years else "")
+    first = re.match(r"\d{4}", years)
+    if first and int(first[0]) < int(report_year):
+        said += f": an earlier survey than this {int(report_year)} edition's year (it was not repeated since)"
+    return said + "."
+
+
+def drop_repeated_surveys(data: pd.DataFrame, year: int) -> tuple[pd.DataFrame, list[str]]:
+    """An edition that carried the same survey round as another (a survey not repeated that year) adds no
+    new observation: keep one report year per survey and country (this year's, else the first edition that
+    published it), so a change is always between two different surveys. Returns the rows and what was left
+    out, in words."""
+    if data.empty or "survey" not in data.columns:
+        return data, []
+    keys = data[["country", "year", "survey"]].drop_duplicates()
+    keys = keys[keys["survey"].fillna("") != ""]
+    drop: set[tuple[str, int]] = set()
+    said: list[str] = []
+    for (country, survey), rows in keys.groupby(["country", "survey"], sort=True):
+        years = sorted(int(y) for y in rows["year"].unique())
+        if len(years) < 2:
+            continue
+        keep = int(year) if int(year) in years else years[0]
+        for y in years:
+            if y != keep:
+                drop.add((str(country), y))
+                said.append(f"{y} (the {survey} again, as in {keep})")
+    if not drop:
+        return data, []
+    mask = [(str(c), int(y)) not in drop for c, y in zip(data["country"], data["year"], strict=True)]
+    return data[mask].reset_index(drop=True), said
+
+
+def _repeated_note(said: list[str]) -> str:
+    if not said:
+        return ""
+    return ("Left out of the series, because they carried a survey already in it (a survey not repeated that "
+            "year gives no new observation): " + html.escape(", ".join(said)) + ".")
 
 
 def history(current: pd.DataFrame, earlier: pd.DataFrame) -> pd.DataFrame:
@@ -58,10 +127,19 @@ def _versions_note(excluded: pd.DataFrame) -> str:
             + ", ".join(parts) + ".")
 
 
+#: The change statuses of ``indicators.status.year_over_year`` (methodology §3), in the report's words.
+CHANGE_WORDS = {"improved": "improved", "worsened": "worsened", "no_material_change": "no material change",
+                "cannot_tell": "the surveys cannot tell"}
+
+
 def _direction(r: pd.Series) -> str:
-    """What the change's CI shows, in words (a CI holding zero shows neither a rise nor a fall)."""
+    """The change's status when ``year_over_year`` gives one (improved, worsened, no material change, cannot
+    tell); else what its CI shows (a CI holding zero shows neither a rise nor a fall)."""
     if pd.isna(r["change"]):
         return "withheld: a value of one year is withheld"
+    status = r.get("status")
+    if isinstance(status, str) and status:
+        return CHANGE_WORDS.get(status, status.replace("_", " "))
     if r["ci_low"] > 0:
         return "up"
     if r["ci_high"] < 0:
@@ -118,9 +196,10 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
     """The country's trends: a chart per criterion (a panel per indicator: estimate and CI by year and
     group) and a table of the change since the latest earlier comparable year."""
     year = int(results.year)
-    data = history(results.estimates, earlier)
+    data = history(results.estimates.assign(survey=survey_key(results.design)), earlier)
     data, excluded = comparable_years(data, year) if not data.empty else (data, data)
-    note = _versions_note(excluded)
+    data, repeated = drop_repeated_surveys(data, year)
+    note = " ".join(n for n in (_versions_note(excluded), _repeated_note(repeated)) if n)
     if data.empty or data["year"].nunique() < 2:
         emit(f'<p class="sos-note">No earlier report year with comparable results is available for this country: '
              f"trends start once a second year of results exists. {note}</p>")
@@ -170,29 +249,83 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
 
 def solutions_change(g: GlobalResults, output_root: str | Path | None, *, names: dict[str, str],
                      countries: list[str], indicator_id: str = "SOL-1") -> None:
-    """Year-over-year change of the solutions measure by country (only where an earlier comparable year
-    exists); says so when none does."""
+    """The solutions measure across editions: its series by country (estimate and CI per report year and
+    group, one panel per country with an earlier comparable year) and the change since the previous
+    edition with its status; says so when no country has an earlier year."""
     year = int(g.year)
     # earlier editions: only this indicator's national rows (memory flat in the number of country-editions)
     earlier = earlier_results(output_root, countries, year,
                               where={"indicator_id": indicator_id, "disaggregation": "total", "category": ""})
-    data = history(g.estimates[g.estimates["country"].isin(countries)] if not g.estimates.empty else g.estimates,
-                   earlier)
+    current = g.estimates[g.estimates["country"].isin(countries)] if not g.estimates.empty else g.estimates
+    if output_root is not None and not current.empty:
+        surveys = {iso: survey_key(survey_of(Path(output_root) / str(year) / "results" / iso)) for iso in countries}
+        current = current.assign(survey=current["country"].map(surveys).fillna(""))
+    data = history(current, earlier)
     if not data.empty:
         data = data[data["indicator_id"] == indicator_id]
     data, excluded = comparable_years(data, year) if not data.empty else (data, data)
+    data, repeated = drop_repeated_surveys(data, year)
     thresholds = thresholds_of(g)
     level = thresholds.level
     changes = year_over_year(data, year, thresholds.confidence_level) if not data.empty else pd.DataFrame()
-    note = _versions_note(excluded)
+    note = " ".join(n for n in (_versions_note(excluded), _repeated_note(repeated)) if n)
     if changes.empty:
         emit('<p class="sos-note">No country has an earlier report year with comparable results: the '
              f"year-over-year change appears from the second edition on. {note}</p>")
         return
+    series_chart(data, names=names, thresholds=thresholds)
+    declared = {iso: i for i, iso in enumerate(names)}  # the report's country order, as every table
     changes = changes.assign(_percent=True).sort_values(["country", "group"], key=lambda s: s.map(
-        lambda v: names.get(v, v)) if s.name == "country" else s.map(
+        lambda v: declared.get(v, len(declared))) if s.name == "country" else s.map(
         {g: i for i, g in enumerate(style.order_groups(s))}))
     emit(change_table(changes, names=names, level=level, label_column="country",
                       caption=f"Year-over-year change of the solutions measure (percentage points, {level} CI)"))
     if note:
         emit(f'<p class="sos-note">{note}</p>')
+
+
+def series_chart(data: pd.DataFrame, *, names: dict[str, str], thresholds: Thresholds) -> None:
+    """The solutions measure's series: one panel per country with more than one report year (estimate and CI
+    by year and group, the comparison group the benchmark), with its alt text and data."""
+    panels = [charts.TrendPanel(names.get(str(c), str(c)), rows, True)
+              for c, rows in data.groupby("country", sort=False) if rows["year"].nunique() > 1]
+    if not panels:
+        return
+    years = sorted(int(y) for y in data["year"].unique())
+    alt = "; ".join(
+        f"{p.title}: " + ", ".join(
+            f"{style.group_label(grp)} " + " → ".join(
+                f"{int(r['year'])} {_year_value(r, True, thresholds)}"
+                for r in p.rows[p.rows["group"] == grp].sort_values("year").to_dict("records"))
+            for grp in style.order_groups(p.rows["group"]))
+        for p in panels)
+    show_figure(
+        charts.trends_chart(panels),
+        title="Solutions measure: the series by country",
+        caption=f"Percent of households meeting the measure by report year ({years[0]}–{years[-1]}) and group, "
+        f"with {thresholds.level} confidence intervals; the comparison group is the benchmark; only years computed "
+        "with the same catalogue version, one per survey round.",
+        alt="Line charts by report year. " + alt + ".",
+        data=pd.concat([chartdata.points(p.rows, percent=True, thresholds=thresholds, names=names,
+                                         labels=("country", "group", "year")) for p in panels], ignore_index=True),
+    )
+
+
+def earlier_surveys(g: GlobalResults, output_root: str | Path | None, *, names: dict[str, str],
+                    countries: list[str]) -> None:
+    """The roll-up's countries whose figures come from a survey collected before the edition's year (not
+    repeated since, or rerun mid-year from an earlier round), each with its survey; nothing when none is."""
+    if output_root is None:
+        return
+    year = int(g.year)
+    items = []
+    for iso in countries:
+        design = survey_of(Path(output_root) / str(year) / "results" / iso)
+        first = re.match(r"\d{4}", str(design.get("collection_year") or ""))
+        if first and int(first[0]) < year:
+            items.append(f"<li>{html.escape(names.get(iso, iso))}: {html.escape(str(design.get('survey_title') or ''))}"
+                         f", collected in {html.escape(str(design.get('collection_year')))}</li>")
+    if items:
+        emit(f'<div class="sos-note"><p>Figures from an earlier survey than this {year} edition\'s year (the survey '
+             f"was not repeated since): every number of these countries in this edition comes from it.</p>"
+             f"<ul>{''.join(items)}</ul></div>")

@@ -11,6 +11,7 @@ for shares and in the indicator's own unit otherwise, rounded so that no "−0" 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,31 +21,27 @@ from .thresholds import Thresholds
 
 DEFAULT_THRESHOLDS = Thresholds()
 
+#: The one vocabulary of statuses (methodology §3): every table, chart, key, alt text, sentence and chart CSV
+#: says a status with these words (a browser test refuses the retired synonyms "can't tell", "no data", "n/a").
 STATUS_LABELS: dict[str, str] = {
     "closed": "Gap closed",
     "open": "Gap open",
     "inconclusive": "Inconclusive",
     "insufficient_data": "Insufficient data",
-    "not_assessed": "Not assessed",
     "not_collected": "Not collected",
+    "not_assessed": "Not assessed",
 }
-#: One word per status where room is short (the heatmap and its table); always beside the symbol.
-STATUS_SHORT: dict[str, str] = {
-    "closed": "closed",
-    "open": "open",
-    "inconclusive": "can't tell",
-    "insufficient_data": "no data",
-    "not_assessed": "n/a",
-    "not_collected": "not asked",
-}
+#: The same words where the column or key already says "gap" (the heatmap and its table): ``closed``,
+#: ``open``, ``inconclusive``, ``insufficient data``...; always beside the symbol.
+STATUS_SHORT: dict[str, str] = {s: label.removeprefix("Gap ").lower() for s, label in STATUS_LABELS.items()}
 #: A symbol per status, so that colour is never the only signal (chips, heatmap cells, chart labels).
 STATUS_SYMBOLS: dict[str, str] = {
     "closed": "✓",
     "open": "✗",
     "inconclusive": "?",
     "insufficient_data": "∅",
-    "not_assessed": "–",
     "not_collected": "○",
+    "not_assessed": "–",
 }
 #: What each status means, for legends and the methods page ({margin} is the equivalence margin in words).
 STATUS_MEANINGS: dict[str, str] = {
@@ -52,8 +49,51 @@ STATUS_MEANINGS: dict[str, str] = {
     "open": "the data show a disadvantage",
     "inconclusive": "the survey cannot tell whether there is a disadvantage larger than {margin}",
     "insufficient_data": "a value on one side is withheld, so there is nothing to compare",
+    "not_collected": "the survey asked none of the questions behind it",
     "not_assessed": "no better or worse direction (a distribution)",
-    "not_collected": "the survey asked none of the criterion's questions",
+}
+#: Words the report no longer uses for a status (one vocabulary): the browser tests refuse them on every page.
+RETIRED_STATUS_WORDS: tuple[str, ...] = ("can't tell", "n/a", "no data")
+#: How a stratum with a single PSU is treated (the global config's ``lonely_psu``), in words: pages never show
+#: the option's code.
+LONELY_PSU_WORDS: dict[str, str] = {
+    "adjust": "centred on the overall mean, as R's survey package does with the 'adjust' option",
+    "average": "given the average variance of the other strata",
+    "certainty": "treated as sampled with certainty (no variance)",
+    "remove": "left out of the variance",
+    "fail": "an error: the build stops",
+}
+
+
+def weighting_words(text: Any) -> str:
+    """How the weights were obtained, for readers: the source column's name (``column wt_final``) is a build
+    detail, said as "weights supplied with the survey data"; the rest of the description is kept."""
+    said = "" if is_missing(text) else str(text)
+    if said.startswith("column "):
+        rest = said.split(",", 1)[1].strip() if "," in said else ""
+        return "weights supplied with the survey data" + (f", {rest}" if rest else "")
+    return said.replace("N_h / n_h per stratum", "population ÷ sample size in each stratum")
+
+
+_CONFIG_KEY = re.compile(r"\s*\((?:drop_indicators|columns\.\w+)\)")
+_UNMAPPED = re.compile(r"^variables? [\w, ]+ not mapped")
+
+
+def availability_words(reason: Any) -> str:
+    """Why an indicator was not computed, for readers: the config keys and variable names of the indicators
+    download (``not collected in this survey (drop_indicators)``, ``variables x, y not mapped (columns.households)``)
+    said without them."""
+    said = _CONFIG_KEY.sub("", "" if is_missing(reason) else str(reason))
+    said = _UNMAPPED.sub("the survey data lack the answers it needs", said)
+    return said.replace("needs the individuals table", "needs the survey's individual-level data")
+
+
+#: The status of a change between two editions (``solutions diff``, the front page, trends).
+CHANGE_LABELS: dict[str, str] = {
+    "improved": "Improved",
+    "worsened": "Worsened",
+    "no_material_change": "No material change",
+    "cannot_tell": "Cannot tell",
 }
 FLAG_LABELS: dict[str, str] = {
     "high_cv": "imprecise: coefficient of variation above {max_cv}",
@@ -76,6 +116,7 @@ WITHHELD_REASONS: dict[str, Callable[[Thresholds], str]] = {
     "min_effective_n": lambda t: f"withheld: effective sample below {t.min_effective_n:g}",
     "complementary": lambda t: "withheld to protect another withheld value",
     "not_available": lambda t: "not available: not collected in this survey",
+    "no_variance": lambda t: "withheld: no variance estimate (one cluster)",
 }
 
 
@@ -243,8 +284,9 @@ def status_meaning(status: str, *, margin: str = "the equivalence margin") -> st
 
 
 def status_label(status: str) -> str:
-    """The label of a status (``Gap closed``); an unknown code in words."""
-    return STATUS_LABELS.get(status, str(status).replace("_", " ").capitalize())
+    """The label of a status (``Gap closed``), or of an edition change (``No material change``); an unknown
+    code in words."""
+    return STATUS_LABELS.get(status) or CHANGE_LABELS.get(status) or str(status).replace("_", " ").capitalize()
 
 
 def status_tag(status: str) -> str:

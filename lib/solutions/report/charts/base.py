@@ -266,6 +266,17 @@ def key_rows(n: int) -> int:
     return int(np.ceil(n / 2))
 
 
+def key_ncol(entries: Sequence[KeyEntry], width: float = style.FIG_WIDTH, most: int = 3) -> int:
+    """The most key columns (up to ``most``) in which every entry's swatch and label fit their column of a
+    figure ``width`` inches wide (``draw_key``'s geometry): a long label ("hollow marker (†): ...") never runs
+    into the next column or off the figure."""
+    widest = max((layout.text_width(e.label, style.SMALL_SIZE) + 0.32 for e in entries), default=0.0)
+    for ncol in range(max(1, min(most, len(entries))), 1, -1):
+        if widest <= (width - 0.2) / ncol - 0.05:
+            return ncol
+    return 1
+
+
 def text_colour(fill: str) -> str:
     """Black or white, whichever reads better on ``fill``."""
     r, g, b = (int(fill[i:i + 2], 16) / 255 for i in (1, 3, 5))

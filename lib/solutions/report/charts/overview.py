@@ -25,7 +25,7 @@ from .base import (
     flag_key,
     group_key,
     key_below,
-    key_rows,
+    key_ncol,
     rows_axis,
     text_mark,
     value_axis,
@@ -34,7 +34,7 @@ from .base import (
 )
 
 # ---------------------------------------------------------------- global ----
-HEATMAP_STATUSES = ("closed", "open", "inconclusive", "insufficient_data")
+HEATMAP_STATUSES = ("closed", "open", "inconclusive", "insufficient_data", "not_collected")
 
 
 def _count_of(r: pd.Series, status: str) -> int | None:
@@ -52,15 +52,16 @@ def _count_of(r: pd.Series, status: str) -> int | None:
 def heatmap_cell(r: pd.Series | None, country_status: str = "ok") -> tuple[str, str]:
     """(status or hatch kind, text) of one country × criterion cell: the status symbol and how many of the
     criterion's indicators have that status (``✗ 2/3``; the key below the chart names each symbol and
-    colour, the table below it spells each cell out); ``failed`` / ``n/a`` without results."""
+    colour, the table below it spells each cell out); ``failed`` / not assessed (``–``) without results."""
     if country_status != "ok":
         return "failed", country_status
     if r is None:
-        return "not_assessed", "n/a"
+        return "not_assessed", STATUS_SYMBOLS["not_assessed"]
     status = str(r["status"])
     text = STATUS_SYMBOLS.get(status, status)
     n, total = _count_of(r, status), r.get("n_indicators")
-    if n is not None and not is_missing(total) and int(total) > 0 and status != "insufficient_data":
+    if n is not None and not is_missing(total) and int(total) > 0 and status not in ("insufficient_data",
+                                                                                      "not_collected"):
         text += f" {n}/{int(total)}"
     return status, text
 
@@ -92,8 +93,12 @@ def criteria_heatmap(
     sub = criteria[criteria["group"] == group] if not criteria.empty else criteria
     cells = {(str(r["country"]), int(r["criterion"])): r for _, r in sub.iterrows()}
     labels = [wrap_label(r[1], 16) for r in rows]
+    present = set(sub["status"].astype(str)) if not sub.empty else set()
+    keyed = [s for s in HEATMAP_STATUSES if s != "not_collected" or s in present]
     width = style.FIG_WIDTH + 1.0  # eight columns need the room; the table below repeats every cell
-    spec = layout.Panel(rows=len(rows), row_h=0.62, title=False, legend_rows=key_rows(len(HEATMAP_STATUSES)))
+    key = [KeyEntry(f"{STATUS_SYMBOLS[s]} {status_label(s)}", style.status_colour(s)) for s in keyed]
+    ncol = key_ncol(key, width=style.FIG_WIDTH + 1.0, most=2)
+    spec = layout.Panel(rows=len(rows), row_h=0.62, title=False, legend_rows=int(np.ceil(len(key) / ncol)))
     kinds = [*HEATMAP_STATUSES, "not_assessed", "failed"]
     code = np.zeros((len(rows), len(crits)))
     text = np.full((len(rows), len(crits)), "", dtype=object)
@@ -123,8 +128,7 @@ def criteria_heatmap(
                     fontsize=style.FONT_SIZE, color="#222222")
         ax.set_xlabel("IASC criterion")
         ax.tick_params(length=0)
-        key_below(ax, [KeyEntry(f"{STATUS_SYMBOLS[s]} {status_label(s)}", style.status_colour(s))
-                        for s in HEATMAP_STATUSES], layout.XAXIS_H + layout.XLABEL_H, ncol=2)
+        key_below(ax, key, layout.XAXIS_H + layout.XLABEL_H, ncol=ncol)
     return fig
 
 
@@ -145,23 +149,29 @@ def country_comparison_chart(
     data = with_withheld(rows[rows["group"].isin(groups)])
     if not drawable(data):
         return None
-    isos = sorted(set(data["country"]), key=lambda c: names.get(c, c))
+    declared = {iso: i for i, iso in enumerate(names)}  # the report's country order, as every table
+    isos = sorted(set(data["country"]), key=lambda c: (declared.get(c, len(declared)), c))
     present = style.order_groups(data["group"])
     offsets = {g: (k - (len(present) - 1) / 2) * 0.24 for k, g in enumerate(present)}
     data["y"] = [isos.index(c) + offsets[g] for c, g in zip(data["country"], data["group"], strict=True)]
     labels = [names.get(c, c) for c in isos]
     key = group_key(present) + ([flag_key()] if any_flagged(data) else [])
-    ncol = 2 if len(key) > 3 else len(key)
+    marks = {i: f"{style.group_label(r['group'])}: " + withheld_text(r.get("suppression_reason"), thresholds)
+             for i, r in data[data["withheld"]].iterrows()}
+    left = figure_left(labels)
+    # a withheld value's reason is written in its row: the figure is as wide as the longest one needs
+    width = max(style.FIG_WIDTH, left + max((layout.text_width(m, style.SMALL_SIZE) for m in marks.values()),
+                                            default=0.0) * 1.04 + 0.1 + layout.RIGHT_PAD)
+    ncol = key_ncol(key, width=width, most=2 if len(key) > 3 else len(key))
     spec = layout.Panel(rows=len(isos), row_h=0.32 + 0.14 * len(present), title=False,
                         legend_rows=int(np.ceil(len(key) / ncol)))
     with style.house_context():
-        fig, (ax,) = layout.stack([spec], left=figure_left(labels))
+        fig, (ax,) = layout.stack([spec], left=left, width=width)
         shown = data[~data["withheld"]]
         if not shown.empty:
             dots(ax, shown, shown["y"].tolist(), size=48)
-        for _, r in data[data["withheld"]].iterrows():
-            text_mark(ax, r["y"], f"{style.group_label(r['group'])}: "
-                       + withheld_text(r.get("suppression_reason"), thresholds))
+        for i, text in marks.items():
+            text_mark(ax, data.at[i, "y"], text)
         rows_axis(ax, labels)
         if percent:
             ax.set_xlim(-0.02, 1.02)

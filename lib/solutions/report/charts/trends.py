@@ -23,7 +23,7 @@ from .base import (
     flag_key,
     group_key,
     key_below,
-    key_rows,
+    key_ncol,
     panel_title,
     with_withheld,
 )
@@ -120,14 +120,15 @@ def trends_chart(panels: Sequence[TrendPanel]) -> Figure | None:
         return None
     all_groups = style.order_groups([g for p in panels for g in p.rows["group"]])
     key = group_key(all_groups) + ([flag_key()] if any(any_flagged(p.rows) for p in panels) else [])
-    legend_rows = key_rows(len(key))
+    ncol = key_ncol(key, most=2)
+    legend_rows = int(-(-len(key) // ncol))
     specs = [layout.Panel(rows=3.4, xlabel=False, legend_rows=legend_rows if i == len(panels) - 1 else 0)
              for i in range(len(panels))]
     with style.house_context():
         fig, axes = layout.stack(specs, left=layout.left_margin(["100%"], style.SMALL_SIZE + 0.5) + 0.1)
         for ax, p in zip(axes, panels, strict=True):
             _draw_trend(ax, p)
-        key_below(axes[-1], key, layout.XAXIS_H, ncol=2)
+        key_below(axes[-1], key, layout.XAXIS_H, ncol=ncol)
     return fig
 
 

@@ -1,0 +1,101 @@
+"""In-page measurements of the real-browser tests and the screenshot tool: the rendered size of chart text,
+chart text outside its SVG's box or over other text, and axe-core's WCAG 2.1 AA scan.
+
+The charts are SVG ``<img>`` elements (data URIs): a chart's text is measured by parsing its SVG in the page
+and laying it out off screen at its natural size, then scaling by the size the ``<img>`` is drawn at.
+"""
+
+from __future__ import annotations
+
+#: The smallest chart text a reader may get, in CSS px (issue #22).
+MIN_CHART_TEXT_PX = 11.0
+
+#: Per visible chart: the smallest text's rendered size in CSS px; and every text box outside the SVG's box or
+#: overlapping another text box (laid out by the browser, so with the fonts the reader gets).
+CHART_TEXT_JS = r"""
+const out = [];
+const host = document.createElement('div');
+host.style.cssText = 'position:absolute;left:-20000px;top:0;visibility:hidden';
+document.body.appendChild(host);
+for (const img of document.querySelectorAll('img[src^="data:image/svg+xml;base64,"]')) {
+  const box = img.getBoundingClientRect();
+  const shown = box.width > 0 && box.height > 0 && getComputedStyle(img).visibility !== 'hidden';
+  const svgText = atob(img.getAttribute('src').split(',')[1]);
+  const doc = new DOMParser().parseFromString(new TextDecoder().decode(
+      Uint8Array.from(svgText, c => c.charCodeAt(0))), 'image/svg+xml');
+  const svg = document.importNode(doc.documentElement, true);
+  host.appendChild(svg);
+  const vb = svg.viewBox.baseVal;
+  const title = (img.closest('figure') && img.closest('figure').querySelector('figcaption strong') || {}).textContent || img.alt.slice(0, 60);
+  const texts = Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim());
+  let smallest = Infinity;
+  const boxes = [];
+  for (const t of texts) {
+    const size = parseFloat(getComputedStyle(t).fontSize);
+    if (size < smallest) smallest = size;
+    const b = t.getBBox();
+    const m = t.getCTM();  // the text's own transform (rotation), in viewBox units
+    const pts = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height], [b.x + b.width, b.y + b.height]]
+      .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
+    const r = {x0: Math.min(...pts.map(p => p[0])), x1: Math.max(...pts.map(p => p[0])),
+               y0: Math.min(...pts.map(p => p[1])), y1: Math.max(...pts.map(p => p[1])), text: t.textContent.trim()};
+    // getCTM is relative to the svg's viewport: map back to viewBox units
+    const scale = svg.getBoundingClientRect().width / vb.width;
+    for (const k of ['x0', 'x1', 'y0', 'y1']) r[k] /= scale;
+    boxes.push(r);
+  }
+  const outside = boxes.filter(r => r.x0 < -0.5 || r.y0 < -0.5 || r.x1 > vb.width + 0.5 || r.y1 > vb.height + 0.5)
+    .map(r => r.text);
+  const overlaps = [];
+  const pad = 0.6;  // points: anti-aliasing and glyph side bearings
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j];
+      if (a.x0 + pad < b.x1 && b.x0 + pad < a.x1 && a.y0 + pad < b.y1 && b.y0 + pad < a.y1) {
+        overlaps.push(a.text + ' / ' + b.text);
+      }
+    }
+  }
+  const rendered = shown ? smallest * box.width / vb.width : null;
+  out.push({title, shown, smallest_px: rendered, outside, overlaps});
+  host.removeChild(svg);
+}
+host.remove();
+return out;
+"""
+
+#: axe-core limited to the WCAG 2.0/2.1 A and AA rules; every violation, whatever its impact.
+AXE_WCAG_JS = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                   resultTypes: ['violations']})
+  .then(r => done(r.violations.map(v => ({
+      id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+      nodes: v.nodes.slice(0, 3).map(n => ({target: n.target, html: n.html.slice(0, 160),
+                                             summary: (n.failureSummary || '').slice(0, 300)})),
+  }))))
+  .catch(e => done({error: String(e)}));
+"""
+
+#: Words of table headers that the browser broke across lines (a visible header only: a phone card's hidden
+#: header row is skipped): "Livelihoo|ds" reads as two words.
+BROKEN_HEADER_WORDS_JS = r"""
+const broken = [];
+for (const th of document.querySelectorAll('table th')) {
+  const head = th.closest('thead');
+  if (!th.getClientRects().length || (head && getComputedStyle(head).position === 'absolute')) continue;
+  const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const words = /\S+/g;
+    let m;
+    while ((m = words.exec(n.data))) {
+      const r = document.createRange();
+      r.setStart(n, m.index);
+      r.setEnd(n, m.index + m[0].length);
+      const lines = new Set(Array.from(r.getClientRects()).filter(x => x.width > 0).map(x => Math.round(x.top)));
+      if (lines.size > 1) broken.push(m[0]);
+    }
+  }
+}
+return broken;
+"""
