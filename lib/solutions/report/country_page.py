@@ -615,7 +615,8 @@ def _breakdown_key(rows: pd.DataFrame, results: CountryResults) -> tuple[pd.Data
     order = {i.id: n for n, i in enumerate(results.catalogue.indicators)}
     keys = [f"{order.get(i, len(order)):03d}|{i}|{v}" for i, v in zip(rows["indicator_id"],
                                                                         rows["disaggregation_value"], strict=True)]
-    names = {k: f"{_short_name(results, k.split('|')[1])}: {category_label(k.split('|')[2])}" for k in keys}
+    # the value first: a long indicator name is cut on the chart's row label, the value must stay visible
+    names = {k: f"{category_label(k.split('|')[2])}: {_short_name(results, k.split('|')[1])}" for k in keys}
     return rows.assign(country=keys), names
 
 
