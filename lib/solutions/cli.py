@@ -136,8 +136,31 @@ def demo(
     """Write the deterministic demo data (fictional countries QAA-QZZ) and their configs."""
     from solutions.demo import write_demo
 
-    paths = write_demo(root, year=year, scale=scale)
+    kept: list[Path] = []
+    paths = write_demo(root, year=year, scale=scale, kept=kept)
     typer.echo(f"wrote {len(paths)} demo files under {root / 'data' / 'demo'} and {root / 'params'}")
+    for path in kept:  # the user's edits are theirs: never overwritten
+        typer.secho(f"warning: {path}: edited since `solutions demo` wrote it (or not written by it): left as it is; "
+                    "delete it to regenerate the demo's version", fg=typer.colors.YELLOW, err=True)
+
+
+@app.command()
+@user_errors
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder of the new report (created; existing files are never "
+                                                "overwritten).")],
+    country: Annotated[str, typer.Option("--country", help="ISO3 code of the report's first country, e.g. SOM.")],
+    name: Annotated[str | None, typer.Option(help="The country's name [default: its ISO name].")] = None,
+    year: Annotated[int | None, typer.Option(help="Report year [default: this year].")] = None,
+) -> None:
+    """Start a real report: a global config without demo countries, a country config to fill in, a data
+    folder and the notebooks. Then `solutions validate --params FOLDER/params/global.yml` names what to do next."""
+    from solutions.project_init import init_project
+
+    started = init_project(folder, country, name, year)
+    typer.echo(f"wrote {len(started.written)} files under {folder}; next:")
+    for n, step in enumerate(started.next_steps(), 1):
+        typer.echo(f"  {n}. {step}")
 
 
 @app.command()
@@ -177,6 +200,8 @@ def validate(params: ParamsOpt = DEFAULT_PARAMS, country: CountryOpt = None) -> 
                    + (f", {len(data.individuals)} individuals" if data.individuals is not None else "") + ")")
         if not data.weights.empty:
             typer.echo(f"       {summary(data.weights)}")
+        for note in data.notes:  # what reading the files found and handled (totals rows, unsampled strata, ...)
+            typer.echo(f"       note: {note}")
         for w in checked.warnings:
             typer.secho(f"warning: {iso}: {printable(w)}", fg=typer.colors.YELLOW, err=True)
     if problems:

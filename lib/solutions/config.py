@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from solutions import safe_yaml
 from solutions.catalogue import Indicator, Variable, load_catalogue
@@ -146,6 +154,12 @@ class GlobalConfig(_Strict):
     demo: bool = False
     countries_dir: str = Field("countries", description="Folder of country configs, relative to this file")
     limits: Limits = Limits()
+    _demo_yielded: bool = PrivateAttr(False)  # `demo: true` set aside for a real country (load_all)
+
+    @property
+    def demo_requested(self) -> bool:
+        """`demo: true` as the file says it, even when a real country made the report-wide banner yield."""
+        return self.demo or self._demo_yielded
 
     @field_validator("countries")
     @classmethod
@@ -256,6 +270,8 @@ class FrameWeights(_Strict):
     household_size: str | None = Field(None, description="Household variable holding the number of members "
                                                           "(unit: individuals)")
     header_row: int = Field(1, ge=1, le=100, description="1-based row of the frame holding the column names")
+    rescale: bool = Field(False, description="Keep the data's weight column and rescale it within each stratum to "
+                                             "the frame's population (w × N_h / Σ_h w), instead of N_h / n_h")
     format: Literal["csv", "excel"] | None = None
     sheet: str | int | None = None
     delimiter: str | None = None
@@ -703,6 +719,10 @@ def load_all(global_path: str | Path) -> tuple[GlobalConfig, dict[str, CountryCo
             problems.extend(exc.problems)
     if problems:
         raise ConfigError(problems)
+    if gcfg.demo and not all(c.demo for c in countries.values()):
+        # a real country's pages never carry the banner: the report-wide flag yields (validate warns)
+        gcfg = gcfg.model_copy(update={"demo": False})
+        gcfg._demo_yielded = True
     return gcfg, countries
 
 

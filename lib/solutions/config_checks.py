@@ -172,9 +172,11 @@ def _columns(cfg: CountryConfig) -> list[str]:
                 spec = valid[var]
                 if spec.type in ("id", "design", "date", "weight", "category"):
                     problems.append(f"columns.{table}.{var}: a {spec.type} variable cannot be derived; map a column")
-    if cfg.design.weights is not None and "weight" in cfg.columns.get("households", {}):
+    if cfg.design.weights is not None and "weight" in cfg.columns.get("households", {}) \
+            and not cfg.design.weights.rescale:
         problems.append("columns.households.weight: the weights come from the sampling frame (design.weights); "
-                        "remove this mapping or design.weights")
+                        "remove this mapping or design.weights, or set design.weights.rescale: true to rescale "
+                        "this column to the frame's populations")
     return problems
 
 

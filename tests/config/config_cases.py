@@ -123,7 +123,8 @@ CASES = [
      "countries/QAB.yml: data.households: give either path (one file) or files (several files appended)"),
     ("a frame and a weight column", with_(design={"weights": {"frame": "hh.csv", "stratum": "s", "population": "p"}}),
      "countries/QAB.yml: (top level): columns.households.weight: the weights come from the sampling frame "
-     "(design.weights); remove this mapping or design.weights"),
+     "(design.weights); remove this mapping or design.weights, or set design.weights.rescale: true to rescale "
+     "this column to the frame's populations"),
     ("a frame counting people without household sizes", with_(design={"weights": {
         "frame": "hh.csv", "stratum": "s", "population": "p", "unit": "individuals"}}),
      "countries/QAB.yml: design.weights: unit: individuals needs household_size (the household variable counting "

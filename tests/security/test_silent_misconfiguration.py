@@ -81,4 +81,4 @@ def test_infinite_weight_in_the_data_is_refused_with_its_row(tmp_path: Path, cel
     country.csv("households.csv", frame)
     problems = country.problems()
     assert any(p.startswith("households.csv: column 'wt_final' (weight): 1 row with infinite weight")
-               and p.endswith("row 5)") for p in problems), problems
+               and p.endswith("line 6)") for p in problems), problems

@@ -224,9 +224,9 @@ def test_intervals():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"w": [1.0, np.nan, 2.0, 1.0, 2.0, 1.0]}, "must be finite and > 0"),
-        ({"w": [1.0, 0.0, 2.0, 1.0, 2.0, 1.0]}, "must be finite and > 0"),
-        ({"w": [1.0, -1.0, 2.0, 1.0, 2.0, 1.0]}, "must be finite and > 0"),
+        ({"w": [1.0, np.nan, 2.0, 1.0, 2.0, 1.0]}, "must be finite and >= 0"),
+        ({"w": [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]}, "must be finite and >= 0, not all 0"),  # one 0 is kept, as R
+        ({"w": [1.0, -1.0, 2.0, 1.0, 2.0, 1.0]}, "must be finite and >= 0"),
         ({"psu": [1, 1, 2, 1, np.nan, 2]}, "missing value"),
     ],
 )

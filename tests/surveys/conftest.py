@@ -22,9 +22,12 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 @dataclass
 class Msna:
+    """A generated survey project (the MSNA fixture, or another with its `iso3`) and the CLI runs on it."""
+
     root: Path
     validate: subprocess.CompletedProcess | None = None
     build: subprocess.CompletedProcess | None = None
+    iso3: str = ISO3
 
     @property
     def params(self) -> Path:
@@ -36,7 +39,7 @@ class Msna:
 
     @property
     def results(self) -> Path:
-        return self.root / "outputs" / "2026" / "results" / ISO3
+        return self.root / "outputs" / "2026" / "results" / self.iso3
 
     @property
     def site(self) -> Path:
@@ -57,6 +60,21 @@ def msna_built(tmp_path_factory, msna_files: Msna) -> Msna:
     root = tmp_path_factory.mktemp("msna_built") / "project"
     shutil.copytree(msna_files.root, root)
     project = Msna(root)
+    project.validate = cli("validate", "--params", str(project.params))
+    project.build = cli("build", "--params", str(project.params), "--output", str(root / "outputs"), "--jobs", "2",
+                        "--quiet")
+    return project
+
+
+@pytest.fixture(scope="session")
+def mcna_built(tmp_path_factory) -> Msna:
+    """The second real-shaped survey (regional files, normalised weights on three scales, weight 0, a REACH
+    frame with an unlabelled total row), written and taken through the real CLI: validate, then build."""
+    from .mcna import write_mcna
+
+    root = tmp_path_factory.mktemp("mcna_built") / "project"
+    write_mcna(root)
+    project = Msna(root, iso3="QRC")
     project.validate = cli("validate", "--params", str(project.params))
     project.build = cli("build", "--params", str(project.params), "--output", str(root / "outputs"), "--jobs", "2",
                         "--quiet")

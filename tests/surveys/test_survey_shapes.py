@@ -57,10 +57,12 @@ def test_normalised_regional_weights_need_their_populations(msna_files: Msna, tm
     with pytest.raises(InputError) as info:
         load_country_data(cfg, path)
     assert info.value.problems == [
-        "households: the weights of kobo/msna_north.csv (mean weight 1.00: normalised), kobo/msna_south.csv (mean "
-        "weight 1.00: normalised) are normalised per file: appended, each file would count in proportion to its "
-        "sample size, not its population; give each file's population (data.households.files[].population) to "
-        "rescale its weights, or compute the weights from a sampling frame (design.weights)"]
+        "households: the weights of kobo/msna_north.csv (mean weight 1.00, total 337.0 for 337 records: not a "
+        "population scale), kobo/msna_south.csv (mean weight 1.00, total 288.0 for 288 records: not a population "
+        "scale) are normalised per file (they sum to no more than each file's records): appended, each file would "
+        "count in proportion to its own scale, not its population; give each file's population "
+        "(data.households.files[].population) to rescale its weights, or the sampling frame's populations "
+        "(design.weights with rescale: true) to rescale them per stratum"]
 
     _, strata = households()
     totals = strata.groupby("region")["population"].sum()
@@ -93,7 +95,7 @@ def test_a_messy_frame_is_read_as_published(tmp_path: Path) -> None:
     assert frame.problems == []
     assert frame.strata == {"al_qasr_idp": ("Al Qasr - IDP", 12345.0), "al_qasr_returnee": ("AL  QASR -  RETURNEE", 2057.0),
                             "dar_salam_idp": ("Dar_Salam-IDP", 980.0)}
-    assert frame.notes == ["frame.csv: totals row(s) skipped (rows 5)"]
+    assert frame.notes == ["frame.csv: totals row(s) skipped (line 8)"]  # the file's own line: title rows count
     assert population_number("1.234.567") == 1234567 and population_number("12 345") == 12345
     assert population_number("n/a") is None and stratum_key(" Tal  Abyad - IDP ") == "tal_abyad_idp"
 
@@ -103,10 +105,10 @@ def test_frame_problems_name_the_rows(tmp_path: Path) -> None:
     frame = read_frame(FrameWeights(frame="frame.csv", stratum="Stratum", population="Households"),
                        tmp_path / "QAB.yml")
     assert frame.problems == [
-        "frame.csv: column 'Stratum' (stratum): 1 row with a population but no stratum name (row 4)",
-        "frame.csv: column 'Households' (population): 1 row with a population that is not a positive number "
-        "(values 'many'; row 2)",
-        "frame.csv: column 'Stratum' (stratum): 2 rows with a stratum listed twice (values 'A', 'a'; rows 1, 3)",
+        "frame.csv: column 'Stratum' (stratum): 1 row with a population but no stratum name (line 5)",
+        "frame.csv: column 'Households' (population): 1 row with a population that is not a number of 0 or more "
+        "(values 'many'; line 3)",
+        "frame.csv: column 'Stratum' (stratum): 2 rows with a stratum listed twice (values 'A', 'a'; lines 2, 4)",
     ]
 
 

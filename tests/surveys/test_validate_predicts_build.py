@@ -8,6 +8,8 @@ Two cases also go through the real `solutions build`, notebook and all.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +26,6 @@ from solutions.errors import ConfigError, InputError
 from solutions.indicators import prepare_country
 
 from .conftest import Msna, cli
-from .msna import ISO3
 
 
 class Case:
@@ -79,6 +80,33 @@ def _real_country(g: dict[str, Any]) -> None:
 
 def _sudan(c: dict[str, Any]) -> None:
     c.update(iso3="SDN", demo=False)
+
+
+def _repeat_water(text: str) -> str:
+    """A mapped question exported twice (a second copy at the end of every line)."""
+    lines = text.splitlines()
+    return "\n".join([lines[0] + ",wash/water_sufficient", *(line + ",no" for line in lines[1:])]) + "\n"
+
+
+def _zero_population(text: str) -> str:
+    """A sampled stratum whose population the frame gives as 0."""
+    lines = text.splitlines()
+    cells = next(csv.reader([lines[3]]))  # the first stratum (two title rows, then the header)
+    cells[-2] = "0"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return "\n".join([*lines[:3], out.getvalue(), *lines[4:]]) + "\n"
+
+
+def _weight_column(c: dict[str, Any]) -> None:
+    """The files' own weights, rescaled per stratum to the frame's populations."""
+    c["columns"]["households"]["weight"] = "weight"
+    c["design"]["weights"]["rescale"] = True
+
+
+def _negative(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.loc[2, "weight"] = "-1"
+    return frame
 
 
 def _no_stratum(frame: pd.DataFrame) -> pd.DataFrame:
@@ -148,8 +176,12 @@ CASES: list[tuple[str, str, Callable[[Case], None], str]] = [
     ("a measure condition on a level that does not exist", "measure",
      lambda c: c.global_(_set("solutions_measure.1.condition", "residence_type == 'camps'")),
      "'camps' is not a level of residence_type"),
-    ("a real country in a report marked demo", "report",
-     lambda c: (c.global_(_real_country), c.country(_sudan)), "SDN (Republic of Mesaria) is real data"),
+    ("a repeated column the config reads", "files", lambda c: c.text("kobo/msna_north.csv", _repeat_water),
+     "column 'wash/water_sufficient' appears 2 times (columns 15 and 36) and the config reads it"),
+    ("a sampled stratum of population 0 in the frame", "frame",
+     lambda c: c.text("frame/sampling_frame.csv", _zero_population), "a stratum whose population is 0"),
+    ("a negative weight", "weights", lambda c: (c.country(_weight_column), c.csv("kobo/msna_south.csv", _negative)),
+     "1 row with a negative weight (values '-1'; line 4)"),
 ]
 
 
@@ -193,24 +225,40 @@ def test_validate_catches_what_the_build_fails_on(case: Case, stage: str, breaks
 
 def test_every_stage_has_a_case() -> None:
     assert {stage for _, stage, _, _ in CASES} >= {"config", "files", "mapping", "derived", "frame", "weights",
-                                                  "design", "groups", "indicators", "evaluation", "measure",
-                                                  "report"}
+                                                  "design", "groups", "indicators", "evaluation", "measure"}
+
+
+def _unused_repeat(text: str) -> str:
+    lines = text.splitlines()
+    return "\n".join([lines[0] + ",expenses/total,expenses/total", *(line + ",1,2" for line in lines[1:])]) + "\n"
+
+
+def _zero_weights(frame: pd.DataFrame) -> pd.DataFrame:
+    frame.loc[[0, 5], "weight"] = "0"
+    return frame
 
 
 @pytest.mark.parametrize("breaks,words", [
     (lambda c: c.country(_set("columns.households.water_daily_sufficient", ...)),
      "solutions measure not available: variable(s) water_daily_sufficient not in the households data"),
+    (lambda c: c.text("kobo/msna_north.csv", _unused_repeat),
+     "kobo/msna_north.csv: column 'expenses/total' appears 2 times (columns 36 and 37); the config does not use it"),
+    (lambda c: (c.country(_weight_column), c.csv("kobo/msna_south.csv", _zero_weights)),
+     "2 record(s) with weight 0 (kobo/msna_south.csv lines 2, 7)"),
+    (lambda c: (c.global_(_real_country), c.country(_sudan)), "SDN (Republic of Mesaria) is real data"),
     (lambda c: c.country(_set("design.max_weight_share", 0.005)), "carries 1.1% of the group's total weight"),
     # the PSU mapped to the stratum's own columns: one PSU per stratum, no degrees of freedom left
     (lambda c: c.country(_set("columns.households.psu", {"join": ["admin/district", "hh/pop_group"]})),
      "households: the survey design has 0 degrees of freedom (38 PSUs in 38 strata)"),
-], ids=["measure variables missing", "one record carries too much weight", "psu mapped to the strata"])
+], ids=["measure variables missing", "an unused repeated column", "weight 0", "a real country in a report marked demo",
+        "one record carries too much weight", "psu mapped to the strata"])
 def test_what_validate_only_warns_about_builds(case: Case, breaks: Callable, words: str) -> None:
     """Warnings do not fail validate, and the build's first step then succeeds (nothing validate passed fails)."""
     breaks(case)
     result = CliRunner().invoke(app, ["validate", "--params", str(case.params)])
     assert result.exit_code == 0, result.stderr
-    assert any(words in line for line in result.stderr.splitlines() if line.startswith(f"warning: {ISO3}: ")), \
+    iso = load_all(case.params)[0].countries[0]
+    assert any(words in line for line in result.stderr.splitlines() if line.startswith(f"warning: {iso}: ")), \
         result.stderr
     assert build_first_step(case) == []
 

@@ -17,7 +17,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solutions.demo.configs import HEADER, collection_period, country_config, file_name, global_config
+from solutions.demo.configs import (
+    collection_period,
+    country_config,
+    demo_owned,
+    file_name,
+    global_config,
+    stamped,
+)
 from solutions.demo.editions import Survey, edition_folder, latest_surveys, plan, seed_words, survey_folder
 from solutions.demo.encode import BINARIES as _BINARY_NAMES
 from solutions.demo.encode import HH_ORDER, IND_ORDER, LEVELS, household_frame, individual_frame
@@ -84,9 +91,12 @@ def _rebased(cfg: dict[str, Any], iso3: str, data: str) -> dict[str, Any]:
 
 
 def write_demo(root: Path, year: int = 2026, scale: float = 1.0, countries: list[str] | None = None,
-               seed: int = 20261123, editions: bool = True) -> list[Path]:
+               seed: int = 20261123, editions: bool = True, kept: list[Path] | None = None) -> list[Path]:
     """Write demo data under ``root/data/demo/`` and the latest edition's configs under ``root/params/``;
-    with ``editions``, also the earlier editions of the series (``demo.editions``); return the paths."""
+    with ``editions``, also the earlier editions of the series (``demo.editions``); return the paths.
+
+    A config the user edited (or wrote) is never overwritten (`configs.demo_owned`): it is left as it is and
+    appended to `kept` when given."""
     root = Path(root)
     isos = list(DEMO_COUNTRIES) if countries is None else list(countries)
     unknown = [c for c in isos if c not in DEMO_SPECS]
@@ -109,15 +119,22 @@ def write_demo(root: Path, year: int = 2026, scale: float = 1.0, countries: list
         for iso, survey in edition.surveys.items():
             cfg = country_config(DEMO_SPECS[iso], survey.year, columns[survey])
             data = os.path.relpath(root / survey_folder(survey, latest), folder / "countries")
-            written.append(atomic_write(folder / "countries" / f"{iso}.yml",
-                                        yaml_bytes(_rebased(cfg, iso, Path(data).as_posix()), HEADER)))
-        written.append(atomic_write(folder / "global.yml",
-                                    yaml_bytes(global_config(edition.year, edition.countries), HEADER)))
+            written += _config(folder / "countries" / f"{iso}.yml",
+                               yaml_bytes(_rebased(cfg, iso, Path(data).as_posix())), kept)
+        written += _config(folder / "global.yml", yaml_bytes(global_config(edition.year, edition.countries)), kept)
     for iso, survey in latest.items():
         cfg = country_config(DEMO_SPECS[iso], survey.year, columns[survey])
-        written.append(atomic_write(root / "params" / "countries" / f"{iso}.yml", yaml_bytes(cfg, HEADER)))
-    written.append(atomic_write(root / "params" / "global.yml", yaml_bytes(global_config(year, isos), HEADER)))
+        written += _config(root / "params" / "countries" / f"{iso}.yml", yaml_bytes(cfg), kept)
+    written += _config(root / "params" / "global.yml", yaml_bytes(global_config(year, isos)), kept)
     return written
+
+
+def _config(path: Path, body: bytes, kept: list[Path] | None) -> list[Path]:
+    if not demo_owned(path):
+        if kept is not None:
+            kept.append(path)
+        return []
+    return [atomic_write(path, stamped(body))]
 
 
 # ------------------------------------------------------------------ benchmark ----

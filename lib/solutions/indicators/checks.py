@@ -4,7 +4,8 @@ Why one function: `validate` must predict every build failure, so it runs the sa
 first (`prepare_country` calls `check_country` before computing anything). It raises `InputError` with every
 problem, one line each, and returns the loaded data with the warnings a reader must see:
 
-* the config against the report: a report marked `demo: true` cannot hold a country with real data;
+* the config against the report: a report marked `demo: true` holding a country with real data is a
+  warning (the report-wide banner is then dropped, `config.load_all`; the fictional chapters keep theirs);
 * the inputs (`solutions.inputs.load_country_data`): files, mapping, derived variables, categories, weights
   (column, sampling frame, rescaling, trimming), design columns, groups, dates;
 * the indicators: which can be computed and why not (`availability`); a country's own indicator that cannot
@@ -52,7 +53,7 @@ def check_country(gcfg: GlobalConfig, cfg: CountryConfig, config_path: str | Pat
     """Every check a build of this country depends on; raises InputError listing every problem."""
     from solutions.inputs import load_country_data  # heavy readers imported only when needed
 
-    problems = _report_problems(gcfg, cfg) + _measure_problems(gcfg)
+    problems = _measure_problems(gcfg)
     narrative = country_narrative_check(cfg, config_path)  # placeholders (problems), typed findings (warnings)
     problems += narrative.problems
     try:
@@ -73,7 +74,7 @@ def check_country(gcfg: GlobalConfig, cfg: CountryConfig, config_path: str | Pat
     problems += _evaluation_problems(cfg, gcfg, data, rows)
     if problems:
         raise InputError(problems)
-    warnings = list(data.warnings)
+    warnings = _report_warnings(gcfg, cfg) + list(data.warnings)
     line = not_computed_line([r for r in rows if r.indicator_id != SOLUTIONS_ID and r.indicator_id not in own
                               and r.indicator_id not in cfg.drop_indicators])
     warnings += [line] if line else []
@@ -84,10 +85,12 @@ def check_country(gcfg: GlobalConfig, cfg: CountryConfig, config_path: str | Pat
     return Checked(data, rows, measure, warnings)
 
 
-def _report_problems(gcfg: GlobalConfig, cfg: CountryConfig) -> list[str]:
-    if gcfg.demo and not cfg.demo:
-        return [f"params/global.yml: demo: true marks every page as demonstration data, but {cfg.iso3} ({cfg.name}) "
-                "is real data (demo: false): remove demo from the global config; demo is set per country"]
+def _report_warnings(gcfg: GlobalConfig, cfg: CountryConfig) -> list[str]:
+    """A real country in a report the global config marks `demo: true` (e.g. one started from the demo)."""
+    if gcfg.demo_requested and not cfg.demo:
+        return [f"params/global.yml: demo: true would mark every page as demonstration data, but {cfg.iso3} "
+                f"({cfg.name}) is real data: the report-wide banner is left out (the fictional countries' chapters "
+                "keep theirs); remove demo from the global config, it is set per country"]
     return []
 
 

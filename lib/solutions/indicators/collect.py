@@ -70,7 +70,8 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
     def cat(t: str) -> pd.DataFrame:
         return scan(folders, t)
     return GlobalResults(
-        year=gcfg.report_year, title=gcfg.title, demo=gcfg.demo, estimates=cat("estimates"), gaps=cat("gaps"),
+        year=gcfg.report_year, title=gcfg.title, estimates=cat("estimates"), gaps=cat("gaps"),
+        demo=gcfg.demo and all(r["demo"] for r in rows),  # a real country's report is never all demonstration
         criteria=cat("criteria"), figures=cat("figures"), countries=pd.DataFrame(rows),
         indicators=cat("indicators"), benchmarks=cat("benchmarks"),
         catalogue=load_catalogue(), thresholds=gcfg.thresholds.model_dump(),

@@ -2,7 +2,7 @@
 
 `load_country_data(cfg, config_path)` is the one entry point the indicator engine uses; it raises
 `InputError` with every problem found, one line each (file as named in the config, column, a few values,
-the first 1-based data row numbers). Modules: `readers` (file formats), `xlsform` (Kobo/ODK choices and
+the first lines of the file, counted as a spreadsheet counts them: the header is line 1). Modules: `readers` (file formats), `xlsform` (Kobo/ODK choices and
 multi-selects), `mapping` (columns, recodes, roles, age bands), `validation` (pandera schemas and survey
 design checks), `figures` (country-year figures, tidy or IDMC layout).
 """

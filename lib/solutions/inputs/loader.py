@@ -22,6 +22,7 @@ from solutions.inputs.derive import derive, derived_specs
 from solutions.inputs.figures import read_figures
 from solutions.inputs.frame import frame_weights, read_frame
 from solutions.inputs.mapping import inherit_household, map_table
+from solutions.inputs.messages import show_rows
 from solutions.inputs.multifile import Appended, append, prefix_design_ids
 from solutions.inputs.readers import display_name, read_table
 from solutions.inputs.validation import (
@@ -64,6 +65,7 @@ class _Run:
     config_path: Path
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)
     limits: Limits | None = None  # bounds on every file read (the global config's `limits`)
 
@@ -87,7 +89,7 @@ def load_country_data(cfg: CountryConfig, config_path: Path, lonely_psu: str = "
     hh = tables.get("households")
     how = ""
     diag = pd.DataFrame()
-    warnings: list[str] = []
+    warnings = run.warnings
     if hh is not None:
         how = _weights(run, hh)
         run.notes += prefix_design_ids(hh)
@@ -181,6 +183,7 @@ def _table(run: _Run, table: str, spec: DataFile) -> Appended | None:
         m = map_table(raw, table, cfg, name, form)
         run.problems += m.problems
         run.notes += m.notes
+        run.warnings += m.warnings
         # columns that already failed are left out of later checks, so one fault gives one message
         m.frame = m.frame.drop(columns=sorted(m.failed))
         run.problems += schema_problems(m.frame, table, cfg, name, m.sources)
@@ -230,6 +233,7 @@ def _weights(run: _Run, hh: Appended) -> str:
         frame = read_frame(fw, run.config_path)
         run.problems += frame.problems
         run.notes += frame.notes
+        run.warnings += frame.warnings
         if frame.problems or "stratum" not in hh.frame:
             if "stratum" not in hh.frame and not frame.problems:
                 run.problems.append(f"{hh.name}: weights from a sampling frame need the stratum variable (columns."
@@ -240,14 +244,27 @@ def _weights(run: _Run, hh: Appended) -> str:
         if fw.unit == "individuals" and size is None:
             run.problems.append(f"{hh.name}: design.weights.household_size: {fw.household_size} is not in the data")
             return ""
-        got = frame_weights(hh.frame["stratum"], frame, fw, size, hh.split, hh.sources.get("stratum"))
+        base = None
+        if fw.rescale:
+            if "weight" not in hh.frame:
+                run.problems.append(f"{hh.name}: design.weights.rescale: true rescales the data's weights, but no "
+                                    "weight column is mapped (columns.households.weight)")
+                return ""
+            if hh.frame["weight"].isna().any() or (hh.frame["weight"] < 0).any():
+                return ""  # reported by the schema check
+            base = hh.frame["weight"]
+        got = frame_weights(hh.frame["stratum"], frame, fw, size, hh.split, hh.sources.get("stratum"), base)
         run.problems += got.problems
         run.notes += got.notes
         if got.weights is None:
             return ""
         hh.frame["weight"] = got.weights
-        hh.sources["weight"] = f"N_h / n_h from {frame.name}"
-        how = f"from the sampling frame {frame.name}: N_h / n_h per stratum ({fw.unit})"
+        if base is None:
+            hh.sources["weight"] = f"N_h / n_h from {frame.name}"
+            how = f"from the sampling frame {frame.name}: N_h / n_h per stratum ({fw.unit})"
+        else:
+            how = (f"column {hh.sources.get('weight', 'weight')}, rescaled within each stratum to the population of "
+                   f"the sampling frame {frame.name} ({fw.unit})")
     elif "weight" not in hh.frame:
         return ""
     else:
@@ -259,11 +276,23 @@ def _weights(run: _Run, hh: Appended) -> str:
             how += ", rescaled per file to the known populations"
         elif not hh.frame["weight"].isna().any():
             run.problems += weighting.scale_problems(hh.frame["weight"], hh.part, hh.files)
-    if cfg.design.trim and not run.problems and (hh.frame["weight"] > 0).all():
+    run.warnings += _zero_weights(hh)
+    if cfg.design.trim and not run.problems and (hh.frame["weight"] >= 0).all():
         hh.frame["weight"], notes = weighting.trim(hh.frame["weight"], cfg.design.trim)
         run.notes += notes
         how += f", trimmed at {cfg.design.trim:g} × the mean"
     return how
+
+
+def _zero_weights(hh: Appended) -> list[str]:
+    """How many records weigh 0: kept in the design (as R keeps them), counted in no published n."""
+    w = pd.to_numeric(hh.frame["weight"], errors="coerce")
+    zero = (w == 0).to_numpy()
+    if not zero.any() or zero.all():
+        return []
+    where = "; ".join(f"{f} {show_rows(rows)}" for f, rows in hh.split(zero))
+    return [f"{hh.name}: {int(zero.sum())} record(s) with weight 0 ({where}): kept in the design with their PSU, as "
+            "R's survey package keeps them; they add nothing to any estimate and are not counted in any published n"]
 
 
 # -------------------------------------------------------------------- files ----

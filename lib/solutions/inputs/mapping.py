@@ -24,6 +24,9 @@ Rules (documented here because a country's analyst relies on them):
   `host_family`); don't know / refused -> missing (counted); anything else is an unknown code.
 * numbers: a `;`-delimited CSV is read with decimal commas (`1,25`), the European convention.
 * derived variables (`{derived: expression}`) are computed once the table is complete (`derive.py`).
+* a column name repeated in the file (only its first copy is read) is an error when the mapping reads it and
+  a warning otherwise, both naming its 1-based column positions; so is a column with data but no name (a
+  warning: nothing can map it). See `column_shape_messages`.
 """
 
 from __future__ import annotations
@@ -95,6 +98,8 @@ class MappedTable:
     dropped_identifiers: list[str] = field(default_factory=list)
     missing_codes: dict[str, int] = field(default_factory=dict)  # var -> records recoded don't know/refused
     failed: set[str] = field(default_factory=set)  # variables with a problem: kept out of later checks
+    warnings: list[str] = field(default_factory=list)  # not errors, but the analyst must know (unused columns)
+    used: set[str] = field(default_factory=set)  # source columns read by the mapping
 
 
 # ------------------------------------------------------------ value keys ----
@@ -268,7 +273,7 @@ def map_table(
     columns = [str(c) for c in raw.columns]
     mapping: dict[str, Any] = dict(cfg.columns.get(table, {}))  # type: ignore[call-overload]
     design_needed = _design_needed(cfg) if table == "households" else set()
-    from_frame = table == "households" and cfg.design.weights is not None
+    from_frame = table == "households" and cfg.design.weights is not None and not cfg.design.weights.rescale
     specs: list[tuple[str, Variable, Any]] = [(v, spec, mapping.get(v)) for v, spec in variables.items()]
     specs += [(v, var.as_catalogue_variable(), var.column) for v, var in own.items() if var.derived is None]
 
@@ -297,6 +302,7 @@ def map_table(
                     out.missing_variables.append(var)
                 continue
             found: _Found | None = _Found(raw[col], col)
+            out.used.add(col)
         else:
             found = _source(raw, columns, src, table, var, own, name, out, form, tags)
         if found is None:
@@ -312,11 +318,39 @@ def map_table(
         if len(out.problems) > before:
             out.failed.add(var)
 
+    problems, warnings = column_shape_messages(raw.attrs, out.used, name)
+    out.problems += problems
+    out.warnings += warnings
     if table == "households" and "pop_group" in out.frame:
         out.frame["role"] = out.frame["pop_group"].map(cfg.groups).astype("str")
     if table == "individuals" and "age" in out.frame:
         out.frame["age_band"] = age_bands(out.frame["age"], cat.age_bands)
     return out
+
+
+def column_shape_messages(attrs: dict[str, Any], used: set[str], name: str) -> tuple[list[str], list[str]]:
+    """(problems, warnings) about the file's repeated and unnamed columns (`readers` records them in attrs).
+
+    Why not refuse the file: exports repeat columns nobody maps (a Kobo calculation saved twice); only a
+    repeated column the config reads is ambiguous, since its two copies may hold different answers."""
+    problems, warnings = [], []
+    for col, positions in (attrs.get("duplicated") or {}).items():
+        where = f"{name}: column {col!r} appears {len(positions)} times (columns {_positions(positions)})"
+        if col in used:
+            problems.append(f"{where} and the config reads it: the copies may differ; keep one of them in the file")
+        else:
+            warnings.append(f"{where}; the config does not use it, so it is ignored")
+    unnamed = attrs.get("unnamed") or []
+    if unnamed:
+        warnings.append(f"{name}: {len(unnamed)} column(s) with data but no name in the header (columns "
+                        f"{_positions(unnamed)}): not read")
+    return problems, warnings
+
+
+def _positions(positions: list[int]) -> str:
+    shown = [str(p) for p in positions[:8]]
+    text = ", ".join(shown[:-1]) + f" and {shown[-1]}" if len(shown) > 1 else shown[0]
+    return text + (", …" if len(positions) > 8 else "")
 
 
 def _where(table: str, var: str, own: dict[str, Any]) -> str:
@@ -380,6 +414,7 @@ def _one_column(
         return _Found(raw[col], f"{col} {src}")
     col = _find_column(columns, src)
     if col is not None:
+        out.used.add(col)
         return _Found(raw[col], col)
     option = _option_of_string(raw, columns, src, form)
     if option is not None:
@@ -409,7 +444,7 @@ def _option_of_string(raw: pd.DataFrame, columns: list[str], src: str, form: XLS
 def _design_needed(cfg: CountryConfig) -> set[str]:
     d = cfg.design
     needed = {v for v in (d.weight, d.strata, d.psu, d.fpc) if v}
-    return needed - {"weight"} if d.weights is not None else needed
+    return needed - {"weight"} if d.weights is not None and not d.weights.rescale else needed
 
 
 def _missing_column(name: str, where: str, var: str, src: str, columns: list[str]) -> str:
@@ -431,6 +466,7 @@ def _from_multiselect(
 ) -> tuple[pd.Series, dict[str, Any] | None] | None:
     base = src[:-1]
     opts = _with_prefix(columns, src)
+    out.used.update(opts)
     if opts:
         prefix = opts[0][: opts[0].index(src) + len(src)]
         flags, bad = selected_flags(raw[opts])

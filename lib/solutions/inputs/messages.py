@@ -1,4 +1,6 @@
-"""One-line problem messages: file, column (source and catalogue name), a few values, the first rows.
+"""One-line problem messages: file, column (source and catalogue name), a few values, the first lines.
+
+Rows are named by their line in the file (the header is line 1, or `header_row`), as a spreadsheet shows them.
 
 Values are shown only when they help and are safe: never for id columns or identifiers (`values=None`).
 """
@@ -24,8 +26,9 @@ def show_values(values: Iterable[Any], limit: int = MAX_SHOWN) -> str:
 
 
 def show_rows(rows: Sequence[int], limit: int = MAX_SHOWN) -> str:
+    """The file lines of records (`line 7`, `lines 3, 9, …`): readers index records by their line."""
     rows = sorted(int(r) for r in rows)
-    word = "row" if len(rows) == 1 else "rows"
+    word = "line" if len(rows) == 1 else "lines"
     return f"{word} {', '.join(str(r) for r in rows[:limit])}" + (", …" if len(rows) > limit else "")
 
 
@@ -38,7 +41,7 @@ def rows_problem(
     values: Iterable[Any] | None = None,
     hint: str = "",
 ) -> str:
-    """`households.csv: column 'wt' (weight): 3 rows with zero or negative weight (rows 12, 40, 77)`."""
+    """`households.csv: column 'wt' (weight): 3 rows with a negative weight (lines 12, 40, 77)`."""
     n = len(rows)
     detail = show_rows(rows)
     if values is not None:

@@ -1,8 +1,8 @@
 """A table read from several files (e.g. one Kobo export per region): appended into one, rows still traced
 to their file.
 
-Why keep the trace: every message must point at a row the analyst can find, and a row number means nothing
-without its file. `Appended.split(mask)` gives, per file, the file's own 1-based row numbers.
+Why keep the trace: every message must point at a line the analyst can find, and a line number means nothing
+without its file. `Appended.split(mask)` gives, per file, the records' own lines in that file.
 
 Rules: each file is read and mapped on its own (its problems name it); the mapped files are appended in
 config order; id values found in two files are a problem (ids must be unique across files); with several
@@ -27,11 +27,11 @@ IDS = {"households": "household_id", "individuals": "person_id"}
 class Appended:
     """One table from one or several files, under catalogue and country names."""
 
-    frame: pd.DataFrame  # index: the file's row numbers (one file) or 0..n-1 (several files)
+    frame: pd.DataFrame  # index: the file's line numbers (one file) or 0..n-1 (several files)
     files: list[str]  # display name of each file, in config order
     labels: list[str]  # label of each file (value of the source column)
     part: np.ndarray  # (n,) index into `files` of each record
-    row: np.ndarray  # (n,) the record's 1-based row number in its file
+    row: np.ndarray  # (n,) the record's line in its file (the header is line 1 or header_row)
     sources: dict[str, str] = field(default_factory=dict)
     missing_variables: list[str] = field(default_factory=list)
     dropped_identifiers: list[str] = field(default_factory=list)
@@ -46,13 +46,13 @@ class Appended:
         return " + ".join(self.files)
 
     def split(self, mask: np.ndarray | pd.Series) -> list[tuple[str, list[int]]]:
-        """(file, its row numbers) for the records where `mask` holds, file by file."""
+        """(file, its line numbers) for the records where `mask` holds, file by file."""
         mask = np.asarray(mask, dtype=bool)
         return [(f, sorted(int(r) for r in self.row[mask & (self.part == i)]))
                 for i, f in enumerate(self.files) if (mask & (self.part == i)).any()]
 
     def by_file(self, frame: pd.DataFrame | None = None) -> list[tuple[str, pd.DataFrame]]:
-        """Each file's records of `frame` (default: the table), indexed by their file row numbers."""
+        """Each file's records of `frame` (default: the table), indexed by their lines in the file."""
         frame = self.frame if frame is None else frame
         out = []
         for i, f in enumerate(self.files):

@@ -1,8 +1,14 @@
 """Read one data file named by a country config into a raw DataFrame.
 
 Nothing is coerced here: CSV cells stay text, Excel/Parquet/Stata/SPSS cells keep the types the file stores
-(Stata and SPSS with their value labels applied). The frame's index holds 1-based data row numbers (row 1 is
-the first row after the header), so every later message can point at rows the user can find.
+(Stata and SPSS with their value labels applied). The frame's index holds each record's line in the file as a
+spreadsheet shows it (the header is line `header_row`, 1 by default; a CSV record's first physical line), so
+every later message can point at a line the user can find.
+
+Real exports carry columns no config uses: a column name repeated (Kobo repeats a calculated field), a column
+with data but no name. Those are not refused here: only the first of a repeated name is kept, and
+`df.attrs["duplicated"]` / `df.attrs["unnamed"]` give their 1-based column positions, so the mapping step can
+make them an error when the config uses the name and a warning otherwise (`mapping.column_shape_messages`).
 
 Every failure is an `InputError` naming the file as the config gives it, never a library traceback.
 Reading details (encoding, delimiter, value labels) travel in `df.attrs` for the mapping step.
@@ -22,6 +28,8 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import compress, count, repeat
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +114,7 @@ def read_table(path: Path, spec: DataFile, name: str | None = None, limits: Limi
             f"{name}: not a readable {fmt} file ({exc.__class__.__name__}: {_short(exc)})"
         ) from None
     df.attrs.setdefault("format", fmt)
-    return _finish(df, name)
+    return _finish(df, name, spec.header_row if fmt in ("csv", "excel") else 1)
 
 
 # ------------------------------------------------------------------ helpers ----
@@ -115,16 +123,26 @@ def _short(exc: BaseException, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _finish(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Common checks on every raw table: named, unique columns and at least one row; 1-based row index."""
+def _finish(df: pd.DataFrame, name: str, header_row: int = 1) -> pd.DataFrame:
+    """Common checks on every raw table: at least one row; repeated column names kept once (their positions in
+    `attrs["duplicated"]`); the index is the file line of each record (`attrs["lines"]` when the reader knows
+    them, else the header's line + 1, + 2, ...)."""
     cols = [str(c).strip() for c in df.columns]
-    dup = sorted(c for c, n in Counter(cols).items() if n > 1)
-    if dup:
-        raise InputError(f"{name}: duplicated column names: {', '.join(repr(c) for c in dup)}")
+    positions = df.attrs.get("positions") or list(range(1, len(cols) + 1))
+    dup = {c: [p for p, d in zip(positions, cols, strict=True) if d == c] for c, n in Counter(cols).items() if n > 1}
     df.columns = cols
+    if dup:
+        first = [i for i, c in enumerate(cols) if cols.index(c) == i]
+        df = df.iloc[:, first].copy()
+        df.attrs["duplicated"] = {**df.attrs.get("duplicated", {}), **dup}
+    df.attrs.pop("positions", None)
     if len(df) == 0:
         raise InputError(f"{name}: has a header but no data rows")
-    df.index = pd.RangeIndex(1, len(df) + 1)
+    lines = df.attrs.pop("lines", None)
+    if lines is not None and len(lines) == len(df):
+        df.index = pd.Index(lines, dtype="int64")
+    else:
+        df.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(df))
     return df
 
 
@@ -265,11 +283,8 @@ def _read_csv(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits) -
     with _csv_fields_unbounded():
         header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
         cols = [h.strip() for h in header]
-        dup = sorted(c for c, n in Counter(cols).items() if n > 1 and c)
-        if dup:
-            raise InputError(f"{name}: duplicated column names: {', '.join(repr(c) for c in dup)}")
         blank = [i + 1 for i, c in enumerate(cols) if not c]
-        _ragged(text, sep, cols, name, limits.max_field_kb * 1024)
+        lines = _ragged(text, sep, cols, name, limits.max_field_kb * 1024)
     try:
         df = pd.read_csv(
             io.StringIO(text),
@@ -285,25 +300,35 @@ def _read_csv(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits) -
         raise InputError(
             f"{name}: malformed CSV ({_short(exc)}); check the delimiter {sep!r} and quoting"
         ) from None
-    if blank:
-        named = [c for c in df.columns if str(c).startswith("Unnamed:")]
-        filled = [c for c in named if df[c].notna().any()]
-        if filled:
+    positions = list(range(1, len(df.columns) + 1))
+    if len(df.columns) == len(cols):  # pandas renames repeated names (`x.1`): the header's own names back
+        df.columns = cols
+    if blank and len(df.columns) == len(cols):
+        filled = [p for p in blank if df.iloc[:, p - 1].notna().any()]
+        if filled and len(filled) * 2 > len(cols):
             raise InputError(
                 f"{name}: {len(filled)} column(s) with data but no name in the header (positions {blank}); "
                 "title rows above the column names? set header_row"
             )
-        df = df.drop(columns=named)
+        if filled:
+            df.attrs["unnamed"] = filled
+        keep = [p - 1 for p in positions if p not in blank]
+        df = df.iloc[:, keep]
+        positions = [p for p in positions if p not in blank]
+    df.attrs["positions"] = positions
+    df.attrs["lines"] = [line + spec.header_row - 1 for line in lines]
     if len(df.columns) == 1 and len(cols) == 1 and any(d in cols[0] for d in ",;\t|" if d != sep):
         raise InputError(f"{name}: only one column read with delimiter {sep!r}; set data.<table>.delimiter")
     df.attrs.update(encoding=encoding, delimiter=sep)
     return df
 
 
-def _ragged(text: str, sep: str, cols: list[str], name: str, max_field: int) -> None:
+def _ragged(text: str, sep: str, cols: list[str], name: str, max_field: int) -> list[int]:
     """Lines with more or fewer cells than the header: pandas would shift or pad them silently.
-    Also the one check of every cell's length (a cell longer than `max_field` characters is refused)."""
+    Also the one check of every cell's length (a cell longer than `max_field` characters is refused).
+    Returns the first line of every record (the header is line 1 of `text`), as pandas will read them."""
     bad: list[int] = []
+    lines: list[int] = []
     width = len(cols)
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     _long_cell(next(reader, []), cols, 1, name, max_field)
@@ -312,6 +337,8 @@ def _ragged(text: str, sep: str, cols: list[str], name: str, max_field: int) -> 
         start, last = last + 1, reader.line_num  # a quoted cell may span lines: name the first
         if row and max(map(len, row)) > max_field:
             _long_cell(row, cols, start, name, max_field)
+        if row:
+            lines.append(start)
         if not row or not any(c.strip() for c in row):
             continue
         if len(row) != width and (len(row) < width or any(c.strip() for c in row[width:])):
@@ -323,6 +350,7 @@ def _ragged(text: str, sep: str, cols: list[str], name: str, max_field: int) -> 
             f"{name}: malformed CSV: {n} {'line' if n == 1 else 'lines'} whose number of cells differs from the "
             f"header's {width} (file {'line' if n == 1 else 'lines'} {where}); check the delimiter {sep!r} and quoting"
         )
+    return lines
 
 
 def _long_cell(row: list[str], cols: list[str], line: int, name: str, max_field: int) -> None:
@@ -482,27 +510,26 @@ def _read_excel(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits)
     header = ["" if v is None else str(v).strip() for v in rows[0]]
     data = rows[1:]
     width = len(header)
-    keep: list[int] = []
-    unnamed: list[str] = []
-    for j, h in enumerate(header):
-        has_data = any(j < len(r) and r[j] not in (None, "") for r in data)
-        if h:
-            keep.append(j)
-        elif has_data:
-            unnamed.append(get_column_letter(j + 1))
-    if unnamed:
+    keep = [j for j, h in enumerate(header) if h]
+    filled: set[int] = set()  # unnamed columns holding a value: rows padded to the sheet's width are common,
+    for r in data:  # so a row is scanned only when it holds more values than its named cells (C-speed count)
+        named = sum(1 for j in keep if j < len(r) and r[j] is not None)
+        if len(r) - r.count(None) > named:
+            filled.update(j for j in compress(count(), map(is_not, r, repeat(None)))
+                          if r[j] != "" and (j >= width or not header[j]))
+    unnamed = [get_column_letter(j + 1) for j in sorted(filled)]
+    if unnamed and len(unnamed) * 2 > width:
         raise InputError(
             f"{where}: {len(unnamed)} column(s) with data but no name in row {top} (columns {', '.join(unnamed[:8])}): "
             "a title row or a multi-row header? Set header_row to the row holding the column names"
         )
     cols = [header[j] for j in keep]
-    dup = sorted(c for c, n in Counter(cols).items() if n > 1)
-    if dup:
-        raise InputError(f"{where}: duplicated column names: {', '.join(repr(c) for c in dup)}")
     records = [[(r[j] if j < len(r) else None) for j in keep] for r in data] if width else []
     df = pd.DataFrame(records, columns=cols, dtype=object)
     df = df.replace({"": None})
-    df.attrs.update(sheet=ws.title)
+    df.attrs.update(sheet=ws.title, positions=[j + 1 for j in keep])
+    if unnamed:
+        df.attrs["unnamed"] = [j + 1 for j in sorted(filled)]
     return df
 
 

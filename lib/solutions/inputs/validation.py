@@ -2,7 +2,7 @@
 
 Why pandera: the per-column rules (required, levels, ranges, uniqueness, positive weights) are declared once
 from `variables.yml` and the config, and `lazy=True` collects every failure. Its failure cases are grouped
-by column and check into one line each, with the 1-based data row numbers of the file.
+by column and check into one line each, with the records' lines in the file (the header is line 1).
 
 Design checks pandera cannot express simply live in `household_checks` (per file: all-zero weights, PSUs
 in two strata, interview dates outside the collection period), `group_checks` (the whole table: empty
@@ -43,8 +43,8 @@ def build_schema(table: str, columns: Sequence[str], cfg: CountryConfig) -> pa.D
         nullable = not spec.required
         if spec.type in ("weight", "integer", "number"):  # "inf" reads as a number and passes a > 0 check
             checks.append(pa.Check(lambda s: ~np.isinf(pd.to_numeric(s, errors="coerce")), name="finite"))
-        if spec.type == "weight":
-            checks.append(pa.Check.gt(0))
+        if spec.type == "weight":  # 0 is kept as R keeps it (the record adds nothing); negative is an error
+            checks.append(pa.Check.ge(0))
             nullable = False
         elif spec.type == "category" and spec.levels:
             checks.append(pa.Check.isin(list(spec.levels)))
@@ -73,7 +73,7 @@ def _named_design(cfg: CountryConfig) -> set[str]:
 def schema_problems(
     frame: pd.DataFrame, table: str, cfg: CountryConfig, name: str, sources: dict[str, str]
 ) -> list[str]:
-    """Run the table's schema lazily; one message per (column, check) with values and row numbers."""
+    """Run the table's schema lazily; one message per (column, check) with values and file lines."""
     schema = build_schema(table, [str(c) for c in frame.columns], cfg)
     rows_of = frame.index
     try:
@@ -91,7 +91,7 @@ def schema_problems(
         rows = sorted({int(rows_of[p]) for p in positions})
         values = None if spec is None or spec.type == "id" else list(grp["failure_case"])
         what, hint = _describe(str(check), var, spec, cfg)
-        if var == "weight" and what == "zero or negative weight" and _all_bad_weights(frame):
+        if var == "weight" and what == "a negative weight" and _all_bad_weights(frame):
             continue  # reported once as "all weights ..." by cross_checks
         if not rows:
             problems.append(f"{name}: {column_label(sources.get(var), var)}: fails {check}")
@@ -109,6 +109,8 @@ def _describe(check: str, var: str, spec: Variable | None, cfg: CountryConfig) -
         return ("missing weight" if var == "weight" else f"missing {var}"), ""
     if check == "field_uniqueness":
         return f"duplicate {var.replace('_', ' ')}", ""
+    if var == "weight" and check.startswith("greater_than_or_equal_to"):
+        return "a negative weight", ""
     if spec is not None and check.startswith("in_range"):
         return f"values out of range {spec.min:g}–{spec.max:g}", ""
     if spec is not None and check.startswith("greater_than_or_equal_to"):

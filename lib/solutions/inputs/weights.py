@@ -2,13 +2,15 @@
 
 * **Scales of appended files.** Regional files are often weighted per file and normalised (each file's
   weights sum to its sample size). Appended as they are, each region would count in proportion to its sample,
-  not its population. So when a table comes from several files: files given a `population` are rescaled to it
-  (w × N_f / Σ_f w); otherwise a file whose weights average 1 (normalised) is a problem, and so is a mix of
-  normalised and population-scale files.
+  not its population; and files normalised in different ways (mean weights 0.74, 0.29 and 0.09 in one real
+  case) would count in proportions nobody chose. So when a table comes from several files: files given a
+  `population` are rescaled to it (w × N_f / Σ_f w), or a sampling frame with `rescale: true` rescales every
+  stratum to its population (`frame.py`); otherwise any file whose weights average 1 or less (they sum to no
+  more than its records, so they cannot be population totals) is a problem showing each file's scale.
 * **Trimming** (`design.trim: k`): every weight above k × the mean weight is set to that cap and the other
   weights are scaled up so the total stays the same (so the mean, and the cap, stay the same), repeated until
   no weight exceeds the cap. It trades a little bias for less variance; the note says how many were capped.
-* **Diagnostics**, per population group: Kish's effective sample size n_eff = (Σw)² / Σw² (the number of
+* **Diagnostics**, per population group (records of weight 0 left out): Kish's effective sample size n_eff = (Σw)² / Σw² (the number of
   equally weighted records giving the same precision), the design effect of unequal weights n / n_eff, and the
   largest share of the group's weighted total carried by one record; above `design.max_weight_share` a warning.
 """
@@ -21,7 +23,7 @@ import pandas as pd
 from solutions.config import ROLES
 from solutions.inputs.messages import show_values
 
-NORMALISED = 0.01  # a file whose mean weight is within 1% of 1 is taken as normalised
+NORMALISED = 0.01  # a file whose mean weight is at most 1 (+1%) is not on a population scale
 MAX_TRIM_ROUNDS = 100
 
 
@@ -36,8 +38,10 @@ def rescale_files(weights: pd.Series, part: np.ndarray, files: list[str], popula
         mine = part == i
         total = np.nansum(w[mine])
         if total > 0:
+            mean = total / max(int(mine.sum()), 1)
             w[mine] *= pop / total
-            notes.append(f"{f}: weights rescaled from a total of {total:,.1f} to the population {pop:,.0f}")
+            notes.append(f"{f}: weights rescaled from a total of {total:,.1f} (mean weight {mean:,.2f}) to the "
+                         f"population {pop:,.0f}")
     return pd.Series(w, index=weights.index), notes
 
 
@@ -45,17 +49,19 @@ def scale_problems(weights: pd.Series, part: np.ndarray, files: list[str]) -> li
     """Weights of appended files whose scales cannot be mixed (see the module docstring)."""
     if len(files) < 2:
         return []
-    means = [float(np.nanmean(weights.to_numpy(dtype=float)[part == i])) for i in range(len(files))]
-    normalised = [abs(m - 1) <= NORMALISED for m in means]
+    w = weights.to_numpy(dtype=float)
+    means = [float(np.nanmean(w[part == i])) for i in range(len(files))]
+    normalised = [m <= 1 + NORMALISED for m in means]
     if not any(normalised):
         return []
-    shown = ", ".join(f"{f} (mean weight {m:,.2f}{': normalised' if n else ''})"
-                      for f, m, n in zip(files, means, normalised, strict=True))
-    fix = ("give each file's population (data.households.files[].population) to rescale its weights, or compute "
-           "the weights from a sampling frame (design.weights)")
+    shown = ", ".join(f"{f} (mean weight {m:,.2f}, total {np.nansum(w[part == i]):,.1f} for {int((part == i).sum()):,} "
+                      f"records{': not a population scale' if n else ''})"
+                      for i, (f, m, n) in enumerate(zip(files, means, normalised, strict=True)))
+    fix = ("give each file's population (data.households.files[].population) to rescale its weights, or the "
+           "sampling frame's populations (design.weights with rescale: true) to rescale them per stratum")
     if all(normalised):
-        return [f"households: the weights of {shown} are normalised per file: appended, each file would count in "
-                f"proportion to its sample size, not its population; {fix}"]
+        return [f"households: the weights of {shown} are normalised per file (they sum to no more than each file's "
+                f"records): appended, each file would count in proportion to its own scale, not its population; {fix}"]
     return [f"households: weight scales differ between the appended files: {shown}; {fix}"]
 
 
@@ -88,7 +94,7 @@ def diagnostics(households: pd.DataFrame) -> pd.DataFrame:
         groups += [(r, households[households["role"] == r]) for r in ROLES if (households["role"] == r).any()]
     for g, part in groups:
         w = part["weight"].to_numpy(dtype=float)
-        w = w[np.isfinite(w)]
+        w = w[np.isfinite(w) & (w > 0)]  # records of weight 0 are in the design but in no n
         if not len(w) or w.sum() <= 0:
             continue
         n_eff = w.sum() ** 2 / (w**2).sum()

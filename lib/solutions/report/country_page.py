@@ -82,6 +82,12 @@ def findings_summary(results: CountryResults) -> None:
     said = trends.survey_note(results.design, results.year)  # which survey round the chapter's figures are from
     if said:
         note(said)
+    if not results.comparison:  # said first: no criterion can be assessed, and why
+        emit('<div class="sos-findings"><p><strong>Estimates only.</strong> This survey has no comparison group '
+             "(non-displaced households of the same areas), so gaps cannot be estimated from it and no criterion is "
+             "assessed: the chapter shows each group's estimates"
+             + (", beside an external benchmark where one is given" if results.reference else "") + ".</p></div>")
+        return
     crit = current_year(results.criteria, results.year)
     if crit.empty:
         return
@@ -297,13 +303,33 @@ def not_computed_section(results: CountryResults) -> None:
     if missing.empty:
         note("Every indicator of the catalogue was computed for this country.")
         return
-    frame = pd.DataFrame({
-        "Indicator": [f"{i} {t}" for i, t in zip(missing["indicator_id"], missing["title"], strict=True)],
-        "Criterion": [str(int(c)) if int(c) else "–" for c in missing["criterion"]],
-        "Why not computed": [availability_words(r) for r in missing["reason"]],
-    })
-    emit(html_table(frame, caption=f"Indicators not computed in this country ({len(missing)} of {len(table)})",
-                    stack=True))
+    by_reason: dict[str, list[str]] = {}
+    for r in missing.to_dict("records"):
+        by_reason.setdefault(availability_words(str(r["reason"])), []).append(_short_name(results, str(r["indicator_id"])))
+    order = sorted(by_reason, key=lambda why: (not why.startswith("not collected"), -len(by_reason[why]), why))
+    items = "".join(f"<li>{html.escape(why[0].upper() + why[1:])}: {html.escape(', '.join(by_reason[why]))}.</li>"
+                    for why in order)
+    emit(f'<div class="sos-not-computed"><p><strong>Indicators not computed in this country ({len(missing)} of '
+         f"{len(table)}), by reason:</strong></p><ul>{items}</ul></div>")
+
+
+def _short_name(results: CountryResults, indicator_id: str) -> str:
+    """``SAF-1 Security incident``: an indicator named briefly, for lists (a dropped indicator, absent from the
+    country's catalogue, by its title in the indicators table)."""
+    ind = indicator_of(results.catalogue, indicator_id)
+    if ind is None and not results.indicators.empty:
+        titles = results.indicators.loc[results.indicators["indicator_id"] == indicator_id, "title"]
+        return f"{indicator_id} {titles.iloc[0]}".strip() if len(titles) else indicator_id
+    return _panel_title(ind, indicator_id)
+
+
+def not_computed_ids(results: CountryResults) -> dict[str, str]:
+    """indicator id -> why it was not computed (not collected, not mapped, a table missing)."""
+    table = results.indicators
+    if table.empty:
+        return {}
+    missing = table[~table["computed"].astype(bool)]
+    return {str(i): availability_words(str(r)) for i, r in zip(missing["indicator_id"], missing["reason"], strict=True)}
 
 
 def indicator_notes(results: CountryResults) -> dict[str, str]:
@@ -401,12 +427,12 @@ def _scalar_figures(results: CountryResults, criterion: int, blocks: list[Block]
             gap_alts.append(alttext.describe_gaps(gaps, panel, percent=percent, direction=direction))
             gap_points.append(chartdata.gap_points(gaps, percent=percent))
     flagged = alttext.flag_sentence(pd.concat([b[2] for b in blocks]), thresholds)
+    band = "the dashed line and grey band are the comparison group; " if results.comparison else ""
     show_figure(
         charts.estimates_chart(panels, thresholds=thresholds),
         title=f"{name}: estimates by group",
         caption=f"Percent of each indicator's universe (means in their unit), with {level} confidence "
-        "intervals; the dashed line and grey band are the comparison group; a hollow marker is a flagged "
-        "estimate. " + " ".join(ns),
+        f"intervals; {band}a hollow marker is a flagged estimate. " + " ".join(ns),
         alt="Dot charts, one per indicator. " + "; ".join(alts) + "." + flagged,
         data=pd.concat(points, ignore_index=True),
     )
@@ -421,13 +447,15 @@ def _scalar_figures(results: CountryResults, criterion: int, blocks: list[Block]
             alt="Gap charts, one per indicator. " + "; ".join(gap_alts) + ".",
             data=pd.concat(gap_points, ignore_index=True),
         )
-    emit(criterion_table(results, blocks, thresholds=thresholds, caption=f"{name}: estimates and gaps"))
+    emit(criterion_table(results, blocks, thresholds=thresholds,
+                         caption=f"{name}: estimates and gaps" if results.comparison else f"{name}: estimates"))
 
 
 def criterion_table(results: CountryResults, blocks: list[Block], *, thresholds: Thresholds, caption: str) -> str:
     """One table of a criterion: per indicator and group the estimate (flag-marked), CI, n, gap, gap CI and
     the status saying what it means; stacked into one card per row on a phone."""
     level = thresholds.level
+    compared = results.comparison  # without a comparison group: no gap, gap CI or status columns at all
     records = []
     for ind, indicator_id, rows in blocks:
         percent = _percent_of(rows)
@@ -440,15 +468,16 @@ def criterion_table(results: CountryResults, blocks: list[Block], *, thresholds:
                 "Estimate": value_text(r, percent=percent),
                 f"{level} CI": ci_text(r, percent=percent),
                 "n": fmt_count(r.get("n_unweighted")),
-                **gap_cells(gaps.get(group), percent=percent, comparison=group == "comparison"),
+                **(gap_cells(gaps.get(group), percent=percent, comparison=group == "comparison") if compared else {}),
                 "Note": note_text(r, thresholds),
             })
     all_rows = pd.concat([b[2] for b in blocks])
-    numbers = ["Estimate", f"{level} CI", "n", "Gap", "Gap CI"]
-    return html_table(without_empty(object_frame(records), "Note"), caption=caption + " (shares in %, gaps in "
-                      "percentage points)", note=flag_legend(all_rows, thresholds), numeric=numbers,
-                      key=["Group", "Estimate", f"{level} CI", "Gap", "Gap CI", "Status"], stack=True,
-                      group_by="Indicator")
+    gap_columns = ["Gap", "Gap CI"] if compared else []
+    return html_table(without_empty(object_frame(records), "Note"),
+                      caption=caption + (" (shares in %, gaps in percentage points)" if compared else " (shares in %)"),
+                      note=flag_legend(all_rows, thresholds), numeric=["Estimate", f"{level} CI", "n", *gap_columns],
+                      key=["Group", "Estimate", f"{level} CI", *gap_columns, *(["Status"] if compared else [])],
+                      stack=True, group_by="Indicator")
 
 
 def _breakdown_heading(ind: Indicator | None, kinds: set[str], has_head: bool) -> str:
@@ -520,8 +549,14 @@ def criterion_section(results: CountryResults, criterion: int) -> None:
     present = set(est["indicator_id"])
     ids = [i.id for i in catalogue.by_criterion(int(criterion)) if i.id in present]
     ids += sorted(present - set(ids))
+    missing = not_computed_ids(results)
+    absent = [i for i in ids if i in missing]
+    ids = [i for i in ids if i not in missing]
+    if absent:  # one short list, never a table of empty rows
+        note("Not in this survey: " + "; ".join(f"{_short_name(results, i)} ({missing[i]})" for i in absent) + ".")
     if not ids:
-        note("No indicator of this criterion was collected in this country.")
+        if not absent:
+            note("No indicator of this criterion was collected in this country.")
         return
     thresholds = thresholds_of(results)
     scalar: list[Block] = []
@@ -548,6 +583,89 @@ def criterion_section(results: CountryResults, criterion: int) -> None:
         _system_block(ind, indicator_id, rows, thresholds)
     if results.comparison:  # without a comparison group the overview shows them all
         benchmark_block(results, criterion)
+
+
+AREA_LABEL = "Area"
+
+
+def breakdowns_section(results: CountryResults) -> None:
+    """The area (admin1, where the survey has it) and each breakdown the country's config asks for
+    (`disaggregations`, e.g. the sex of the head of household): one dot chart of the percent indicators (a row
+    per indicator and value, a dot per group) and one table of every indicator, so what the downloads hold is
+    also on the page. The catalogue's other breakdowns (sex, age) stay in the downloads."""
+    est = current_year(results.estimates, results.year)
+    has_area = not est.empty and bool((est["disaggregation"] == "admin1").any())
+    asked = {**({"admin1": AREA_LABEL} if has_area else {}), **results.disaggregations}
+    if not asked:
+        note("The country's configuration asks for no breakdown (config `disaggregations`); the downloads hold the "
+             "catalogue's breakdowns.")
+        return
+    missing = not_computed_ids(results)
+    thresholds = thresholds_of(results)
+    for variable, label in asked.items():
+        rows = est[(est["disaggregation"] == variable) & (est["category"] == "")
+                   & ~est["indicator_id"].astype(str).isin(list(missing))] if not est.empty else est
+        emit(f"<h3>By {html.escape(label[0].lower() + label[1:])}</h3>")
+        if rows.empty:
+            note(f"No indicator was estimated by {label.lower()}.")
+            continue
+        _breakdown_chart(results, rows, label, thresholds)
+        emit(_breakdown_table(results, rows, label, thresholds))
+
+
+def _breakdown_key(rows: pd.DataFrame, results: CountryResults) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rows keyed by indicator and value (the chart's rows), and how each key reads."""
+    order = {i.id: n for n, i in enumerate(results.catalogue.indicators)}
+    keys = [f"{order.get(i, len(order)):03d}|{i}|{v}" for i, v in zip(rows["indicator_id"],
+                                                                        rows["disaggregation_value"], strict=True)]
+    # the value first: a long indicator name is cut on the chart's row label, the value must stay visible
+    names = {k: f"{category_label(k.split('|')[2])}: {_short_name(results, k.split('|')[1])}" for k in keys}
+    return rows.assign(country=keys), names
+
+
+def _breakdown_chart(results: CountryResults, rows: pd.DataFrame, label: str, thresholds: Thresholds) -> None:
+    shares = rows[[is_percent(str(k), [e]) for k, e in zip(rows["kind"], rows["estimate"], strict=True)]]
+    title = f"Estimates by {label.lower()}"
+    if shares.empty:
+        note(f"{title}: no share to chart; the table gives the estimates.")
+        return
+    keyed, names = _breakdown_key(shares, results)
+    groups = style.order_groups(keyed["group"])
+    alt = alttext.describe_countries(keyed, f"{title}, per indicator and {label.lower()}", names=names,
+                                     thresholds=thresholds)
+    show_figure(
+        charts.country_comparison_chart(keyed, country_names=names, groups=groups, thresholds=thresholds,
+                                        xlabel=f"Estimate (%), {thresholds.level} CI"),
+        title=title,
+        caption=f"Percent of each indicator's universe by {label.lower()}, one dot per group, with "
+        f"{thresholds.level} confidence intervals; a hollow marker is a flagged estimate, a withheld value says "
+        "why.",
+        alt=alt + "." + alttext.flag_sentence(keyed, thresholds),
+        data=chartdata.points(keyed.assign(country=[names[k] for k in keyed["country"]]), percent=True,
+                              thresholds=thresholds, labels=("indicator_id", "disaggregation_value", "group")),
+    )
+
+
+def _breakdown_table(results: CountryResults, rows: pd.DataFrame, label: str, thresholds: Thresholds) -> str:
+    level = thresholds.level
+    keyed, names = _breakdown_key(rows, results)
+    keyed = keyed.assign(_g=keyed["group"].map({g: n for n, g in enumerate(style.order_groups(keyed["group"]))}))
+    records = []
+    for r in row_dicts(keyed.sort_values(["country", "_g"], kind="stable")):
+        percent = is_percent(str(r["kind"]), [r["estimate"]])
+        records.append({
+            "Indicator": _short_name(results, str(r["indicator_id"])),
+            label: category_label(str(r["disaggregation_value"])),
+            "Group": style.group_label(str(r["group"])),
+            "Estimate": value_text(r, percent=percent),
+            f"{level} CI": ci_text(r, percent=percent),
+            "n": fmt_count(r.get("n_unweighted")),
+            "Note": note_text(r, thresholds),
+        })
+    return html_table(without_empty(object_frame(records), "Note"), caption=f"Estimates by {label.lower()} "
+                      "(shares in %)", note=flag_legend(rows, thresholds),
+                      numeric=["Estimate", f"{level} CI", "n"], key=[label, "Group", "Estimate", f"{level} CI"],
+                      stack=True, group_by="Indicator")
 
 
 def solutions_measure_section(results: CountryResults) -> None:
@@ -603,6 +721,7 @@ def trends_section(results: CountryResults, output_root: str | Path) -> None:
 __all__ = [
     "banner",
     "benchmark_block",
+    "breakdowns_section",
     "context_section",
     "criteria_overview",
     "criterion_section",

@@ -20,7 +20,7 @@ import pandas as pd
 
 from solutions.indicators import GlobalResults
 
-from . import alttext, chartdata, charts, style, wording
+from . import alttext, chartdata, charts, global_page, style, wording
 from .blocks import (  # sections every page has
     METRIC_LABELS,
     SOLUTIONS_ID,
@@ -295,8 +295,12 @@ def overview_table(g: GlobalResults) -> str:
     status_of = {(str(r["country"]), int(r["criterion"])): str(r["status"]) for _, r in idp.iterrows()}
     body = []
     notes = kept_notes(g)
+    only = global_page.estimates_only(g)
     for iso in _sorted(_ok(g), names):
         cells = "".join(f"<td>{_chip(status_of.get((iso, c), 'not_assessed'))}</td>" for c in full)
+        if iso in only:  # no comparison group: a row of "not assessed" chips would hide why
+            cells = f'<td colspan="{len(full)}">estimates only: no comparison group, no criterion assessed</td>'
+
         kept = notes.get(iso, "")
         mark = f' <span class="sos-note">({html.escape(kept.split(":")[0])})</span>' if kept else ""
         body.append(f'<tr><th scope="row"><a href="country-{html.escape(iso)}.html">'
@@ -339,6 +343,8 @@ def country_sentences(g: GlobalResults) -> None:
         rows = crit[(crit["country"] == iso) & (crit["group"] == "idp")] if crit is not None and not crit.empty else crit
         statuses = {int(r["criterion"]): str(r["status"]) for _, r in rows.iterrows()} if rows is not None else {}
         text = wording.criteria_summary("IDPs", statuses) + "."
+        if iso in global_page.estimates_only(g):
+            text = "estimates only: its survey has no comparison group, so gaps cannot be estimated from it."
         measure = _measure_sentence(sol[sol["country"] == iso] if not sol.empty else sol, level)
         kept = notes.get(iso, "")
         items.append(f'<li><a href="country-{html.escape(iso)}.html"><strong>{html.escape(names.get(iso, iso))}'

@@ -120,9 +120,13 @@ def heatmap_section(g: GlobalResults) -> None:
         return
     cnames = country_names(g)
     idp = crit[crit["group"] == "idp"] if not crit.empty else crit
+    only = estimates_only(g)
     parts = []
     for iso in list(cnames) or sorted(set(crit["country"])):
         sub = idp[idp["country"] == iso] if not idp.empty else idp
+        if iso in only:
+            parts.append(f"{cnames.get(iso, iso)}: estimates only (no comparison group), no criterion assessed")
+            continue
         if sub.empty:
             parts.append(f"{cnames.get(iso, iso)}: no results")
             continue
@@ -159,19 +163,28 @@ def heatmap_section(g: GlobalResults) -> None:
     no_comparison_note(g)
 
 
-def no_comparison_note(g: GlobalResults) -> None:
-    """Countries whose survey has no comparison group: their criteria are not assessed, and why."""
+def estimates_only(g: GlobalResults) -> set[str]:
+    """The countries with results whose survey has no comparison group (their chapters give estimates only)."""
     countries = g.countries
     if countries.empty or "comparison" not in countries.columns:
-        return
-    without = countries[(countries["status"] == "ok") & ~countries["comparison"].fillna(True).astype(bool)]
+        return set()
+    return set(countries.loc[(countries["status"] == "ok") & ~countries["comparison"].fillna(True).astype(bool),
+                             "iso3"].astype(str))
+
+
+def no_comparison_note(g: GlobalResults) -> None:
+    """Countries whose survey has no comparison group: named as estimates only, and why no criterion is."""
+    countries = g.countries
+    only = estimates_only(g)
+    without = countries[countries["iso3"].astype(str).isin(only)] if only else countries.iloc[0:0]
     if without.empty:
         return
     parts = []
     for r in without.to_dict("records"):
         ref = str(r.get("reference", "") or "")
         parts.append(f"{r['name']}" + (f" (external benchmark: {ref})" if ref else ""))
-    note("Not assessed: the survey of " + "; ".join(parts) + " has no comparison group, so gaps cannot be estimated "
+    note("Estimates only, no criterion assessed: the survey of " + "; ".join(parts) + " has no comparison group, "
+         "so gaps cannot be estimated "
          "from it; its chapter reports the estimates" + (" beside an external benchmark." if any(
              str(r.get("reference", "") or "") for r in without.to_dict("records")) else "."))
 
@@ -308,6 +321,7 @@ def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None
 __all__ = [
     "banner",
     "comparison_section",
+    "estimates_only",
     "failed_countries",
     "headline_numbers",
     "heatmap_section",

@@ -69,6 +69,8 @@ def country_notebook() -> NotebookNode:
         cells.append(_md(f"h-criterion-{number}", f"## {number}. {name}"))
         cells.append(_code(f"criterion-{number}", f"page.criterion_section(results, {number})"))
     cells += [
+        _md("h-breakdowns", "## Breakdowns"),
+        _code("breakdowns", "page.breakdowns_section(results)"),
         _md("h-solutions", "## Solutions measure"),
         _code("solutions", "page.solutions_measure_section(results)"),
         _md("h-trends", "## Trends"),

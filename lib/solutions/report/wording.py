@@ -303,7 +303,7 @@ def group_findings(group: str, statuses: dict[int, str], names: dict[int, str]) 
     if by.get("insufficient_data"):
         lead = "" if parts else f"{group}: "
         parts.append(f"{lead}too few respondents to compare on " + _criteria_list(by["insufficient_data"], names))
-    if by.get("not_collected"):
+    if by.get("not_collected"):  # never "too few respondents": the questions were not asked
         lead = "" if parts else f"{group}: "
         parts.append(f"{lead}not collected in this survey: " + _criteria_list(by["not_collected"], names))
     return "; ".join(parts) + "." if parts else f"{group}: no criterion could be assessed."

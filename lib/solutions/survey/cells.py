@@ -147,6 +147,7 @@ class SumsBuilder:
 
     def __init__(self, cells: Cells, weights: np.ndarray, k: int, has_denominator: bool):
         self.cells, self.w, self.k = cells, weights, k
+        self._zero_w = bool(weights.shape[0]) and weights.min() == 0  # weight-0 records: kept, never counted
         m, D = cells.m, cells.n_domains
         self.slots = m + 1  # + the spare slot of records in no domain
         self.has_denominator = has_denominator
@@ -176,6 +177,8 @@ class SumsBuilder:
         """Σ w and record counts per cell over every record (shared by variables without masks)."""
         if self._all is None:
             counts = self.cells.counts
+            if self._zero_w:  # weight-0 records (kept as R does) are not counted
+                counts = self._cell((self.w > 0).astype(np.float64))
             n = (self._cell(None) if counts is None else counts).astype(np.float64)
             self._all = (self._cell(self.w), n)
         return self._all
@@ -184,7 +187,8 @@ class SumsBuilder:
         """(w·valid per record, Σ w and counts per cell) of a mask; the last mask is kept for the next variable."""
         if self._mask is None or self._mask[0] is not valid:
             w_v = self.w * valid
-            self._mask = (valid, w_v, self._cell(w_v), self._cell(valid))
+            counted = valid & (self.w > 0) if self._zero_w else valid
+            self._mask = (valid, w_v, self._cell(w_v), self._cell(counted))
         return self._mask[1], self._mask[2], self._mask[3]
 
     def add(self, j: int, y: np.ndarray, x: np.ndarray | None, valid: np.ndarray | None, shift: float,

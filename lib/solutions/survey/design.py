@@ -257,16 +257,23 @@ def _psu_codes(df: pd.DataFrame, strata: str | None, psu: str, nest: bool):
 
 
 def _weights(col: pd.Series, name: str) -> np.ndarray:
-    """Weights as float64, refused unless all finite and > 0 (two reductions when they are)."""
+    """Weights as float64, refused unless all finite and >= 0 with one > 0 (two reductions when all are > 0).
+
+    A weight of 0 is kept as R's `svydesign` keeps it: the record adds nothing to any estimate and its PSU
+    still counts in its stratum (exactly as a record outside a domain)."""
     if col.dtype.kind not in "fiu":
         col = pd.to_numeric(col, errors="coerce")
     w = col.to_numpy(dtype=np.float64, na_value=np.nan)
     if w.shape[0] and w.min() > 0 and np.isfinite(w.max()):
         return w
-    bad = ~np.isfinite(w) | (w <= 0)
+    bad = ~np.isfinite(w) | (w < 0)
+    if w.shape[0] and not bad.any() and w.max() > 0:
+        return w
+    if not bad.any():
+        bad = w <= 0
     raise ValueError(
-        f"weight column {name!r} must be finite and > 0; {int(bad.sum())} record(s) are missing,"
-        f" zero, negative or infinite (first at row position {int(np.flatnonzero(bad)[0])})"
+        f"weight column {name!r} must be finite and >= 0, not all 0; {int(bad.sum())} record(s) are missing,"
+        f" negative, infinite or zero (first at row position {int(np.flatnonzero(bad)[0])})"
     )
 
 
