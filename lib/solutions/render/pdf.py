@@ -34,6 +34,10 @@ from typing import Any
 import yaml
 from bs4 import BeautifulSoup
 
+from solutions import safe_yaml, state_json
+from solutions.errors import ConfigError
+from solutions.state_json import StateFileError
+
 from .base import ASSETS, Page, RenderError, SiteSpec, staging_dir, write_atomic
 from .clean import read_clean, split_appendix
 
@@ -41,8 +45,7 @@ PRINT_ASSETS = ASSETS / "print"
 PRINT_DIRNAME = "print"
 #: What the site has that paper cannot: named in the PDF's colophon.
 SITE_ONLY = ("the data behind each chart (CSV files, linked from each figure on the site)",
-             "the downloads and the data package (listed on the site's front page)",
-             "sorting and searching the interactive tables (the PDF prints every row)")
+             "the downloads and the data package (listed on the site's front page)")
 #: A4 text width of the template (210 mm minus 2 × 20 mm margins), in CSS pixels: charts wider are scaled down.
 TEXT_WIDTH_PX = 170 / 25.4 * 96
 _FENCE = "``````"
@@ -225,8 +228,8 @@ def pandoc_typst(quarto: str, markup: str, cwd: Path) -> str:
 def citation_lines(cff: Path) -> list[str]:
     """How to cite the edition, from the data package's ``CITATION.cff`` (its own words and fields)."""
     try:
-        data = yaml.safe_load(cff.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+        data = safe_yaml.load(cff) or {}  # read back from the output folder: never trusted
+    except ConfigError:
         return []
     if not isinstance(data, dict):
         return []
@@ -336,10 +339,11 @@ def render_pdf(site: SiteSpec, *, quarto: str | None = None, force: bool = False
     key = made_from(site, exe)
     record = out_dir / ".made-from.json"
     if not force and target.is_file() and record.is_file():
-        try:
-            known = json.loads(record.read_text(encoding="utf-8"))
-        except ValueError:
+        try:  # a state file: bounded, never trusted (a damaged one means rendering again)
+            known = state_json.read_json(record, max_bytes=1 << 20, max_depth=4)
+        except StateFileError:
             known = {}
+        known = known if isinstance(known, dict) else {}
         if known.get("digest") == key and known.get("pdf_sha256") == _sha256(target):
             return PrintResult(target, 0.0, list(known.get("chapters", [])), int(known.get("figures", 0)),
                                int(known.get("tables", 0)), up_to_date=True)
