@@ -92,6 +92,17 @@ def test_init_starts_a_real_report_and_validate_names_the_next_step(tmp_path: Pa
     assert again.returncode == 2 and "already exists; `solutions init` never overwrites a file" in again.stderr
 
 
+def test_a_survey_with_no_indicator_mapped_yet_validates(tmp_path: Path) -> None:
+    """Fresh from `init`, a file with only the design columns: every indicator is 'not computed' and the
+    country still validates (it crashed computing with KeyError 'deff' when no survey indicator remained)."""
+    folder = tmp_path / "report"
+    assert cli("init", str(folder), "--country", "SOM", "--year", "2026").returncode == 0
+    _households().drop(columns="water_daily_sufficient").to_csv(folder / "data/SOM/households.csv", index=False)
+    v = cli("validate", "--params", str(folder / "params/global.yml"))
+    assert v.returncode == 0, v.stderr
+    assert "SOM: ok (120 households)" in v.stdout and "20 indicator(s) will not be computed" in v.stderr
+
+
 def test_init_refuses_a_demo_code(tmp_path: Path) -> None:
     run = cli("init", str(tmp_path / "r"), "--country", "QAB")
     assert run.returncode == 2

@@ -18,7 +18,7 @@ import pandas as pd
 from solutions import survey
 from solutions.catalogue import Catalogue, Indicator, load_catalogue
 from solutions.config import DISPLACED_ROLES, CountryConfig, GlobalConfig
-from solutions.disclosure import suppress
+from solutions.disclosure import VALUE_COLUMNS, suppress
 from solutions.indicators.availability import as_frame, availability
 from solutions.indicators.benchmark import benchmarks
 from solutions.indicators.columns import columns_for, evaluate
@@ -191,6 +191,8 @@ def compute_country(
     bands = band_labels(catalogue, computed)  # an age band the universe cuts: labelled by the part it keeps
     estimates = _sort(relabel_age_bands(pd.concat([p for p in est_parts if not p.empty], ignore_index=True),
                                         bands), ids)
+    # every value column, even when no survey indicator could be computed (only not-available rows)
+    estimates = estimates.reindex(columns=list(dict.fromkeys([*estimates.columns, *VALUE_COLUMNS, "df"])))
     survey_rows = estimates["kind"] != "system"
     estimates = pd.concat([suppress(estimates[survey_rows], th), estimates[~survey_rows].assign(flag="")])
     estimates = _sort(estimates, ids)
