@@ -117,7 +117,6 @@ WITHHELD_REASONS: dict[str, Callable[[Thresholds], str]] = {
     "no_variance": lambda t: "withheld: no variance estimate (one cluster)",
     "complementary": lambda t: "withheld to protect another withheld value",
     "not_available": lambda t: "not available: not collected in this survey",
-    "no_variance": lambda t: "withheld: no variance estimate (one cluster)",
 }
 
 
