@@ -160,7 +160,7 @@ def test_each_indicators_margin_comes_from_the_catalogue():
     text = _margins_text(CATALOGUE)
     # every compared indicator of the catalogue states 5 points; the unemployment rate (a ratio) is named
     assert (f"5 percentage points for every share or rate of a population (all {len(compared)} indicators "
-            f"compared between groups, including {liv1.title} (LIV-1)") in text
+            f"compared between groups, rates included: {liv1.title} (LIV-1))") in text
     assert "No indicator of this catalogue is judged by a share of the comparison group's value" in text
     # an indicator given a relative margin is named with it, and no longer counted among the 5-point ones
     changed = CATALOGUE.model_copy(update={"indicators": tuple(

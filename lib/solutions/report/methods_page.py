@@ -260,8 +260,7 @@ def catalogue_margins(catalogue: Catalogue, default_absolute: float, default_rel
                      else f"{len(shares)} of the {len(compared)} indicators compared between groups")
             out.append(f"{_points(value)} for {'every' if len(shares) > 1 else 'one'} share or rate of a "
                        f"population ({share}"
-                       + (f", including {_named(rates)}, a share of the labour force or of another population"
-                          if rates else "") + ")")
+                       + (f", rates included: {_named(rates)}" if rates else "") + ")")
         if units:
             out.append(f"{value:g} in the indicator's own unit for {_named(units)}")
     for value, inds in sorted(relative.items()):
