@@ -17,7 +17,8 @@ from .test_front_page import _with
 pytestmark = pytest.mark.filterwarnings("error")
 
 CONFIG = {
-    "thresholds": {"min_n": 25, "min_effective_n": 40, "max_cv": 0.25, "min_df": 6, "confidence_level": 0.9},
+    "thresholds": {"min_n": 25, "min_effective_n": 40, "max_cv": 0.25, "min_df": 6, "confidence_level": 0.9,
+                   "min_count": 7},
     "equivalence_margin": {"absolute": 0.03, "relative": 0.15},
     "solutions_measure": [
         {"criterion": 1, "label": "No restriction of movement", "condition": "movement_restricted == 0"},
@@ -27,12 +28,12 @@ CONFIG = {
 }
 
 
-def _page(global_results, config=CONFIG) -> str:
+def _page(global_results, config=CONFIG, catalogue=CATALOGUE) -> str:
     with output.capture() as out:
         methods_page.title("Methods and data sources")
         methods_page.framework_section()
         methods_page.population_groups()
-        methods_page.comparison_approach(config)
+        methods_page.comparison_approach(config, catalogue)
         methods_page.solutions_measure_rule(config, global_results)
         methods_page.precision_rules(config)
         methods_page.estimation_rules(config)
@@ -69,8 +70,14 @@ def test_values_come_from_the_config(global_results):
     assert "fewer than 25 respondents" in text
     assert "effective sample size (respondents divided by the design effect) is below 40" in text
     assert "coefficient of variation above 25%" in text and "fewer than 6" in text
-    assert "3 percentage points for shares, and 15% of the comparison group's value" in text
+    assert "takes 3 percentage points for shares, and 15% of the comparison group's value" in text
     assert "90% confidence interval of the disadvantage" in text and "90% intervals" in text
+    # the Bonferroni level of a criterion: 1 − α/k at the configured level, said in words and numbers
+    assert "α = 10% is the error the 90% intervals allow" in text and "95% for 2, 96.7% for 3 indicators" in text
+    assert "wrongly at most 10%" in text
+    # the minimum count of count tables and the low-df flag of a gap
+    assert "a cell of fewer than 7 respondents as 'fewer than 7'" in text
+    assert "the smaller of the two groups') are fewer than 6" in text
     assert "No restriction of movement (Safety, security and freedom of movement)" in text
     assert "every one of the 2 conditions" in text
 
@@ -78,8 +85,9 @@ def test_values_come_from_the_config(global_results):
 def test_defaults_when_the_config_is_silent(global_results):
     # neither the config nor the results describe a measure (the results' description wins when present)
     text = _text(_page(_with(global_results, solutions_measure={}), {"thresholds": {}}))
-    assert "5 percentage points for shares, and 10% of the comparison group's value" in text
+    assert "takes 5 percentage points for shares, and 10% of the comparison group's value" in text
     assert "fewer than 30 respondents" in text and "fewer than 8" in text
+    assert "97.5% for 2, 98.3% for 3 indicators" in text and "'fewer than 5'" in text
     assert "No solutions measure is configured" in text
 
 
@@ -136,3 +144,41 @@ def test_an_indicators_own_margin_in_words():
     assert methods_page.own_margin_words({"absolute": 0.03, "relative": None}, percent=True) == "3 percentage points"
     assert methods_page.own_margin_words({"relative": 0.2}, percent=False) == "20% of the comparison group's value"
     assert methods_page.own_margin_words(None, percent=True) == ""
+
+
+def _margins_text(catalogue) -> str:
+    with output.capture() as out:
+        methods_page.comparison_approach(CONFIG, catalogue)
+    return _text("\n".join(out))
+
+
+def test_each_indicators_margin_comes_from_the_catalogue():
+    from solutions.catalogue import Margin
+
+    compared = [i for i in CATALOGUE.indicators if i.direction in ("higher", "lower") and i.kind != "system"]
+    liv1 = next(i for i in CATALOGUE.indicators if i.id == "LIV-1")
+    text = _margins_text(CATALOGUE)
+    # every compared indicator of the catalogue states 5 points; the unemployment rate (a ratio) is named
+    assert (f"5 percentage points for every share or rate of a population (all {len(compared)} indicators "
+            f"compared between groups, rates included: {liv1.title} (LIV-1))") in text
+    assert "No indicator of this catalogue is judged by a share of the comparison group's value" in text
+    # an indicator given a relative margin is named with it, and no longer counted among the 5-point ones
+    changed = CATALOGUE.model_copy(update={"indicators": tuple(
+        i.model_copy(update={"margin": Margin(relative=0.2)}) if i.id == liv1.id else i
+        for i in CATALOGUE.indicators)})
+    text = _margins_text(changed)
+    assert f"20% of the comparison group's value for {liv1.title} (LIV-1)" in text
+    assert f"({len(compared) - 1} of the {len(compared)} indicators compared between groups)" in text
+    assert "No indicator of this catalogue is judged" not in text
+
+
+def test_what_the_engine_does_is_stated(global_results):
+    text = _text(_page(global_results))
+    assert "Bonferroni correction" in text and "over the indicators that have data" in text
+    assert "Not collected when the survey asked none of the criterion's questions" in text
+    assert "not the same as insufficient data" in text
+    assert "Korn–Graubard interval" in text and "exactly 0% or 100%" in text
+    assert "smaller of the two groups' degrees of freedom, not the whole survey's" in text
+    assert "no variance estimate" in text and "single cluster" in text
+    assert "A withheld estimate publishes no count either" in text
+    assert "'not available: not collected in this survey'" in text

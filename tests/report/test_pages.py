@@ -11,7 +11,7 @@ import pytest
 from solutions.report import chartdata, country_page, global_page, output
 from solutions.results import write_table
 
-from .conftest import MEASURE, YEAR, make_estimates
+from .conftest import CATALOGUE, MEASURE, YEAR, make_estimates
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -110,7 +110,11 @@ def test_solutions_measure_is_beside_its_benchmark(country_results, tmp_path):
     with output.capture() as out:
         country_page.solutions_measure_section(replace(country_results, solutions_measure=missing))
     page = "\n".join(out)
-    assert "Not available" in page and "hlp_lost, documents_lost" in page and "<img" not in page
+    assert "Not available" in page and "<img" not in page
+    # what the survey lacks in words (the titles of the catalogue's indicators needing it), never a variable name
+    needing = [i.title for v in ("hlp_lost", "documents_lost") for i in CATALOGUE.indicators if v in i.requires]
+    assert needing and all(f"“{t}”" in _text(page) for t in needing)
+    assert "hlp_lost" not in page and "documents_lost" not in page
     partial = {**MEASURE, "status": "partial", "missing": ["hlp_lost"],
                "conditions": [*MEASURE["conditions"], {"criterion": 4, "label": "HLP", "available": False,
                                                        "missing": ["hlp_lost"]}]}
@@ -118,7 +122,7 @@ def test_solutions_measure_is_beside_its_benchmark(country_results, tmp_path):
         country_page.solutions_measure_section(replace(country_results, solutions_measure=partial))
     page = "\n".join(out)
     assert "Partial: computed over the available conditions only (criteria 1, 2)" in page
-    assert "no: lacks hlp_lost" in page
+    assert "no: not collected in this survey" in page and "hlp_lost" not in page
 
 
 def test_chart_data_are_written_beside_each_figure(country_results, tmp_path):
@@ -188,7 +192,8 @@ def test_global_page(global_results):
     assert all(f"{c} " in text for c in range(1, 9)) and "sos-heatmap" in page and "? inconclusive" in page
     # the solutions measure beside its benchmark, per country; the partial country is named
     assert text.count("Comparison group (benchmark)") == 2 and "Partial" in text
-    assert "not collected: hlp_lost, documents_lost" in text
+    assert "not collected: the answers for “" in text
+    assert "hlp_lost" not in text and "documents_lost" not in text
 
 
 def test_sections_handle_missing_tables(country_results, tmp_path):

@@ -36,7 +36,8 @@ CHART_FIELDS: dict[str, FieldDoc] = {
                         f"gap, {_IN_UNIT}; empty when withheld."),
     "flag": FieldDoc("string", "Precision flag", "high_cv (coefficient of variation above the maximum), low_df "
                      "(few degrees of freedom), both joined by ';', or empty; the chart draws a flagged "
-                     "estimate as a hollow marker (†)."),
+                     "estimate as a hollow marker (†). A gap carries the flags of both estimates it comes "
+                     "from and its own low_df (the smaller of the two groups' degrees of freedom)."),
     "note": FieldDoc("string", "Note", "Why a value is withheld, or what its flag means, in the report's words."),
     "gap": FieldDoc("number", "Gap", "Displaced group minus comparison group, in percentage points for shares "
                     "(unit column); empty when a side is withheld.", unit="percentage points for shares"),

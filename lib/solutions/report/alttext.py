@@ -11,7 +11,7 @@ import pandas as pd
 from . import style
 from .cells import estimate_phrase, gap_ci_text, gap_detail, gap_text, is_withheld
 from .records import row_dicts
-from .tables import flag_legend
+from .tables import flag_legend, marked_gap
 from .thresholds import Thresholds
 from .wording import DEFAULT_THRESHOLDS, FLAG_SENTENCE, status_label, withheld_text
 
@@ -24,6 +24,12 @@ def _ordered(rows: pd.DataFrame) -> list[dict]:
 def flag_sentence(rows: pd.DataFrame, thresholds: Thresholds) -> str:
     """`` † marks a flagged estimate ...`` when a published row is flagged, else "" (appended to an alt text)."""
     return f" {FLAG_SENTENCE}" if flag_legend(rows, thresholds) else ""
+
+
+def gap_flag_sentence(gaps: pd.DataFrame) -> str:
+    """`` † marks a flagged estimate ...`` when a published gap of ``gaps`` is flagged, else "" (appended to the
+    alt text of a gap chart)."""
+    return f" {FLAG_SENTENCE}" if flag_legend(gaps.iloc[0:0], gaps=gaps) else ""
 
 
 def describe_estimates(rows: pd.DataFrame, subject: str, *, percent: bool = True,
@@ -51,7 +57,8 @@ def describe_gaps(rows: pd.DataFrame, subject: str, *, percent: bool = True, dir
         if not gap_text(r, percent=percent):
             parts.append(f"{name}: {said}")
         else:
-            parts.append(f"{name} {gap_text(r, percent=percent)}{unit} (CI {gap_ci_text(r, percent=percent)}), {said}")
+            number = marked_gap(r, gap_text(r, percent=percent))  # † as in the tables
+            parts.append(f"{name} {number}{unit} (CI {gap_ci_text(r, percent=percent)}), {said}")
     better = {"higher": " (higher values are better)", "lower": " (lower values are better)"}.get(direction, "")
     return f"{subject}{better}: " + "; ".join(parts)
 

@@ -23,9 +23,10 @@ from solutions.results import spreadsheet_safe
 
 from . import style
 from .cells import is_withheld, note_text
+from .formatting import is_missing
 from .records import row_dicts
 from .thresholds import Thresholds
-from .wording import DEFAULT_THRESHOLDS, status_label
+from .wording import DEFAULT_THRESHOLDS, flag_words, status_label
 
 CHARTS_DIRNAME = "charts"
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -116,10 +117,14 @@ def points(rows: pd.DataFrame, *, percent: bool, thresholds: Thresholds = DEFAUL
     return pd.DataFrame(records)
 
 
-def gap_points(rows: pd.DataFrame, *, percent: bool) -> pd.DataFrame:
-    """Gaps as the gap chart draws them: gap and CI (points for shares), the margin δ and the status."""
+def gap_points(rows: pd.DataFrame, *, percent: bool, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> pd.DataFrame:
+    """Gaps as the gap chart draws them: gap and CI (points for shares), the margin δ, the status, and the flag
+    codes with what they mean (a gap carries the flags of both estimates it comes from and its own), as
+    ``points`` gives them for estimates."""
     records = []
     for r in row_dicts(rows):
+        published = not is_missing(r.get("gap"))
+        flag = str(r.get("flag", "") or "") if published and not is_missing(r.get("flag")) else ""
         records.append({
             "indicator_id": r.get("indicator_id"), "group": r.get("group"),
             "group_label": style.group_label(str(r.get("group"))),
@@ -128,6 +133,8 @@ def gap_points(rows: pd.DataFrame, *, percent: bool) -> pd.DataFrame:
             "ci_high": _scaled(r.get("ci_high"), percent), "margin": _scaled(r.get("margin"), percent),
             "direction": r.get("direction"), "status": r.get("status"),
             "status_label": status_label(str(r.get("status", ""))),
+            "flag": flag,
+            "note": flag_words(flag, thresholds),
         })
     return pd.DataFrame(records)
 

@@ -411,7 +411,7 @@ Block = tuple[Indicator | None, str, pd.DataFrame]
 def _scalar_figures(results: CountryResults, criterion: int, blocks: list[Block], thresholds: Thresholds) -> None:
     level = thresholds.level
     name = criteria_names().get(int(criterion), f"criterion {criterion}")
-    panels, gap_panels, alts, gap_alts, ns, points, gap_points = [], [], [], [], [], [], []
+    panels, gap_panels, alts, gap_alts, ns, points, gap_points, shown_gaps = [], [], [], [], [], [], [], []
     for ind, indicator_id, rows in blocks:
         percent = _percent_of(rows)
         panel = _panel_title(ind, indicator_id)
@@ -425,7 +425,8 @@ def _scalar_figures(results: CountryResults, criterion: int, blocks: list[Block]
             direction = ind.direction if ind is not None else str(gaps["direction"].iloc[0])
             gap_panels.append(charts.GapPanel(panel, gaps, direction, percent))
             gap_alts.append(alttext.describe_gaps(gaps, panel, percent=percent, direction=direction))
-            gap_points.append(chartdata.gap_points(gaps, percent=percent))
+            gap_points.append(chartdata.gap_points(gaps, percent=percent, thresholds=thresholds))
+            shown_gaps.append(gaps)
     flagged = alttext.flag_sentence(pd.concat([b[2] for b in blocks]), thresholds)
     band = "the dashed line and grey band are the comparison group; " if results.comparison else ""
     show_figure(
@@ -444,7 +445,8 @@ def _scalar_figures(results: CountryResults, criterion: int, blocks: list[Block]
             "confidence intervals, each estimated as one design-based contrast. The shaded band is the "
             f"equivalence margin around zero; the status is at the right ({status_key()}; the criteria overview "
             "says what each means).",
-            alt="Gap charts, one per indicator. " + "; ".join(gap_alts) + ".",
+            alt="Gap charts, one per indicator. " + "; ".join(gap_alts) + "."
+            + alttext.gap_flag_sentence(pd.concat(shown_gaps, ignore_index=True)),
             data=pd.concat(gap_points, ignore_index=True),
         )
     emit(criterion_table(results, blocks, thresholds=thresholds,
@@ -472,10 +474,11 @@ def criterion_table(results: CountryResults, blocks: list[Block], *, thresholds:
                 "Note": note_text(r, thresholds),
             })
     all_rows = pd.concat([b[2] for b in blocks])
+    all_gaps = pd.concat([_gap_rows(results, b[1]) for b in blocks], ignore_index=True)
     gap_columns = ["Gap", "Gap CI"] if compared else []
     return html_table(without_empty(object_frame(records), "Note"),
                       caption=caption + (" (shares in %, gaps in percentage points)" if compared else " (shares in %)"),
-                      note=flag_legend(all_rows, thresholds), numeric=["Estimate", f"{level} CI", "n", *gap_columns],
+                      note=flag_legend(all_rows, thresholds, all_gaps), numeric=["Estimate", f"{level} CI", "n", *gap_columns],
                       key=["Group", "Estimate", f"{level} CI", *gap_columns, *(["Status"] if compared else [])],
                       stack=True, group_by="Indicator")
 

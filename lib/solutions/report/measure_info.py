@@ -6,6 +6,7 @@ missing variables named), read from ``CountryResults.solutions_measure`` / ``Glo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -70,18 +71,38 @@ def rule_text(info: MeasureInfo) -> str:
     return f"a household meets the measure when it meets at least {info.scoring} of the {n} conditions below"
 
 
-def status_text(info: MeasureInfo) -> str:
-    """What a reader must know about the measure in this country ("" when it is fully available)."""
+def missing_words(info: MeasureInfo, catalogue: Any = None) -> str:
+    """The missing variables of ``info`` in a reader's words, never their names: the labels of the measure's
+    conditions that need them (the condition's own list, or its text naming the variable), else the titles
+    of the catalogue's indicators that require them (``catalogue``, the packaged one by default); "" when
+    none is known."""
+    said: list[str] = []
+    for variable in info.missing:
+        word = re.compile(rf"\b{re.escape(variable)}\b")
+        labels = [c.label for c in info.conditions if variable in c.missing or word.search(c.text)]
+        if not labels:
+            if catalogue is None:
+                from solutions.catalogue import load_catalogue
+
+                catalogue = load_catalogue()
+            labels = [i.title for i in catalogue.indicators if variable in i.requires]
+        said += [f"“{label}”" for label in labels if f"“{label}”" not in said]
+    return ", ".join(said)
+
+
+def status_text(info: MeasureInfo, catalogue: Any = None) -> str:
+    """What a reader must know about the measure in this country ("" when it is fully available); what the
+    survey lacks is said by the conditions or indicators that need it (``missing_words``), never a variable."""
+    words = missing_words(info, catalogue)
     if info.status == "not_available":
-        names = ", ".join(info.missing) or "some of its variables"
-        return f"Not available: this survey lacks the variables the measure needs ({names})."
+        return ("Not available: this survey lacks answers the measure needs"
+                + (f" (for {words})." if words else "."))
     if info.status == "partial":
         # per country the conditions say which were used; the global table names the missing variables only
         known = len(info.used) < len(info.conditions)
         used = f" (criteria {', '.join(str(c.criterion) for c in info.used)})" if known else ""
-        names = ", ".join(info.missing)
         return (f"Partial: computed over the available conditions only{used}"
-                + (f"; not collected: {names}." if names else "."))
+                + (f"; not collected: the answers for {words}." if words else "."))
     return ""
 
 
@@ -92,7 +113,7 @@ def conditions_frame(info: MeasureInfo) -> pd.DataFrame:
         records.append({
             "Criterion": c.criterion,
             "Condition": c.label,
-            "In this survey": "yes" if c.available else "no: lacks " + (", ".join(c.missing) or "its variables"),
+            "In this survey": "yes" if c.available else "no: not collected in this survey",
         })
     return pd.DataFrame(records, dtype=object)
 

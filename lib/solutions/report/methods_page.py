@@ -32,7 +32,7 @@ from .blocks import (  # sections every page has
     unit_plural,
     universe_words,
 )
-from .formatting import DEFAULT_MIN_N, is_missing, short_hash
+from .formatting import is_missing, short_hash
 from .output import emit
 from .provenance import normalise
 from .tables import Markup, html_table, status_chip
@@ -152,17 +152,22 @@ def _config_dict(global_config: Any) -> dict[str, Any]:
 
 
 def _thresholds(cfg: Mapping[str, Any]) -> dict[str, Any]:
-    thr = {"min_n": DEFAULT_MIN_N, "min_effective_n": None, "max_cv": 0.30, "min_df": 8,
-           "confidence_level": 0.95, "lonely_psu": "adjust"}
+    """The config's thresholds over the config model's own defaults (never typed here)."""
+    from solutions.config import Thresholds
+
+    thr = Thresholds().model_dump()
     thr.update({k: v for k, v in (cfg.get("thresholds") or {}).items() if not is_missing(v)})
     return thr
 
 
 def _margins(cfg: Mapping[str, Any]) -> tuple[float, float]:
     """The default equivalence margins: absolute (proportions) and relative (means and ratios)."""
+    from solutions.config import EquivalenceMargin
+
     m = cfg.get("equivalence_margin") or {}
     m = m if isinstance(m, Mapping) else getattr(m, "model_dump", lambda: {})()
-    return float(m.get("absolute", 0.05)), float(m.get("relative", 0.10))
+    default = EquivalenceMargin()
+    return float(m.get("absolute", default.absolute)), float(m.get("relative", default.relative))
 
 
 def _pct(value: float) -> str:
@@ -217,8 +222,79 @@ def population_groups() -> None:
                 "groups differently; the report always uses these four roles.")
 
 
-def comparison_approach(global_config: Any) -> None:
-    """The gap, the equivalence margin and what each gap and criterion status means, with the config's values."""
+def _margin_of(ind: Indicator) -> tuple[str, float] | None:
+    """An indicator's own margin as (``absolute`` or ``relative``, value); None when it states none."""
+    margin = ind.margin
+    if margin is None:
+        return None
+    for kind in ("absolute", "relative"):
+        value = margin.get(kind) if isinstance(margin, Mapping) else getattr(margin, kind, None)
+        if not is_missing(value):
+            return kind, float(value)
+    return None
+
+
+def _named(inds: list[Indicator]) -> str:
+    return ", ".join(f"{i.title} ({i.id})" for i in inds)
+
+
+def catalogue_margins(catalogue: Catalogue, default_absolute: float, default_relative: float) -> list[str]:
+    """The equivalence margin of every compared indicator of the catalogue, in sentences: the absolute margins
+    (shares and rates of a population, rates named), the relative ones (means and ratios in units, named, or
+    that none has one), and the default of an indicator that states none (a country's own)."""
+    # system-level indicators (key informants on locations) have a direction but no comparison between groups
+    compared = [i for i in catalogue.indicators if str(i.direction) in ("higher", "lower") and str(i.kind) != "system"]
+    absolute: dict[float, list[Indicator]] = {}
+    relative: dict[float, list[Indicator]] = {}
+    for ind in compared:
+        stated = _margin_of(ind)
+        if stated is not None:
+            (absolute if stated[0] == "absolute" else relative).setdefault(stated[1], []).append(ind)
+    out = []
+    for value, inds in sorted(absolute.items()):
+        shares = [i for i in inds if str(i.kind) in ("proportion", "ratio")]
+        rates = [i for i in shares if str(i.kind) == "ratio"]
+        units = [i for i in inds if i not in shares]
+        if shares:
+            share = (f"all {len(compared)} indicators compared between groups" if len(shares) == len(compared)
+                     else f"{len(shares)} of the {len(compared)} indicators compared between groups")
+            out.append(f"{_points(value)} for {'every' if len(shares) > 1 else 'one'} share or rate of a "
+                       f"population ({share}"
+                       + (f", rates included: {_named(rates)}" if rates else "") + ")")
+        if units:
+            out.append(f"{value:g} in the indicator's own unit for {_named(units)}")
+    for value, inds in sorted(relative.items()):
+        out.append(f"{_pct(value)} of the comparison group's value for {_named(inds)} (a mean or a ratio in "
+                   "units, where a fixed number of points would mean nothing)")
+    sentences = ["The equivalence margin is the largest disadvantage still counted as no material gap. Each "
+                 "indicator of the catalogue states its own: " + "; ".join(out) + "." if out else
+                 "The equivalence margin is the largest disadvantage still counted as no material gap."]
+    if not relative:
+        sentences.append("No indicator of this catalogue is judged by a share of the comparison group's value: "
+                         "a relative margin is only for means and ratios in units.")
+    sentences.append(f"An indicator that states no margin (one a country adds itself) takes {_points(default_absolute)} "
+                     f"for shares, and {_pct(default_relative)} of the comparison group's value for averages and "
+                     "ratios in units. A country may not loosen a catalogue indicator's margin.")
+    return sentences
+
+
+def bonferroni_levels(level: float, ks: tuple[int, ...] = (2, 3)) -> str:
+    """The level of each indicator's interval when a criterion has k indicators with data: ``97.5% for 2``."""
+    return ", ".join(f"{_level_pct(1 - (1 - level) / k)} for {k}" for k in ks)
+
+
+def _level_pct(value: float) -> str:
+    text = f"{value * 100:.1f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def comparison_approach(global_config: Any, catalogue: Catalogue | None = None) -> None:
+    """The gap, the equivalence margin of each indicator (from ``catalogue``, the packaged one by default) and
+    what each gap and criterion status means, with the config's values."""
+    if catalogue is None:
+        from solutions.catalogue import load_catalogue
+
+        catalogue = load_catalogue()
     cfg = _config_dict(global_config)
     thr = _thresholds(cfg)
     absolute, relative = _margins(cfg)
@@ -229,14 +305,12 @@ def comparison_approach(global_config: Any) -> None:
         "(both groups live in the same sampled clusters, so their estimates are not independent).",
         "The disadvantage is the gap turned so that a positive number means the displaced group is worse off "
         "(for an indicator where higher is better, such as access to water, a lower value is a disadvantage).",
-        f"The equivalence margin is the largest disadvantage still counted as no material gap: "
-        f"{_points(absolute)} for shares, and {_pct(relative)} of the comparison group's value for averages "
-        "and rates. An indicator may set its own margin; the indicator list below says when it does.",
+        *catalogue_margins(catalogue, absolute, relative),
         f"Each gap gets a status from the {level} confidence interval of the disadvantage. A status is never "
         "read off a test that found no significant difference: a small survey cannot show a gap, and that "
         "is not evidence that there is none.",
     )
-    margin = f"the margin ({_points(absolute)} for shares)"
+    margin = "the indicator's margin"
     rules = {
         "closed": "the whole interval lies below the margin",
         "open": "the whole interval lies above zero, and the gap is not closed",
@@ -247,10 +321,20 @@ def comparison_approach(global_config: Any) -> None:
     emit('<dl class="sos-defs sos-card">' + "".join(
         f"<dt>{status_chip(s)}</dt><dd>{html.escape(wording.status_meaning(s, margin=margin).capitalize())}: "
         f"{html.escape(r)}.</dd>" for s, r in rules.items()) + "</dl>")
+    label = wording.status_label
     _paragraphs(
-        "A criterion brings its indicators together, for each displaced group: the gap is open on the "
-        "criterion when it is open on any indicator; closed when it is closed on every indicator with data; "
-        "insufficient data when no indicator has data; inconclusive otherwise.")
+        "A criterion brings its indicators together, for each displaced group, over the indicators that have "
+        f"data. {label('open')} on the criterion when, on at least one of them, the disadvantage is above zero "
+        f"even with a wider interval: each indicator's interval is taken at 1 − α/k, where α = "
+        f"{_level_pct(1 - float(thr['confidence_level']))} is the error the {level} intervals allow and k the "
+        f"number of indicators with data ({bonferroni_levels(float(thr['confidence_level']))} indicators; the "
+        "Bonferroni correction). Looking at several indicators gives more chances for one of "
+        "them to look worse by chance alone; the wider intervals keep the chance of calling a criterion open "
+        f"wrongly at most {_level_pct(1 - float(thr['confidence_level']))}. "
+        f"{label('closed')} when every indicator with data is closed. "
+        f"{label('not_collected')} when the survey asked none of the criterion's questions: nothing was "
+        f"measured, which is not the same as {label('insufficient_data').lower()}, when the questions were asked "
+        f"but every estimate is withheld. {label('inconclusive')} otherwise.")
 
 
 def _measure_rule(cfg: Mapping[str, Any], g: GlobalResults | None) -> dict[str, Any]:
@@ -337,8 +421,19 @@ def precision_rules(global_config: Any) -> None:
     if min_eff:
         withheld.append("its effective sample size (respondents divided by the design effect) is below "
                         f"{float(min_eff):g}")
+    withheld.append("its respondents all sit in a single cluster, so that the survey gives no estimate of its "
+                    "uncertainty (no variance estimate)")
+    min_count = int(thr["min_count"])
     _paragraphs("An estimate is withheld, and shown as text instead of a number, when "
-                + " or ".join(withheld) + ".",
+                + ", or ".join(withheld) + ".",
+                "A withheld estimate publishes no count either: neither the number of respondents behind it nor "
+                "the number of missing answers, since a count such as 'k of n' would give the share away. A "
+                "table of counts (the sample by group and area) shows a cell of fewer than "
+                f"{min_count} respondents as 'fewer than {min_count}'.",
+                "An indicator whose questions the survey did not ask is shown as "
+                f"'{wording.withheld_text('not_available')}' (a criterion as "
+                f"'{wording.status_label('not_collected').lower()}'): nothing was measured, which is not the same "
+                "as withheld.",
                 "Everything computed from a withheld estimate is withheld too: a gap, a change since the last "
                 "edition, a chart, the alternative text of a chart and every download. When hiding one value "
                 "is not enough, because it could be worked out from the others (the shares of a distribution "
@@ -349,7 +444,10 @@ def precision_rules(global_config: Any) -> None:
                 "when it is")
     emit(_items(flags))
     _paragraphs("A flagged estimate is marked the same way in tables, charts, breakdowns and downloads (the "
-                "flag column of the results tables).")
+                "flag column of the results tables).",
+                "A gap carries the flags of both estimates it comes from, and its own when its degrees of "
+                f"freedom (the smaller of the two groups') are fewer than {float(thr['min_df']):g}; a flagged "
+                f"gap is marked {wording.FLAG_MARK} and drawn hollow as a flagged estimate is.")
 
 
 def estimation_rules(global_config: Any) -> None:
@@ -369,8 +467,13 @@ def estimation_rules(global_config: Any) -> None:
          "estimated within the whole sample, never by cutting the sample down first. A stratum with a single "
          f"cluster is {lonely}."),
         ("Confidence intervals", f"{level} intervals. For shares, the interval is computed on the logit scale, "
-         "so it stays between 0% and 100%; for averages and rates, it uses Student's t with the survey's "
-         "degrees of freedom."),
+         "so it stays between 0% and 100%; for averages and rates, it uses Student's t with the group's "
+         "degrees of freedom. A share or rate of exactly 0% or 100% has no such interval: it gets the "
+         "Korn–Graubard interval (an exact interval from the beta distribution, as R's survey package computes "
+         "it), so that every published share has an interval."),
+        ("Degrees of freedom", "A group's degrees of freedom are those of its own part of the sample: the "
+         "clusters holding its members minus their strata. A gap's interval and status use Student's t on the "
+         "smaller of the two groups' degrees of freedom, not the whole survey's."),
         ("Missing answers", "Answers missing, 'don't know' and 'refused' are left out of the indicator and "
          "counted."),
         ("Changes since the last edition", "Two editions come from independent surveys, so the uncertainty of a "

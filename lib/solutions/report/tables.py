@@ -17,7 +17,17 @@ from typing import Any
 import pandas as pd
 
 from . import style
-from .cells import cell_text, ci_text, gap_ci_text, gap_detail, gap_text, is_flagged, note_text, value_text
+from .cells import (
+    cell_text,
+    ci_text,
+    gap_ci_text,
+    gap_detail,
+    gap_text,
+    gap_withheld,
+    is_flagged,
+    note_text,
+    value_text,
+)
 from .formatting import fmt_count, is_missing
 from .output import emit
 from .records import row_dicts
@@ -27,7 +37,9 @@ from .wording import (
     DEFAULT_THRESHOLDS,
     STATUS_SHORT,
     STATUS_SYMBOLS,
+    flag_codes,
     flag_note,
+    marked,
     status_label,
 )
 
@@ -182,16 +194,29 @@ def gap_cells(gap: Mapping[str, Any] | None, *, percent: bool, comparison: bool 
     if gap is None:
         return {"Gap": "", "Gap CI": "", "Status": ""}
     status = str(gap.get("status", "not_assessed") or "not_assessed")
-    return {"Gap": gap_text(gap, percent=percent), "Gap CI": gap_ci_text(gap, percent=percent),
+    # a gap carries the flags of both estimates it comes from and its own: marked as a flagged estimate is
+    return {"Gap": marked_gap(gap, gap_text(gap, percent=percent)), "Gap CI": gap_ci_text(gap, percent=percent),
             "Status": status_chip(status, gap_detail(gap, percent=percent))}
 
 
-def flag_legend(rows: pd.DataFrame, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
-    """What the flag mark means, when a published row of ``rows`` carries it ("" otherwise): the note under
-    a table or after an alt text."""
-    if rows.empty or "flag" not in rows.columns or not any(is_flagged(r) for r in row_dicts(rows)):
-        return ""
-    return f"{flag_note(thresholds)}."
+def gap_flagged(gap: Mapping[str, Any] | None) -> bool:
+    """A published gap carrying a flag (of either estimate it comes from, or its own ``low_df``)."""
+    return gap is not None and not gap_withheld(gap) and bool(flag_codes(gap.get("flag")))
+
+
+def marked_gap(gap: Mapping[str, Any], text: str) -> str:
+    """``text`` (a gap's number) with the flag mark when the gap is flagged; "" stays ""."""
+    return marked(text, gap.get("flag")) if text and gap_flagged(gap) else text
+
+
+def flag_legend(rows: pd.DataFrame, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+                gaps: pd.DataFrame | None = None) -> str:
+    """What the flag mark means, when a published row of ``rows`` (or a gap of ``gaps``) carries it ("" otherwise):
+    the note under a table or after an alt text."""
+    flagged = not rows.empty and "flag" in rows.columns and any(is_flagged(r) for r in row_dicts(rows))
+    if not flagged and gaps is not None and not gaps.empty and "flag" in gaps.columns:
+        flagged = any(gap_flagged(g) for g in row_dicts(gaps))
+    return f"{flag_note(thresholds)}." if flagged else ""
 
 
 def without_empty(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -276,7 +301,7 @@ def benchmark_table(rows: pd.DataFrame, gaps: Mapping[tuple[str, str], Mapping[s
     numbers = ["Estimate (%)", f"{level} CI (%)", "n", "Gap", "Gap CI"]
     first = ["Country"] if names is not None else []
     return html_table(without_empty(object_frame(records), "Note"), caption=caption,
-                      note=flag_legend(rows, thresholds), numeric=numbers,
+                      note=flag_legend(rows, thresholds, pd.DataFrame(list(gaps.values()))), numeric=numbers,
                       key=[*first, "Group", "Estimate (%)", f"{level} CI (%)", "Gap", "Gap CI", "Status"], stack=True)
 
 

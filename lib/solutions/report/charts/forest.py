@@ -184,8 +184,11 @@ def gaps_chart(panels: Sequence[GapPanel]) -> Figure | None:
     runs = runs_of([p.percent for p in panels])
     labels = [style.group_label(g) for d in parts for g in d["group"]]
     banded = any(m is not None for m in margins)
+    # a flagged gap (either estimate flagged, or its own df too few) is hollow, as a flagged estimate is
+    flagged = any(any_flagged(d.assign(estimate=d["gap"])) for d in parts)
+    keys = ([KeyEntry(BAND_KEY, BAND_COLOUR)] if banded else []) + ([flag_key()] if flagged else [])
     specs = [layout.Panel(rows=section_rows([len(parts[i]) for i in run], [notes[i] for i in run])[2], title=False,
-                          legend_rows=(1 if banded else 0) if k == len(runs) - 1 else 0)
+                          legend_rows=len(keys) if k == len(runs) - 1 else 0)
              for k, run in enumerate(runs)]
     with style.house_context():
         fig, axes = layout.stack(specs, left=figure_left(labels), extra_right=_STATUS_W + 0.1)
@@ -221,8 +224,8 @@ def gaps_chart(panels: Sequence[GapPanel]) -> Figure | None:
             ax.set_xlim(-span, span)
             value_axis(ax, percent=percent, gap=True)
             ax.set_xlabel("Gap vs comparison group" + (" (percentage points)" if percent else ""))
-        if banded:
-            key_below(axes[-1], [KeyEntry(BAND_KEY, BAND_COLOUR)], layout.XAXIS_H + layout.XLABEL_H, ncol=1)
+        if keys:
+            key_below(axes[-1], keys, layout.XAXIS_H + layout.XLABEL_H, ncol=1)
     return fig
 
 
