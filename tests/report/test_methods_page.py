@@ -73,7 +73,7 @@ def test_values_come_from_the_config(global_results):
     assert "takes 3 percentage points for shares, and 15% of the comparison group's value" in text
     assert "90% confidence interval of the disadvantage" in text and "90% intervals" in text
     # the Bonferroni level of a criterion: 1 − α/k at the configured level, said in words and numbers
-    assert "α = 10% is the error the 90% intervals allow" in text and "95% for 2, 96.7% for 3 indicators" in text
+    assert "α = 10% is the error the 90% intervals allow" in text and "0.95 for 2, 0.967 for 3 indicators" in text
     assert "wrongly at most 10%" in text
     # the minimum count of count tables and the low-df flag of a gap
     assert "a cell of fewer than 7 respondents as 'fewer than 7'" in text
@@ -87,7 +87,7 @@ def test_defaults_when_the_config_is_silent(global_results):
     text = _text(_page(_with(global_results, solutions_measure={}), {"thresholds": {}}))
     assert "takes 5 percentage points for shares, and 10% of the comparison group's value" in text
     assert "fewer than 30 respondents" in text and "fewer than 8" in text
-    assert "97.5% for 2, 98.3% for 3 indicators" in text and "'fewer than 5'" in text
+    assert "0.975 for 2, 0.983 for 3 indicators" in text and "'fewer than 5'" in text
     assert "No solutions measure is configured" in text
 
 

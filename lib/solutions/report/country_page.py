@@ -622,8 +622,15 @@ def _breakdown_key(rows: pd.DataFrame, results: CountryResults) -> tuple[pd.Data
     keys = [f"{order.get(i, len(order)):03d}|{i}|{v}" for i, v in zip(rows["indicator_id"],
                                                                         rows["disaggregation_value"], strict=True)]
     # the value first: a long indicator name is cut on the chart's row label, the value must stay visible
-    names = {k: f"{category_label(k.split('|')[2])}: {_short_name(results, k.split('|')[1])}" for k in keys}
+    names = {k: f"{category_label(k.split('|')[2])}: {_chart_name(results, k.split('|')[1])}" for k in keys}
     return rows.assign(country=keys), names
+
+
+def _chart_name(results: CountryResults, indicator_id: str) -> str:
+    """An indicator as a chart row names it: the solutions measure by its title only (``SOL-1`` is the
+    downloads' code, not a catalogue id a reader can look up)."""
+    name = _short_name(results, indicator_id)
+    return name.removeprefix(f"{SOLUTIONS_ID} ") if indicator_id == SOLUTIONS_ID else name
 
 
 def _breakdown_chart(results: CountryResults, rows: pd.DataFrame, label: str, thresholds: Thresholds) -> None:

@@ -279,8 +279,9 @@ def catalogue_margins(catalogue: Catalogue, default_absolute: float, default_rel
 
 
 def bonferroni_levels(level: float, ks: tuple[int, ...] = (2, 3)) -> str:
-    """The level of each indicator's interval when a criterion has k indicators with data: ``97.5% for 2``."""
-    return ", ".join(f"{_level_pct(1 - (1 - level) / k)} for {k}" for k in ks)
+    """The level of each indicator's interval when a criterion has k indicators with data: ``0.975 for 2``
+    (a proportion, not a percentage: the report's percentages are whole, and 97.5 would read as 98)."""
+    return ", ".join(f"{1 - (1 - level) / k:.3f}".rstrip("0") + f" for {k}" for k in ks)
 
 
 def _level_pct(value: float) -> str:
