@@ -56,6 +56,7 @@ def test_comparable_per_indicator() -> None:
     assert CAT.comparable(revised, at, at) and CAT.comparable(revised, before, before)
     assert CAT.comparable(steady, before, at)
     assert not CAT.comparable("QZZ-1", before, at)  # a country's own indicator: only the same version
+    assert CAT.comparable("SOL-1", before, at)  # the solutions measure: its conditions are the global config's
     newer = ".".join(str(p + 1) for p in version_key(CAT.version))
     assert not CAT.comparable(steady, at, newer)  # a version this catalogue cannot vouch for
     assert not CAT.comparable(steady, "1999.1", at)  # before revisions were recorded

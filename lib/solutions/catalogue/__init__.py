@@ -190,9 +190,9 @@ class Catalogue(BaseModel):
     def comparable(self, indicator_id: str, version_from: str, version_to: str) -> bool:
         """Whether an indicator's estimates computed under two catalogue versions share its definition: the
         same version, or both at or after the version that last revised it (``revised``; none: not revised
-        since ``revisions_from``). A country's own indicator (not in the catalogue), or a version this catalogue
-        cannot vouch for (unparsable, newer than it, or older than ``revisions_from``), compares only under the
-        same version."""
+        since ``revisions_from``; the solutions measure, ``CONFIGURED``, never). A country's own indicator (not
+        in the catalogue), or a version this catalogue cannot vouch for (unparsable, newer than it, or older
+        than ``revisions_from``), compares only under the same version."""
         a, b = str(version_from), str(version_to)
         if a == b:
             return True
@@ -201,6 +201,8 @@ class Catalogue(BaseModel):
             return False
         if min(ka, kb) < (version_key(self.revisions_from) or ()):  # before revisions were recorded
             return False
+        if indicator_id in CONFIGURED:
+            return True
         try:
             revised = self.get(indicator_id).revised
         except KeyError:
@@ -260,6 +262,11 @@ class Catalogue(BaseModel):
         """The catalogue as one country uses it: some indicators dropped, its own added."""
         kept = tuple(i for i in self.indicators if i.id not in set(drop))
         return self.model_copy(update={"indicators": kept + tuple(extra)})
+
+
+#: Published rows that are no catalogue indicator, defined over catalogue variables by the report's own config
+#: (the solutions measure, SOL-1: its conditions are in the global config): no catalogue revision changes them.
+CONFIGURED = frozenset({"SOL-1"})
 
 
 def version_key(version: object) -> tuple[int, ...] | None:
