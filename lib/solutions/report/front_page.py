@@ -465,8 +465,9 @@ def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) ->
     if d.indicators_added or d.indicators_dropped:
         rest.append(html.escape(f"Indicators added: {', '.join(d.indicators_added) or 'none'}; dropped: "
                                 f"{', '.join(d.indicators_dropped) or 'none'}."))
-    for ind, why, where in not_compared_items(d, lambda c: names.get(c, c)):  # shown, not folded away
-        first.append(html.escape(f"{titles.get(ind, ind)} ({ind}): not compared, {why} ({where})."))
+    # an indicator not compared is said first: it is why that indicator is missing from every list below
+    first[:0] = [html.escape(f"{titles.get(ind, ind)} ({ind}): not compared, {why} ({where}).")
+                 for ind, why, where in not_compared_items(d, lambda c: names.get(c, c))]
     head, tail = first, rest  # HTML: every text escaped where it was made
     return (f"<p>Compared with the {d.old_year} edition (a change is better or worse when its {level} CI lies "
             "on one side of zero and not within the indicator's margin):</p>"
