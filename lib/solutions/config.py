@@ -154,6 +154,11 @@ class GlobalConfig(_Strict):
     demo: bool = False
     countries_dir: str = Field("countries", description="Folder of country configs, relative to this file")
     limits: Limits = Limits()
+    catalogue_version: str | None = Field(
+        None, pattern=r"^[0-9]+(\.[0-9]+)*$",
+        description="The catalogue version this edition's results rows are labelled with (default: the package's). "
+                    "Only relabels, for rebuilding an earlier edition of a series (the demo's) with the version it "
+                    "was published under; the definitions applied are always the package's. Never newer than it.")
     _demo_yielded: bool = PrivateAttr(False)  # `demo: true` set aside for a real country (load_all)
 
     @property
@@ -177,6 +182,24 @@ class GlobalConfig(_Strict):
         if isinstance(v, list):
             return {"conditions": v} if v else None
         return v
+
+    @field_validator("catalogue_version")
+    @classmethod
+    def _not_newer(cls, v: str | None) -> str | None:
+        """An edition cannot claim definitions this package does not have."""
+        from solutions.catalogue import load_catalogue, version_key
+
+        package = load_catalogue().version
+        if v is not None and (version_key(v) or ()) > (version_key(package) or ()):
+            raise ValueError(f"{v} is newer than this package's catalogue version {package}")
+        return v
+
+    @property
+    def catalogue_label(self) -> str:
+        """The catalogue version the results rows carry: ``catalogue_version``, or the package's."""
+        from solutions.catalogue import load_catalogue
+
+        return self.catalogue_version or load_catalogue().version
 
     @field_validator("countries")
     @classmethod

@@ -8,8 +8,9 @@ countries and indicators added or dropped.
 
 An edition is a folder holding ``results/<ISO3>/estimates.{parquet,csv}`` (an ``outputs/<year>`` folder, its
 ``results`` folder, or a rendered site, whose ``results`` hold the CSV downloads). The two surveys are
-independent, withheld estimates give no change, and countries whose indicator definitions (catalogue
-version) differ are named, never compared.
+independent, withheld estimates give no change, and an indicator whose definition differs between the two
+editions (its catalogue ``revised`` version is newer than the older edition's catalogue version; a country's own
+indicator under another catalogue version) is named, never compared, for that indicator only.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class EditionDiff:
     changes: pd.DataFrame  # every pair of estimates compared (changes.COLUMNS + kind), whatever its status
     gap_changes: pd.DataFrame  # country, indicator_id, criterion, group, status_from, status_to
     criterion_changes: pd.DataFrame  # country, criterion, group, status_from, status_to
-    not_compared: pd.DataFrame  # country, version_from, version_to (indicator definitions differ)
+    not_compared: pd.DataFrame  # country, indicator_id, version_from, version_to, revised (definitions differ)
     names: dict[str, str] = field(default_factory=dict)
     confidence_level: float = 0.95
 
@@ -156,16 +157,34 @@ def _national(df: pd.DataFrame, breakdowns: bool) -> pd.DataFrame:
     return df if breakdowns or df.empty else df[df["disaggregation"] == "total"]
 
 
-def _status_changes(old: pd.DataFrame, new: pd.DataFrame, key: list[str], skip: set[str]) -> pd.DataFrame:
+def _status_changes(old: pd.DataFrame, new: pd.DataFrame, key: list[str]) -> pd.DataFrame:
     cols = [*key, "status"]
     a, b = old[cols], new[cols]
     pair = a.merge(b, on=key, suffixes=("_from", "_to"))
-    pair = pair[(pair["status_from"] != pair["status_to"]) & ~pair["country"].isin(skip)]
+    pair = pair[pair["status_from"] != pair["status_to"]]
     return pair.sort_values(key).reset_index(drop=True)
 
 
-def _versions(df: pd.DataFrame) -> dict[str, set[str]]:
-    return {str(c): set(v.dropna().astype(str)) for c, v in df.groupby("country")["catalogue_version"]}
+NOT_COMPARED = ["country", "indicator_id", "criterion", "version_from", "version_to", "revised"]
+
+
+def _not_compared(excluded: pd.DataFrame, new: pd.DataFrame, catalogue: Any) -> pd.DataFrame:
+    """Each (country, indicator) the new edition published whose older estimates were set aside because the
+    definitions differ, with both catalogue versions and the version that revised the indicator ("" when
+    the catalogue records none: a country's own indicator)."""
+    from solutions.indicators.status import revised_in
+
+    if excluded.empty or new.empty:
+        return pd.DataFrame(columns=NOT_COMPARED)
+    to = new.groupby(["country", "indicator_id"])["catalogue_version"].agg(lambda v: ", ".join(sorted(set(v.astype(str)))))
+    rows = []
+    for (country, indicator), part in excluded.groupby(["country", "indicator_id"], sort=True):
+        if (country, indicator) not in to.index:
+            continue  # the indicator was dropped: named as such
+        rows.append({"country": str(country), "indicator_id": str(indicator), "criterion": int(part["criterion"].iloc[0]),
+                     "version_from": ", ".join(sorted(set(part["catalogue_version"].astype(str)))),
+                     "version_to": to[(country, indicator)], "revised": revised_in(str(indicator), catalogue)})
+    return pd.DataFrame(rows, columns=NOT_COMPARED)
 
 
 def diff_editions(old: Edition, new: Edition, *, confidence_level: float = 0.95, breakdowns: bool = False,
@@ -178,20 +197,17 @@ def diff_editions(old: Edition, new: Edition, *, confidence_level: float = 0.95,
     from solutions.indicators.changes import TREND_KEY, rules_from_tables
     from solutions.indicators.status import comparable_years, year_over_year
 
-    in_both = sorted(set(old.countries) & set(new.countries))
-    v_old, v_new = _versions(old.estimates), _versions(new.estimates)
-    differ = [(c, ", ".join(sorted(v_old.get(c, set()))), ", ".join(sorted(v_new.get(c, set()))))
-              for c in in_both if v_old.get(c) != v_new.get(c)]
-    skip = {c for c, _, _ in differ}
+    catalogue = load_catalogue()
     if rules is None:
-        rules = rules_from_tables(new.gaps, new.estimates, load_catalogue())
+        rules = rules_from_tables(new.gaps, new.estimates, catalogue)
 
     # relabel the years 0 → 1 so that two builds of the same report year compare as well
     a = _national(old.estimates, breakdowns).assign(year=0)
     b = _national(new.estimates, breakdowns).assign(year=1)
-    history, _excluded = comparable_years(pd.concat([a, b], ignore_index=True), 1)
+    history, excluded = comparable_years(pd.concat([a, b], ignore_index=True), 1, catalogue)
+    differ = _not_compared(excluded, new.estimates, catalogue)
+    skip = set(zip(differ["country"], differ["indicator_id"], strict=True))
     changes = year_over_year(history, 1, confidence_level, rules)
-    changes = changes[~changes["country"].isin(skip)]
     compared = int(changes["change"].notna().sum())
     kinds = new.estimates.drop_duplicates("indicator_id").set_index("indicator_id")["kind"]
     changes = changes.assign(year_from=old.year, year_to=new.year,
@@ -201,8 +217,15 @@ def diff_editions(old: Edition, new: Edition, *, confidence_level: float = 0.95,
     def scalar_total(gaps: pd.DataFrame) -> pd.DataFrame:
         return gaps[(gaps["disaggregation"] == "total") & (gaps["category"] == "")]
 
-    gap_changes = _status_changes(scalar_total(old.gaps), scalar_total(new.gaps), [*GAP_KEY, "criterion"], skip)
-    crit_changes = _status_changes(old.criteria, new.criteria, CRITERION_KEY, skip)
+    gap_changes = _status_changes(scalar_total(old.gaps), scalar_total(new.gaps), [*GAP_KEY, "criterion"])
+    gap_changes = gap_changes[[(c, i) not in skip for c, i in zip(gap_changes["country"], gap_changes["indicator_id"],
+                                                                   strict=True)]].reset_index(drop=True)
+    # a criterion holding an indicator not compared: its status may have changed with the definition
+    revised_criteria = {(c, int(k)) for c, k in zip(differ["country"], differ["criterion"], strict=True)}
+    crit_changes = _status_changes(old.criteria, new.criteria, CRITERION_KEY)
+    crit_changes = crit_changes[[(c, int(k)) not in revised_criteria for c, k in
+                                 zip(crit_changes["country"], crit_changes["criterion"], strict=True)]]
+    crit_changes = crit_changes.reset_index(drop=True)
     ids_old, ids_new = set(old.estimates["indicator_id"]), set(new.estimates["indicator_id"])
     return EditionDiff(
         old_year=old.year, new_year=new.year,
@@ -210,7 +233,7 @@ def diff_editions(old: Edition, new: Edition, *, confidence_level: float = 0.95,
         countries_dropped=sorted(set(old.countries) - set(new.countries)),
         indicators_added=sorted(ids_new - ids_old), indicators_dropped=sorted(ids_old - ids_new),
         compared=compared, changes=changes, gap_changes=gap_changes, criterion_changes=crit_changes,
-        not_compared=pd.DataFrame(differ, columns=["country", "version_from", "version_to"]),
+        not_compared=differ.drop(columns="criterion"),
         names={**old.names, **new.names}, confidence_level=confidence_level,
     )
 
@@ -313,10 +336,22 @@ def diff_lines(d: EditionDiff, *, titles: Mapping[str, str] | None = None, limit
     lines.append(f"countries added: {listing(d.countries_added, country)}; dropped: "
                  f"{listing(d.countries_dropped, country)}")
     lines.append(f"indicators added: {listing(d.indicators_added)}; dropped: {listing(d.indicators_dropped)}")
-    for _, r in d.not_compared.iterrows():
-        lines.append(f"not compared, indicator definitions differ: {country(r['country'])} "
-                     f"(catalogue {r['version_from']} → {r['version_to']})")
+    for ind, why, where in not_compared_items(d, country):
+        lines.append(f"not compared: {ind} {titles.get(ind, '')}".rstrip() + f": {why} ({where})")
     return lines
+
+
+def not_compared_items(d: EditionDiff, country: Any = str) -> list[tuple[str, str, str]]:
+    """One ``(indicator_id, why, where)`` per indicator not compared: ``its definition changed in catalogue
+    2026.2`` (or ``the definitions differ``, a country's own indicator) and the countries with both
+    catalogue versions (``QAB, QAE; catalogue 2026.1 → 2026.2``)."""
+    nc = d.not_compared
+    out = []
+    for (ind, revised), part in (nc.groupby(["indicator_id", "revised"], sort=True) if len(nc) else []):
+        why = f"its definition changed in catalogue {revised}" if revised else "the definitions differ"
+        pairs = sorted({f"{a} → {b}" for a, b in zip(part["version_from"], part["version_to"], strict=True)})
+        out.append((str(ind), why, f"{', '.join(country(c) for c in part['country'])}; catalogue {', '.join(pairs)}"))
+    return out
 
 
 def diff_json(d: EditionDiff) -> dict[str, Any]:

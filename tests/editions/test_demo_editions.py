@@ -14,9 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from solutions.catalogue import load_catalogue, version_key
 from solutions.config import load_all
 from solutions.demo import write_demo
-from solutions.demo.editions import plan
+from solutions.demo.editions import earlier_catalogue_version, plan
+from solutions.editions import load_edition
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "demo"))
@@ -151,3 +153,43 @@ def test_what_changed_and_diff_name_the_series(series) -> None:
                "--json")
     assert proc.returncode == 0, proc.stderr
     assert not [r for r in json.loads(proc.stdout)["moved"] if r["country"] == "QAC"]
+
+
+@pytest.mark.e2e
+@pytest.mark.xdist_group("demo_series")
+def test_exactly_the_revised_indicator_is_not_compared(series) -> None:
+    cat = load_catalogue()
+    pinned = earlier_catalogue_version(cat)
+    revised = {i.id: i.revised for i in cat.indicators if i.revised and version_key(i.revised) > version_key(pinned)}
+    assert revised, "the demo series shows one catalogue change"
+    proc = sol("diff", "--params", str(series.params), "--output", str(series.out), "--against", "2025", "--json")
+    assert proc.returncode == 0, proc.stderr
+    diff = json.loads(proc.stdout)
+    old, new = load_edition(series.out / "2025"), load_edition(series.out / "2026")
+    both = set(old.countries) & set(new.countries)
+    assert both
+    assert {(r["country"], r["indicator_id"]) for r in diff["not_compared"]} == {(c, i) for c in both for i in revised}
+    assert {(r["revised"], r["version_from"], r["version_to"]) for r in diff["not_compared"]} == {
+        (v, pinned, cat.version) for v in revised.values()}
+    def published(e, iso):
+        est = e.estimates
+        return set(est.loc[(est["country"] == iso) & (est["disaggregation"] == "total") & ~est["suppressed"],
+                           "indicator_id"])
+
+    for iso in both:  # every other indicator published in both editions stays compared
+        compared = {r["indicator_id"] for r in diff["changes"] if r["country"] == iso}
+        assert not compared & set(revised)
+        assert compared >= (published(old, iso) & published(new, iso)) - set(revised)
+    page = _text((series.out / "2026" / "site" / "index.html").read_text(encoding="utf-8"))
+    section = page[page.index("What changed since the last edition"):]
+    for ind, version in revised.items():
+        assert f"({ind}): not compared, its definition changed in catalogue {version}" in section
+    qab = _text((series.out / "2026" / "site" / "country-QAB.html").read_text(encoding="utf-8"))
+    trends = qab[qab.rindex("Trends"):]
+    for ind, version in revised.items():
+        assert f"{ind}: not compared, its definition changed in catalogue {version}" in trends
+    # the two earlier editions carry the same pinned version: nothing is set aside between them
+    proc = sol("diff", "--params", str(series.earlier[1]), "--output", str(series.out), "--against", "2024",
+               "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["not_compared"] == []

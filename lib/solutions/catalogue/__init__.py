@@ -113,6 +113,10 @@ class Indicator(BaseModel):
     disaggregations: tuple[Literal["sex", "age_band", "urban_rural", "admin1"], ...] = ()
     key: bool = False
     margin: Margin | None = None
+    revised: str | None = Field(None, pattern=r"^[0-9]+(\.[0-9]+)*$",
+                                description="The catalogue version in which this indicator's definition last "
+                                            "changed: an earlier edition's estimate of it (an older "
+                                            "catalogue_version) is not compared with a later one")
 
     @model_validator(mode="after")
     def _fields_for_kind(self) -> Indicator:
@@ -168,9 +172,42 @@ class Catalogue(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: str
+    revisions_from: str = Field(pattern=r"^[0-9]+(\.[0-9]+)*$", description="The oldest catalogue version "
+                                "from which every change of definition is recorded in the indicators' `revised`")
     indicators: tuple[Indicator, ...]
     variables: dict[str, dict[str, Variable]]
     age_bands: dict[str, tuple[int, int]]
+
+    @model_validator(mode="after")
+    def _revised_not_ahead(self) -> Catalogue:
+        now = version_key(self.version)
+        ahead = [f"{i.id} ({i.revised})" for i in self.indicators
+                 if i.revised and (now is None or (version_key(i.revised) or ()) > now)]
+        if ahead:
+            raise ValueError(f"revised in a version after the catalogue's {self.version}: {', '.join(ahead)}")
+        return self
+
+    def comparable(self, indicator_id: str, version_from: str, version_to: str) -> bool:
+        """Whether an indicator's estimates computed under two catalogue versions share its definition: the
+        same version, or both at or after the version that last revised it (``revised``; none: not revised
+        since ``revisions_from``; the solutions measure, ``CONFIGURED``, never). A country's own indicator (not
+        in the catalogue), or a version this catalogue cannot vouch for (unparsable, newer than it, or older
+        than ``revisions_from``), compares only under the same version."""
+        a, b = str(version_from), str(version_to)
+        if a == b:
+            return True
+        ka, kb, now = version_key(a), version_key(b), version_key(self.version)
+        if ka is None or kb is None or now is None or max(ka, kb) > now:
+            return False
+        if min(ka, kb) < (version_key(self.revisions_from) or ()):  # before revisions were recorded
+            return False
+        if indicator_id in CONFIGURED:
+            return True
+        try:
+            revised = self.get(indicator_id).revised
+        except KeyError:
+            return False
+        return revised is None or min(ka, kb) >= (version_key(revised) or ())
 
     @field_validator("indicators")
     @classmethod
@@ -227,6 +264,17 @@ class Catalogue(BaseModel):
         return self.model_copy(update={"indicators": kept + tuple(extra)})
 
 
+#: Published rows that are no catalogue indicator, defined over catalogue variables by the report's own config
+#: (the solutions measure, SOL-1: its conditions are in the global config): no catalogue revision changes them.
+CONFIGURED = frozenset({"SOL-1"})
+
+
+def version_key(version: object) -> tuple[int, ...] | None:
+    """``"2026.2"`` → ``(2026, 2)``, ordered as versions are; None when it is not dotted numbers."""
+    parts = str(version).strip().split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
+
+
 def _read(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
@@ -238,7 +286,8 @@ def load_catalogue() -> Catalogue:
     var = yaml.safe_load(_read("variables.yml"))
     derived = var.pop("derived")
     bands = {k: tuple(v) for k, v in derived["age_band"]["bands"].items()}
-    cat = Catalogue(version=str(ind["version"]), indicators=ind["indicators"], variables=var, age_bands=bands)
+    cat = Catalogue(version=str(ind["version"]), revisions_from=str(ind["revisions_from"]), indicators=ind["indicators"],
+                    variables=var, age_bands=bands)
     problems = cat.unknown_names(cat.indicators)
     if problems:  # a packaging mistake, caught by the tests
         raise ValueError("; ".join(problems))

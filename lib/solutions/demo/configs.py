@@ -132,8 +132,10 @@ def country_config(spec: CountrySpec, year: int, columns: dict[str, dict[str, st
     }
 
 
-def global_config(year: int, countries: list[str]) -> dict[str, Any]:
-    """The global config dict for the demo report."""
+def global_config(year: int, countries: list[str], catalogue_version: str | None = None) -> dict[str, Any]:
+    """The global config dict for the demo report; ``catalogue_version`` pins an earlier edition's catalogue
+    version (``demo.editions.earlier_catalogue_version``)."""
+    pinned = {} if catalogue_version is None else {"catalogue_version": catalogue_version}
     return {
         "report_year": year,
         "title": f"State of Solutions to Internal Displacement {year}",
@@ -145,4 +147,5 @@ def global_config(year: int, countries: list[str]) -> dict[str, Any]:
         "solutions_measure": {"scoring": "all", "missing_conditions": "not_available",
                               "conditions": [dict(m) for m in SOLUTIONS_MEASURE]},
         "demo": True,
+        **pinned,
     }

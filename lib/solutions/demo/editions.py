@@ -9,7 +9,11 @@ latest round, so the gap narrows over the series). The series holds the cases a 
 - Aldoria (QAB) and Dravenmark (QAE) survey every year, their gaps narrowing;
 - Brevonia's (QAC) survey is not repeated in Y-1: that edition carries its Y-2 survey's figures (the page and
   the global roll-up name the earlier survey), and its trend compares the Y-2 and Y surveys;
-- Cassaline (QAD) joins in the latest edition, with a survey collected in Y-1 (named as an earlier survey).
+- Cassaline (QAD) joins in the latest edition, with a survey collected in Y-1 (named as an earlier survey);
+- one indicator's definition changed in the latest catalogue version (its ``revised`` field): the earlier
+  editions carry the catalogue version before it (``earlier_catalogue_version``, written to their global
+  configs as ``catalogue_version``; today's code builds every edition, so the key only relabels), so that
+  indicator is "not compared" in the latest edition while every other one is.
 
 The latest survey of each country keeps the random stream of a one-edition demo (the spec at gap scale 1),
 so the latest edition's data do not depend on the earlier ones. Where the files go:
@@ -23,6 +27,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+
+from solutions.catalogue import Catalogue, version_key
 
 #: How many editions the demo series holds (the report year and the ones before it).
 N_EDITIONS = 3
@@ -94,3 +100,15 @@ def seed_words(seed: int, survey: Survey, latest: dict[str, Survey]) -> list[int
     """The words of the survey's random stream: the latest survey keeps the one-edition demo's stream."""
     code = int.from_bytes(survey.iso3.encode("ascii"), "big")
     return [seed, code] if latest.get(survey.iso3) == survey else [seed, code, survey.year]
+
+
+def earlier_catalogue_version(catalogue: Catalogue) -> str | None:
+    """The catalogue version the demo's earlier editions were published under: the one just before the latest
+    revision of an indicator's definition (``2026.2`` → ``2026.1``, ``2026.1`` → ``2025``), so that the
+    revised indicator is not compared across editions; None when no indicator records a revision."""
+    revised = [key for i in catalogue.indicators if i.revised and (key := version_key(i.revised))]
+    if not revised:
+        return None
+    last = max(revised)
+    return ".".join(str(p) for p in ((*last[:-1], last[-1] - 1) if len(last) > 1 and last[-1] > 1
+                                     else (last[0] - 1,)))

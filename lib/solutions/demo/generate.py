@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from solutions.catalogue import load_catalogue
 from solutions.demo.configs import (
     collection_period,
     country_config,
@@ -25,7 +26,15 @@ from solutions.demo.configs import (
     global_config,
     stamped,
 )
-from solutions.demo.editions import Survey, edition_folder, latest_surveys, plan, seed_words, survey_folder
+from solutions.demo.editions import (
+    Survey,
+    earlier_catalogue_version,
+    edition_folder,
+    latest_surveys,
+    plan,
+    seed_words,
+    survey_folder,
+)
 from solutions.demo.encode import BINARIES as _BINARY_NAMES
 from solutions.demo.encode import HH_ORDER, IND_ORDER, LEVELS, household_frame, individual_frame
 from solutions.demo.spec import DEMO_COUNTRIES, DEMO_SPECS, ROLES, Area, CountrySpec
@@ -121,7 +130,8 @@ def write_demo(root: Path, year: int = 2026, scale: float = 1.0, countries: list
             data = os.path.relpath(root / survey_folder(survey, latest), folder / "countries")
             written += _config(folder / "countries" / f"{iso}.yml",
                                yaml_bytes(_rebased(cfg, iso, Path(data).as_posix())), kept)
-        written += _config(folder / "global.yml", yaml_bytes(global_config(edition.year, edition.countries)), kept)
+        pinned = global_config(edition.year, edition.countries, earlier_catalogue_version(load_catalogue()))
+        written += _config(folder / "global.yml", yaml_bytes(pinned), kept)
     for iso, survey in latest.items():
         cfg = country_config(DEMO_SPECS[iso], survey.year, columns[survey])
         written += _config(root / "params" / "countries" / f"{iso}.yml", yaml_bytes(cfg), kept)

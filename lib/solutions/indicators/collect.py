@@ -76,7 +76,7 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
         indicators=cat("indicators"), benchmarks=cat("benchmarks"),
         catalogue=load_catalogue(), thresholds=gcfg.thresholds.model_dump(),
         provenance={"countries": provenance, "global_config_sha256": config_sha256(gcfg),
-                    "code_version": code_version(), "catalogue_version": load_catalogue().version,
+                    "code_version": code_version(), "catalogue_version": gcfg.catalogue_label,
                     "libraries": library_versions(), "build_date": build_date()},
         solutions_measure=configured_measure(gcfg, measures),
     )

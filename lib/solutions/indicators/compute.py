@@ -212,7 +212,7 @@ def compute_country(
                                      "category", "gap", "se", "ci_low", "ci_high", "df", "p_value", "direction",
                                      "status", "margin", "flag"])
         criteria = _not_assessed(displaced)
-    stamp = {"country": cfg.iso3, "year": gcfg.report_year, "catalogue_version": catalogue.version}
+    stamp = {"country": cfg.iso3, "year": gcfg.report_year, "catalogue_version": gcfg.catalogue_label}
     return Tables(
         estimates.assign(**stamp), gaps.assign(**stamp), criteria.assign(country=cfg.iso3, year=gcfg.report_year),
         notes, indicators=as_frame(rows).assign(**stamp),

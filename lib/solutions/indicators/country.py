@@ -122,7 +122,7 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
     provenance = {
         "inputs": dict(sorted(data.files.items())), "config_sha256": config_sha256(cfg),
         "global_config_sha256": config_sha256(gcfg), "code_version": code_version(),
-        "catalogue_version": catalogue.version, "libraries": library_versions(), "build_date": build_date(),
+        "catalogue_version": gcfg.catalogue_label, "libraries": library_versions(), "build_date": build_date(),
     }
     reference = None if cfg.reference is None else cfg.reference.model_dump(mode="json", exclude={"values"})
     own = {d.variable: d.label or d.variable.replace("_", " ").capitalize() for d in cfg.disaggregations}

@@ -176,18 +176,46 @@ def criteria_status(gaps: pd.DataFrame, groups: list[str], confidence_level: flo
 TREND_KEY = ["country", "indicator_id", "group", "disaggregation", "disaggregation_value", "category"]
 
 
-def comparable_years(history: pd.DataFrame, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split estimates of several report years into those comparable with ``year`` (computed with the
-    same catalogue version, per country) and those that are not (methodology.md section 3: estimates
-    whose definitions differ are never compared). Rows of ``year`` itself are always comparable."""
+def comparable_years(history: pd.DataFrame, year: int,
+                     catalogue: Catalogue | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split estimates of several report years into those comparable with ``year`` and those that are not
+    (methodology.md section 3: estimates whose definitions differ are never compared), per indicator: an
+    earlier row is comparable when its indicator's definition is the same under its catalogue version as
+    under the version of the country's ``year`` rows (``Catalogue.comparable``: the same version, or both at
+    or after the version that last revised the indicator). Rows of ``year`` itself are always comparable."""
     if history.empty or "catalogue_version" not in history.columns:
         return history, history.iloc[0:0]
+    if catalogue is None:
+        from solutions.catalogue import load_catalogue
+
+        catalogue = load_catalogue()
     current = history[history["year"] == int(year)]
-    versions = current.groupby("country")["catalogue_version"].agg(lambda v: set(v.dropna().astype(str)))
-    same = [str(v) in versions.get(c, set()) for c, v in zip(history["country"], history["catalogue_version"],
-                                                               strict=True)]
-    mask = np.asarray(same, dtype=bool) | (history["year"] == int(year)).to_numpy()
+    versions = current.groupby("country")["catalogue_version"].agg(lambda v: sorted(set(v.dropna().astype(str))))
+    seen: dict[tuple[str, str, str], bool] = {}
+
+    def same(country: str, indicator: str, version: str) -> bool:
+        key = (country, indicator, version)
+        if key not in seen:
+            seen[key] = any(catalogue.comparable(indicator, version, v) for v in versions.get(country, []))
+        return seen[key]
+
+    kept = [same(str(c), str(i), str(v)) for c, i, v in zip(history["country"], history["indicator_id"],
+                                                             history["catalogue_version"], strict=True)]
+    mask = np.asarray(kept, dtype=bool) | (history["year"] == int(year)).to_numpy()
     return history[mask], history[~mask]
+
+
+def revised_in(indicator_id: str, catalogue: Catalogue | None = None) -> str:
+    """The catalogue version in which the indicator's definition last changed, ``""`` when the catalogue
+    records none (never revised, or a country's own indicator)."""
+    if catalogue is None:
+        from solutions.catalogue import load_catalogue
+
+        catalogue = load_catalogue()
+    try:
+        return catalogue.get(indicator_id).revised or ""
+    except KeyError:
+        return ""
 
 
 def year_over_year(history: pd.DataFrame, year: int, confidence_level: float = 0.95,

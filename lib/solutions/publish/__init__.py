@@ -93,7 +93,7 @@ def publish_edition(year_dir: Path, gcfg: GlobalConfig, countries: Mapping[str, 
         sources=_sources(countries, statuses), inferred=known)
     used = {r["hash"].removeprefix("sha256:") for r in descriptor["resources"]}
     write_text(Path(year_dir) / SCHEMA_CACHE, json.dumps({k: v for k, v in sorted(known.items()) if k in used}))
-    descriptor["catalogueVersion"] = catalogue.version
+    descriptor["catalogueVersion"] = gcfg.catalogue_label
     descriptor["codeVersion"] = code_version()
     written += [results / MANIFEST, results / CITATION, write_package(results, descriptor)]
     return [p.relative_to(year_dir) for p in written]

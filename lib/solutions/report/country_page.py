@@ -721,7 +721,7 @@ def solutions_measure_section(results: CountryResults) -> None:
 
 def trends_section(results: CountryResults, output_root: str | Path) -> None:
     """Change per indicator across report years, read from earlier years' results tables under
-    ``output_root``, comparing only the same catalogue version; a note when there is no earlier comparable
+    ``output_root``, comparing only the same indicator definitions; a note when there is no earlier comparable
     year."""
     earlier = trends.earlier_results(output_root, results.iso3, results.year)
     thresholds = thresholds_of(results)

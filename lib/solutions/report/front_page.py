@@ -418,7 +418,7 @@ def _list(items: list[str]) -> str:
 
 def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) -> str:
     """The "what changed" section of a diff (``solutions.editions.EditionDiff``) as HTML."""
-    from solutions.editions import change_text, counts_text, status_change_text
+    from solutions.editions import change_text, counts_text, not_compared_items, status_change_text
 
     titles = {i.id: i.short_title for i in g.catalogue.indicators}
     titles.setdefault(SOLUTIONS_ID, "Solutions measure")
@@ -465,9 +465,9 @@ def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) ->
     if d.indicators_added or d.indicators_dropped:
         rest.append(html.escape(f"Indicators added: {', '.join(d.indicators_added) or 'none'}; dropped: "
                                 f"{', '.join(d.indicators_dropped) or 'none'}."))
-    for _, r in d.not_compared.iterrows():
-        rest.append(html.escape(f"{names.get(r['country'], r['country'])}: not compared, the indicator "
-                                "definitions differ between the two editions."))
+    # an indicator not compared is said first: it is why that indicator is missing from every list below
+    first[:0] = [html.escape(f"{titles.get(ind, ind)} ({ind}): not compared, {why} ({where}).")
+                 for ind, why, where in not_compared_items(d, lambda c: names.get(c, c))]
     head, tail = first, rest  # HTML: every text escaped where it was made
     return (f"<p>Compared with the {d.old_year} edition (a change is better or worse when its {level} CI lies "
             "on one side of zero and not within the indicator's margin):</p>"

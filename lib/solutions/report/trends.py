@@ -1,8 +1,9 @@
 """Trends across report years: earlier years' results tables, per-indicator change charts and tables.
 
 Earlier years come only from results tables already published under ``outputs/<year>/results/<ISO3>/``
-(never microdata). Only estimates computed with the same catalogue version as this year's are compared
-(methodology.md section 3); the others are named on the page as not compared.
+(never microdata). Only estimates whose indicator definition is the same as this year's are compared
+(methodology.md section 3; ``status.comparable_years``, per indicator: the same catalogue version, or both at or
+after the version that revised the indicator); the others are named on the page as not compared.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 from solutions.config import EquivalenceMargin
 from solutions.indicators import CountryResults, GlobalResults
 from solutions.indicators.changes import rules_from_tables
-from solutions.indicators.status import comparable_years, year_over_year
+from solutions.indicators.status import comparable_years, revised_in, year_over_year
 from solutions.results import earlier_result_folders
 from solutions.results_dataset import scan
 
@@ -122,12 +123,19 @@ def history(current: pd.DataFrame, earlier: pd.DataFrame) -> pd.DataFrame:
 
 
 def _versions_note(excluded: pd.DataFrame) -> str:
+    """Which indicators' earlier results are not compared, and why: per indicator, the catalogue version that
+    revised its definition (``status.revised_in``), or that the definitions differ."""
     if excluded.empty:
         return ""
-    parts = [f"{int(y)} (catalogue version {html.escape(str(v))})"
-             for (y, v), _ in excluded.groupby(["year", "catalogue_version"], sort=True)]
-    return ("Not compared, because the indicator definitions differ from this year's: results of "
-            + ", ".join(parts) + ".")
+    reasons: dict[tuple[str, str], list[str]] = {}  # (why, which results) -> indicators, in catalogue order
+    for ind, part in excluded.groupby("indicator_id", sort=False):
+        revised = revised_in(str(ind))
+        why = f"its definition changed in catalogue {revised}" if revised else "the definitions differ"
+        years = ", ".join(f"{int(y)} (catalogue version {v})"
+                          for (y, v), _ in part.groupby(["year", "catalogue_version"], sort=True))
+        reasons.setdefault((why, years), []).append(str(ind))
+    return html.escape("; ".join(f"{', '.join(inds)}: not compared, {why} (results of {years})"
+                                 for (why, years), inds in reasons.items()) + ".")
 
 
 def _direction(r: pd.Series) -> str:
@@ -221,7 +229,7 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
             charts.trends_chart(panels),
             title=f"{name}: change across report years",
             caption=f"Estimates by report year ({years[0]}–{years[-1]}) and group, with {level} confidence "
-            "intervals; only years computed with the same catalogue version are compared.",
+            "intervals; only years whose indicator definitions are the same as this year's are compared.",
             alt="Line charts by report year. " + alt + ".",
             data=pd.concat([chartdata.points(p.rows, percent=p.percent, thresholds=thresholds,
                                              labels=("indicator_id", "group", "year")) for p in panels],
@@ -297,7 +305,7 @@ def series_chart(data: pd.DataFrame, *, names: dict[str, str], thresholds: Thres
         title="Solutions measure: the series by country",
         caption=f"Percent of households meeting the measure by report year ({years[0]}–{years[-1]}) and group, "
         f"with {thresholds.level} confidence intervals; the comparison group is the benchmark; only years computed "
-        "with the same catalogue version, one per survey round.",
+        "with the same definitions, one per survey round.",
         alt="Line charts by report year. " + alt + ".",
         data=pd.concat([chartdata.points(p.rows, percent=True, thresholds=thresholds, names=names,
                                          labels=("country", "group", "year")) for p in panels], ignore_index=True),
