@@ -332,6 +332,14 @@ def not_computed_ids(results: CountryResults) -> dict[str, str]:
     return {str(i): availability_words(str(r)) for i, r in zip(missing["indicator_id"], missing["reason"], strict=True)}
 
 
+def _country_notes(results: CountryResults) -> dict[str, str]:
+    """indicator id -> the country's note on it (config `notes`), where it has one."""
+    table = results.indicators
+    if table.empty:
+        return {}
+    return {str(i): str(n) for i, n in zip(table["indicator_id"], table["note"], strict=True) if n}
+
+
 def indicator_notes(results: CountryResults) -> dict[str, str]:
     """indicator id -> what a reader must know under its definition: the country's note, or why it is missing."""
     table = results.indicators
@@ -556,7 +564,10 @@ def criterion_section(results: CountryResults, criterion: int) -> None:
     absent = [i for i in ids if i in missing]
     ids = [i for i in ids if i not in missing]
     if absent:  # one short list, never a table of empty rows
-        note("Not in this survey: " + "; ".join(f"{_short_name(results, i)} ({missing[i]})" for i in absent) + ".")
+        noted = _country_notes(results)  # the country's own note on an indicator it did not compute
+        note("Not in this survey: " + "; ".join(
+            f"{_short_name(results, i)} ({missing[i]}{'; note: ' + noted[i] if noted.get(i) else ''})"
+            for i in absent) + ".")
     if not ids:
         if not absent:
             note("No indicator of this criterion was collected in this country.")
