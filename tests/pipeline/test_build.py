@@ -111,7 +111,7 @@ def test_one_country_rerun_touches_only_that_country(built: Project, tmp_path: P
     qac_before = table_bytes(project)
     qac_before = {k: v for k, v in qac_before.items() if "/QAC/" in k}
     cfg = project.root / "params" / "countries" / "QAB.yml"
-    cfg.write_text(cfg.read_text().replace("summary: ", "summary: Updated. ", 1))
+    cfg.write_text(cfg.read_text().replace("summary: '", "summary: 'Updated. ", 1))
     proc = sol("build", "--params", str(project.params), "--output", str(project.out), "--country", "QAB",
                "--quiet", check=True)
     assert "QAB: ok" in proc.stdout and "QAC" not in proc.stdout

@@ -133,9 +133,10 @@ def test_estimates_equal_r_survey_with_weight_0_kept(mcna_built: Msna, tmp_path:
     compared = 0
     for r in ref.itertuples():
         mine = est.loc[(r.indicator_id, r.group, r.disaggregation, str(r.disaggregation_value))]
-        assert mine["n_unweighted"] == r.n, r  # records of weight 0 are not counted
-        if mine["suppressed"]:
+        if mine["suppressed"]:  # a withheld row publishes no count (methodology §5)
+            assert pd.isna(mine["n_unweighted"]), r
             continue
+        assert mine["n_unweighted"] == r.n, r  # records of weight 0 are not counted
         compared += 1
         assert mine["estimate"] == pytest.approx(r.estimate, rel=1e-9), r
         assert mine["se"] == pytest.approx(r.se, rel=1e-6), r

@@ -128,6 +128,7 @@ PAGE_CSS = """
 .sos-defs dd{margin:0 0 .3em 1em;color:#333}
 .sos-table th,.sos-table td{border-bottom:1px solid #DDD;padding:.3em .5em;text-align:left;vertical-align:top}
 .sos-table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.sos-stack th,.sos-stack td{padding:.3em .35em}
 .sos-table th.num{text-align:right}
 .sos-dist td.num{white-space:normal}
 .sos-nowrap{white-space:nowrap}
