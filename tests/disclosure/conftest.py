@@ -55,6 +55,8 @@ def small_cells(tmp_path_factory) -> tuple[Project, Published, Result]:
     _set(project.params, report_year=2025)
     _name_round(project.params, countries, 2025)
     project.build()
+    for edited in [project.params, *project.params.parent.joinpath("countries").glob("*.yml")]:
+        edited.unlink()  # edited above: `solutions demo` keeps a user's edits, so they are removed first
     sol("demo", "--root", str(project.root), "--scale", "0.12", check=True)  # new data and params for 2026
     _set(project.params, countries=countries)
     project.build()

@@ -184,6 +184,8 @@ def table_facts(headers: list[str], rows: list[list[str]], *, source: str, count
     """Facts of one table: each cell tied to its row's labels (country, indicator, group, category; the
     caption names the indicator when no cell does) and to its column header (what the number is)."""
     facts: list[Fact] = []
+    if context.startswith("Estimates by "):  # a chapter's breakdown (by area, by sex...): no national facts
+        return facts
     low = [h.lower() for h in headers]
     change_table = "change" in low
     heading = ""  # a row heading a run of rows (html_table's group_by: an indicator of the global key table)
@@ -352,6 +354,8 @@ def page_facts(page: Path, year: int, vocab: Vocabulary) -> tuple[list[Fact], li
     facts += got
     chart_numbers = []
     for i, img in enumerate(soup.find_all("img")):
+        if str(img.get("alt") or "").startswith("Estimates by "):  # a breakdown chart: no national facts
+            continue
         if country is not None and img.get("alt"):
             got = text_facts(img["alt"], source=f"{page.name} image {i + 1} alt text", country=country, year=year,
                              vocab=vocab)

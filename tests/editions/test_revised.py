@@ -24,7 +24,7 @@ NAN = math.nan
 
 def _revised_and_steady() -> tuple[str, str, str, str]:
     """A revised indicator, one not revised, the version that revised it and the version just before."""
-    revised = [i for i in CAT.indicators if i.revised and i.kind == "proportion"]
+    revised = [i for i in CAT.indicators if i.revised and i.direction in ("higher", "lower")]
     steady = [i for i in CAT.indicators if not i.revised and i.kind == "proportion"]
     assert revised and steady, "the catalogue records a revised definition (the demo series shows it)"
     before = earlier_catalogue_version(CAT)

@@ -227,8 +227,9 @@ def _margin_of(ind: Indicator) -> tuple[str, float] | None:
     margin = ind.margin
     if margin is None:
         return None
+    values = margin if isinstance(margin, Mapping) else {"absolute": margin.absolute, "relative": margin.relative}
     for kind in ("absolute", "relative"):
-        value = margin.get(kind) if isinstance(margin, Mapping) else getattr(margin, kind, None)
+        value = values.get(kind)
         if not is_missing(value):
             return kind, float(value)
     return None
