@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from solutions.pipeline import manifest
 from solutions.pipeline.build import Context
-from solutions.pipeline.site import public_reason
+from solutions.pipeline.site import published_pages
 from solutions.provenance import code_version
 
 if TYPE_CHECKING:
@@ -23,17 +23,7 @@ def print_edition(ctx: Context, *, force: bool = False, quarto: str | None = Non
     from solutions.render.pdf import render_pdf
 
     state = manifest.load(ctx.year_dir)
-    countries, notes = [], {}
-    for iso in ctx.gcfg.countries:
-        entry = state["countries"].get(iso, {})
-        st = entry.get("state", "missing")
-        reason = public_reason(entry) if st == "failed" else ("" if st == "ok" else "not built yet")
-        countries.append((iso, ctx.countries[iso].name, st if st in ("ok", "failed") else "missing", reason))
-        if st == "ok" and entry.get("stale"):
-            notes[f"country-{iso}"] = f"not updated: {public_reason(entry['stale'])}"
-    for name, entry in state["pages"].items():
-        if entry.get("state") == "ok" and entry.get("stale"):
-            notes[name] = f"not updated: {public_reason(entry['stale'])}"
+    countries, notes = published_pages(ctx, state)
     footer = f"Built by State of Solutions {code_version()} on the data and parameters in the manifest."
     spec = build_site_spec(ctx.year_dir, ctx.gcfg.report_year, ctx.gcfg.title, countries, demo=ctx.gcfg.demo,
                            footer=footer, notes=notes)

@@ -32,18 +32,7 @@ def render_site(ctx: Context, renderer: str | None = None, changed: set[str] | N
     from solutions.render.base import RenderError, RenderResult
 
     state = manifest.load(ctx.year_dir)
-    countries = []
-    notes: dict[str, str] = {}
-    for iso in ctx.gcfg.countries:
-        entry = state["countries"].get(iso, {})
-        st = entry.get("state", "missing")
-        reason = public_reason(entry) if st == "failed" else ("" if st == "ok" else "not built yet")
-        countries.append((iso, ctx.countries[iso].name, st if st in ("ok", "failed") else "missing", reason))
-        if st == "ok" and entry.get("stale"):
-            notes[f"country-{iso}"] = f"not updated: {public_reason(entry['stale'])}"
-    for name, entry in state["pages"].items():
-        if entry.get("state") == "ok" and entry.get("stale"):
-            notes[name] = f"not updated: {public_reason(entry['stale'])}"
+    countries, notes = published_pages(ctx, state)
     name = resolve_renderer(renderer or ctx.gcfg.renderer)
     key = _site_key(ctx, name, countries, notes, state)
     previous = state.get("site") or {}
@@ -96,6 +85,25 @@ def _intact(previous: dict[str, Any], year_dir: Path) -> bool:
     if present - set(recorded):
         return False
     return not manifest.damaged_artefacts({"artefacts": recorded}, year_dir)
+
+
+def published_pages(ctx: Context, state: dict[str, Any]) -> tuple[list[tuple[str, str, str, str]], dict[str, str]]:
+    """What the manifest says the edition holds, as a site or its print edition shows it: each country as
+    (iso3, name, ok | failed | missing, public reason), and the "not updated" note of each page kept from an
+    earlier build."""
+    countries = []
+    notes: dict[str, str] = {}
+    for iso in ctx.gcfg.countries:
+        entry = state["countries"].get(iso, {})
+        st = entry.get("state", "missing")
+        reason = public_reason(entry) if st == "failed" else ("" if st == "ok" else "not built yet")
+        countries.append((iso, ctx.countries[iso].name, st if st in ("ok", "failed") else "missing", reason))
+        if st == "ok" and entry.get("stale"):
+            notes[f"country-{iso}"] = f"not updated: {public_reason(entry['stale'])}"
+    for name, entry in state["pages"].items():
+        if entry.get("state") == "ok" and entry.get("stale"):
+            notes[name] = f"not updated: {public_reason(entry['stale'])}"
+    return countries, notes
 
 
 def public_reason(entry: dict) -> str:
