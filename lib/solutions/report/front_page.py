@@ -13,6 +13,7 @@ error message (it may quote paths) and without any value.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -430,21 +431,19 @@ def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) ->
         return (f"{names.get(r['country'], r['country'])}, {subject}{category}, {style.group_label(r['group'])}: "
                 f"{change_text(r)}")
 
-    first: list[str] = []
-    crit = d.criterion_changes
-    if len(crit):
-        first.append(f"{len(crit)} criterion status{'es' if len(crit) != 1 else ''} changed:" + _list([
-            f"{names.get(r['country'], r['country'])}, {int(r['criterion'])} {full.get(int(r['criterion']), '')}, "
-            f"{style.group_label(r['group'])}: {status_change_text(r)}" for _, r in crit.iterrows()]))
-    else:
-        first.append(html.escape("No criterion status changed."))
-    gaps = d.gap_changes
-    if len(gaps):
-        first.append(f"{len(gaps)} indicator gap status{'es' if len(gaps) != 1 else ''} changed:" + _list([
-            f"{names.get(r['country'], r['country'])}, {titles.get(r['indicator_id'], r['indicator_id'])}, "
-            f"{style.group_label(r['group'])}: {status_change_text(r)}" for _, r in gaps.iterrows()]))
-    else:
-        first.append(html.escape("No indicator gap status changed."))
+    def status_changes(rows: pd.DataFrame, noun: str, subject: Callable[[Any], str]) -> str:
+        """Every status change of one kind, named: country, what, group, before -> after."""
+        if not len(rows):
+            return html.escape(f"No {noun} status changed.")
+        return f"{len(rows)} {noun} status{'es' if len(rows) != 1 else ''} changed:" + _list([
+            f"{names.get(r['country'], r['country'])}, {subject(r)}, {style.group_label(r['group'])}: "
+            f"{status_change_text(r)}" for _, r in rows.iterrows()])
+
+    first = [
+        status_changes(d.criterion_changes, "criterion",
+                       lambda r: f"{int(r['criterion'])} {full.get(int(r['criterion']), '')}"),
+        status_changes(d.gap_changes, "indicator gap", lambda r: titles.get(r["indicator_id"], r["indicator_id"])),
+    ]
     moved = d.moved
     for status, word in (("worsened", "worse"), ("improved", "better")):
         rows = moved[moved["status"] == status] if len(moved) else moved
