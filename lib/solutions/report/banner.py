@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import html
+from .templating import Markup, macros, stylesheet
 
-from . import style
+_T = macros("blocks.html.j2")
 
 DEMO_TEXT = (
     "Demonstration data — not real. Every number, name and place on this page comes from a generated "
@@ -12,17 +12,13 @@ DEMO_TEXT = (
 )
 
 
-def page_css() -> str:
-    """The house CSS as a ``<style>`` block (emitted once per page, with the title)."""
-    return f"<style>{style.PAGE_CSS}</style>"
+def page_css() -> Markup:
+    """The house CSS (``report/assets/page.css``), emitted once per page in a ``<style>`` block with the title."""
+    return Markup(stylesheet("page.css"))
 
 
-def demo_banner_html(demo: bool, *, text: str = DEMO_TEXT) -> str:
+def demo_banner_html(demo: bool, *, text: str = DEMO_TEXT) -> Markup:
     """The banner HTML when ``demo`` is true, else an empty string. Readable without the CSS."""
     if not demo:
-        return ""
-    return (
-        '<div class="sos-banner" role="note" aria-label="Demonstration data" '
-        'style="border:3px solid #D55E00;background:#FFF4E5;color:#000;padding:.8em 1em;margin:0 0 1.2em">'
-        f"<strong>⚠ DEMONSTRATION DATA — NOT REAL.</strong> {html.escape(text)}</div>"
-    )
+        return Markup("")
+    return Markup(_T.demo_banner(text))

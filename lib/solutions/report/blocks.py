@@ -8,7 +8,6 @@ directly: a missing field is an error in the build, not a silently empty section
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,10 @@ from .narratives import fill, use_output_root
 from .output import emit
 from .provenance import provenance_html
 from .tables import object_frame
+from .templating import Markup, macros
+
+_T = macros("blocks.html.j2")
+_C = macros("common.html.j2")
 
 Results = CountryResults | GlobalResults
 
@@ -45,7 +48,7 @@ __all__ = ["object_frame"]  # re-exported for the page modules
 
 # ------------------------------------------------------------------ helpers ----
 def note(text: str) -> None:
-    emit(f'<p class="sos-note">{html.escape(text)}</p>')
+    emit(_C.note(text))
 
 
 def criteria_names() -> dict[int, str]:
@@ -139,24 +142,23 @@ def title(obj: str | Results) -> None:
     """
     text = page_title(obj)
     line = collection_line(obj) if isinstance(obj, CountryResults) else ""
-    emit(f'{page_css()}<h1 class="sos-title">{html.escape(text)}</h1>{line}',
+    emit(_T.page_title(css=page_css(), text=text, line=line),
          metadata={"solutions": {"page_title": text}})
 
 
-def collection_line(results: CountryResults) -> str:
+def collection_line(results: CountryResults) -> Markup:
     """Under a country's title: when the survey's data were collected, apart from the report's year (a 2018
     survey in the 2026 edition must not read as 2026 data)."""
     design = results.design
     if not design.get("collection_start"):
-        return ""
+        return Markup("")
     start, end = pd.Timestamp(design["collection_start"]), pd.Timestamp(design.get("collection_end") or
                                                                         design["collection_start"])
     span = (f"{start:%B}–{end:%B %Y}" if start.year == end.year else f"{start:%B %Y}–{end:%B %Y}")
     if start.year == end.year and start.month == end.month:
         span = f"{end:%B %Y}"
     survey = design.get("survey_title") or "Survey"
-    return (f'<p class="sos-note">{html.escape(str(survey))}: data collected {html.escape(span)}. '
-            f"Report edition {results.year}.</p>")
+    return Markup(_T.collection_line(survey=survey, span=span, year=results.year))
 
 
 def banner(obj: Results) -> None:
@@ -170,7 +172,7 @@ def narrative(results: CountryResults, section: str | int = "summary") -> None:
     """Emit the analyst's narrative for ``section`` (``"summary"`` or a criterion number), escaped."""
     text = fill(narrative_text(results, section), results)  # placeholders from the results (report.narratives)
     if text:
-        emit(f'<div class="sos-narrative">{markdown_html(text)}</div>')
+        emit(_T.narrative(markdown_html(text)))
     elif section == "summary":
         note("No summary narrative was provided for this country.")
 
@@ -183,15 +185,15 @@ def narrative_text(results: CountryResults, section: str | int) -> str:
     return str(crits.get(int(section), crits.get(str(section), "")) or "")
 
 
-def sources_html(sources: Any) -> str:
+def sources_html(sources: Any) -> Markup:
     """The data sources as a list for readers (name, publisher, year), or "" when there are none."""
     items = []
     for s in sources or []:
         s = s if isinstance(s, Mapping) else getattr(s, "model_dump", lambda: {})()
         text = ", ".join(str(s[k]) for k in ("name", "publisher", "year") if s.get(k))
         if text:
-            items.append(f"<li>{html.escape(text)}</li>")
-    return f"<p><strong>Data sources</strong></p><ul>{''.join(items)}</ul>" if items else ""
+            items.append(text)
+    return Markup(_T.sources(items)) if items else Markup("")
 
 
 def provenance_appendix(provenance: Any, *, extra: str = "", heading: str = "Build details") -> None:

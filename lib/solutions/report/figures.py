@@ -9,7 +9,6 @@ charts on one page cannot clash over the element ids matplotlib writes inside ea
 from __future__ import annotations
 
 import base64
-import html
 import io
 import math
 import re
@@ -20,6 +19,9 @@ from matplotlib.figure import Figure
 
 from . import chartdata, style, svg_canvas
 from .output import emit
+from .templating import Markup, macros
+
+_T = macros("figures.html.j2")
 
 _FONT_FAMILY = re.compile(r"font-family: *[^;\"]+|font-family=\"[^\"]*\"")
 _PT = 72.0
@@ -65,14 +67,15 @@ def min_width(width_px: int, smallest_pt: float) -> int:
 
 
 def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool = True, data_href: str | None = None,
-                phone_alternative: str = "") -> str:
+                phone_alternative: str = "", figure_id: str = "") -> Markup:
     """The ``<figure>`` HTML of ``fig``: an SVG ``<img>`` with alt text, and a caption (all text escaped).
 
     The image grows up to ``DESKTOP_SCALE`` times its natural size on a laptop, where the column is wider than
     the chart and its text would otherwise read small; on a phone it shrinks with the column only down to the
     width where its smallest text is ``MIN_TEXT_PX``, and scrolls sideways in its own (keyboard-reachable) box
     beyond that. ``phone_alternative``: the sentence shown on a phone instead of the chart, when the page gives
-    the same cells in a table a phone can read (the heatmap).
+    the same cells in a table a phone can read (the heatmap). ``figure_id``: the figure's element id (a link
+    target), if any.
     """
     try:
         svg = figure_svg(fig)
@@ -83,32 +86,16 @@ def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool 
             plt.close(fig)  # harmless for figures not registered with pyplot
     width, height = round(w_in * _PT * _CSS_PX_PER_PT), round(h_in * _PT * _CSS_PX_PER_PT)
     narrowest = min(width, min_width(width, smallest_text(svg)))
-    alt_text = html.escape(alt.strip() or title, quote=True)
-    cap = f"<strong>{html.escape(title)}</strong>"
-    if caption:
-        cap += f" {html.escape(caption)}"
-    if data_href:
-        cap += f' <a class="sos-data" href="{html.escape(data_href, quote=True)}" download>Data of this chart (CSV)</a>'
-    if narrowest > PHONE_COLUMN:  # said only on a phone, where the chart is wider than the screen
-        cap += ' <span class="sos-phone-only sos-scroll-hint">Wider than this screen: scroll the chart sideways.</span>'
-    hidden = " sos-phone-hidden" if phone_alternative else ""
-    figure = (
-        f'<figure class="sos-figure{hidden}" style="max-width:{round(width * DESKTOP_SCALE)}px">'
-        f'<div class="sos-figure-scroll" role="region" tabindex="0" aria-label="Chart: {html.escape(title, quote=True)}">'
-        f'<img src="data:image/svg+xml;base64,{data}" alt="{alt_text}" width="{width}" height="{height}" '
-        f'style="width:100%;height:auto;min-width:{narrowest}px"></div>'
-        f"<figcaption>{cap}</figcaption></figure>"
-    )
-    if phone_alternative:
-        figure += f'<p class="sos-note sos-phone-only">{html.escape(phone_alternative)}</p>'
-    return figure
+    return Markup(_T.figure(
+        figure_id=figure_id, hidden=bool(phone_alternative), max_width=round(width * DESKTOP_SCALE), title=title,
+        data=Markup(data),  # base64 of our own SVG: nothing to escape in it
+        alt=alt.strip() or title, width=width, height=height, narrowest=narrowest, caption=caption,
+        data_href=data_href or "", scroll_hint=narrowest > PHONE_COLUMN, phone_alternative=phone_alternative))
 
 
-def no_chart_html(title: str, alt: str) -> str:
+def no_chart_html(title: str, alt: str) -> Markup:
     """The sentence standing for a chart with nothing to draw: its title and what its alt text says."""
-    said = alt.strip().rstrip(".")
-    return (f'<p class="sos-note sos-nochart"><strong>{html.escape(title)}</strong>: nothing to chart. '
-            f"{html.escape(said)}.</p>")
+    return Markup(_T.no_chart(title=title, said=alt.strip().rstrip(".")))
 
 
 def show_figure(fig: Figure | None, *, title: str, caption: str, alt: str, data: pd.DataFrame | None = None,

@@ -7,12 +7,14 @@ paths), so the reading flow carries none of it.
 
 from __future__ import annotations
 
-import html
 import posixpath
 from collections.abc import Mapping
 from typing import Any
 
 from .formatting import is_missing, short_hash
+from .templating import Markup, macros
+
+_T = macros("provenance.html.j2")
 
 # Known keys in display order, with their labels; aliases map other spellings onto them.
 _LABELS: dict[str, str] = {
@@ -52,21 +54,18 @@ def _file_name(name: Any) -> str:
     return posixpath.basename(str(name).replace("\\", "/"))
 
 
-def _value_html(key: str, value: Any) -> str:
+def _value_html(key: str, value: Any) -> Markup | str:
+    """One provenance value: checksums as short codes (the full one in the title), lists and mappings as text."""
     if key == "inputs" and isinstance(value, Mapping):
-        items = [
-            f"<code>{html.escape(_file_name(k))}</code> <code title=\"{html.escape(str(v))}\">"
-            f"{html.escape(short_hash(v))}</code>"
-            for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
-        ]
-        return "; ".join(items) or "–"
+        files = [(_file_name(k), str(v), short_hash(v)) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))]
+        return Markup(_T.inputs(files)) if files else "–"
     if isinstance(value, Mapping):
-        return ", ".join(f"{html.escape(str(k))} {html.escape(str(v))}" for k, v in sorted(value.items()))
+        return ", ".join(f"{k} {v}" for k, v in sorted(value.items()))
     if isinstance(value, list | tuple):
-        return ", ".join(html.escape(str(v)) for v in value)
+        return ", ".join(str(v) for v in value)
     if key in _HASH_KEYS or key.endswith("sha256"):
-        return f'<code title="{html.escape(str(value))}">{html.escape(short_hash(value))}</code>'
-    return html.escape("–" if is_missing(value) else str(value))
+        return Markup(_T.hash(full=str(value), short=short_hash(value)))
+    return "–" if is_missing(value) else str(value)
 
 
 #: Where the public build manifest sits, relative to the site root (every page sits at the root).
@@ -74,22 +73,11 @@ MANIFEST_HREF = "results/manifest.json"
 
 
 def provenance_html(provenance: Mapping[str, Any] | None, *, heading: str = "Build details",
-                    extra: str = "") -> str:
+                    extra: str = "") -> Markup:
     """A collapsed appendix: a ``<dl>`` of the provenance (known keys first, in house order, any others
     after), ``extra`` trusted HTML (e.g. a per-country table), and the link to the build manifest."""
     prov = normalise(provenance)
     prov.pop("countries", None)  # per-country blocks are rendered by the methods page
     keys = [k for k in _LABELS if k in prov] + sorted(k for k in prov if k not in _LABELS)
-    rows = "".join(
-        f"<dt>{html.escape(_LABELS.get(k, k.replace('_', ' ').capitalize()))}</dt>"
-        f"<dd>{_value_html(k, prov[k])}</dd>"
-        for k in keys
-    )
-    if not rows:
-        rows = "<dt>Provenance</dt><dd>not recorded</dd>"
-    return (
-        f'<details class="sos-provenance"><summary>{html.escape(heading)}: versions, checksums and '
-        f"configuration</summary><dl>{rows}</dl>{extra}"
-        f'<p>Every input, parameter and output of this edition, with its checksum, is recorded in the '
-        f'<a href="{MANIFEST_HREF}">build manifest</a>.</p></details>'
-    )
+    rows = [(_LABELS.get(k, k.replace("_", " ").capitalize()), _value_html(k, prov[k])) for k in keys]
+    return Markup(_T.appendix(heading=heading, rows=rows, extra=Markup(extra), manifest_href=MANIFEST_HREF))

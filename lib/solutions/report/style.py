@@ -116,62 +116,7 @@ HOUSE_RC: dict[str, Any] = {
     "text.usetex": False,
 }
 
-PAGE_CSS = """
-.sos-banner{border:3px solid #D55E00;background:#FFF4E5;color:#000;padding:.8em 1em;margin:0 0 1.2em;
- font-size:1.1em;border-radius:4px}
-.sos-banner strong{font-size:1.15em}
-.sos-table{border-collapse:collapse;margin:.5em 0 1.2em;font-size:.9rem;max-width:100%}
-.sos-table caption,.sos-table-caption{caption-side:top;text-align:left;font-weight:bold;padding:.3em 0;margin:0}
-.sos-table-block{margin:.5em 0 1.2em}
-.sos-table-block .sos-table{margin-top:.2em}
-.sos-defs dt{font-weight:bold;margin-top:.4em}
-.sos-defs dd{margin:0 0 .3em 1em;color:#333}
-.sos-table th,.sos-table td{border-bottom:1px solid #DDD;padding:.3em .5em;text-align:left;vertical-align:top}
-.sos-table td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.sos-stack th,.sos-stack td{padding:.3em .35em}
-.sos-table th.num{text-align:right}
-.sos-dist td.num{white-space:normal}
-.sos-nowrap{white-space:nowrap}
-.sos-table-wrap{overflow-x:auto;max-width:100%}
-.sos-status{display:inline-block;padding:.1em .45em;border-radius:3px;white-space:nowrap;color:#000}
-.sos-status.sos-compact{white-space:normal;padding:.05em .35em}
-.sos-finding{font-size:.92em}
-.sos-table .sos-group-row th{padding-top:.7em;border-bottom:1px solid #999;font-weight:bold}
-.sos-count{font-size:.85em;color:#333;white-space:nowrap}
-.sos-heatmap{font-size:.85em;width:100%;table-layout:fixed}
-.sos-heatmap th,.sos-heatmap td{padding:.3em .2em;overflow-wrap:normal;word-break:normal;hyphens:manual}
-.sos-heatmap thead th{font-size:.82em;padding:.3em .1em}
-.sos-heatmap .sos-status{font-size:.88em;padding:.05em .15em}
-.sos-heatmap th:first-child,.sos-heatmap td:first-child{width:13%}
-.sos-note{color:#444;font-size:.88rem}
-.sos-findings ul{margin:.3em 0 1em;padding-left:1.2em}
-.sos-measure-status{border-left:4px solid #E69F00;padding:.3em .7em;background:#FFF8E6}
-.sos-figure{margin:1em 0 1.5em}
-.sos-figure img{width:100%;height:auto;display:block}
-.sos-figure-scroll{overflow-x:auto;max-width:100%}
-.sos-phone-only{display:none}
-.sos-figure figcaption{font-size:.85rem;color:#333;margin-top:.3em}
-.sos-headline{display:flex;flex-wrap:wrap;gap:.8em;margin:.5em 0 1.2em}
-.sos-headline div{border:1px solid #CCC;border-radius:4px;padding:.6em .9em;min-width:9em;flex:1 1 12em}
-.sos-headline .value{font-size:1.6em;font-weight:bold;display:block}
-.sos-provenance{font-size:.85em;color:#333;border-top:1px solid #CCC;margin-top:2em;padding-top:.5em}
-.sos-provenance code{font-size:.95em}
-@media (max-width:40rem){
- .sos-stack,.sos-stack thead,.sos-stack tbody,.sos-stack tr,.sos-stack th,.sos-stack td{display:block;width:auto}
- .sos-stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
- .sos-stack tr{border-bottom:1px solid #BBB;padding:.35em 0}
- .sos-stack td{border:none;padding:.12em .2em;display:grid;grid-template-columns:minmax(6.5em,38%) 1fr;gap:.6em;
-  text-align:left!important;white-space:normal!important}
- .sos-stack td::before{content:attr(data-label);font-weight:bold;color:#333}
- .sos-stack td:empty{display:none}
- .sos-stack td:first-child{font-weight:bold}
- .sos-heatmap{table-layout:auto}
- span.sos-phone-only{display:inline}
- .sos-phone-hidden{display:none!important}  /* over the renderers' own figure rules */
- .sos-phone-only{display:block}
- .sos-heatmap td:first-child{width:auto}
-}
-"""
+#: The house CSS of the pages is package data: ``report/assets/page.css`` (``templating.stylesheet``).
 
 
 def group_colour(role: str) -> str:

@@ -3,14 +3,14 @@
 No table pages or scripts its rows (an interactive table hid countries behind pages of 25 and, without
 JavaScript, showed ITables' own messages): every table is complete, static HTML.
 
-Every string that reaches the page is HTML-escaped unless it is ``Markup`` built by this package.
+Markup comes from the templates (``tables.html.j2``, rendered by ``templating``): every string that reaches
+the page is made inert unless it is ``Markup`` a template wrote.
 Only aggregate results are ever tabulated: these functions take results tables, never microdata.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,6 +31,7 @@ from .cells import (
 from .formatting import fmt_count, is_missing
 from .output import emit
 from .records import row_dicts
+from .templating import Markup, html_text, macros
 from .thresholds import Thresholds
 from .wording import (
     BENCHMARK_LABEL,
@@ -43,36 +44,30 @@ from .wording import (
     status_label,
 )
 
-
-class Markup(str):
-    """A string of trusted HTML built by this package (inserted without escaping)."""
-
-
-def escape(value: Any) -> str:
-    """Text for an HTML cell: ``Markup`` as is, anything else escaped; missing as empty."""
-    if isinstance(value, Markup):
-        return str(value)
-    if is_missing(value):
-        return ""
-    return html.escape(str(value))
+_T = macros("tables.html.j2")
+_C = macros("common.html.j2")
 
 
-def status_chip(status: str, detail: str = "", *, compact: bool = False) -> Markup:
+def escape(value: Any) -> Markup:
+    """A table cell as HTML: ``Markup`` as is, anything else made inert; missing as empty."""
+    if not isinstance(value, Markup) and is_missing(value):
+        return Markup("")
+    return html_text(value)
+
+
+def status_chip(status: str, detail: str = "", *, compact: bool = False, label_hidden: bool = False) -> Markup:
     """A status as a coloured chip with its symbol and label (colour is never the only signal), followed by
     ``detail``, what the status means for this row (``worse off by 12 points (4 to 20)``).
 
-    ``compact`` chips (the heatmap table) carry the short word (``✗ open``) and wrap inside narrow cells.
+    ``compact`` chips (the heatmap table) carry the short word (``✗ open``) and wrap inside narrow cells;
+    ``label_hidden`` chips show colour and symbol, their word for screen readers only (the front page's grid).
     """
     label = STATUS_SHORT.get(status, status) if compact else status_label(status)
-    symbol = STATUS_SYMBOLS.get(status, "")
-    chip = (
-        f'<span class="sos-status sos-status-{html.escape(status)}{" sos-compact" if compact else ""}" '
-        f'style="background:{style.status_colour(status)};color:{style.STATUS_TEXT_COLOURS.get(status, "#000")}">'
-        f'{html.escape(symbol)} {html.escape(label)}</span>'
-    )
-    if detail:  # one element, so that a stacked phone card keeps the chip and its meaning together
-        chip = f'<span class="sos-verdict">{chip} <span class="sos-finding">{html.escape(detail)}</span></span>'
-    return Markup(chip)
+    # one element with its detail, so that a stacked phone card keeps the chip and its meaning together
+    return Markup(_T.status_chip(status=status, symbol=STATUS_SYMBOLS.get(status, ""), label=label,
+                                 colour=style.status_colour(status),
+                                 text_colour=style.STATUS_TEXT_COLOURS.get(status, "#000"),
+                                 compact=compact, detail=detail, label_hidden=label_hidden))
 
 
 def html_table(
@@ -85,7 +80,7 @@ def html_table(
     group_by: str | None = None,
     note: str = "",
     css_class: str = "sos-table",
-) -> str:
+) -> Markup:
     """A plain HTML table of ``df`` (no index); every non-``Markup`` cell and header is escaped.
 
     ``group_by`` names a column whose value heads a run of rows (a row spanning the table, e.g. each
@@ -104,34 +99,19 @@ def html_table(
     if group_by:
         df = df.drop(columns=[group_by])
     num, keys = set(numeric), set(key)
-
-    def classes(column: str) -> str:
-        names = [n for n, on in (("num", column in num), ("sos-key", column in keys)) if on]
-        return f' class="{" ".join(names)}"' if names else ""
-
-    head = "".join(f'<th scope="col"{classes(c)}>{escape(c)}</th>' for c in df.columns)
-    labels = {c: html.escape(str(c), quote=True) for c in df.columns}
-    body = []
+    columns = [{"name": str(c), "classes": " ".join(n for n, on in (("num", c in num), ("sos-key", c in keys)) if on)}
+               for c in df.columns]
+    rows: list[dict[str, Any]] = []
     for i, row in enumerate(df.itertuples(index=False, name=None)):
         if heads and (i == 0 or heads[i] != heads[i - 1]):
-            body.append(f'<tr class="sos-group-row"><th scope="colgroup" colspan="{len(df.columns)}">'
-                        f"{escape(heads[i])}</th></tr>")
-        cells = "".join(
-            f'<td{classes(c)} data-label="{labels[c]}">{escape(v)}</td>' if stack else f"<td{classes(c)}>{escape(v)}</td>"
-            for c, v in zip(df.columns, row, strict=True)
-        )
-        body.append(f"<tr>{cells}</tr>")
-    rows = "".join(body)
-    cap_id = caption_id(caption, head + rows)
-    labelled = f' aria-labelledby="{cap_id}"' if cap_id else ""
-    css = f"{css_class} sos-stack" if stack else css_class
-    # Quarto's table processing would turn the group rows' headers into cells (axe: scope-attr-valid) and
-    # restyle the table: the house CSS styles it the same on both renderers instead.
-    table = (f'<table class="{css}"{labelled} data-quarto-disable-processing="true"><thead><tr>{head}</tr></thead>'
-             f"<tbody>{rows}</tbody></table>")
+            rows.append({"group": escape(heads[i]), "cells": []})
+        rows.append({"group": None, "cells": [escape(v) for v in row]})
+    body = Markup(_T.table_body(columns=columns, rows=rows, stack=stack))
+    cap_id = caption_id(caption, body)
+    table = _T.table(body=body, css=f"{css_class} sos-stack" if stack else css_class, cap_id=cap_id)
     block = scrolling(table, caption, cap_id)
     if note:
-        block += f'<p class="sos-note sos-table-note">{html.escape(note)}</p>'
+        block += Markup(_T.table_note(note))
     return block
 
 
@@ -142,22 +122,19 @@ def caption_id(caption: str | None, content: str) -> str:
     return "cap-" + hashlib.sha256((str(caption) + content).encode()).hexdigest()[:12]
 
 
-def scrolling(table: str, caption: str | None, cap_id: str = "", *, extra_class: str = "") -> str:
-    """``table`` in a horizontally scrolling wrapper, its caption ABOVE and outside the wrapper.
+def scrolling(table: str, caption: str | None, cap_id: str = "", *, extra_class: str = "") -> Markup:
+    """``table`` (markup) in a horizontally scrolling wrapper, its caption ABOVE and outside the wrapper.
 
     A wide table scrolls inside its wrapper; the caption stays in view at phone width instead of scrolling
     away with the columns. A keyboard user must be able to reach and scroll the wrapper (WCAG 2.1.1, axe
     "scrollable-region-focusable"), so it is a focusable region named by the caption (``cap_id``), which
     should name the table too (``aria-labelledby`` on the table).
     """
-    classes = f"sos-table-wrap {extra_class}".strip()
-    if not caption:
-        return f'<div class="{classes}" role="region" tabindex="0" aria-label="Table">{table}</div>'
-    cap_id = cap_id or caption_id(caption, table)
-    return (
-        f'<div class="sos-table-block"><p class="sos-table-caption" id="{cap_id}">{escape(caption)}</p>'
-        f'<div class="{classes}" role="region" tabindex="0" aria-labelledby="{cap_id}">{table}</div></div>'
-    )
+    table = Markup(table)
+    if caption:
+        cap_id = cap_id or caption_id(caption, table)
+    return Markup(_T.scrolling(table=table, caption=caption or "", cap_id=cap_id,
+                               classes=f"sos-table-wrap {extra_class}".strip()))
 
 
 def estimates_table(
@@ -181,7 +158,7 @@ def estimates_table(
             "Note": note_text(r, thresholds),
         })
     if not records:
-        return '<p class="sos-note">No estimates.</p>'
+        return Markup(_C.note("No estimates."))
     numbers = [f"Estimate{unit}", f"{thresholds.level} CI{unit}"]
     return html_table(without_empty(object_frame(records), "Note"), caption=caption, note=flag_legend(rows, thresholds),
                       numeric=[*numbers, "n"], key=[label, *numbers], stack=True)
@@ -240,7 +217,7 @@ def distribution_table(
     """Categories × groups: ``50%† (45–55)`` per cell, ``none observed``, or why a cell is withheld; and
     the n of each group's universe."""
     if rows.empty:
-        return '<p class="sos-note">No estimates.</p>'
+        return Markup(_C.note("No estimates."))
     labels = category_labels or {}
     groups = style.order_groups(rows["group"])
     categories = list(dict.fromkeys(rows["category"].astype(str)))
@@ -270,9 +247,8 @@ def _wrappable(text: str) -> Markup:
     several groups fits the column."""
     value, sep, ci = text.partition(" (")
     if not sep or not value[:1].isdigit():
-        return Markup(html.escape(text))
-    return Markup(f'<span class="sos-nowrap">{html.escape(value)}</span> '
-                  f'<span class="sos-nowrap">({html.escape(ci)}</span>')
+        return html_text(text)
+    return Markup(_T.wrappable(value=value, ci=ci))
 
 
 def benchmark_table(rows: pd.DataFrame, gaps: Mapping[tuple[str, str], Mapping[str, Any]], *, caption: str,
@@ -320,8 +296,8 @@ def key_indicator_records(indicator: Any, rows: pd.DataFrame, gaps: Mapping[tupl
         group = str(r["group"])
         out.append({
             # the code names the indicator in the downloads (indicator_id), as the country pages' definitions do
-            "Indicator": Markup(f"Criterion {indicator.criterion}: {escape(indicator.title)}{escape(unit)} "
-                                f'<span class="sos-nowrap">({escape(indicator.id)})</span>'),
+            "Indicator": Markup(_T.indicator_heading(criterion=indicator.criterion, title=indicator.title,
+                                                     unit=unit, code=indicator.id)),
             "Country": names.get(str(r["country"]), str(r["country"])),
             "Group": style.group_label(group),
             "Estimate": value_text(r, percent=percent, unit_sign=False),
