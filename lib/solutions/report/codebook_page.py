@@ -4,8 +4,6 @@ schemas and the files never disagree."""
 
 from __future__ import annotations
 
-import html
-
 from solutions.indicators import GlobalResults
 from solutions.publish.chart_fields import CHART_FIELDS, CHART_ROWS
 from solutions.publish.citation import LICENCE, citation_text
@@ -14,6 +12,9 @@ from solutions.results import SCHEMAS
 
 from .blocks import banner, note, provenance_appendix, title
 from .output import emit
+from .templating import Markup, macros, stylesheet
+
+_T = macros("codebook.html.j2")
 
 #: Where each kind of table is published, relative to the site root.
 FILES: dict[str, str] = {
@@ -30,12 +31,6 @@ FILES: dict[str, str] = {
 }
 
 
-#: On a phone each column's row stacks (name above meaning) instead of squeezing the meaning.
-CODEBOOK_CSS = """
-.sos-codebook th[scope=row] code{white-space:nowrap}
-@media (max-width:600px){.sos-codebook thead{display:none}.sos-codebook tr{display:block;border-bottom:1px solid #DDD;
- padding:.3em 0}.sos-codebook th,.sos-codebook td{display:block;border:0!important;padding:.1em 0!important}}
-"""
 
 
 def columns(table: str) -> list[str]:
@@ -47,20 +42,9 @@ def introduction(g: GlobalResults) -> None:
     """What is published, under which licence, how to cite it and how to check it."""
     year, title_text = g.year, str(g.title)
     demo = bool(g.demo)
-    emit(
-        f"<style>{CODEBOOK_CSS}</style>"
-        "<p>Every number of the report is published as CSV files (UTF-8, comma-separated, one header row; an "
-        "empty cell is a missing or withheld value). They form a "
-        '<a href="results/datapackage.json">Frictionless Data Package</a>: <code>datapackage.json</code> '
-        "describes every file with a table schema (types, units, allowed values, keys), so that tools such as "
-        "<code>frictionless validate</code>, R or pandas can read and check them. No file holds a single "
-        "respondent's answers: only estimates for groups large enough to publish.</p>"
-        f'<p><strong>Licence:</strong> <a href="{html.escape(LICENCE["path"])}">{html.escape(LICENCE["title"])}'
-        f"</a> ({html.escape(LICENCE['name'])}). <strong>How to cite:</strong> "
-        f"{html.escape(citation_text(title_text, int(year or 0), demo=demo))} "
-        '(<a href="results/CITATION.cff">CITATION.cff</a>).</p>'
-        "<p>Shares are proportions from 0 to 1 in the files; the pages show them as percentages (0.12 is 12%, a "
-        "gap of 0.12 is 12 percentage points).</p>")
+    # on a phone each column's row stacks (name above meaning) instead of squeezing the meaning: codebook.css
+    emit(_T.introduction(css=Markup(stylesheet("codebook.css")), licence=LICENCE,
+                         citation=citation_text(title_text, int(year or 0), demo=demo)))
 
 
 def _values(doc: FieldDoc) -> str:
@@ -76,30 +60,15 @@ def _values(doc: FieldDoc) -> str:
     return "; ".join(parts)
 
 
-def table_html(doc: TableDoc, cols: list[str]) -> str:
+def table_html(doc: TableDoc, cols: list[str]) -> Markup:
     """One table's codebook: where it is, what a row is, its keys and a row per column."""
-    keys = [f"<strong>One row per</strong> {html.escape(doc.row)}.",
-            f"<strong>Files:</strong> {html.escape(FILES.get(doc.name, ''))}."]
-    if set(doc.primary_key) <= set(cols):
-        keys.append("<strong>Each row is identified by</strong> " + ", ".join(
-            f"<code>{html.escape(k)}</code>" for k in doc.primary_key) + ".")
-    links = [f"<code>{html.escape(', '.join(f))}</code> → {html.escape(TABLES[t].title)}"
-             for f, t, _ in doc.foreign_keys if set(f) <= set(cols)]
-    if links:
-        keys.append("<strong>Codes explained in</strong> " + "; ".join(links) + ".")
-    rows = []
+    keys = list(doc.primary_key) if set(doc.primary_key) <= set(cols) else []
+    links = [(", ".join(f), TABLES[t].title) for f, t, _ in doc.foreign_keys if set(f) <= set(cols)]
+    fields = []
     for c in cols:
         d = doc.fields.get(c) or FieldDoc("any", c, "Not described yet.")
-        extra = _values(d)
-        rows.append(f'<tr><th scope="row"><code>{html.escape(c)}</code></th><td><strong>{html.escape(d.title)}'
-                    f"</strong> ({html.escape(d.type)}). {html.escape(d.description)}"
-                    + (f' <span class="sos-note">{html.escape(extra)}.</span>' if extra else "") + "</td></tr>")
-    return ("<p>" + " ".join(keys) + "</p>"
-            f'<div class="sos-table-wrap" role="region" tabindex="0" aria-label="Columns of {html.escape(doc.title)}">'
-            # Quarto's table processing would turn the row headers into cells: this table is final HTML
-            '<table class="sos-table sos-codebook" data-quarto-disable-processing="true"><thead><tr>'
-            '<th scope="col">Column</th><th scope="col">Meaning</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+        fields.append((c, d, _values(d)))
+    return Markup(_T.table(doc=doc, files=FILES.get(doc.name, ""), keys=keys, links=links, fields=fields))
 
 
 def table_section(name: str) -> None:
@@ -113,18 +82,7 @@ def figure_data() -> None:
          "country, results/global/charts/ and results/front/charts/), linked under the chart and listed in the "
          "data package; withheld values are empty there too. A chart's file has the columns below that it needs; "
          "unlike the results tables, shares are in percent, as the chart draws them.")
-    rows = []
-    for c, d in CHART_FIELDS.items():
-        extra = _values(d)
-        rows.append(f'<tr><th scope="row"><code>{html.escape(c)}</code></th><td><strong>{html.escape(d.title)}'
-                    f"</strong> ({html.escape(d.type)}). {html.escape(d.description)}"
-                    + (f' <span class="sos-note">{html.escape(extra)}.</span>' if extra else "") + "</td></tr>")
-    emit("<p><strong>One row per</strong> value the chart draws: "
-         + "; ".join(html.escape(r) for r in CHART_ROWS) + ".</p>"
-         '<div class="sos-table-wrap" role="region" tabindex="0" aria-label="Columns of the charts\' data">'
-         '<table class="sos-table sos-codebook" data-quarto-disable-processing="true"><thead><tr>'
-         '<th scope="col">Column</th><th scope="col">Meaning</th></tr></thead>'
-         f'<tbody>{"".join(rows)}</tbody></table></div>')
+    emit(_T.chart_fields(rows=CHART_ROWS, fields=[(c, d, _values(d)) for c, d in CHART_FIELDS.items()]))
 
 
 def provenance_section(g: GlobalResults) -> None:

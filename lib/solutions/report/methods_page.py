@@ -10,7 +10,6 @@ name: an indicator's universe is its ``universe_text``.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -35,7 +34,11 @@ from .blocks import (  # sections every page has
 from .formatting import is_missing, short_hash
 from .output import emit
 from .provenance import normalise
-from .tables import Markup, html_table, status_chip
+from .tables import html_table, status_chip
+from .templating import Markup, macros, stylesheet
+
+_T = macros("methods.html.j2")
+_C = macros("common.html.j2")
 
 IASC_DEFINITION = (
     "A durable solution is achieved when internally displaced persons (IDPs) no longer have specific "
@@ -130,14 +133,6 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
 )
 
 
-#: Definition lists as two columns on a wide screen, stacked on a phone; indicator cards separated by a rule.
-METHODS_CSS = """
-.sos-card{display:grid;grid-template-columns:max-content 1fr;gap:.2em .8em;margin:.2em 0 .6em}
-.sos-card dt{margin:0;font-weight:bold}.sos-card dd{margin:0}
-.sos-indicator{border-top:1px solid #DDD;padding-top:.2em}.sos-indicator h4{margin:.5em 0 .3em}
-.sos-indicator .sos-code{font-size:.85em;color:#444;margin-right:.3em}
-@media (max-width:600px){.sos-card{grid-template-columns:1fr}.sos-card dd{margin:0 0 .3em 0}}
-"""
 
 
 # ------------------------------------------------------------------------------------ config -----
@@ -181,23 +176,23 @@ def _points(value: float) -> str:
 
 
 def _paragraphs(*texts: str) -> None:
-    emit("".join(f"<p>{html.escape(t)}</p>" for t in texts if t))
+    emit(_C.paragraphs(texts))
 
 
-def _items(texts: Any) -> str:
-    return "<ul>" + "".join(f"<li>{html.escape(str(t))}</li>" for t in texts) + "</ul>"
+def _items(texts: Any) -> Markup:
+    return Markup(_C.items(list(texts)))
 
 
-def _defs(pairs: Any, css_class: str = "sos-defs") -> str:
-    rows = "".join(f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>" for k, v in pairs)
-    return f'<dl class="{css_class}">{rows}</dl>'
+def _defs(pairs: Any, css_class: str = "sos-defs") -> Markup:
+    return Markup(_C.defs(list(pairs), css_class))
 
 
 # ------------------------------------------------------------------------------------ sections ---
 def framework_section() -> None:
     """The IASC framework, its eight criteria as questions, and the PRDS objectives the indicators inform
-    (the page's first section: it carries the page's own CSS)."""
-    emit(f"<style>{METHODS_CSS}</style>")
+    (the page's first section: it carries the page's own CSS, ``methods.css``: definition lists as two columns
+    on a wide screen, stacked on a phone; indicator cards separated by a rule)."""
+    emit(_C.style(Markup(stylesheet("methods.css"))))
     _paragraphs(
         IASC_DEFINITION + " (IASC Framework on Durable Solutions for Internally Displaced Persons, 2010.)",
         "A solution can come through return, local integration where people live now, or settlement elsewhere "
@@ -210,7 +205,7 @@ def framework_section() -> None:
         "Each indicator also names the objective it informs in IOM's Progressive Resolution of Displacement "
         "Situations (PRDS) framework, which works at the level of the individual, the household, the community "
         "and the system. Its three strategic objectives:")
-    emit("<ol>" + "".join(f"<li>{html.escape(t.capitalize())}.</li>" for t in PRDS_TEXT.values()) + "</ol>")
+    emit(_C.items([f"{t.capitalize()}." for t in PRDS_TEXT.values()], "ol"))
 
 
 def population_groups() -> None:
@@ -320,9 +315,8 @@ def comparison_approach(global_config: Any, catalogue: Catalogue | None = None) 
         "insufficient_data": "either group's estimate is withheld",
         "not_assessed": "shown, not compared",
     }
-    emit('<dl class="sos-defs sos-card">' + "".join(
-        f"<dt>{status_chip(s)}</dt><dd>{html.escape(wording.status_meaning(s, margin=margin).capitalize())}: "
-        f"{html.escape(r)}.</dd>" for s, r in rules.items()) + "</dl>")
+    emit(_T.status_rules([(status_chip(s), wording.status_meaning(s, margin=margin).capitalize(), r)
+                          for s, r in rules.items()]))
     label = wording.status_label
     _paragraphs(
         "A criterion brings its indicators together, for each displaced group, over the indicators that have "
@@ -542,7 +536,7 @@ def own_margin_words(margin: Any, *, percent: bool) -> str:
     return ""
 
 
-def indicator_card(ind: Indicator) -> str:
+def indicator_card(ind: Indicator) -> Markup:
     """One indicator in words: what is measured, who is counted, how to read it, breakdowns, PRDS objective."""
     kind, direction = str(ind.kind), str(ind.direction)
     reading = KIND_TEXT.get(kind, kind).capitalize() + "; " + DIRECTION_TEXT.get(direction, DIRECTION_TEXT["none"])
@@ -558,8 +552,7 @@ def indicator_card(ind: Indicator) -> str:
     objective = int(ind.prds_objective or 0)
     if objective in PRDS_TEXT:
         rows.append(("PRDS objective", f"{objective}, {PRDS_TEXT[objective]} ({ind.level} level)"))
-    head = f'<h4><span class="sos-code">{html.escape(ind.id)}</span> {html.escape(ind.title)}</h4>'
-    return f'<div class="sos-indicator">{head}{_defs(rows, "sos-defs sos-card")}</div>'
+    return Markup(_T.indicator_card(code=ind.id, title=ind.title, definitions=_defs(rows, "sos-defs sos-card")))
 
 
 def methods_catalogue(catalogue: Catalogue) -> None:
@@ -571,8 +564,7 @@ def methods_catalogue(catalogue: Catalogue) -> None:
     inds = list(catalogue.indicators)
     for c in sorted({int(i.criterion) for i in inds}):
         label = f"{c}. {names[c]}" if c in names else ("Across criteria" if c == 0 else f"Criterion {c}")
-        emit(f"<h3>{html.escape(label)}</h3>"
-             + "".join(indicator_card(i) for i in inds if int(i.criterion) == c))
+        emit(_T.criterion(label, [indicator_card(i) for i in inds if int(i.criterion) == c]))
 
 
 # ------------------------------------------------------------------------------------ sources ----
@@ -603,8 +595,8 @@ def data_sources(g: GlobalResults, output_root: str | Path | None = None) -> Non
     for iso, entries in sources.items():
         texts = [", ".join(str(s[k]) for k in ("name", "publisher", "year") if s.get(k)) for s in entries]
         texts = [t for t in texts if t] or ["no source recorded"]
-        items.append(f"<li><strong>{html.escape(names.get(iso, iso))}</strong>: {html.escape('; '.join(texts))}</li>")
-    emit(f"<ul>{''.join(items)}</ul>")
+        items.append((names.get(iso, iso), "; ".join(texts)))
+    emit(_T.country_sources(items))
 
 
 def data_provenance(g: GlobalResults, *, global_table_href: str = "results/global/estimates.csv") -> None:
@@ -621,24 +613,22 @@ def data_provenance(g: GlobalResults, *, global_table_href: str = "results/globa
     for iso in isos:
         p = normalise(per_country.get(iso, {}) or {})
         inputs = p.get("inputs", {}) or {}
-        checks = Markup("<br>".join(
-            f"<code>{html.escape(Path(str(k).replace(chr(92), '/')).name)}</code> "
-            f"<code>{html.escape(short_hash(v))}</code>" for k, v in sorted(inputs.items())) or "–")
+        checks = Markup(_C.lines([_C.joined([_C.code(Path(str(k).replace(chr(92), "/")).name), _C.code(short_hash(v))],
+                                            " ") for k, v in sorted(inputs.items())])) if inputs else "–"
         ok = status.get(iso, "ok") == "ok"
         href = f"results/{iso}/estimates.csv"
         records.append({
             "Country": names.get(iso, iso),
             "Status": "built" if ok else "not built",
             "Input data (sha256)": checks,
-            "Config (sha256)": Markup(f"<code>{html.escape(short_hash(p.get('config_sha256', '')))}</code>")
+            "Config (sha256)": Markup(_C.code(short_hash(p.get("config_sha256", ""))))
             if p.get("config_sha256") else "–",
             "Code version": p.get("code_version", "–"),
             "Built": p.get("build_date", "–"),
-            "Results": Markup(f'<a href="{html.escape(href)}" download>estimates.csv</a>') if ok else "–",
+            "Results": Markup(_C.link(href, "estimates.csv", download=True)) if ok else "–",
         })
-    table = html_table(records, caption="Data and results by country") if records else ""
-    links = (f'<p>Global table of all countries: <a href="{html.escape(global_table_href)}" download>'
-             f"{html.escape(Path(global_table_href).name)}</a>.</p>")
+    table = html_table(records, caption="Data and results by country") if records else Markup("")
+    links = Markup(_T.global_table(href=global_table_href, name=Path(global_table_href).name))
     provenance_appendix(prov, extra=table + links, heading="Build details of this edition")
 
 

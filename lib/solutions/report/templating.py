@@ -32,10 +32,20 @@ def html_text(value: object) -> Markup:
     return Markup(inert(value, "html"))
 
 
+def _join(items: Any, separator: str = "") -> Markup:
+    """Jinja's ``join`` filter with each item made inert (the stock one escapes without breaking shortcodes)."""
+    return html_text(separator).join(html_text(item) for item in items)
+
+
 @cache
 def environment() -> jinja2.Environment:
-    """The environment every report template is rendered in (built once per process)."""
-    return jinja2.Environment(
+    """The environment every report template is rendered in (built once per process).
+
+    Only ``{{ value }}`` output, the overridden ``join``/``e`` filters and block ``set`` go through ``finalize``:
+    the stock filters that escape on their own (``format``, ``replace``, ``xmlattr``, ``forceescape``), ``~``
+    and ``safe`` would bypass ``inert``, and the template scan (tests/security) refuses them.
+    """
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("solutions.report", "templates"),
         autoescape=True,
         finalize=html_text,
@@ -46,6 +56,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.filters.update(join=_join, e=html_text, escape=html_text)
+    return env
 
 
 def render(template: str, **context: Any) -> Markup:
