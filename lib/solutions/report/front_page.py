@@ -12,7 +12,6 @@ error message (it may quote paths) and without any value.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -40,42 +39,11 @@ from .figures import figure_html, no_chart_html
 from .formatting import fmt_big, fmt_ci, fmt_value, row_is_suppressed
 from .output import emit
 from .tables import status_chip
+from .templating import Markup, macros, stylesheet
 from .thresholds import thresholds_of
 
-FRONT_CSS = """
-.sos-title{margin-bottom:.3em}
-.sos-front-lead{font-size:1.05em;color:#333;max-width:62em;margin:.2em 0 .8em}
-.sos-front-cards{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:.6em;margin:0 0 .8em}
-.sos-front-cards div{border:1px solid #CCC;border-radius:4px;padding:.45em .75em;margin:0}
-.sos-front-cards .value{font-size:1.6em;font-weight:bold;display:block;line-height:1.2}
-.sos-front-cards .what{display:block;line-height:1.3}
-.sos-front-cards .how{display:block;color:#555;font-size:.82em;line-height:1.3;margin-top:.15em}
-.sos-front-hero{display:flex;flex-wrap:wrap;gap:.5em 1.5em;align-items:flex-start;margin-bottom:1.2em}
-.sos-front-hero>.sos-table-block{flex:1 1 30em;min-width:0;margin:0}
-.sos-front-hero>.sos-figure{flex:1 1 22em;max-width:30em!important;margin:0}
-table.sos-front-grid{border-collapse:collapse;margin:.2em 0;width:auto;position:relative}
-.sos-front-grid th,.sos-front-grid td{background:none!important;box-shadow:none!important}
-.sos-front-grid th,.sos-front-grid td{padding:.2em .3em;border-bottom:1px solid #DDD;text-align:center;
- vertical-align:middle}
-.sos-front-grid th[scope=row],.sos-front-grid thead th:first-child{text-align:left!important;font-weight:normal;
- word-break:normal;overflow-wrap:normal}
-.sos-front-grid thead th{font-size:.9em}
-.sos-front-grid td .sos-status{padding:.05em .4em;font-size:.95em}
-.sos-front-grid .sos-failed td{color:#555;font-style:italic;text-align:left}
-.sos-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.sos-front-legend{font-size:.85em;color:#333;margin:.3em 0 0}
-.sos-front-legend>span{display:inline-block;margin:0 .8em .2em 0}
-.sos-front-sentences{padding-left:1.2em}.sos-front-sentences li{margin:.35em 0}
-.sos-front-changes li{margin:.25em 0}
-.sos-front-define{font-size:.9em;color:#333;max-width:62em;margin:0 0 1em}
-@media (max-width:900px){.sos-front-cards{grid-template-columns:repeat(2,minmax(0,1fr))}}
-@media (max-width:600px){
- .sos-front-cards .value{font-size:1.35em}
- .sos-front-grid th,.sos-front-grid td{padding:.2em .1em}
- .sos-front-grid th[scope=row]{font-size:.9em}
- .sos-front-grid td .sos-status{padding:.05em .3em;font-size:.85em}
-}
-"""
+_T = macros("front.html.j2")
+_C = macros("common.html.j2")
 
 
 def _ok(g: GlobalResults) -> list[str]:
@@ -91,19 +59,16 @@ def _sorted(isos: list[str], names: dict[str, str]) -> list[str]:
 
 
 def front_title(g: GlobalResults) -> None:
-    """The report's title as the page's ``<h1>``, with the front page's CSS."""
+    """The report's title as the page's ``<h1>``, with the front page's CSS (``report/assets/front.css``)."""
     title(str(g.title))
-    emit(f"<style>{FRONT_CSS}</style>")
+    emit(_C.style(Markup(stylesheet("front.css"))))
 
 
 def lead(g: GlobalResults) -> None:
     """One paragraph: what this edition measures, for whom, in how many countries."""
     ok = _ok(g)
     n = len(ok)
-    emit(f'<p class="sos-front-lead">The {html.escape(str(g.year))} edition measures how far '
-         f"internally displaced people have come toward durable solutions in {n} countr{'y' if n == 1 else 'ies'}: "
-         "on each of the eight criteria of the IASC framework, are they worse off than people never displaced "
-         "who live in the same areas?</p>")
+    emit(_T.lead(year=str(g.year), n=n))
 
 
 # ------------------------------------------------------------------------------------ headline ---
@@ -240,19 +205,14 @@ def publish_chart_data(g: GlobalResults, output_root: str | Path) -> None:
 def headline(g: GlobalResults) -> None:
     """The headline cards: countries, displaced people covered, the solutions measure with its interval or
     its range (defined in a few words there, where it is first used), criteria open."""
-    items = []
-    for c in headline_cards(g)[:4]:
-        link = f' <a href="{html.escape(c.href)}">{html.escape(c.link)}</a>' if c.href else ""
-        items.append(f'<div><span class="value">{html.escape(c.value)}</span><span class="what">'
-                     f'{html.escape(c.what)}</span><span class="how">{html.escape(c.how)}{link}</span></div>')
-    emit(f'<div class="sos-front-cards">{"".join(items)}</div>')
+    emit(_T.cards(headline_cards(g)[:4]))
 
 
-def solutions_figure(g: GlobalResults) -> str:
+def solutions_figure(g: GlobalResults) -> Markup:
     """The solutions measure by country: IDP households beside the comparison group, with CIs ("" if none)."""
     rows = _solutions_rows(g)
     if rows.empty:
-        return '<p class="sos-note">The solutions measure is not available for any country of this edition.</p>'
+        return Markup(_C.note("The solutions measure is not available for any country of this edition."))
     names = country_names(g)
     thresholds = thresholds_of(g)
     level = thresholds.level
@@ -268,7 +228,7 @@ def solutions_figure(g: GlobalResults) -> str:
         fig, title=title,
         caption=f"IDPs and, as the benchmark, the comparison group, with {level} confidence intervals; a hollow "
         "marker is a flagged estimate; the conditions (criteria 1–5) are on the methods page.",
-        alt=alt, data_href=href).replace("<figure ", f'<figure id="{SOLUTIONS_ANCHOR}" ', 1)  # the cards link here
+        alt=alt, data_href=href, figure_id=SOLUTIONS_ANCHOR)  # the cards link here
 
 
 # ------------------------------------------------------------------------------------ overview ---
@@ -276,61 +236,44 @@ def overview(g: GlobalResults) -> None:
     """Countries × the 8 criteria (the gap status for IDPs: colour, symbol, and the word for screen readers)
     beside the chart of the solutions measure; countries not included are named, without values; then the
     solutions measure's conditions in full (the headline card links here)."""
-    emit(f'<div class="sos-front-hero">{overview_table(g)}{solutions_figure(g)}</div>')
+    emit(_T.hero(overview_table(g), solutions_figure(g)))
     definition = measure_definition(g)  # the card glosses it; the conditions in full below the fold's story
     if definition:
-        emit(f'<p class="sos-front-define" id="{DEFINITION_ANCHOR}">{html.escape(definition)}</p>')
+        emit(_T.definition(DEFINITION_ANCHOR, definition))
 
 
-def overview_table(g: GlobalResults) -> str:
+def overview_table(g: GlobalResults) -> Markup:
     """The criteria × countries table with its legend (HTML; a note when there are no results)."""
     names = country_names(g)
     crit = current_year(g.criteria, g.year)
     countries = g.countries
     if (crit is None or crit.empty) and (countries is None or countries.empty):
-        return '<p class="sos-note">No criteria results are available in this edition.</p>'
+        return Markup(_C.note("No criteria results are available in this edition."))
     full = criteria_names()
-    head = "".join(f'<th scope="col"><abbr title="{html.escape(full[c])}">{c}</abbr>'
-                   f'<span class="sos-sr"> {html.escape(full[c])}</span></th>' for c in full)
     idp = crit[crit["group"] == "idp"] if crit is not None and not crit.empty else pd.DataFrame()
     status_of = {(str(r["country"]), int(r["criterion"])): str(r["status"]) for _, r in idp.iterrows()}
-    body = []
+    rows: list[dict[str, Any]] = []
     notes = kept_notes(g)
     only = global_page.estimates_only(g)
     for iso in _sorted(_ok(g), names):
-        cells = "".join(f"<td>{_chip(status_of.get((iso, c), 'not_assessed'))}</td>" for c in full)
-        if iso in only:  # no comparison group: a row of "not assessed" chips would hide why
-            cells = f'<td colspan="{len(full)}">estimates only: no comparison group, no criterion assessed</td>'
-
         kept = notes.get(iso, "")
-        mark = f' <span class="sos-note">({html.escape(kept.split(":")[0])})</span>' if kept else ""
-        body.append(f'<tr><th scope="row"><a href="country-{html.escape(iso)}.html">'
-                    f"{html.escape(names.get(iso, iso))}</a>{mark}</th>{cells}</tr>")
+        rows.append({"iso": iso, "name": names.get(iso, iso), "kept": kept.split(":")[0] if kept else "",
+                     "failed": False, "only": iso in only,  # no comparison group: "not assessed" chips would hide why
+                     "chips": [_chip(status_of.get((iso, c), "not_assessed")) for c in full]})
     for iso in _sorted([c for c in names if c not in _ok(g)], names):
-        body.append(f'<tr class="sos-failed"><th scope="row">{html.escape(names.get(iso, iso))}</th>'
-                    f'<td colspan="{len(full)}">not included in this edition</td></tr>')
-    criteria = "".join(f"<span>{c} {html.escape(n)}</span> " for c, n in full.items())
-    return ('<div class="sos-table-block"><p class="sos-table-caption" id="sos-front-overview">Where IDPs stand, '
-            'criterion by criterion</p><div class="sos-table-wrap" role="region" tabindex="0" '
-            'aria-labelledby="sos-front-overview"><table class="sos-front-grid" data-quarto-disable-processing="true" aria-labelledby="sos-front-overview">'
-            f'<thead><tr><th scope="col">Country</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
-            f'<p class="sos-front-legend">{_legend_html()}</p><p class="sos-front-legend">IASC criteria: {criteria}</p>'
-            "<p class=\"sos-front-legend\">Returnees and relocated people: on each country's page.</p></div>")
+        rows.append({"iso": iso, "name": names.get(iso, iso), "kept": "", "failed": True, "only": False, "chips": []})
+    return Markup(_T.overview(criteria=full, rows=rows, legend=_legend()))
 
 
-def _chip(status: str, *, word: bool = False) -> str:
+def _chip(status: str, *, word: bool = False) -> Markup:
     """The status chip: colour and symbol, with its word for screen readers only (``word``: shown too)."""
-    chip = str(status_chip(status))
-    if word:
-        return chip
-    label = html.escape(wording.status_label(status))
-    return chip.replace(f" {label}</span>", f'<span class="sos-sr"> {label}</span></span>', 1)
+    return status_chip(status, label_hidden=not word)
 
 
-def _legend_html() -> str:
+def _legend() -> list[tuple[Markup, str]]:
     """Each status's chip (symbol and colour) with its meaning, in ``wording``'s words."""
-    return " ".join(f"<span>{_chip(s, word=True)} {html.escape(wording.STATUS_GIST[s])}</span>"
-                    for s in ("open", "closed", "inconclusive", "insufficient_data") if s in wording.STATUS_LABELS)
+    return [(_chip(s, word=True), wording.STATUS_GIST[s])
+            for s in ("open", "closed", "inconclusive", "insufficient_data") if s in wording.STATUS_LABELS]
 
 
 def country_sentences(g: GlobalResults) -> None:
@@ -347,16 +290,13 @@ def country_sentences(g: GlobalResults) -> None:
         if iso in global_page.estimates_only(g):
             text = "estimates only: its survey has no comparison group, so gaps cannot be estimated from it."
         measure = _measure_sentence(sol[sol["country"] == iso] if not sol.empty else sol, level)
-        kept = notes.get(iso, "")
-        items.append(f'<li><a href="country-{html.escape(iso)}.html"><strong>{html.escape(names.get(iso, iso))}'
-                     f"</strong></a>{f' ({html.escape(kept)})' if kept else ''}: {html.escape(text)}"
-                     f"{(' ' + html.escape(measure)) if measure else ''}</li>")
+        items.append({"iso": iso, "name": names.get(iso, iso), "kept": notes.get(iso, ""), "failed": False,
+                      "text": f"{text} {measure}" if measure else text})
     failed = [c for c in names if c not in _ok(g)]
     for iso in _sorted(failed, names):
-        items.append(f"<li><strong>{html.escape(names.get(iso, iso))}</strong>: not included in this edition "
-                     "(its results could not be built).</li>")
+        items.append({"iso": iso, "name": names.get(iso, iso), "kept": "", "failed": True, "text": ""})
     if items:
-        emit(f'<ul class="sos-front-sentences">{"".join(items)}</ul>')
+        emit(_T.sentences(items))
     else:
         note("No country has results in this edition.")
 
@@ -413,11 +353,7 @@ def what_changed(g: GlobalResults, output_root: str | Path | None, *, margin: An
     emit(changes_html(d, {**d.names, **country_names(g)}, g, thresholds_of(g).level))
 
 
-def _list(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{html.escape(t)}</li>" for t in items) + "</ul>"
-
-
-def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) -> str:
+def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) -> Markup:
     """The "what changed" section of a diff (``solutions.editions.EditionDiff``) as HTML."""
     from solutions.editions import change_text, counts_text, not_compared_items, status_change_text
 
@@ -431,15 +367,15 @@ def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) ->
         return (f"{names.get(r['country'], r['country'])}, {subject}{category}, {style.group_label(r['group'])}: "
                 f"{change_text(r)}")
 
-    def status_changes(rows: pd.DataFrame, noun: str, subject: Callable[[Any], str]) -> str:
+    def status_changes(rows: pd.DataFrame, noun: str, subject: Callable[[Any], str]) -> Markup | str:
         """Every status change of one kind, named: country, what, group, before -> after."""
         if not len(rows):
-            return html.escape(f"No {noun} status changed.")
-        return f"{len(rows)} {noun} status{'es' if len(rows) != 1 else ''} changed:" + _list([
+            return f"No {noun} status changed."
+        return _listed(f"{len(rows)} {noun} status{'es' if len(rows) != 1 else ''} changed:", [
             f"{names.get(r['country'], r['country'])}, {subject(r)}, {style.group_label(r['group'])}: "
             f"{status_change_text(r)}" for _, r in rows.iterrows()])
 
-    first = [
+    first: list[Markup | str] = [
         status_changes(d.criterion_changes, "criterion",
                        lambda r: f"{int(r['criterion'])} {full.get(int(r['criterion']), '')}"),
         status_changes(d.gap_changes, "indicator gap", lambda r: titles.get(r["indicator_id"], r["indicator_id"])),
@@ -448,32 +384,31 @@ def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) ->
     for status, word in (("worsened", "worse"), ("improved", "better")):
         rows = moved[moved["status"] == status] if len(moved) else moved
         if len(rows):
-            first.append(f"{len(rows)} national estimate{'s' if len(rows) != 1 else ''} {word}:"
-                         + _list([estimate(r) for _, r in rows.iterrows()]))
+            first.append(_listed(f"{len(rows)} national estimate{'s' if len(rows) != 1 else ''} {word}:",
+                                 [estimate(r) for _, r in rows.iterrows()]))
     if not len(moved) or not moved["status"].isin(["worsened", "improved"]).any():
-        first.append(html.escape("No national estimate is shown to be better or worse."))
-    rest: list[str] = [html.escape(counts_text(d) + f" ({level} CI of each change; the surveys are independent).")]
+        first.append("No national estimate is shown to be better or worse.")
+    rest: list[Markup | str] = [counts_text(d) + f" ({level} CI of each change; the surveys are independent)."]
     shifted = moved[moved["status"] == "not_assessed"] if len(moved) else moved
     if len(shifted):
-        rest.append(f"{len(shifted)} share{'s' if len(shifted) != 1 else ''} of a distribution moved (no better "
-                    "or worse direction):" + _list([estimate(r) for _, r in shifted.iterrows()]))
+        rest.append(_listed(f"{len(shifted)} share{'s' if len(shifted) != 1 else ''} of a distribution moved (no "
+                            "better or worse direction):", [estimate(r) for _, r in shifted.iterrows()]))
     if d.countries_added or d.countries_dropped:
         added = ", ".join(names.get(c, c) for c in d.countries_added) or "none"
         dropped = ", ".join(names.get(c, c) for c in d.countries_dropped) or "none"
-        rest.append(html.escape(f"Countries added: {added}; no longer covered: {dropped}."))
+        rest.append(f"Countries added: {added}; no longer covered: {dropped}.")
     if d.indicators_added or d.indicators_dropped:
-        rest.append(html.escape(f"Indicators added: {', '.join(d.indicators_added) or 'none'}; dropped: "
-                                f"{', '.join(d.indicators_dropped) or 'none'}."))
+        rest.append(f"Indicators added: {', '.join(d.indicators_added) or 'none'}; dropped: "
+                    f"{', '.join(d.indicators_dropped) or 'none'}.")
     # an indicator not compared is said first: it is why that indicator is missing from every list below
-    first[:0] = [html.escape(f"{titles.get(ind, ind)} ({ind}): not compared, {why} ({where}).")
+    first[:0] = [f"{titles.get(ind, ind)} ({ind}): not compared, {why} ({where})."
                  for ind, why, where in not_compared_items(d, lambda c: names.get(c, c))]
-    head, tail = first, rest  # HTML: every text escaped where it was made
-    return (f"<p>Compared with the {d.old_year} edition (a change is better or worse when its {level} CI lies "
-            "on one side of zero and not within the indicator's margin):</p>"
-            '<ul class="sos-front-changes">' + "".join(f"<li>{t}</li>" for t in head) + "</ul>"
-            f'<details class="sos-front-changes-rest"><summary>Everything else that changed ({len(tail)} '
-            f"item{'s' if len(tail) != 1 else ''})</summary>"
-            '<ul class="sos-front-changes">' + "".join(f"<li>{t}</li>" for t in tail) + "</ul></details>")
+    return Markup(_T.changes(old_year=d.old_year, level=level, head=first, tail=rest))
+
+
+def _listed(title: str, items: list[str]) -> Markup:
+    """A count and the list of what it counts."""
+    return Markup(_T.listed(title, items))
 
 
 def provenance_section(g: GlobalResults) -> None:
