@@ -8,7 +8,6 @@ after the version that revised the indicator); the others are named on the page 
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from pathlib import Path
@@ -28,8 +27,12 @@ from .figures import show_figure
 from .formatting import fmt_gap, fmt_value, is_percent
 from .output import emit
 from .tables import html_table
+from .templating import macros
 from .thresholds import Thresholds, thresholds_of
 from .wording import change_gist, signed_precise
+
+_T = macros("trends.html.j2")
+_C = macros("common.html.j2")
 
 
 def earlier_results(output_root: str | Path | None, iso3: str | list[str], year: int, table: str = "estimates",
@@ -108,7 +111,7 @@ def _repeated_note(said: list[str]) -> str:
     if not said:
         return ""
     return ("Left out of the series, because they carried a survey already in it (a survey not repeated that "
-            "year gives no new observation): " + html.escape(", ".join(said)) + ".")
+            "year gives no new observation): " + ", ".join(said) + ".")
 
 
 def history(current: pd.DataFrame, earlier: pd.DataFrame) -> pd.DataFrame:
@@ -134,8 +137,8 @@ def _versions_note(excluded: pd.DataFrame) -> str:
         years = ", ".join(f"{int(y)} (catalogue version {v})"
                           for (y, v), _ in part.groupby(["year", "catalogue_version"], sort=True))
         reasons.setdefault((why, years), []).append(str(ind))
-    return html.escape("; ".join(f"{', '.join(inds)}: not compared, {why} (results of {years})"
-                                 for (why, years), inds in reasons.items()) + ".")
+    return "; ".join(f"{', '.join(inds)}: not compared, {why} (results of {years})"
+                     for (why, years), inds in reasons.items()) + "."
 
 
 def _direction(r: pd.Series) -> str:
@@ -194,13 +197,10 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
     """The country's trends: a chart per criterion (a panel per indicator: estimate and CI by year and
     group) and a table of the change since the latest earlier comparable year."""
     year = int(results.year)
-    data = history(results.estimates.assign(survey=survey_key(results.design)), earlier)
-    data, excluded = comparable_years(data, year) if not data.empty else (data, data)
-    data, repeated = drop_repeated_surveys(data, year)
-    note = " ".join(n for n in (_versions_note(excluded), _repeated_note(repeated)) if n)
+    data, note = comparable(history(results.estimates.assign(survey=survey_key(results.design)), earlier), year)
     if data.empty or data["year"].nunique() < 2:
-        emit(f'<p class="sos-note">No earlier report year with comparable results is available for this country: '
-             f"trends start once a second year of results exists. {note}</p>")
+        emit(_C.note("No earlier report year with comparable results is available for this country: trends start "
+                     f"once a second year of results exists. {note}"))
         return
     level = thresholds.level
     titles = {}
@@ -218,23 +218,10 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
             continue
         name = criteria.get(crit, "Solutions measure" if crit == 0 else f"Criterion {crit}")
         years = sorted(int(y) for y in sub["year"].unique())
-        alt = "; ".join(
-            f"{p.title}: " + ", ".join(
-                f"{style.group_label(g)} " + " → ".join(
-                    f"{int(r['year'])} {_year_value(r, p.percent, thresholds)}"
-                    for r in p.rows[p.rows["group"] == g].sort_values("year").to_dict("records"))
-                for g in style.order_groups(p.rows["group"]))
-            for p in panels)
-        show_figure(
-            charts.trends_chart(panels),
-            title=f"{name}: change across report years",
-            caption=f"Estimates by report year ({years[0]}–{years[-1]}) and group, with {level} confidence "
-            "intervals; only years whose indicator definitions are the same as this year's are compared.",
-            alt="Line charts by report year. " + alt + ".",
-            data=pd.concat([chartdata.points(p.rows, percent=p.percent, thresholds=thresholds,
-                                             labels=("indicator_id", "group", "year")) for p in panels],
-                           ignore_index=True),
-        )
+        trend_figure(panels, thresholds=thresholds, labels=("indicator_id", "group", "year"),
+                     title=f"{name}: change across report years",
+                     caption=f"Estimates by report year ({years[0]}–{years[-1]}) and group, with {level} confidence "
+                     "intervals; only years whose indicator definitions are the same as this year's are compared.")
     margin = EquivalenceMargin(**(results.design.get("equivalence_margin") or {}))
     rules = rules_from_tables(results.gaps, results.estimates, results.catalogue, margin)
     changes = year_over_year(data, year, thresholds.confidence_level, rules)
@@ -244,7 +231,7 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
                           caption=f"Change since the previous comparable report year ({level} CI; shares in "
                           "percentage points; the surveys are independent)"))
     if note:
-        emit(f'<p class="sos-note">{note}</p>')
+        emit(_C.note(note))
 
 
 def solutions_change(g: GlobalResults, output_root: str | Path | None, *, names: dict[str, str],
@@ -263,16 +250,14 @@ def solutions_change(g: GlobalResults, output_root: str | Path | None, *, names:
     data = history(current, earlier)
     if not data.empty:
         data = data[data["indicator_id"] == indicator_id]
-    data, excluded = comparable_years(data, year) if not data.empty else (data, data)
-    data, repeated = drop_repeated_surveys(data, year)
+    data, note = comparable(data, year)
     thresholds = thresholds_of(g)
     level = thresholds.level
     rules = rules_from_tables(g.gaps, g.estimates, g.catalogue)
     changes = year_over_year(data, year, thresholds.confidence_level, rules) if not data.empty else pd.DataFrame()
-    note = " ".join(n for n in (_versions_note(excluded), _repeated_note(repeated)) if n)
     if changes.empty:
-        emit('<p class="sos-note">No country has an earlier report year with comparable results: the '
-             f"year-over-year change appears from the second edition on. {note}</p>")
+        emit(_C.note("No country has an earlier report year with comparable results: the year-over-year change "
+                     f"appears from the second edition on. {note}"))
         return
     series_chart(data, names=names, thresholds=thresholds)
     declared = {iso: i for i, iso in enumerate(names)}  # the report's country order, as every table
@@ -282,7 +267,7 @@ def solutions_change(g: GlobalResults, output_root: str | Path | None, *, names:
     emit(change_table(changes, names=names, level=level, label_column="country",
                       caption=f"Year-over-year change of the solutions measure (percentage points, {level} CI)"))
     if note:
-        emit(f'<p class="sos-note">{note}</p>')
+        emit(_C.note(note))
 
 
 def series_chart(data: pd.DataFrame, *, names: dict[str, str], thresholds: Thresholds) -> None:
@@ -293,23 +278,37 @@ def series_chart(data: pd.DataFrame, *, names: dict[str, str], thresholds: Thres
     if not panels:
         return
     years = sorted(int(y) for y in data["year"].unique())
+    trend_figure(panels, thresholds=thresholds, labels=("country", "group", "year"), names=names,
+                 title="Solutions measure: the series by country",
+                 caption=f"Percent of households meeting the measure by report year ({years[0]}–{years[-1]}) and "
+                 f"group, with {thresholds.level} confidence intervals; the comparison group is the benchmark; only "
+                 "years computed with the same definitions, one per survey round.")
+
+
+def trend_figure(panels: list[charts.TrendPanel], *, title: str, caption: str, thresholds: Thresholds,
+                 labels: tuple[str, ...], names: dict[str, str] | None = None) -> None:
+    """The one builder of a trend chart (a country's criterion, or the solutions measure by country): the
+    panels drawn, their alt text (each group's value year by year, withheld values said) and their data."""
     alt = "; ".join(
         f"{p.title}: " + ", ".join(
             f"{style.group_label(grp)} " + " → ".join(
-                f"{int(r['year'])} {_year_value(r, True, thresholds)}"
+                f"{int(r['year'])} {_year_value(r, p.percent, thresholds)}"
                 for r in p.rows[p.rows["group"] == grp].sort_values("year").to_dict("records"))
             for grp in style.order_groups(p.rows["group"]))
         for p in panels)
     show_figure(
-        charts.trends_chart(panels),
-        title="Solutions measure: the series by country",
-        caption=f"Percent of households meeting the measure by report year ({years[0]}–{years[-1]}) and group, "
-        f"with {thresholds.level} confidence intervals; the comparison group is the benchmark; only years computed "
-        "with the same definitions, one per survey round.",
-        alt="Line charts by report year. " + alt + ".",
-        data=pd.concat([chartdata.points(p.rows, percent=True, thresholds=thresholds, names=names,
-                                         labels=("country", "group", "year")) for p in panels], ignore_index=True),
+        charts.trends_chart(panels), title=title, caption=caption, alt="Line charts by report year. " + alt + ".",
+        data=pd.concat([chartdata.points(p.rows, percent=p.percent, thresholds=thresholds, names=names, labels=labels)
+                        for p in panels], ignore_index=True),
     )
+
+
+def comparable(data: pd.DataFrame, year: int) -> tuple[pd.DataFrame, str]:
+    """The rows of ``data`` a trend may compare with ``year``'s (same definitions, one edition per survey
+    round), and the sentence saying what was left out and why ("" when nothing was)."""
+    data, excluded = comparable_years(data, year) if not data.empty else (data, data)
+    data, repeated = drop_repeated_surveys(data, year)
+    return data, " ".join(n for n in (_versions_note(excluded), _repeated_note(repeated)) if n)
 
 
 def earlier_surveys(g: GlobalResults, output_root: str | Path | None, *, names: dict[str, str],
@@ -324,9 +323,6 @@ def earlier_surveys(g: GlobalResults, output_root: str | Path | None, *, names: 
         design = survey_of(Path(output_root) / str(year) / "results" / iso)
         first = re.match(r"\d{4}", str(design.get("collection_year") or ""))
         if first and int(first[0]) < year:
-            items.append(f"<li>{html.escape(names.get(iso, iso))}: {html.escape(str(design.get('survey_title') or ''))}"
-                         f", collected in {html.escape(str(design.get('collection_year')))}</li>")
+            items.append((names.get(iso, iso), str(design.get("survey_title") or ""), str(design.get("collection_year"))))
     if items:
-        emit(f'<div class="sos-note"><p>Figures from an earlier survey than this {year} edition\'s year (the survey '
-             f"was not repeated since): every number of these countries in this edition comes from it.</p>"
-             f"<ul>{''.join(items)}</ul></div>")
+        emit(_T.earlier_surveys(year=year, items=items))
