@@ -21,7 +21,7 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbformat import NotebookNode
 
-from solutions.inert import inert
+from solutions.markup import new_environment
 from solutions.state_json import StateFileError, read_json
 
 from .base import (
@@ -37,6 +37,7 @@ from .base import (
     write_atomic,
 )
 from .clean import read_clean, split_appendix
+from .fragments import fragments
 from .links import check_links, check_offline
 
 log = logging.getLogger(__name__)
@@ -181,12 +182,8 @@ class NbconvertRenderer:
     name = "nbconvert"
 
     def __init__(self) -> None:
-        self._env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(ASSETS)),
-            autoescape=True,
-            keep_trailing_newline=True,
-            undefined=jinja2.StrictUndefined,
-        )
+        # the report's escaping (every value made inert), the layouts' own lines kept
+        self._env = new_environment(jinja2.FileSystemLoader(str(ASSETS)), compact=False)
         self._exporter: SiteHTMLExporter | None = None
 
     @property
@@ -235,7 +232,7 @@ class NbconvertRenderer:
         # on a phone (on a laptop the contents sit in a sidebar beside the page).
         body = entry["body"]
         found = _FIRST_H1.search(body)
-        heading = found[0] if found else "<h1>" + inert(page.title, "html") + "</h1>"
+        heading = found[0] if found else str(fragments().heading(page.title))
         if found:
             body = body[: found.start()] + body[found.end():]
         ctx = self._context(site, page.slug, page.section)

@@ -40,6 +40,7 @@ from solutions.state_json import StateFileError
 
 from .base import ASSETS, Page, RenderError, SiteSpec, staging_dir, write_atomic
 from .clean import read_clean, split_appendix
+from .fragments import fragments
 
 PRINT_ASSETS = ASSETS / "print"
 PRINT_DIRNAME = "print"
@@ -110,18 +111,16 @@ def chapters(site: SiteSpec) -> list[Chapter]:
 
 
 def _markdown_heading(source: str) -> str:
-    """A notebook's markdown cell (the pages hold only section headings) as escaped HTML."""
-    import html
+    """A notebook's markdown cell (the pages hold only section headings) as HTML (its text made inert)."""
 
-    parts = []
+    parts: list[tuple[int, str]] = []
     for line in source.splitlines():
         m = re.match(r"^(#{1,6})\s+(.*)$", line)
         if m:
-            level = min(len(m[1]) + 0, 6)
-            parts.append(f"<h{max(level, 2)}>{html.escape(m[2].strip())}</h{max(level, 2)}>")
+            parts.append((max(min(len(m[1]), 6), 2), m[2].strip()))
         elif line.strip():
-            parts.append(f"<p>{html.escape(line.strip())}</p>")
-    return "\n".join(parts)
+            parts.append((0, line.strip()))
+    return str(fragments().markdown_cell(parts))
 
 
 def chapter_html(chapter: Chapter, drop_banner: bool = True) -> str:

@@ -32,6 +32,7 @@ from .base import (
     write_atomic,
 )
 from .clean import read_clean, split_appendix
+from .fragments import fragments
 from .links import check_links
 from .quarto_offline import offline_pages
 
@@ -226,9 +227,7 @@ def _publishable(page: Page, site: SiteSpec | None = None, *, index: bool = Fals
         for c in nb.cells
     )
     if page.note:  # a page kept from an earlier build says so at the top
-        note = inert(page.note[:1].upper() + page.note[1:], "html")
-        banner = nbformat.v4.new_raw_cell(f'<div class="callout callout-style-default callout-warning" role="note">'
-                                          f"<strong>{note}.</strong> This page shows the last good build.</div>")
+        banner = nbformat.v4.new_raw_cell(str(fragments().kept_banner(page.note[:1].upper() + page.note[1:])))
         banner.metadata["raw_mimetype"] = "text/html"
         nb.cells.insert(0, banner)
     if title or not has_h1:
@@ -253,12 +252,7 @@ def write_quarto_project(site: SiteSpec, src_dir: Path | None = None) -> Path:
         nbformat.write(_index_notebook(site, front), str(src / "index.ipynb"))
     shutil.copyfile(ASSETS / QUARTO_CSS, src / QUARTO_CSS)
     if site.demo:
-        write_atomic(
-            src / "_demo-banner.html",
-            '<div class="callout callout-style-default callout-warning" role="note">'
-            "<strong>Demonstration data — not real.</strong> Countries, surveys and figures on this site "
-            "are fictional.</div>\n",
-        )
+        write_atomic(src / "_demo-banner.html", str(fragments().demo_banner()) + "\n")
     for page in site.pages:
         if page.available and page.section != "front":
             nbformat.write(_publishable(page, site), str(src / f"{page.slug}.ipynb"))
