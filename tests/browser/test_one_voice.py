@@ -124,7 +124,10 @@ def _internal_names(root: Path) -> set[str]:
 @pytest.mark.parametrize("text_page", READER_PAGES)
 def test_no_internal_names(rendered, text_page):
     """No config key, variable or column name on a reader's page (the codebook, the downloads and the build
-    details name them on purpose); no ITables message; no indicator code in a chart's own text."""
+    details name them on purpose); no ITables message; no indicator code (``SAF-1``, ``SOL-1``) in the text,
+    a table, an alt text or a chart: readers meet an indicator by its catalogue title."""
+    from solutions.report.wording import INDICATOR_CODE
+
     names = _internal_names(rendered.root)
     assert {"drop_indicators", "hlp_obstacle", "n_unweighted"} <= names, "the list of names is incomplete"
     said = _said(rendered.site / f"{text_page}.html")
@@ -132,11 +135,19 @@ def test_no_internal_names(rendered, text_page):
                     if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text)})
     assert not found, f"{text_page} ({rendered.renderer}): internal names shown: {found[:15]}"
     assert "notebook trusted" not in said["text"].lower()
-    assert not re.search(r"\bSOL-1\b", said["chart"]), f"{text_page}: an indicator code in a chart's text"
-    soup = BeautifulSoup((rendered.site / f"{text_page}.html").read_text(encoding="utf-8"), "html.parser")
-    titles = [t.get_text(" ") for t in soup.select("figcaption strong")]
-    coded = [t for t in titles if re.search(r"\b[A-Z]{3}-\d+\b", t)]
-    assert not coded, f"{text_page}: indicator codes in chart titles: {coded[:5]}"
+    coded = [f"{where}: {_hits(INDICATOR_CODE, text)[:4]}" for where, text in said.items()
+             if INDICATOR_CODE.search(text)]
+    assert not coded, f"{text_page} ({rendered.renderer}): indicator codes shown to readers: {coded}"
+
+
+def test_indicator_code_check_catches_codes():
+    """The pattern refuses every code of the catalogue and the solutions measure's, and no ordinary words."""
+    from solutions.catalogue import load_catalogue
+    from solutions.report.wording import INDICATOR_CODE
+
+    ids = [i.id for i in load_catalogue().indicators] + ["SOL-1"]
+    assert all(INDICATOR_CODE.fullmatch(i) for i in ids), ids
+    assert not INDICATOR_CODE.search("ISO 3166-1, ages 18-59, 2024–2026, COVID 19, Covid-19 and A-1")
 
 
 def _ids(path: Path) -> set[str]:

@@ -26,6 +26,7 @@ from .narratives import fill, use_output_root
 from .output import emit
 from .provenance import provenance_html
 from .tables import object_frame
+from .wording import indicator_name
 
 Results = CountryResults | GlobalResults
 
@@ -107,8 +108,8 @@ def universe_words(ind: Indicator | None) -> str:
 
 
 def subject_of(ind: Indicator | None, indicator_id: str) -> str:
-    title = ind.title if ind is not None else indicator_id
-    return f"{title} ({indicator_id})"
+    """An indicator's full title as readers meet it (never its code: ``wording.indicator_name``)."""
+    return indicator_name(indicator_id, ind.title if ind is not None else None, short=False)
 
 
 def publish_chart_data(results: Results, output_root: str | Path, page: str | None = None) -> None:

@@ -462,10 +462,10 @@ def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) ->
         dropped = ", ".join(names.get(c, c) for c in d.countries_dropped) or "none"
         rest.append(html.escape(f"Countries added: {added}; no longer covered: {dropped}."))
     if d.indicators_added or d.indicators_dropped:
-        rest.append(html.escape(f"Indicators added: {', '.join(d.indicators_added) or 'none'}; dropped: "
-                                f"{', '.join(d.indicators_dropped) or 'none'}."))
+        rest.append(html.escape(f"Indicators added: {', '.join(titles.get(i, i) for i in d.indicators_added) or 'none'}; "
+                                f"dropped: {', '.join(titles.get(i, i) for i in d.indicators_dropped) or 'none'}."))
     # an indicator not compared is said first: it is why that indicator is missing from every list below
-    first[:0] = [html.escape(f"{titles.get(ind, ind)} ({ind}): not compared, {why} ({where}).")
+    first[:0] = [html.escape(f"{titles.get(ind, ind)}: not compared, {why} ({where}).")
                  for ind, why, where in not_compared_items(d, lambda c: names.get(c, c))]
     head, tail = first, rest  # HTML: every text escaped where it was made
     return (f"<p>Compared with the {d.old_year} edition (a change is better or worse when its {level} CI lies "

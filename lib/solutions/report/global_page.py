@@ -251,7 +251,7 @@ def comparison_section(g: GlobalResults) -> None:
         shown = rows[rows["group"].isin(["idp", "comparison"])]
         show_figure(
             charts.country_comparison_chart(rows, percent=percent, country_names=names, thresholds=thresholds),
-            title=f"Criterion {ind.criterion}: {ind.title}",  # the code stays in the alt text and the data
+            title=f"Criterion {ind.criterion}: {ind.title}",  # the code stays in the chart's data (downloads)
             caption=f"{'Percent' if percent else 'Mean'} of {unit_plural(ind)}, IDPs and the comparison group, "
             f"with {thresholds.level} confidence intervals; a hollow marker is a flagged estimate. "
             f"Definition: {ind.definition}",

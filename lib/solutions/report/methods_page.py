@@ -236,7 +236,7 @@ def _margin_of(ind: Indicator) -> tuple[str, float] | None:
 
 
 def _named(inds: list[Indicator]) -> str:
-    return ", ".join(f"{i.title} ({i.id})" for i in inds)
+    return ", ".join(i.title for i in inds)
 
 
 def catalogue_margins(catalogue: Catalogue, default_absolute: float, default_relative: float) -> list[str]:
@@ -558,7 +558,7 @@ def indicator_card(ind: Indicator) -> str:
     objective = int(ind.prds_objective or 0)
     if objective in PRDS_TEXT:
         rows.append(("PRDS objective", f"{objective}, {PRDS_TEXT[objective]} ({ind.level} level)"))
-    head = f'<h4><span class="sos-code">{html.escape(ind.id)}</span> {html.escape(ind.title)}</h4>'
+    head = f"<h4>{html.escape(ind.title)}</h4>"
     return f'<div class="sos-indicator">{head}{_defs(rows, "sos-defs sos-card")}</div>'
 
 

@@ -319,9 +319,8 @@ def key_indicator_records(indicator: Any, rows: pd.DataFrame, gaps: Mapping[tupl
                                                     group_order.get(str(r["group"]), len(group_order)))):
         group = str(r["group"])
         out.append({
-            # the code names the indicator in the downloads (indicator_id), as the country pages' definitions do
-            "Indicator": Markup(f"Criterion {indicator.criterion}: {escape(indicator.title)}{escape(unit)} "
-                                f'<span class="sos-nowrap">({escape(indicator.id)})</span>'),
+            # by its title: the code (indicator_id) is the downloads' and the codebook's, never a reader's label
+            "Indicator": f"Criterion {indicator.criterion}: {indicator.title}{unit}",
             "Country": names.get(str(r["country"]), str(r["country"])),
             "Group": style.group_label(group),
             "Estimate": value_text(r, percent=percent, unit_sign=False),

@@ -29,7 +29,7 @@ from .formatting import fmt_gap, fmt_value, is_percent
 from .output import emit
 from .tables import html_table
 from .thresholds import Thresholds, thresholds_of
-from .wording import change_gist, signed_precise
+from .wording import change_gist, indicator_name, signed_precise
 
 
 def earlier_results(output_root: str | Path | None, iso3: str | list[str], year: int, table: str = "estimates",
@@ -122,7 +122,7 @@ def history(current: pd.DataFrame, earlier: pd.DataFrame) -> pd.DataFrame:
     return data[keep].reset_index(drop=True)
 
 
-def _versions_note(excluded: pd.DataFrame) -> str:
+def _versions_note(excluded: pd.DataFrame, names: dict[str, str] | None = None) -> str:
     """Which indicators' earlier results are not compared, and why: per indicator, the catalogue version that
     revised its definition (``status.revised_in``), or that the definitions differ."""
     if excluded.empty:
@@ -133,7 +133,7 @@ def _versions_note(excluded: pd.DataFrame) -> str:
         why = f"its definition changed in catalogue {revised}" if revised else "the definitions differ"
         years = ", ".join(f"{int(y)} (catalogue version {v})"
                           for (y, v), _ in part.groupby(["year", "catalogue_version"], sort=True))
-        reasons.setdefault((why, years), []).append(str(ind))
+        reasons.setdefault((why, years), []).append((names or {}).get(str(ind)) or indicator_name(str(ind)))
     return html.escape("; ".join(f"{', '.join(inds)}: not compared, {why} (results of {years})"
                                  for (why, years), inds in reasons.items()) + ".")
 
@@ -197,7 +197,8 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
     data = history(results.estimates.assign(survey=survey_key(results.design)), earlier)
     data, excluded = comparable_years(data, year) if not data.empty else (data, data)
     data, repeated = drop_repeated_surveys(data, year)
-    note = " ".join(n for n in (_versions_note(excluded), _repeated_note(repeated)) if n)
+    shorts = {i.id: i.short_title for i in results.catalogue.indicators}  # readers meet titles, not codes
+    note = " ".join(n for n in (_versions_note(excluded, shorts), _repeated_note(repeated)) if n)
     if data.empty or data["year"].nunique() < 2:
         emit(f'<p class="sos-note">No earlier report year with comparable results is available for this country: '
              f"trends start once a second year of results exists. {note}</p>")
@@ -211,7 +212,7 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
             if rows["year"].nunique() < 2:
                 continue
             short = _short_title(results, str(indicator_id))
-            titles[indicator_id] = f"{indicator_id} {short}".strip()
+            titles[indicator_id] = short or str(indicator_id)
             panels.append(charts.TrendPanel(titles[indicator_id], rows,
                                             is_percent(str(rows["kind"].iloc[0]), rows["estimate"])))
         if not panels:
