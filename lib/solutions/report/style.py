@@ -146,7 +146,7 @@ PAGE_CSS = """
 .sos-note{color:#444;font-size:.88rem}
 .sos-findings ul{margin:.3em 0 1em;padding-left:1.2em}
 .sos-measure-status{border-left:4px solid #E69F00;padding:.3em .7em;background:#FFF8E6}
-.sos-figure{margin:1em 0 1.5em}
+.sos-figure{margin:1em 0 1.5em;min-width:0}  /* a flex item (the front page) never wider than its column */
 .sos-figure img{width:100%;height:auto;display:block}
 .sos-figure-scroll{overflow-x:auto;max-width:100%}
 .sos-phone-only{display:none}
