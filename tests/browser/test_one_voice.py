@@ -271,6 +271,73 @@ def test_heatmap_gives_way_to_its_table_on_a_phone(phone_driver, site_url):
     assert state["fig"] == 0 and state["table"] and state["note"], state
 
 
+_KEY_TABLE_JS = """
+const table = document.querySelector('table.sos-sortable');
+if (!table) return null;
+const rows = () => Array.from(table.tBodies[0].rows);
+const shown = tr => tr.getClientRects().length > 0;
+const first = rows().filter(tr => !tr.classList.contains('sos-group-row'))
+  .slice(0, 200).map(tr => tr.cells[0].textContent.trim());
+return {input: !!document.querySelector('.sos-table-tools input[type=search]'),
+        buttons: table.querySelectorAll('thead th button.sos-sort').length,
+        columns: table.tHead.rows[0].cells.length, rows: rows().length, shown: rows().filter(shown).length,
+        first: first};
+"""
+
+
+def _numbers_of_first_run(drv, column: str) -> list[float | None]:
+    return drv.execute_script("""
+        const table = document.querySelector('table.sos-sortable');
+        const col = Array.from(table.tHead.rows[0].cells).findIndex(th => th.textContent.trim().startsWith(arguments[0]));
+        const out = [];
+        for (const tr of table.tBodies[0].rows) {
+          if (tr.classList.contains('sos-group-row')) { if (out.length) break; continue; }
+          const t = tr.cells[col].textContent.replace(/[\u2020,%]/g, '').replace(/\u2212/g, '-').trim();
+          const m = /^[+-]?\\d+(?:\\.\\d+)?/.exec(t);
+          out.push(m ? parseFloat(m[0]) : null);
+        }
+        return out;""", column)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_key_table_sorts_and_filters(driver, phone_driver, site_url, rendered, width):
+    """The global page's key-indicators table: complete without JavaScript (every country's rows in the file),
+    and with it a search box that keeps the rows naming what is typed (cards on a phone too) and, at laptop
+    width, column headers that sort the rows under each indicator."""
+    soup = BeautifulSoup((rendered.site / "global.html").read_text(encoding="utf-8"), "html.parser")
+    static = soup.select_one("table.sos-sortable")
+    assert static is not None and len(static.select("tbody tr")) > 20, "the static table is missing or empty"
+    assert not soup.select(".sos-table-tools"), "the controls must come from the script only (no-JS view)"
+    drv = driver if width == "laptop" else phone_driver
+    _open(drv, f"{site_url}global.html")
+    before = drv.execute_script(_KEY_TABLE_JS)
+    assert before and before["input"] and before["buttons"] == before["columns"], before
+    assert before["shown"] == before["rows"], "every row is shown before a search"
+    country = before["first"][0]
+    box = drv.find_element("css selector", ".sos-table-tools input[type=search]")
+    box.send_keys(country)
+    after = drv.execute_script(_KEY_TABLE_JS)
+    assert 0 < after["shown"] < before["rows"], after
+    names = drv.execute_script("""return Array.from(document.querySelectorAll('table.sos-sortable tbody tr'))
+        .filter(tr => tr.getClientRects().length && !tr.classList.contains('sos-group-row'))
+        .map(tr => tr.textContent)""")
+    assert names and all(country in t for t in names), names[:3]
+    box.clear()
+    box.send_keys(" ")  # whitespace only: every row again
+    assert drv.execute_script(_KEY_TABLE_JS)["shown"] == before["rows"]
+    if width == "laptop":
+        estimate = drv.find_element("xpath", "//table[contains(@class,'sos-sortable')]//th[starts-with(normalize-space(.),'Estimate')]")
+        estimate.find_element("css selector", "button").click()
+        values = [v for v in _numbers_of_first_run(drv, "Estimate") if v is not None]
+        assert len(values) > 2 and values == sorted(values), values
+        assert estimate.get_attribute("aria-sort") == "ascending"
+        estimate.find_element("css selector", "button").click()
+        values = [v for v in _numbers_of_first_run(drv, "Estimate") if v is not None]
+        assert values == sorted(values, reverse=True), values
+        assert estimate.get_attribute("aria-sort") == "descending"
+    drv.refresh()
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_axe_wcag_aa_at_both_widths(driver, phone_driver, site_url, axe_source, page, width):
     """axe-core's WCAG 2.0/2.1 A and AA rules: no violation at all (any impact), at 1366 and 375 px."""

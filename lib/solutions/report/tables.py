@@ -339,7 +339,7 @@ def key_indicator_table(records: Sequence[Mapping[str, Any]], *, caption: str, n
     keys = [c for c in ("Country", "Group", "Estimate", "CI", "Gap", "Gap CI", "Status") if c in frame.columns]
     return html_table(frame, caption=caption, group_by="Indicator", stack=True, note=note,
                       numeric=[c for c in ("Estimate", "CI", "n", "Gap", "Gap CI") if c in frame.columns],
-                      key=keys)
+                      key=keys, css_class="sos-table sos-sortable")  # sorted and searched by table_tools.js
 
 
 def show_html(markup: str) -> None:
