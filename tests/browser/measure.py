@@ -1,5 +1,6 @@
 """In-page measurements of the real-browser tests and the screenshot tool: the rendered size of chart text,
-chart text outside its SVG's box or over other text, and axe-core's WCAG 2.1 AA scan.
+chart text outside its SVG's box or over other text, text cut by its container, and axe-core's WCAG 2.1 AA
+scan.
 
 The charts are SVG ``<img>`` elements (data URIs): a chart's text is measured by parsing its SVG in the page
 and laying it out off screen at its natural size, then scaling by the size the ``<img>`` is drawn at.
@@ -98,4 +99,40 @@ for (const th of document.querySelectorAll('table th')) {
   }
 }
 return broken;
+"""
+
+#: Visible text that runs past the box that clips it: the nearest ancestor whose ``overflow-x`` is not
+#: ``visible`` (a scroll box, a notebook output area), or the viewport (what the reader sees of the page).
+#: Text deliberately hidden (visually-hidden headers of phone cards, the skip link off screen) is skipped.
+CUT_TEXT_JS = r"""
+const cut = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  const el = n.parentElement;
+  if (!n.data.trim() || !el || !el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+  let hidden = false;
+  for (let a = el; a && a !== document.body; a = a.parentElement) {
+    const s = getComputedStyle(a);
+    if ((s.clip && s.clip !== 'auto') || s.clipPath !== 'none' || a.getBoundingClientRect().right <= 0) {
+      hidden = true;
+      break;
+    }
+  }
+  if (hidden) continue;
+  const r = document.createRange();
+  r.selectNodeContents(n);
+  const rects = Array.from(r.getClientRects()).filter(x => x.width > 0 && x.height > 0);
+  if (!rects.length) continue;
+  for (let a = el; a; a = a.parentElement) {
+    if (a === document.body || getComputedStyle(a).overflowX !== 'visible') {
+      const box = a === document.body ? {left: 0, right: document.documentElement.clientWidth}
+                                      : a.getBoundingClientRect();
+      const bad = rects.find(x => x.right > box.right + 1 || x.left < box.left - 1);
+      if (bad) cut.push(`${n.data.trim().slice(0, 50)} (to ${Math.round(bad.right)} px, its box ends at `
+                        + `${Math.round(box.right)} px: ${a.tagName.toLowerCase()}.${String(a.className).split(' ')[0]})`);
+      break;
+    }
+  }
+}
+return cut;
 """

@@ -3,7 +3,9 @@ pages show (HTML tables, interactive-table data, chart alt texts, SVG chart text
 
 The pages are read by their labels, not by their layout: a number is tied to a country, year, indicator,
 group and category by the labels around it (its row and column headers, the table caption, the clause of
-an alt text), using the report's own labels (group names, `SAF-1`-style ids, category names). Each number
+an alt text), using the report's own labels (group names, the indicators' titles as the published catalogue
+`indicator_catalogue.csv` gives them (pages never show an indicator's code since issue #22; a `SAF-1`-style
+code is still read where one appears), category names). Each number
 becomes a `Fact` with the precision of its display, so the attack can use it like a download value.
 """
 
@@ -88,11 +90,36 @@ def _number(text: str) -> tuple[float, float]:
     return float(t), 0.5 * 10 ** (-decimals)
 
 
+def _words(text: str) -> tuple[str, ...]:
+    """A label as the running-text reader sees it: its words, without the punctuation that separates them."""
+    return tuple(m.group(5) for m in TOKEN.finditer(text) if m.group(5) is not None)
+
+
+def indicator_titles(catalogue: pd.DataFrame) -> dict[str, str]:
+    """Title and short title -> indicator id, from the published catalogue (``indicator_catalogue.csv``), and
+    the solutions measure's names; a label two indicators share names neither."""
+    from solutions.report.wording import SOLUTIONS_MEASURE_NAME
+
+    seen: dict[str, set[str]] = {SOLUTIONS_MEASURE_NAME: {"SOL-1"}}
+    for r in catalogue.to_dict("records") if not catalogue.empty else []:
+        for column in ("title", "short_title"):
+            label = str(r.get(column) or "").strip()
+            if label and label.lower() != "nan":
+                seen.setdefault(label, set()).add(str(r["id"]))
+    return {label: next(iter(ids)) for label, ids in seen.items() if len(ids) == 1}
+
+
 class Vocabulary:
     """The labels a page uses, mapped back to the results tables' codes."""
 
-    def __init__(self, estimates: pd.DataFrame, countries: dict[str, str]):
+    def __init__(self, estimates: pd.DataFrame, countries: dict[str, str], titles: dict[str, str] | None = None):
         self.countries = countries  # name -> iso3
+        self.titles = dict(titles or {})  # indicator title or short title -> id
+        by_length = sorted(self.titles, key=len, reverse=True)  # "Unemployment rate" before "Unemployment"
+        self._title_re = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, by_length)) + r")(?![\w-])") \
+            if by_length else None
+        self.phrases = {_words(t): i for t, i in self.titles.items()}  # the same titles as words of running text
+        self.longest = max((len(p) for p in self.phrases), default=1)
         self.categories: dict[str, dict[str, str]] = {}  # indicator -> label -> category
         self.percent: dict[str, bool] = {}
         for ind, rows in estimates.groupby("indicator_id"):
@@ -112,13 +139,22 @@ class Vocabulary:
     def scale(self, indicator: str) -> float:
         return 0.01 if self.percent.get(indicator, True) else 1.0
 
+    def indicator(self, *texts: str) -> str | None:
+        """The first text naming an indicator, by its code or its (longest matching) title."""
+        for t in texts:
+            m = INDICATOR.search(t or "")
+            if m:
+                return m.group(1)
+            m = self._title_re.search(t or "") if self._title_re is not None else None
+            if m:
+                return self.titles[m.group(1)]
+        return None
 
-def _indicator(*texts: str) -> str | None:
-    for t in texts:
-        m = INDICATOR.search(t or "")
-        if m:
-            return m.group(1)
-    return None
+    def phrase(self, words: tuple[str, ...]) -> str | None:
+        """The indicator a run of running-text words names (its code or its title), if any."""
+        if len(words) == 1 and INDICATOR.fullmatch(words[0]):
+            return words[0]
+        return self.phrases.get(words)
 
 
 # ------------------------------------------------------------------ tables ----
@@ -195,7 +231,7 @@ def table_facts(headers: list[str], rows: list[list[str]], *, source: str, count
             continue
         if len(cells) != len(headers) or not cells or _is_count_label(cells[0]):
             continue
-        indicator = _indicator(*cells) or _indicator(heading) or _indicator(context)
+        indicator = vocab.indicator(*cells) or vocab.indicator(heading) or vocab.indicator(context)
         iso = next((vocab.country(c) for c in cells if vocab.country(c)), country)
         if indicator is None or iso is None:
             continue
@@ -256,10 +292,13 @@ def text_facts(text: str, *, source: str, country: str, year: int, vocab: Vocabu
         ci, count, num, unit, word = m.groups()
         if word is not None:
             pending.append(word)
-            for size in (3, 2, 1):  # longest label first: "Comparison group", "Temporary settlement"
+            for size in range(max(3, vocab.longest), 0, -1):  # longest label first: "Comparison group"
+                if size > len(pending):
+                    continue
                 phrase = " ".join(pending[-size:])
-                if INDICATOR.fullmatch(phrase):
-                    indicator, group, category, last = phrase, None, None, None
+                named = vocab.phrase(tuple(pending[-size:]))
+                if named is not None:
+                    indicator, group, category, last = named, None, None, None
                     pending.clear()
                     break
                 if vocab.group(phrase):
@@ -365,7 +404,7 @@ def page_facts(page: Path, year: int, vocab: Vocabulary) -> tuple[list[Fact], li
         ticks = _ticks(texts)
         indicator = None
         for k, t in enumerate(texts):
-            indicator = _indicator(t) or indicator
+            indicator = vocab.indicator(t) or indicator
             m = re.search(r"([+\-−]?\d+(?:\.\d+)?)\s*(%|pp)\b", t) or re.search(r"([+\-−]?\d+(?:\.\d+)?)\s*%", t)
             if k in ticks or m is None or indicator is None or country is None:
                 continue
@@ -383,12 +422,14 @@ def collect(year_dir: Path, years: list[int] | None = None) -> Published:
     year_dirs = sorted(d for d in out.iterdir() if d.name.isdigit() and (years is None or int(d.name) in years))
     roots = [p for d in year_dirs for p in (d / "results", d / "site" / "results") if p.is_dir()]
     pub = Published(read_downloads(roots, "estimates"), read_downloads(roots, "gaps"))
+    catalogues = [pd.read_csv(f, keep_default_na=False) for r in roots for f in sorted(r.glob("indicator_catalogue.csv"))]
+    titles = indicator_titles(pd.concat(catalogues, ignore_index=True) if catalogues else pd.DataFrame())
     counts: dict[str, int] = {}
     for d in year_dirs:
         site = d / "site"
         if not site.is_dir():
             continue
-        vocab = Vocabulary(pub.estimates[pub.estimates["year"] == int(d.name)], country_names(site))
+        vocab = Vocabulary(pub.estimates[pub.estimates["year"] == int(d.name)], country_names(site), titles)
         for page in sorted(site.glob("*.html")):
             facts, charts, c = page_facts(page, int(d.name), vocab)
             pub.facts += facts

@@ -73,7 +73,7 @@ def test_country_page_shows_trends_with_uncertainty(two_editions):
     # (the report writes the typographic minus, and 0 unsigned; a bound near 0 or the margin keeps the decimals
     # it needs not to contradict the change's status); then what the change shows, in words
     bound = r"(?:[+−]\d+(?:\.\d+)?|0)"
-    assert re.search(rf"SAF-1 Security incident IDPs 2025 → 2026 [\d.]+% [\d.]+% (?:[+−]\d+|0) pp {bound} to "
+    assert re.search(rf"Security incident IDPs 2025 → 2026 [\d.]+% [\d.]+% (?:[+−]\d+|0) pp {bound} to "
                      rf"{bound} (?:no change larger than 5 points|the surveys cannot tell)", trends), trends[:3000]
     assert "Line charts by report year" in country  # the trend figure's alt text
     assert "2024 (catalogue version 1999.1)" in trends  # named as not compared...

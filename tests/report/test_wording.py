@@ -7,6 +7,7 @@ import math
 import pytest
 
 from solutions.report.wording import (
+    INDICATOR_CODE,
     amount,
     criterion_finding,
     disadvantage,
@@ -14,6 +15,7 @@ from solutions.report.wording import (
     flag_text,
     gap_finding,
     gap_summary,
+    indicator_name,
     status_meaning,
 )
 
@@ -130,3 +132,17 @@ def test_a_criterion_not_collected_is_never_too_few_respondents():
     assert text == "IDPs: not collected in this survey: criterion 7 (Participation in public affairs)."
     assert criterion_finding("IDPs", "not_collected", n_indicators=0) == "not collected in this survey for IDPs"
     assert gap_finding("IDPs", "not_collected") == "IDPs: not collected in this survey"
+
+
+def test_indicators_are_named_by_their_titles_never_their_codes() -> None:
+    """Readers meet an indicator by its catalogue (or config) title; the code is the downloads' key."""
+    from solutions.catalogue import load_catalogue
+
+    for ind in load_catalogue().indicators:
+        assert indicator_name(ind.id, ind.title, ind.short_title) == ind.short_title
+        assert indicator_name(ind.id, ind.title, ind.short_title, short=False) == ind.title
+        assert not INDICATOR_CODE.search(indicator_name(ind.id, ind.title, ind.short_title))
+    assert indicator_name("SOL-1") == "Solutions measure"  # not in the catalogue
+    assert indicator_name("SOL-1", "Households meeting every solutions condition", short=False).startswith("House")
+    assert indicator_name("XTR-1", "A country's own indicator") == "A country's own indicator"  # no short title
+    assert indicator_name("XTR-1") == "XTR-1"  # nothing else names it

@@ -280,7 +280,7 @@ DEMO_SPECS: dict[str, CountrySpec] = {
             5: "The federal mobile registration campaign toured the displacement sites. Without key documents "
                "because of displacement: [[finding DOC-1 idp]]; unable to replace lost documents: "
                "[[finding DOC-2 idp]]; the criterion as a whole: [[criterion 5 idp]].",
-            7: "Reconciliation initiatives were not covered by this survey round (PAR-3 is not reported).",
+            7: "Reconciliation initiatives were not covered by this survey round (its indicator is not reported).",
         },
     ),
 }

@@ -75,7 +75,9 @@ class _Headings:
         self._seen: set[str] = set()
 
     def _unique(self, base: str) -> str:
-        anchor, n = base, 1
+        """Pandoc's rule, so Quarto's too: a repeated heading's id is numbered from 1 (``findings``,
+        ``findings-1``, ``findings-2``), the first free one; ``sos-`` ids are the report's own elements'."""
+        anchor, n = base, 0
         while anchor in self._seen or anchor.startswith("sos-"):
             n += 1
             anchor = f"{base}-{n}"

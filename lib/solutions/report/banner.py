@@ -14,7 +14,7 @@ DEMO_TEXT = (
 
 def page_css() -> Markup:
     """The house CSS (``report/assets/page.css``), emitted once per page in a ``<style>`` block with the title."""
-    return Markup(stylesheet("page.css"))
+    return stylesheet("page.css")
 
 
 def demo_banner_html(demo: bool, *, text: str = DEMO_TEXT) -> Markup:

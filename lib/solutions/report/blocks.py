@@ -26,6 +26,7 @@ from .output import emit
 from .provenance import provenance_html
 from .tables import object_frame
 from .templating import Markup, macros
+from .wording import indicator_name
 
 _T = macros("blocks.html.j2")
 _C = macros("common.html.j2")
@@ -110,8 +111,8 @@ def universe_words(ind: Indicator | None) -> str:
 
 
 def subject_of(ind: Indicator | None, indicator_id: str) -> str:
-    title = ind.title if ind is not None else indicator_id
-    return f"{title} ({indicator_id})"
+    """An indicator's full title as readers meet it (never its code: ``wording.indicator_name``)."""
+    return indicator_name(indicator_id, ind.title if ind is not None else None, short=False)
 
 
 def publish_chart_data(results: Results, output_root: str | Path, page: str | None = None) -> None:

@@ -43,7 +43,7 @@ def introduction(g: GlobalResults) -> None:
     year, title_text = g.year, str(g.title)
     demo = bool(g.demo)
     # on a phone each column's row stacks (name above meaning) instead of squeezing the meaning: codebook.css
-    emit(_T.introduction(css=Markup(stylesheet("codebook.css")), licence=LICENCE,
+    emit(_T.introduction(css=stylesheet("codebook.css"), licence=LICENCE,
                          citation=citation_text(title_text, int(year or 0), demo=demo)))
 
 

@@ -69,6 +69,7 @@ from .wording import (
     availability_words,
     criterion_counts,
     group_findings,
+    indicator_name,
     status_key,
     status_legend,
     weighting_words,
@@ -314,12 +315,12 @@ def not_computed_section(results: CountryResults) -> None:
 
 
 def _short_name(results: CountryResults, indicator_id: str) -> str:
-    """``SAF-1 Security incident``: an indicator named briefly, for lists (a dropped indicator, absent from the
+    """``Security incident``: an indicator named briefly, for lists (a dropped indicator, absent from the
     country's catalogue, by its title in the indicators table)."""
     ind = indicator_of(results.catalogue, indicator_id)
     if ind is None and not results.indicators.empty:
         titles = results.indicators.loc[results.indicators["indicator_id"] == indicator_id, "title"]
-        return f"{indicator_id} {titles.iloc[0]}".strip() if len(titles) else indicator_id
+        return indicator_name(indicator_id, titles.iloc[0] if len(titles) else None)
     return _panel_title(ind, indicator_id)
 
 
@@ -393,12 +394,12 @@ def _percent_of(rows: pd.DataFrame) -> bool:
 
 
 def _panel_title(ind: Indicator | None, indicator_id: str) -> str:
-    short = (ind.short_title or ind.title) if ind is not None else ""
-    return f"{indicator_id} {short}".strip()
+    """An indicator's short title (a chart panel, a table row): its code is for the downloads only."""
+    return indicator_name(indicator_id, *((ind.title, ind.short_title) if ind is not None else ()))
 
 
 def _definitions(ind_rows: list[tuple[Indicator | None, str]], notes: Mapping[str, str] | None = None) -> None:
-    """The criterion's indicators: id, title, definition and whom it counts (each an anchor target), and the
+    """The criterion's indicators: title, definition and whom it counts (each an anchor target), and the
     country's note under it (e.g. "proxy: ...") or why it was not computed."""
     items = []
     for ind, indicator_id in ind_rows:
@@ -426,7 +427,7 @@ def _scalar_figures(results: CountryResults, criterion: int, blocks: list[Block]
         unit = "" if percent else f" ({ind.unit if ind is not None else 'mean'})"
         panels.append(charts.EstimatePanel(panel, rows, percent, f"Estimate{' (%)' if percent else unit}, {level} CI"))
         alts.append(alttext.describe_estimates(rows, panel, percent=percent, thresholds=thresholds))
-        ns.append(f"{indicator_id}: {n_text(rows, unit_plural(ind))}".rstrip())
+        ns.append(f"{panel}: {n_text(rows, unit_plural(ind))}".rstrip())
         points.append(chartdata.points(rows, percent=percent, thresholds=thresholds))
         gaps = _gap_rows(results, indicator_id)
         if not gaps.empty:
@@ -509,7 +510,7 @@ def _breakdown_figures(results: CountryResults, criterion: int, blocks: list[tup
         panel = f"{_panel_title(ind, indicator_id)}: {heading}"
         panels.append(charts.BreakdownPanel(panel, rows, labels))
         alts.append(alttext.describe_distribution(rows, panel, labels=labels, thresholds=thresholds))
-        ns.append(f"{indicator_id}: {n_text(rows, unit_plural(ind))}")
+        ns.append(f"{_panel_title(ind, indicator_id)}: {n_text(rows, unit_plural(ind))}")
         points.append(chartdata.points(rows, percent=True, thresholds=thresholds))
     flagged = alttext.flag_sentence(pd.concat([b[2] for b in blocks]), thresholds)
     show_figure(
@@ -638,10 +639,8 @@ def _breakdown_key(rows: pd.DataFrame, results: CountryResults) -> tuple[pd.Data
 
 
 def _chart_name(results: CountryResults, indicator_id: str) -> str:
-    """An indicator as a chart row names it: the solutions measure by its title only (``SOL-1`` is the
-    downloads' code, not a catalogue id a reader can look up)."""
-    name = _short_name(results, indicator_id)
-    return name.removeprefix(f"{SOLUTIONS_ID} ") if indicator_id == SOLUTIONS_ID else name
+    """An indicator as a chart row names it (its short title, as in lists)."""
+    return _short_name(results, indicator_id)
 
 
 def _breakdown_chart(results: CountryResults, rows: pd.DataFrame, label: str, thresholds: Thresholds) -> None:

@@ -61,7 +61,7 @@ def _sorted(isos: list[str], names: dict[str, str]) -> list[str]:
 def front_title(g: GlobalResults) -> None:
     """The report's title as the page's ``<h1>``, with the front page's CSS (``report/assets/front.css``)."""
     title(str(g.title))
-    emit(_C.style(Markup(stylesheet("front.css"))))
+    emit(_C.style(stylesheet("front.css")))
 
 
 def lead(g: GlobalResults) -> None:
@@ -398,10 +398,10 @@ def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) ->
         dropped = ", ".join(names.get(c, c) for c in d.countries_dropped) or "none"
         rest.append(f"Countries added: {added}; no longer covered: {dropped}.")
     if d.indicators_added or d.indicators_dropped:
-        rest.append(f"Indicators added: {', '.join(d.indicators_added) or 'none'}; dropped: "
-                    f"{', '.join(d.indicators_dropped) or 'none'}.")
+        rest.append(f"Indicators added: {', '.join(titles.get(i, i) for i in d.indicators_added) or 'none'}; "
+                    f"dropped: {', '.join(titles.get(i, i) for i in d.indicators_dropped) or 'none'}.")
     # an indicator not compared is said first: it is why that indicator is missing from every list below
-    first[:0] = [f"{titles.get(ind, ind)} ({ind}): not compared, {why} ({where})."
+    first[:0] = [f"{titles.get(ind, ind)}: not compared, {why} ({where})."
                  for ind, why, where in not_compared_items(d, lambda c: names.get(c, c))]
     return Markup(_T.changes(old_year=d.old_year, level=level, head=first, tail=rest))
 

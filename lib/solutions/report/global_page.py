@@ -39,6 +39,7 @@ from .figures import show_figure
 from .formatting import fmt_big, is_percent
 from .measure_info import country_statuses, measure_info, rule_text, status_text
 from .output import emit
+from .table_tools import table_tools_html
 from .tables import (
     Markup,
     benchmark_table,
@@ -251,7 +252,7 @@ def comparison_section(g: GlobalResults) -> None:
         shown = rows[rows["group"].isin(["idp", "comparison"])]
         show_figure(
             charts.country_comparison_chart(rows, percent=percent, country_names=names, thresholds=thresholds),
-            title=f"Criterion {ind.criterion}: {ind.title}",  # the code stays in the alt text and the data
+            title=f"Criterion {ind.criterion}: {ind.title}",  # the code stays in the chart's data (downloads)
             caption=f"{'Percent' if percent else 'Mean'} of {unit_plural(ind)}, IDPs and the comparison group, "
             f"with {thresholds.level} confidence intervals; a hollow marker is a flagged estimate. "
             f"Definition: {ind.definition}",
@@ -268,6 +269,7 @@ def comparison_section(g: GlobalResults) -> None:
     emit(key_indicator_table(records, caption="Key indicators by country and group (shares in %, gaps in "
                              f"percentage points, {thresholds.level} confidence intervals)",
                              note=f"{FLAG_MARK}: a flagged estimate (see the note of its row)."))
+    emit(table_tools_html())  # sorting and a row filter over the static table
 
 
 def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None) -> None:

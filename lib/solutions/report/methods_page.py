@@ -192,7 +192,7 @@ def framework_section() -> None:
     """The IASC framework, its eight criteria as questions, and the PRDS objectives the indicators inform
     (the page's first section: it carries the page's own CSS, ``methods.css``: definition lists as two columns
     on a wide screen, stacked on a phone; indicator cards separated by a rule)."""
-    emit(_C.style(Markup(stylesheet("methods.css"))))
+    emit(_C.style(stylesheet("methods.css")))
     _paragraphs(
         IASC_DEFINITION + " (IASC Framework on Durable Solutions for Internally Displaced Persons, 2010.)",
         "A solution can come through return, local integration where people live now, or settlement elsewhere "
@@ -231,7 +231,7 @@ def _margin_of(ind: Indicator) -> tuple[str, float] | None:
 
 
 def _named(inds: list[Indicator]) -> str:
-    return ", ".join(f"{i.title} ({i.id})" for i in inds)
+    return ", ".join(i.title for i in inds)
 
 
 def catalogue_margins(catalogue: Catalogue, default_absolute: float, default_relative: float) -> list[str]:
@@ -552,7 +552,7 @@ def indicator_card(ind: Indicator) -> Markup:
     objective = int(ind.prds_objective or 0)
     if objective in PRDS_TEXT:
         rows.append(("PRDS objective", f"{objective}, {PRDS_TEXT[objective]} ({ind.level} level)"))
-    return Markup(_T.indicator_card(code=ind.id, title=ind.title, definitions=_defs(rows, "sos-defs sos-card")))
+    return Markup(_T.indicator_card(title=ind.title, definitions=_defs(rows, "sos-defs sos-card")))
 
 
 def methods_catalogue(catalogue: Catalogue) -> None:

@@ -295,9 +295,8 @@ def key_indicator_records(indicator: Any, rows: pd.DataFrame, gaps: Mapping[tupl
                                                     group_order.get(str(r["group"]), len(group_order)))):
         group = str(r["group"])
         out.append({
-            # the code names the indicator in the downloads (indicator_id), as the country pages' definitions do
-            "Indicator": Markup(_T.indicator_heading(criterion=indicator.criterion, title=indicator.title,
-                                                     unit=unit, code=indicator.id)),
+            # by its title: the code (indicator_id) is the downloads' and the codebook's, never a reader's label
+            "Indicator": f"Criterion {indicator.criterion}: {indicator.title}{unit}",
             "Country": names.get(str(r["country"]), str(r["country"])),
             "Group": style.group_label(group),
             "Estimate": value_text(r, percent=percent, unit_sign=False),
@@ -316,7 +315,7 @@ def key_indicator_table(records: Sequence[Mapping[str, Any]], *, caption: str, n
     keys = [c for c in ("Country", "Group", "Estimate", "CI", "Gap", "Gap CI", "Status") if c in frame.columns]
     return html_table(frame, caption=caption, group_by="Indicator", stack=True, note=note,
                       numeric=[c for c in ("Estimate", "CI", "n", "Gap", "Gap CI") if c in frame.columns],
-                      key=keys)
+                      key=keys, css_class="sos-table sos-sortable")  # sorted and searched by table_tools.js
 
 
 def show_html(markup: str) -> None:

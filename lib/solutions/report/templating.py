@@ -3,7 +3,7 @@
 Report HTML is written by templates (``report/templates/*.html.j2``), never by hand in Python. The
 environment is ``solutions.markup``'s: every value a template writes that is not markup a template made goes
 through ``inert(…, "html")`` (escaped, Quarto shortcodes broken), so a template cannot forget to escape.
-The house CSS lives in package files (``report/assets/*.css``), read once per process.
+The house CSS (and the one script) live in package files (``report/assets/``), read once per process.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import jinja2
 
 from solutions.markup import Markup, html_text, new_environment
 
-__all__ = ["Markup", "environment", "html_text", "macros", "render", "stylesheet"]
+__all__ = ["Markup", "asset", "environment", "html_text", "macros", "render", "stylesheet"]
 
 
 @cache
@@ -37,6 +37,11 @@ def macros(template: str) -> Any:
 
 
 @cache
-def stylesheet(name: str) -> str:
-    """The text of the package stylesheet ``report/assets/<name>`` (read once per process)."""
+def asset(name: str) -> str:
+    """The text of the package file ``report/assets/<name>`` (a stylesheet or a script; read once per process)."""
     return files("solutions.report").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def stylesheet(name: str) -> Markup:
+    """The package stylesheet ``report/assets/<name>``, as markup for a ``<style>`` block (our own file)."""
+    return Markup(asset(name))

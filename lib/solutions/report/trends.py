@@ -29,7 +29,7 @@ from .output import emit
 from .tables import html_table
 from .templating import macros
 from .thresholds import Thresholds, thresholds_of
-from .wording import change_gist, signed_precise
+from .wording import change_gist, indicator_name, signed_precise
 
 _T = macros("trends.html.j2")
 _C = macros("common.html.j2")
@@ -125,7 +125,7 @@ def history(current: pd.DataFrame, earlier: pd.DataFrame) -> pd.DataFrame:
     return data[keep].reset_index(drop=True)
 
 
-def _versions_note(excluded: pd.DataFrame) -> str:
+def _versions_note(excluded: pd.DataFrame, names: dict[str, str] | None = None) -> str:
     """Which indicators' earlier results are not compared, and why: per indicator, the catalogue version that
     revised its definition (``status.revised_in``), or that the definitions differ."""
     if excluded.empty:
@@ -136,7 +136,7 @@ def _versions_note(excluded: pd.DataFrame) -> str:
         why = f"its definition changed in catalogue {revised}" if revised else "the definitions differ"
         years = ", ".join(f"{int(y)} (catalogue version {v})"
                           for (y, v), _ in part.groupby(["year", "catalogue_version"], sort=True))
-        reasons.setdefault((why, years), []).append(str(ind))
+        reasons.setdefault((why, years), []).append((names or {}).get(str(ind)) or indicator_name(str(ind)))
     return "; ".join(f"{', '.join(inds)}: not compared, {why} (results of {years})"
                      for (why, years), inds in reasons.items()) + "."
 
@@ -197,7 +197,9 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
     """The country's trends: a chart per criterion (a panel per indicator: estimate and CI by year and
     group) and a table of the change since the latest earlier comparable year."""
     year = int(results.year)
-    data, note = comparable(history(results.estimates.assign(survey=survey_key(results.design)), earlier), year)
+    shorts = {i.id: i.short_title for i in results.catalogue.indicators}  # readers meet titles, not codes
+    data, note = comparable(history(results.estimates.assign(survey=survey_key(results.design)), earlier), year,
+                            names=shorts)
     if data.empty or data["year"].nunique() < 2:
         emit(_C.note("No earlier report year with comparable results is available for this country: trends start "
                      f"once a second year of results exists. {note}"))
@@ -211,7 +213,7 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
             if rows["year"].nunique() < 2:
                 continue
             short = _short_title(results, str(indicator_id))
-            titles[indicator_id] = f"{indicator_id} {short}".strip()
+            titles[indicator_id] = short or str(indicator_id)
             panels.append(charts.TrendPanel(titles[indicator_id], rows,
                                             is_percent(str(rows["kind"].iloc[0]), rows["estimate"])))
         if not panels:
@@ -303,12 +305,13 @@ def trend_figure(panels: list[charts.TrendPanel], *, title: str, caption: str, t
     )
 
 
-def comparable(data: pd.DataFrame, year: int) -> tuple[pd.DataFrame, str]:
+def comparable(data: pd.DataFrame, year: int, *, names: dict[str, str] | None = None) -> tuple[pd.DataFrame, str]:
     """The rows of ``data`` a trend may compare with ``year``'s (same definitions, one edition per survey
-    round), and the sentence saying what was left out and why ("" when nothing was)."""
+    round), and the sentence saying what was left out and why ("" when nothing was), indicators named by
+    ``names`` (id → title) or their catalogue title."""
     data, excluded = comparable_years(data, year) if not data.empty else (data, data)
     data, repeated = drop_repeated_surveys(data, year)
-    return data, " ".join(n for n in (_versions_note(excluded), _repeated_note(repeated)) if n)
+    return data, " ".join(n for n in (_versions_note(excluded, names), _repeated_note(repeated)) if n)
 
 
 def earlier_surveys(g: GlobalResults, output_root: str | Path | None, *, names: dict[str, str],

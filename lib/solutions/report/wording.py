@@ -88,6 +88,26 @@ def availability_words(reason: Any) -> str:
     return said.replace("needs the individuals table", "needs the survey's individual-level data")
 
 
+#: The solutions measure as readers meet it (``SOL-1`` is the downloads' code; the catalogue does not hold it).
+SOLUTIONS_MEASURE_NAME = "Solutions measure"
+#: A code of the downloads (``SAF-1``, ``SOL-1``): readers meet an indicator by its catalogue title instead.
+INDICATOR_CODE = re.compile(r"\b[A-Z]{3}-\d+\b")
+
+
+def indicator_name(indicator_id: str, title: Any = None, short_title: Any = None, *, short: bool = True) -> str:
+    """An indicator as a reader reads it: its catalogue (or config) title, the short one in charts, lists and
+    table rows; never its code, which only the codebook, the downloads and the build details show. The
+    solutions measure has no catalogue entry; an indicator without any title keeps its code (nothing else
+    names it)."""
+    if indicator_id == "SOL-1" and short and is_missing(short_title):
+        short_title = SOLUTIONS_MEASURE_NAME
+    names = [short_title, title] if short else [title, short_title]
+    for name in names:
+        if not is_missing(name) and str(name).strip():
+            return str(name).strip()
+    return SOLUTIONS_MEASURE_NAME if indicator_id == "SOL-1" else indicator_id
+
+
 #: The status of a change between two editions (``solutions diff``, the front page, trends).
 CHANGE_LABELS: dict[str, str] = {
     "improved": "Improved",
