@@ -7,7 +7,6 @@ Every section takes the country's ``CountryResults``. Statuses and flags reach t
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -63,6 +62,7 @@ from .tables import (
     status_chip,
     without_empty,
 )
+from .templating import macros
 from .thresholds import Thresholds, thresholds_of
 from .wording import (
     LONELY_PSU_WORDS,
@@ -75,6 +75,9 @@ from .wording import (
     weighting_words,
 )
 
+_T = macros("country.html.j2")
+_C = macros("common.html.j2")
+
 
 # ------------------------------------------------------------ country page ----
 def findings_summary(results: CountryResults) -> None:
@@ -84,10 +87,7 @@ def findings_summary(results: CountryResults) -> None:
     if said:
         note(said)
     if not results.comparison:  # said first: no criterion can be assessed, and why
-        emit('<div class="sos-findings"><p><strong>Estimates only.</strong> This survey has no comparison group '
-             "(non-displaced households of the same areas), so gaps cannot be estimated from it and no criterion is "
-             "assessed: the chapter shows each group's estimates"
-             + (", beside an external benchmark where one is given" if results.reference else "") + ".</p></div>")
+        emit(_T.estimates_only(reference=bool(results.reference)))
         return
     crit = current_year(results.criteria, results.year)
     if crit.empty:
@@ -95,9 +95,8 @@ def findings_summary(results: CountryResults) -> None:
     items = []
     for g in [g for g in style.order_groups(crit["group"]) if g != "comparison"]:
         statuses = {int(r["criterion"]): str(r["status"]) for r in crit[crit["group"] == g].to_dict("records")}
-        items.append(f"<li>{html.escape(group_findings(style.group_label(g), statuses, SHORT_CRITERIA))}</li>")
-    emit('<div class="sos-findings"><p><strong>Findings by criterion</strong> (each displaced group compared '
-         f'with the comparison group)</p><ul>{"".join(items)}</ul></div>')
+        items.append(group_findings(style.group_label(g), statuses, SHORT_CRITERIA))
+    emit(_T.findings(items))
 
 
 def context_section(results: CountryResults) -> None:
@@ -308,10 +307,8 @@ def not_computed_section(results: CountryResults) -> None:
     for r in missing.to_dict("records"):
         by_reason.setdefault(availability_words(str(r["reason"])), []).append(_short_name(results, str(r["indicator_id"])))
     order = sorted(by_reason, key=lambda why: (not why.startswith("not collected"), -len(by_reason[why]), why))
-    items = "".join(f"<li>{html.escape(why[0].upper() + why[1:])}: {html.escape(', '.join(by_reason[why]))}.</li>"
-                    for why in order)
-    emit(f'<div class="sos-not-computed"><p><strong>Indicators not computed in this country ({len(missing)} of '
-         f"{len(table)}), by reason:</strong></p><ul>{items}</ul></div>")
+    emit(_T.not_computed(missing=len(missing), total=len(table),
+                         reasons=[(why[0].upper() + why[1:], ", ".join(by_reason[why])) for why in order]))
 
 
 def _short_name(results: CountryResults, indicator_id: str) -> str:
@@ -406,12 +403,9 @@ def _definitions(ind_rows: list[tuple[Indicator | None, str]], notes: Mapping[st
         definition = ind.definition if ind is not None else ""
         who = universe_words(ind)
         extra = (notes or {}).get(indicator_id)
-        items.append(
-            f'<dt id="ind-{html.escape(indicator_id.lower())}">{html.escape(subject_of(ind, indicator_id))}</dt>'
-            f"<dd>{html.escape(definition)}{html.escape(f' Counted among: {who}.' if who else '')}</dd>"
-            + (f'<dd class="sos-note sos-indicator-note">{html.escape(extra)}</dd>' if extra else "")
-        )
-    emit(f'<dl class="sos-defs">{"".join(items)}</dl>')
+        items.append({"anchor": f"ind-{indicator_id.lower()}", "subject": subject_of(ind, indicator_id),
+                      "text": definition + (f" Counted among: {who}." if who else ""), "note": extra or ""})
+    emit(_T.definitions(items))
 
 
 Block = tuple[Indicator | None, str, pd.DataFrame]
@@ -527,7 +521,7 @@ def _breakdown_figures(results: CountryResults, criterion: int, blocks: list[tup
         subject = subject_of(ind, indicator_id)
         table = distribution_table(rows, category_labels=labels, thresholds=thresholds,
                                    caption=f"{subject}: {heading} (%, {thresholds.level} CI)")
-        emit(f"<details><summary>Table: {html.escape(subject)}, {html.escape(heading)}</summary>{table}</details>")
+        emit(_C.details(f"Table: {subject}, {heading}", table))
 
 
 def _system_block(ind: Indicator | None, indicator_id: str, rows: pd.DataFrame, thresholds: Thresholds) -> None:
@@ -620,7 +614,7 @@ def breakdowns_section(results: CountryResults) -> None:
     for variable, label in asked.items():
         rows = est[(est["disaggregation"] == variable) & (est["category"] == "")
                    & ~est["indicator_id"].astype(str).isin(list(missing))] if not est.empty else est
-        emit(f"<h3>By {html.escape(label[0].lower() + label[1:])}</h3>")
+        emit(_C.heading("By " + label[0].lower() + label[1:], 3))
         if rows.empty:
             note(f"No indicator was estimated by {label.lower()}.")
             continue
@@ -696,12 +690,10 @@ def solutions_measure_section(results: CountryResults) -> None:
     if not info.conditions:
         note("No solutions measure is configured for this edition.")
         return
-    emit(f'<p>{html.escape(rule_text(info)[0].upper() + rule_text(info)[1:])} (the same rule for every group '
-         "and every country of the report).</p>")
+    emit(_T.measure_rule(rule_text(info)[0].upper() + rule_text(info)[1:]))
     said = status_text(info)
     if said:
-        emit(f'<p class="sos-measure-status sos-measure-{html.escape(info.status)}"><strong>'
-             f"{html.escape(said)}</strong></p>")
+        emit(_T.measure_status(status=info.status, said=said))
     emit(html_table(conditions_frame(info), caption="Conditions a household must meet"))
     est = _national_rows(results, "estimates")
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "")] if not est.empty else est

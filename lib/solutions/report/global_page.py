@@ -6,7 +6,6 @@ Every section takes the edition's ``GlobalResults`` (results tables only, never 
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +47,12 @@ from .tables import (
     key_indicator_table,
     status_chip,
 )
+from .templating import macros
 from .thresholds import thresholds_of
 from .wording import FLAG_MARK, STATUS_LABELS, STATUS_SYMBOLS, status_legend, status_meaning
+
+_T = macros("global.html.j2")
+_C = macros("common.html.j2")
 
 # ------------------------------------------------------------- global page ----
 
@@ -103,12 +106,7 @@ def headline_numbers(g: GlobalResults) -> None:
         n = int((idp["status"] == status).sum())
         cards.append((f"IDPs: {STATUS_LABELS[status].lower()}", f"{STATUS_SYMBOLS[status]} {n} of {len(idp)}",
                       f"country × criterion pairs: {status_meaning(status)}"))
-    items = "".join(
-        f'<div><span class="value">{html.escape(v)}</span>{html.escape(k)}<br>'
-        f'<span class="sos-note">{html.escape(n)}</span></div>'
-        for k, v, n in cards
-    )
-    emit(f'<div class="sos-headline">{items}</div>')
+    emit(_T.headline(cards))
 
 
 def heatmap_section(g: GlobalResults) -> None:
@@ -153,14 +151,12 @@ def heatmap_section(g: GlobalResults) -> None:
                 cell = idp[(idp["country"] == iso) & (idp["criterion"].astype(int) == c)]
                 kind, text = charts.heatmap_cell(cell.iloc[0] if len(cell) else None)
                 count = text.split(" ")[1] if " " in text else ""
-                counted = f' <span class="sos-count">{html.escape(count)}</span>' if count else ""
                 # one element: a phone card keeps the chip and its count on one line
                 rec[f"{c} {SHORT_CRITERIA.get(c, name).capitalize()}"] = Markup(
-                    f'<span class="sos-verdict">{status_chip(kind, compact=True)}{counted}</span>')
+                    _T.heatmap_cell(chip=status_chip(kind, compact=True), count=count))
             records.append(rec)
-        emit("<details open><summary>Table of the heatmap (status for IDPs)</summary>"
-             + html_table(object_frame(records), key=list(records[0]), stack=True, css_class="sos-table sos-heatmap")
-             + "</details>")
+        emit(_C.details("Table of the heatmap (status for IDPs)", open=True, content=html_table(
+            object_frame(records), key=list(records[0]), stack=True, css_class="sos-table sos-heatmap")))
     no_comparison_note(g)
 
 
@@ -281,8 +277,8 @@ def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None
     if not info.conditions:
         note("No solutions measure is configured for this edition.")
         return
-    emit(f"<p>{html.escape(rule_text(info)[0].upper() + rule_text(info)[1:])}: "
-         + html.escape("; ".join(f"{c.criterion} {c.label}" for c in info.conditions)) + ".</p>")
+    emit(_T.measure_rule(rule=rule_text(info)[0].upper() + rule_text(info)[1:],
+                         conditions="; ".join(f"{c.criterion} {c.label}" for c in info.conditions)))
     names = country_names(g)
     ok = _ok_countries(g)
     statuses = country_statuses(g.solutions_measure)
@@ -316,7 +312,7 @@ def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None
     gap_of = {(str(r["country"]), str(r["group"])): r for r in keyed.to_dict("records")}
     emit(benchmark_table(rows, gap_of, thresholds=thresholds, names=names, caption="The solutions measure by "
                          f"country and group ({level} CI; gaps in percentage points)"))
-    emit("<h3>Change since the previous edition</h3>")
+    emit(_C.heading("Change since the previous edition", 3))
     trends.solutions_change(g, output_root, names=names, countries=ok)
 
 
