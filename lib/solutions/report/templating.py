@@ -16,18 +16,13 @@ import jinja2
 
 from solutions.markup import Markup, html_text, new_environment
 
-__all__ = ["Markup", "asset", "environment", "html_text", "macros", "render", "stylesheet"]
+__all__ = ["Markup", "asset", "environment", "html_text", "macros", "stylesheet"]
 
 
 @cache
 def environment() -> jinja2.Environment:
     """The environment every report template (``report/templates``) is rendered in, built once per process."""
     return new_environment(jinja2.PackageLoader("solutions.report", "templates"))
-
-
-def render(template: str, **context: Any) -> Markup:
-    """The template ``template`` (a name under ``report/templates``) rendered with ``context``, as markup."""
-    return Markup(environment().get_template(template).render(**context))
 
 
 @cache
