@@ -23,9 +23,10 @@ from typing import Any
 
 import pandas as pd
 
-from solutions.edition_input import dir_inside, meta_name, read_table, regular_file_inside
+from solutions.edition_input import meta_name, read_table
 from solutions.errors import SolutionsError
 from solutions.inert import inert
+from solutions.regular_files import dir_inside, regular_file_inside
 from solutions.results import SCHEMAS, conform
 
 TABLES = ("estimates", "gaps", "criteria")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from solutions.atomic import write_with
+from solutions.regular_files import dir_inside, regular_file_inside  # never read through a symlink
 
 ESTIMATES: dict[str, str] = {
     "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "kind": "str",
@@ -159,8 +160,6 @@ def earlier_result_folders(output_root: str | Path, iso3: str, year: int) -> lis
     A year whose estimates table is damaged (truncated, not Parquet, another schema) is left out: an earlier
     edition cannot be rebuilt by this year's build, and one bad file must not fail this year's country.
     """
-    from solutions.edition_input import dir_inside, regular_file_inside  # never read through a symlink
-
     return [f for f in sorted(Path(output_root).glob(f"*/results/{iso3}"))
             if f.parent.parent.name.isdigit() and int(f.parent.parent.name) < int(year)
             and dir_inside(f, f.parent) and regular_file_inside(f / "estimates.parquet", f)
