@@ -29,7 +29,6 @@ from .tables import object_frame
 
 Results = CountryResults | GlobalResults
 
-SOLUTIONS_ID = "SOL-1"
 UNIT_PLURAL = {
     "household": "households",
     "individual": "individuals",

@@ -19,12 +19,12 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
+from solutions.catalogue import SOLUTIONS_ID
 from solutions.indicators import GlobalResults
 
 from . import alttext, chartdata, charts, global_page, style, wording
 from .blocks import (  # sections every page has
     METRIC_LABELS,
-    SOLUTIONS_ID,
     banner,
     country_names,
     criteria_names,
