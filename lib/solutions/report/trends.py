@@ -18,8 +18,8 @@ import pandas as pd
 from solutions.catalogue import SOLUTIONS_ID, SOLUTIONS_TITLE
 from solutions.config import EquivalenceMargin
 from solutions.indicators import CountryResults, GlobalResults
-from solutions.indicators.changes import rules_from_tables
-from solutions.indicators.status import comparable_years, revised_in, year_over_year
+from solutions.indicators.changes import rules_from_tables, year_over_year
+from solutions.indicators.status import comparable_years, revised_in
 from solutions.results import earlier_result_folders
 from solutions.results_dataset import scan
 
