@@ -419,7 +419,7 @@ def _list(items: list[str]) -> str:
 
 def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) -> str:
     """The "what changed" section of a diff (``solutions.editions.EditionDiff``) as HTML."""
-    from solutions.editions import change_text, counts_text, not_compared_items, status_change_text
+    from .changes_text import change_text, counts_text, not_compared_items, status_change_text
 
     titles = {i.id: i.short_title for i in g.catalogue.indicators}
     titles.setdefault(SOLUTIONS_ID, "Solutions measure")
