@@ -52,7 +52,8 @@ IASC_CRITERIA: dict[str, FieldDoc] = {
 
 @dataclass(frozen=True)
 class TableDoc:
-    """One kind of published table: what a row is, its columns, and its keys."""
+    """One kind of published table (a results or reference table, or a chart's CSV): what a row is, its
+    columns, and its keys; ``undocumented``: what a column nobody described is said to be."""
 
     name: str
     title: str
@@ -60,6 +61,11 @@ class TableDoc:
     fields: dict[str, FieldDoc]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = field(default=())
+    undocumented: str = "Not described yet."
+
+    def describe(self, column: str) -> FieldDoc:
+        """The documentation of ``column`` (a generic one, titled from its name, for a column not described)."""
+        return self.fields.get(column) or FieldDoc("any", column.replace("_", " ").capitalize(), self.undocumented)
 
 
 _TO_REFERENCES = (
@@ -90,6 +96,7 @@ TABLES: dict[str, TableDoc] = {
     "iasc-criteria": TableDoc("iasc-criteria", "IASC criteria", "one criterion of the IASC framework",
                               IASC_CRITERIA, ("criterion",)),
 }
+_NO_TABLE = TableDoc("", "", "", {}, ())
 
 
 def descriptor(doc: FieldDoc, name: str) -> dict[str, Any]:
@@ -113,5 +120,4 @@ def descriptor(doc: FieldDoc, name: str) -> dict[str, Any]:
 
 def field_doc(table: str, column: str) -> FieldDoc:
     """The documentation of ``column`` in ``table`` (a generic text for a column nobody described)."""
-    doc = TABLES[table].fields.get(column) if table in TABLES else None
-    return doc or FieldDoc("any", column.replace("_", " ").capitalize(), "Not described yet.")
+    return TABLES.get(table, _NO_TABLE).describe(column)
