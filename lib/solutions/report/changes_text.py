@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from solutions.catalogue import CRITERIA, SOLUTIONS_ID, SOLUTIONS_TITLE
 
-from .formatting import fmt_value, is_percent
+from .formatting import fmt_value, is_missing, is_percent
 from .style import group_label
 from .wording import change_summary, status_change_gist, status_label
 
@@ -27,14 +27,10 @@ def change_text(row: Mapping[str, Any]) -> str:
     percent = is_percent(str(row.get("kind", "")), [row["estimate_from"], row["estimate_to"]])
     said = change_summary(str(row.get("status", "")), change=row.get("change"), ci_low=row.get("ci_low"),
                           ci_high=row.get("ci_high"), margin=row.get("margin"), percent=percent)
-    if _missing(row.get("change")):
+    if is_missing(row.get("change")):
         return said
     return (f"{fmt_value(row['estimate_from'], percent=percent)} → {fmt_value(row['estimate_to'], percent=percent)}"
             f": {said.replace(': ', ', ', 1)}")
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
 
 
 #: The order in which the change statuses are counted and listed.
