@@ -380,7 +380,8 @@ def diff(
     """What changed since another edition: statuses, estimates better or worse, countries, indicators."""
     from solutions.catalogue import load_catalogue
     from solutions.config import load_global
-    from solutions.editions import diff_editions, diff_json, diff_lines, edition_folder, load_edition
+    from solutions.editions import diff_editions, diff_json, edition_folder, load_edition
+    from solutions.report.changes_text import diff_lines
 
     gcfg = load_global(params)
     this = output / str(gcfg.report_year)

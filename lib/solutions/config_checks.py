@@ -11,13 +11,12 @@ import ast
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from solutions.catalogue import DISAGGREGATIONS, Indicator, Margin, load_catalogue
+from solutions.catalogue import DISAGGREGATIONS, SOLUTIONS_ID, Indicator, Margin, load_catalogue
 from solutions.expressions import ExpressionError, parse
 
 if TYPE_CHECKING:
     from solutions.config import CountryConfig
 
-SOLUTIONS_ID = "SOL-1"  # the solutions measure (solutions.indicators.measure)
 SCALAR_KINDS = ("proportion", "ratio", "mean")
 
 

@@ -13,13 +13,13 @@ naming the file (and the column and rows), which `diff` prints (exit 2) and the 
 from __future__ import annotations
 
 import math
-import stat
 from pathlib import Path
 
 import pandas as pd
 
 from solutions.errors import SolutionsError
 from solutions.inert import inert
+from solutions.regular_files import regular_file_inside
 from solutions.results import SCHEMAS, conform
 from solutions.state_json import StateFileError, read_json
 
@@ -38,24 +38,6 @@ REQUIRED = {
 
 def _shown(path: Path) -> str:
     return inert(str(path), "terminal")
-
-
-def regular_file_inside(path: Path, root: Path) -> bool:
-    """True when ``path`` is a regular file (not a symlink, FIFO or device) whose real path is under ``root``."""
-    try:
-        st = path.lstat()
-        return stat.S_ISREG(st.st_mode) and path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError, ValueError):
-        return False
-
-
-def dir_inside(path: Path, root: Path) -> bool:
-    """True when ``path`` is a real folder (not a symlink) under ``root``."""
-    try:
-        return (not path.is_symlink() and path.is_dir()
-                and path.resolve().is_relative_to(root.resolve()))
-    except (OSError, RuntimeError, ValueError):
-        return False
 
 
 def read_table(path: Path, name: str, root: Path) -> pd.DataFrame:

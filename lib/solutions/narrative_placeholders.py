@@ -183,8 +183,7 @@ def check_narrative(summary: str, criteria: Mapping[int, str], known: Iterable[s
 def country_narrative_check(cfg: Any, config_path: Any) -> NarrativeCheck:
     """A country config's narrative checked against the indicators it can name (the catalogue's, its own
     ``extra_indicators``, the solutions measure): ``check_country``'s call, so validate and build agree."""
-    from solutions.catalogue import load_catalogue
-    from solutions.indicators.availability import SOLUTIONS_ID
+    from solutions.catalogue import SOLUTIONS_ID, load_catalogue
 
     known = [i.id for i in load_catalogue().indicators] + [i.id for i in cfg.extra_indicators] + [SOLUTIONS_ID]
     return check_narrative(cfg.narrative.summary, cfg.narrative.criteria, known, str(config_path))

@@ -1,6 +1,7 @@
 """The results tables: their schemas, and how they are written and read (Parquet + CSV, atomically).
 
-The schemas are documented in docs/architecture.md; the global notebook reads only these tables.
+The schemas (column order and dtypes) are derived from ``results_fields``, where every column is declared once
+with what it means; the global notebook reads only these tables.
 Text cells come from configs and data files (country names, admin areas, categories), so a CSV download
 neutralises spreadsheet formulas (methodology §5): a text cell that is not a number and starts with `=`,
 `+`, `-`, `@`, tab or carriage return gets a leading `'`. The Parquet tables keep the values as they are.
@@ -15,39 +16,13 @@ import numpy as np
 import pandas as pd
 
 from solutions.atomic import write_with
+from solutions.regular_files import dir_inside, regular_file_inside  # never read through a symlink
+from solutions.results_fields import RESULTS, dtypes
 
-ESTIMATES: dict[str, str] = {
-    "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "kind": "str",
-    "group": "str", "disaggregation": "str", "disaggregation_value": "str", "category": "str",
-    "estimate": "float64", "se": "float64", "ci_low": "float64", "ci_high": "float64", "df": "float64",
-    "deff": "float64", "cv": "float64", "n_unweighted": "float64", "n_effective": "float64", "n_weighted": "float64",
-    "n_missing": "float64", "suppressed": "bool", "suppression_reason": "str", "flag": "str",
-    "catalogue_version": "str", "note": "str",
-}
-GAPS: dict[str, str] = {
-    "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "group": "str",
-    "disaggregation": "str", "disaggregation_value": "str", "category": "str", "gap": "float64",
-    "se": "float64", "ci_low": "float64", "ci_high": "float64", "df": "float64", "p_value": "float64",
-    "direction": "str", "margin": "float64", "status": "str", "flag": "str", "catalogue_version": "str",
-}
-CRITERIA: dict[str, str] = {
-    "country": "str", "year": "int64", "criterion": "int64", "group": "str", "status": "str",
-    "n_indicators": "int64", "n_closed": "int64", "n_open": "int64", "n_inconclusive": "int64",
-    "n_insufficient": "int64", "n_not_collected": "int64",
-}
-FIGURES: dict[str, str] = {"country": "str", "year": "int64", "metric": "str", "value": "float64", "source": "str"}
-INDICATORS: dict[str, str] = {  # one row per indicator of a country: computed or not, and why; its note
-    "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "title": "str", "table": "str",
-    "computed": "bool", "reason": "str", "note": "str", "catalogue_version": "str",
-}
-BENCHMARKS: dict[str, str] = {  # survey estimates beside the country's external reference (no gap status)
-    "country": "str", "year": "int64", "indicator_id": "str", "criterion": "int64", "group": "str",
-    "estimate": "float64", "se": "float64", "reference_name": "str", "reference_year": "int64",
-    "reference": "float64", "reference_se": "float64", "difference": "float64", "difference_se": "float64",
-    "ci_low": "float64", "ci_high": "float64", "comparison": "str", "catalogue_version": "str",
-}
-SCHEMAS = {"estimates": ESTIMATES, "gaps": GAPS, "criteria": CRITERIA, "figures": FIGURES, "indicators": INDICATORS,
-           "benchmarks": BENCHMARKS}
+#: Each results table's columns and dtypes, in file order, derived from the one declaration of its fields.
+SCHEMAS: dict[str, dict[str, str]] = {name: dtypes(fields) for name, fields in RESULTS.items()}
+ESTIMATES, GAPS, CRITERIA = SCHEMAS["estimates"], SCHEMAS["gaps"], SCHEMAS["criteria"]
+FIGURES, INDICATORS, BENCHMARKS = SCHEMAS["figures"], SCHEMAS["indicators"], SCHEMAS["benchmarks"]
 FLOAT_FORMAT = "%.12g"  # CSV: enough digits for 1e-9 agreement, stable across platforms
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -159,8 +134,6 @@ def earlier_result_folders(output_root: str | Path, iso3: str, year: int) -> lis
     A year whose estimates table is damaged (truncated, not Parquet, another schema) is left out: an earlier
     edition cannot be rebuilt by this year's build, and one bad file must not fail this year's country.
     """
-    from solutions.edition_input import dir_inside, regular_file_inside  # never read through a symlink
-
     return [f for f in sorted(Path(output_root).glob(f"*/results/{iso3}"))
             if f.parent.parent.name.isdigit() and int(f.parent.parent.name) < int(year)
             and dir_inside(f, f.parent) and regular_file_inside(f / "estimates.parquet", f)

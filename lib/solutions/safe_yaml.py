@@ -16,8 +16,6 @@ reported with their line instead of escaping as a Python error.
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +26,7 @@ from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node
 
 from solutions.errors import ConfigError, os_problem
+from solutions.regular_files import Refused, read_regular
 
 MAX_CONFIG_BYTES = 1 << 20  # 1 MiB: the largest real country config is a few KiB
 MAX_DEPTH = 40  # nesting levels; a config needs fewer than ten
@@ -99,22 +98,15 @@ def _show(value: Any, limit: int = 40) -> str:
 def read_text(path: Path, limit: int = MAX_CONFIG_BYTES) -> str:
     """A config file's text, refusing what cannot be a config: too large, binary, not UTF-8, unreadable."""
     try:  # non-blocking: a FIFO named as a config blocked validate and build forever
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise ConfigError(f"{path}: {os_problem(exc)}") from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        if stat.S_ISDIR(mode):
-            raise ConfigError(f"{path}: is a folder, not a file")
-        raise ConfigError(f"{path}: not a regular file (a FIFO, socket or device): not a config file")
-    with os.fdopen(fd, "rb") as fh:
-        try:
-            raw = fh.read(limit + 1)
-        except OSError as exc:
-            raise ConfigError(f"{path}: {os_problem(exc)}") from None
-    if len(raw) > limit:
-        raise ConfigError(f"{path}: larger than {limit // 1024} KiB: not a config file")
+        raw = read_regular(path, limit, follow_links=True)
+    except Refused as refused:
+        if refused.reason == "folder":
+            raise ConfigError(f"{path}: is a folder, not a file") from None
+        if refused.reason == "special":
+            raise ConfigError(f"{path}: not a regular file (a FIFO, socket or device): not a config file") from None
+        if refused.reason == "large":
+            raise ConfigError(f"{path}: larger than {limit // 1024} KiB: not a config file") from None
+        raise ConfigError(f"{path}: {os_problem(refused.cause) if refused.cause else 'unreadable'}") from None
     if b"\x00" in raw:
         raise ConfigError(f"{path}: contains NUL bytes: a binary file, not a YAML config")
     try:

@@ -10,10 +10,10 @@ caller to report before it rebuilds the file (or skips it). Its shape is the cal
 from __future__ import annotations
 
 import json
-import os
-import stat
 from pathlib import Path
 from typing import Any
+
+from solutions.regular_files import Refused, read_regular
 
 MB = 1 << 20
 
@@ -24,24 +24,20 @@ class StateFileError(ValueError):
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """The bytes of a regular file of at most `max_bytes`, opened without following a symbolic link."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        if os.path.islink(path):
-            raise StateFileError("a symbolic link, not a file the tool wrote") from None
-        raise StateFileError(f"unreadable ({type(exc).__name__})") from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a folder, a FIFO, a device
-        os.close(fd)
-        raise StateFileError("not a regular file")
-    with os.fdopen(fd, "rb") as fh:
-        try:
-            raw = fh.read(max_bytes + 1)
-        except OSError as exc:
-            raise StateFileError(f"unreadable ({type(exc).__name__})") from None
-    if len(raw) > max_bytes:
-        raise StateFileError(f"larger than {max_bytes / MB:,.0f} MB")
-    return raw
+        return read_regular(path, max_bytes, follow_links=False)
+    except Refused as refused:
+        raise StateFileError(_why(refused, max_bytes)) from None
+
+
+def _why(refused: Refused, max_bytes: int) -> str:
+    if refused.reason == "link":
+        return "a symbolic link, not a file the tool wrote"
+    if refused.reason == "unreadable":
+        return f"unreadable ({type(refused.cause).__name__})"
+    if refused.reason == "large":
+        return f"larger than {max_bytes / MB:,.0f} MB"
+    return "not a regular file"  # a folder, a FIFO, a device
 
 
 def depth(value: Any) -> int:

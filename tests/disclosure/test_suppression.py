@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from solutions.config import CountryConfig, GlobalConfig, Thresholds
 from solutions.disclosure import VALUE_COLUMNS, complementary, linked_sets, suppress
 from solutions.indicators import compute_country
-from solutions.indicators.status import year_over_year
+from solutions.indicators.changes import year_over_year
 
 TH = Thresholds()
 

@@ -11,8 +11,8 @@ import pytest
 
 from solutions.catalogue import load_catalogue
 from solutions.config import EquivalenceMargin
-from solutions.indicators.changes import change_status, changes_between, rules_from_tables
-from solutions.indicators.status import margin_rule, year_over_year
+from solutions.indicators.changes import change_status, changes_between, rules_from_tables, year_over_year
+from solutions.indicators.status import margin_rule
 
 NAN = math.nan
 

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from solutions.editions import diff_editions, diff_lines, edition_folder, load_edition, previous_edition
+from solutions.editions import diff_editions, edition_folder, load_edition, previous_edition
 from solutions.errors import SolutionsError
+from solutions.report.changes_text import diff_lines
 from solutions.results import write_table
 
 NAN = math.nan

@@ -13,9 +13,10 @@ from pydantic import ValidationError
 from solutions.catalogue import load_catalogue, version_key
 from solutions.config import GlobalConfig
 from solutions.demo.editions import earlier_catalogue_version
-from solutions.editions import diff_editions, diff_lines, load_edition
+from solutions.editions import diff_editions, load_edition
 from solutions.indicators.changes import year_over_year
 from solutions.indicators.status import comparable_years
+from solutions.report.changes_text import diff_lines
 from solutions.results import write_table
 
 CAT = load_catalogue()

@@ -97,9 +97,24 @@ def test_every_results_column_is_documented():
     for table, columns in SCHEMAS.items():
         documented = TABLES[table].fields
         missing = [c for c in columns if c not in documented or documented[c].description == "Not described yet."]
-        assert not missing, f"{table}: document {missing} in solutions/publish/fields.py"
+        assert not missing, f"{table}: document {missing} in solutions/results_fields.py"
         for c in columns:
             assert documented[c].title and documented[c].title != c
+
+
+def test_the_writer_schemas_are_the_documented_fields():
+    """One declaration (``results_fields``): the writer's columns are the documented ones, in the same order,
+    each stored as its documented type says; a count that is withheld with its estimate (documented as an
+    integer) is stored as a float, so that it can be empty."""
+    stored = {"string": "str", "integer": "int64", "number": "float64", "boolean": "bool"}
+    for table, columns in SCHEMAS.items():
+        documented = TABLES[table].fields
+        assert list(columns) == list(documented), table
+        for c, dtype in columns.items():
+            expected = "float64" if documented[c].nullable else stored[documented[c].type]
+            assert dtype == expected, (table, c)
+    assert SCHEMAS["estimates"]["n_unweighted"] == "float64" and TABLES["estimates"].fields["n_unweighted"].type == "integer"
+    assert SCHEMAS["criteria"]["n_open"] == "int64" and SCHEMAS["benchmarks"]["reference_year"] == "int64"
 
 
 def test_descriptor_metadata_schemas_and_keys(edition):

@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
+
+from .checks import write_configs
 
 ISO3 = "QRC"
 SEED = 20180901
@@ -190,9 +191,5 @@ def write_mcna(root: Path, config: dict[str, Any] | None = None, global_config: 
     for region in REGIONS:
         _export(hh, strata, region, rng).to_csv(countries / "mcna" / f"mcna_{region}.csv", index=False)
     (countries / "frame" / "mcna_frame.csv").write_text(_frame_text(strata), encoding="utf-8")
-    cfg = config if config is not None else mcna_config()
-    (countries / f"{cfg['iso3']}.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True),
-                                                  encoding="utf-8")
-    gcfg = global_config if global_config is not None else copy.deepcopy(GLOBAL)
-    (root / "params" / "global.yml").write_text(yaml.safe_dump(gcfg, sort_keys=False), encoding="utf-8")
-    return root / "params" / "global.yml"
+    return write_configs(root, config if config is not None else mcna_config(),
+                         global_config if global_config is not None else copy.deepcopy(GLOBAL))

@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from solutions.demo.configs import SOLUTIONS_MEASURE
+
+from .checks import write_configs
 
 ISO3 = "QMS"
 SEED = 20230801
@@ -349,9 +350,5 @@ def write_msna(root: Path, config: dict[str, Any] | None = None, global_config: 
     survey, choices = _form_sheets()
     survey.to_csv(countries / "kobo" / "survey.csv", index=False)
     choices.to_csv(countries / "kobo" / "choices.csv", index=False)
-    cfg = config if config is not None else msna_config()
-    (countries / f"{cfg['iso3']}.yml").write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True),
-                                                  encoding="utf-8")
-    gcfg = global_config if global_config is not None else copy.deepcopy(GLOBAL)
-    (root / "params" / "global.yml").write_text(yaml.safe_dump(gcfg, sort_keys=False), encoding="utf-8")
-    return root / "params" / "global.yml"
+    return write_configs(root, config if config is not None else msna_config(),
+                         global_config if global_config is not None else copy.deepcopy(GLOBAL))

@@ -10,27 +10,17 @@ to the frame's populations), no comparison group (estimates only).
 
 from __future__ import annotations
 
-import html
-import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from .checks import assert_equal_to_r, assert_not_published, beside_r, needs_r, page_text, r_reference
 from .conftest import Msna, cli
 from .mcna import REGIONS, mcna_config, write_mcna
 
-HERE = Path(__file__).parent
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("mcna")]  # one build, on one worker
 COMPUTED = {"SAF-3", "ADQ-2", "DOC-2", "FAM-1"}
-
-
-def _text(path: Path) -> str:
-    markup = path.read_text(encoding="utf-8")
-    markup = re.sub(r"<style.*?</style>", " ", markup, flags=re.S)
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)))
 
 
 def test_validate_notes_the_frame_and_warns_about_the_columns_and_weight_0(mcna_built: Msna) -> None:
@@ -77,7 +67,7 @@ def test_build_gives_estimates_only_by_group_area_and_sex_of_the_head(mcna_built
 
 
 def test_chapter_reads_true_without_a_comparison_group(mcna_built: Msna) -> None:
-    page = _text(mcna_built.site / "country-QRC.html")
+    page = page_text(mcna_built.site / "country-QRC.html")
     summary = page.split("Summary", 2)[2][:600]
     # said first, after which survey round the figures come from
     assert "Estimates only. This survey has no comparison group" in summary.split("Context")[0]
@@ -90,57 +80,34 @@ def test_chapter_reads_true_without_a_comparison_group(mcna_built: Msna) -> None
     assert "Not in this survey: SAF-1 Security incident (needs the survey's individual-level data)" in page
     assert "Estimates by area (shares in %)" in page
     assert "Estimates by sex of the head of household (shares in %)" in page
-    glob = _text(mcna_built.site / "global.html")
+    glob = page_text(mcna_built.site / "global.html")
     assert "Estimates only, no criterion assessed: the survey of Republic of Rhenalia has no comparison group" in glob
-    front = _text(mcna_built.site / "index.html")
+    front = page_text(mcna_built.site / "index.html")
     assert "estimates only: no comparison group, no criterion assessed" in front
 
 
 def test_no_record_level_data_reaches_the_site_or_downloads(mcna_built: Msna) -> None:
     north = pd.read_csv(mcna_built.country_dir / "mcna" / "mcna_north.csv", dtype=str)
-    secrets = [*north["X_uuid"].head(50), *north["phone_number"].head(50)]
-    published = [p for d in (mcna_built.site, mcna_built.results) for p in d.rglob("*")
-                 if p.is_file() and p.suffix in (".html", ".csv", ".json")]
-    assert published
-    for p in published:
-        text = p.read_text(encoding="utf-8")
-        leaked = [s for s in secrets if s in text]
-        assert not leaked, (p.name, leaked[:3])
-
-
-def _r_available() -> bool:
-    if not shutil.which("Rscript"):
-        return False
-    return subprocess.run(["Rscript", "-e", "suppressMessages(library(survey))"], capture_output=True).returncode == 0
+    assert_not_published([mcna_built.site, mcna_built.results],
+                         [*north["X_uuid"].head(50), *north["phone_number"].head(50)])
 
 
 @pytest.mark.r
-@pytest.mark.skipif(not _r_available(), reason="Rscript with the survey package not found; install r-base-core r-cran-survey")
+@needs_r
 def test_estimates_equal_r_survey_with_weight_0_kept(mcna_built: Msna, tmp_path: Path) -> None:
     """R reads the raw exports and the frame itself, rescales each stratum's weights to the frame's
     population, keeps the records of weight 0, and estimates; n counts only records of positive weight."""
     assert mcna_built.build is not None and mcna_built.build.returncode == 0
     d = mcna_built.country_dir
-    proc = subprocess.run(["Rscript", str(HERE / "mcna_vs_r.R"), str(d / "frame" / "mcna_frame.csv"),
-                           str(tmp_path / "r.csv"), *[str(d / "mcna" / f"mcna_{r}.csv") for r in REGIONS]],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert "strata 30" in proc.stdout and "weight 0 records 22" in proc.stdout
-    ref = pd.read_csv(tmp_path / "r.csv", keep_default_na=False)
-    est = pd.read_parquet(mcna_built.results / "estimates.parquet")
-    est = est[est["category"] == ""].set_index(["indicator_id", "group", "disaggregation", "disaggregation_value"])
-    worst = {"estimate": 0.0, "se": 0.0}
-    compared = 0
-    for r in ref.itertuples():
-        mine = est.loc[(r.indicator_id, r.group, r.disaggregation, str(r.disaggregation_value))]
+    ref, printed = r_reference("mcna_vs_r.R", d / "frame" / "mcna_frame.csv", tmp_path / "r.csv",
+                               *[d / "mcna" / f"mcna_{r}.csv" for r in REGIONS], out=tmp_path / "r.csv")
+    assert "strata 30" in printed and "weight 0 records 22" in printed
+    compared = []
+    for r, mine in beside_r(ref, mcna_built.results):
         if mine["suppressed"]:  # a withheld row publishes no count (methodology §5)
             assert pd.isna(mine["n_unweighted"]), r
             continue
         assert mine["n_unweighted"] == r.n, r  # records of weight 0 are not counted
-        compared += 1
-        assert mine["estimate"] == pytest.approx(r.estimate, rel=1e-9), r
-        assert mine["se"] == pytest.approx(r.se, rel=1e-6), r
-        worst["estimate"] = max(worst["estimate"], abs(mine["estimate"] - r.estimate) / abs(r.estimate))
-        worst["se"] = max(worst["se"], abs(mine["se"] - r.se) / r.se)
-    assert len(ref) == 18 and compared >= 14
-    print(f"largest relative difference against R: estimate {worst['estimate']:.2e}, SE {worst['se']:.2e}")
+        compared.append((r, mine))
+    assert_equal_to_r(compared)
+    assert len(ref) == 18 and len(compared) >= 14

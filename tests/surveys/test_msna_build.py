@@ -4,27 +4,17 @@ outside the tool; the estimates recomputed from the raw files with R's survey pa
 
 from __future__ import annotations
 
-import html
-import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from .checks import assert_equal_to_r, assert_not_published, beside_r, needs_r, page_text, r_reference
 from .conftest import Msna
 
-HERE = Path(__file__).parent
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("msna")]  # one build, on one worker
 MAPPED = {"SAF-3", "ADQ-1", "ADQ-2", "LIV-2", "HLP-2", "DOC-2", "FAM-1", "FCS-1", "SOL-1"}
-
-
-def _text(path: Path) -> str:
-    markup = path.read_text(encoding="utf-8")
-    markup = re.sub(r"<style.*?</style>", " ", markup, flags=re.S)
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup)))
 
 
 def test_validate_passes_and_says_what_will_not_be_computed(msna_built: Msna) -> None:
@@ -67,7 +57,7 @@ def test_build_gives_the_chapter_with_the_mapped_indicators(msna_built: Msna) ->
 
 
 def test_chapter_page_is_honest_about_this_survey(msna_built: Msna) -> None:
-    page = _text(msna_built.site / "country-QMS.html")
+    page = page_text(msna_built.site / "country-QMS.html")
     assert "data collected August–September 2023. Report edition 2026." in page
     assert "gaps cannot be estimated from this survey" in page
     assert "External benchmark: Mesaria Household Budget Survey 2021" in page
@@ -81,50 +71,28 @@ def test_chapter_page_is_honest_about_this_survey(msna_built: Msna) -> None:
     assert "Estimates only." in page.split("Summary", 2)[2].split("Context")[0]
     assert "Effective sample size (Kish)" in page
     assert "DEMONSTRATION DATA" in page  # this country's data is fictional: its own banner
-    glob = _text(msna_built.site / "global.html")
+    glob = page_text(msna_built.site / "global.html")
     assert "the chapter of Republic of Mesaria (QMS) uses fictional data" in glob
     assert "has no comparison group, so gaps cannot be estimated from it" in glob
 
 
 def test_no_record_level_data_reaches_the_site_or_downloads(msna_built: Msna) -> None:
     north = pd.read_csv(msna_built.country_dir / "kobo" / "msna_north.csv", dtype=str)
-    secrets = [*north["_uuid"].head(50), *north["contact/phone"].head(50), *north["enumerator_name"].unique()]
-    published = [p for d in (msna_built.site, msna_built.results) for p in d.rglob("*")
-                 if p.is_file() and p.suffix in (".html", ".csv", ".json")]
-    assert published
-    for p in published:
-        text = p.read_text(encoding="utf-8")
-        leaked = [s for s in secrets if s in text]
-        assert not leaked, (p.name, leaked[:3])
-
-
-def _r_available() -> bool:
-    if not shutil.which("Rscript"):
-        return False
-    return subprocess.run(["Rscript", "-e", "suppressMessages(library(survey))"], capture_output=True).returncode == 0
+    assert_not_published([msna_built.site, msna_built.results],
+                         [*north["_uuid"].head(50), *north["contact/phone"].head(50), *north["enumerator_name"].unique()])
 
 
 @pytest.mark.r
-@pytest.mark.skipif(not _r_available(), reason="Rscript with the survey package not found; install r-base-core r-cran-survey")
+@needs_r
 def test_estimates_equal_r_survey_with_the_frame_weights(msna_built: Msna, tmp_path: Path) -> None:
     """R reads the raw exports and the frame itself, computes N_h / n_h and the design, and estimates."""
     assert msna_built.build is not None and msna_built.build.returncode == 0
     d = msna_built.country_dir
-    proc = subprocess.run(["Rscript", str(HERE / "msna_vs_r.R"), str(d / "kobo" / "msna_north.csv"),
-                           str(d / "kobo" / "msna_south.csv"), str(d / "frame" / "sampling_frame.csv"),
-                           str(tmp_path / "r.csv")], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert "strata 38" in proc.stdout
-    ref = pd.read_csv(tmp_path / "r.csv", keep_default_na=False)
-    est = pd.read_parquet(msna_built.results / "estimates.parquet")
-    est = est[est["category"] == ""].set_index(["indicator_id", "group", "disaggregation", "disaggregation_value"])
-    worst = {"estimate": 0.0, "se": 0.0}
-    for r in ref.itertuples():
-        mine = est.loc[(r.indicator_id, r.group, r.disaggregation, str(r.disaggregation_value))]
+    ref, printed = r_reference("msna_vs_r.R", d / "kobo" / "msna_north.csv", d / "kobo" / "msna_south.csv",
+                               d / "frame" / "sampling_frame.csv", tmp_path / "r.csv", out=tmp_path / "r.csv")
+    assert "strata 38" in printed
+    pairs = list(beside_r(ref, msna_built.results))
+    for r, mine in pairs:
         assert not mine["suppressed"], r
-        assert mine["estimate"] == pytest.approx(r.estimate, rel=1e-9), r
-        assert mine["se"] == pytest.approx(r.se, rel=1e-6), r
-        worst["estimate"] = max(worst["estimate"], abs(mine["estimate"] - r.estimate) / abs(r.estimate))
-        worst["se"] = max(worst["se"], abs(mine["se"] - r.se) / r.se)
+    assert_equal_to_r(pairs)
     assert len(ref) == 18
-    print(f"largest relative difference against R: estimate {worst['estimate']:.2e}, SE {worst['se']:.2e}")

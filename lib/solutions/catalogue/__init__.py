@@ -264,9 +264,14 @@ class Catalogue(BaseModel):
         return self.model_copy(update={"indicators": kept + tuple(extra)})
 
 
+#: The solutions measure's indicator id and short title: a published indicator that the global config defines
+#: (``solutions.indicators.measure``) and no catalogue entry declares; every module names it by these.
+SOLUTIONS_ID = "SOL-1"
+SOLUTIONS_TITLE = "Solutions measure"
+
 #: Published rows that are no catalogue indicator, defined over catalogue variables by the report's own config
 #: (the solutions measure, SOL-1: its conditions are in the global config): no catalogue revision changes them.
-CONFIGURED = frozenset({"SOL-1"})
+CONFIGURED = frozenset({SOLUTIONS_ID})
 
 
 def version_key(version: object) -> tuple[int, ...] | None:

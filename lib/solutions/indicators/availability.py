@@ -16,7 +16,6 @@ from solutions.config import CountryConfig
 from solutions.indicators.columns import needed_variables
 from solutions.indicators.measure import MeasureCheck
 
-SOLUTIONS_ID = "SOL-1"
 COLUMNS = ["indicator_id", "criterion", "title", "table", "computed", "reason", "note"]
 
 

@@ -13,7 +13,7 @@ with "better" and "worse" from the indicator's direction:
 * ``not_assessed``: no better or worse direction (the categories of a distribution).
 
 A relative margin (means and ratios in units) is δ × |the earlier estimate|. Used by the trends
-(``status.year_over_year``), ``solutions diff`` and the front page's "what changed" (``solutions.editions``);
+(``year_over_year``), ``solutions diff`` and the front page's "what changed" (``solutions.editions``);
 estimates whose definitions (catalogue version) differ are never compared (``status.comparable_years``).
 """
 

@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from solutions.catalogue import load_catalogue
+from solutions.catalogue import SOLUTIONS_ID, load_catalogue
 from solutions.config import CountryConfig, GlobalConfig
 from solutions.config_checks import literal_problems
 from solutions.errors import InputError
 from solutions.expressions import ExpressionError, parse
-from solutions.indicators.availability import SOLUTIONS_ID, Availability, availability, not_computed_line
+from solutions.indicators.availability import Availability, availability, not_computed_line
 from solutions.indicators.measure import MeasureCheck, check_measure, solutions_indicator
 from solutions.narrative_placeholders import country_narrative_check
 

@@ -15,12 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solutions.catalogue import SHARE_MARGIN, Indicator, Margin
+from solutions.catalogue import SHARE_MARGIN, SOLUTIONS_ID, SOLUTIONS_TITLE, Indicator, Margin
 from solutions.config import GlobalConfig, SolutionsMeasure
 from solutions.errors import InputError
 from solutions.expressions import parse, referenced
-
-SOLUTIONS_ID = "SOL-1"
 
 
 @dataclass(frozen=True)
@@ -103,7 +101,7 @@ def solutions_indicator(gcfg: GlobalConfig, check: MeasureCheck) -> Indicator | 
         id=SOLUTIONS_ID, criterion=0,
         title=f"Households meeting {rule} solutions condition{'s' if k > 1 or rule == 'every' else ''} "
               f"(criteria 1-5){partial}",
-        short_title="Solutions measure",
+        short_title=SOLUTIONS_TITLE,
         definition=f"Share of households that meet {rule} household-level condition(s) of criteria 1-5: "
                    f"{labels}.{partial}",
         kind="proportion", table="households", unit="household", numerator="solutions_met == 1",

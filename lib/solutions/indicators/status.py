@@ -216,12 +216,3 @@ def revised_in(indicator_id: str, catalogue: Catalogue | None = None) -> str:
         return catalogue.get(indicator_id).revised or ""
     except KeyError:
         return ""
-
-
-def year_over_year(history: pd.DataFrame, year: int, confidence_level: float = 0.95,
-                   rules: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Change of each estimate from the latest earlier comparable report year to ``year``, with its SE
-    (independent surveys), df, CI, margin and status: ``solutions.indicators.changes.year_over_year``."""
-    from solutions.indicators.changes import year_over_year as changes
-
-    return changes(history, year, confidence_level, rules)

@@ -86,8 +86,8 @@ def country_key(cfg: CountryConfig, cfg_path: Path, gcfg: GlobalConfig, notebook
 
 def earlier_edition_sha256(output_root: Path, year: int) -> str:
     """The previous edition's published tables: the front page's "what changed" reads them."""
-    from solutions.edition_input import regular_file_inside
     from solutions.editions import previous_edition
+    from solutions.regular_files import regular_file_inside
 
     folder = previous_edition(output_root, year)
     if folder is None:

@@ -2,14 +2,18 @@
 
 Each chart's data is written by ``report.chartdata`` from the rows the chart draws; this is the one description
 of its columns, used by the data package's schema of every chart CSV and by the codebook page, so that a
-chart's file is documented like the results tables (units, what a row is) instead of "data behind a figure".
+chart's file is documented like the results tables, in the same shape (a ``TableDoc`` of ``FieldDoc``: units,
+what a row is) instead of "data behind a figure". A column meaning what a results table's column means is
+that column's entry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .fields import FieldDoc
+from solutions.results_fields import FIGURES, FieldDoc
+
+from .fields import TableDoc
 
 _IN_UNIT = ("in the unit of the row's unit column: percent (0 to 100) for shares, as the chart draws them, "
             "otherwise the indicator's own unit")
@@ -54,11 +58,11 @@ CHART_FIELDS: dict[str, FieldDoc] = {
     "n_open": FieldDoc("integer", "Open", "Of them, with the gap open."),
     "n_inconclusive": FieldDoc("integer", "Inconclusive", "Of them, inconclusive."),
     "n_insufficient": FieldDoc("integer", "Insufficient data", "Of them, with a side withheld."),
-    "year": FieldDoc("integer", "Year", "The calendar year the figure refers to."),
+    "year": FIGURES["year"],
     "metric": FieldDoc("string", "Figure", "idp_stock (IDPs at the end of the year), new_displacements or "
                        "returns."),
     "value": FieldDoc("number", "Number of people", "The published figure.", unit="people"),
-    "source": FieldDoc("string", "Source", "Who published the figure."),
+    "source": FIGURES["source"],
 }
 
 #: What one row of a chart's CSV is, from the columns that make it that kind of chart (first match).
@@ -74,11 +78,14 @@ _ROWS: tuple[tuple[str, str], ...] = (
 #: The kinds of row a chart's CSV holds, for the codebook.
 CHART_ROWS: tuple[str, ...] = tuple(row for _column, row in _ROWS)
 
+#: A chart's CSV as a published table: its columns are those the chart needs, so it has no keys.
+CHARTS = TableDoc("charts", "Data behind the figures", "value the chart draws", CHART_FIELDS, (),
+                  undocumented="A value the chart draws.")
+
 
 def chart_field(name: str) -> FieldDoc:
     """The documentation of one chart-CSV column (a plain one for a column not listed)."""
-    return CHART_FIELDS.get(name) or FieldDoc("any", name.replace("_", " ").capitalize(),
-                                              "A value the chart draws.")
+    return CHARTS.describe(name)
 
 
 def chart_rows(columns: Sequence[str]) -> str:

@@ -20,7 +20,7 @@ from solutions.results import SCHEMAS
 
 from .chart_fields import chart_description, chart_field
 from .citation import KEYWORDS, LICENCE
-from .fields import TABLES, field_doc
+from .fields import TABLES, descriptor, field_doc
 
 DESCRIPTOR = "datapackage.json"
 REFERENCE_FILES = {"countries.csv": "countries", "indicator_catalogue.csv": "indicator-catalogue",
@@ -45,7 +45,7 @@ def table_schema(table: str, columns: Iterable[str], present: set[str] | None = 
     """
     columns = list(columns)
     doc = TABLES[table]
-    schema: dict[str, Any] = {"fields": [field_doc(table, c).descriptor(c) for c in columns],
+    schema: dict[str, Any] = {"fields": [descriptor(field_doc(table, c), c) for c in columns],
                               "missingValues": [""]}
     if set(doc.primary_key) <= set(columns):
         schema["primaryKey"] = list(doc.primary_key)

@@ -33,7 +33,6 @@ _C = macros("common.html.j2")
 
 Results = CountryResults | GlobalResults
 
-SOLUTIONS_ID = "SOL-1"
 UNIT_PLURAL = {
     "household": "households",
     "individual": "individuals",

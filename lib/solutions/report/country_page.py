@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from solutions.catalogue import Indicator
+from solutions.catalogue import SOLUTIONS_ID, Indicator
 from solutions.indicators import CountryResults
 
 from . import alttext, chartdata, charts, style, trends
 from .blocks import (  # sections every page has
     METRIC_LABELS,
     SHORT_CRITERIA,
-    SOLUTIONS_ID,
     banner,
     category_label,
     criteria_names,

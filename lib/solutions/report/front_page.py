@@ -18,12 +18,12 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
+from solutions.catalogue import SOLUTIONS_ID
 from solutions.indicators import GlobalResults
 
 from . import alttext, chartdata, charts, global_page, style, wording
 from .blocks import (  # sections every page has
     METRIC_LABELS,
-    SOLUTIONS_ID,
     banner,
     country_names,
     criteria_names,
@@ -355,7 +355,7 @@ def what_changed(g: GlobalResults, output_root: str | Path | None, *, margin: An
 
 def changes_html(d: Any, names: dict[str, str], g: GlobalResults, level: str) -> Markup:
     """The "what changed" section of a diff (``solutions.editions.EditionDiff``) as HTML."""
-    from solutions.editions import change_text, counts_text, not_compared_items, status_change_text
+    from .changes_text import change_text, counts_text, not_compared_items, status_change_text
 
     titles = {i.id: i.short_title for i in g.catalogue.indicators}
     titles.setdefault(SOLUTIONS_ID, "Solutions measure")

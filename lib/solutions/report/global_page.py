@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from solutions.catalogue import Catalogue, Indicator
+from solutions.catalogue import SOLUTIONS_ID, Catalogue, Indicator
 from solutions.indicators import GlobalResults
 
 from . import alttext, chartdata, charts, trends
@@ -19,7 +19,6 @@ from .banner import demo_banner_html
 from .blocks import (  # sections every page has
     METRIC_LABELS,
     SHORT_CRITERIA,
-    SOLUTIONS_ID,
     country_names,
     criteria_names,
     current_year,

@@ -109,8 +109,7 @@ def fill_placeholder(p: Placeholder, results: CountryResults, *, thresholds: Thr
 
 def _change(p: Placeholder, results: CountryResults, percent: bool, earlier: pd.DataFrame | None) -> str:
     from solutions.config import EquivalenceMargin
-    from solutions.indicators.changes import rules_from_tables
-    from solutions.indicators.status import year_over_year
+    from solutions.indicators.changes import rules_from_tables, year_over_year
 
     if earlier is None:
         return "see the trends section for the change since the last edition"

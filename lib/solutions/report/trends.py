@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from solutions.catalogue import SOLUTIONS_ID, SOLUTIONS_TITLE
 from solutions.config import EquivalenceMargin
 from solutions.indicators import CountryResults, GlobalResults
-from solutions.indicators.changes import rules_from_tables
-from solutions.indicators.status import comparable_years, revised_in, year_over_year
+from solutions.indicators.changes import rules_from_tables, year_over_year
+from solutions.indicators.status import comparable_years, revised_in
 from solutions.results import earlier_result_folders
 from solutions.results_dataset import scan
 
@@ -184,8 +185,8 @@ def _year_value(row: dict, percent: bool, thresholds: Thresholds) -> str:
 
 
 def _short_title(results: CountryResults, indicator_id: str) -> str:
-    if indicator_id == "SOL-1":
-        return "Solutions measure"
+    if indicator_id == SOLUTIONS_ID:
+        return SOLUTIONS_TITLE
     try:
         return results.catalogue.get(indicator_id).short_title
     except KeyError:
@@ -237,7 +238,7 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
 
 
 def solutions_change(g: GlobalResults, output_root: str | Path | None, *, names: dict[str, str],
-                     countries: list[str], indicator_id: str = "SOL-1") -> None:
+                     countries: list[str], indicator_id: str = SOLUTIONS_ID) -> None:
     """The solutions measure across editions: its series by country (estimate and CI per report year and
     group, one panel per country with an earlier comparable year) and the change since the previous
     edition with its status; says so when no country has an earlier year."""
