@@ -12,7 +12,7 @@ from typing import Any
 from solutions.config import config_sha256, file_sha256
 from solutions.pipeline import manifest
 from solutions.pipeline.build import PUBLIC_REASONS, Context
-from solutions.pipeline.plan import library_sha256
+from solutions.pipeline.code import library_sha256
 from solutions.provenance import code_version
 
 #: What the site publishes from ``outputs/<year>``: every CSV under results/ (results tables, reference tables,
