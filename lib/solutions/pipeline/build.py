@@ -100,7 +100,7 @@ class BuildReport:
         return [o for o in self.failed if o.problems]
 
 
-def context(global_path: str | Path, output_root: str | Path, **kw) -> Context:
+def context(global_path: str | Path, output_root: str | Path, **kw: Any) -> Context:
     """Validate every config (ConfigError with all problems, nothing run) and set up paths."""
     global_path = Path(global_path).resolve()
     gcfg, countries = load_all(global_path)
@@ -370,7 +370,7 @@ def _run_locked(ctx: Context, only: list[str] | None, *, jobs: int, force: bool,
     report.skipped = [iso for iso, p in plans.items() if not p.run]
     for iso in report.skipped:
         echo(f"  {iso}: skipped (up to date)")
-    runner = get_executor(executor, jobs, scheduler)
+    runner = get_executor(executor, jobs, scheduler=scheduler)
     try:
         return _run_phases(Phases(ctx, runner, report, state, isos, plans, force, echo, progress, start))
     finally:

@@ -34,7 +34,7 @@ CHECKED = ("python", "dask", "distributed", "msgpack", "cloudpickle", "tornado",
 class DaskExecutor:
     name = "dask"
 
-    def __init__(self, scheduler: str | None, jobs: int):
+    def __init__(self, scheduler: str | None, *, jobs: int):
         self.scheduler = scheduler
         self.jobs = max(1, jobs)
 

@@ -46,7 +46,7 @@ class LocalExecutor:
 
     name = "local"
 
-    def __init__(self, jobs: int, reuse_kernels: bool | None = None, max_uses: int = 20):
+    def __init__(self, jobs: int, *, reuse_kernels: bool | None = None, max_uses: int = 20):
         self.jobs = max(1, jobs)
         self.reuse_kernels = reuse_kernels_default() if reuse_kernels is None else reuse_kernels
         self.max_uses = max_uses
@@ -142,7 +142,7 @@ def _compute_outcome(fut: Future[Outcome], job: ComputeJob, seconds: float) -> O
                        log="")
 
 
-def get_executor(name: str, jobs: int, scheduler: str | None = None) -> Executor:
+def get_executor(name: str, jobs: int, *, scheduler: str | None = None) -> Executor:
     if name == "local":
         return LocalExecutor(jobs)
     if name == "dask":
