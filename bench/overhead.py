@@ -64,9 +64,9 @@ def main() -> dict[str, Any]:
         res["targets"] = [] if worst is None else [
             analysis.target("overhead per country, Quarto site (worst country)",
                             max(v["quarto_site"]["overhead_seconds"] for v in done.values()),
-                            analysis.OVERHEAD_TARGET_SECONDS, "<", " s"),
+                            analysis.OVERHEAD_TARGET_SECONDS, "<=", " s"),
             analysis.target("overhead per country, nbconvert site (worst country)",
-                            worst["nbconvert_site"]["overhead_seconds"], analysis.OVERHEAD_TARGET_SECONDS, "<", " s"),
+                            worst["nbconvert_site"]["overhead_seconds"], analysis.OVERHEAD_TARGET_SECONDS, "<=", " s"),
         ]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

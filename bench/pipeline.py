@@ -3,10 +3,14 @@
 In a temporary project: N fictional countries (copies of the 4 demo countries under user-assigned codes
 QBA, QBB, ..., each with its own seed batch, scaled to ~5,000 households), then
 
-* cold build (`solutions build --jobs 2 --quiet`), warm rebuild (nothing changed), one-country rerun after
-  one value of that country's household file changed;
-* the baseline: a sequential shell loop calling the `papermill` CLI per country, then the global and
-  methods notebooks, then `jupyter nbconvert --to html` per notebook;
+* cold build (`solutions build --jobs 2 --quiet`), warm rebuild (nothing changed), a presentation-only change
+  (issue 24: a wording or chart edit, i.e. the code every page runs; the compute step stays up to date) and a
+  site stylesheet edit (the site re-rendered, no notebook), one-country rerun after one value of that
+  country's household file changed;
+* the baseline: a sequential shell loop calling the `papermill` CLI per country on a notebook that computes
+  and presents (the country notebook with `prepare_country` in place of `load_country_results`, the
+  hand-written workflow), then the global and methods notebooks, then `jupyter nbconvert --to html` per
+  notebook;
 * global notebook memory: its kernel's peak RSS on the main project, and on the growth project with the same
   number of countries but smaller surveys (it reads results tables only, so it must not grow with surveys);
 * per-country overhead and the profile: bench.notebook_profile (kernel start, the notebook on a fresh and on a
@@ -145,15 +149,46 @@ def manifest_times(root: Path) -> dict[str, Any]:
     return {"countries": countries, "pages": pages, "site_render": site}
 
 
+def presentation_edit(root: Path, what: str) -> str:
+    """What a presentation-only edit does to a build's plan, without editing the installed library: the
+    manifest's recorded hash of the code pages run (`presentation code`: a wording or chart edit) or the site's
+    digest (a stylesheet of the renderers) is replaced, so the next build sees exactly that change."""
+    path = root / "outputs" / "2026" / "manifest.json"
+    m = json.loads(path.read_text())
+    if what == "css":
+        m["site"]["digest"] = "a stylesheet edit"
+    else:
+        for section in ("countries", "pages"):
+            for entry in m[section].values():
+                entry["key"]["presentation code"] = "a wording edit"
+    path.write_text(json.dumps(m, indent=2, sort_keys=True) + "\n")
+    return {"css": "site digest replaced (a stylesheet edit under render/assets/)",
+            "wording": "every page's recorded presentation-code hash replaced (an edit of report/wording.py)"}[what]
+
+
+def baseline_notebook(root: Path) -> Path:
+    """The hand-written workflow's country notebook: one notebook that computes and presents (the shipped one
+    with `prepare_country`, which returns the same results, in place of the loader)."""
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOKS / "country.ipynb", as_version=4)
+    for cell in nb.cells:
+        cell.source = cell.source.replace("load_country_results", "prepare_country")
+    path = root / "baseline-country.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
 def baseline(root: Path, isos: list[str]) -> tuple[Any, Path]:
     """The hand-written workflow as a shell script: papermill CLI per notebook, then nbconvert per notebook."""
     out = root / "baseline"
     nbdir = out / "2026" / "notebooks"
     html = out / "html"
     g = root / "params" / "global.yml"
+    country_nb = baseline_notebook(root)
     lines = ["#!/usr/bin/env bash", "set -euo pipefail", f"mkdir -p {nbdir} {html}",
              f"for iso in {' '.join(isos)}; do",
-             f"  papermill {NOTEBOOKS}/country.ipynb {nbdir}/country-$iso.ipynb --cwd {NOTEBOOKS} --no-progress-bar "
+             f"  papermill {country_nb} {nbdir}/country-$iso.ipynb --cwd {NOTEBOOKS} --no-progress-bar "
              f"-p global_config {g} -p country_config {root}/params/countries/$iso.yml -p output_root {out}",
              "done"]
     for name in ("global", "methods"):
@@ -271,6 +306,8 @@ def checkpoint(res: dict[str, Any]) -> None:
 def notebook_profile(root: Path, what: str, iso: str | None = None, output: Path | None = None) -> dict[str, Any]:
     """bench.notebook_profile in a fresh process (`country`: on a copy of the outputs; `global`: in place)."""
     out = output or root / f"nbprofile-{what}"
+    if what == "country" and output is None:  # the country notebook reads the results the build computed
+        shutil.copytree(root / "outputs", out, dirs_exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{what}.json"
     cmd = [PYTHON, "-m", "bench.notebook_profile", what, "--global-config", str(root / "params" / "global.yml"),
@@ -369,6 +406,12 @@ def main(budget_seconds: float | None = None) -> dict[str, Any]:
         log(f"pipeline: cold {cold.seconds:.1f}s; warm rebuild")
         warm = build(root, jobs)
         res["warm"] = warm.summary()
+        for what in ("wording", "css"):  # issue 24: a presentation-only change never re-estimates
+            log(f"pipeline: presentation-only rebuild ({what})")
+            how = presentation_edit(root, what)
+            r = build(root, jobs)
+            res[f"presentation_{what}"] = {"change": how, **r.summary(), "manifest": manifest_times(root)}
+        checkpoint(res)
         changed = isos[1]  # a copy of QAC: Parquet households
         res["one_country"] = {"country": changed, "change": touch_household_value(root, changed)}
         log("pipeline: one-country rerun")
@@ -381,6 +424,8 @@ def main(budget_seconds: float | None = None) -> dict[str, Any]:
         bound = 1.5 * (cold_s / n_main + pages_share)
         res["ratios"] = {
             "warm_over_cold": round(warm_s / cold_s, 4),
+            "presentation_over_cold": round(res["presentation_wording"]["seconds"] / cold_s, 4),
+            "stylesheet_over_cold": round(res["presentation_css"]["seconds"] / cold_s, 4),
             "one_country_seconds": round(one_s, 3), "global_pages_share_seconds": round(pages_share, 3),
             "one_country_bound_seconds": round(bound, 3), "one_country_over_bound": round(one_s / bound, 3),
             "note": "global pages share = global + methods notebook seconds + site render seconds from the cold "
@@ -398,6 +443,9 @@ def main(budget_seconds: float | None = None) -> dict[str, Any]:
             prof = {"error": str(exc)[-3000:], "profile_top": [], "profile_top_tottime": []}
         res["notebook_profile"] = nbp
         res["overhead"] = analysis.overhead(nbp, jobs, n_main) if "error" not in nbp else {"error": nbp["error"]}
+        # Quarto renders the pages from the executed notebooks itself: no per-page export (bench.overhead)
+        res["overhead_quarto"] = (analysis.overhead({**nbp, "nbconvert_html_seconds": 0.0}, jobs, n_main)
+                                  if "error" not in nbp else {"error": nbp["error"]})
         res["profile"] = {
             "what": "prepare_country + every chapter section of notebooks/country.ipynb under cProfile, output captured",
             "country": isos[0], **{k: prof.get(k) for k in ("imports_seconds", "prepare_country_seconds",
@@ -454,10 +502,17 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
         analysis.target("cold build speed-up over the papermill+nbconvert loop", r.get("baseline_over_cold"),
                         analysis.COLD_SPEEDUP_MIN, ">=", "x"),
         analysis.target("warm rebuild / cold build", warm_over_cold, analysis.WARM_OVER_COLD_MAX, "<"),
+        analysis.target("presentation-only rebuild (a wording edit: every page, no estimate) / cold build",
+                        r.get("presentation_over_cold"), analysis.PRESENTATION_OVER_COLD_MAX, "<="),
+        analysis.target("stylesheet rebuild (a CSS edit: the site only) / cold build",
+                        r.get("stylesheet_over_cold"), analysis.PRESENTATION_OVER_COLD_MAX, "<="),
         analysis.target("one-country rerun / (1.5 x (country share + global pages))", r.get("one_country_over_bound"),
                         1.0, "<"),
-        analysis.target("overhead per country beyond the computation", res.get("overhead", {}).get("overhead_seconds"),
-                        analysis.OVERHEAD_TARGET_SECONDS, "<", " s"),
+        analysis.target("overhead per country beyond the computation, nbconvert site",
+                        res.get("overhead", {}).get("overhead_seconds"), analysis.OVERHEAD_TARGET_SECONDS, "<=", " s"),
+        analysis.target("overhead per country beyond the computation, Quarto site",
+                        res.get("overhead_quarto", {}).get("overhead_seconds"), analysis.OVERHEAD_TARGET_SECONDS,
+                        "<=", " s"),
         analysis.target("growth linear: per-country slope of the last segment / of the first",
                         fit.get("last_over_first_segment_slope"),
                         analysis.SEGMENT_SLOPE_RATIO_MAX, "<="),

@@ -20,7 +20,7 @@ import pycountry
 from solutions.config import ISO3
 from solutions.errors import SolutionsError
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"  # package data, as the build finds them (pipeline.plan)
 
 def global_text(year: int, iso3: str) -> str:
     """The new report's global config (no demo country, no `demo` flag)."""

@@ -101,7 +101,7 @@ def test_status_explains_staleness(built: Project, tmp_path: Path) -> None:
     hh = project.root / "data" / "demo" / "QAB" / "households.csv"
     hh.write_bytes(hh.read_bytes().replace(b"\n", b"\r\n", 1))  # same table, different bytes
     proc = sol("status", "--params", str(project.params), "--output", str(project.out), check=True)
-    assert "QAB: stale - changed: data:households" in proc.stdout
+    assert "QAB: stale - compute: stale (data:households changed); page: after the compute step" in proc.stdout
     assert "QAC: up to date" in proc.stdout
 
 

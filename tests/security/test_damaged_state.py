@@ -63,7 +63,8 @@ def test_damaged_results_table_makes_its_country_stale(built: HostileProject, tm
     table = project.year_dir / "results" / "QAC" / "estimates.parquet"
     table.write_bytes(table.read_bytes()[:100])
     lines = status(project)
-    assert lines["QAC"] == "stale - changed: results damaged (results/QAC/estimates.parquet)"
+    assert lines["QAC"] == ("stale - compute: stale (results damaged (results/QAC/estimates.parquet)); "
+                           "page: after the compute step")
     assert lines["QAB"].startswith("up to date")
 
 

@@ -49,7 +49,7 @@ def test_each_referenced_file_changed_alone_makes_the_country_stale(built: Hosti
     assert status_lines(project)["QAB"].startswith("up to date")
     change(project.countries / name)
     lines = status_lines(project)
-    assert lines["QAB"] == f"stale - changed: {part}"
+    assert lines["QAB"] == f"stale - compute: stale ({part} changed); page: after the compute step"
     assert lines["QAC"].startswith("up to date")
 
 
@@ -59,4 +59,4 @@ def test_moving_a_file_to_another_name_with_the_same_content_is_not_a_change(bui
     (project.countries / "form.xlsx").rename(project.countries / "formulaire.xlsx")
     cfg = project.countries / "QAB.yml"
     cfg.write_text(cfg.read_text(encoding="utf-8").replace("form.xlsx", "formulaire.xlsx"), encoding="utf-8")
-    assert status_lines(project)["QAB"] == "stale - changed: config"  # the config text changed, not the data
+    assert status_lines(project)["QAB"] == "stale - compute: stale (config changed); page: after the compute step"  # the config text changed, not the data

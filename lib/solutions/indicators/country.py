@@ -1,4 +1,6 @@
-"""What the country notebook calls: check a country (the validation path), compute, write its results."""
+"""A country's results: computed and written by the compute step (`prepare_country`: check, the validation
+path `solutions validate` runs too, then compute and write), and read back by the presentation step
+(`load_country_results`, the country notebook's first call: no computation, no microdata)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,23 @@ import pandas as pd
 
 from solutions.atomic import write_text
 from solutions.catalogue import Catalogue, load_catalogue
-from solutions.config import config_sha256, load_country, load_global
+from solutions.config import CountryConfig, config_sha256, load_country, load_global
 from solutions.disclosure import sample_counts
 from solutions.indicators.checks import check_country
 from solutions.indicators.compute import compute_country, country_catalogue
 from solutions.provenance import build_date, code_version, library_versions
-from solutions.results import write_table
+from solutions.results import read_table, write_table
+
+TABLES = ("estimates", "gaps", "criteria", "indicators", "benchmarks", "figures")
+#: The country config's fields the page shows beside the results (the rest reaches it only through the
+#: results): the presentation step's key hashes these (pipeline.plan.page_key).
+PAGE_FIELDS = frozenset({"iso3", "name", "demo", "narrative", "drop_indicators", "extra_indicators", "variables"})
+_SAMPLE_COUNTS = ("households", "individuals", "psus")
+#: `CountryResults.design` in the order `prepare_country` builds it (the methods table lists it so;
+#: meta.json sorts its keys)
+DESIGN_KEYS = ("weight", "strata", "psus", "households", "individuals", "weighting", "lonely_psu",
+               "confidence_level", "min_n", "min_effective_n", "max_cv", "min_df", "min_count",
+               "equivalence_margin", "collection_start", "collection_end", "survey_title", "collection_year")
 
 
 @dataclass(frozen=True)
@@ -127,18 +140,69 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
     reference = None if cfg.reference is None else cfg.reference.model_dump(mode="json", exclude={"values"})
     own = {d.variable: d.label or d.variable.replace("_", " ").capitalize() for d in cfg.disaggregations}
     weights = data.weights.round(6) if not data.weights.empty else data.weights
+    sample = sample_counts(_sample(data), gcfg.thresholds.min_count)
     meta = {"iso3": cfg.iso3, "name": cfg.name, "demo": cfg.demo, "design": design, "provenance": provenance,
             "notes": tables.notes, "sources": [s.model_dump(mode="json") for s in cfg.sources],
             "solutions_measure": tables.solutions_measure,
             "comparison": cfg.has_comparison, "reference": reference, "disaggregations": own,
-            "weights": weights.to_dict(orient="records")}
+            "weights": weights.to_dict(orient="records"),
+            # the sample table as the page shows it (cells under min_count already withheld): the
+            # presentation step reads it here, never the microdata
+            "sample": {"columns": list(sample.columns),
+                       "rows": sample.astype(object).where(sample.notna(), None).to_numpy().tolist()}}
     write_text(out / "meta.json", json.dumps(meta, indent=2, sort_keys=True) + "\n")
     return CountryResults(
         iso3=cfg.iso3, name=cfg.name, year=gcfg.report_year, demo=cfg.demo,
         estimates=tables.estimates, gaps=tables.gaps, criteria=tables.criteria, figures=figures,
-        sample=sample_counts(_sample(data), gcfg.thresholds.min_count), design=design, narrative=cfg.narrative.model_dump(mode="json"),
+        sample=sample, design=design, narrative=cfg.narrative.model_dump(mode="json"),
         sources=meta["sources"], provenance=provenance, catalogue=country_catalogue(cfg, catalogue),
         notes=tables.notes, solutions_measure=tables.solutions_measure,
         indicators=tables.indicators, benchmarks=tables.benchmarks, weights=weights,
         comparison=cfg.has_comparison, reference=reference, disaggregations=own,
     )
+
+
+def load_country_results(global_config: str | Path, country_config: str | Path,
+                         output_root: str | Path) -> CountryResults:
+    """One country's results as the compute step wrote them (tables and `meta.json`), with the config fields
+    the page shows (`PAGE_FIELDS`): the country notebook's first call. Nothing is computed and no microdata
+    is read, so a page can be re-rendered without re-estimating anything."""
+    gcfg, cfg = load_global(Path(global_config)), load_country(Path(country_config))
+    folder = results_dir(output_root, gcfg.report_year, cfg.iso3)
+    meta = json.loads((folder / "meta.json").read_text())
+    tables = {name: read_table(folder, name) for name in TABLES}
+    return CountryResults(
+        iso3=cfg.iso3, name=meta["name"], year=gcfg.report_year, demo=bool(meta["demo"]),
+        estimates=tables["estimates"], gaps=tables["gaps"], criteria=tables["criteria"], figures=tables["figures"],
+        sample=_sample_table(meta["sample"]), design=_in_order(meta["design"], DESIGN_KEYS), narrative=cfg.narrative.model_dump(mode="json"),
+        sources=meta["sources"], provenance=meta["provenance"], catalogue=_page_catalogue(cfg),
+        notes=meta["notes"], solutions_measure=meta["solutions_measure"], indicators=tables["indicators"],
+        benchmarks=tables["benchmarks"], weights=_weights_table(meta["weights"]), comparison=bool(meta["comparison"]),
+        reference=meta["reference"], disaggregations=meta["disaggregations"],
+    )
+
+
+def _in_order(d: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {**{k: d[k] for k in keys if k in d}, **{k: v for k, v in d.items() if k not in keys}}
+
+
+def _page_catalogue(cfg: CountryConfig) -> Catalogue:
+    return country_catalogue(cfg, load_catalogue())
+
+
+def _sample_table(stored: dict[str, Any]) -> pd.DataFrame:
+    df = pd.DataFrame(stored["rows"], columns=stored["columns"], dtype=object)
+    for col in df.columns:
+        df[col] = df[col].astype("float64") if col in _SAMPLE_COUNTS else df[col]
+    return df
+
+
+_WEIGHT_COLUMNS = ("group", "n", "weighted", "n_effective", "deff_weighting", "max_share")
+
+
+def _weights_table(records: list[dict[str, Any]]) -> pd.DataFrame:
+    """The weight diagnostics in their computed column order (meta.json sorts keys)."""
+    df = pd.DataFrame.from_records(records)
+    order = [c for c in _WEIGHT_COLUMNS if c in df] + [c for c in df if c not in _WEIGHT_COLUMNS]
+    df = df[order]
+    return df.astype({"n": "int64"}) if "n" in df else df

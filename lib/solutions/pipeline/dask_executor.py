@@ -16,11 +16,13 @@ from __future__ import annotations
 import importlib.metadata
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, suppress
+from typing import Any
 
 from solutions.atomic import write_text
 from solutions.errors import SolutionsError
+from solutions.pipeline.compute import ComputeJob, run_compute
 from solutions.pipeline.execute import Job, Outcome, first_error_line, run_job
 
 PACKAGE = "state-of-solutions"
@@ -32,7 +34,7 @@ CHECKED = ("python", "dask", "distributed", "msgpack", "cloudpickle", "tornado",
 class DaskExecutor:
     name = "dask"
 
-    def __init__(self, scheduler: str | None, jobs: int):
+    def __init__(self, scheduler: str | None, *, jobs: int):
         self.scheduler = scheduler
         self.jobs = max(1, jobs)
 
@@ -59,6 +61,14 @@ class DaskExecutor:
         """Nothing to do: each `map` call opens and closes its own connection."""
 
     def map(self, jobs: list[Job]) -> Iterator[Outcome]:
+        """Notebook jobs (papermill on the worker)."""
+        return self._run(run_job, jobs)
+
+    def compute(self, jobs: list[ComputeJob]) -> Iterator[Outcome]:
+        """Compute jobs (`compute.run_compute`, plain Python on the worker)."""
+        return self._run(run_compute, jobs)
+
+    def _run(self, task: Callable[[Any], Outcome], jobs: list[Job] | list[ComputeJob]) -> Iterator[Outcome]:
         if not jobs:
             return
         from distributed import as_completed
@@ -67,7 +77,7 @@ class DaskExecutor:
             client = self._connect(stack, len(jobs))
             started = time.perf_counter()
             futures = {
-                client.submit(run_job, job, key=f"solutions-{job.name}-{uuid.uuid4().hex[:8]}",
+                client.submit(task, job, key=f"solutions-{job.name}-{uuid.uuid4().hex[:8]}",
                               pure=False, retries=0): job
                 for job in jobs
             }
@@ -94,7 +104,7 @@ def loopback_cluster(n_workers: int):
     )
 
 
-def _outcome(fut, job: Job, seconds: float) -> Outcome:
+def _outcome(fut, job: Job | ComputeJob, seconds: float) -> Outcome:
     """The job's own outcome, or a failed one when the task itself failed (lost worker, error, cancel)."""
     if fut.status == "finished":
         try:
@@ -108,7 +118,7 @@ def _outcome(fut, job: Job, seconds: float) -> Outcome:
     return _task_failed(job, seconds, exc)
 
 
-def _task_failed(job: Job, seconds: float, exc: BaseException | None) -> Outcome:
+def _task_failed(job: Job | ComputeJob, seconds: float, exc: BaseException | None) -> Outcome:
     line = f"Dask task failed: {first_error_line(exc) if exc is not None else 'cancelled'}"
     log = ""
     try:  # the log folder is on the shared filesystem; if not, the error line still reaches the manifest

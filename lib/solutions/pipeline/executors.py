@@ -5,6 +5,10 @@ process, so threads are enough to keep every core busy. Each worker owns one war
 it one after another (wiped between notebooks, restarted after a failure and every `max_uses` notebooks), so
 kernel start-up and the heavy imports are paid once per worker, not once per country.
 `reuse_kernels=False` (or `SOLUTIONS_REUSE_KERNELS=0`) starts a kernel per notebook, papermill's default. A Dask executor plugs in behind the same interface.
+
+The compute step (`compute.run_compute`) is plain Python, CPU-bound: `compute` runs it in worker processes
+(a `forkserver` pool, `jobs` wide, whose server imports the statistical code once), or in this process when
+there is a single country to compute, where a pool's start would cost more than it saves.
 """
 
 from __future__ import annotations
@@ -12,16 +16,21 @@ from __future__ import annotations
 import os
 import queue
 import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Protocol
 
-from solutions.pipeline.execute import Job, Outcome, run_job
+from solutions.pipeline.compute import ComputeJob, run_compute
+from solutions.pipeline.execute import Job, Outcome, first_error_line, run_job
 
 
 class Executor(Protocol):
     name: str
 
     def map(self, jobs: list[Job]) -> Iterator[Outcome]: ...
+
+    def compute(self, jobs: list[ComputeJob]) -> Iterator[Outcome]: ...
 
     def close(self) -> None: ...
 
@@ -37,7 +46,7 @@ class LocalExecutor:
 
     name = "local"
 
-    def __init__(self, jobs: int, reuse_kernels: bool | None = None, max_uses: int = 20):
+    def __init__(self, jobs: int, *, reuse_kernels: bool | None = None, max_uses: int = 20):
         self.jobs = max(1, jobs)
         self.reuse_kernels = reuse_kernels_default() if reuse_kernels is None else reuse_kernels
         self.max_uses = max_uses
@@ -72,6 +81,27 @@ class LocalExecutor:
         finally:
             stop.set()  # a consumer that stops early (or an interrupt) leaves the rest of this call unrun
 
+    def compute(self, jobs: list[ComputeJob]) -> Iterator[Outcome]:
+        """Run compute jobs in worker processes (one in this process), yielding outcomes as they finish."""
+        if len(jobs) == 1:
+            yield run_compute(jobs[0])
+            return
+        if not jobs:
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["solutions.pipeline.compute", "solutions.indicators.country"])
+        started = time.perf_counter()
+        with ProcessPoolExecutor(max_workers=min(self.jobs, len(jobs)), mp_context=context) as pool:
+            futures: dict[Future[Outcome], ComputeJob] = {pool.submit(run_compute, j): j for j in jobs}
+            try:
+                for fut in as_completed(futures):
+                    yield _compute_outcome(fut, futures[fut], time.perf_counter() - started)
+            finally:
+                for fut in futures:  # a stopped build leaves nothing queued
+                    fut.cancel()
+
     def close(self) -> None:
         """Stop the workers once their current notebook is done and shut their kernels down."""
         for _ in self._workers:
@@ -103,7 +133,16 @@ class LocalExecutor:
                 kernel.close()
 
 
-def get_executor(name: str, jobs: int, scheduler: str | None = None) -> Executor:
+def _compute_outcome(fut: Future[Outcome], job: ComputeJob, seconds: float) -> Outcome:
+    """The job's own outcome, or a failed one when its worker process died (killed for memory, a crash)."""
+    try:
+        return fut.result()
+    except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: this country failed, not the build
+        return Outcome(job.name, "failed", seconds, error=f"the worker process failed: {first_error_line(exc)}",
+                       log="")
+
+
+def get_executor(name: str, jobs: int, *, scheduler: str | None = None) -> Executor:
     if name == "local":
         return LocalExecutor(jobs)
     if name == "dask":

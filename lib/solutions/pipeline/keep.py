@@ -68,7 +68,7 @@ def _tidy(year_dir: Path) -> None:
         (year_dir / KEEP_DIRNAME).rmdir()
 
 
-def failed(year_dir: Path, name: str, keep_previous: bool) -> None:
+def failed(year_dir: Path, name: str, *, keep_previous: bool) -> None:
     """Undo what the failed run wrote: the previous results come back (`keep_previous`), or, for a
     name that never had a good build, its partial results are removed so nothing of it is published."""
     results, kept = _results(year_dir, name), _kept(year_dir, name)

@@ -7,20 +7,23 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from solutions.config import config_sha256, file_sha256
 from solutions.pipeline import manifest
 from solutions.pipeline.build import PUBLIC_REASONS, Context
-from solutions.pipeline.plan import library_sha256
+from solutions.pipeline.code import library_sha256
 from solutions.provenance import code_version
+
+if TYPE_CHECKING:  # the renderers are imported when a site is rendered
+    from solutions.render.base import RenderResult
 
 #: What the site publishes from ``outputs/<year>``: every CSV under results/ (results tables, reference tables,
 #: the data behind figures), the data package, the public build manifest and the citation.
 DOWNLOADS = ("results/**/*.csv", "results/*/*.xlsx", "results/*.json", "results/*.cff")
 
 
-def render_site(ctx: Context, renderer: str | None = None, changed: set[str] | None = None):
+def render_site(ctx: Context, renderer: str | None = None, *, changed: set[str] | None = None) -> RenderResult:
     """Publish the edition and render `outputs/<year>/site` with the configured (or given) renderer.
 
     `changed`: the pages whose notebooks ran (None: render everything). When nothing ran and nothing the

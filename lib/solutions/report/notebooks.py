@@ -53,8 +53,8 @@ def country_notebook() -> NotebookNode:
         _front_matter("Country chapter"),
         _code("parameters", 'global_config = "params/global.yml"\ncountry_config = "params/countries/QAB.yml"\n'
               'output_root = "outputs"', tags=("parameters",)),
-        _code("setup", "from solutions.indicators import prepare_country\n"
-              "from solutions.report import country_page as page, style\n\nstyle.use_house_style()\nresults = prepare_country(global_config, country_config, "
+        _code("setup", "from solutions.indicators import load_country_results\n"
+              "from solutions.report import country_page as page, style\n\nstyle.use_house_style()\nresults = load_country_results(global_config, country_config, "
               "output_root)\npage.title(results)\npage.banner(results)\npage.publish_chart_data(results, output_root)"),
         _md("h-summary", "## Summary"),
         _code("summary", "page.findings_summary(results)\npage.narrative(results)"),
