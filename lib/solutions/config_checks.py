@@ -2,20 +2,18 @@
 
 Why a module apart from the models: these checks read the catalogue and several sections at once (a note
 names an indicator, an indicator reads a country variable, a disaggregation names a category variable), so
-they run once the whole config is parsed, and every problem is listed, one line each, before anything runs.
+they run once the whole config is parsed (`solutions.config_loader` runs them after the models), and every
+problem is listed, one line each, before anything runs.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from solutions.catalogue import DISAGGREGATIONS, Indicator, Margin, load_catalogue
+from solutions.config import RESERVED_NAMES, VARIABLE_NAME, CountryConfig, Derived
 from solutions.expressions import ExpressionError, parse
-
-if TYPE_CHECKING:
-    from solutions.config import CountryConfig
 
 SOLUTIONS_ID = "SOL-1"  # the solutions measure (solutions.indicators.measure)
 SCALAR_KINDS = ("proportion", "ratio", "mean")
@@ -44,8 +42,6 @@ def indicator_ids(cfg: CountryConfig) -> dict[str, Indicator]:
 
 # --------------------------------------------------------------- variables ----
 def _variables(cfg: CountryConfig) -> list[str]:
-    from solutions.config import RESERVED_NAMES, VARIABLE_NAME
-
     cat = load_catalogue()
     catalogue_names = {v for table in cat.variables.values() for v in table}
     problems = []
@@ -105,7 +101,6 @@ def literal_problems(tree: ast.AST, levels_of: Callable[[str], tuple[str, ...] |
 
 def _cycles(cfg: CountryConfig) -> list[str]:
     """Derived variables reading each other in a circle can never be computed."""
-    from solutions.config import Derived
 
     problems = []
     for table in ("households", "individuals"):
@@ -153,7 +148,6 @@ def derivation_order(deps: dict[str, set[str]]) -> list[str]:
 
 # ----------------------------------------------------------------- columns ----
 def _columns(cfg: CountryConfig) -> list[str]:
-    from solutions.config import Derived
 
     cat = load_catalogue()
     problems = []

@@ -12,7 +12,7 @@ import copy
 import pytest
 import yaml
 
-from solutions.config import country_path, load_all
+from solutions.config_loader import country_path, load_all
 from solutions.demo import write_demo
 from solutions.indicators import load_all_results, prepare_country
 from solutions.report import country_page, global_page, output

@@ -5,7 +5,7 @@ first (`prepare_country` calls `check_country` before computing anything). It ra
 problem, one line each, and returns the loaded data with the warnings a reader must see:
 
 * the config against the report: a report marked `demo: true` holding a country with real data is a
-  warning (the report-wide banner is then dropped, `config.load_all`; the fictional chapters keep theirs);
+  warning (the report-wide banner is then dropped, `config_loader.load_all`; the fictional chapters keep theirs);
 * the inputs (`solutions.inputs.load_country_data`): files, mapping, derived variables, categories, weights
   (column, sampling frame, rescaling, trimming), design columns, groups, dates;
 * the indicators: which can be computed and why not (`availability`); a country's own indicator that cannot

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from solutions.catalogue import Catalogue, load_catalogue
-from solutions.config import GlobalConfig, config_sha256, country_path, load_country, load_global
+from solutions.config import GlobalConfig, config_sha256
+from solutions.config_loader import country_path, load_country, load_global
 from solutions.indicators.country import results_dir
 from solutions.indicators.measure import scoring_text
 from solutions.provenance import build_date, code_version, library_versions

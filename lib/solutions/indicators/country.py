@@ -12,7 +12,8 @@ import pandas as pd
 
 from solutions.atomic import write_text
 from solutions.catalogue import Catalogue, load_catalogue
-from solutions.config import config_sha256, load_country, load_global
+from solutions.config import config_sha256
+from solutions.config_loader import load_country, load_global
 from solutions.disclosure import sample_counts
 from solutions.indicators.checks import check_country
 from solutions.indicators.compute import compute_country, country_catalogue

@@ -35,7 +35,8 @@ from typing import Any
 
 import pandas as pd
 
-from solutions.config import DataFile, Limits, file_problem
+from solutions.config import DataFile, Limits
+from solutions.config_loader import file_problem
 from solutions.errors import InputError
 from solutions.inputs.workbook import BoundedWorkbook, Sheet, open_workbook
 

@@ -143,7 +143,7 @@ METHODS_CSS = """
 # ------------------------------------------------------------------------------------ config -----
 def _config_dict(global_config: Any) -> dict[str, Any]:
     if isinstance(global_config, str | Path):
-        from solutions.config import load_global
+        from solutions.config_loader import load_global
 
         global_config = load_global(global_config)
     if hasattr(global_config, "model_dump"):
