@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -17,6 +16,7 @@ from solutions.config_loader import load_country, load_global
 from solutions.disclosure import sample_counts
 from solutions.indicators.checks import check_country
 from solutions.indicators.compute import compute_country, country_catalogue
+from solutions.indicators.design_summary import DesignSummary
 from solutions.provenance import build_date, code_version, library_versions
 from solutions.results import write_table
 
@@ -32,7 +32,7 @@ class CountryResults:
     criteria: pd.DataFrame
     figures: pd.DataFrame
     sample: pd.DataFrame
-    design: dict
+    design: DesignSummary  # the survey's design in counts and the publication settings used
     narrative: dict
     sources: list[dict]
     provenance: dict
@@ -85,11 +85,6 @@ def _sample(data: Any) -> pd.DataFrame:
     return out.reset_index().rename(columns={"role": "group"}).fillna(0)
 
 
-def collection_years(start: dt.date, end: dt.date) -> str:
-    """The survey's data-collection year(s), e.g. "2018" or "2018-2019" (never the report year)."""
-    return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
-
-
 def prepare_country(global_config: str | Path, country_config: str | Path, output_root: str | Path) -> CountryResults:
     """Check (the same code as `solutions validate`), compute and write one country's results; what
     `notebooks/country.ipynb` calls."""
@@ -107,19 +102,11 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
     figures = figures.assign(country=cfg.iso3)
     write_table(figures, "figures", out)
     hh = data.households
-    design = {
-        "weight": "weight", "strata": int(hh["stratum"].nunique()) if "stratum" in hh else 1,
-        "psus": int(_psu_ids(hh).nunique()) if "psu" in hh else len(hh), "households": len(hh),
-        "individuals": 0 if data.individuals is None else len(data.individuals),
-        "weighting": data.weighting,
-        "lonely_psu": gcfg.thresholds.lonely_psu, "confidence_level": gcfg.thresholds.confidence_level,
-        "min_n": gcfg.thresholds.min_n, "min_effective_n": gcfg.thresholds.min_effective_n,
-        "max_cv": gcfg.thresholds.max_cv, "min_df": gcfg.thresholds.min_df, "min_count": gcfg.thresholds.min_count,
-        "equivalence_margin": gcfg.equivalence_margin.model_dump(),
-        "collection_start": cfg.survey.collection_start.isoformat(),
-        "collection_end": cfg.survey.collection_end.isoformat(), "survey_title": cfg.survey.title,
-        "collection_year": collection_years(cfg.survey.collection_start, cfg.survey.collection_end),
-    }
+    design = DesignSummary(
+        strata=int(hh["stratum"].nunique()) if "stratum" in hh else 1,
+        psus=int(_psu_ids(hh).nunique()) if "psu" in hh else len(hh), households=len(hh),
+        individuals=0 if data.individuals is None else len(data.individuals), weighting=data.weighting,
+        survey=cfg.survey, thresholds=gcfg.thresholds, equivalence_margin=gcfg.equivalence_margin)
     provenance = {
         "inputs": dict(sorted(data.files.items())), "config_sha256": config_sha256(cfg),
         "global_config_sha256": config_sha256(gcfg), "code_version": code_version(),
@@ -128,7 +115,7 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
     reference = None if cfg.reference is None else cfg.reference.model_dump(mode="json", exclude={"values"})
     own = {d.variable: d.label or d.variable.replace("_", " ").capitalize() for d in cfg.disaggregations}
     weights = data.weights.round(6) if not data.weights.empty else data.weights
-    meta = {"iso3": cfg.iso3, "name": cfg.name, "demo": cfg.demo, "design": design, "provenance": provenance,
+    meta = {"iso3": cfg.iso3, "name": cfg.name, "demo": cfg.demo, "design": design.as_json(), "provenance": provenance,
             "notes": tables.notes, "sources": [s.model_dump(mode="json") for s in cfg.sources],
             "solutions_measure": tables.solutions_measure,
             "comparison": cfg.has_comparison, "reference": reference, "disaggregations": own,

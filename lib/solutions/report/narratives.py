@@ -108,7 +108,6 @@ def fill_placeholder(p: Placeholder, results: CountryResults, *, thresholds: Thr
 
 
 def _change(p: Placeholder, results: CountryResults, percent: bool, earlier: pd.DataFrame | None) -> str:
-    from solutions.config import EquivalenceMargin
     from solutions.indicators.changes import rules_from_tables
     from solutions.indicators.status import year_over_year
 
@@ -123,7 +122,7 @@ def _change(p: Placeholder, results: CountryResults, percent: bool, earlier: pd.
     if before.empty:
         return "no earlier comparable edition to compare with"
     rules = rules_from_tables(results.gaps, results.estimates, results.catalogue,
-                              EquivalenceMargin(**(results.design.get("equivalence_margin") or {})))
+                              results.design.equivalence_margin)
     ch = year_over_year(pd.concat([now[keep], before], ignore_index=True), int(results.year),
                         thresholds_of(results).confidence_level, rules)
     if ch.empty:

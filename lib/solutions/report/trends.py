@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from solutions.config import EquivalenceMargin
 from solutions.indicators import CountryResults, GlobalResults
 from solutions.indicators.changes import rules_from_tables
 from solutions.indicators.status import comparable_years, revised_in, year_over_year
@@ -194,7 +193,7 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
     """The country's trends: a chart per criterion (a panel per indicator: estimate and CI by year and
     group) and a table of the change since the latest earlier comparable year."""
     year = int(results.year)
-    data = history(results.estimates.assign(survey=survey_key(results.design)), earlier)
+    data = history(results.estimates.assign(survey=survey_key(results.design.as_json())), earlier)
     data, excluded = comparable_years(data, year) if not data.empty else (data, data)
     data, repeated = drop_repeated_surveys(data, year)
     note = " ".join(n for n in (_versions_note(excluded), _repeated_note(repeated)) if n)
@@ -235,7 +234,7 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
                                              labels=("indicator_id", "group", "year")) for p in panels],
                            ignore_index=True),
         )
-    margin = EquivalenceMargin(**(results.design.get("equivalence_margin") or {}))
+    margin = results.design.equivalence_margin
     rules = rules_from_tables(results.gaps, results.estimates, results.catalogue, margin)
     changes = year_over_year(data, year, thresholds.confidence_level, rules)
     if not changes.empty:
