@@ -43,7 +43,7 @@ def _test(est: np.ndarray, var: np.ndarray, degf: float, level: float):
         df = np.full(est.shape, float(degf))
         t = est / se
         p = np.where(df > 0, 2.0 * stats.t.sf(np.abs(t), np.where(df > 0, df, 1.0)), np.nan)
-    lo, hi = t_ci(est, se, df, level)
+    lo, hi = t_ci(est, se, df=df, level=level)
     return se, df, t, p, lo, hi
 
 
@@ -59,8 +59,9 @@ def _cells_by_domain(dr: DomainRatios, doms: np.ndarray) -> tuple[np.ndarray, np
     return owner, order[np.repeat(starts[doms], lens) + offsets]
 
 
-def contrast(dr: DomainRatios, a: np.ndarray, b: np.ndarray, level: float | None = None) -> Contrast:
-    """Differences of domain estimates a - b with the covariance of the shared design.
+def domain_differences(dr: DomainRatios, *, a: np.ndarray, b: np.ndarray, level: float | None = None) -> Contrast:
+    """Differences of domain estimates a - b (domain indices, pairwise) with the covariance of the shared design,
+    at ``level`` (default: the estimates' own). Named arguments: swapping a and b would flip every sign.
 
     The variance is that of the difference of the two domains' scores, per PSU, on the full design
     (R: `svycontrast(svyby(..., covmat=TRUE), ...)`; with lonely_psu="average" the full design's

@@ -91,7 +91,7 @@ def domain_estimates(
     universe: str | list[str] | None = None,
     fpc: str | None = None,
     lonely_psu: LonelyPSU = "fail",
-    level: float = 0.95,
+    level: float,
     deff_method: DeffMethod = "wor",
     scheduler: Any = None,
 ) -> DomainEstimates:
@@ -133,7 +133,8 @@ def domain_estimates(
         dask.delayed(_cell_sums)(p, spec, psu_index, labels, shift) for p in parts
     ], scheduler=scheduler)
     cell_psu, cell_dom, sums = _combine(second, len(labels))
-    ratios = finish_domain_estimates(design, kind, cell_psu, cell_dom, sums, level, deff_method)
+    ratios = finish_domain_estimates(design, kind, cell_psu=cell_psu, cell_domain=cell_dom, sums=sums, level=level,
+                                     deff_method=deff_method)
     return DomainEstimates(ratios=ratios, domains=labels)
 
 
@@ -212,8 +213,8 @@ def _design(first: tuple[dict, ...], spec: Spec, lonely_psu: LonelyPSU) -> tuple
         b = pd.concat([r["fpc"][0] for r in first]).groupby(level=0).agg({"min": "min", "max": "max"})
         b = b.reindex(pd.Index(s_labels))
         fpc_bounds = (b["min"].to_numpy(np.float64), b["max"].to_numpy(np.float64))
-    design = Design.from_psus(s_codes.astype(np.int64), n_strata, np.asarray(s_labels), lonely_psu,
-                              fpc_bounds, spec.fpc)
+    design = Design.from_psus(s_codes.astype(np.int64), n_strata=n_strata, strata_labels=np.asarray(s_labels),
+                              lonely_psu=lonely_psu, fpc_bounds=fpc_bounds, fpc=spec.fpc)
     return design, psu_index
 
 
