@@ -392,7 +392,7 @@ def diff(
         rules_from_tables,  # the margins this edition applied, else config's
     )
 
-    rules = rules_from_tables(new.gaps, new.estimates, load_catalogue(), gcfg.equivalence_margin)
+    rules = rules_from_tables(new.gaps, new.estimates, catalogue=load_catalogue(), default=gcfg.equivalence_margin)
     d = diff_editions(old, new, confidence_level=gcfg.thresholds.confidence_level, breakdowns=breakdowns,
                       rules=rules)
     if as_json:

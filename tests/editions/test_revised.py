@@ -72,7 +72,7 @@ def test_comparable_years_drops_only_the_revised_indicator() -> None:
 
 def test_year_over_year_compares_the_steady_indicator_only() -> None:
     revised, steady, _at, before = _revised_and_steady()
-    changes = year_over_year(_history(before, CAT.version, revised, steady), 2026)
+    changes = year_over_year(_history(before, CAT.version, revised, steady), 2026, confidence_level=0.95)
     compared = changes.loc[changes["change"].notna(), "indicator_id"].tolist()
     assert compared == [steady]
 

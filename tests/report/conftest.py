@@ -185,7 +185,7 @@ def make_global_results() -> GlobalResults:
         provenance={"code_version": "0.1.0+gtest", "catalogue_version": "test", "config_sha256": "d" * 64,
                     "build_date": "2026-05-01T00:00:00+00:00",
                     "countries": {"QZZ": PROVENANCE, "QZY": PROVENANCE}},
-        thresholds=DESIGN.thresholds,
+        thresholds=DESIGN.thresholds, equivalence_margin=DESIGN.equivalence_margin,
         solutions_measure={**MEASURE, "missing_conditions": "partial", "countries": pd.DataFrame([
             {"iso3": "QZZ", "status": "available", "missing": ""},
             {"iso3": "QZY", "status": "partial", "missing": "hlp_lost, documents_lost"}])},

@@ -39,7 +39,7 @@ def _estimate(design: survey.Design, cols: list[Column], domains: Domains, level
             continue
         dr = survey.domain_estimates(
             design, "ratio", numerator=[cols[j].numerator for j in idx],
-            denominator=[cols[j].denominator for j in idx] if with_den else None,
+            denominator=[d for j in idx if (d := cols[j].denominator) is not None] if with_den else None,
             domain=domains.codes, n_domains=domains.n, universe=[cols[j].universe for j in idx], level=level,
             deff_method="auto",
         )
@@ -79,7 +79,7 @@ def _kish(design: survey.Design, cols: list[Column], domains: Domains) -> np.nda
 
 
 def estimate_columns(
-    design: survey.Design, cols: list[Column], domains: Domains, level: float
+    design: survey.Design, cols: list[Column], *, domains: Domains, level: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Estimates for every column × domain, and displaced-minus-comparison gaps as linearized contrasts."""
     if not cols:

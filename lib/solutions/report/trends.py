@@ -235,8 +235,8 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
                            ignore_index=True),
         )
     margin = results.design.equivalence_margin
-    rules = rules_from_tables(results.gaps, results.estimates, results.catalogue, margin)
-    changes = year_over_year(data, year, thresholds.confidence_level, rules)
+    rules = rules_from_tables(results.gaps, results.estimates, catalogue=results.catalogue, default=margin)
+    changes = year_over_year(data, year, confidence_level=thresholds.confidence_level, rules=rules)
     if not changes.empty:
         changes = _with_percent(changes, data)
         emit(change_table(changes, names=titles, level=level,
@@ -266,8 +266,9 @@ def solutions_change(g: GlobalResults, output_root: str | Path | None, *, names:
     data, repeated = drop_repeated_surveys(data, year)
     thresholds = thresholds_of(g)
     level = thresholds.level
-    rules = rules_from_tables(g.gaps, g.estimates, g.catalogue)
-    changes = year_over_year(data, year, thresholds.confidence_level, rules) if not data.empty else pd.DataFrame()
+    rules = rules_from_tables(g.gaps, g.estimates, catalogue=g.catalogue, default=g.equivalence_margin)
+    changes = (year_over_year(data, year, confidence_level=thresholds.confidence_level, rules=rules)
+               if not data.empty else pd.DataFrame())
     note = " ".join(n for n in (_versions_note(excluded), _repeated_note(repeated)) if n)
     if changes.empty:
         emit('<p class="sos-note">No country has an earlier report year with comparable results: the '

@@ -152,7 +152,7 @@ def _plain(col: pd.Series) -> pd.Series:
 def _domain_codes(part: pd.DataFrame, spec: Spec, labels: pd.Index) -> np.ndarray:
     if spec.domain is None:
         return np.zeros(len(part), dtype=np.int64)
-    return labels.get_indexer(_plain(part[spec.domain])).astype(np.int64)  # -1: missing, in no domain
+    return labels.get_indexer(pd.Index(_plain(part[spec.domain]))).astype(np.int64)  # -1: missing, in no domain
 
 
 def _values(part: pd.DataFrame, spec: Spec) -> tuple[list, list | None, list | None, np.ndarray]:
@@ -260,7 +260,8 @@ def _cell_sums(part, spec: Spec, psu_index, labels, shift) -> tuple[np.ndarray, 
         binary = spec.kind == "proportion"
         if binary:
             check_binary(y[j], valid)
-        builder.add(j, y[j], None if x is None else x[j], valid, 0.0 if binary else shift[j], binary)
+        builder.add(j, y[j], x=None if x is None else x[j], valid=valid, shift=0.0 if binary else shift[j],
+                    binary=binary)
     return used, builder.sums
 
 
@@ -270,15 +271,18 @@ def _combine(second: tuple[tuple, ...], D: int) -> tuple[np.ndarray, np.ndarray,
     inv, used = compact(keys, int(keys.max()) + 1 if keys.shape[0] else 1)
     m = used.shape[0]
 
-    def cat(name: str) -> np.ndarray | None:
-        if getattr(second[0][1], name) is None:
-            return None
+    def cat(name: str) -> np.ndarray:
         return group_sums(inv, np.concatenate([getattr(r[1], name) for r in second]), m)
+
+    def cat_optional(name: str) -> np.ndarray | None:
+        return None if getattr(second[0][1], name) is None else cat(name)
 
     def add(name: str) -> np.ndarray | None:
         arrays = [getattr(r[1], name) for r in second]
         return None if arrays[0] is None else np.sum(arrays, axis=0)
 
-    sums = CellSums(y=cat("y"), x=cat("x"), w=cat("w"), n=cat("n"), yy=add("yy"), yx=add("yx"), xx=add("xx"),
+    yy = add("yy")
+    assert yy is not None  # every variable has its sum of squares; yx and xx only with a denominator
+    sums = CellSums(y=cat("y"), x=cat("x"), w=cat_optional("w"), n=cat("n"), yy=yy, yx=add("yx"), xx=add("xx"),
                     shift=second[0][1].shift)
     return used // D, used % D, sums

@@ -92,7 +92,7 @@ def _float(a: np.ndarray) -> np.ndarray:
 
 
 def domain_sums(
-    design: Design, cells: Cells, kind: Kind, num: list[np.ndarray], den: list[np.ndarray] | None,
+    design: Design, cells: Cells, *, kind: Kind, num: list[np.ndarray], den: list[np.ndarray] | None,
     uni: list[np.ndarray] | None,
 ) -> CellSums:
     """The one pass over the records: cell and domain totals of every variable (see `cells.py`)."""
@@ -111,13 +111,13 @@ def domain_sums(
         if centred and u is None:  # min and max reveal NaN/inf too: no separate check
             lo, hi = float(y.min()), float(y.max())
             valid = None if np.isfinite(lo) and np.isfinite(hi) else valid_mask(y, None, None)
-            shift = lo + (hi - lo) / 2.0 if valid is None else shifts(kind, [y], [valid], False)[0]
+            shift = lo + (hi - lo) / 2.0 if valid is None else shifts(kind, [y], valid=[valid], has_denominator=False)[0]
         else:
             valid = valid_mask(y, x, u)
-            shift = shifts(kind, [y], [valid], x is not None)[0] if centred else 0.0
+            shift = shifts(kind, [y], valid=[valid], has_denominator=x is not None)[0] if centred else 0.0
         if kind == "proportion" and y.dtype != bool:
             check_binary(y, valid)
-        builder.add(j, y, x, valid, shift, binary)
+        builder.add(j, y, x=x, valid=valid, shift=shift, binary=binary)
     return builder.sums
 
 
@@ -143,6 +143,7 @@ def domain_estimates(
     """
     n = design.n
     num = _columns(numerator, n, "numerator")
+    assert num is not None  # a numerator is always given
     k = len(num)
     den = _columns(denominator, n, "denominator")
     if den is not None and len(den) != k:
@@ -161,7 +162,7 @@ def domain_estimates(
         raise ValueError("deff_method must be 'wor', 'replace' or 'auto'")
     deff_method = resolve_deff_method(design, deff_method)
     cells = Cells.build(design, dom.astype(np.intp, copy=False), n_domains)
-    sums = domain_sums(design, cells, kind, num, den, uni)
+    sums = domain_sums(design, cells, kind=kind, num=num, den=den, uni=uni)
     return finish_domain_estimates(design, kind, cell_psu=cells.psu, cell_domain=cells.domain, sums=sums,
                                    level=level, deff_method=deff_method)
 
@@ -210,7 +211,8 @@ def finish_domain_estimates(
             ss = quad / (X * X)  # Σ w lin², lin = (y - R x) / X
             den_tot = X
         present = sums.n > 0
-        var = stratified_variance(design, cell_dom, cell_psu, scores, D, present=present, domain_strata=True)
+        var = stratified_variance(design, entry_group=cell_dom, entry_psu=cell_psu, values=scores, n_groups=D,
+                                  present=present, domain_strata=True)
         df = _domain_df(design, cell_psu, cell_dom, present, D)
 
         empty = N == 0
