@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from functools import partial
 
 from solutions.catalogue import DISAGGREGATIONS, Indicator, Margin, load_catalogue
 from solutions.config import RESERVED_NAMES, VARIABLE_NAME, CountryConfig, Derived
@@ -105,10 +106,10 @@ def _cycles(cfg: CountryConfig) -> list[str]:
     problems = []
     for table in ("households", "individuals"):
         deps: dict[str, set[str]] = {}
-        for name, var in cfg.variables.get(table, {}).items():  # type: ignore[call-overload]
+        for name, var in cfg.variables.get(table, {}).items():
             if var.derived is not None:
                 deps[name] = _names(var.derived)
-        for name, src in cfg.columns.get(table, {}).items():  # type: ignore[call-overload]
+        for name, src in cfg.columns.get(table, {}).items():
             if isinstance(src, Derived):
                 deps[name] = _names(src.derived)
         try:
@@ -211,7 +212,7 @@ def _indicators(cfg: CountryConfig) -> list[str]:
                 tree = parse(text).tree
             except ExpressionError:
                 continue  # reported by the indicator model
-            problems += literal_problems(tree, lambda v, t=ind.table: cfg.levels(t, v), f"indicator {ind.id}: {key}")
+            problems += literal_problems(tree, partial(cfg.levels, ind.table), f"indicator {ind.id}: {key}")
         for var in filter(None, [ind.variable, ind.breakdown.variable if ind.breakdown else None]):
             categorical = ind.kind in ("distribution", "by_reason") or var != ind.variable
             if categorical and _type_of(cfg, ind.table, var) not in (None, "category"):

@@ -115,7 +115,7 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
     reference = None if cfg.reference is None else cfg.reference.model_dump(mode="json", exclude={"values"})
     own = {d.variable: d.label or d.variable.replace("_", " ").capitalize() for d in cfg.disaggregations}
     weights = data.weights.round(6) if not data.weights.empty else data.weights
-    meta = {"iso3": cfg.iso3, "name": cfg.name, "demo": cfg.demo, "design": design.as_json(), "provenance": provenance,
+    meta: dict[str, Any] = {"iso3": cfg.iso3, "name": cfg.name, "demo": cfg.demo, "design": design.as_json(), "provenance": provenance,
             "notes": tables.notes, "sources": [s.model_dump(mode="json") for s in cfg.sources],
             "solutions_measure": tables.solutions_measure,
             "comparison": cfg.has_comparison, "reference": reference, "disaggregations": own,

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,7 +142,8 @@ def per_unique(values: pd.Series, fn: Any) -> pd.Series:
 def keys_of(s: pd.Series) -> pd.Series:
     """`value_key` of every cell as an object Series holding None for missing (never NaN)."""
     if isinstance(s.dtype, pd.StringDtype):  # text or missing only (a CSV column): the key is the stripped text
-        return pd.Series(s.str.strip().to_numpy(dtype=object, na_value=None), index=s.index, dtype=object)
+        return pd.Series(s.str.strip().to_numpy(dtype=object, na_value=None),  # type: ignore[call-overload]  # pandas-stubs: object and None are valid
+                         index=s.index, dtype=object)  # type: ignore[arg-type]  # as above
     if s.dtype == object:
         # factorize treats True and 1 as one value; their keys differ ("true", "1"), so bools go first to text
         is_bool = s.map(type).isin((bool, np.bool_)).to_numpy()
@@ -328,7 +330,7 @@ def map_table(
     return out
 
 
-def column_shape_messages(attrs: dict[str, Any], used: set[str], name: str) -> tuple[list[str], list[str]]:
+def column_shape_messages(attrs: Mapping[Hashable, Any], used: set[str], name: str) -> tuple[list[str], list[str]]:
     """(problems, warnings) about the file's repeated and unnamed columns (`readers` records them in attrs).
 
     Why not refuse the file: exports repeat columns nobody maps (a Kobo calculation saved twice); only a
@@ -474,8 +476,8 @@ def _from_multiselect(
             out.problems.append(
                 rows_problem(name, col, var, "values that are not 0/1 or true/false", rows, vals)
             )
-    elif _find_column(columns, base) is not None:
-        col = _find_column(columns, base)
+    elif (found := _find_column(columns, base)) is not None:
+        col = found
         prefix = f"{col}/"
         flags = expand_multiselect(raw[col], prefix=col)
         if not (form and form.labels_for(base)):  # no choice list: the first code written wins
@@ -489,7 +491,9 @@ def _from_multiselect(
     labels = form.labels_for(base) if form else None
     if labels:  # the form's choice-list order, whichever export shape (flags, or codes in the order written)
         order = {f"{prefix}{code}": i for i, code in enumerate(labels)}
-        flags = flags[sorted(flags.columns, key=lambda c: (order.get(c, len(order)), list(flags.columns).index(c)))]
+        names = [str(c) for c in flags.columns]
+        ordered: list[str] = sorted(names, key=lambda c: (order.get(c, len(order)), names.index(c)))
+        flags = flags[ordered]
     series = first_selected(flags, prefix)
     series.name = src
     return series, labels

@@ -223,7 +223,7 @@ def _margin_of(ind: Indicator) -> tuple[str, float] | None:
     values = margin if isinstance(margin, Mapping) else {"absolute": margin.absolute, "relative": margin.relative}
     for kind in ("absolute", "relative"):
         value = values.get(kind)
-        if not is_missing(value):
+        if value is not None and not is_missing(value):
             return kind, float(value)
     return None
 
@@ -527,9 +527,9 @@ def own_margin_words(margin: Any, *, percent: bool) -> str:
         absolute, relative = margin.get("absolute"), margin.get("relative")
     else:
         absolute, relative = getattr(margin, "absolute", None), getattr(margin, "relative", None)
-    if not is_missing(absolute):
+    if absolute is not None and not is_missing(absolute):
         return _points(float(absolute)) if percent else f"{float(absolute):g} in the indicator's unit"
-    if not is_missing(relative):
+    if relative is not None and not is_missing(relative):
         return f"{_pct(float(relative))} of the comparison group's value"
     return ""
 

@@ -13,6 +13,7 @@ it, so the tidy verbs (`design.mean("y", by="group")`, ...) can name columns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -209,7 +210,7 @@ class Design:
         return estimate_table(self, "total", y, by=by, level=level, deff=deff)
 
 
-def _raw_codes(col: pd.Series, what: str, dense: bool) -> tuple[np.ndarray, int, object]:
+def _raw_codes(col: pd.Series, what: str, dense: bool) -> tuple[np.ndarray, int, Callable[[np.ndarray], np.ndarray]]:
     """(codes, span, labels of codes) of an id column: small-range integers minus their minimum (codes may
     skip unused values unless `dense`), anything else dense codes from `dense_codes`."""
     small = None if dense else small_int_range(col)

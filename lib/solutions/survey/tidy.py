@@ -66,11 +66,11 @@ class SurveyTable(pd.DataFrame):
     fit: Fit | None = None
 
     @property
-    def _constructor(self):  # type: ignore[override]  # pandas-stubs type it as a Callable, pandas as a property
+    def _constructor(self) -> type[SurveyTable]:
         return SurveyTable
 
     def __finalize__(self, other: Any, method: str | None = None, **kwargs: Any) -> SurveyTable:
-        out = super().__finalize__(other, method=method, **kwargs)
+        out = super().__finalize__(other, method=method, **kwargs)  # type: ignore[misc]  # pandas-stubs omit NDFrame.__finalize__
         inputs = getattr(other, "input_objs", None)  # concat and merge: the frames joined
         if inputs is not None:
             fits = {id(f): f for f in (getattr(o, "fit", None) for o in inputs if isinstance(o, SurveyTable))
