@@ -10,7 +10,7 @@ indicator saying whether it was computed and why not.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,9 @@ from solutions.indicators.estimate import estimate_columns
 from solutions.indicators.measure import check_measure, solutions_indicator, solutions_met
 from solutions.indicators.status import assess_gaps, criteria_status
 from solutions.indicators.universe_bands import band_labels, relabel_age_bands
+
+if TYPE_CHECKING:
+    from solutions.inputs import CountryData
 
 ORDER_DISAGG = ["total", "sex", "age_band", "urban_rural", "admin1"]
 
@@ -137,7 +140,7 @@ def _sort(df: pd.DataFrame, catalogue_ids: list[str], with_kind: bool = True) ->
 
 
 def compute_country(
-    cfg: CountryConfig, gcfg: GlobalConfig, data: Any, catalogue: Catalogue | None = None
+    cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData, catalogue: Catalogue | None = None
 ) -> Tables:
     """Every indicator of the country's catalogue, by group × allowed disaggregation, with gaps."""
     base = catalogue or load_catalogue()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -19,6 +19,9 @@ from solutions.indicators.compute import compute_country, country_catalogue
 from solutions.indicators.design_summary import DesignSummary
 from solutions.provenance import build_date, code_version, library_versions
 from solutions.results import write_table
+
+if TYPE_CHECKING:
+    from solutions.inputs import CountryData
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def _psu_ids(hh: pd.DataFrame) -> pd.Series:
     return hh["psu"].astype(str)
 
 
-def _sample(data: Any) -> pd.DataFrame:
+def _sample(data: CountryData) -> pd.DataFrame:
     hh = data.households
     by = ["role", "admin1"] if "admin1" in hh else ["role"]
     if "psu" in hh:
