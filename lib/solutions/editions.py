@@ -187,7 +187,7 @@ def _not_compared(excluded: pd.DataFrame, new: pd.DataFrame, catalogue: Any) -> 
     return pd.DataFrame(rows, columns=NOT_COMPARED)
 
 
-def diff_editions(old: Edition, new: Edition, *, confidence_level: float = 0.95, breakdowns: bool = False,
+def diff_editions(old: Edition, new: Edition, *, confidence_level: float, breakdowns: bool = False,
                   rules: pd.DataFrame | None = None) -> EditionDiff:
     """Compare ``new`` with ``old``: national estimates only unless ``breakdowns``. ``rules`` (direction and
     margin per indicator, ``changes.rules_from_tables``) default to those the new edition's gaps applied, then
