@@ -100,6 +100,7 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests bench
+	$(BIN)/python -m mypy
 
 bench: $(STAMP) sysdeps
 	$(BIN)/python -m bench

@@ -151,12 +151,12 @@ def survey_direct(data: SimpleNamespace, lonely_psu: str = "adjust") -> tuple[fl
         **{c: ind[c] for c in ("weight", "stratum", "psu", "role", "sex")},
     })
     di = Design.from_frame(derived, **design)
-    tables = [("ADQ-2", "total", dh.mean("water_daily_sufficient", by="role")),
-              ("ADQ-2", "urban_rural", dh.mean("water_daily_sufficient", by=["role", "urban_rural"])),
-              ("LIV-1", "total", di.ratio("unemp", "lf", by="role")),
-              ("LIV-1", "sex", di.ratio("unemp", "lf", by=["role", "sex"])),
-              ("PAR-2", "total", di.mean("par2", by="role")),
-              ("PAR-2", "sex", di.mean("par2", by=["role", "sex"]))]
+    tables = [("ADQ-2", "total", dh.mean("water_daily_sufficient", by="role", level=0.95)),
+              ("ADQ-2", "urban_rural", dh.mean("water_daily_sufficient", by=["role", "urban_rural"], level=0.95)),
+              ("LIV-1", "total", di.ratio("unemp", "lf", by="role", level=0.95)),
+              ("LIV-1", "sex", di.ratio("unemp", "lf", by=["role", "sex"], level=0.95)),
+              ("PAR-2", "total", di.mean("par2", by="role", level=0.95)),
+              ("PAR-2", "sex", di.mean("par2", by=["role", "sex"], level=0.95))]
     seconds = time.perf_counter() - t
     rows = [{"indicator_id": i, "group": str(r["role"]), "disaggregation": disagg,
              "disaggregation_value": "" if disagg == "total" else str(r[disagg]), "estimate": float(r["estimate"]),

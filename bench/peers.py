@@ -123,7 +123,7 @@ def _worker(args: argparse.Namespace) -> dict[str, Any]:
     def engine(kind: str) -> pd.DataFrame:
         design = Design.from_frame(df, weight="w", strata="stratum", psu="psu", nest=True)
         if kind == "ratio":
-            return design.ratio("y", "x", by="group")
+            return design.ratio("y", "x", by="group", level=0.95)
         return getattr(design, kind)("p" if kind == "proportion" else "y", by="group")
 
     # integer codes for the minimum, made outside its timing (it is handed them)

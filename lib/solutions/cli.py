@@ -170,7 +170,7 @@ def validate(params: ParamsOpt = DEFAULT_PARAMS, country: CountryOpt = None) -> 
 
     Nothing is written and no notebook runs. Exit 2 listing every problem; warnings do not fail.
     """
-    from solutions.config import country_path, load_all
+    from solutions.config_loader import country_path, load_all
     from solutions.errors import InputError
     from solutions.indicators.checks import check_country
     from solutions.indicators.compute import compute_country
@@ -347,7 +347,7 @@ def clean(
     """Delete this report year's outputs (never inputs, except generated demo data on request).
 
     It takes the build lock: while a build runs, `clean` refuses (exit 2) instead of deleting under it."""
-    from solutions.config import load_global
+    from solutions.config_loader import load_global
     from solutions.pipeline.lock import year_lock
 
     gcfg = load_global(params)
@@ -379,7 +379,7 @@ def diff(
 ) -> None:
     """What changed since another edition: statuses, estimates better or worse, countries, indicators."""
     from solutions.catalogue import load_catalogue
-    from solutions.config import load_global
+    from solutions.config_loader import load_global
     from solutions.editions import diff_editions, diff_json, edition_folder, load_edition
     from solutions.report.changes_text import diff_lines
 
@@ -393,7 +393,7 @@ def diff(
         rules_from_tables,  # the margins this edition applied, else config's
     )
 
-    rules = rules_from_tables(new.gaps, new.estimates, load_catalogue(), gcfg.equivalence_margin)
+    rules = rules_from_tables(new.gaps, new.estimates, catalogue=load_catalogue(), default=gcfg.equivalence_margin)
     d = diff_editions(old, new, confidence_level=gcfg.thresholds.confidence_level, breakdowns=breakdowns,
                       rules=rules)
     if as_json:

@@ -1,7 +1,9 @@
-"""Pydantic models of `params/`: the global config and one config per country.
+"""Pydantic models of `params/`: the global config and one config per country (what one file may hold).
 
 Errors are collected, not raised one at a time: the user sees every problem of every file, one line each,
-naming the file and the key (`params/countries/QAB.yml: design.weight: ...`).
+naming the file and the key (`params/countries/QAB.yml: design.weight: ...`). Reading the files, the
+cross-reference checks of a country's names and of the files it references are `solutions.config_loader`'s
+(above this module and `solutions.config_checks`, which reads these models).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,16 +23,12 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
-from solutions import safe_yaml
 from solutions.catalogue import Indicator, Variable, load_catalogue
-from solutions.errors import ConfigError, os_problem
 from solutions.expressions import check as check_expression
-from solutions.narrative_links import narrative_problems
 
 Role = Literal["idp", "returnee", "relocated", "comparison"]
 DISPLACED_ROLES: tuple[str, ...] = ("idp", "returnee", "relocated")
@@ -67,7 +64,13 @@ class _Strict(BaseModel):
 
 
 # ---------------------------------------------------------------- global ----
+CONFIDENCE_RANGE = (0.5, 0.999)  # beyond 99.9 % the t quantiles of small designs overflow to infinite CIs
+
+
 class Thresholds(_Strict):
+    """The publication rules (methodology §5): when an estimate is withheld or flagged, the confidence level
+    and the single-PSU rule. Defined here only: every layer below receives them from the global config."""
+
     min_n: int = Field(30, ge=1, description="Suppress an estimate whose unweighted denominator is below this")
     min_effective_n: float = Field(30, ge=0, description="Suppress an estimate whose effective sample size "
                                    "(n divided by the design effect) is below this")
@@ -75,8 +78,22 @@ class Thresholds(_Strict):
     min_df: float = Field(8, ge=0, description="Flag an estimate whose design degrees of freedom are below this")
     min_count: int = Field(5, ge=1, description="Count tables (the sample by group and area) show a cell below "
                            "this as 'fewer than N' and withhold it from every download")
-    confidence_level: float = Field(0.95, gt=0.5, lt=1)
+    confidence_level: float = Field(0.95, gt=0.5, lt=1, description="Level of every confidence interval, at "
+                                    "most 0.999")
     lonely_psu: LonelyPSU = Field("adjust", description="Rule for strata with a single PSU (R survey.lonely.psu)")
+
+    @field_validator("confidence_level")
+    @classmethod
+    def _finite_intervals(cls, v: float) -> float:
+        low, high = CONFIDENCE_RANGE
+        if not low < v <= high:
+            raise ValueError(f"{v} is outside ({low}, {high}]: intervals would be infinite or meaningless")
+        return v
+
+    @property
+    def level(self) -> str:
+        """The confidence level as a reader sees it: ``95%``."""
+        return f"{self.confidence_level * 100:.0f}%"
 
 
 class EquivalenceMargin(_Strict):
@@ -543,11 +560,6 @@ class CountryConfig(_Strict):
             problems.append(f"demo data must use a user-assigned code QAA-QZZ, not the real {self.iso3}")
         if problems:
             raise ValueError("; ".join(problems))
-        from solutions.config_checks import country_problems  # the name checks: one module, one job
-
-        problems = country_problems(self)
-        if problems:
-            raise ValueError("; ".join(problems))
         return self
 
     @property
@@ -618,41 +630,7 @@ class CountryConfig(_Strict):
         return f"data.{table}.files.{i}.path", spec.files[i].path
 
 
-# --------------------------------------------------------------- loading ----
-def _read_yaml(path: Path) -> Any:
-    data = safe_yaml.load(path)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of keys at the top level, got {type(data).__name__}")
-    return data
-
-
-def _problems(path: Path, exc: ValidationError) -> list[str]:
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        lines.append(f"{path}: {loc}: {msg}")
-    return lines
-
-
-CONFIDENCE_RANGE = (0.5, 0.999)  # beyond 99.9 % the t quantiles of small designs overflow to infinite CIs
-
-
-def load_global(path: str | Path) -> GlobalConfig:
-    path = Path(path)
-    try:
-        gcfg = GlobalConfig.model_validate(_read_yaml(path))
-    except ValidationError as exc:
-        raise ConfigError(_problems(path, exc)) from None
-    low, high = CONFIDENCE_RANGE
-    if not low < gcfg.thresholds.confidence_level <= high:
-        raise ConfigError(f"{path}: thresholds.confidence_level: {gcfg.thresholds.confidence_level} is outside "
-                          f"({low}, {high}]: intervals would be infinite or meaningless")
-    return gcfg
-
-
+# ------------------------------------------------------------------ paths ----
 def resolve(config_path: Path, file_path: str) -> Path:
     """A data path from a config: relative to the config file, or absolute. Never raises: a path that
     cannot be resolved (a symlink loop, an unknown `~user`) comes back as written, for `file_problem`."""
@@ -667,86 +645,6 @@ def resolve(config_path: Path, file_path: str) -> Path:
         return p.resolve()
     except (OSError, RuntimeError, ValueError):  # symlink loop, NUL in the path
         return Path(os.path.abspath(p))
-
-
-def file_problem(path: Path) -> str | None:
-    """Why `path` cannot be read as a data file (a few words), or None when it is a readable regular file."""
-    try:
-        st = path.stat()
-    except OSError as exc:
-        return os_problem(exc)
-    except ValueError:
-        return "not a valid path (it contains a NUL character)"
-    if stat.S_ISDIR(st.st_mode):
-        return "is a folder, not a file"
-    if not stat.S_ISREG(st.st_mode):  # a FIFO or a device (/dev/zero) would block or never end
-        return "not a regular file"
-    if not os.access(path, os.R_OK):
-        return "permission denied"
-    return None
-
-
-def outside_folder(path: Path) -> str | None:
-    """Why a country config may not be read from ``path``: a symbolic link resolving outside the folder that
-    holds it (the global config's ``countries_dir``, which may itself be anywhere: that is the config saying
-    so). A link inside that folder is fine. None when it may be read."""
-    try:
-        if not path.is_symlink():
-            return None
-        target = path.resolve(strict=True)
-        if target.is_relative_to(path.parent.resolve(strict=True)):
-            return None
-    except (OSError, RuntimeError, ValueError):  # broken, or a loop: reading it says which
-        return None
-    return ("a symbolic link out of its folder: country configs are read only from the folder countries_dir "
-            "names (point countries_dir at the other folder instead)")
-
-
-def load_country(path: str | Path) -> CountryConfig:
-    path = Path(path)
-    link = outside_folder(path)
-    if link:
-        raise ConfigError(f"{path}: {link}")
-    try:
-        cfg = CountryConfig.model_validate(_read_yaml(path))
-    except ValidationError as exc:
-        raise ConfigError(_problems(path, exc)) from None
-    problems = []
-    if cfg.iso3 != path.stem:
-        problems.append(f"{path}: iso3: {cfg.iso3} does not match the file name {path.name}")
-    for name, file in cfg.referenced_files(path).items():
-        problem = file_problem(file)
-        if problem:
-            key, written = cfg.file_key(name)
-            problems.append(f"{path}: {key}: {problem}: {written}")
-    problems += [f"{path}: {p}" for p in narrative_problems(cfg.narrative.summary, cfg.narrative.criteria)]
-    if problems:
-        raise ConfigError(problems)
-    return cfg
-
-
-def country_path(global_path: Path, gcfg: GlobalConfig, iso3: str) -> Path:
-    return Path(global_path).parent / gcfg.countries_dir / f"{iso3}.yml"
-
-
-def load_all(global_path: str | Path) -> tuple[GlobalConfig, dict[str, CountryConfig]]:
-    """Validate the global config and every country config; raise one ConfigError with all problems."""
-    global_path = Path(global_path)
-    gcfg = load_global(global_path)
-    problems: list[str] = []
-    countries: dict[str, CountryConfig] = {}
-    for iso in gcfg.countries:
-        try:
-            countries[iso] = load_country(country_path(global_path, gcfg, iso))
-        except ConfigError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ConfigError(problems)
-    if gcfg.demo and not all(c.demo for c in countries.values()):
-        # a real country's pages never carry the banner: the report-wide flag yields (validate warns)
-        gcfg = gcfg.model_copy(update={"demo": False})
-        gcfg._demo_yielded = True
-    return gcfg, countries
 
 
 def file_sha256(path: Path) -> str:

@@ -2,20 +2,19 @@
 
 Why a module apart from the models: these checks read the catalogue and several sections at once (a note
 names an indicator, an indicator reads a country variable, a disaggregation names a category variable), so
-they run once the whole config is parsed, and every problem is listed, one line each, before anything runs.
+they run once the whole config is parsed (`solutions.config_loader` runs them after the models), and every
+problem is listed, one line each, before anything runs.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from functools import partial
 
 from solutions.catalogue import DISAGGREGATIONS, SOLUTIONS_ID, Indicator, Margin, load_catalogue
+from solutions.config import RESERVED_NAMES, VARIABLE_NAME, CountryConfig, Derived
 from solutions.expressions import ExpressionError, parse
-
-if TYPE_CHECKING:
-    from solutions.config import CountryConfig
 
 SCALAR_KINDS = ("proportion", "ratio", "mean")
 
@@ -43,8 +42,6 @@ def indicator_ids(cfg: CountryConfig) -> dict[str, Indicator]:
 
 # --------------------------------------------------------------- variables ----
 def _variables(cfg: CountryConfig) -> list[str]:
-    from solutions.config import RESERVED_NAMES, VARIABLE_NAME
-
     cat = load_catalogue()
     catalogue_names = {v for table in cat.variables.values() for v in table}
     problems = []
@@ -104,15 +101,14 @@ def literal_problems(tree: ast.AST, levels_of: Callable[[str], tuple[str, ...] |
 
 def _cycles(cfg: CountryConfig) -> list[str]:
     """Derived variables reading each other in a circle can never be computed."""
-    from solutions.config import Derived
 
     problems = []
     for table in ("households", "individuals"):
         deps: dict[str, set[str]] = {}
-        for name, var in cfg.variables.get(table, {}).items():  # type: ignore[call-overload]
+        for name, var in cfg.variables.get(table, {}).items():
             if var.derived is not None:
                 deps[name] = _names(var.derived)
-        for name, src in cfg.columns.get(table, {}).items():  # type: ignore[call-overload]
+        for name, src in cfg.columns.get(table, {}).items():
             if isinstance(src, Derived):
                 deps[name] = _names(src.derived)
         try:
@@ -152,7 +148,6 @@ def derivation_order(deps: dict[str, set[str]]) -> list[str]:
 
 # ----------------------------------------------------------------- columns ----
 def _columns(cfg: CountryConfig) -> list[str]:
-    from solutions.config import Derived
 
     cat = load_catalogue()
     problems = []
@@ -216,7 +211,7 @@ def _indicators(cfg: CountryConfig) -> list[str]:
                 tree = parse(text).tree
             except ExpressionError:
                 continue  # reported by the indicator model
-            problems += literal_problems(tree, lambda v, t=ind.table: cfg.levels(t, v), f"indicator {ind.id}: {key}")
+            problems += literal_problems(tree, partial(cfg.levels, ind.table), f"indicator {ind.id}: {key}")
         for var in filter(None, [ind.variable, ind.breakdown.variable if ind.breakdown else None]):
             categorical = ind.kind in ("distribution", "by_reason") or var != ind.variable
             if categorical and _type_of(cfg, ind.table, var) not in (None, "category"):

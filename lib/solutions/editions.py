@@ -188,19 +188,20 @@ def _not_compared(excluded: pd.DataFrame, new: pd.DataFrame, catalogue: Any) -> 
     return pd.DataFrame(rows, columns=NOT_COMPARED)
 
 
-def diff_editions(old: Edition, new: Edition, *, confidence_level: float = 0.95, breakdowns: bool = False,
+def diff_editions(old: Edition, new: Edition, *, confidence_level: float, breakdowns: bool = False,
                   rules: pd.DataFrame | None = None) -> EditionDiff:
     """Compare ``new`` with ``old``: national estimates only unless ``breakdowns``. ``rules`` (direction and
     margin per indicator, ``changes.rules_from_tables``) default to those the new edition's gaps applied, then
     the catalogue's under the default margin."""
     # imported here: planning a build looks up the previous edition without loading the estimation stack
     from solutions.catalogue import load_catalogue
+    from solutions.config import EquivalenceMargin
     from solutions.indicators.changes import TREND_KEY, rules_from_tables, year_over_year
     from solutions.indicators.status import comparable_years
 
     catalogue = load_catalogue()
     if rules is None:
-        rules = rules_from_tables(new.gaps, new.estimates, catalogue)
+        rules = rules_from_tables(new.gaps, new.estimates, catalogue=catalogue, default=EquivalenceMargin())
 
     # relabel the years 0 → 1 so that two builds of the same report year compare as well
     a = _national(old.estimates, breakdowns).assign(year=0)
@@ -208,7 +209,7 @@ def diff_editions(old: Edition, new: Edition, *, confidence_level: float = 0.95,
     history, excluded = comparable_years(pd.concat([a, b], ignore_index=True), 1, catalogue)
     differ = _not_compared(excluded, new.estimates, catalogue)
     skip = set(zip(differ["country"], differ["indicator_id"], strict=True))
-    changes = year_over_year(history, 1, confidence_level, rules)
+    changes = year_over_year(history, 1, confidence_level=confidence_level, rules=rules)
     compared = int(changes["change"].notna().sum())
     kinds = new.estimates.drop_duplicates("indicator_id").set_index("indicator_id")["kind"]
     changes = changes.assign(year_from=old.year, year_to=new.year,

@@ -48,4 +48,4 @@ def os_problem(exc: OSError) -> str:
         errno.ENOSPC: "no space left on the device", errno.EROFS: "read-only file system",
         errno.EDQUOT: "disk quota exceeded", errno.EIO: "input/output error",
     }
-    return words.get(exc.errno, exc.strerror or type(exc).__name__)
+    return words.get(exc.errno or 0, exc.strerror or type(exc).__name__)

@@ -29,7 +29,7 @@ import operator
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -197,9 +197,9 @@ class _Checker:
             if not (isinstance(v, bool | str) or _plain_number(v)):
                 raise ExpressionError(f"literal {_short(repr(v), 40)[1:-1]} is not allowed")
         elif isinstance(node, ast.BoolOp):
-            for v in node.values:
-                _no_text(v, "'and' and 'or' need conditions")
-                self.check(v, d)
+            for operand in node.values:
+                _no_text(operand, "'and' and 'or' need conditions")
+                self.check(operand, d)
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, ast.Not | ast.USub | ast.UAdd):
                 raise ExpressionError(_construct(node.op))
@@ -280,7 +280,7 @@ def text_codes(column: Any) -> tuple[np.ndarray, np.ndarray]:
     turning the column into Python objects first costs ten times more than the comparison.
     """
     if isinstance(getattr(column, "dtype", None), pd.CategoricalDtype):
-        cat = column.array if isinstance(column, pd.Series | pd.Index) else column
+        cat = cast(pd.Categorical, column.array if isinstance(column, pd.Series | pd.Index) else column)
         return np.asarray(cat.codes), np.asarray(cat.categories, dtype=object)
     codes, distinct = pd.factorize(column if isinstance(column, pd.Series | pd.Index) else np.asarray(column))
     return np.asarray(codes), np.asarray(distinct, dtype=object)
@@ -321,8 +321,9 @@ class _Value:
 
 def _literal_list(node: ast.AST) -> list[Any]:
     out = []
-    for e in node.elts:  # type: ignore[attr-defined]
-        out.append(-e.operand.value if isinstance(e, ast.UnaryOp) else e.value)
+    elts: list[Any] = node.elts  # type: ignore[attr-defined]  # a list, tuple or set literal (checked by the caller)
+    for e in elts:
+        out.append(-cast(Any, e.operand).value if isinstance(e, ast.UnaryOp) else e.value)
     return out
 
 

@@ -37,7 +37,7 @@ def conform(df: pd.DataFrame, schema: dict[str, str]) -> pd.DataFrame:
         elif dtype == "int64":
             out[col] = pd.to_numeric(out[col]).fillna(0).astype(np.int64)
         else:
-            out[col] = out[col].astype(dtype)
+            out[col] = out[col].astype(dtype)  # type: ignore[call-overload]  # pandas-stubs: a dtype named by a str variable
     return out.reset_index(drop=True)
 
 

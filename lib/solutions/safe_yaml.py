@@ -43,17 +43,17 @@ class StrictLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()
         if isinstance(event, AliasEvent):
             raise _Refused(None, None, f"alias *{event.anchor} is not allowed (write the values out)",
-                           event.start_mark)
+                           event.start_mark)  # type: ignore[arg-type]  # types-PyYAML: the C parser's Mark is the same class
         if getattr(event, "anchor", None) is not None:
             raise _Refused(None, None, f"anchor &{event.anchor} is not allowed (write the values out)",
                            event.start_mark)
         tag = getattr(event, "tag", None)
         if isinstance(event, ScalarEvent | CollectionStartEvent) and tag and tag not in ("!", *_YAML_TAGS):
-            raise _Refused(None, None, f"tag {tag.replace(_YAML_PREFIX, '!!')} is not allowed", event.start_mark)
+            raise _Refused(None, None, f"tag {tag.replace(_YAML_PREFIX, '!!')} is not allowed", event.start_mark)  # type: ignore[arg-type]  # as above
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:

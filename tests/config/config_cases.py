@@ -63,10 +63,10 @@ CASES = [
     ("unknown role", with_(groups={"1": "refugee", "2": "comparison"}),
      "countries/QAB.yml: groups.1: Input should be 'idp', 'returnee', 'relocated' or 'comparison'"),
     ("unknown catalogue variable", with_(columns={"households": {"income": "inc"}}),
-     "countries/QAB.yml: (top level): columns.households.income: not a catalogue variable of households "
+     "countries/QAB.yml: columns.households.income: not a catalogue variable of households "
      "(declare it under variables)"),
     ("unknown dropped indicator", with_(drop_indicators=["ZZZ-9"]),
-     "countries/QAB.yml: (top level): drop_indicators: unknown indicator 'ZZZ-9'"),
+     "countries/QAB.yml: drop_indicators: unknown indicator 'ZZZ-9'"),
     ("collection period reversed", with_(survey={"title": "t", "collection_start": "2026-05-01",
                                                  "collection_end": "2026-01-01"}),
      "countries/QAB.yml: survey: collection_end is before collection_start"),
@@ -84,12 +84,12 @@ CASES = [
         "id": "XTR-1", "criterion": 1, "title": "t", "short_title": "t", "definition": "d", "kind": "proportion",
         "table": "households", "unit": "household", "numerator": "'x' == 'x' and income > 100",
         "direction": "higher", "prds_objective": 1, "level": "household"}]),
-     "countries/QAB.yml: (top level): indicator XTR-1: numerator: unknown variable(s) income (not in the "
+     "countries/QAB.yml: indicator XTR-1: numerator: unknown variable(s) income (not in the "
      "households table)"),
     # the country's own variables, disaggregations, notes, reference, files and weights
     ("a country variable named like a catalogue one", with_(variables={"households": {"admin1": {
         "type": "category", "column": "region"}}}),
-     "countries/QAB.yml: (top level): variables.households.admin1: admin1 is a catalogue variable; map it under "
+     "countries/QAB.yml: variables.households.admin1: admin1 is a catalogue variable; map it under "
      "columns.households instead"),
     ("a country variable with column and derived", with_(variables={"households": {"x": {
         "type": "binary", "column": "a", "derived": "y == 1"}}}),
@@ -100,29 +100,29 @@ CASES = [
      "not true/false)"),
     ("derived variables in a circle", with_(variables={"households": {
         "a": {"type": "binary", "derived": "b == 1"}, "b": {"type": "binary", "derived": "a == 1"}}}),
-     "countries/QAB.yml: (top level): variables.households: derived variables read each other in a circle: "
+     "countries/QAB.yml: variables.households: derived variables read each other in a circle: "
      "a -> b -> a"),
     ("a derived variable reading an unknown name", with_(variables={"households": {"x": {
         "type": "binary", "derived": "income > 3"}}}),
-     "countries/QAB.yml: (top level): variables.households.x.derived: unknown variable income in 'income > 3'"),
+     "countries/QAB.yml: variables.households.x.derived: unknown variable income in 'income > 3'"),
     ("a malformed column source", with_(columns={"households": {"household_id": "hh_id", "admin1": {"col": "x"}}}),
      "countries/QAB.yml: columns: households.admin1: expected a source column, a list of columns (the first "
      "answered one is taken), {join: [columns], sep: '_'} or {derived: expression}"),
     ("a recode of an unknown variable", with_(recode={"incomee": {"1": 1}}),
-     "countries/QAB.yml: (top level): recode.incomee: not a catalogue variable nor one of the country's variables"),
+     "countries/QAB.yml: recode.incomee: not a catalogue variable nor one of the country's variables"),
     ("a disaggregation by an unknown variable", with_(disaggregations=[{"variable": "hoh_sex"}]),
-     "countries/QAB.yml: (top level): disaggregations.0: hoh_sex is not a variable of households or individuals"),
+     "countries/QAB.yml: disaggregations.0: hoh_sex is not a variable of households or individuals"),
     ("a note on an unknown indicator", with_(notes={"ADQ-9": "proxy"}),
-     "countries/QAB.yml: (top level): notes.ADQ-9: unknown indicator (not in the catalogue nor extra_indicators)"),
+     "countries/QAB.yml: notes.ADQ-9: unknown indicator (not in the catalogue nor extra_indicators)"),
     ("a benchmark in percent", with_(reference={"name": "NHS", "values": {"ADQ-2": {"estimate": 71}}}),
-     "countries/QAB.yml: (top level): reference.values.ADQ-2.estimate: a proportion is between 0 and 1 (write 0.42 "
+     "countries/QAB.yml: reference.values.ADQ-2.estimate: a proportion is between 0 and 1 (write 0.42 "
      "for 42%), got 71"),
     ("a benchmark for a distribution", with_(reference={"name": "NHS", "values": {"ADQ-1": {"estimate": 0.5}}}),
-     "countries/QAB.yml: (top level): reference.values.ADQ-1: a distribution has no single value to compare with"),
+     "countries/QAB.yml: reference.values.ADQ-1: a distribution has no single value to compare with"),
     ("both a path and files", with_(data={"households": {"path": "hh.csv", "files": [{"path": "hh.csv"}]}}),
      "countries/QAB.yml: data.households: give either path (one file) or files (several files appended)"),
     ("a frame and a weight column", with_(design={"weights": {"frame": "hh.csv", "stratum": "s", "population": "p"}}),
-     "countries/QAB.yml: (top level): columns.households.weight: the weights come from the sampling frame "
+     "countries/QAB.yml: columns.households.weight: the weights come from the sampling frame "
      "(design.weights); remove this mapping or design.weights, or set design.weights.rescale: true to rescale "
      "this column to the frame's populations"),
     ("a frame counting people without household sizes", with_(design={"weights": {
@@ -131,7 +131,7 @@ CASES = [
      "members)"),
     ("a population for some files only", with_(data={"households": {"files": [
         {"path": "hh.csv", "label": "a", "population": 100}, {"path": "hh.csv", "label": "b"}]}}),
-     "countries/QAB.yml: (top level): data.households.files: a population is given for some files only; give one "
+     "countries/QAB.yml: data.households.files: a population is given for some files only; give one "
      "for every file (the weights of each file are rescaled to it)"),
     ("a missing sampling frame", with_(columns={"households": {"household_id": "hh_id"}}, design={"weights": {
         "frame": "frame.csv", "stratum": "s", "population": "p"}}),

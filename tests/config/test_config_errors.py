@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from solutions.config import load_all, load_country
+from solutions.config_loader import load_all, load_country
 from solutions.errors import ConfigError
 
 from .config_cases import CASES, FILE_CASES, GOOD_COUNTRY, with_, write

@@ -11,7 +11,7 @@ import pytest
 
 from solutions.survey import (
     Design,
-    contrast,
+    domain_differences,
     mean_by_domain,
     proportion_by_domain,
     ratio_by_domain,
@@ -54,15 +54,15 @@ def data(tmp_path_factory) -> tuple[pd.DataFrame, Path]:
 
 
 def in_memory(df: pd.DataFrame, kind: str, y: list[str], lonely: str, **kw):
-    design = Design.from_frame(df, "w", "stratum", "psu", fpc=kw.pop("fpc", None), lonely_psu=lonely)
+    design = Design.from_frame(df, weight="w", strata="stratum", psu="psu", fpc=kw.pop("fpc", None), lonely_psu=lonely)
     codes, labels = pd.factorize(df["region"], sort=True)
     Y = df[y].to_numpy(dtype=float)
     uni = None if "universe" not in kw else df[kw.pop("universe")].to_numpy(dtype=bool)
     if kind == "ratio":
-        r = ratio_by_domain(design, Y, df[kw.pop("denominator")].to_numpy(dtype=float), codes, len(labels), uni)
+        r = ratio_by_domain(design, Y, denominator=df[kw.pop("denominator")].to_numpy(dtype=float), domain=codes, n_domains=len(labels), universe=uni, level=0.95)
     else:
         fn = {"mean": mean_by_domain, "proportion": proportion_by_domain, "total": total_by_domain}[kind]
-        r = fn(design, Y, codes, len(labels), uni)
+        r = fn(design, Y, domain=codes, n_domains=len(labels), universe=uni, level=0.95)
     return r, np.asarray(labels)
 
 
@@ -89,14 +89,14 @@ def test_distributed_equals_in_memory(data, kind, y, lonely, kw) -> None:
     ddf = dd.read_parquet(path)
     assert ddf.npartitions > 1
     dist = domain_estimates(ddf, kind, y, weight="w", strata="stratum", psu="psu", domain="region",
-                            lonely_psu=lonely, **kw, scheduler="sync")
+                            lonely_psu=lonely, **kw, scheduler="sync", level=0.95)
     mem, labels = in_memory(df, kind, y, lonely, **dict(kw))
     assert list(dist.domains) == list(labels) == ["east", "north", "south"]
     assert_same(dist.ratios, mem)
     assert dist.ratios.design.lonely_strata.sum() == 1 and dist.ratios.design.degf == mem.design.degf
     # contrasts (gaps between domains) use the per-PSU score totals: the same through either engine
     a, b = np.array([0, 1, 0]), np.array([1, 2, 2])
-    cd, cm = contrast(dist.ratios, a, b), contrast(mem, a, b)
+    cd, cm = domain_differences(dist.ratios, a=a, b=b), domain_differences(mem, a=a, b=b)
     for name in ("difference", "se", "p_value", "ci_low", "ci_high"):
         np.testing.assert_allclose(getattr(cd, name), getattr(cm, name), rtol=RTOL, atol=0, err_msg=name)
 
@@ -106,7 +106,7 @@ def test_any_partitioning_gives_the_same_results(data) -> None:
     # PSUs split across partitions, strata mixed: only additive sums cross partitions
     shuffled = dd.from_pandas(df.sample(frac=1.0, random_state=3), npartitions=5, sort=False)
     a = domain_estimates(shuffled, "mean", ["income"], weight="w", strata="stratum", psu="psu",
-                         domain="region", lonely_psu="adjust", scheduler="threads")
+                         domain="region", lonely_psu="adjust", scheduler="threads", level=0.95)
     mem, _ = in_memory(df, "mean", ["income"], "adjust")
     assert_same(a.ratios, mem)
 
@@ -114,9 +114,9 @@ def test_any_partitioning_gives_the_same_results(data) -> None:
 def test_without_domain_there_is_one_domain(data) -> None:
     df, path = data
     r = domain_estimates(dd.read_parquet(path), "total", "size", weight="w", strata="stratum", psu="psu",
-                         lonely_psu="adjust", scheduler="sync")
-    design = Design.from_frame(df, "w", "stratum", "psu", lonely_psu="adjust")
-    mem = total_by_domain(design, df["size"].to_numpy(), np.zeros(len(df), dtype=int), 1)
+                         lonely_psu="adjust", scheduler="sync", level=0.95)
+    design = Design.from_frame(df, weight="w", strata="stratum", psu="psu", lonely_psu="adjust")
+    mem = total_by_domain(design, df["size"].to_numpy(), domain=np.zeros(len(df), dtype=int), n_domains=1, level=0.95)
     assert list(r.domains) == ["all"]
     assert_same(r.ratios, mem)
 
@@ -126,14 +126,14 @@ def test_the_engines_refuse_the_same_bad_input(data, tmp_path: Path) -> None:
     ddf = dd.read_parquet(path)
     kw = {"weight": "w", "strata": "stratum", "psu": "psu", "domain": "region", "scheduler": "sync"}
     with pytest.raises(ValueError, match="only one PSU"):
-        domain_estimates(ddf, "mean", "income", **kw)  # lonely_psu="fail" by default, as in memory
+        domain_estimates(ddf, "mean", "income", **kw, level=0.95)  # lonely_psu="fail" by default, as in memory
     with pytest.raises(ValueError, match=r"column\(s\) \['nope'\] not in the data"):
-        domain_estimates(ddf, "mean", "nope", lonely_psu="adjust", **kw)
+        domain_estimates(ddf, "mean", "nope", lonely_psu="adjust", **kw, level=0.95)
     with pytest.raises(ValueError, match="needs 0/1 values"):
-        domain_estimates(ddf, "proportion", "size", lonely_psu="adjust", **kw)
+        domain_estimates(ddf, "proportion", "size", lonely_psu="adjust", **kw, level=0.95)
     bad = df.assign(w=df["w"].where(df.index != 5, -1.0))
     with pytest.raises(ValueError, match="weight column 'w' must be finite and > 0; 1 record"):
-        domain_estimates(dd.from_pandas(bad, npartitions=2), "mean", "income", lonely_psu="adjust", **kw)
+        domain_estimates(dd.from_pandas(bad, npartitions=2), "mean", "income", lonely_psu="adjust", **kw, level=0.95)
 
 
 def test_write_by_stratum_is_one_folder_per_stratum_and_replaces_atomically(data, tmp_path: Path) -> None:
@@ -154,7 +154,7 @@ def test_on_a_cluster_the_partitions_are_reduced_by_the_workers(data, cluster: s
     with Client(cluster) as client:
         before = sum(client.run(lambda dask_worker: dask_worker.state.executed_count).values())
         r = domain_estimates(dd.read_parquet(path), "ratio", ["income"], denominator=["size"], weight="w",
-                             strata="stratum", psu="psu", domain="region", lonely_psu="adjust")
+                             strata="stratum", psu="psu", domain="region", lonely_psu="adjust", level=0.95)
         after = sum(client.run(lambda dask_worker: dask_worker.state.executed_count).values())
     assert after > before
     mem, _ = in_memory(df, "ratio", ["income"], "adjust", denominator=["size"])

@@ -83,7 +83,7 @@ def test_codes_are_user_assigned_and_configs_follow_the_contract(demo: tuple[Pat
         assert len(renamed) >= 4 or iso == "QAE"
     assert any("relocated" in _cfg(root, iso)["groups"].values() for iso in DEMO_COUNTRIES)
     try:
-        from solutions.config import load_all
+        from solutions.config_loader import load_all
     except ImportError:  # the config models are optional for this test
         return
     _, countries = load_all(root / "params" / "global.yml")

@@ -121,7 +121,7 @@ def test_a_global_demo_flag_does_not_block_a_real_country(tmp_path: Path) -> Non
     assert ("warning: SOM: params/global.yml: demo: true would mark every page as demonstration data, but SOM "
             "(Somalia) is real data: the report-wide banner is left out") in v.stderr
 
-    from solutions.config import load_all
+    from solutions.config_loader import load_all
 
     gcfg, _ = load_all(glob)
     assert gcfg.demo is False  # the site's banner yields to the real country

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from solutions.catalogue import load_catalogue
-from solutions.config import load_global
+from solutions.config_loader import load_global
 
 from .published import Fact, Published
 

@@ -161,9 +161,9 @@ def test_a_trend_change_is_withheld_when_either_year_is():
                 "disaggregation_value": "", "category": "", "year": y, "estimate": np.nan if withheld else 0.5,
                 "se": np.nan if withheld else 0.02, "df": 30.0, "suppressed": withheld, "catalogue_version": "1"}
     for before, now in ((True, False), (False, True)):
-        ch = year_over_year(pd.DataFrame([year(2025, before), year(2026, now)]), 2026)
+        ch = year_over_year(pd.DataFrame([year(2025, before), year(2026, now)]), 2026, confidence_level=0.95)
         assert ch[["change", "se", "ci_low", "ci_high", "estimate_from", "estimate_to"]].isna().all().all()
-    ch = year_over_year(pd.DataFrame([year(2025, False), year(2026, False)]), 2026)
+    ch = year_over_year(pd.DataFrame([year(2025, False), year(2026, False)]), 2026, confidence_level=0.95)
     assert ch["change"].iloc[0] == 0.0
 
 

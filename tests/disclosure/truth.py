@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from solutions.config import country_path, load_all
+from solutions.config_loader import country_path, load_all
 from solutions.indicators import compute_country
 from solutions.inputs import load_country_data
 

@@ -28,8 +28,7 @@ NAN = math.nan
     (NAN, NAN, NAN, "higher", "insufficient_data"),
 ])
 def test_change_status(change, lo, hi, direction, expected):
-    assert change_status(np.array([change]), np.array([lo]), np.array([hi]), np.array([direction]),
-                         np.array([0.05]))[0] == expected
+    assert change_status(np.array([change]), ci_low=np.array([lo]), ci_high=np.array([hi]), direction=np.array([direction]), margin=np.array([0.05]))[0] == expected
 
 
 def _est(year, indicator, value, se, *, kind="proportion", group="idp", category="", withheld=False, df=20.0):
@@ -49,8 +48,8 @@ def test_margin_and_direction_from_the_catalogue_and_the_smaller_df():
                           _est(2026, "ADQ-1", 0.20, 0.02, kind="distribution", category="camp"),
                           _est(2026, "SAF-1", 0.2, 0.01, withheld=True)])
     cat = load_catalogue()
-    rules = rules_from_tables(pd.DataFrame(), after, cat, EquivalenceMargin(absolute=0.05, relative=0.10))
-    ch = changes_between(before, after, 0.95, rules).set_index("indicator_id")
+    rules = rules_from_tables(pd.DataFrame(), after, catalogue=cat, default=EquivalenceMargin(absolute=0.05, relative=0.10))
+    ch = changes_between(before, after, confidence_level=0.95, rules=rules).set_index("indicator_id")
     liv = ch.loc["LIV-1"]
     # the gap status's rule for the indicator (absolute, or relative to the earlier estimate)
     rule = margin_rule(cat.get("LIV-1"), EquivalenceMargin(absolute=0.05, relative=0.10))
@@ -73,12 +72,12 @@ def test_the_margin_an_edition_applied_comes_from_its_gaps():
          "margin": 30.0},
         {"country": "QZA", "indicator_id": "OWN-2", "disaggregation": "total", "category": "", "direction": "lower",
          "margin": 0.03}])
-    rules = rules_from_tables(gaps, est, None).set_index("indicator_id")
+    rules = rules_from_tables(gaps, est, catalogue=None, default=EquivalenceMargin()).set_index("indicator_id")
     assert rules.loc["OWN-1"].iloc[0]["relative"] == pytest.approx(0.15)
     assert rules.loc["OWN-2"].iloc[0]["absolute"] == pytest.approx(0.03)
     before = pd.DataFrame([_est(2025, "OWN-1", 100.0, 5.0, kind="mean"), _est(2025, "OWN-2", 0.4, 0.01)])
     after = pd.DataFrame([_est(2026, "OWN-1", 110.0, 5.0, kind="mean"), _est(2026, "OWN-2", 0.3, 0.01)])
-    ch = changes_between(before, after, 0.95, rules_from_tables(gaps, est, None)).set_index("indicator_id")
+    ch = changes_between(before, after, confidence_level=0.95, rules=rules_from_tables(gaps, est, catalogue=None, default=EquivalenceMargin())).set_index("indicator_id")
     assert ch.loc["OWN-1", "margin"] == pytest.approx(15.0)  # 15 % of the earlier 100
     assert ch.loc["OWN-2", "status"] == "improved"
 
@@ -86,7 +85,7 @@ def test_the_margin_an_edition_applied_comes_from_its_gaps():
 def test_trends_delegate_to_the_changes_module():
     history = pd.DataFrame([_est(2024, "ADQ-2", 0.30, 0.01), _est(2025, "ADQ-2", 0.40, 0.01),
                             _est(2026, "ADQ-2", 0.55, 0.01)])
-    rules = rules_from_tables(pd.DataFrame(), history, load_catalogue())
-    ch = year_over_year(history, 2026, 0.95, rules)
+    rules = rules_from_tables(pd.DataFrame(), history, catalogue=load_catalogue(), default=EquivalenceMargin())
+    ch = year_over_year(history, 2026, confidence_level=0.95, rules=rules)
     assert len(ch) == 1 and ch["year_from"].iloc[0] == 2025 and ch["status"].iloc[0] == "improved"
     assert ch["change"].iloc[0] == pytest.approx(0.15)

@@ -86,9 +86,8 @@ def cases(tmp_path_factory):
         for k, hh in enumerate(frames):
             hh.rename(columns={"water_daily_sufficient": "water"}).to_csv(tmp / f"{name}{k}.csv", index=False)
         old, new = compute(frames[0], 2025), compute(frames[1], 2026)
-        rules = rules_from_tables(new.gaps.assign(country="QAB"), national(new.estimates), load_catalogue(),
-                                  EquivalenceMargin(absolute=DELTA))
-        ch = changes_between(national(old.estimates), national(new.estimates), 0.95, rules)
+        rules = rules_from_tables(new.gaps.assign(country="QAB"), national(new.estimates), catalogue=load_catalogue(), default=EquivalenceMargin(absolute=DELTA))
+        ch = changes_between(national(old.estimates), national(new.estimates), confidence_level=0.95, rules=rules)
         ours[name] = ch[ch["indicator_id"] == "ADQ-2"].set_index("group")
         jobs.append(f"{tmp / f'{name}0.csv'}\t{tmp / f'{name}1.csv'}\t{DELTA}\t{tmp / f'r-{name}.csv'}")
     (tmp / "jobs.tsv").write_text("\n".join(jobs) + "\n")

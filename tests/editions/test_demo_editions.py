@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from solutions.catalogue import load_catalogue, version_key
-from solutions.config import load_all
+from solutions.config_loader import load_all
 from solutions.demo import write_demo
 from solutions.demo.editions import earlier_catalogue_version, plan
 from solutions.editions import load_edition

@@ -74,7 +74,7 @@ def editions(tmp_path):
 
 def test_moves_beyond_the_ci_statuses_and_membership(editions):
     _root, old, new = editions
-    d = diff_editions(old, new)
+    d = diff_editions(old, new, confidence_level=0.95)
     assert (d.old_year, d.new_year) == (2025, 2026)
     assert d.countries_added == ["QZD"] and d.countries_dropped == ["QZB"]
     assert d.indicators_added == ["NEW-1"] and d.indicators_dropped == ["OLD-1"]
@@ -100,14 +100,14 @@ def test_moves_beyond_the_ci_statuses_and_membership(editions):
 
 def test_nothing_withheld_reaches_the_diff(editions):
     _root, old, new = editions
-    d = diff_editions(old, new)
+    d = diff_editions(old, new, confidence_level=0.95)
     assert "ADQ-2" not in set(d.moved["indicator_id"])
     assert not np.isnan(d.moved[["change", "ci_low", "ci_high"]].to_numpy(float)).any()
 
 
 def test_lines_in_the_reports_words(editions):
     _root, old, new = editions
-    lines = diff_lines(diff_editions(old, new), titles={"SAF-1": "Security incident"})
+    lines = diff_lines(diff_editions(old, new, confidence_level=0.95), titles={"SAF-1": "Security incident"})
     text = "\n".join(lines)
     assert "countries added: QZD; dropped: QZB" in text
     # SAF-1 (security incidents: lower is better) fell by 10 points, far beyond the 5-point margin: better;
@@ -124,7 +124,7 @@ def test_lines_in_the_reports_words(editions):
 
 def test_same_edition_twice_is_empty_and_two_builds_of_one_year_compare(editions, tmp_path):
     _root, _old, new = editions
-    d = diff_editions(new, new)
+    d = diff_editions(new, new, confidence_level=0.95)
     assert d.empty and d.compared == 5 and d.old_year == d.new_year == 2026
 
 

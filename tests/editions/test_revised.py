@@ -73,7 +73,7 @@ def test_comparable_years_drops_only_the_revised_indicator() -> None:
 
 def test_year_over_year_compares_the_steady_indicator_only() -> None:
     revised, steady, _at, before = _revised_and_steady()
-    changes = year_over_year(_history(before, CAT.version, revised, steady), 2026)
+    changes = year_over_year(_history(before, CAT.version, revised, steady), 2026, confidence_level=0.95)
     compared = changes.loc[changes["change"].notna(), "indicator_id"].tolist()
     assert compared == [steady]
 
@@ -91,7 +91,7 @@ def test_diff_names_the_revised_indicator_not_the_country(tmp_path) -> None:
     h = _history(before, CAT.version, revised, steady)
     old = load_edition(_write(tmp_path, 2025, h[h["year"] == 2025].to_dict("records")))
     new = load_edition(_write(tmp_path, 2026, h[h["year"] == 2026].to_dict("records")))
-    d = diff_editions(old, new)
+    d = diff_editions(old, new, confidence_level=0.95)
     nc = d.not_compared.set_index("indicator_id")
     assert sorted(nc.index) == sorted([revised, "QZZ-1"])
     assert nc.loc[revised, "revised"] == at and nc.loc["QZZ-1", "revised"] == ""

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from solutions.config import country_path, load_all
+from solutions.config_loader import country_path, load_all
 from solutions.demo import write_demo
 from solutions.indicators import compute_country
 from solutions.inputs import load_country_data

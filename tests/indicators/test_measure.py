@@ -64,7 +64,7 @@ def test_at_least_k_with_three_valued_answers():
 
 
 def test_at_least_more_than_the_conditions_is_a_config_error(tmp_path):
-    from solutions.config import load_global
+    from solutions.config_loader import load_global
 
     (tmp_path / "g.yml").write_text("report_year: 2026\ntitle: t\ncountries: [QAB]\nsolutions_measure:\n"
                                     "  scoring: {at_least: 4}\n  conditions:\n"

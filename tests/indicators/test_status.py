@@ -73,7 +73,7 @@ def test_relative_margin_is_a_share_of_the_comparison_estimate():
     est = pd.DataFrame([{"indicator_id": "XPN-1", "group": "comparison", **KEY, "estimate": 0.2,
                          "suppressed": False}])
     spending = load_catalogue().get("LIV-1").model_copy(update={"id": "XPN-1", "margin": Margin(relative=0.10)})
-    m = margins(g, est, load_catalogue(), EquivalenceMargin(absolute=0.05, relative=0.10), {"XPN-1": spending})
+    m = margins(g, est, catalogue=load_catalogue(), default=EquivalenceMargin(absolute=0.05, relative=0.10), extra={"XPN-1": spending})
     assert m[0] == pytest.approx(0.02)
     # D's CI [0.01, 0.025] is not below δ = 0.02: open; with an absolute 5 points it would be closed
     assert gap_status(g, np.array([False]), m).iloc[0] == "open"
@@ -86,7 +86,7 @@ def test_nothing_derived_from_a_withheld_side_is_published():
         {"indicator_id": "ADQ-2", "group": grp, **KEY, "category": cat, "estimate": np.nan if sup else 0.5,
          "suppressed": sup}
         for grp, sup in (("idp", True), ("comparison", False)) for cat in ("", "camp")])
-    out = assess_gaps(g, est, load_catalogue(), EquivalenceMargin())
+    out = assess_gaps(g, est, catalogue=load_catalogue(), default=EquivalenceMargin(), min_df=8.0)
     assert list(out["status"]) == ["insufficient_data", "not_assessed"]
     assert out[["gap", "se", "ci_low", "ci_high", "p_value", "margin"]].isna().all().all()
 
@@ -102,7 +102,7 @@ def _criteria(statuses: list[str], not_collected: frozenset[str] = frozenset(), 
     values = gaps or [GAP_OF[s] for s in statuses]
     g = g.assign(status=statuses, criterion=2, gap=[v[0] for v in values], se=[v[1] for v in values])
     g["indicator_id"] = [f"ADQ-{i}" for i in range(len(statuses))]
-    return criteria_status(g, ["idp"], 0.95, not_collected).set_index("criterion").loc[2]
+    return criteria_status(g, ["idp"], confidence_level=0.95, not_collected=not_collected).set_index("criterion").loc[2]
 
 
 @pytest.mark.parametrize("statuses,expected", [
@@ -195,6 +195,6 @@ def test_a_gap_carries_the_flags_of_both_sides_and_its_own_low_df():
                         for i, own, ref in (("ADQ-2", "high_cv", ""), ("SAF-3", "", "high_cv"),
                                             ("DOC-1", "", ""), ("PAR-2", "low_df", "high_cv"))
                         for grp, f in (("idp", own), ("comparison", ref))])
-    flags = gap_flags(g, est, np.zeros(4, dtype=bool), 8.0)
+    flags = gap_flags(g, est, withheld=np.zeros(4, dtype=bool), min_df=8.0)
     assert list(flags) == ["high_cv", "high_cv;low_df", "", "high_cv;low_df"]
-    assert list(gap_flags(g, est, np.ones(4, dtype=bool), 8.0)) == ["", "", "", ""]  # a withheld side: no flag
+    assert list(gap_flags(g, est, withheld=np.ones(4, dtype=bool), min_df=8.0)) == ["", "", "", ""]  # a withheld side: no flag

@@ -149,11 +149,11 @@ def test_weight_0_is_kept_in_the_design_and_counted_in_no_n(country: Country) ->
                              "estimate and are not counted in any published n"]
     assert data.weights.set_index("group").loc["all", "n"] == 10  # the weights table counts them in no n
     hh = data.households.assign(y=np.arange(12) % 2)
-    kept = Design.from_frame(hh, weight="weight", strata="stratum", psu="psu").mean("y")
+    kept = Design.from_frame(hh, weight="weight", strata="stratum", psu="psu").mean("y", level=0.95)
     # the same as a domain excluding those records (R: subset keeps their PSUs in the design)
     hh2 = hh.assign(y=hh["y"].where(hh["weight"] > 0))
     domain = Design.from_frame(hh2.assign(weight=hh2["weight"].where(hh2["weight"] > 0, 1.0)), weight="weight",
-                               strata="stratum", psu="psu").mean("y")
+                               strata="stratum", psu="psu").mean("y", level=0.95)
     assert kept["estimate"].iloc[0] == pytest.approx(domain["estimate"].iloc[0], rel=1e-12)
     assert kept["se"].iloc[0] == pytest.approx(domain["se"].iloc[0], rel=1e-12)
     assert kept["n"].iloc[0] == 10

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from solutions.config import load_all
+from solutions.config_loader import load_all
 from solutions.publish import (
     CITATION,
     DESCRIPTOR,

@@ -5,6 +5,7 @@ These are TEST FIXTURES ONLY: made-up numbers for a fictional country code, neve
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import math
 import warnings
@@ -14,7 +15,9 @@ import pandas as pd
 import pytest
 
 from solutions.catalogue import CRITERIA, load_catalogue  # noqa: F401 - CRITERIA for the tests
+from solutions.config import EquivalenceMargin, SurveyInfo, Thresholds
 from solutions.indicators import CountryResults, GlobalResults
+from solutions.indicators.design_summary import DesignSummary
 
 matplotlib.use("Agg")
 
@@ -141,9 +144,10 @@ MEASURE = {
     "status": "available",
     "missing": [],
 }
-DESIGN = {"strata": 6, "psus": 58, "weighting": "design weights", "lonely_psu": "adjust", "confidence_level": 0.95,
-          "collection": "2026-02-01 to 2026-04-30", "min_n": 30, "min_effective_n": 30.0, "max_cv": 0.3,
-          "min_df": 8.0, "equivalence_margin": {"absolute": 0.05, "relative": 0.1}}
+DESIGN = DesignSummary(
+    strata=6, psus=58, households=800, individuals=4000, weighting="design weights",
+    survey=SurveyInfo(title="Test survey", collection_start=dt.date(2026, 2, 1), collection_end=dt.date(2026, 4, 30)),
+    thresholds=Thresholds(lonely_psu="adjust"), equivalence_margin=EquivalenceMargin(absolute=0.05, relative=0.1))
 
 
 def make_country_results() -> CountryResults:
@@ -155,7 +159,7 @@ def make_country_results() -> CountryResults:
             {"group": "returnee", "admin1": "North", "households": NAN, "individuals": NAN, "psus": NAN},
             {"group": "comparison", "admin1": "<i>South</i>", "households": 380, "individuals": 1900, "psus": 28},
         ]),
-        design=dict(DESIGN),
+        design=DESIGN,
         narrative={"summary": "Water **access** lags. <script>alert('narrative')</script>",
                    "criteria": {2: "Criterion two <img src=x onerror=alert(1)> text."}},
         sources=[{"name": "Test survey <script>", "publisher": "Nobody (fictional)", "year": 2026}],
@@ -181,8 +185,7 @@ def make_global_results() -> GlobalResults:
         provenance={"code_version": "0.1.0+gtest", "catalogue_version": "test", "config_sha256": "d" * 64,
                     "build_date": "2026-05-01T00:00:00+00:00",
                     "countries": {"QZZ": PROVENANCE, "QZY": PROVENANCE}},
-        thresholds={k: v for k, v in DESIGN.items() if k in ("min_n", "min_effective_n", "max_cv", "min_df",
-                                                             "confidence_level")},
+        thresholds=DESIGN.thresholds, equivalence_margin=DESIGN.equivalence_margin,
         solutions_measure={**MEASURE, "missing_conditions": "partial", "countries": pd.DataFrame([
             {"iso3": "QZZ", "status": "available", "missing": ""},
             {"iso3": "QZY", "status": "partial", "missing": "hlp_lost, documents_lost"}])},

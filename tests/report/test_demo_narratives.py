@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from solutions.config import load_all
+from solutions.config_loader import load_all
 from solutions.demo import write_demo
 from solutions.indicators import prepare_country
 from solutions.narrative_placeholders import narrative_sections, placeholders, typed_claims

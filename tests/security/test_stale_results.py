@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from solutions.config import DataFile, load_country
+from solutions.config import DataFile
+from solutions.config_loader import load_country
 
 from .hostile_project import HostileProject, write_xlsform
 

@@ -69,15 +69,15 @@ def test_normalised_weights_give_rs_deff_replace_never_negative(reference):
     design = _design(df)
     dom = df["dom"].to_numpy()
     z, x = df["z"].to_numpy(), df["x"].to_numpy()
-    mean = mean_by_domain(design, z, dom, 5, deff_method="auto")
-    ratio = ratio_by_domain(design, z, x, dom, 5, deff_method="auto")
+    mean = mean_by_domain(design, z, domain=dom, n_domains=5, deff_method="auto", level=0.95)
+    ratio = ratio_by_domain(design, z, denominator=x, domain=dom, n_domains=5, deff_method="auto", level=0.95)
     for what, dr in (("deff_mean", mean), ("deff_ratio", ratio)):
         ref = r[r.what == what].sort_values("dom")
         np.testing.assert_allclose(dr.estimate[:, 0], ref["estimate"], rtol=1e-9)
         np.testing.assert_allclose(dr.deff[:, 0], ref["value_1"], rtol=1e-6)
         assert (dr.deff > 0).all()
     # the "wor" reference (a population of Σw = n) is negative or undefined here: never published as a deff
-    wor = ratio_by_domain(design, z, x, dom, 5, deff_method="wor")
+    wor = ratio_by_domain(design, z, denominator=x, domain=dom, n_domains=5, deff_method="wor", level=0.95)
     assert not (wor.deff <= 0).any()
 
 
@@ -85,9 +85,9 @@ def test_korn_graubard_matches_rs_beta_interval_including_shares_of_0_and_1(refe
     df, r = reference
     design = _design(df)
     dom = df["dom"].to_numpy()
-    dr = mean_by_domain(design, df["y"].to_numpy(), dom, 5)
+    dr = mean_by_domain(design, df["y"].to_numpy(), domain=dom, n_domains=5, level=0.95)
     ref = r[r.what == "kg"].sort_values("dom")
-    lo, hi = korn_graubard_ci(dr.estimate[:, 0], dr.se[:, 0], dr.n_unweighted[:, 0], dr.df[:, 0], 0.95)
+    lo, hi = korn_graubard_ci(dr.estimate[:, 0], dr.se[:, 0], n=dr.n_unweighted[:, 0], df=dr.df[:, 0], level=0.95)
     np.testing.assert_allclose(dr.estimate[:, 0], ref["estimate"], rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(lo, ref["value_1"], rtol=1e-6, atol=1e-10)
     np.testing.assert_allclose(hi, ref["value_2"], rtol=1e-6, atol=1e-10)

@@ -52,21 +52,21 @@ FRAME = pd.DataFrame({
 
 def test_tidy_mean_equals_the_array_layer() -> None:
     d = Design.from_frame(FRAME, weight="w", strata="st", psu="psu")
-    t = d.mean("y", by="g")
+    t = d.mean("y", by="g", level=0.95)
     codes = np.array([1, 0, 1, -1, 0, 1, 0])
-    arr = mean_by_domain(d, FRAME["y"].to_numpy(), codes, 2)
+    arr = mean_by_domain(d, FRAME["y"].to_numpy(), domain=codes, n_domains=2, level=0.95)
     assert isinstance(t, SurveyTable) and t["g"].tolist() == ["a", "b"]
     np.testing.assert_array_equal(t["estimate"], arr.estimate[:, 0])
     np.testing.assert_array_equal(t["se"], arr.se[:, 0])
     assert t["n"].tolist() == [2, 3]  # the NaN of y leaves one record of "a" out
-    whole = d.mean("y")
+    whole = d.mean("y", level=0.95)
     assert list(whole.columns[:2]) == ["variable", "estimate"] and len(whole) == 1
     assert whole["estimate"].iloc[0] == pytest.approx((1 + 1 + 3 + 1) / (1 + 2 + 1 + 3 + 2 + 1))  # record 4 (NaN) left out
 
 
 def test_contrast_arguments_are_checked() -> None:
     d = Design.from_frame(FRAME, weight="w", strata="st", psu="psu")
-    t = d.mean(["y", "x"], by="g")
+    t = d.mean(["y", "x"], by="g", level=0.95)
     both = contrast(t, {"a": 1, "b": -1})
     assert both["variable"].tolist() == ["y", "x"]
     np.testing.assert_allclose(both["estimate"], t["estimate"].to_numpy()[[0, 2]] - t["estimate"].to_numpy()[[1, 3]])
@@ -84,14 +84,40 @@ def test_contrast_arguments_are_checked() -> None:
     assert isinstance(t.head(2), SurveyTable) and t.head(2).fit is t.fit  # pandas keeps what contrast needs
 
 
+def test_a_table_keeps_its_fit_through_concat_and_merge() -> None:
+    d = Design.from_frame(FRAME, weight="w", strata="st", psu="psu")
+    t = d.mean(["y", "x"], by="g", level=0.95)
+    gap = contrast(t, {"a": 1, "b": -1})
+    # pieces of one table put back together, and labels merged on: the same estimates, so the same contrast
+    rejoined = pd.concat([t.iloc[:2], t.iloc[2:]])
+    labelled = t.merge(pd.DataFrame({"g": ["a", "b"], "label": ["Group A", "Group B"]}), on="g")
+    for joined in (rejoined, labelled):
+        assert isinstance(joined, SurveyTable) and joined.fit is t.fit
+        pd.testing.assert_frame_equal(contrast(joined, {"a": 1, "b": -1}), gap)
+    # a vector of coefficients is matched to rows by position: the same rows as returned, or refused
+    vector = contrast(rejoined, [1, -1, 0, 0])
+    assert vector["estimate"].iloc[0] == pytest.approx(gap["estimate"].iloc[0])
+    resorted = t.iloc[::-1].reset_index(drop=True)  # the same index 0..3, the rows elsewhere
+    with pytest.raises(ValueError, match="whole table as returned"):
+        contrast(resorted, [1, -1, 0, 0])
+    # tables of two calls have no covariance between them: joined, they have no fit and contrast says why
+    other = d.mean("x", by="g", level=0.95)
+    mixed = pd.concat([t, other], ignore_index=True)
+    assert mixed.fit is None
+    with pytest.raises(ValueError, match="different calls joined together"):
+        contrast(mixed, {"a": 1, "b": -1})
+    with pytest.raises(ValueError, match="different calls joined together"):
+        contrast(pd.concat([t, pd.DataFrame(t)], ignore_index=True), {"a": 1})
+
+
 def test_tidy_verbs_refuse_unknown_columns_and_designs_without_data() -> None:
     d = Design.from_frame(FRAME, weight="w", strata="st", psu="psu")
     with pytest.raises(ValueError, match=r"column\(s\) \['nope'\] not in the data"):
-        d.mean("nope", by="g")
+        d.mean("nope", by="g", level=0.95)
     with pytest.raises(ValueError, match="1 or 2 denominators"):
-        d.ratio(["y", "x"], ["x", "y", "x"])
+        d.ratio(["y", "x"], ["x", "y", "x"], level=0.95)
     with pytest.raises(ValueError, match="0/1 values"):
-        d.proportion("x")
-    bare = Design.from_psus(np.array([0, 0]), 1, None, lonely_psu="adjust")
+        d.proportion("x", level=0.95)
+    bare = Design.from_psus(np.array([0, 0]), n_strata=1, strata_labels=None, lonely_psu="adjust")
     with pytest.raises(ValueError, match="no data frame"):
-        bare.mean("y")
+        bare.mean("y", level=0.95)

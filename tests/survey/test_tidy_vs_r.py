@@ -89,7 +89,7 @@ def matched(table: pd.DataFrame, r: pd.DataFrame, stat: str, by: list[str]) -> p
 
 def test_mean_by_a_text_column(reference) -> None:
     design, r = reference
-    t = design.mean("y", by="group")
+    t = design.mean("y", by="group", level=0.95)
     assert isinstance(t, SurveyTable)
     assert list(t.columns) == ["group", "variable", "estimate", "se", "ci_low", "ci_high", "df", "deff", "n"]
     assert t["group"].tolist() == ["comparison", "idp", "returnee"]  # sorted, missing group left out
@@ -105,7 +105,7 @@ def test_mean_by_a_text_column(reference) -> None:
 
 def test_mean_by_two_columns_one_categorical(reference) -> None:
     design, r = reference
-    t = design.mean("y", by=["group", "sex"])
+    t = design.mean("y", by=["group", "sex"], level=0.95)
     assert t["sex"].dtype == "category" and list(t["sex"].cat.categories) == ["male", "female"]
     assert t[["group", "sex"]].astype(str).values.tolist()[:2] == [["comparison", "male"], ["comparison", "female"]]
     m = matched(t, r, "mean2", ["group", "sex"])
@@ -116,9 +116,9 @@ def test_mean_by_two_columns_one_categorical(reference) -> None:
 
 def test_total_ratio_and_proportion(reference) -> None:
     design, r = reference
-    for stat, table, tol in (("total", design.total("y", by="group"), 1e-9),
-                             ("ratio", design.ratio("num", "den", by="group"), 1e-9),
-                             ("prop", design.proportion("p", by="group"), 1e-7)):
+    for stat, table, tol in (("total", design.total("y", by="group", level=0.95), 1e-9),
+                             ("ratio", design.ratio("num", "den", by="group", level=0.95), 1e-9),
+                             ("prop", design.proportion("p", by="group", level=0.95), 1e-7)):
         m = matched(table, r, stat, ["group"])
         close(m["estimate"], m["estimate_r"], tol, stat)
         close(m["se"], m["se_r"], 1e-6, f"{stat} se")
@@ -128,18 +128,18 @@ def test_total_ratio_and_proportion(reference) -> None:
             assert ((m["ci_low"] > 0) & (m["ci_high"] < 1)).all()
         else:
             close(m["deff"], m["deff_r"], 1e-6, f"{stat} deff")
-    assert design.ratio("num", "den")["variable"].tolist() == ["num/den"]
+    assert design.ratio("num", "den", level=0.95)["variable"].tolist() == ["num/den"]
 
 
 def test_contrasts_by_labels_and_by_coefficients(reference) -> None:
     design, r = reference
-    gap = contrast(design.mean("y", by="group"), {"idp": 1, "comparison": -1})
+    gap = contrast(design.mean("y", by="group", level=0.95), {"idp": 1, "comparison": -1})
     ref = r[r["stat"] == "contrast_gap"].iloc[0]
     assert gap["variable"].tolist() == ["y"]
     close(gap["estimate"], [ref["estimate"]], 1e-9, "gap")
     close(gap["se"], [ref["se"]], 1e-6, "gap se")
     # a vector over the rows of a two-variable table (variable-major), mixing variables
-    t = design.mean(["z", "y2"], by="group")
+    t = design.mean(["z", "y2"], by="group", level=0.95)
     assert t["variable"].tolist() == ["z"] * 3 + ["y2"] * 3
     coef = np.zeros(len(t))
     coef[(t["variable"] == "z") & (t["group"] == "idp")] = 1

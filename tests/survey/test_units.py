@@ -11,7 +11,7 @@ import pytest
 from solutions.survey import (
     Design,
     LonelyPSUError,
-    contrast,
+    domain_differences,
     logit_ci,
     mean_by_domain,
     proportion_by_domain,
@@ -37,7 +37,7 @@ SIX = pd.DataFrame(
 def design(df=SIX, **kw) -> Design:
     kw.setdefault("strata", "st")
     kw.setdefault("psu", "psu")
-    return Design.from_frame(df, "w", **kw)
+    return Design.from_frame(df, weight="w", **kw)
 
 
 def test_codes_and_degf():
@@ -45,7 +45,7 @@ def test_codes_and_degf():
     assert d.n_psus == 4 and d.n_strata == 2 and d.degf == 2
     assert d.n_psu.tolist() == [2, 2]
     assert d.psu.tolist() == [0, 0, 1, 2, 3, 3]
-    srs = Design.from_frame(SIX, "w")
+    srs = Design.from_frame(SIX, weight="w")
     assert srs.n_psus == 6 and srs.degf == 5
 
 
@@ -54,7 +54,7 @@ def test_mean_by_hand():
     #   A1 = (0.375 - 0.625)/8 = -0.03125, A2 = 2*0.375/8 = 0.09375  -> mean 0.03125, devs ∓0.0625
     #   B1 = -0.625/8 = -0.078125,         B2 = (0.75 - 0.625)/8 = 0.015625 -> mean -0.03125, devs ∓0.046875
     #   V = 2*(2*0.0625²) + 2*(2*0.046875²) = 0.015625 + 0.0087890625 = 0.0244140625, SE = 0.15625
-    r = mean_by_domain(design(), SIX["y"].to_numpy(), np.zeros(6, dtype=int), 1)
+    r = mean_by_domain(design(), SIX["y"].to_numpy(), domain=np.zeros(6, dtype=int), n_domains=1, level=0.95)
     assert r.estimate[0, 0] == pytest.approx(0.625, rel=1e-15)
     assert r.se[0, 0] == pytest.approx(0.15625, rel=1e-14)
     assert r.n_unweighted[0, 0] == 6 and r.n_weighted[0, 0] == 8.0 and r.df[0, 0] == 2
@@ -66,7 +66,7 @@ def test_mean_by_hand():
 def test_total_by_hand():
     # PSU totals of w y: A1 = 1, A2 = 2 (mean 1.5, devs ∓0.5); B1 = 0, B2 = 2 (mean 1, devs ∓1)
     # V = 2*(0.25+0.25) + 2*(1+1) = 5
-    r = total_by_domain(design(), SIX["y"].to_numpy(), np.zeros(6, dtype=int), 1)
+    r = total_by_domain(design(), SIX["y"].to_numpy(), domain=np.zeros(6, dtype=int), n_domains=1, level=0.95)
     assert r.estimate[0, 0] == 5.0
     assert r.se[0, 0] == pytest.approx(np.sqrt(5.0), rel=1e-14)
 
@@ -77,7 +77,7 @@ def test_ratio_by_hand():
     #   B1 = -R = -5/12 -> /12;                           B2 = 2 (1 - 2R) + (0 - 2R) = 2 - 6R = -0.5 -> /12
     a1, a2, b1, b2 = -0.25 / 12, (7 / 6) / 12, (-5 / 12) / 12, -0.5 / 12
     v = 2 * ((a1 - a2) ** 2 / 2) + 2 * ((b1 - b2) ** 2 / 2)  # n/(n-1) Σ (z - zbar)² with n = 2
-    r = ratio_by_domain(design(), SIX["y"].to_numpy(), SIX["x"].to_numpy(), np.zeros(6, dtype=int), 1)
+    r = ratio_by_domain(design(), SIX["y"].to_numpy(), denominator=SIX["x"].to_numpy(), domain=np.zeros(6, dtype=int), n_domains=1, level=0.95)
     assert r.estimate[0, 0] == pytest.approx(5 / 12, rel=1e-15)
     assert r.se[0, 0] == pytest.approx(np.sqrt(v), rel=1e-13)
     assert r.denominator_total[0, 0] == 12.0
@@ -90,12 +90,12 @@ def test_domain_uses_the_full_design():
     #   A1 = (2/3 - 1/3)/3 = 1/9, A2 = 0 (absent, still counted: n_h = 2); B1 = -1/9, B2 = 0
     #   V = 2 * ((1/9 - 1/18)² * 2) * 2 strata = 4 * 2 * (1/18)² = 8/324
     dom = np.array([0, 1, 0, 1, 0, 1])
-    r = mean_by_domain(design(), SIX["y"].to_numpy(), dom, 3)
+    r = mean_by_domain(design(), SIX["y"].to_numpy(), domain=dom, n_domains=3, level=0.95)
     assert r.estimate[:, 0].tolist()[:2] == [1.0, 0.0]
     assert r.se[0, 0] == 0.0 and r.se[1, 0] == 0.0
     assert np.isnan(r.estimate[2, 0]) and np.isnan(r.se[2, 0]) and r.n_unweighted[2, 0] == 0
     dom2 = np.array([2, 2, -1, 2, -1, -1])
-    r2 = mean_by_domain(design(), SIX["y"].to_numpy(), dom2, 3)
+    r2 = mean_by_domain(design(), SIX["y"].to_numpy(), domain=dom2, n_domains=3, level=0.95)
     assert r2.estimate[2, 0] == pytest.approx(1 / 3, rel=1e-15)
     assert r2.se[2, 0] == pytest.approx(np.sqrt(8 / 324), rel=1e-13)
     assert r2.df[2, 0] == 2 - 2  # PSUs A1, B1 minus strata A, B
@@ -104,12 +104,12 @@ def test_domain_uses_the_full_design():
 def test_missing_values_leave_the_universe():
     y = SIX["y"].to_numpy().copy()
     y[2] = np.nan
-    r = mean_by_domain(design(), y, np.zeros(6, dtype=int), 1)
+    r = mean_by_domain(design(), y, domain=np.zeros(6, dtype=int), n_domains=1, level=0.95)
     # Σw over the universe = 6, Σwy = 1 + 2 = 3
     assert r.estimate[0, 0] == 0.5 and r.n_unweighted[0, 0] == 5 and r.n_weighted[0, 0] == 6.0
     uni = np.ones((6, 1), dtype=bool)
     uni[2] = False
-    r2 = mean_by_domain(design(), SIX["y"].to_numpy(), np.zeros(6, dtype=int), 1, universe=uni)
+    r2 = mean_by_domain(design(), SIX["y"].to_numpy(), domain=np.zeros(6, dtype=int), n_domains=1, universe=uni, level=0.95)
     np.testing.assert_array_equal(r.estimate, r2.estimate)
     np.testing.assert_array_equal(r.se, r2.se)
 
@@ -140,7 +140,7 @@ def _lonely_expected(option: str) -> float:
 @pytest.mark.parametrize("option", ["certainty", "remove", "adjust", "average"])
 def test_lonely_psu_options(option):
     d = design(SEVEN, lonely_psu=option)
-    r = mean_by_domain(d, SEVEN["y"].to_numpy(), np.zeros(7, dtype=int), 1)
+    r = mean_by_domain(d, SEVEN["y"].to_numpy(), domain=np.zeros(7, dtype=int), n_domains=1, level=0.95)
     assert r.estimate[0, 0] == pytest.approx(2 / 3, rel=1e-15)
     assert r.se[0, 0] ** 2 == pytest.approx(_lonely_expected(option), rel=1e-12)
 
@@ -159,11 +159,11 @@ def test_fpc_population_and_fraction_agree():
     pop = SIX.assign(N=4)  # 2 of 4 PSUs sampled per stratum: factor 1 - 2/4 = 0.5
     frac = SIX.assign(f=0.5)
     y = SIX["y"].to_numpy()
-    r1 = mean_by_domain(design(pop, fpc="N"), y, np.zeros(6, dtype=int), 1)
-    r2 = mean_by_domain(design(frac, fpc="f"), y, np.zeros(6, dtype=int), 1)
+    r1 = mean_by_domain(design(pop, fpc="N"), y, domain=np.zeros(6, dtype=int), n_domains=1, level=0.95)
+    r2 = mean_by_domain(design(frac, fpc="f"), y, domain=np.zeros(6, dtype=int), n_domains=1, level=0.95)
     assert r1.se[0, 0] == pytest.approx(0.15625 * np.sqrt(0.5), rel=1e-13)
     assert r2.se[0, 0] == pytest.approx(r1.se[0, 0], rel=1e-13)
-    census = mean_by_domain(design(SIX.assign(N=2), fpc="N"), y, np.zeros(6, dtype=int), 1)
+    census = mean_by_domain(design(SIX.assign(N=2), fpc="N"), y, domain=np.zeros(6, dtype=int), n_domains=1, level=0.95)
     assert census.se[0, 0] == 0.0
 
 
@@ -171,14 +171,14 @@ def test_contrast_by_hand():
     # Domain 0 = stratum A records, domain 1 = stratum B records. They share no PSU, so
     # Var(a - b) = Var(a) + Var(b).
     dom = np.array([0, 0, 0, 1, 1, 1])
-    r = proportion_by_domain(design(), SIX["y"].to_numpy(), dom, 2)
-    c = contrast(r, np.array([0]), np.array([1]))
+    r = proportion_by_domain(design(), SIX["y"].to_numpy(), domain=dom, n_domains=2, level=0.95)
+    c = domain_differences(r, a=np.array([0]), b=np.array([1]))
     assert c.difference[0, 0] == pytest.approx(r.estimate[0, 0] - r.estimate[1, 0])
     assert c.se[0, 0] == pytest.approx(np.hypot(r.se[0, 0], r.se[1, 0]), rel=1e-13)
     assert c.df[0, 0] == 2
     # Domains sharing PSUs: y=1 records vs y=0 records, both constant -> SE 0 each, but the
     # difference 1 - 0 has SE 0 as well; a domain against itself is exactly 0 with SE 0.
-    same = contrast(r, np.array([1]), np.array([1]))
+    same = domain_differences(r, a=np.array([1]), b=np.array([1]))
     assert same.difference[0, 0] == 0.0 and same.se[0, 0] == 0.0
 
 
@@ -187,10 +187,10 @@ def test_contrast_covariance_matches_scores():
     rng = np.random.default_rng(5)
     n = 60
     df = pd.DataFrame({"st": rng.integers(0, 3, n), "psu": rng.integers(0, 4, n), "w": rng.uniform(1, 3, n)})
-    d = Design.from_frame(df, "w", "st", "psu")
+    d = Design.from_frame(df, weight="w", strata="st", psu="psu")
     y = rng.normal(size=n)
     dom = rng.integers(0, 2, n)
-    r = mean_by_domain(d, y, dom, 2)
+    r = mean_by_domain(d, y, domain=dom, n_domains=2, level=0.95)
     # record-level scores for each domain, then the naive stratified formula (loops: tiny data)
     z = np.zeros(n)
     for g, sign in ((0, 1.0), (1, -1.0)):
@@ -200,19 +200,19 @@ def test_contrast_covariance_matches_scores():
     for h in range(d.n_strata):
         tot = np.array([z[d.psu == p].sum() for p in np.flatnonzero(d.psu_stratum == h)])
         v += len(tot) / (len(tot) - 1) * ((tot - tot.mean()) ** 2).sum()
-    c = contrast(r, [0], [1])
+    c = domain_differences(r, a=[0], b=[1])
     assert c.se[0, 0] == pytest.approx(np.sqrt(v), rel=1e-12)
 
 
 def test_intervals():
-    lo, hi = t_ci(np.array([1.0]), np.array([0.5]), 10, 0.95)
+    lo, hi = t_ci(np.array([1.0]), np.array([0.5]), df=10, level=0.95)
     from scipy import stats
 
     q = stats.t.ppf(0.975, 10)
     assert lo[0] == pytest.approx(1 - 0.5 * q) and hi[0] == pytest.approx(1 + 0.5 * q)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        lo, hi = logit_ci(np.array([0.0, 1.0, 0.2, 0.2]), np.array([0.0, 0.0, 0.05, 0.05]), [5, 5, 5, 0])
+        lo, hi = logit_ci(np.array([0.0, 1.0, 0.2, 0.2]), np.array([0.0, 0.0, 0.05, 0.05]), df=[5, 5, 5, 0], level=0.95)
     assert lo[:2].tolist() == [0.0, 1.0] and hi[:2].tolist() == [0.0, 1.0]
     eta, s = np.log(0.2 / 0.8), 0.05 / (0.2 * 0.8)
     q5 = stats.t.ppf(0.975, 5)
@@ -252,14 +252,14 @@ def test_estimator_errors():
     d = design()
     y = SIX["y"].to_numpy()
     with pytest.raises(ValueError, match="domain codes must be in"):
-        mean_by_domain(d, y, np.array([0, 1, 2, 0, 0, 0]), 2)
+        mean_by_domain(d, y, domain=np.array([0, 1, 2, 0, 0, 0]), n_domains=2, level=0.95)
     with pytest.raises(ValueError, match="shape"):
-        mean_by_domain(d, y[:5], np.zeros(6, dtype=int), 1)
+        mean_by_domain(d, y[:5], domain=np.zeros(6, dtype=int), n_domains=1, level=0.95)
     with pytest.raises(ValueError, match="0/1 values"):
-        proportion_by_domain(d, SIX["x"].to_numpy(), np.zeros(6, dtype=int), 1)
-    r = mean_by_domain(d, y, np.zeros(6, dtype=int), 1)
+        proportion_by_domain(d, SIX["x"].to_numpy(), domain=np.zeros(6, dtype=int), n_domains=1, level=0.95)
+    r = mean_by_domain(d, y, domain=np.zeros(6, dtype=int), n_domains=1, level=0.95)
     with pytest.raises(ValueError, match="domain indices"):
-        contrast(r, [0], [1])
+        domain_differences(r, a=[0], b=[1])
 
 
 def test_deterministic():
@@ -268,8 +268,8 @@ def test_deterministic():
     df = pd.DataFrame({"st": rng.integers(0, 5, n), "psu": rng.integers(0, 6, n), "w": rng.uniform(1, 3, n)})
     y = rng.normal(size=(n, 3))
     dom = rng.integers(-1, 4, n)
-    a = mean_by_domain(Design.from_frame(df, "w", "st", "psu"), y, dom, 4)
-    b = mean_by_domain(Design.from_frame(df.copy(), "w", "st", "psu"), y.copy(), dom.copy(), 4)
+    a = mean_by_domain(Design.from_frame(df, weight="w", strata="st", psu="psu"), y, domain=dom, n_domains=4, level=0.95)
+    b = mean_by_domain(Design.from_frame(df.copy(), weight="w", strata="st", psu="psu"), y.copy(), domain=dom.copy(), n_domains=4, level=0.95)
     assert a.estimate.tobytes() == b.estimate.tobytes() and a.se.tobytes() == b.se.tobytes()
 
 
@@ -293,12 +293,12 @@ def test_lists_of_columns_equal_the_stacked_matrix():
     x = [rng.uniform(1, 2, n), rng.uniform(1, 2, n)]
     uni = [rng.uniform(size=n) < 0.9, np.ones(n, dtype=bool)]
     dom = rng.integers(-1, 3, n)
-    stacked = ratio_by_domain(d, np.column_stack(y), np.column_stack(x), dom, 3, np.column_stack(uni))
-    listed = ratio_by_domain(d, y, x, dom, 3, uni)
+    stacked = ratio_by_domain(d, np.column_stack(y), denominator=np.column_stack(x), domain=dom, n_domains=3, universe=np.column_stack(uni), level=0.95)
+    listed = ratio_by_domain(d, y, denominator=x, domain=dom, n_domains=3, universe=uni, level=0.95)
     for name in ("estimate", "se", "df", "deff", "n_unweighted", "n_weighted", "cell_scores"):
         np.testing.assert_array_equal(getattr(listed, name), getattr(stacked, name), err_msg=name)
     with pytest.raises(ValueError, match=r"numerator columns must each have shape \(500,\)"):
-        ratio_by_domain(d, [y[0], y[1][:10]], x, dom, 3)
+        ratio_by_domain(d, [y[0], y[1][:10]], denominator=x, domain=dom, n_domains=3, level=0.95)
 
 
 def test_every_coding_path_gives_the_same_design_and_estimates(monkeypatch):
@@ -318,7 +318,7 @@ def test_every_coding_path_gives_the_same_design_and_estimates(monkeypatch):
         "text": df.assign(psu=df["psu"].map("ea-{}".format), st=df["st"].map("s{}".format)),
         "sparse": df.assign(psu=df["psu"] * 2**40),  # hashed, not a lookup table
     }
-    results = {k: mean_by_domain(Design.from_frame(v, "w", "st", "psu"), v["y"].to_numpy(), dom, 3)
+    results = {k: mean_by_domain(Design.from_frame(v, weight="w", strata="st", psu="psu"), v["y"].to_numpy(), domain=dom, n_domains=3, level=0.95)
                for k, v in variants.items()}
     base = results["nested"]
     for name, r in results.items():
@@ -326,11 +326,11 @@ def test_every_coding_path_gives_the_same_design_and_estimates(monkeypatch):
         np.testing.assert_allclose(r.se, base.se, rtol=1e-13, err_msg=name)
         np.testing.assert_array_equal(r.df, base.df, err_msg=name)
     # records as their own PSUs with many domains: cells are the records (no lookup table of PSU x domain)
-    srs = Design.from_frame(df, "w", "st")
-    expected = mean_by_domain(srs, df["y"].to_numpy(), dom, 3)
+    srs = Design.from_frame(df, weight="w", strata="st")
+    expected = mean_by_domain(srs, df["y"].to_numpy(), domain=dom, n_domains=3, level=0.95)
     monkeypatch.setattr(cells_module, "lut_limit", lambda n: 1)
     monkeypatch.setattr(codes_module, "lut_limit", lambda n: 1)
-    got = mean_by_domain(srs, df["y"].to_numpy(), dom, 3)
+    got = mean_by_domain(srs, df["y"].to_numpy(), domain=dom, n_domains=3, level=0.95)
     np.testing.assert_array_equal(got.cell_psu, expected.cell_psu)
     np.testing.assert_allclose(got.se, expected.se, rtol=1e-13)
     np.testing.assert_allclose(got.estimate, expected.estimate, rtol=1e-15)

@@ -24,7 +24,7 @@ import pytest
 from solutions.survey import (
     Design,
     LonelyPSUError,
-    contrast,
+    domain_differences,
     mean_by_domain,
     proportion_by_domain,
     ratio_by_domain,
@@ -223,20 +223,20 @@ def test_against_r(reference, name):
     if kw.get("lonely_psu") == "fail" and "census" not in name:
         assert (res["stat"] == "error").all() and "only one PSU" in res["message"].iloc[0]
         with pytest.raises(LonelyPSUError, match="only one PSU"):
-            Design.from_frame(df, "w", **kw)
+            Design.from_frame(df, weight="w", **kw)
         return
     assert not (res["stat"] == "error").any(), res["message"].iloc[0]
 
-    design = Design.from_frame(df, "w", **kw)
+    design = Design.from_frame(df, weight="w", **kw)
     assert design.degf == res.loc[res["stat"] == "degf", "estimate"].iloc[0]
     dom = _domains(df)
     everyone = np.zeros(len(df), dtype=np.int64)
 
     ys = df[["y1", "y2"]].to_numpy()
-    means = mean_by_domain(design, ys, dom, N_DOMAINS)
-    overall = mean_by_domain(design, ys, everyone, 1)
-    replace = mean_by_domain(design, ys, dom, N_DOMAINS, deff_method="replace")
-    totals = total_by_domain(design, ys, dom, N_DOMAINS)
+    means = mean_by_domain(design, ys, domain=dom, n_domains=N_DOMAINS, level=0.95)
+    overall = mean_by_domain(design, ys, domain=everyone, n_domains=1, level=0.95)
+    replace = mean_by_domain(design, ys, domain=dom, n_domains=N_DOMAINS, deff_method="replace", level=0.95)
+    totals = total_by_domain(design, ys, domain=dom, n_domains=N_DOMAINS, level=0.95)
     assert means.n_unweighted[4].tolist() == [0, 0] and np.isnan(means.estimate[4]).all()
     for j, y in enumerate(["y1", "y2"]):
         r = _rows(res, "mean", y)
@@ -258,8 +258,8 @@ def test_against_r(reference, name):
         _check("df", np.where(means.n_unweighted[:, j] > 0, means.df[:, j], np.nan), r_df, f"{name} df {y}")
 
     # proportions with logit CIs (svyciprop); R's df is degf of the domain's non-missing sub-set
-    props = proportion_by_domain(design, df["y1"].to_numpy(), dom, N_DOMAINS)
-    props_all = proportion_by_domain(design, df["y1"].to_numpy(), everyone, 1)
+    props = proportion_by_domain(design, df["y1"].to_numpy(), domain=dom, n_domains=N_DOMAINS, level=0.95)
+    props_all = proportion_by_domain(design, df["y1"].to_numpy(), domain=everyone, n_domains=1, level=0.95)
     r = _rows(res, "prop", "y1")
     # svyciprop's point estimate is expit(coef(svyglm)), converged only to ~1e-9: checked at the CI
     # tolerance; the same proportion is checked at 1e-9 above as svymean of y1.
@@ -275,8 +275,8 @@ def test_against_r(reference, name):
 
     # ratios (svyratio, svyby(svyratio))
     num, den = df["y3"].to_numpy(), df["x1"].to_numpy()
-    ratios = ratio_by_domain(design, num, den, dom, N_DOMAINS)
-    ratio_all = ratio_by_domain(design, num, den, everyone, 1)
+    ratios = ratio_by_domain(design, num, denominator=den, domain=dom, n_domains=N_DOMAINS, level=0.95)
+    ratio_all = ratio_by_domain(design, num, denominator=den, domain=everyone, n_domains=1, level=0.95)
     r = _rows(res, "ratio", "y3/x1")
     _check("estimate", ratio_all.estimate[0, 0], r["estimate"].iloc[0], f"{name} ratio")
     _check("se", ratio_all.se[0, 0], r["se"].iloc[0], f"{name} ratio se")
@@ -294,6 +294,6 @@ def test_against_r(reference, name):
             dr, j = ratios, 0
         else:
             dr, j = means, ["y1", "y2"].index(var)
-        c = contrast(dr, np.array([a]), np.array([b]))
+        c = domain_differences(dr, a=np.array([a]), b=np.array([b]))
         _check("estimate", c.difference[0, j], sel["estimate"].iloc[0], f"{name} contrast {var}")
         _check("se", c.se[0, j], sel["se"].iloc[0], f"{name} contrast se {var}")

@@ -12,7 +12,7 @@ import copy
 import pytest
 import yaml
 
-from solutions.config import country_path, load_all
+from solutions.config_loader import country_path, load_all
 from solutions.demo import write_demo
 from solutions.indicators import load_all_results, prepare_country
 from solutions.report import country_page, global_page, output
@@ -67,7 +67,7 @@ def test_the_banner_is_only_on_fictional_data(mixed: dict) -> None:
 
 def test_the_collection_year_is_not_the_report_year(mixed: dict) -> None:
     r = mixed["results"]["NER"]
-    assert r.year == 2026 and r.design["collection_year"] == "2018"
+    assert r.year == 2026 and r.design.collection_year == "2018"
     assert "Test survey 2018: data collected March–May 2018. Report edition 2026." in _page(r)
 
 

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from solutions.config import CountryConfig, FrameWeights, load_all
+from solutions.config import CountryConfig, FrameWeights
+from solutions.config_loader import load_all
 from solutions.errors import InputError
 from solutions.indicators import compute_country
 from solutions.inputs import load_country_data

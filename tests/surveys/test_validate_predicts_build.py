@@ -21,7 +21,7 @@ import yaml
 from typer.testing import CliRunner
 
 from solutions.cli import app
-from solutions.config import country_path, load_all
+from solutions.config_loader import country_path, load_all
 from solutions.errors import ConfigError, InputError
 from solutions.indicators import prepare_country
 

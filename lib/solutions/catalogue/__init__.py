@@ -83,6 +83,7 @@ class Margin(BaseModel):
         if (self.absolute is None) != (other.absolute is None):
             return True
         mine, theirs = (self.absolute, other.absolute) if self.absolute is not None else (self.relative, other.relative)
+        assert mine is not None and theirs is not None  # a margin has one of the two, of the same kind here
         return float(mine) > float(theirs)
 
 

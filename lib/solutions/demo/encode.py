@@ -8,6 +8,7 @@ recode or drop. `recode_map` gives the matching config entries.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -70,7 +71,7 @@ def _lut(codes: np.ndarray, table: dict[int, object]) -> pd.Series:
     keys = np.array(sorted(table))
     vals = np.array([table[k] for k in keys], dtype=object)
     pos = np.clip(np.searchsorted(keys, codes), 0, len(keys) - 1)
-    out = np.where(keys[pos] == codes, vals[pos], None)
+    out = np.where(keys[pos] == codes, vals[pos], None)  # type: ignore[call-overload]  # numpy stubs: a None scalar is valid
     return pd.Series(out, dtype=object)
 
 
@@ -89,7 +90,7 @@ def encode_category(codes: np.ndarray, var: str, style: str) -> pd.Series:
     return _typed(_lut(codes, table), style == "numeric")
 
 
-def recode_map(var: str, style: str, kind: str) -> dict[str, object] | None:
+def recode_map(var: str, style: str, kind: str) -> dict[str, Any] | None:
     """Config `recode` entry {source label (as text): canonical value} for one variable, or None if identity."""
     if kind == "binary":
         yes, no, dk, ref = BINARY_LABELS[style]
@@ -131,7 +132,7 @@ def _ids(spec: CountrySpec, n: int) -> pd.Series:
 
 def _strata_codes(spec: CountrySpec, sample: Sample) -> tuple[pd.Series, pd.Series]:
     d = sample.design
-    labels = []
+    labels: list[int | str] = []
     for a, r, u in d.strata:
         area = spec.areas[a]
         if spec.style == "numeric":
@@ -173,7 +174,7 @@ def household_frame(spec: CountrySpec, sample: Sample, rng: np.random.Generator,
     district = [spec.areas[a].districts[p % len(spec.areas[a].districts)] for a, p in zip(d.area, d.psu, strict=True)]
     extra["district"] = pd.Series(district, dtype="str")
     u, r = URBAN_LABELS[style]
-    cols["urban_rural"] = _typed(pd.Series(np.where(d.urban, u, r).astype(object)), style == "numeric")
+    cols["urban_rural"] = _typed(pd.Series(np.where(d.urban, u, r).astype(object)), style == "numeric")  # type: ignore[call-overload]  # labels are text or numbers
     code_of_role = {i: spec.group_codes.get(role, "") for i, role in enumerate(ROLES)}
     grp = pd.Series([code_of_role[i] for i in d.role], dtype="str")
     cols["pop_group"] = grp.astype("int64") if style == "numeric" else grp
@@ -213,7 +214,7 @@ def individual_frame(spec: CountrySpec, sample: Sample, hh_ids: pd.Series) -> tu
     f, m = SEX_LABELS[style]
     cols: dict[str, pd.Series] = {
         "household_id": hid_s, "person_id": pid,
-        "sex": _typed(pd.Series(np.where(ind["female"], f, m).astype(object)), style == "numeric"),
+        "sex": _typed(pd.Series(np.where(ind["female"], f, m).astype(object)), style == "numeric"),  # type: ignore[call-overload]  # as above
         "age": pd.Series(ind["age"].astype(np.int64)),
     }
     for var in IND_ORDER:

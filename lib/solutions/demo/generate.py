@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import os
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -85,7 +85,7 @@ def _write_survey(root: Path, survey: Survey, folder: PurePosixPath, scale: floa
     spec = DEMO_SPECS[survey.iso3]
     rng = np.random.default_rng(np.random.SeedSequence(seed_words(seed, survey, latest)))
     out = simulate_country(spec, survey.year, scale, seed, gap_scale=survey.gap_scale, rng=rng)
-    written = [_write_table(out[table], root / folder / file_name(table, fmt), fmt, spec, survey.year)
+    written = [_write_table(cast(pd.DataFrame, out[table]), root / folder / file_name(table, fmt), fmt, spec, survey.year)
                for table, fmt in (("households", spec.households_format), ("individuals", spec.individuals_format),
                                   ("locations", "csv"), ("figures", "csv"))]
     return written, out["columns"]  # type: ignore[return-value]
@@ -161,7 +161,7 @@ BENCH_SPEC = CountrySpec(
 def _as_canonical(codes: np.ndarray, var: str) -> object:
     if var in _BINARY_NAMES:
         return np.where(codes >= 0, codes, np.nan)
-    return pd.Categorical.from_codes(np.where(codes >= 0, codes, -1), categories=list(LEVELS[var]))
+    return pd.Categorical.from_codes(np.where(codes >= 0, codes, -1), categories=pd.Index(list(LEVELS[var])))
 
 
 def benchmark_frames(n_households: int = 1_000_000, seed: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -184,9 +184,9 @@ def benchmark_frames(n_households: int = 1_000_000, seed: int = 7) -> tuple[pd.D
         "weight": d.weight,
         "stratum": d.stratum.astype(np.int32) + 1,
         "psu": d.psu.astype(np.int64) + 1,
-        "pop_group": pd.Categorical.from_codes(d.role, categories=list(ROLES)),
-        "admin1": pd.Categorical.from_codes(d.area, categories=[a.name for a in spec.areas]),
-        "urban_rural": pd.Categorical.from_codes(np.where(d.urban, 0, 1), categories=["urban", "rural"]),
+        "pop_group": pd.Categorical.from_codes(d.role, categories=pd.Index(list(ROLES))),
+        "admin1": pd.Categorical.from_codes(d.area, categories=pd.Index([a.name for a in spec.areas])),
+        "urban_rural": pd.Categorical.from_codes(np.where(d.urban, 0, 1), categories=pd.Index(["urban", "rural"])),
         "interview_date": (start + d.day.astype("timedelta64[D]")).astype("datetime64[s]"),
         **{var: _as_canonical(sample.hh[var], var) for var in HH_ORDER},
     })
@@ -194,7 +194,7 @@ def benchmark_frames(n_households: int = 1_000_000, seed: int = 7) -> tuple[pd.D
     people = pd.DataFrame({
         "household_id": ind["hh"].astype(np.int64) + 1,
         "person_id": np.arange(1, len(ind["hh"]) + 1, dtype=np.int64),
-        "sex": pd.Categorical.from_codes(np.where(ind["female"], 0, 1), categories=["female", "male"]),
+        "sex": pd.Categorical.from_codes(np.where(ind["female"], 0, 1), categories=pd.Index(["female", "male"])),
         "age": ind["age"].astype(np.int64),
         **{var: _as_canonical(ind[var], var) for var in IND_ORDER},
     })

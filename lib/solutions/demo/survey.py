@@ -139,8 +139,8 @@ def sample_design(spec: CountrySpec, rng: np.random.Generator, scale: float, pop
 
     # weights: inverse inclusion probability, perturbed per PSU and household, calibrated to stratum size
     n_h = np.bincount(stratum, minlength=len(strata))
-    base = np.asarray(sizes) / np.maximum(n_h, 1)
-    w = base[stratum] * rng.lognormal(0, 0.35, n_psu_total)[psu] * rng.lognormal(0, 0.15, len(psu))
+    base_w = np.asarray(sizes) / np.maximum(n_h, 1)
+    w = base_w[stratum] * rng.lognormal(0, 0.35, n_psu_total)[psu] * rng.lognormal(0, 0.15, len(psu))
     w *= (np.asarray(sizes) / np.maximum(np.bincount(stratum, weights=w, minlength=len(strata)), 1e-9))[stratum]
 
     psu_day = rng.integers(0, max(duration_days - 1, 1), n_psu_total)
@@ -211,6 +211,7 @@ def simulate(spec: CountrySpec, rng: np.random.Generator, design: Design, gap_sc
     res = np.array([RESIDENCE[r] for r in ROLES])
     hh["residence_type"] = _category(rng, res, design.role, np.ones(n, bool), 0.005)
     for c in HH_CATEGORY:
+        assert c.parent is not None  # every household category is asked under a binary question
         hh[c.name] = _category(rng, _category_probs(c), design.role, hh[c.parent] == c.value)
     return Sample(design, hh, _members(spec, rng, design, z, gap_mult))
 
@@ -269,5 +270,6 @@ def _members(spec: CountrySpec, rng: np.random.Generator, design: Design, z_hh: 
     _nonresponse(rng, status, float(rng.uniform(0.01, 0.03)))
     ind["labour_status"] = status
     for c in IND_CATEGORY:
+        assert c.parent is not None  # every individual category is asked under a binary question
         ind[c.name] = _category(rng, _category_probs(c), role, ind[c.parent] == c.value)
     return ind

@@ -5,6 +5,8 @@
 - `status`: gap status by equivalence margin, criterion status, trends
 - `measure`: the solutions measure
 - `compute`: `compute_country`, everything above for one country (pure)
+- `design_summary`: `DesignSummary`, the survey's design in counts and the publication settings the results
+  were computed under (what the pages state beside the numbers)
 - `country`: `prepare_country`, the build's compute step (load, validate, compute, write), and
   `load_country_results`, the country notebook's call (the tables written, read back)
 - `collect`: `load_all_results`, what the global and methods pages call (results tables only)
@@ -13,10 +15,12 @@
 from solutions.indicators.collect import GlobalResults, load_all_results, write_global_tables
 from solutions.indicators.compute import ORDER_DISAGG, Tables, compute_country
 from solutions.indicators.country import CountryResults, load_country_results, prepare_country, results_dir
+from solutions.indicators.design_summary import DesignSummary
 from solutions.indicators.measure import SOLUTIONS_ID, solutions_indicator, solutions_met
 
 __all__ = [
-    "ORDER_DISAGG", "SOLUTIONS_ID", "CountryResults", "GlobalResults", "Tables", "compute_country",
-    "load_all_results", "load_country_results", "prepare_country", "results_dir", "solutions_indicator", "solutions_met",
+    "ORDER_DISAGG", "SOLUTIONS_ID", "CountryResults", "DesignSummary", "GlobalResults", "Tables", "compute_country",
+    "load_all_results", "load_country_results", "prepare_country", "results_dir", "solutions_indicator",
+    "solutions_met",
     "write_global_tables",
 ]

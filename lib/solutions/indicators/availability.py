@@ -30,7 +30,7 @@ class Availability:
     note: str  # the country's note on the indicator (config `notes`), e.g. "proxy: ..."
 
 
-def availability(cfg: CountryConfig, catalogue: Catalogue, measure: Indicator | None,
+def availability(cfg: CountryConfig, catalogue: Catalogue, *, measure: Indicator | None,
                  columns: Mapping[str, set[str]], check: MeasureCheck | None = None) -> list[Availability]:
     """Every indicator of the catalogue (dropped ones too), the country's own and the solutions measure, in
     catalogue order; `columns` holds each table's variables present in the data (absent table: no key).

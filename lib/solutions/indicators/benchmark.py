@@ -30,11 +30,12 @@ def benchmarks(cfg: CountryConfig, estimates: pd.DataFrame, level: float) -> pd.
     rows = []
     for indicator_id, value in ref.values.items():
         for r in head[head["indicator_id"] == indicator_id].itertuples():
-            withheld = bool(r.suppressed) or not np.isfinite(r.estimate)
+            estimate, se, df = float(r.estimate), float(r.se), float(r.df)  # type: ignore[arg-type]  # stubs: a row's fields are any scalar; these columns are float
+            withheld = bool(r.suppressed) or not np.isfinite(estimate)
             rse = value.se if value.se is not None else 0.0
-            diff = np.nan if withheld else r.estimate - value.estimate
-            dse = np.nan if withheld else float(np.hypot(r.se, rse))
-            dfree = r.df if np.isfinite(r.df) and r.df > 0 else np.inf
+            diff = np.nan if withheld else estimate - value.estimate
+            dse = np.nan if withheld else float(np.hypot(se, rse))
+            dfree = df if np.isfinite(df) and df > 0 else np.inf
             q = float(stats.t.ppf(0.5 + level / 2, dfree))
             lo, hi = diff - q * dse, diff + q * dse
             comparison = ("withheld" if withheld else "above" if lo > 0 else "below" if hi < 0

@@ -38,7 +38,7 @@ COLUMNS = [*TREND_KEY, "year_from", "year_to", "estimate_from", "estimate_to", "
 _RELATIVE_KINDS = ("mean", "ratio")
 
 
-def change_status(change: np.ndarray, ci_low: np.ndarray, ci_high: np.ndarray, direction: np.ndarray,
+def change_status(change: np.ndarray, *, ci_low: np.ndarray, ci_high: np.ndarray, direction: np.ndarray,
                   margin: np.ndarray) -> np.ndarray:
     """improved | worsened | no_material_change | cannot_tell | insufficient_data | not_assessed per row."""
     change, lo, hi, m = (np.asarray(a, dtype=float) for a in (change, ci_low, ci_high, margin))
@@ -55,9 +55,8 @@ def change_status(change: np.ndarray, ci_low: np.ndarray, ci_high: np.ndarray, d
     return np.where(np.isin(direction, ["higher", "lower"]), status, "not_assessed").astype(object)
 
 
-def rules_from_tables(gaps: pd.DataFrame, estimates: pd.DataFrame, catalogue: Catalogue | None = None,
-                      default: EquivalenceMargin | None = None,
-                      extra: Iterable[Indicator] = ()) -> pd.DataFrame:
+def rules_from_tables(gaps: pd.DataFrame, estimates: pd.DataFrame, *, catalogue: Catalogue | None = None,
+                      default: EquivalenceMargin, extra: Iterable[Indicator] = ()) -> pd.DataFrame:
     """Direction and margin rule per country and indicator (``RULE_COLUMNS``; one of absolute/relative set).
 
     First the rule an edition actually applied, read from its national gap rows (``direction``, ``margin``;
@@ -71,11 +70,11 @@ def rules_from_tables(gaps: pd.DataFrame, estimates: pd.DataFrame, catalogue: Ca
                     & gaps["direction"].isin(["higher", "lower"])]
         comp = estimates[(estimates["group"] == "comparison") & (estimates["disaggregation"] == "total")
                          & (estimates["category"] == "")].drop_duplicates(["country", "indicator_id"])
-        comp = comp.set_index(["country", "indicator_id"])["estimate"]
+        comparison = comp.set_index(["country", "indicator_id"])["estimate"]
         for r in head.dropna(subset=["margin"]).drop_duplicates(["country", "indicator_id"]).to_dict("records"):
             key = (str(r["country"]), str(r["indicator_id"]))
             if kinds.get(key[1]) in _RELATIVE_KINDS:
-                ref = abs(float(comp.get(key, np.nan)))
+                ref = abs(float(comparison.get(key, np.nan)))
                 if not np.isfinite(ref) or ref == 0:
                     continue
                 rows.append({"country": key[0], "indicator_id": key[1], "direction": r["direction"],
@@ -87,7 +86,6 @@ def rules_from_tables(gaps: pd.DataFrame, estimates: pd.DataFrame, catalogue: Ca
         for r in head.drop_duplicates(["country", "indicator_id"]).to_dict("records"):
             rows.append({"country": str(r["country"]), "indicator_id": str(r["indicator_id"]),
                          "direction": r["direction"], "absolute": np.nan, "relative": np.nan})
-    default = default or EquivalenceMargin()
     known: dict[str, Indicator] = {i.id: i for i in (catalogue.indicators if catalogue is not None else [])}
     known.update({i.id: i for i in extra})
     for ind in known.values():
@@ -130,7 +128,7 @@ def _rules_for(pair: pd.DataFrame, rules: pd.DataFrame | None) -> tuple[np.ndarr
     return direction, margin
 
 
-def changes_between(before: pd.DataFrame, now: pd.DataFrame, confidence_level: float = 0.95,
+def changes_between(before: pd.DataFrame, now: pd.DataFrame, *, confidence_level: float,
                     rules: pd.DataFrame | None = None) -> pd.DataFrame:
     """The change of every estimate present in both tables (joined on ``TREND_KEY``), with SE, df, CI,
     margin and status (``COLUMNS``). Withheld on either side: no number, status ``insufficient_data``."""
@@ -161,11 +159,13 @@ def changes_between(before: pd.DataFrame, now: pd.DataFrame, confidence_level: f
     direction, margin = _rules_for(out, rules)
     out["direction"] = direction
     out["margin"] = np.where(withheld | (direction == "none"), np.nan, margin)
-    out["status"] = change_status(out["change"], out["ci_low"], out["ci_high"], direction, out["margin"])
+    out["status"] = change_status(out["change"].to_numpy(), ci_low=out["ci_low"].to_numpy(),
+                                  ci_high=out["ci_high"].to_numpy(), direction=direction,
+                                  margin=out["margin"].to_numpy())
     return out[COLUMNS].reset_index(drop=True)
 
 
-def year_over_year(history: pd.DataFrame, year: int, confidence_level: float = 0.95,
+def year_over_year(history: pd.DataFrame, year: int, *, confidence_level: float,
                    rules: pd.DataFrame | None = None) -> pd.DataFrame:
     """Change of each estimate from the latest earlier comparable report year to ``year`` (``COLUMNS``)."""
     data, _ = comparable_years(history, year)
@@ -176,4 +176,4 @@ def year_over_year(history: pd.DataFrame, year: int, confidence_level: float = 0
     if now.empty or before.empty:
         return pd.DataFrame(columns=COLUMNS)
     before = before.sort_values("year").groupby(TREND_KEY, sort=False, dropna=False).tail(1)
-    return changes_between(before, now, confidence_level, rules)
+    return changes_between(before, now, confidence_level=confidence_level, rules=rules)

@@ -5,7 +5,7 @@ first (`prepare_country` calls `check_country` before computing anything). It ra
 problem, one line each, and returns the loaded data with the warnings a reader must see:
 
 * the config against the report: a report marked `demo: true` holding a country with real data is a
-  warning (the report-wide banner is then dropped, `config.load_all`; the fictional chapters keep theirs);
+  warning (the report-wide banner is then dropped, `config_loader.load_all`; the fictional chapters keep theirs);
 * the inputs (`solutions.inputs.load_country_data`): files, mapping, derived variables, categories, weights
   (column, sampling frame, rescaling, trimming), design columns, groups, dates;
 * the indicators: which can be computed and why not (`availability`); a country's own indicator that cannot
@@ -65,7 +65,8 @@ def check_country(gcfg: GlobalConfig, cfg: CountryConfig, config_path: str | Pat
                if (df := getattr(data, t)) is not None}
     measure = check_measure(gcfg, data.households.columns)
     problems += measure.problems  # only with `missing_conditions: error`
-    rows = availability(cfg, load_catalogue(), solutions_indicator(gcfg, measure), present, measure)
+    rows = availability(cfg, load_catalogue(), measure=solutions_indicator(gcfg, measure), columns=present,
+                        check=measure)
     own = {i.id for i in cfg.extra_indicators}
     problems += [f"extra_indicators: {r.indicator_id} cannot be computed: {r.reason}" for r in rows
                  if r.indicator_id in own and not r.computed]
@@ -154,7 +155,8 @@ def _expression_sites(cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData,
     """Every expression of the indicators that will be computed and of the measure's conditions."""
     computed = {r.indicator_id for r in rows if r.computed}
     inds = [i for i in [*load_catalogue().indicators, *cfg.extra_indicators] if i.id in computed]
-    found = [(i.table, e, i.id, k) for i in inds for k, e in i.expressions().items()]
+    found: list[tuple[str, str, str | None, str]] = [(i.table, e, i.id, k) for i in inds
+                                                     for k, e in i.expressions().items()]
     found += [("households", c.condition, None, str(n)) for n, c in enumerate(_conditions(gcfg))]
     return [_Site(df, table, text, ind, key) for table, text, ind, key in found
             if isinstance(df := getattr(data, table, None), pd.DataFrame)]

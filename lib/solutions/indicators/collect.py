@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from solutions.catalogue import Catalogue, load_catalogue
-from solutions.config import GlobalConfig, config_sha256, country_path, load_country, load_global
+from solutions.config import EquivalenceMargin, GlobalConfig, Thresholds, config_sha256
+from solutions.config_loader import country_path, load_country, load_global
 from solutions.indicators.country import results_dir
 from solutions.indicators.measure import scoring_text
 from solutions.provenance import build_date, code_version, library_versions
@@ -30,7 +31,8 @@ class GlobalResults:
     countries: pd.DataFrame
     catalogue: Catalogue
     provenance: dict
-    thresholds: dict = field(default_factory=dict)
+    thresholds: Thresholds  # the global config's publication settings
+    equivalence_margin: EquivalenceMargin  # the global config's default margins of the gap status
     solutions_measure: dict = field(default_factory=dict)  # docs/architecture.md; {} without a measure
     indicators: pd.DataFrame = field(default_factory=pd.DataFrame)  # per country: computed or why not, notes
     benchmarks: pd.DataFrame = field(default_factory=pd.DataFrame)  # per country: estimates beside a benchmark
@@ -74,7 +76,7 @@ def load_all_results(global_config: str | Path, output_root: str | Path) -> Glob
         demo=gcfg.demo and all(r["demo"] for r in rows),  # a real country's report is never all demonstration
         criteria=cat("criteria"), figures=cat("figures"), countries=pd.DataFrame(rows),
         indicators=cat("indicators"), benchmarks=cat("benchmarks"),
-        catalogue=load_catalogue(), thresholds=gcfg.thresholds.model_dump(),
+        catalogue=load_catalogue(), thresholds=gcfg.thresholds, equivalence_margin=gcfg.equivalence_margin,
         provenance={"countries": provenance, "global_config_sha256": config_sha256(gcfg),
                     "code_version": code_version(), "catalogue_version": gcfg.catalogue_label,
                     "libraries": library_versions(), "build_date": build_date()},

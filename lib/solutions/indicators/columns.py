@@ -98,6 +98,7 @@ def columns_for(ind: Indicator, df: pd.DataFrame, catalogue: Catalogue) -> list[
         u = universe & ~np.isnan(v)
         cols.append(Column(ind, ind.kind, "", np.where(u, v, 0.0), u.astype(float), u, missing | (universe & ~u)))
     elif ind.kind in ("distribution", "by_reason"):
+        assert ind.variable is not None  # the catalogue model requires it of these kinds
         for level, is_level in _level_masks(df, catalogue, ind.table, ind.variable):
             y = is_level & universe
             cols.append(Column(ind, ind.kind, level, y.astype(float), ones, universe, missing))

@@ -10,7 +10,7 @@ indicator saying whether it was computed and why not.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,9 @@ from solutions.indicators.estimate import estimate_columns
 from solutions.indicators.measure import check_measure, solutions_indicator, solutions_met
 from solutions.indicators.status import assess_gaps, criteria_status
 from solutions.indicators.universe_bands import band_labels, relabel_age_bands
+
+if TYPE_CHECKING:
+    from solutions.inputs import CountryData
 
 ORDER_DISAGG = ["total", "sex", "age_band", "urban_rural", "admin1"]
 
@@ -68,7 +71,7 @@ def _allowed(ind: Indicator, disagg: str, cfg: CountryConfig) -> bool:
     return False
 
 
-def design_of(df: pd.DataFrame, cfg: CountryConfig, lonely_psu: str) -> survey.Design:
+def design_of(df: pd.DataFrame, cfg: CountryConfig, lonely_psu: survey.LonelyPSU) -> survey.Design:
     """The survey design of a table, as the engine estimates it (also built by the validation path)."""
     strata = "stratum" if cfg.design.strata and "stratum" in df else None
     psu = "psu" if cfg.design.psu and "psu" in df else None
@@ -137,7 +140,7 @@ def _sort(df: pd.DataFrame, catalogue_ids: list[str], with_kind: bool = True) ->
 
 
 def compute_country(
-    cfg: CountryConfig, gcfg: GlobalConfig, data: Any, catalogue: Catalogue | None = None
+    cfg: CountryConfig, gcfg: GlobalConfig, data: CountryData, catalogue: Catalogue | None = None
 ) -> Tables:
     """Every indicator of the country's catalogue, by group × allowed disaggregation, with gaps."""
     base = catalogue or load_catalogue()
@@ -151,7 +154,7 @@ def compute_country(
         present["locations"] = set(data.locations.columns)
     measure = check_measure(gcfg, data.households.columns)
     sol = solutions_indicator(gcfg, measure)
-    rows = availability(cfg, base, sol, present, measure)
+    rows = availability(cfg, base, measure=sol, columns=present, check=measure)
     computed = {r.indicator_id for r in rows if r.computed}
     indicators = [i for i in catalogue.indicators if i.id in computed]
     if sol is not None and sol.id in computed:
@@ -179,7 +182,7 @@ def compute_country(
             if not cols:
                 continue
             domains = build_domains(df, disagg, catalogue.levels(table, disagg) if disagg != "total" else None)
-            est, gaps = estimate_columns(design, cols, domains, th.confidence_level)
+            est, gaps = estimate_columns(design, cols, domains=domains, level=th.confidence_level)
             est_parts.append(est)
             gap_parts.append(gaps)
     if data.locations is not None:
@@ -204,15 +207,16 @@ def compute_country(
         gap_parts.append(_gaps_not_available(na_rows, catalogue, own, groups))
         gaps = relabel_age_bands(pd.concat([p for p in gap_parts if not p.empty], ignore_index=True), bands)
         gaps = _sort(gaps.assign(kind=""), ids, with_kind=False).drop(columns="kind")
-        gaps = assess_gaps(gaps, estimates, catalogue, gcfg.equivalence_margin, own, min_df=th.min_df)
+        gaps = assess_gaps(gaps, estimates, catalogue=catalogue, default=gcfg.equivalence_margin, extra=own,
+                           min_df=th.min_df)
         not_collected = {r.indicator_id for r in rows if not r.computed}
-        criteria = criteria_status(gaps, displaced, th.confidence_level, not_collected)
+        criteria = criteria_status(gaps, displaced, confidence_level=th.confidence_level, not_collected=not_collected)
     else:  # no comparison group: gaps cannot be estimated from this survey
         gaps = pd.DataFrame(columns=["indicator_id", "criterion", "group", "disaggregation", "disaggregation_value",
                                      "category", "gap", "se", "ci_low", "ci_high", "df", "p_value", "direction",
                                      "status", "margin", "flag"])
         criteria = _not_assessed(displaced)
-    stamp = {"country": cfg.iso3, "year": gcfg.report_year, "catalogue_version": gcfg.catalogue_label}
+    stamp: dict[str, Any] = {"country": cfg.iso3, "year": gcfg.report_year, "catalogue_version": gcfg.catalogue_label}
     return Tables(
         estimates.assign(**stamp), gaps.assign(**stamp), criteria.assign(country=cfg.iso3, year=gcfg.report_year),
         notes, indicators=as_frame(rows).assign(**stamp),

@@ -4,20 +4,21 @@ path `solutions validate` runs too, then compute and write), and read back by th
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from solutions.atomic import write_text
 from solutions.catalogue import Catalogue, load_catalogue
-from solutions.config import CountryConfig, config_sha256, load_country, load_global
+from solutions.config import CountryConfig, config_sha256
+from solutions.config_loader import load_country, load_global
 from solutions.disclosure import sample_counts
 from solutions.indicators.checks import check_country
 from solutions.indicators.compute import compute_country, country_catalogue
+from solutions.indicators.design_summary import DesignSummary
 from solutions.provenance import build_date, code_version, library_versions
 from solutions.results import read_table, write_table
 
@@ -26,11 +27,9 @@ TABLES = ("estimates", "gaps", "criteria", "indicators", "benchmarks", "figures"
 #: results): the presentation step's key hashes these (pipeline.plan.page_key).
 PAGE_FIELDS = frozenset({"iso3", "name", "demo", "narrative", "drop_indicators", "extra_indicators", "variables"})
 _SAMPLE_COUNTS = ("households", "individuals", "psus")
-#: `CountryResults.design` in the order `prepare_country` builds it (the methods table lists it so;
-#: meta.json sorts its keys)
-DESIGN_KEYS = ("weight", "strata", "psus", "households", "individuals", "weighting", "lonely_psu",
-               "confidence_level", "min_n", "min_effective_n", "max_cv", "min_df", "min_count",
-               "equivalence_margin", "collection_start", "collection_end", "survey_title", "collection_year")
+
+if TYPE_CHECKING:
+    from solutions.inputs import CountryData
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class CountryResults:
     criteria: pd.DataFrame
     figures: pd.DataFrame
     sample: pd.DataFrame
-    design: dict
+    design: DesignSummary  # the survey's design in counts and the publication settings used
     narrative: dict
     sources: list[dict]
     provenance: dict
@@ -84,7 +83,7 @@ def _psu_ids(hh: pd.DataFrame) -> pd.Series:
     return hh["psu"].astype(str)
 
 
-def _sample(data: Any) -> pd.DataFrame:
+def _sample(data: CountryData) -> pd.DataFrame:
     hh = data.households
     by = ["role", "admin1"] if "admin1" in hh else ["role"]
     if "psu" in hh:
@@ -95,11 +94,6 @@ def _sample(data: Any) -> pd.DataFrame:
     if data.individuals is not None:
         out["individuals"] = data.individuals.groupby(by, sort=True, observed=True).size()
     return out.reset_index().rename(columns={"role": "group"}).fillna(0)
-
-
-def collection_years(start: dt.date, end: dt.date) -> str:
-    """The survey's data-collection year(s), e.g. "2018" or "2018-2019" (never the report year)."""
-    return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
 
 
 def prepare_country(global_config: str | Path, country_config: str | Path, output_root: str | Path) -> CountryResults:
@@ -119,19 +113,11 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
     figures = figures.assign(country=cfg.iso3)
     write_table(figures, "figures", out)
     hh = data.households
-    design = {
-        "weight": "weight", "strata": int(hh["stratum"].nunique()) if "stratum" in hh else 1,
-        "psus": int(_psu_ids(hh).nunique()) if "psu" in hh else len(hh), "households": len(hh),
-        "individuals": 0 if data.individuals is None else len(data.individuals),
-        "weighting": data.weighting,
-        "lonely_psu": gcfg.thresholds.lonely_psu, "confidence_level": gcfg.thresholds.confidence_level,
-        "min_n": gcfg.thresholds.min_n, "min_effective_n": gcfg.thresholds.min_effective_n,
-        "max_cv": gcfg.thresholds.max_cv, "min_df": gcfg.thresholds.min_df, "min_count": gcfg.thresholds.min_count,
-        "equivalence_margin": gcfg.equivalence_margin.model_dump(),
-        "collection_start": cfg.survey.collection_start.isoformat(),
-        "collection_end": cfg.survey.collection_end.isoformat(), "survey_title": cfg.survey.title,
-        "collection_year": collection_years(cfg.survey.collection_start, cfg.survey.collection_end),
-    }
+    design = DesignSummary(
+        strata=int(hh["stratum"].nunique()) if "stratum" in hh else 1,
+        psus=int(_psu_ids(hh).nunique()) if "psu" in hh else len(hh), households=len(hh),
+        individuals=0 if data.individuals is None else len(data.individuals), weighting=data.weighting,
+        survey=cfg.survey, thresholds=gcfg.thresholds, equivalence_margin=gcfg.equivalence_margin)
     provenance = {
         "inputs": dict(sorted(data.files.items())), "config_sha256": config_sha256(cfg),
         "global_config_sha256": config_sha256(gcfg), "code_version": code_version(),
@@ -141,7 +127,8 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
     own = {d.variable: d.label or d.variable.replace("_", " ").capitalize() for d in cfg.disaggregations}
     weights = data.weights.round(6) if not data.weights.empty else data.weights
     sample = sample_counts(_sample(data), gcfg.thresholds.min_count)
-    meta = {"iso3": cfg.iso3, "name": cfg.name, "demo": cfg.demo, "design": design, "provenance": provenance,
+    meta: dict[str, Any] = {"iso3": cfg.iso3, "name": cfg.name, "demo": cfg.demo, "design": design.as_json(),
+            "provenance": provenance,
             "notes": tables.notes, "sources": [s.model_dump(mode="json") for s in cfg.sources],
             "solutions_measure": tables.solutions_measure,
             "comparison": cfg.has_comparison, "reference": reference, "disaggregations": own,
@@ -174,16 +161,12 @@ def load_country_results(global_config: str | Path, country_config: str | Path,
     return CountryResults(
         iso3=cfg.iso3, name=meta["name"], year=gcfg.report_year, demo=bool(meta["demo"]),
         estimates=tables["estimates"], gaps=tables["gaps"], criteria=tables["criteria"], figures=tables["figures"],
-        sample=_sample_table(meta["sample"]), design=_in_order(meta["design"], DESIGN_KEYS), narrative=cfg.narrative.model_dump(mode="json"),
+        sample=_sample_table(meta["sample"]), design=DesignSummary.from_json(meta["design"]), narrative=cfg.narrative.model_dump(mode="json"),
         sources=meta["sources"], provenance=meta["provenance"], catalogue=_page_catalogue(cfg),
         notes=meta["notes"], solutions_measure=meta["solutions_measure"], indicators=tables["indicators"],
         benchmarks=tables["benchmarks"], weights=_weights_table(meta["weights"]), comparison=bool(meta["comparison"]),
         reference=meta["reference"], disaggregations=meta["disaggregations"],
     )
-
-
-def _in_order(d: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    return {**{k: d[k] for k in keys if k in d}, **{k: v for k, v in d.items() if k not in keys}}
 
 
 def _page_catalogue(cfg: CountryConfig) -> Catalogue:

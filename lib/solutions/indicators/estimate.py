@@ -19,12 +19,12 @@ from solutions.indicators.domains import Domains
 
 def _intervals(kind: str, est: np.ndarray, se: np.ndarray, n: np.ndarray, df: np.ndarray, level: float):
     if kind in ("proportion", "distribution", "by_reason"):
-        return survey.proportion_ci(est, se, n, df, level)
-    lo, hi = survey.t_ci(est, se, df, level)
+        return survey.proportion_ci(est, se, n=n, df=df, level=level)
+    lo, hi = survey.t_ci(est, se, df=df, level=level)
     if kind == "ratio":  # a share of its denominator (unemployed of the labour force): at 0 or 1, as a proportion
         edge = ((est == 0) | (est == 1)) & (se == 0)
         if edge.any():
-            klo, khi = survey.korn_graubard_ci(est, se, n, df, level)
+            klo, khi = survey.korn_graubard_ci(est, se, n=n, df=df, level=level)
             lo, hi = np.where(edge, klo, lo), np.where(edge, khi, hi)
     return lo, hi
 
@@ -38,9 +38,9 @@ def _estimate(design: survey.Design, cols: list[Column], domains: Domains, level
         if not idx:
             continue
         dr = survey.domain_estimates(
-            design, "ratio", [cols[j].numerator for j in idx],
-            [cols[j].denominator for j in idx] if with_den else None,
-            domains.codes, domains.n, universe=[cols[j].universe for j in idx], level=level,
+            design, "ratio", numerator=[cols[j].numerator for j in idx],
+            denominator=[d for j in idx if (d := cols[j].denominator) is not None] if with_den else None,
+            domain=domains.codes, n_domains=domains.n, universe=[cols[j].universe for j in idx], level=level,
             deff_method="auto",
         )
         parts.append((idx, dr))
@@ -79,7 +79,7 @@ def _kish(design: survey.Design, cols: list[Column], domains: Domains) -> np.nda
 
 
 def estimate_columns(
-    design: survey.Design, cols: list[Column], domains: Domains, level: float
+    design: survey.Design, cols: list[Column], *, domains: Domains, level: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Estimates for every column × domain, and displaced-minus-comparison gaps as linearized contrasts."""
     if not cols:
@@ -132,10 +132,10 @@ def _gaps(parts: list[tuple[list[int], survey.DomainRatios]], cols: list[Column]
     shape = (len(pairs), len(cols))
     diff, se, dfree, lo, hi, p = (np.empty(shape) for _ in range(6))
     for idx, dr in parts:
-        con = survey.contrast(dr, a, b, level=level)
+        con = survey.domain_differences(dr, a=a, b=b, level=level)
         # the gap rests on both domains: its df is the smaller of their design df, not the whole design's
         gap_df = np.fmin(dr.df[a], dr.df[b])
-        g_lo, g_hi = survey.t_ci(con.difference, con.se, gap_df, level)
+        g_lo, g_hi = survey.t_ci(con.difference, con.se, df=gap_df, level=level)
         with np.errstate(invalid="ignore", divide="ignore"):
             p_val = np.where(gap_df > 0, 2.0 * stats.t.sf(np.abs(con.difference / con.se),
                                                           np.where(gap_df > 0, gap_df, 1.0)), np.nan)

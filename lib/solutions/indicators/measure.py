@@ -55,7 +55,7 @@ def check_measure(gcfg: GlobalConfig, variables: Iterable[str]) -> MeasureCheck:
     if measure is None:
         return MeasureCheck()
     have = set(variables)
-    conditions = []
+    conditions: list[dict[str, Any]] = []
     for c in measure.conditions:
         missing = sorted(referenced(c.condition) - have)
         conditions.append({"criterion": c.criterion, "label": c.label, "condition_text": c.condition,

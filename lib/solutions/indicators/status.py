@@ -39,7 +39,7 @@ def side_withheld(gaps: pd.DataFrame, estimates: pd.DataFrame) -> np.ndarray:
     return withheld | ~np.isfinite(gaps["se"].to_numpy(dtype=float)) | ~np.isfinite(gaps["gap"].to_numpy(dtype=float))
 
 
-def margins(gaps: pd.DataFrame, estimates: pd.DataFrame, catalogue: Catalogue | None,
+def margins(gaps: pd.DataFrame, estimates: pd.DataFrame, *, catalogue: Catalogue | None,
             default: EquivalenceMargin, extra: dict[str, Indicator] | None = None) -> np.ndarray:
     """δ per gap row in the estimate's own units: the absolute margin, or the relative margin times
     |comparison estimate| of the same indicator, disaggregation value and category (NaN if withheld)."""
@@ -54,7 +54,8 @@ def margins(gaps: pd.DataFrame, estimates: pd.DataFrame, catalogue: Catalogue | 
                 ind = catalogue.get(indicator_id)
             except KeyError:
                 ind = None
-            lookup[indicator_id] = ind
+            if ind is not None:
+                lookup[indicator_id] = ind
         rule = margin_rule(ind, default)
         out[i] = rule.absolute if rule.absolute is not None else rule.relative * abs(ref[i])
     return out
@@ -81,7 +82,7 @@ def gap_status(gaps: pd.DataFrame, withheld: np.ndarray, margin: np.ndarray) -> 
     return pd.Series(status, index=gaps.index, dtype=object)
 
 
-def gap_flags(gaps: pd.DataFrame, estimates: pd.DataFrame, withheld: np.ndarray, min_df: float) -> pd.Series:
+def gap_flags(gaps: pd.DataFrame, estimates: pd.DataFrame, *, withheld: np.ndarray, min_df: float) -> pd.Series:
     """The flags of both estimates a gap comes from and its own `low_df` (gap df below `min_df`), in the
     order `high_cv`, `low_df`, joined by `;`; "" for a gap with a withheld side (it shows no number)."""
     if "flag" in estimates:
@@ -102,20 +103,20 @@ def gap_flags(gaps: pd.DataFrame, estimates: pd.DataFrame, withheld: np.ndarray,
     return pd.Series(out, index=gaps.index, dtype=object)
 
 
-def assess_gaps(gaps: pd.DataFrame, estimates: pd.DataFrame, catalogue: Catalogue | None,
+def assess_gaps(gaps: pd.DataFrame, estimates: pd.DataFrame, *, catalogue: Catalogue | None,
                 default: EquivalenceMargin, extra: dict[str, Indicator] | None = None,
-                min_df: float = 8.0) -> pd.DataFrame:
+                min_df: float) -> pd.DataFrame:
     """The gaps with `margin`, `status` and `flag` set. A gap with a withheld side keeps no number at all,
     whatever its status (a category row is `not_assessed` but its gap would still give the withheld side
     away)."""
     out = gaps.copy()
     withheld = side_withheld(out, estimates)
-    out["margin"] = margins(out, estimates, catalogue, default, extra)
+    out["margin"] = margins(out, estimates, catalogue=catalogue, default=default, extra=extra)
     out["status"] = gap_status(out, withheld, out["margin"].to_numpy(dtype=float)).to_numpy()
     out.loc[out["status"].isin(["insufficient_data", "not_assessed"]).to_numpy(), "margin"] = np.nan
     for col in GAP_VALUES:
         out.loc[withheld, col] = np.nan
-    out["flag"] = gap_flags(out, estimates, withheld, min_df).to_numpy()
+    out["flag"] = gap_flags(out, estimates, withheld=withheld, min_df=min_df).to_numpy()
     return out
 
 
@@ -133,7 +134,7 @@ def bonferroni_open(gaps: pd.DataFrame, k: int, confidence_level: float) -> np.n
         return (d - q * se) > 0
 
 
-def criteria_status(gaps: pd.DataFrame, groups: list[str], confidence_level: float = 0.95,
+def criteria_status(gaps: pd.DataFrame, groups: list[str], *, confidence_level: float,
                     not_collected: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
     """Criterion × displaced group, over the national headline gaps of the criterion's k indicators with data
     (methodology §3): open if any indicator's disadvantage is above 0 at the Bonferroni level (its CI at

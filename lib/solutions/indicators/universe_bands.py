@@ -50,9 +50,11 @@ def age_bounds(universe: str | None) -> tuple[float, float]:
         if not isinstance(term, ast.Compare) or len(term.ops) != 1:
             continue
         left, right = term.left, term.comparators[0]
-        if isinstance(left, ast.Name) and left.id == AGE and isinstance(right, ast.Constant):
+        if (isinstance(left, ast.Name) and left.id == AGE and isinstance(right, ast.Constant)
+                and isinstance(right.value, int | float)):
             b = _bound(term.ops[0], float(right.value), True)
-        elif isinstance(right, ast.Name) and right.id == AGE and isinstance(left, ast.Constant):
+        elif (isinstance(right, ast.Name) and right.id == AGE and isinstance(left, ast.Constant)
+              and isinstance(left.value, int | float)):
             b = _bound(term.ops[0], float(left.value), False)
         else:
             continue

@@ -98,7 +98,8 @@ def read_frame(spec: FrameWeights, config_path: Path) -> Frame:
     stratum_cols = [_column(cols, c) for c in ([spec.stratum] if isinstance(spec.stratum, str) else spec.stratum)]
     from solutions.inputs.mapping import column_shape_messages
 
-    problems, warnings = column_shape_messages(raw.attrs, {*stratum_cols, _column(cols, spec.population)}, name)
+    used = {c for c in (*stratum_cols, _column(cols, spec.population)) if c is not None}
+    problems, warnings = column_shape_messages(raw.attrs, used, name)
     out.problems += problems
     out.warnings += warnings
     parts = [keys_of(raw[c]) for c in stratum_cols]
@@ -199,7 +200,7 @@ def frame_weights(strata: pd.Series, frame: Frame, spec: FrameWeights, size: pd.
     if out.problems:
         return out
     unit = base.astype(float) if base is not None else pd.Series(1.0, index=keys.index)
-    counts = (unit * size if spec.unit == "individuals" else unit).groupby(keys).sum()
+    counts = (unit * size if spec.unit == "individuals" and size is not None else unit).groupby(keys).sum()
     population = pd.Series({k: frame.strata[k][1] for k in counts.index})
     weightless = counts[counts <= 0]
     if len(weightless):  # rescaling a stratum whose records all weigh 0: nothing to scale
@@ -214,7 +215,7 @@ def frame_weights(strata: pd.Series, frame: Frame, spec: FrameWeights, size: pd.
     nobody = sorted(v[0] for k, v in frame.strata.items() if k not in counts.index and v[1] == 0)
     how = "the data's weights rescaled to N_h per stratum" if base is not None else "weights N_h / n_h"
     out.notes.append(f"{frame.name}: {how} from {len(counts)} frame strata ({spec.unit}); "
-                     f"weighted total {out.weights.sum() if spec.unit == 'households' else (out.weights * size).sum():,.0f}")
+                     f"weighted total {out.weights.sum() if spec.unit == 'households' or size is None else (out.weights * size).sum():,.0f}")
     if empty:
         out.notes.append(f"{frame.name}: {len(empty)} frame strata have no sampled record and are not represented "
                          f"({show_values(empty)})")

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,7 +142,8 @@ def per_unique(values: pd.Series, fn: Any) -> pd.Series:
 def keys_of(s: pd.Series) -> pd.Series:
     """`value_key` of every cell as an object Series holding None for missing (never NaN)."""
     if isinstance(s.dtype, pd.StringDtype):  # text or missing only (a CSV column): the key is the stripped text
-        return pd.Series(s.str.strip().to_numpy(dtype=object, na_value=None), index=s.index, dtype=object)
+        return pd.Series(s.str.strip().to_numpy(dtype=object, na_value=None),  # type: ignore[call-overload]  # pandas-stubs: object and None are valid
+                         index=s.index, dtype=object)  # type: ignore[arg-type]  # as above
     if s.dtype == object:
         # factorize treats True and 1 as one value; their keys differ ("true", "1"), so bools go first to text
         is_bool = s.map(type).isin((bool, np.bool_)).to_numpy()
@@ -304,7 +306,7 @@ def map_table(
             found: _Found | None = _Found(raw[col], col)
             out.used.add(col)
         else:
-            found = _source(raw, columns, src, table, var, own, name, out, form, tags)
+            found = _source(raw, columns, src=src, table=table, var=var, own=own, name=name, out=out, form=form, tags=tags)
         if found is None:
             continue
         labels = found.labels
@@ -314,7 +316,8 @@ def map_table(
         out.sources[var] = found.shown
         before = len(out.problems)
         recode = cfg.recode_for(var, table) if var in own else cfg.recode.get(var)
-        out.frame[var] = _coerce(found.series, var, spec, cfg, name, found.shown, labels, decimal_comma, out, recode)
+        out.frame[var] = _coerce(found.series, var, spec=spec, cfg=cfg, name=name, shown=found.shown, labels=labels,
+                                 decimal_comma=decimal_comma, out=out, recode_map=recode)
         if len(out.problems) > before:
             out.failed.add(var)
 
@@ -328,7 +331,7 @@ def map_table(
     return out
 
 
-def column_shape_messages(attrs: dict[str, Any], used: set[str], name: str) -> tuple[list[str], list[str]]:
+def column_shape_messages(attrs: Mapping[Hashable, Any], used: set[str], name: str) -> tuple[list[str], list[str]]:
     """(problems, warnings) about the file's repeated and unnamed columns (`readers` records them in attrs).
 
     Why not refuse the file: exports repeat columns nobody maps (a Kobo calculation saved twice); only a
@@ -360,6 +363,7 @@ def _where(table: str, var: str, own: dict[str, Any]) -> str:
 def _source(
     raw: pd.DataFrame,
     columns: list[str],
+    *,
     src: Any,
     table: str,
     var: str,
@@ -373,7 +377,8 @@ def _source(
     where = _where(table, var, own)
     if isinstance(src, Join | list):
         cols = source_columns(src)
-        parts = [_one_column(raw, columns, c, where, var, name, out, form, tags) for c in cols]
+        parts = [_one_column(raw, columns, src=c, where=where, var=var, name=name, out=out, form=form, tags=tags)
+                 for c in cols]
         if any(p is None for p in parts):
             return None
         found = [p for p in parts if p is not None]
@@ -389,12 +394,13 @@ def _source(
         if labels is None and form is not None:
             labels = next((form.labels_for(str(p.series.name)) for p in found if form.labels_for(str(p.series.name))), None)
         return _Found(value.rename(cols[0]), " | ".join(p.shown for p in found), labels)
-    return _one_column(raw, columns, src, where, var, name, out, form, tags)
+    return _one_column(raw, columns, src=src, where=where, var=var, name=name, out=out, form=form, tags=tags)
 
 
 def _one_column(
     raw: pd.DataFrame,
     columns: list[str],
+    *,
     src: str,
     where: str,
     var: str,
@@ -404,7 +410,7 @@ def _one_column(
     tags: dict[str, str] | None,
 ) -> _Found | None:
     if src.endswith("/"):
-        got = _from_multiselect(raw, columns, src, var, name, out, form)
+        got = _from_multiselect(raw, columns, src=src, var=var, name=name, out=out, form=form)
         return None if got is None else _Found(got[0], src, got[1])
     if src.startswith("#") and tags is not None:
         col, why = _hxl_column(tags, src)
@@ -458,6 +464,7 @@ def _missing_column(name: str, where: str, var: str, src: str, columns: list[str
 def _from_multiselect(
     raw: pd.DataFrame,
     columns: list[str],
+    *,
     src: str,
     var: str,
     name: str,
@@ -474,8 +481,8 @@ def _from_multiselect(
             out.problems.append(
                 rows_problem(name, col, var, "values that are not 0/1 or true/false", rows, vals)
             )
-    elif _find_column(columns, base) is not None:
-        col = _find_column(columns, base)
+    elif (found := _find_column(columns, base)) is not None:
+        col = found
         prefix = f"{col}/"
         flags = expand_multiselect(raw[col], prefix=col)
         if not (form and form.labels_for(base)):  # no choice list: the first code written wins
@@ -489,7 +496,9 @@ def _from_multiselect(
     labels = form.labels_for(base) if form else None
     if labels:  # the form's choice-list order, whichever export shape (flags, or codes in the order written)
         order = {f"{prefix}{code}": i for i, code in enumerate(labels)}
-        flags = flags[sorted(flags.columns, key=lambda c: (order.get(c, len(order)), list(flags.columns).index(c)))]
+        names = [str(c) for c in flags.columns]
+        ordered: list[str] = sorted(names, key=lambda c: (order.get(c, len(order)), names.index(c)))
+        flags = flags[ordered]
     series = first_selected(flags, prefix)
     series.name = src
     return series, labels
@@ -499,6 +508,7 @@ def _from_multiselect(
 def _coerce(
     s: pd.Series,
     var: str,
+    *,
     spec: Variable,
     cfg: CountryConfig,
     name: str,
@@ -514,10 +524,10 @@ def _coerce(
     if spec.type in ("id", "design"):
         return _text(keys, recode, alt, var, out)
     if spec.type in ("category", "binary"):
-        return _resolve(keys, var, spec, cfg, name, shown, recode, alt, out)
+        return _resolve(keys, var, spec=spec, cfg=cfg, name=name, shown=shown, recode=recode, alt=alt, out=out)
     if spec.type == "date":
         return _dates(s, keys, var, name, shown, out)
-    return _numbers(keys, var, spec, name, shown, recode, decimal_comma, out)
+    return _numbers(keys, var, spec=spec, name=name, shown=shown, recode=recode, decimal_comma=decimal_comma, out=out)
 
 
 def _text(keys: pd.Series, recode: dict | None, alt: _Alternates, var: str, out: MappedTable) -> pd.Series:
@@ -536,6 +546,7 @@ def _text(keys: pd.Series, recode: dict | None, alt: _Alternates, var: str, out:
 def _resolve(
     keys: pd.Series,
     var: str,
+    *,
     spec: Variable,
     cfg: CountryConfig,
     name: str,
@@ -623,6 +634,7 @@ def _canonical(val: Any, binary: bool, levels: dict[str, str] | None) -> Any:
 def _numbers(
     keys: pd.Series,
     var: str,
+    *,
     spec: Variable,
     name: str,
     shown: str,

@@ -80,7 +80,7 @@ def append(table: str, parts: list[tuple[str, str, MappedTable]]) -> tuple[Appen
     problems: list[str] = []
     notes: list[str] = []
     if len(parts) > 1:
-        for var in sorted(set.union(*present) - set.intersection(*present)):
+        for var in sorted(set.union(*present) - present[0].intersection(*present[1:])):
             lacking = [n for (n, _, _), cols in zip(parts, present, strict=True) if var not in cols]
             notes.append(f"{table}: {var} is not in {', '.join(lacking)}: those records count as not answered")
         problems += _ids_across_files(table, out)

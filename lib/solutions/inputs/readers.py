@@ -35,7 +35,8 @@ from typing import Any
 
 import pandas as pd
 
-from solutions.config import DataFile, Limits, file_problem
+from solutions.config import DataFile, Limits
+from solutions.config_loader import file_problem
 from solutions.errors import InputError
 from solutions.inputs.workbook import BoundedWorkbook, Sheet, open_workbook
 
@@ -84,7 +85,7 @@ def detect_format(path: Path, spec: DataFile, name: str) -> str:
 
 def read_table(path: Path, spec: DataFile, name: str | None = None, limits: Limits | None = None) -> pd.DataFrame:
     """Read `path` as described by `spec` (format from `spec.format` or the extension), within `limits`."""
-    name = name or display_name(spec.path)
+    name = name or display_name(spec.path or "")
     limits = limits or Limits()
     problem = file_problem(path)
     if problem:
@@ -260,11 +261,11 @@ def _csv_shape(path: Path, spec: DataFile, name: str, limits: Limits) -> None:
     if not complete and len(head) > HEADER_MAX_BYTES:
         raise InputError(f"{name}: no end to the header line in its first {HEADER_MAX_BYTES // MB} MB: "
                          "not a CSV file of survey records")
-    lines, last = 0, b"\n"
+    n_lines, last = 0, b"\n"
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
-            lines, last = lines + chunk.count(b"\n"), chunk[-1:]
-    rows = lines - spec.header_row + (last != b"\n")  # data lines after the header (a last one may lack \n)
+            n_lines, last = n_lines + chunk.count(b"\n"), chunk[-1:]
+    rows = n_lines - spec.header_row + (last != b"\n")  # data lines after the header (a last one may lack \n)
     _cells_within(max(rows, 1), cols, name, limits)
 
 
@@ -539,7 +540,7 @@ def _read_stat(path: Path, spec: DataFile, name: str, fmt: str, limits: Limits) 
     read = pyreadstat.read_dta if fmt == "stata" else pyreadstat.read_sav
     encoding = {"encoding": spec.encoding} if spec.encoding else {}
     try:
-        _, head = read(str(path), metadataonly=True, **encoding)
+        _, head = read(str(path), metadataonly=True, **encoding)  # type: ignore[call-overload]  # pyreadstat's overloads take no **kwargs
         _cells_within(head.number_rows, head.number_columns, name, limits)
         if head.number_columns > limits.max_columns:
             raise InputError(f"{name}: {head.number_columns:,} columns, more than the limit of "
@@ -575,7 +576,7 @@ def _read_stat_bounded(read: Any, path: Path, name: str, budget: float,
 
     decoded: Counter[str] = Counter()
     parts, last = [], None
-    for df, meta in pyreadstat.read_file_in_chunks(read, str(path), chunksize=STAT_CHUNK_ROWS,
+    for df, meta in pyreadstat.read_file_in_chunks(read, str(path), chunksize=STAT_CHUNK_ROWS,  # type: ignore[call-overload]  # as above
                                                    apply_value_formats=True, formats_as_category=False,
                                                    **encoding):
         decoded.update({str(c): int(n) for c, n in df.memory_usage(index=False, deep=True).items()})

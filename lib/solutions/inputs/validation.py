@@ -255,12 +255,12 @@ def _groups(
     if "admin1" not in hh or "role" not in hh:
         return
     comp = set(hh.loc[hh["role"] == "comparison", "admin1"].dropna())
-    for role in DISPLACED_ROLES:
-        areas = set(hh.loc[hh["role"] == role, "admin1"].dropna())
+    for group in DISPLACED_ROLES:
+        areas = set(hh.loc[hh["role"] == group, "admin1"].dropna())
         if areas and comp and not areas & comp:
             problems.append(
-                f"{name}: {column_label(src.get('admin1'), 'admin1')}: no area has both {role} and comparison "
-                f"households ({role} in {show_values(sorted(areas), 3)}, comparison in {show_values(sorted(comp), 3)}); "
+                f"{name}: {column_label(src.get('admin1'), 'admin1')}: no area has both {group} and comparison "
+                f"households ({group} in {show_values(sorted(areas), 3)}, comparison in {show_values(sorted(comp), 3)}); "
                 "the comparison group must live in the same areas"
             )
 

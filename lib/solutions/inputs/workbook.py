@@ -145,10 +145,10 @@ def _read_sheet(ws: Any, name: str, limits: Limits) -> Sheet:
         raise InputError(f"{where}: not a readable sheet ({_short(exc)})") from None
     rows: list[tuple[Any, ...]] = []
     pad = [None] * width
-    for r, values in kept:
+    for r, cells in kept:
         while len(rows) < r - 1:  # rows without values inside the used range
             rows.append(tuple(pad))
-        rows.append(tuple(values + pad[len(values):]))
+        rows.append(tuple(cells + pad[len(cells):]))
     return Sheet(ws.title, rows, merged)
 
 

@@ -57,7 +57,7 @@ class XLSForm:
 
     def is_multiple(self, column: str) -> bool:
         q = self.questions.get(column.rstrip("/").split("/")[-1])
-        return bool(q) and q[0] == "select_multiple"
+        return q is not None and q[0] == "select_multiple"
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -209,7 +209,7 @@ def selected_flags(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, l
     bad: list[tuple[str, list[Any], list[int]]] = []
     for col in frame.columns:
         s = frame[col]
-        vals = {}
+        vals: dict[str, float | None] = {}
         for v in pd.unique(s.dropna()):
             t = str(v).strip().lower()
             if t == "":

@@ -32,7 +32,8 @@ from typing import Any
 
 from tqdm import tqdm
 
-from solutions.config import CountryConfig, GlobalConfig, country_path, file_sha256, load_all
+from solutions.config import CountryConfig, GlobalConfig, file_sha256
+from solutions.config_loader import country_path, load_all
 from solutions.errors import ConfigError
 from solutions.inert import inert
 from solutions.pipeline import confine, keep, manifest

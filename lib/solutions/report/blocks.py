@@ -149,16 +149,12 @@ def title(obj: str | Results) -> None:
 def collection_line(results: CountryResults) -> Markup:
     """Under a country's title: when the survey's data were collected, apart from the report's year (a 2018
     survey in the 2026 edition must not read as 2026 data)."""
-    design = results.design
-    if not design.get("collection_start"):
-        return Markup("")
-    start, end = pd.Timestamp(design["collection_start"]), pd.Timestamp(design.get("collection_end") or
-                                                                        design["collection_start"])
+    survey = results.design.survey
+    start, end = pd.Timestamp(survey.collection_start), pd.Timestamp(survey.collection_end)
     span = (f"{start:%B}–{end:%B %Y}" if start.year == end.year else f"{start:%B %Y}–{end:%B %Y}")
     if start.year == end.year and start.month == end.month:
         span = f"{end:%B %Y}"
-    survey = design.get("survey_title") or "Survey"
-    return Markup(_T.collection_line(survey=survey, span=span, year=results.year))
+    return Markup(_T.collection_line(survey=survey.title or "Survey", span=span, year=results.year))
 
 
 def banner(obj: Results) -> None:

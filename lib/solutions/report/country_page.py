@@ -82,7 +82,7 @@ _C = macros("common.html.j2")
 def findings_summary(results: CountryResults) -> None:
     """One sentence per displaced group from its criterion statuses: where it is worse off, where the data
     show no material gap, where the survey cannot tell (generated, so it never claims more than the CIs)."""
-    said = trends.survey_note(results.design, results.year)  # which survey round the chapter's figures are from
+    said = trends.survey_note(results.design.as_json(), results.year)  # which survey round the chapter's figures are from
     if said:
         note(said)
     if not results.comparison:  # said first: no criterion can be assessed, and why
@@ -164,7 +164,7 @@ def sample_section(results: CountryResults) -> None:
             frame = frame.assign(_o=frame["group"].map(order)).sort_values("_o", kind="stable").drop(columns="_o")
             frame["group"] = frame["group"].map(style.group_label)
         counts = [c for c in ("households", "individuals", "psus") if c in frame.columns]
-        fewer = f"fewer than {results.design.get('min_count', 5)}"
+        fewer = f"fewer than {results.design.thresholds.min_count}"
         for c in counts:
             why = frame.pop(f"{c}_withheld") if f"{c}_withheld" in frame.columns else pd.Series("", index=frame.index)
             frame[c] = [(fewer if w == "min_count" else "withheld") if is_missing(v) else fmt_count(v)
@@ -176,7 +176,7 @@ def sample_section(results: CountryResults) -> None:
     else:
         note("No sample summary is available.")
     rows = []
-    for key, value in results.design.items():
+    for key, value in results.design.as_json().items():
         if key == "weight":
             continue  # the catalogue name of the weight column: a build detail, not a design fact
         rows.append({"Design": DESIGN_LABELS.get(key, str(key).replace("_", " ").capitalize()),

@@ -347,9 +347,10 @@ def what_changed(g: GlobalResults, output_root: str | Path | None, *, margin: An
         return
     new = Edition(year, Path(output_root or "."), g.estimates, g.gaps, g.criteria,
                   country_names(g))
-    level = float((g.thresholds or {}).get("confidence_level", 0.95))
+    level = g.thresholds.confidence_level
     d = diff_editions(old, new, confidence_level=level,
-                      rules=rules_from_tables(g.gaps, g.estimates, g.catalogue, margin))
+                      rules=rules_from_tables(g.gaps, g.estimates, catalogue=g.catalogue,
+                                             default=margin if margin is not None else g.equivalence_margin))
     emit(changes_html(d, {**d.names, **country_names(g)}, g, thresholds_of(g).level))
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from solutions.catalogue import Catalogue, Indicator
+from solutions.config import EquivalenceMargin, Thresholds
 from solutions.indicators import GlobalResults
 
 from . import wording
@@ -138,7 +139,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
 # ------------------------------------------------------------------------------------ config -----
 def _config_dict(global_config: Any) -> dict[str, Any]:
     if isinstance(global_config, str | Path):
-        from solutions.config import load_global
+        from solutions.config_loader import load_global
 
         global_config = load_global(global_config)
     if hasattr(global_config, "model_dump"):
@@ -146,23 +147,15 @@ def _config_dict(global_config: Any) -> dict[str, Any]:
     return dict(global_config or {})
 
 
-def _thresholds(cfg: Mapping[str, Any]) -> dict[str, Any]:
-    """The config's thresholds over the config model's own defaults (never typed here)."""
-    from solutions.config import Thresholds
-
-    thr = Thresholds().model_dump()
-    thr.update({k: v for k, v in (cfg.get("thresholds") or {}).items() if not is_missing(v)})
-    return thr
+def _thresholds(cfg: Mapping[str, Any]) -> Thresholds:
+    """The config's thresholds, validated by the config's own model (its defaults: none written here)."""
+    return Thresholds.model_validate({k: v for k, v in (cfg.get("thresholds") or {}).items() if not is_missing(v)})
 
 
 def _margins(cfg: Mapping[str, Any]) -> tuple[float, float]:
     """The default equivalence margins: absolute (proportions) and relative (means and ratios)."""
-    from solutions.config import EquivalenceMargin
-
-    m = cfg.get("equivalence_margin") or {}
-    m = m if isinstance(m, Mapping) else getattr(m, "model_dump", lambda: {})()
-    default = EquivalenceMargin()
-    return float(m.get("absolute", default.absolute)), float(m.get("relative", default.relative))
+    m = EquivalenceMargin.model_validate(cfg.get("equivalence_margin") or {})
+    return m.absolute, m.relative
 
 
 def _pct(value: float) -> str:
@@ -225,7 +218,7 @@ def _margin_of(ind: Indicator) -> tuple[str, float] | None:
     values = margin if isinstance(margin, Mapping) else {"absolute": margin.absolute, "relative": margin.relative}
     for kind in ("absolute", "relative"):
         value = values.get(kind)
-        if not is_missing(value):
+        if value is not None and not is_missing(value):
             return kind, float(value)
     return None
 
@@ -295,7 +288,7 @@ def comparison_approach(global_config: Any, catalogue: Catalogue | None = None) 
     cfg = _config_dict(global_config)
     thr = _thresholds(cfg)
     absolute, relative = _margins(cfg)
-    level = _pct(thr["confidence_level"])
+    level = thr.level
     _paragraphs(
         "For each indicator the report compares each displaced group with the comparison group. The gap is the "
         "displaced group's value minus the comparison group's, estimated from the same survey in one step "
@@ -322,11 +315,11 @@ def comparison_approach(global_config: Any, catalogue: Catalogue | None = None) 
         "A criterion brings its indicators together, for each displaced group, over the indicators that have "
         f"data. {label('open')} on the criterion when, on at least one of them, the disadvantage is above zero "
         f"even with a wider interval: each indicator's interval is taken at 1 − α/k, where α = "
-        f"{_level_pct(1 - float(thr['confidence_level']))} is the error the {level} intervals allow and k the "
-        f"number of indicators with data ({bonferroni_levels(float(thr['confidence_level']))} indicators; the "
+        f"{_level_pct(1 - thr.confidence_level)} is the error the {level} intervals allow and k the "
+        f"number of indicators with data ({bonferroni_levels(thr.confidence_level)} indicators; the "
         "Bonferroni correction). Looking at several indicators gives more chances for one of "
         "them to look worse by chance alone; the wider intervals keep the chance of calling a criterion open "
-        f"wrongly at most {_level_pct(1 - float(thr['confidence_level']))}. "
+        f"wrongly at most {_level_pct(1 - thr.confidence_level)}. "
         f"{label('closed')} when every indicator with data is closed. "
         f"{label('not_collected')} when the survey asked none of the criterion's questions: nothing was "
         f"measured, which is not the same as {label('insufficient_data').lower()}, when the questions were asked "
@@ -412,14 +405,13 @@ def precision_rules(global_config: Any) -> None:
     """When an estimate is withheld, and when it is published with a flag (thresholds from the config)."""
     cfg = _config_dict(global_config)
     thr = _thresholds(cfg)
-    min_eff = thr.get("min_effective_n")
-    withheld = [f"fewer than {float(thr['min_n']):g} respondents stand behind it"]
-    if min_eff:
+    withheld = [f"fewer than {thr.min_n:g} respondents stand behind it"]
+    if thr.min_effective_n:  # 0 turns the rule off
         withheld.append("its effective sample size (respondents divided by the design effect) is below "
-                        f"{float(min_eff):g}")
+                        f"{thr.min_effective_n:g}")
     withheld.append("its respondents all sit in a single cluster, so that the survey gives no estimate of its "
                     "uncertainty (no variance estimate)")
-    min_count = int(thr["min_count"])
+    min_count = thr.min_count
     _paragraphs("An estimate is withheld, and shown as text instead of a number, when "
                 + ", or ".join(withheld) + ".",
                 "A withheld estimate publishes no count either: neither the number of respondents behind it nor "
@@ -434,7 +426,7 @@ def precision_rules(global_config: Any) -> None:
                 "edition, a chart, the alternative text of a chart and every download. When hiding one value "
                 "is not enough, because it could be worked out from the others (the shares of a distribution "
                 "add up to 100%), a second value is withheld as well.")
-    flags = [wording.flag_text(code, max_cv=float(thr["max_cv"]), min_df=int(thr["min_df"]))
+    flags = [wording.flag_text(code, max_cv=thr.max_cv, min_df=int(thr.min_df))
              for code in wording.FLAG_LABELS]
     _paragraphs(f"An estimate is published with the mark {wording.FLAG_MARK}, and should be read with care, "
                 "when it is")
@@ -442,7 +434,7 @@ def precision_rules(global_config: Any) -> None:
     _paragraphs("A flagged estimate is marked the same way in tables, charts, breakdowns and downloads (the "
                 "flag column of the results tables).",
                 "A gap carries the flags of both estimates it comes from, and its own when its degrees of "
-                f"freedom (the smaller of the two groups') are fewer than {float(thr['min_df']):g}; a flagged "
+                f"freedom (the smaller of the two groups') are fewer than {thr.min_df:g}; a flagged "
                 f"gap is marked {wording.FLAG_MARK} and drawn hollow as a flagged estimate is.")
 
 
@@ -453,8 +445,8 @@ def estimation_rules(global_config: Any) -> None:
     """
     cfg = _config_dict(global_config)
     thr = _thresholds(cfg)
-    level = _pct(thr["confidence_level"])
-    lonely = wording.LONELY_PSU_WORDS.get(str(thr["lonely_psu"]), str(thr["lonely_psu"]))
+    level = thr.level
+    lonely = wording.LONELY_PSU_WORDS.get(thr.lonely_psu, thr.lonely_psu)
     emit(_defs([
         ("Weights", "Every estimate uses the survey weights, so that it describes the population, not only the "
          "people interviewed."),
@@ -529,9 +521,9 @@ def own_margin_words(margin: Any, *, percent: bool) -> str:
         absolute, relative = margin.get("absolute"), margin.get("relative")
     else:
         absolute, relative = getattr(margin, "absolute", None), getattr(margin, "relative", None)
-    if not is_missing(absolute):
+    if absolute is not None and not is_missing(absolute):
         return _points(float(absolute)) if percent else f"{float(absolute):g} in the indicator's unit"
-    if not is_missing(relative):
+    if relative is not None and not is_missing(relative):
         return f"{_pct(float(relative))} of the comparison group's value"
     return ""
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -50,7 +50,7 @@ def _national(df: pd.DataFrame, p: Placeholder) -> dict[str, Any] | None:
         return None
     rows = df[(df["indicator_id"] == p.indicator) & (df["group"] == p.group)
               & (df["disaggregation"] == "total") & (df["category"] == p.category)]
-    return rows.iloc[0].to_dict() if len(rows) else None
+    return cast(dict[str, Any], rows.iloc[0].to_dict()) if len(rows) else None
 
 
 def _percent(results: CountryResults, indicator: str) -> bool:
@@ -98,7 +98,7 @@ def fill_placeholder(p: Placeholder, results: CountryResults, *, thresholds: Thr
     if gap is None:
         return _not_collected(results, p.indicator) if results.comparison else "not compared: no comparison group"
     status = str(gap.get("status", ""))
-    numbers = {k: gap.get(k) for k in ("gap", "ci_low", "ci_high", "margin")}
+    numbers: dict[str, Any] = {k: gap.get(k) for k in ("gap", "ci_low", "ci_high", "margin")}
     direction = str(gap.get("direction", "") or "")
     if p.kind == "status":
         return wording.status_label(status).lower()
@@ -108,7 +108,6 @@ def fill_placeholder(p: Placeholder, results: CountryResults, *, thresholds: Thr
 
 
 def _change(p: Placeholder, results: CountryResults, percent: bool, earlier: pd.DataFrame | None) -> str:
-    from solutions.config import EquivalenceMargin
     from solutions.indicators.changes import rules_from_tables, year_over_year
 
     if earlier is None:
@@ -121,10 +120,10 @@ def _change(p: Placeholder, results: CountryResults, percent: bool, earlier: pd.
         & (earlier["disaggregation"] == "total") & (earlier["category"] == p.category)]
     if before.empty:
         return "no earlier comparable edition to compare with"
-    rules = rules_from_tables(results.gaps, results.estimates, results.catalogue,
-                              EquivalenceMargin(**(results.design.get("equivalence_margin") or {})))
+    rules = rules_from_tables(results.gaps, results.estimates, catalogue=results.catalogue,
+                              default=results.design.equivalence_margin)
     ch = year_over_year(pd.concat([now[keep], before], ignore_index=True), int(results.year),
-                        thresholds_of(results).confidence_level, rules)
+                        confidence_level=thresholds_of(results).confidence_level, rules=rules)
     if ch.empty:
         return "no earlier comparable edition to compare with"
     r = ch.iloc[0]

@@ -155,7 +155,7 @@ def front_notebook() -> NotebookNode:
         _md("h-countries", "## Country by country"),
         _code("countries", "page.country_sentences(g)"),
         _md("h-changes", "## What changed since the last edition"),
-        _code("changes", "from solutions.config import load_global\n\n"
+        _code("changes", "from solutions.config_loader import load_global\n\n"
               "page.what_changed(g, output_root, margin=load_global(global_config).equivalence_margin)"),
         _code("provenance", "page.provenance_section(g)", tags=("appendix",)),
     ])

@@ -30,7 +30,7 @@ def _plain(dtype: Any) -> bool:
 def row_dicts(df: pd.DataFrame) -> list[dict[str, Any]]:
     """``df.to_dict("records")``: one dict per row, column name to Python value, in row order."""
     if not df.columns.is_unique:  # pandas' own handling (it warns) for this rare shape
-        return df.to_dict("records")
+        return df.to_dict("records")  # type: ignore[return-value]  # pandas-stubs: Hashable keys; a table's columns are str
     names = list(df.columns)
     if not names:
         return [{} for _ in range(len(df))]

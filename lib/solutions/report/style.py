@@ -167,7 +167,7 @@ def house_rc() -> dict[str, Any]:
 
 def _house_applied() -> bool:
     rc = mpl.rcParams
-    return all(rc.get(k) == v for k, v in (("svg.hashsalt", HOUSE_RC["svg.hashsalt"]),
+    return all(rc.get(k) == v for k, v in (("svg.hashsalt", HOUSE_RC["svg.hashsalt"]),  # type: ignore[call-overload]  # matplotlib types rcParams keys as literals
                                            ("font.size", FONT_SIZE), ("svg.fonttype", "none"),
                                            ("text.parse_math", False)))
 
@@ -184,11 +184,11 @@ def house_context() -> Iterator[None]:
         if _house_applied():
             yield
         else:
-            with mpl.rc_context(house_rc()):
+            with mpl.rc_context(house_rc()):  # type: ignore[arg-type]  # matplotlib types rcParams keys as literals
                 yield
 
 
 def use_house_style() -> None:
     """Set the seaborn theme and rcParams of the house style for the whole session (notebook entry point)."""
-    mpl.rcParams.update(house_rc())
+    mpl.rcParams.update(house_rc())  # type: ignore[arg-type]  # as above
     _filter_harmless_warnings()

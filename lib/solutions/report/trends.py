@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 
 from solutions.catalogue import SOLUTIONS_ID, SOLUTIONS_TITLE
-from solutions.config import EquivalenceMargin
 from solutions.indicators import CountryResults, GlobalResults
 from solutions.indicators.changes import rules_from_tables, year_over_year
 from solutions.indicators.status import comparable_years, revised_in
@@ -199,8 +198,8 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
     group) and a table of the change since the latest earlier comparable year."""
     year = int(results.year)
     shorts = {i.id: i.short_title for i in results.catalogue.indicators}  # readers meet titles, not codes
-    data, note = comparable(history(results.estimates.assign(survey=survey_key(results.design)), earlier), year,
-                            names=shorts)
+    data, note = comparable(history(results.estimates.assign(survey=survey_key(results.design.as_json())), earlier),
+                            year, names=shorts)
     if data.empty or data["year"].nunique() < 2:
         emit(_C.note("No earlier report year with comparable results is available for this country: trends start "
                      f"once a second year of results exists. {note}"))
@@ -225,9 +224,9 @@ def country_trends(results: CountryResults, earlier: pd.DataFrame, *, thresholds
                      title=f"{name}: change across report years",
                      caption=f"Estimates by report year ({years[0]}–{years[-1]}) and group, with {level} confidence "
                      "intervals; only years whose indicator definitions are the same as this year's are compared.")
-    margin = EquivalenceMargin(**(results.design.get("equivalence_margin") or {}))
-    rules = rules_from_tables(results.gaps, results.estimates, results.catalogue, margin)
-    changes = year_over_year(data, year, thresholds.confidence_level, rules)
+    margin = results.design.equivalence_margin
+    rules = rules_from_tables(results.gaps, results.estimates, catalogue=results.catalogue, default=margin)
+    changes = year_over_year(data, year, confidence_level=thresholds.confidence_level, rules=rules)
     if not changes.empty:
         changes = _with_percent(changes, data)
         emit(change_table(changes, names=titles, level=level,
@@ -256,8 +255,9 @@ def solutions_change(g: GlobalResults, output_root: str | Path | None, *, names:
     data, note = comparable(data, year)
     thresholds = thresholds_of(g)
     level = thresholds.level
-    rules = rules_from_tables(g.gaps, g.estimates, g.catalogue)
-    changes = year_over_year(data, year, thresholds.confidence_level, rules) if not data.empty else pd.DataFrame()
+    rules = rules_from_tables(g.gaps, g.estimates, catalogue=g.catalogue, default=g.equivalence_margin)
+    changes = (year_over_year(data, year, confidence_level=thresholds.confidence_level, rules=rules)
+               if not data.empty else pd.DataFrame())
     if changes.empty:
         emit(_C.note("No country has an earlier report year with comparable results: the year-over-year change "
                      f"appears from the second edition on. {note}"))

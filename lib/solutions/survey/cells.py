@@ -87,7 +87,7 @@ class CellSums:
     shift: np.ndarray  # (k,)
 
 
-def shifts(kind: str, columns: list[np.ndarray | None], valid: list[np.ndarray | None],
+def shifts(kind: str, columns: list[np.ndarray], *, valid: list[np.ndarray | None],
            has_denominator: bool) -> np.ndarray:
     """Centre of each variable for means: the midrange of its valid values (0 otherwise)."""
     out = np.zeros(len(columns))
@@ -191,7 +191,7 @@ class SumsBuilder:
             self._mask = (valid, w_v, self._cell(w_v), self._cell(counted))
         return self._mask[1], self._mask[2], self._mask[3]
 
-    def add(self, j: int, y: np.ndarray, x: np.ndarray | None, valid: np.ndarray | None, shift: float,
+    def add(self, j: int, y: np.ndarray, *, x: np.ndarray | None, valid: np.ndarray | None, shift: float,
             binary: bool) -> None:
         """Variable j: y (bool when 0/1, else float64) and x as (n,) arrays, `valid` a mask or None."""
         s = self.sums
@@ -209,6 +209,7 @@ class SumsBuilder:
         if x is None:
             s.x[:, j] = all_w
         else:
+            assert s.w is not None  # a builder with a denominator keeps Σw apart from Σw·x
             s.w[:, j] = all_w
         if shift == 0.0:
             yc = y
@@ -223,6 +224,7 @@ class SumsBuilder:
         else:
             s.yy[:, j] = self._domain(self._cell(np.multiply(wy, yc, out=self._scratch(2))))
         if x is not None:
+            assert s.yx is not None and s.xx is not None  # kept by a builder with a denominator
             wx = w_v * x
             s.x[:, j] = self._cell(wx)
             s.yx[:, j] = self._domain(self._cell(wy * x))

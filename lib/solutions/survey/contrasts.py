@@ -43,7 +43,7 @@ def _test(est: np.ndarray, var: np.ndarray, degf: float, level: float):
         df = np.full(est.shape, float(degf))
         t = est / se
         p = np.where(df > 0, 2.0 * stats.t.sf(np.abs(t), np.where(df > 0, df, 1.0)), np.nan)
-    lo, hi = t_ci(est, se, df, level)
+    lo, hi = t_ci(est, se, df=df, level=level)
     return se, df, t, p, lo, hi
 
 
@@ -59,8 +59,9 @@ def _cells_by_domain(dr: DomainRatios, doms: np.ndarray) -> tuple[np.ndarray, np
     return owner, order[np.repeat(starts[doms], lens) + offsets]
 
 
-def contrast(dr: DomainRatios, a: np.ndarray, b: np.ndarray, level: float | None = None) -> Contrast:
-    """Differences of domain estimates a - b with the covariance of the shared design.
+def domain_differences(dr: DomainRatios, *, a: np.ndarray, b: np.ndarray, level: float | None = None) -> Contrast:
+    """Differences of domain estimates a - b (domain indices, pairwise) with the covariance of the shared design,
+    at ``level`` (default: the estimates' own). Named arguments: swapping a and b would flip every sign.
 
     The variance is that of the difference of the two domains' scores, per PSU, on the full design
     (R: `svycontrast(svyby(..., covmat=TRUE), ...)`; with lonely_psu="average" the full design's
@@ -84,8 +85,8 @@ def contrast(dr: DomainRatios, a: np.ndarray, b: np.ndarray, level: float | None
     sign = np.concatenate([np.ones(ca.shape[0]), -np.ones(cb.shape[0])])
     inv, keys = compact(pair * design.n_psus + dr.cell_psu[cells], P * design.n_psus)
     delta = group_sums(inv, sign[:, None] * dr.cell_scores[cells], keys.shape[0])
-    var = stratified_variance(design, keys // design.n_psus, keys % design.n_psus, delta, P,
-                              domain_strata=False)
+    var = stratified_variance(design, entry_group=keys // design.n_psus, entry_psu=keys % design.n_psus,
+                              values=delta, n_groups=P, domain_strata=False)
     diff = dr.estimate[a] - dr.estimate[b]
     se, df, t, p, lo, hi = _test(diff, var, design.degf, level)
     return Contrast(a=a, b=b, difference=diff, se=se, df=df, t=t, p_value=p, ci_low=lo, ci_high=hi, level=level)
@@ -125,7 +126,7 @@ def linear_contrasts(dr: DomainRatios, coefficients: np.ndarray, level: float | 
         # per-cell score of the combination: Σ_j C[d(cell), j] z_cell_j
         cell = (C[i][dr.cell_domain] * np.where(used[dr.cell_domain], dr.cell_scores, 0.0)).sum(axis=1)
         totals[:, i] = np.bincount(dr.cell_psu, cell, design.n_psus)
-    var = stratified_variance(design, np.zeros(design.n_psus, dtype=np.intp), np.arange(design.n_psus),
-                              totals, 1, domain_strata=False)[0]
+    var = stratified_variance(design, entry_group=np.zeros(design.n_psus, dtype=np.intp),
+                              entry_psu=np.arange(design.n_psus), values=totals, n_groups=1, domain_strata=False)[0]
     se, df, t, p, lo, hi = _test(est, var, design.degf, level)
     return LinearContrasts(estimate=est, se=se, df=df, t=t, p_value=p, ci_low=lo, ci_high=hi, level=level)

@@ -13,6 +13,7 @@ it, so the tidy verbs (`design.mean("y", by="group")`, ...) can name columns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -22,6 +23,7 @@ import pandas as pd
 from .codes import compact, dense_codes, lut_limit, small_int_range
 
 if TYPE_CHECKING:
+    from .estimators import DeffMethod
     from .tidy import SurveyTable
 
 LonelyPSU = Literal["fail", "certainty", "adjust", "average", "remove"]
@@ -61,6 +63,7 @@ class Design:
     def from_frame(
         cls,
         df: pd.DataFrame,
+        *,
         weight: str,
         strata: str | None = None,
         psu: str | None = None,
@@ -92,14 +95,15 @@ class Design:
             s_codes, s_labels, p_codes, psu_stratum = _psu_codes(df, strata, psu, nest)
             n_strata = int(psu_stratum.max()) + 1
         fpc_bounds = None if fpc is None else fpc_bounds_by_stratum(df[fpc], fpc, s_codes, n_strata)
-        return cls.from_psus(psu_stratum, n_strata, s_labels, lonely_psu, fpc_bounds, fpc,
-                             weights=w, strata=s_codes, psu=p_codes, has_strata=strata is not None,
-                             has_clusters=psu is not None, data=df)
+        return cls.from_psus(psu_stratum, n_strata=n_strata, strata_labels=s_labels, lonely_psu=lonely_psu,
+                             fpc_bounds=fpc_bounds, fpc=fpc, weights=w, strata=s_codes, psu=p_codes,
+                             has_strata=strata is not None, has_clusters=psu is not None, data=df)
 
     @classmethod
     def from_psus(
         cls,
         psu_stratum: np.ndarray,
+        *,
         n_strata: int,
         strata_labels: np.ndarray | None,
         lonely_psu: LonelyPSU = "fail",
@@ -177,36 +181,36 @@ class Design:
         return (self.n_psu == 1) & (self.fpc_factor >= CENSUS_TOLERANCE)
 
     # ------------------------------------------------------------------ tidy verbs (svyby-like) ----
-    def mean(self, y: str | list[str], by: str | list[str] | None = None, level: float = 0.95,
-             deff: str = "wor") -> SurveyTable:
+    def mean(self, y: str | list[str], by: str | list[str] | None = None, *, level: float,
+             deff: DeffMethod = "wor") -> SurveyTable:
         """Means of column(s) `y` per domain of `by` (R: `svyby(~y, ~by, design, svymean, na.rm=TRUE)`)."""
         from .tidy import estimate_table
 
-        return estimate_table(self, "mean", y, None, by, level, deff)
+        return estimate_table(self, "mean", y, by=by, level=level, deff=deff)
 
-    def proportion(self, y: str | list[str], by: str | list[str] | None = None, level: float = 0.95,
-                   deff: str = "wor") -> SurveyTable:
+    def proportion(self, y: str | list[str], by: str | list[str] | None = None, *, level: float,
+                   deff: DeffMethod = "wor") -> SurveyTable:
         """Proportions of 0/1 column(s) with logit CIs (R: `svyby(..., svyciprop, method="logit")`)."""
         from .tidy import estimate_table
 
-        return estimate_table(self, "proportion", y, None, by, level, deff)
+        return estimate_table(self, "proportion", y, by=by, level=level, deff=deff)
 
     def ratio(self, numerator: str | list[str], denominator: str | list[str], by: str | list[str] | None = None,
-              level: float = 0.95, deff: str = "wor") -> SurveyTable:
+              *, level: float, deff: DeffMethod = "wor") -> SurveyTable:
         """Ratios of totals (R: `svyby(~num, ~by, design, svyratio, denominator=~den)`)."""
         from .tidy import estimate_table
 
-        return estimate_table(self, "ratio", numerator, denominator, by, level, deff)
+        return estimate_table(self, "ratio", numerator, denominator=denominator, by=by, level=level, deff=deff)
 
-    def total(self, y: str | list[str], by: str | list[str] | None = None, level: float = 0.95,
-              deff: str = "wor") -> SurveyTable:
+    def total(self, y: str | list[str], by: str | list[str] | None = None, *, level: float,
+              deff: DeffMethod = "wor") -> SurveyTable:
         """Weighted totals (R: `svyby(~y, ~by, design, svytotal, na.rm=TRUE)`)."""
         from .tidy import estimate_table
 
-        return estimate_table(self, "total", y, None, by, level, deff)
+        return estimate_table(self, "total", y, by=by, level=level, deff=deff)
 
 
-def _raw_codes(col: pd.Series, what: str, dense: bool) -> tuple[np.ndarray, int, object]:
+def _raw_codes(col: pd.Series, what: str, dense: bool) -> tuple[np.ndarray, int, Callable[[np.ndarray], np.ndarray]]:
     """(codes, span, labels of codes) of an id column: small-range integers minus their minimum (codes may
     skip unused values unless `dense`), anything else dense codes from `dense_codes`."""
     small = None if dense else small_int_range(col)

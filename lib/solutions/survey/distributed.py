@@ -91,7 +91,7 @@ def domain_estimates(
     universe: str | list[str] | None = None,
     fpc: str | None = None,
     lonely_psu: LonelyPSU = "fail",
-    level: float = 0.95,
+    level: float,
     deff_method: DeffMethod = "wor",
     scheduler: Any = None,
 ) -> DomainEstimates:
@@ -133,7 +133,8 @@ def domain_estimates(
         dask.delayed(_cell_sums)(p, spec, psu_index, labels, shift) for p in parts
     ], scheduler=scheduler)
     cell_psu, cell_dom, sums = _combine(second, len(labels))
-    ratios = finish_domain_estimates(design, kind, cell_psu, cell_dom, sums, level, deff_method)
+    ratios = finish_domain_estimates(design, kind, cell_psu=cell_psu, cell_domain=cell_dom, sums=sums, level=level,
+                                     deff_method=deff_method)
     return DomainEstimates(ratios=ratios, domains=labels)
 
 
@@ -151,7 +152,7 @@ def _plain(col: pd.Series) -> pd.Series:
 def _domain_codes(part: pd.DataFrame, spec: Spec, labels: pd.Index) -> np.ndarray:
     if spec.domain is None:
         return np.zeros(len(part), dtype=np.int64)
-    return labels.get_indexer(_plain(part[spec.domain])).astype(np.int64)  # -1: missing, in no domain
+    return labels.get_indexer(pd.Index(_plain(part[spec.domain]))).astype(np.int64)  # -1: missing, in no domain
 
 
 def _values(part: pd.DataFrame, spec: Spec) -> tuple[list, list | None, list | None, np.ndarray]:
@@ -212,8 +213,8 @@ def _design(first: tuple[dict, ...], spec: Spec, lonely_psu: LonelyPSU) -> tuple
         b = pd.concat([r["fpc"][0] for r in first]).groupby(level=0).agg({"min": "min", "max": "max"})
         b = b.reindex(pd.Index(s_labels))
         fpc_bounds = (b["min"].to_numpy(np.float64), b["max"].to_numpy(np.float64))
-    design = Design.from_psus(s_codes.astype(np.int64), n_strata, np.asarray(s_labels), lonely_psu,
-                              fpc_bounds, spec.fpc)
+    design = Design.from_psus(s_codes.astype(np.int64), n_strata=n_strata, strata_labels=np.asarray(s_labels),
+                              lonely_psu=lonely_psu, fpc_bounds=fpc_bounds, fpc=spec.fpc)
     return design, psu_index
 
 
@@ -259,7 +260,8 @@ def _cell_sums(part, spec: Spec, psu_index, labels, shift) -> tuple[np.ndarray, 
         binary = spec.kind == "proportion"
         if binary:
             check_binary(y[j], valid)
-        builder.add(j, y[j], None if x is None else x[j], valid, 0.0 if binary else shift[j], binary)
+        builder.add(j, y[j], x=None if x is None else x[j], valid=valid, shift=0.0 if binary else shift[j],
+                    binary=binary)
     return used, builder.sums
 
 
@@ -269,15 +271,18 @@ def _combine(second: tuple[tuple, ...], D: int) -> tuple[np.ndarray, np.ndarray,
     inv, used = compact(keys, int(keys.max()) + 1 if keys.shape[0] else 1)
     m = used.shape[0]
 
-    def cat(name: str) -> np.ndarray | None:
-        if getattr(second[0][1], name) is None:
-            return None
+    def cat(name: str) -> np.ndarray:
         return group_sums(inv, np.concatenate([getattr(r[1], name) for r in second]), m)
+
+    def cat_optional(name: str) -> np.ndarray | None:
+        return None if getattr(second[0][1], name) is None else cat(name)
 
     def add(name: str) -> np.ndarray | None:
         arrays = [getattr(r[1], name) for r in second]
         return None if arrays[0] is None else np.sum(arrays, axis=0)
 
-    sums = CellSums(y=cat("y"), x=cat("x"), w=cat("w"), n=cat("n"), yy=add("yy"), yx=add("yx"), xx=add("xx"),
+    yy = add("yy")
+    assert yy is not None  # every variable has its sum of squares; yx and xx only with a denominator
+    sums = CellSums(y=cat("y"), x=cat("x"), w=cat_optional("w"), n=cat("n"), yy=yy, yx=add("yx"), xx=add("xx"),
                     shift=second[0][1].shift)
     return used // D, used % D, sums

@@ -92,7 +92,7 @@ def _float(a: np.ndarray) -> np.ndarray:
 
 
 def domain_sums(
-    design: Design, cells: Cells, kind: Kind, num: list[np.ndarray], den: list[np.ndarray] | None,
+    design: Design, cells: Cells, *, kind: Kind, num: list[np.ndarray], den: list[np.ndarray] | None,
     uni: list[np.ndarray] | None,
 ) -> CellSums:
     """The one pass over the records: cell and domain totals of every variable (see `cells.py`)."""
@@ -111,34 +111,39 @@ def domain_sums(
         if centred and u is None:  # min and max reveal NaN/inf too: no separate check
             lo, hi = float(y.min()), float(y.max())
             valid = None if np.isfinite(lo) and np.isfinite(hi) else valid_mask(y, None, None)
-            shift = lo + (hi - lo) / 2.0 if valid is None else shifts(kind, [y], [valid], False)[0]
+            shift = lo + (hi - lo) / 2.0 if valid is None else shifts(kind, [y], valid=[valid], has_denominator=False)[0]
         else:
             valid = valid_mask(y, x, u)
-            shift = shifts(kind, [y], [valid], x is not None)[0] if centred else 0.0
+            shift = shifts(kind, [y], valid=[valid], has_denominator=x is not None)[0] if centred else 0.0
         if kind == "proportion" and y.dtype != bool:
             check_binary(y, valid)
-        builder.add(j, y, x, valid, shift, binary)
+        builder.add(j, y, x=x, valid=valid, shift=shift, binary=binary)
     return builder.sums
 
 
 def domain_estimates(
     design: Design,
     kind: Kind,
+    *,
     numerator: Variables,
-    denominator: Variables | None,
+    denominator: Variables | None = None,
     domain: np.ndarray,
     n_domains: int,
     universe: Variables | None = None,
-    level: float = 0.95,
+    level: float,
     deff_method: DeffMethod = "wor",
     validate: bool = True,
 ) -> DomainRatios:
     """Estimates of any kind; `denominator=None` with kind "ratio" means x = 1 on the universe.
 
+    Everything past the design and the kind is named: several arguments are (n,) arrays or lists of them,
+    and one in the wrong place would still compute.
+
     `validate=False` skips the range check of domain codes the caller built itself (two passes).
     """
     n = design.n
     num = _columns(numerator, n, "numerator")
+    assert num is not None  # a numerator is always given
     k = len(num)
     den = _columns(denominator, n, "denominator")
     if den is not None and len(den) != k:
@@ -157,8 +162,9 @@ def domain_estimates(
         raise ValueError("deff_method must be 'wor', 'replace' or 'auto'")
     deff_method = resolve_deff_method(design, deff_method)
     cells = Cells.build(design, dom.astype(np.intp, copy=False), n_domains)
-    sums = domain_sums(design, cells, kind, num, den, uni)
-    return finish_domain_estimates(design, kind, cells.psu, cells.domain, sums, level, deff_method)
+    sums = domain_sums(design, cells, kind=kind, num=num, den=den, uni=uni)
+    return finish_domain_estimates(design, kind, cell_psu=cells.psu, cell_domain=cells.domain, sums=sums,
+                                   level=level, deff_method=deff_method)
 
 
 def resolve_deff_method(design: Design, method: DeffMethod) -> DeffMethod:
@@ -173,7 +179,7 @@ def resolve_deff_method(design: Design, method: DeffMethod) -> DeffMethod:
 
 
 def finish_domain_estimates(
-    design: Design, kind: Kind, cell_psu: np.ndarray, cell_dom: np.ndarray, sums: CellSums, level: float,
+    design: Design, kind: Kind, *, cell_psu: np.ndarray, cell_domain: np.ndarray, sums: CellSums, level: float,
     deff_method: DeffMethod,
 ) -> DomainRatios:
     """Estimates, variances, df, deffs and CIs from the additive cell totals (cells in (PSU, domain) order).
@@ -181,6 +187,7 @@ def finish_domain_estimates(
     This is the only variance step, whether the totals were summed in memory or over a Dask dataframe.
     `deff_method` is "wor" or "replace" here ("auto" is resolved from the records by `domain_estimates`).
     """
+    cell_dom = cell_domain
     if deff_method not in ("wor", "replace"):
         raise ValueError("finish_domain_estimates needs deff_method 'wor' or 'replace' (resolve 'auto' first)")
     D = sums.yy.shape[0]
@@ -204,7 +211,8 @@ def finish_domain_estimates(
             ss = quad / (X * X)  # Σ w lin², lin = (y - R x) / X
             den_tot = X
         present = sums.n > 0
-        var = stratified_variance(design, cell_dom, cell_psu, scores, D, present=present, domain_strata=True)
+        var = stratified_variance(design, entry_group=cell_dom, entry_psu=cell_psu, values=scores, n_groups=D,
+                                  present=present, domain_strata=True)
         df = _domain_df(design, cell_psu, cell_dom, present, D)
 
         empty = N == 0
@@ -220,7 +228,10 @@ def finish_domain_estimates(
             vsrs = ss * W / (N - 1.0)
         deff = np.where(empty | (N <= 1) | ~(vsrs > 0), np.nan, var / vsrs)  # never negative
 
-    lo, hi = proportion_ci(est, se, N, df, level) if kind == "proportion" else t_ci(est, se, df, level)
+    if kind == "proportion":
+        lo, hi = proportion_ci(est, se, n=N, df=df, level=level)
+    else:
+        lo, hi = t_ci(est, se, df=df, level=level)
     return DomainRatios(
         kind=kind, estimate=est, se=se, n_unweighted=N.astype(np.int64), n_weighted=W,
         denominator_total=den_tot, df=df, deff=deff, ci_low=lo, ci_high=hi, level=level, design=design,
@@ -245,11 +256,12 @@ def _domain_df(design: Design, cell_psu: np.ndarray, cell_dom: np.ndarray, prese
 def ratio_by_domain(
     design: Design,
     numerator: Variables,
+    *,
     denominator: Variables,
     domain: np.ndarray,
     n_domains: int,
     universe: Variables | None = None,
-    level: float = 0.95,
+    level: float,
     deff_method: DeffMethod = "wor",
 ) -> DomainRatios:
     """Ratios Σw·y / Σw·x per domain and variable (R: `svyby(~y, ~dom, d, svyratio, denominator=~x)`).
@@ -259,44 +271,50 @@ def ratio_by_domain(
     domain. Records outside `universe`, or with NaN in y or x, contribute to nothing. CIs are t
     intervals on the domain's df.
     """
-    return domain_estimates(design, "ratio", numerator, denominator, domain, n_domains, universe, level,
-                            deff_method)
+    return domain_estimates(design, "ratio", numerator=numerator, denominator=denominator, domain=domain,
+                            n_domains=n_domains, universe=universe, level=level, deff_method=deff_method)
 
 
 def mean_by_domain(
     design: Design,
     y: Variables,
+    *,
     domain: np.ndarray,
     n_domains: int,
     universe: Variables | None = None,
-    level: float = 0.95,
+    level: float,
     deff_method: DeffMethod = "wor",
 ) -> DomainRatios:
     """Means per domain: the ratio with x = 1 on the universe (R: `svyby(..., svymean, na.rm=TRUE)`)."""
-    return domain_estimates(design, "mean", y, None, domain, n_domains, universe, level, deff_method)
+    return domain_estimates(design, "mean", numerator=y, domain=domain, n_domains=n_domains, universe=universe,
+                            level=level, deff_method=deff_method)
 
 
 def proportion_by_domain(
     design: Design,
     y: Variables,
+    *,
     domain: np.ndarray,
     n_domains: int,
     universe: Variables | None = None,
-    level: float = 0.95,
+    level: float,
     deff_method: DeffMethod = "wor",
 ) -> DomainRatios:
     """Proportions of 0/1 variables per domain with logit CIs (R: `svyciprop(method="logit")`)."""
-    return domain_estimates(design, "proportion", y, None, domain, n_domains, universe, level, deff_method)
+    return domain_estimates(design, "proportion", numerator=y, domain=domain, n_domains=n_domains, universe=universe,
+                            level=level, deff_method=deff_method)
 
 
 def total_by_domain(
     design: Design,
     y: Variables,
+    *,
     domain: np.ndarray,
     n_domains: int,
     universe: Variables | None = None,
-    level: float = 0.95,
+    level: float,
     deff_method: DeffMethod = "wor",
 ) -> DomainRatios:
     """Weighted totals Σw·y per domain (R: `svyby(..., svytotal, na.rm=TRUE)`)."""
-    return domain_estimates(design, "total", y, None, domain, n_domains, universe, level, deff_method)
+    return domain_estimates(design, "total", numerator=y, domain=domain, n_domains=n_domains, universe=universe,
+                            level=level, deff_method=deff_method)

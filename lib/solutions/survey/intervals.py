@@ -15,7 +15,7 @@ def t_quantile(df: np.ndarray | float, level: float) -> np.ndarray:
 
 
 def t_ci(
-    est: np.ndarray, se: np.ndarray, df: np.ndarray | float, level: float = 0.95
+    est: np.ndarray, se: np.ndarray, *, df: np.ndarray | float, level: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Symmetric interval est ± t_{df, 1-α/2}·se, for means, ratios and differences."""
     est = np.asarray(est, dtype=np.float64)
@@ -24,7 +24,7 @@ def t_ci(
 
 
 def logit_ci(
-    p: np.ndarray, se: np.ndarray, df: np.ndarray | float, level: float = 0.95
+    p: np.ndarray, se: np.ndarray, *, df: np.ndarray | float, level: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Logit interval of a proportion, as R's `svyciprop(method="logit")`.
 
@@ -50,7 +50,7 @@ def logit_ci(
 
 
 def korn_graubard_ci(
-    p: np.ndarray, se: np.ndarray, n: np.ndarray, df: np.ndarray | float, level: float = 0.95
+    p: np.ndarray, se: np.ndarray, *, n: np.ndarray, df: np.ndarray | float, level: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Korn–Graubard (Clopper–Pearson on the effective sample size) interval of a proportion, as R's
     `svyciprop(method="beta")`: n_eff = p(1-p)/se², times (t_{n-1}/t_df)² for the design's df, then beta
@@ -76,14 +76,14 @@ def korn_graubard_ci(
 
 
 def proportion_ci(
-    p: np.ndarray, se: np.ndarray, n: np.ndarray, df: np.ndarray | float, level: float = 0.95
+    p: np.ndarray, se: np.ndarray, *, n: np.ndarray, df: np.ndarray | float, level: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """The interval a published proportion gets: logit inside (0, 1), Korn–Graubard at 0 or 1 (where the
     logit interval collapses to a point), so no published proportion has a zero-width interval."""
-    lo, hi = logit_ci(p, se, df, level)
+    lo, hi = logit_ci(p, se, df=df, level=level)
     p = np.asarray(p, dtype=np.float64)
     edge = (p == 0) | (p == 1)
     if edge.any():
-        klo, khi = korn_graubard_ci(p, se, n, df, level)
+        klo, khi = korn_graubard_ci(p, se, n=n, df=df, level=level)
         lo, hi = np.where(edge, klo, lo), np.where(edge, khi, hi)
     return lo, hi

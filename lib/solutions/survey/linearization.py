@@ -51,12 +51,13 @@ def psu_totals(design: Design, scores: np.ndarray) -> np.ndarray:
 
 def stratified_variance(
     design: Design,
+    *,
     entry_group: np.ndarray,
     entry_psu: np.ndarray,
     values: np.ndarray,
     n_groups: int,
     present: np.ndarray | None = None,
-    domain_strata: bool = True,
+    domain_strata: bool,
 ) -> np.ndarray:
     """Variance (n_groups, k) of the totals of `values`, given as (group, PSU) entries.
 
@@ -114,8 +115,8 @@ def stratified_variance(
             factor = np.where(n_str == 0, 1.0, factor)  # nothing present: variance stays 0
             var = var * factor
         else:
-            n_ok = int((~design.lonely_strata).sum())
-            var = var * (design.n_strata / n_ok) if n_ok > 0 else np.full_like(var, np.nan)
+            strata_ok = int((~design.lonely_strata).sum())
+            var = var * (design.n_strata / strata_ok) if strata_ok > 0 else np.full_like(var, np.nan)
     return var
 
 
@@ -124,10 +125,10 @@ def total_variance(design: Design, scores: np.ndarray) -> np.ndarray:
     tot = psu_totals(design, scores)
     var = stratified_variance(
         design,
-        np.zeros(design.n_psus, dtype=np.intp),
-        np.arange(design.n_psus),
-        tot,
-        1,
+        entry_group=np.zeros(design.n_psus, dtype=np.intp),
+        entry_psu=np.arange(design.n_psus),
+        values=tot,
+        n_groups=1,
         domain_strata=False,
     )
     return var[0]

@@ -1,7 +1,7 @@
 """The tidy API: labelled domain estimates as a pandas frame, and contrasts by coefficients.
 
     design = Design.from_frame(df, weight="w", strata="stratum", psu="psu", lonely_psu="adjust")
-    means = design.mean("income", by="group")            # svyby(~income, ~group, design, svymean)
+    means = design.mean("income", by="group", level=0.95)  # svyby(~income, ~group, design, svymean)
     contrast(means, {"idp": 1, "comparison": -1})         # svycontrast(means, c(idp=1, comparison=-1))
 
 Domains are the combinations of the `by` columns present in the data, in the order of their values
@@ -21,8 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .codes import compact, dense_codes
-from .contrasts import Contrast, linear_contrasts
-from .contrasts import contrast as domain_contrast
+from .contrasts import linear_contrasts
 from .design import Design
 from .estimators import DeffMethod, DomainRatios, Kind, domain_estimates
 
@@ -56,14 +55,29 @@ class Fit:
 class SurveyTable(pd.DataFrame):
     """A tidy frame of estimates (by-columns, variable, estimate, se, ci_low, ci_high, df, deff, n).
 
-    It is a plain DataFrame for everything else; `fit` keeps the design-level scores for `contrast`.
+    It is a plain DataFrame for everything else; `fit` keeps the design-level scores for `contrast`. The fit
+    follows the table through pandas operations: a selection or a copy (pandas' `_metadata`), and a `concat` or
+    `merge` whose tables all come from the same fit (`__finalize__`), e.g. a table with labels merged on or
+    pieces of it put back together. Tables of different fits joined have no fit: their estimates' covariance
+    was never computed, so `contrast` refuses them.
     """
 
     _metadata = ["fit"]
+    fit: Fit | None = None
 
     @property
-    def _constructor(self):
+    def _constructor(self) -> type[SurveyTable]:
         return SurveyTable
+
+    def __finalize__(self, other: Any, method: str | None = None, **kwargs: Any) -> SurveyTable:
+        out = super().__finalize__(other, method=method, **kwargs)  # type: ignore[misc]  # pandas-stubs omit NDFrame.__finalize__
+        inputs = getattr(other, "input_objs", None)  # concat and merge: the frames joined
+        if inputs is not None:
+            fits = {id(f): f for f in (getattr(o, "fit", None) for o in inputs if isinstance(o, SurveyTable))
+                    if f is not None}
+            one = len(fits) == 1 and all(isinstance(o, SurveyTable) or method == "merge" for o in inputs)
+            object.__setattr__(out, "fit", next(iter(fits.values())) if one else None)
+        return out
 
 
 def _names(cols: str | Sequence[str] | None) -> list[str]:
@@ -129,7 +143,7 @@ def _labels_frame(df: pd.DataFrame, by: list[str], values: list[np.ndarray]) -> 
     return frame
 
 
-def estimate_table(design: Design, kind: Kind, y: str | list[str], denominator: str | list[str] | None,
+def estimate_table(design: Design, kind: Kind, y: str | list[str], *, denominator: str | list[str] | None = None,
                    by: str | list[str] | None, level: float, deff: DeffMethod) -> SurveyTable:
     """The tidy verbs' common body: columns by name, domains by `by`, one engine call."""
     df = design.data
@@ -149,8 +163,8 @@ def estimate_table(design: Design, kind: Kind, y: str | list[str], denominator: 
     codes, domains, may_be_empty = domains_of(df, bys)
     num = [_variable(df, c) for c in ys]
     den = [_variable(df, c) for c in dens] if kind == "ratio" else None
-    dr = domain_estimates(design, kind, num, den, codes, max(len(domains), 1), level=level, deff_method=deff,
-                          validate=False)
+    dr = domain_estimates(design, kind, numerator=num, denominator=den, domain=codes, n_domains=max(len(domains), 1),
+                          level=level, deff_method=deff, validate=False)
     if may_be_empty:
         keep = np.bincount(dr.cell_domain, minlength=dr.n_domains) > 0  # domains holding records
         if not keep.all():
@@ -188,11 +202,11 @@ def _table(fit: Fit) -> SurveyTable:
 Coefficients = Mapping[Any, Any] | Sequence[float] | np.ndarray
 
 
-def contrast(result: SurveyTable | DomainRatios, coefficients: Coefficients | np.ndarray,
-             b: np.ndarray | None = None, level: float | None = None) -> pd.DataFrame | Contrast:
-    """Linear contrasts of estimates with their design-based SE (R: `svycontrast`).
+def contrast(table: SurveyTable, coefficients: Coefficients, *, level: float | None = None) -> pd.DataFrame:
+    """Linear contrasts of a table's estimates with their design-based SE (R: `svycontrast`), at ``level``
+    (default: the level the table's estimates were computed at).
 
-    On a `SurveyTable` (the tidy API), `coefficients` is one of:
+    `coefficients` is one of:
 
     * ``{domain: coefficient}`` (a tuple of values per domain with several by-columns): one contrast
       per variable, e.g. ``{"idp": 1, "comparison": -1}`` for the gap;
@@ -203,16 +217,13 @@ def contrast(result: SurveyTable | DomainRatios, coefficients: Coefficients | np
     It returns a frame: contrast, variable (for per-variable contrasts), estimate, se, ci_low, ci_high,
     df, t, p_value; df is the full design's degf. Domains with a zero coefficient do not matter.
 
-    On a `DomainRatios` (the array layer), ``contrast(dr, a, b)`` gives the differences between domain
-    indices a and b for every variable, as a `Contrast`.
+    The array layer's differences between domain indices are `domain_differences` (`survey.contrasts`).
     """
-    if isinstance(result, DomainRatios):
-        if b is None:
-            raise ValueError("contrast(domain_ratios, a, b) needs the domain indices a and b")
-        return domain_contrast(result, coefficients, b, level)
-    fit = getattr(result, "fit", None)
+    fit = table.fit if isinstance(table, SurveyTable) else None
     if fit is None:
-        raise ValueError("contrast needs a table returned by design.mean/proportion/ratio/total")
+        raise ValueError("contrast needs a table returned by design.mean/proportion/ratio/total (tables of "
+                         "different calls joined together have no covariance between them: estimate the "
+                         "variables in one call)")
     dr = fit.ratios
     D, k = dr.estimate.shape
     named = _named(coefficients)
@@ -229,7 +240,7 @@ def contrast(result: SurveyTable | DomainRatios, coefficients: Coefficients | np
                 arrays.append(C)
                 rows.append({"contrast": name, "variable": var})
     else:
-        if len(result) != D * k or not result.index.equals(pd.RangeIndex(D * k)):
+        if not _as_returned(table, fit):
             raise ValueError("a coefficient vector refers to the rows of the whole table as returned"
                              f" ({D * k} rows, index 0..{D * k - 1}); name domains with a mapping instead")
         for name, vector in named.items():
@@ -244,6 +255,21 @@ def contrast(result: SurveyTable | DomainRatios, coefficients: Coefficients | np
     for col in ("estimate", "se", "ci_low", "ci_high", "df", "t", "p_value"):
         out[col] = getattr(lc, col)
     return out
+
+
+def _as_returned(table: pd.DataFrame, fit: Fit) -> bool:
+    """Whether ``table`` holds the rows of ``fit`` in the order the verb returned them (a vector of
+    coefficients is matched to rows by position: after a merge or a sort it would silently apply elsewhere)."""
+    D, k = fit.ratios.estimate.shape
+    if len(table) != D * k or not table.index.equals(pd.RangeIndex(D * k)) or "variable" not in table:
+        return False
+    if not np.array_equal(table["variable"].to_numpy(dtype=object), np.repeat(np.array(fit.variables, dtype=object), D)):
+        return False
+    for col in fit.by:
+        if col not in table or not np.array_equal(table[col].to_numpy(dtype=object),
+                                                  np.tile(fit.domains[col].to_numpy(dtype=object), k)):
+            return False
+    return True
 
 
 def _named(coefficients: Coefficients) -> dict[Any, Any]:
