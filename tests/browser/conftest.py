@@ -146,15 +146,21 @@ def _quarto_site(built: BuiltSite) -> BuiltSite:
     return BuiltSite(root=built.root, year=built.year, site=site, countries=built.countries, renderer="quarto")
 
 
+def site_of(built: BuiltSite, renderer: str) -> BuiltSite:
+    """The session's site as ``renderer`` wrote it: the build's own (nbconvert), or its notebooks rendered by
+    Quarto once per run (under a lock: every test module and xdist worker reads the same render)."""
+    if renderer == "nbconvert":
+        return built
+    with _exclusive(built.root.parent / f"{built.root.name}-quarto.lock"):
+        return _quarto_site(built)
+
+
 @pytest.fixture(scope="session", params=RENDERERS)
 def rendered(request, built_site: BuiltSite) -> BuiltSite:
     """The built site as each renderer wrote it (Quarto skipped, saying why, when it is not on PATH)."""
-    if request.param == "nbconvert":
-        return built_site
-    if shutil.which("quarto") is None:
+    if request.param != "nbconvert" and shutil.which("quarto") is None:
         pytest.skip("quarto not on PATH (`make test` installs it when ../shared/tools/install-quarto exists)")
-    with _exclusive(built_site.root.parent / f"{built_site.root.name}-quarto.lock"):
-        return _quarto_site(built_site)
+    return site_of(built_site, request.param)
 
 
 @pytest.fixture(scope="session")

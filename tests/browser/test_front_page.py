@@ -5,12 +5,11 @@ column of the overview cut or scrolled away, neither at 1366 px nor on a 375 px 
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import pytest
 
-from .conftest import _solutions_cmd
-from .support import MISSING_REASON, chromium_paths, load, make_driver, serve
+from .conftest import site_of
+from .support import MISSING_REASON, chromium_paths, load, serve
 
 if chromium_paths() is None:
     pytest.skip(MISSING_REASON, allow_module_level=True)
@@ -22,34 +21,26 @@ PHONE = (375, 812)
 
 
 @pytest.fixture(scope="module", params=["nbconvert", "quarto"])
-def front_url(request, built_site, tmp_path_factory):
-    """The session's executed notebooks rendered again, by this renderer, into a copy; the index's URL."""
+def front_url(request, built_site):
+    """The session's site as this renderer wrote it (the build's nbconvert site; the executed notebooks rendered
+    by Quarto into a copy, shared with the other browser tests: rendered once per run); the index's URL."""
     renderer = request.param
     if renderer == "quarto" and shutil.which("quarto") is None:
         pytest.skip("quarto executable not found on PATH")
-    out = tmp_path_factory.mktemp(f"front-{renderer}") / "outputs"
-    shutil.copytree(built_site.root / "outputs" / str(built_site.year), out / str(built_site.year),
-                    ignore=shutil.ignore_patterns("site", "site-src", ".site-cache"))
-    proc = subprocess.run([*_solutions_cmd(), "render", "--params", str(built_site.root / "params" / "global.yml"),
-                           "--output", str(out), "--renderer", renderer], capture_output=True, text=True,
-                          timeout=900)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    with serve(out / str(built_site.year) / "site") as url:
+    with serve(site_of(built_site, renderer).site) as url:
         yield url + "index.html"
 
 
 @pytest.fixture(scope="module")
-def laptop(tmp_path_factory):
-    drv = make_driver(tmp_path_factory.mktemp("front-laptop"), size=LAPTOP)
-    yield drv
-    drv.quit()
+def laptop(driver):
+    """The session's 1366 x 768 Chromium (one browser start per run, not one per module)."""
+    return driver
 
 
 @pytest.fixture(scope="module")
-def phone(tmp_path_factory):
-    drv = make_driver(tmp_path_factory.mktemp("front-phone"), size=PHONE, mobile=True)
-    yield drv
-    drv.quit()
+def phone(phone_driver):
+    """The session's 375 px phone Chromium."""
+    return phone_driver
 
 
 _GEOMETRY_JS = """
