@@ -124,7 +124,7 @@ def _worker(args: argparse.Namespace) -> dict[str, Any]:
         design = Design.from_frame(df, weight="w", strata="stratum", psu="psu", nest=True)
         if kind == "ratio":
             return design.ratio("y", "x", by="group", level=0.95)
-        return getattr(design, kind)("p" if kind == "proportion" else "y", by="group")
+        return getattr(design, kind)("p" if kind == "proportion" else "y", by="group", level=0.95)
 
     # integer codes for the minimum, made outside its timing (it is handed them)
     psu = df["psu"].to_numpy()

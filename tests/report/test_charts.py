@@ -5,9 +5,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
+from solutions.config import Thresholds
 from solutions.report import charts
 
 from .conftest import CRITERIA, make_criteria, make_estimates, make_figures, make_gaps
+
+THR = Thresholds()  # the global config's defaults, as a report without settings gets them
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -43,7 +46,7 @@ def _markers(fig: Figure) -> list[tuple[float, bool]]:
 
 def test_dot_chart_marks_suppressed_group_as_text():
     e = make_estimates()
-    fig = charts.estimate_dot_chart(e[(e.indicator_id == "ADQ-2") & (e.category == "")])
+    fig = charts.estimate_dot_chart(e[(e.indicator_id == "ADQ-2") & (e.category == "")], thresholds=THR)
     assert isinstance(fig, Figure)
     assert "withheld: fewer than 30 respondents" in _texts(fig)
     ys = _plotted_y(fig)
@@ -53,11 +56,11 @@ def test_dot_chart_marks_suppressed_group_as_text():
 
 def test_flagged_estimates_are_hollow_and_explained():
     e = make_estimates()
-    fig = charts.estimate_dot_chart(e[(e.indicator_id == "SAF-3") & (e.category == "")])
+    fig = charts.estimate_dot_chart(e[(e.indicator_id == "SAF-3") & (e.category == "")], thresholds=THR)
     hollow = [h for _y, h in _markers(fig)]
     assert hollow == [False, True]  # IDPs filled, the flagged returnee estimate hollow
     assert charts.FLAG_KEY_LABEL in _texts(fig)
-    fig = charts.estimate_dot_chart(e[(e.indicator_id == "ADQ-2") & (e.category == "")])
+    fig = charts.estimate_dot_chart(e[(e.indicator_id == "ADQ-2") & (e.category == "")], thresholds=THR)
     assert charts.FLAG_KEY_LABEL not in _texts(fig)
 
 
@@ -65,7 +68,7 @@ def test_title_and_note_never_share_a_line():
     """The comparison note sits on its own line under a (long) panel title."""
     e = make_estimates()
     fig = charts.estimate_dot_chart(e[(e.indicator_id == "ADQ-2") & (e.category == "")],
-                                    title="A very long panel title that runs across most of the figure width")
+                                    title="A very long panel title that runs across most of the figure width", thresholds=THR)
     ax = fig.axes[0]
     title = next(t for t in ax.texts if t.get_text().startswith("A very long"))
     sub = next(t for t in ax.texts if t.get_text().startswith("Comparison group"))
@@ -90,11 +93,11 @@ def test_gap_chart_direction_annotation_and_margin_band():
 
 def test_stacked_bars_and_distribution():
     e = make_estimates()
-    fig = charts.stacked_bar_chart(e[e.kind == "by_reason"])
+    fig = charts.stacked_bar_chart(e[e.kind == "by_reason"], thresholds=THR)
     text = _texts(fig)
     assert "withheld: fewer than 30 respondents" in text
     assert "20%†" in text and "40%†" not in text  # the flagged share carries the mark
-    assert isinstance(charts.stacked_bar_chart(e[e.kind == "distribution"]), Figure)
+    assert isinstance(charts.stacked_bar_chart(e[e.kind == "distribution"], thresholds=THR), Figure)
 
 
 def test_trend_heatmap_comparison_solutions():
@@ -106,11 +109,11 @@ def test_trend_heatmap_comparison_solutions():
     assert "failed" in text and "∅" in text and "✗ 1/2" in text and "✓ 2/2" in text
     assert "? 1/2" in text and "? Inconclusive" in text  # the new status, in cells and in the key
     both = pd.concat([make_estimates("QZZ"), make_estimates("QZY", 0.1)])
-    fig = charts.country_comparison_chart(both[(both.indicator_id == "ADQ-2") & (both.category == "")])
+    fig = charts.country_comparison_chart(both[(both.indicator_id == "ADQ-2") & (both.category == "")], thresholds=THR)
     assert isinstance(fig, Figure)
-    fig = charts.solutions_by_country_chart(both[both.indicator_id == "SOL-1"])
+    fig = charts.solutions_by_country_chart(both[both.indicator_id == "SOL-1"], thresholds=THR)
     assert "Comparison group" in " ".join(sum(charts.key_labels(fig), []))  # the benchmark is drawn
-    fig = charts.benchmark_chart(both[(both.indicator_id == "SOL-1") & (both.country == "QZZ")])
+    fig = charts.benchmark_chart(both[(both.indicator_id == "SOL-1") & (both.country == "QZZ")], thresholds=THR)
     assert charts.BENCHMARK_LABEL in _texts(fig).replace("\n", " ") and len(_plotted_y(fig)) == 3
     trend = pd.concat([make_estimates(), make_estimates().assign(year=2025)])
     assert isinstance(charts.estimate_trend_chart(trend[(trend.indicator_id == "ADQ-2") & (trend.category == "")]),
@@ -120,13 +123,13 @@ def test_trend_heatmap_comparison_solutions():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda e: charts.estimate_dot_chart(e),
+        lambda e: charts.estimate_dot_chart(e, thresholds=THR),
         lambda e: charts.gap_chart(e),
-        lambda e: charts.stacked_bar_chart(e),
+        lambda e: charts.stacked_bar_chart(e, thresholds=THR),
         lambda e: charts.figures_trend_chart(e),
         lambda e: charts.estimate_trend_chart(e),
-        lambda e: charts.country_comparison_chart(e),
-        lambda e: charts.solutions_by_country_chart(e),
+        lambda e: charts.country_comparison_chart(e, thresholds=THR),
+        lambda e: charts.solutions_by_country_chart(e, thresholds=THR),
     ],
 )
 def test_nothing_to_draw_gives_no_figure(call):
@@ -137,15 +140,15 @@ def test_nothing_to_draw_gives_no_figure(call):
 def test_all_withheld_gives_no_figure():
     e = make_estimates()
     rows = e[(e.indicator_id == "ADQ-2") & (e.group == "returnee")]
-    assert charts.estimate_dot_chart(rows) is None
-    assert charts.stacked_bar_chart(e[(e.kind == "by_reason") & (e.group == "returnee")]) is None
+    assert charts.estimate_dot_chart(rows, thresholds=THR) is None
+    assert charts.stacked_bar_chart(e[(e.kind == "by_reason") & (e.group == "returnee")], thresholds=THR) is None
 
 
 def test_stacked_bar_legend_follows_the_segments():
     """The key lists the categories in the order the segments run (left to right, read row by row)."""
     e = make_estimates()
     rows = e[e.kind == "distribution"]
-    fig = charts.stacked_bar_chart(rows)
+    fig = charts.stacked_bar_chart(rows, thresholds=THR)
     ax = fig.axes[0]
     reading = charts.key_labels(fig)[0]
     labels = {id(p): c.get_label() for c in ax.containers for p in c}
@@ -166,7 +169,7 @@ def test_every_chart_csv_column_is_documented_and_names_its_country(tmp_path):
     iso = str(est["country"].iloc[0])
     chartdata.publish_to(tmp_path, "results/X/charts/", {iso: "Republic of Testland"})
     try:
-        frames = [chartdata.points(est, percent=True), chartdata.gap_points(gaps, percent=True),
+        frames = [chartdata.points(est, percent=True, thresholds=THR), chartdata.gap_points(gaps, percent=True, thresholds=THR),
                   chartdata.criteria_points(crit, {}), make_figures()[["year", "metric", "value", "source"]]]
     finally:
         chartdata.stop_publishing()

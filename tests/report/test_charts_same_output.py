@@ -8,10 +8,13 @@ import io
 import numpy as np
 import pandas as pd
 
+from solutions.config import Thresholds
 from solutions.report import charts, layout, style
 from solutions.report.figures import figure_svg
 from solutions.report.records import row_dicts
 from solutions.report.svg_canvas import BACKEND
+
+THR = Thresholds()  # the global config's defaults, as a report without settings gets them
 
 
 def _svg(fig, backend: str | None) -> bytes:
@@ -26,7 +29,7 @@ def _chart(country_results):
     national = est[(est["disaggregation"] == "total") & (est["category"] == "")]
     panels = [charts.EstimatePanel(title=str(i), rows=national[national["indicator_id"] == i])
               for i in sorted(set(national["indicator_id"]))[:3]]
-    fig = charts.estimates_chart(panels)
+    fig = charts.estimates_chart(panels, thresholds=THR)
     assert fig is not None
     return fig
 

@@ -1,13 +1,16 @@
 import matplotlib.pyplot as plt
 
+from solutions.config import Thresholds
 from solutions.report import charts, figures, output
 
 from .conftest import make_estimates
 
+THR = Thresholds()  # the global config's defaults, as a report without settings gets them
+
 
 def _fig():
     e = make_estimates()
-    return charts.estimate_dot_chart(e[(e.indicator_id == "ADQ-2") & (e.category == "")])
+    return charts.estimate_dot_chart(e[(e.indicator_id == "ADQ-2") & (e.category == "")], thresholds=THR)
 
 
 def test_figure_html_is_deterministic_and_accessible():
@@ -48,7 +51,7 @@ def test_chart_text_stays_legible_at_phone_width():
     import re
 
     e = make_estimates()
-    for fig in (_fig(), charts.stacked_bar_chart(e[e.kind == "distribution"])):
+    for fig in (_fig(), charts.stacked_bar_chart(e[e.kind == "distribution"], thresholds=THR)):
         svg = _svg(figures.figure_html(fig, title="t", caption="c", alt="a"))
         width_pt = float(re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg)[1])
         sizes = [float(s) for s in re.findall(r"font-size: *([\d.]+)px", svg)]

@@ -3,12 +3,15 @@ gap is shown it is marked as a flagged estimate is (†, a hollow marker, the fl
 
 import pandas as pd
 
+from solutions.config import Thresholds
 from solutions.report import alttext, chartdata, charts, tables
 from solutions.report.cells import gap_text
 from solutions.report.wording import FLAG_MARK, FLAG_SENTENCE, flag_note, flag_words
 
 from .conftest import make_estimates, make_gaps
 from .test_charts import _markers
+
+THR = Thresholds()  # the global config's defaults, as a report without settings gets them
 
 FLAGGED = ("SAF-3", "returnee")  # its returnee estimate is flagged high_cv;low_df in the fixture
 
@@ -33,10 +36,10 @@ def test_a_flagged_gap_is_marked_in_table_cells_and_its_legend():
     unflagged = est[(est.indicator_id == "SOL-1") & (est.category == "")]
     gaps = _gaps()
     sol = {(r["country"], r["group"]): r for r in gaps[gaps.indicator_id == "SOL-1"].to_dict("records")}
-    assert flag_note() not in tables.benchmark_table(unflagged, sol, caption="c")
+    assert flag_note(THR) not in tables.benchmark_table(unflagged, sol, caption="c", thresholds=THR)
     sol[("QZZ", "idp")] = {**sol[("QZZ", "idp")], "flag": "low_df"}
-    html = tables.benchmark_table(unflagged, sol, caption="c")
-    assert f"{gap_text(sol[('QZZ', 'idp')], percent=True)}{FLAG_MARK}" in html and flag_note() in html  # the legend explains the mark of the gap
+    html = tables.benchmark_table(unflagged, sol, caption="c", thresholds=THR)
+    assert f"{gap_text(sol[('QZZ', 'idp')], percent=True)}{FLAG_MARK}" in html and flag_note(THR) in html  # the legend explains the mark of the gap
 
 
 def test_a_flagged_gap_is_marked_in_the_alt_text():
@@ -51,10 +54,10 @@ def test_a_flagged_gap_is_marked_in_the_alt_text():
 
 
 def test_a_flagged_gap_carries_its_flag_and_note_in_the_chart_csv():
-    frame = chartdata.gap_points(_gaps(), percent=True)
+    frame = chartdata.gap_points(_gaps(), percent=True, thresholds=THR)
     by = {(r["indicator_id"], r["group"]): r for r in frame.to_dict("records")}
     assert by[FLAGGED]["flag"] == "high_cv;low_df"
-    assert by[FLAGGED]["note"] == flag_words("high_cv;low_df") != ""
+    assert by[FLAGGED]["note"] == flag_words("high_cv;low_df", THR) != ""
     assert by[("SAF-3", "idp")]["flag"] == "" == by[("SAF-3", "idp")]["note"]
     assert by[("ADQ-2", "returnee")]["flag"] == ""  # no gap, no flag
 

@@ -9,6 +9,7 @@ import re
 import pandas as pd
 import pytest
 
+from solutions.config import Thresholds
 from solutions.narrative_placeholders import check_narrative, parse_one, placeholders, typed_claims
 from solutions.report import blocks, narratives, output
 from solutions.report.cells import estimate_phrase
@@ -16,6 +17,8 @@ from solutions.report.wording import gap_finding, gap_summary
 from solutions.results import write_table
 
 from .conftest import YEAR, make_estimates
+
+THR = Thresholds()  # the global config's defaults, as a report without settings gets them
 
 KNOWN = ["ADQ-2", "SAF-3", "LIV-1", "ADQ-1", "SOL-1"]
 
@@ -82,7 +85,7 @@ def test_placeholders_are_filled_with_the_tables_words(country_results):
     text = _emit(_narrated(r, "Water: [[estimate ADQ-2 idp]]; [[finding ADQ-2 idp]]. Gap: [[gap SAF-3 idp]]. "
                               "Returnees: [[estimate ADQ-2 returnee]]; [[gap ADQ-2 returnee]]. "
                               "[[status LIV-1 idp]]; [[criterion 4 idp]]; [[change ADQ-2 idp]]."))
-    assert f"Water: {estimate_phrase(e.loc[('ADQ-2', 'idp')].to_dict(), percent=True)};" in text
+    assert f"Water: {estimate_phrase(e.loc[('ADQ-2', 'idp')].to_dict(), percent=True, thresholds=THR)};" in text
     assert gap_finding("IDPs", **gap_of("ADQ-2", "idp")) in text
     assert f"Gap: {gap_summary(**gap_of('SAF-3', 'idp'))}." in text
     # a withheld value reads as withheld, never as a number

@@ -2,11 +2,14 @@ import re
 
 import pandas as pd
 
+from solutions.config import Thresholds
 from solutions.report import markdown, tables
 from solutions.report.banner import demo_banner_html
 from solutions.report.provenance import provenance_html
 
 from .conftest import PROVENANCE, make_estimates, make_gaps
+
+THR = Thresholds()  # the global config's defaults, as a report without settings gets them
 
 
 def test_html_table_escapes_labels():
@@ -34,21 +37,21 @@ def test_every_status_chip_has_symbol_colour_and_words():
 
 def test_estimates_table_leaves_withheld_values_empty_with_the_reason():
     e = make_estimates()
-    html = tables.estimates_table(e[(e.indicator_id == "ADQ-2") & (e.category == "")])
+    html = tables.estimates_table(e[(e.indicator_id == "ADQ-2") & (e.category == "")], thresholds=THR)
     assert "withheld: fewer than 30 respondents" in html and "55" in html and "50–60" in html
     assert "–</td>" not in html  # no dash standing in for a withheld number
     assert 'data-label="Estimate (%)"' in html and "sos-stack" in html  # stacks on a phone
-    flagged = tables.estimates_table(e[(e.indicator_id == "SAF-3") & (e.category == "")])
+    flagged = tables.estimates_table(e[(e.indicator_id == "SAF-3") & (e.category == "")], thresholds=THR)
     assert "22†" in flagged and "imprecise" in flagged and "† flagged estimate" in flagged
 
 
 def test_distribution_table_marks_flags_and_none_observed():
     e = make_estimates()
-    html = tables.distribution_table(e[e.kind == "by_reason"])
+    html = tables.distribution_table(e[e.kind == "by_reason"], thresholds=THR)
     text = re.sub(r"<[^>]+>", "", html)
     assert "n (universe)" in html and "withheld: fewer than 30 respondents" in html
     assert "20%† (15–25)" in text and "† flagged estimate" in html
-    html = tables.distribution_table(e[e.kind == "distribution"])
+    html = tables.distribution_table(e[e.kind == "distribution"], thresholds=THR)
     assert "none observed" in html and "0% (0–0)" not in html
 
 
@@ -74,7 +77,7 @@ def test_key_indicator_table_lists_every_country_in_the_declared_order():
     rows = pd.concat([rows.assign(country=iso) for iso in ("QZB", "QZA")] * 20, ignore_index=True)
     ind = SimpleNamespace(id="ADQ-2", criterion=2, title="Water <b>daily</b>", unit="household")
     names = {"QZB": "Zed <script>", "QZA": "Aland"}
-    records = tables.key_indicator_records(ind, rows, {}, percent=True, names=names)
+    records = tables.key_indicator_records(ind, rows, {}, percent=True, names=names, thresholds=THR)
     assert [r["Country"] for r in records][:1] == ["Zed <script>"]  # declared order, not alphabetical
     html = tables.key_indicator_table(records, caption="Key indicators")
     assert html.count("<tr>") == len(rows) + 1 and "sos-stack" in html and "sos-group-row" in html

@@ -64,7 +64,9 @@ def wait_until(proc: subprocess.Popen, ready: Callable[[], bool], what: str, lim
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline and proc.poll() is None and not ready():
         time.sleep(0.02)
-    assert ready(), f"{what}: not reached (build exit {proc.poll()})"
+    if not ready():
+        out, err = proc.communicate(timeout=600) if proc.poll() is None or proc.stdout else ("", "")
+        raise AssertionError(f"{what}: not reached (build exit {proc.poll()})\n{out or ''}{err or ''}")
 
 
 def one_error(proc: subprocess.CompletedProcess, code: int) -> str:

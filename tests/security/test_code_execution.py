@@ -244,6 +244,7 @@ REVIEWED = {
     ("pipeline/kernels.py", "prepare"): "the module's reset code, with the notebooks folder as a repr()",
     ("survey/distributed.py", "add"): "field names of a dataclass",
     ("survey/distributed.py", "cat"): "field names of a dataclass",
+    ("survey/distributed.py", "cat_optional"): "field names of a dataclass",
     ("survey/tidy.py", "_keep_domains"): "field names of a dataclass",
     ("survey/tidy.py", "_table"): "attribute names from a literal tuple",
     ("survey/tidy.py", "contrast"): "a literal name, and result-table column names from a literal tuple",

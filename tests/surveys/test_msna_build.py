@@ -65,7 +65,7 @@ def test_chapter_page_is_honest_about_this_survey(msna_built: Msna) -> None:
     assert "below the benchmark" in page
     assert "Note: proxy: households with neither a bank account nor mobile money" in page
     assert "Indicators not computed in this country (13 of 22), by reason:" in page
-    assert "Not in this survey: SAF-1 Security incident (needs the survey's individual-level data)" in page
+    assert "Not in this survey: Security incident (needs the survey's individual-level data)" in page
     assert "not available: not collected in this survey" not in page  # one short list, not rows of empty values
     assert "Estimates by sex of the head of household (shares in %)" in page  # the configured breakdown
     assert "Estimates only." in page.split("Summary", 2)[2].split("Context")[0]

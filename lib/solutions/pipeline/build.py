@@ -209,7 +209,7 @@ def public_reason(o: Outcome) -> str:
     kind = o.error.split(":", 1)[0].strip()
     if kind in ("CellTimeoutError", "TimeoutError"):
         return PUBLIC_REASONS[0]
-    if kind == "DeadKernelError":
+    if kind == "DeadKernelError" or o.error.startswith("RuntimeError: Kernel died"):  # while running, or starting
         return PUBLIC_REASONS[1]
     if o.error.startswith("Dask task failed"):
         return PUBLIC_REASONS[2]

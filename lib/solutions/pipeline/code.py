@@ -18,10 +18,12 @@ import solutions
 #: the library; a package covers every file under it (the catalogue's YAML too), `<package>.__init__` its
 #: `__init__.py` alone.
 STATISTICAL: tuple[str, ...] = (
-    "solutions.__init__", "solutions.pipeline.__init__", "solutions.atomic", "solutions.catalogue", "solutions.config", "solutions.config_checks",
-    "solutions.disclosure", "solutions.errors", "solutions.expressions", "solutions.indicators",
-    "solutions.inputs", "solutions.narrative_links", "solutions.narrative_placeholders", "solutions.provenance",
-    "solutions.results", "solutions.results_dataset", "solutions.safe_yaml", "solutions.survey", "solutions.pipeline.compute", "solutions.pipeline.code",
+    "solutions.__init__", "solutions.pipeline.__init__", "solutions.atomic", "solutions.catalogue",
+    "solutions.config", "solutions.config_checks", "solutions.config_loader", "solutions.disclosure",
+    "solutions.errors", "solutions.expressions", "solutions.indicators", "solutions.inputs",
+    "solutions.narrative_links", "solutions.narrative_placeholders", "solutions.provenance",
+    "solutions.regular_files", "solutions.results", "solutions.results_dataset", "solutions.results_fields",
+    "solutions.safe_yaml", "solutions.survey", "solutions.pipeline.compute", "solutions.pipeline.code",
     "solutions.pipeline.execute",
 )
 
