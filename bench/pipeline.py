@@ -209,8 +209,8 @@ SECTIONS = ["title", "banner", "narrative", "context_section", "sample_section",
 
 # prepare_country's steps, found in the profile by (file suffix, function): load+validate, compute, write
 PIECES = {
-    "config load_global": ("solutions/config.py", "load_global"),
-    "config load_country": ("solutions/config.py", "load_country"),
+    "config load_global": ("solutions/config_loader.py", "load_global"),
+    "config load_country": ("solutions/config_loader.py", "load_country"),
     "catalogue": ("solutions/catalogue/__init__.py", "load_catalogue"),
     "read + map + validate inputs": ("solutions/inputs/loader.py", "load_country_data"),
     "compute_country (estimates, gaps, criteria)": ("solutions/indicators/__init__.py", "compute_country"),
@@ -218,7 +218,7 @@ PIECES = {
 }
 
 
-def _chapter(results: Any) -> None:
+def _chapter(results: Any, output_root: str) -> None:
     from solutions.report import country_page as chapter
     from solutions.report import output
 
@@ -226,7 +226,10 @@ def _chapter(results: Any) -> None:
         for s in SECTIONS:
             name, _, arg = s.partition(":")
             fn = getattr(chapter, name)
-            fn(results, int(arg)) if arg else fn(results)
+            if name == "trends_section":  # reads earlier editions under the output root, as the notebook does
+                fn(results, output_root)
+            else:
+                fn(results, int(arg)) if arg else fn(results)
 
 
 def _worker_profile(a: argparse.Namespace) -> dict[str, Any]:
@@ -250,7 +253,7 @@ def _worker_profile(a: argparse.Namespace) -> dict[str, Any]:
     results = prepare_country(a.global_config, a.country, a.output)
     prep = time.perf_counter() - t
     t = time.perf_counter()
-    _chapter(results)
+    _chapter(results, a.output)
     chap = time.perf_counter() - t
     prof.disable()
     profiled = prep + chap
