@@ -15,6 +15,8 @@ from functools import cache
 
 import pytest
 
+from solutions.render.quarto import BODY_WIDTH_REM
+
 from .support import (
     DESKTOP,
     HOSTILE_CRITERION_TEXT,
@@ -396,6 +398,24 @@ def test_key_columns_stay_in_view(driver, phone_driver, site_url, table_page, wi
     size = DESKTOP[0] if width == "laptop" else PHONE[0]
     assert got["checked"] > 10, f"{table_page}: almost no key column found ({got['checked']})"
     assert not got["problems"], f"{table_page} at {size}px: key columns cut off:\n  " + "\n  ".join(got["problems"])
+
+
+_TEXT_COLUMN_JS = """
+const h2 = Array.from(document.querySelectorAll('h2'))
+  .find(h => h.getBoundingClientRect().width > 0 && !h.closest('nav, aside, #TOC-body'));
+return {width: h2 ? h2.getBoundingClientRect().width : null,
+        rem: parseFloat(getComputedStyle(document.documentElement).fontSize)};
+"""
+
+
+def test_text_column_as_wide_on_both_renderers(driver, site_url, rendered):
+    """At 1366 px the text column (a section heading's box) is BODY_WIDTH_REM root ems wide whichever renderer
+    built the page: nbconvert's site.css, and the grid quarto.py gives Quarto (in pixels, from Quarto's root
+    size, which this also checks). At Quarto's default 800 px the key-indicators table ran past its box."""
+    load(driver, page_url(site_url, f"country-{COUNTRIES[0]}"))
+    got = driver.execute_script(_TEXT_COLUMN_JS)
+    assert got["width"] is not None, "no visible section heading"
+    assert abs(got["width"] - BODY_WIDTH_REM * got["rem"]) <= 1.5, (rendered.renderer, got)
 
 
 _TITLE_AND_CONTENTS_JS = """

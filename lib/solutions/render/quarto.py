@@ -39,6 +39,12 @@ from .quarto_offline import offline_pages
 SRC_DIRNAME = "site-src"
 QUARTO_OUTPUT = "_site"
 QUARTO_CSS = "sos-quarto.css"
+# The text column of a page, as wide as the nbconvert site's (site.css: 72rem less the 14rem contents, the 2rem
+# gap and 2rem of padding = 54rem). Quarto's default body (800 px at its 17 px root size, 47rem) is narrower
+# than the report's widest table at its narrowest (the global key indicators: 9 columns), which then ran past
+# its box at 1366 px on Quarto only. Quarto's grid takes pixels: 54 rem at Quarto's root size.
+BODY_WIDTH_REM = 54
+QUARTO_ROOT_PX = 17  # Bootstrap's --bs-root-font-size in Quarto's website theme
 
 
 def _md_escape(text: str) -> str:
@@ -100,6 +106,7 @@ def quarto_config(site: SiteSpec) -> dict[str, Any]:
         # Two copies of the contents: in the right margin on a laptop, in the body after the title on a phone
         # (where Quarto hides the margin); sos-quarto.css shows the one that fits the width.
         "toc-location": "right-body",
+        "grid": {"body-width": f"{BODY_WIDTH_REM * QUARTO_ROOT_PX}px"},
         "css": [QUARTO_CSS],
         "code-fold": False,
         "code-tools": False,

@@ -619,7 +619,9 @@ def data_provenance(g: GlobalResults, *, global_table_href: str = "results/globa
             "Built": p.get("build_date", "–"),
             "Results": Markup(_C.link(href, "estimates.csv", download=True)) if ok else "–",
         })
-    table = html_table(records, caption="Data and results by country") if records else Markup("")
+    # one card per country on a phone; checksums, versions, timestamps and file names break anywhere
+    table = (html_table(records, caption="Data and results by country", stack=True, css_class="sos-table sos-tokens")
+             if records else Markup(""))
     links = Markup(_T.global_table(href=global_table_href, name=Path(global_table_href).name))
     provenance_appendix(prov, extra=table + links, heading="Build details of this edition")
 
