@@ -45,6 +45,7 @@ def _compact_number(v: float, _pos: object = None) -> str:
     return f"{v / 1e6:.1f}M" if abs(v) >= 1e6 else f"{v / 1e3:.0f}k" if abs(v) >= 1e3 else f"{v:.0f}"
 
 
+@layout.phone_layout
 def figures_trend_chart(figures: pd.DataFrame, *, metrics: Sequence[str] | None = None) -> Figure | None:
     """Small multiples of country-year figures (IDP stock, new displacements, returns) over time."""
     if figures is None or figures.empty:
@@ -112,6 +113,7 @@ def _draw_trend(ax: Axes, panel: TrendPanel) -> list[str]:
     return groups
 
 
+@layout.phone_layout
 def trends_chart(panels: Sequence[TrendPanel]) -> Figure | None:
     """Estimate and CI by report year, one panel per indicator, one line per group (dodged slightly so the
     intervals do not hide each other); one legend of groups at the bottom. None with nothing to draw."""
@@ -132,6 +134,7 @@ def trends_chart(panels: Sequence[TrendPanel]) -> Figure | None:
     return fig
 
 
+@layout.phone_layout
 def estimate_trend_chart(rows: pd.DataFrame, *, percent: bool = True, title: str = "") -> Figure | None:
     """One indicator's trend chart (see :func:`trends_chart`)."""
     if rows is None or rows.empty:
