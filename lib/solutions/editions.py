@@ -65,8 +65,8 @@ class EditionDiff:
     gap_changes: pd.DataFrame  # country, indicator_id, criterion, group, status_from, status_to
     criterion_changes: pd.DataFrame  # country, criterion, group, status_from, status_to
     not_compared: pd.DataFrame  # country, indicator_id, version_from, version_to, revised (definitions differ)
+    confidence_level: float  # the global config's: the level of each change's CI
     names: dict[str, str] = field(default_factory=dict)
-    confidence_level: float = 0.95
 
     @property
     def moved(self) -> pd.DataFrame:

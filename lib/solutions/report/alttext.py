@@ -11,9 +11,9 @@ import pandas as pd
 from . import style
 from .cells import estimate_phrase, gap_ci_text, gap_detail, gap_text, is_withheld
 from .records import row_dicts
-from .tables import flag_legend, marked_gap
+from .tables import flag_legend, gap_flagged, marked_gap
 from .thresholds import Thresholds
-from .wording import DEFAULT_THRESHOLDS, FLAG_SENTENCE, status_label, withheld_text
+from .wording import FLAG_SENTENCE, status_label, withheld_text
 
 
 def _ordered(rows: pd.DataFrame) -> list[dict]:
@@ -29,11 +29,12 @@ def flag_sentence(rows: pd.DataFrame, thresholds: Thresholds) -> str:
 def gap_flag_sentence(gaps: pd.DataFrame) -> str:
     """`` † marks a flagged estimate ...`` when a published gap of ``gaps`` is flagged, else "" (appended to the
     alt text of a gap chart)."""
-    return f" {FLAG_SENTENCE}" if flag_legend(gaps.iloc[0:0], gaps=gaps) else ""
+    flagged = not gaps.empty and "flag" in gaps.columns and any(gap_flagged(g) for g in row_dicts(gaps))
+    return f" {FLAG_SENTENCE}" if flagged else ""
 
 
 def describe_estimates(rows: pd.DataFrame, subject: str, *, percent: bool = True,
-                       thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+                       thresholds: Thresholds) -> str:
     """``<subject>: IDPs 55% (CI 50–60), ..., comparison group 78% (CI 74–82)``, no final full stop."""
     if rows.empty:
         return f"{subject}: no estimates"
@@ -64,7 +65,7 @@ def describe_gaps(rows: pd.DataFrame, subject: str, *, percent: bool = True, dir
 
 
 def describe_distribution(rows: pd.DataFrame, subject: str, *, labels: dict[str, str] | None = None,
-                          thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+                          thresholds: Thresholds) -> str:
     """Per group, each category's share (flag-marked, "none observed") or why it is withheld."""
     if rows.empty:
         return f"{subject}: no estimates"
@@ -88,7 +89,7 @@ def describe_distribution(rows: pd.DataFrame, subject: str, *, labels: dict[str,
 
 
 def describe_countries(rows: pd.DataFrame, subject: str, *, names: dict[str, str], percent: bool = True,
-                       thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+                       thresholds: Thresholds) -> str:
     """Per country, each group's estimate and CI (or why it is withheld); no final full stop."""
     if rows.empty:
         return f"{subject}: no estimates"

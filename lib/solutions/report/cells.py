@@ -14,7 +14,6 @@ from .formatting import fmt_ci, fmt_gap, fmt_value, is_missing, signed
 from .thresholds import Thresholds
 from .wording import (
     ALL_OBSERVED,
-    DEFAULT_THRESHOLDS,
     NONE_OBSERVED,
     flag_codes,
     flag_words,
@@ -69,7 +68,7 @@ def ci_text(row: Mapping[str, Any], *, percent: bool) -> str:
     return "" if text == "–" else text
 
 
-def cell_text(row: Mapping[str, Any], *, percent: bool, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+def cell_text(row: Mapping[str, Any], *, percent: bool, thresholds: Thresholds,
               ci_label: str = "") -> str:
     """One estimate in a table cell: ``55%† (50–60)``, ``none observed`` or the reason it is withheld."""
     if is_withheld(row):
@@ -79,12 +78,12 @@ def cell_text(row: Mapping[str, Any], *, percent: bool, thresholds: Thresholds =
     return f"{value} ({ci_label}{ci})" if ci else value
 
 
-def estimate_phrase(row: Mapping[str, Any], *, percent: bool, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+def estimate_phrase(row: Mapping[str, Any], *, percent: bool, thresholds: Thresholds) -> str:
     """One estimate in a sentence: ``55%† (CI 50–60)``, ``none observed`` or the reason it is withheld."""
     return cell_text(row, percent=percent, thresholds=thresholds, ci_label="CI ")
 
 
-def note_text(row: Mapping[str, Any], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+def note_text(row: Mapping[str, Any], thresholds: Thresholds) -> str:
     """Why a value is withheld, or what its flag means; "" for a plain published estimate."""
     if is_withheld(row):
         return withheld_text(row.get("suppression_reason"), thresholds)

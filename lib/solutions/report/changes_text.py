@@ -55,7 +55,7 @@ def counts_text(d: EditionDiff) -> str:
     return f"{len(d.changes)} {scope} compared" + (f": {', '.join(parts)}" if parts else "")
 
 
-def status_change_text(r: Mapping[str, Any]) -> str:
+def status_change_text(r: Mapping[Any, Any]) -> str:
     """``Gap closed → Gap open (worse)``: the two statuses and whether that is better or worse."""
     gist = status_change_gist(str(r["status_from"]), str(r["status_to"]))
     return (f"{status_label(str(r['status_from']))} → {status_label(str(r['status_to']))}"
@@ -79,7 +79,7 @@ def diff_lines(d: EditionDiff, *, titles: Mapping[str, str] | None = None, limit
             return [*rows[:limit], f"  … and {len(rows) - limit} more"]
         return rows
 
-    def estimate(r: Mapping[str, Any]) -> str:
+    def estimate(r: Mapping[Any, Any]) -> str:
         return (f"  {country(r['country'])} · {r['indicator_id']} {titles.get(r['indicator_id'], '')}".rstrip()
                 + f" · {group_label(r['group'])}"
                 + (f" · {r['disaggregation']} {r['disaggregation_value']}" if r["disaggregation"] != "total" else "")
@@ -88,11 +88,11 @@ def diff_lines(d: EditionDiff, *, titles: Mapping[str, str] | None = None, limit
     lines = [f"criterion statuses changed: {len(d.criterion_changes)}" + (":" if len(d.criterion_changes) else "")]
     lines += capped([f"  {country(r['country'])} · {int(r['criterion'])} {CRITERIA.get(int(r['criterion']), '')}"
                      f" · {group_label(r['group'])}: {status_change_text(r)}"
-                     for _, r in d.criterion_changes.iterrows()])
+                     for r in d.criterion_changes.to_dict("records")])
     lines.append(f"gap statuses changed: {len(d.gap_changes)}" + (":" if len(d.gap_changes) else ""))
     lines += capped([f"  {country(r['country'])} · {r['indicator_id']} {titles.get(r['indicator_id'], '')}".rstrip()
                      + f" · {group_label(r['group'])}: {status_change_text(r)}"
-                     for _, r in d.gap_changes.iterrows()])
+                     for r in d.gap_changes.to_dict("records")])
     level = f"{d.confidence_level * 100:.0f}%"
     lines.append(f"estimates: {counts_text(d)} ({level} CI of each change; the surveys are independent)"
                  + (":" if len(d.moved) else ""))
@@ -102,7 +102,7 @@ def diff_lines(d: EditionDiff, *, titles: Mapping[str, str] | None = None, limit
         rows = moved[moved["status"] == status] if len(moved) else moved
         if len(rows):
             lines.append(f"  {label}: {len(rows)}")
-            lines += capped(["  " + estimate(r) for _, r in rows.iterrows()])
+            lines += capped(["  " + estimate(r) for r in rows.to_dict("records")])
     lines.append(f"countries added: {listing(d.countries_added, country)}; dropped: "
                  f"{listing(d.countries_dropped, country)}")
     lines.append(f"indicators added: {listing(d.indicators_added)}; dropped: {listing(d.indicators_dropped)}")

@@ -26,7 +26,7 @@ from .cells import is_withheld, note_text
 from .formatting import is_missing
 from .records import row_dicts
 from .thresholds import Thresholds
-from .wording import DEFAULT_THRESHOLDS, flag_words, status_label
+from .wording import flag_words, status_label
 
 CHARTS_DIRNAME = "charts"
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -91,7 +91,7 @@ def _scaled(value: Any, percent: bool) -> float | None:
     return round(float(value) * (100.0 if percent else 1.0), 4)
 
 
-def points(rows: pd.DataFrame, *, percent: bool, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+def points(rows: pd.DataFrame, *, percent: bool, thresholds: Thresholds,
            labels: Sequence[str] = ("country", "indicator_id", "group", "category"),
            names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Estimates as a chart draws them: the ``labels`` columns present, the group's label, the estimate and
@@ -117,7 +117,7 @@ def points(rows: pd.DataFrame, *, percent: bool, thresholds: Thresholds = DEFAUL
     return pd.DataFrame(records)
 
 
-def gap_points(rows: pd.DataFrame, *, percent: bool, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> pd.DataFrame:
+def gap_points(rows: pd.DataFrame, *, percent: bool, thresholds: Thresholds) -> pd.DataFrame:
     """Gaps as the gap chart draws them: gap and CI (points for shares), the margin δ, the status, and the flag
     codes with what they mean (a gap carries the flags of both estimates it comes from and its own), as
     ``points`` gives them for estimates."""

@@ -419,7 +419,7 @@ def precision_rules(global_config: Any) -> None:
                 "table of counts (the sample by group and area) shows a cell of fewer than "
                 f"{min_count} respondents as 'fewer than {min_count}'.",
                 "An indicator whose questions the survey did not ask is shown as "
-                f"'{wording.withheld_text('not_available')}' (a criterion as "
+                f"'{wording.withheld_text('not_available', thr)}' (a criterion as "
                 f"'{wording.status_label('not_collected').lower()}'): nothing was measured, which is not the same "
                 "as withheld.",
                 "Everything computed from a withheld estimate is withheld too: a gap, a change since the last "

@@ -35,7 +35,6 @@ from .templating import Markup, html_text, macros
 from .thresholds import Thresholds
 from .wording import (
     BENCHMARK_LABEL,
-    DEFAULT_THRESHOLDS,
     STATUS_SHORT,
     STATUS_SYMBOLS,
     flag_codes,
@@ -141,7 +140,7 @@ def estimates_table(
     rows: pd.DataFrame,
     *,
     percent: bool = True,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    thresholds: Thresholds,
     caption: str | None = None,
     label_column: str = "group",
 ) -> str:
@@ -186,7 +185,7 @@ def marked_gap(gap: Mapping[str, Any], text: str) -> str:
     return marked(text, gap.get("flag")) if text and gap_flagged(gap) else text
 
 
-def flag_legend(rows: pd.DataFrame, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+def flag_legend(rows: pd.DataFrame, thresholds: Thresholds,
                 gaps: pd.DataFrame | None = None) -> str:
     """What the flag mark means, when a published row of ``rows`` (or a gap of ``gaps``) carries it ("" otherwise):
     the note under a table or after an alt text."""
@@ -211,7 +210,7 @@ def distribution_table(
     rows: pd.DataFrame,
     *,
     category_labels: Mapping[str, str] | None = None,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    thresholds: Thresholds,
     caption: str | None = None,
 ) -> str:
     """Categories × groups: ``50%† (45–55)`` per cell, ``none observed``, or why a cell is withheld; and
@@ -252,7 +251,7 @@ def _wrappable(text: str) -> Markup:
 
 
 def benchmark_table(rows: pd.DataFrame, gaps: Mapping[tuple[str, str], Mapping[str, Any]], *, caption: str,
-                    thresholds: Thresholds = DEFAULT_THRESHOLDS, names: Mapping[str, str] | None = None) -> str:
+                    thresholds: Thresholds, names: Mapping[str, str] | None = None) -> str:
     """The solutions measure by (country and) group, the comparison group last as the benchmark, with CIs,
     the gap of each displaced group and its status; ``gaps`` by (country, group). A Country column when
     ``names`` (ISO3 → name) is given."""
@@ -283,7 +282,7 @@ def benchmark_table(rows: pd.DataFrame, gaps: Mapping[tuple[str, str], Mapping[s
 
 def key_indicator_records(indicator: Any, rows: pd.DataFrame, gaps: Mapping[tuple[str, str], Mapping[str, Any]], *,
                           percent: bool, names: Mapping[str, str],
-                          thresholds: Thresholds = DEFAULT_THRESHOLDS) -> list[dict[str, Any]]:
+                          thresholds: Thresholds) -> list[dict[str, Any]]:
     """The rows of one key indicator for the cross-country table, in the report's country order (``names``)
     and the house group order: estimate and CI, n, the gap of each displaced group with its CI and status,
     in the report's number style (the same cells as every other table)."""

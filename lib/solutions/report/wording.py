@@ -19,8 +19,6 @@ from typing import Any
 from .formatting import is_missing
 from .thresholds import Thresholds
 
-DEFAULT_THRESHOLDS = Thresholds()
-
 #: The one vocabulary of statuses (methodology §3): every table, chart, key, alt text, sentence and chart CSV
 #: says a status with these words (a browser test refuses the retired synonyms "can't tell", "no data", "n/a").
 STATUS_LABELS: dict[str, str] = {
@@ -374,7 +372,7 @@ def flag_codes(flag: Any) -> list[str]:
     return [c for c in str(flag).replace(",", ";").split(";") if c.strip()]
 
 
-def flag_text(flag: Any, *, max_cv: float = 0.30, min_df: float | str = 8) -> str:
+def flag_text(flag: Any, *, max_cv: float, min_df: float | str) -> str:
     """The flags of an estimate in words (empty when unflagged)."""
     words = []
     for code in flag_codes(flag):
@@ -383,13 +381,13 @@ def flag_text(flag: Any, *, max_cv: float = 0.30, min_df: float | str = 8) -> st
     return "; ".join(words)
 
 
-def flag_words(flag: Any, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+def flag_words(flag: Any, thresholds: Thresholds) -> str:
     """``flag_text`` under the given thresholds, with the mark: ``† imprecise: coefficient ...``."""
     text = flag_text(flag, max_cv=thresholds.max_cv, min_df=f"{thresholds.min_df:g}")
     return f"{FLAG_MARK} {text}" if text else ""
 
 
-def flag_note(thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+def flag_note(thresholds: Thresholds) -> str:
     """The legend of the flag mark, for captions, chart keys and the downloads' codebook."""
     return (f"{FLAG_MARK} flagged estimate, published but to be read with care: "
             + " or ".join(flag_text(code, max_cv=thresholds.max_cv, min_df=f"{thresholds.min_df:g}")
@@ -401,7 +399,7 @@ def marked(text: str, flag: Any) -> str:
     return f"{text}{FLAG_MARK}" if flag_codes(flag) else text
 
 
-def withheld_text(reason: Any, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
+def withheld_text(reason: Any, thresholds: Thresholds) -> str:
     """Why a value is withheld, in words (shown where the number would be)."""
     code = "" if is_missing(reason) else str(reason).strip()
     said = WITHHELD_REASONS.get(code)

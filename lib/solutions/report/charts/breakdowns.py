@@ -15,7 +15,7 @@ from .. import layout, style
 from ..cells import is_flagged
 from ..records import row_dicts
 from ..thresholds import Thresholds
-from ..wording import DEFAULT_THRESHOLDS, FLAG_MARK, withheld_text
+from ..wording import FLAG_MARK, withheld_text
 from .base import (
     CATEGORY_HATCHES,
     CATEGORY_PALETTE,
@@ -102,7 +102,7 @@ def _draw_breakdown(ax: Axes, panel: BreakdownPanel, ys: np.ndarray, key_y: floa
 
 
 @layout.phone_layout
-def breakdowns_chart(panels: Sequence[BreakdownPanel], *, thresholds: Thresholds = DEFAULT_THRESHOLDS
+def breakdowns_chart(panels: Sequence[BreakdownPanel], *, thresholds: Thresholds
                      ) -> Figure | None:
     """100% stacked bars, a section per indicator and a bar per group, all on one 0–100% axis; each
     section's key lists the categories in the order of the bar segments. A breakdown with no published
@@ -143,7 +143,7 @@ def stacked_bar_chart(
     rows: pd.DataFrame,
     *,
     category_labels: dict[str, str] | None = None,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    thresholds: Thresholds,
     title: str = "",
 ) -> Figure | None:
     """One indicator's stacked bars (see :func:`breakdowns_chart`)."""

@@ -17,7 +17,6 @@ from ..records import row_dicts
 from ..thresholds import Thresholds
 from ..wording import (
     BENCHMARK_LABEL,
-    DEFAULT_THRESHOLDS,
     STATUS_SYMBOLS,
     margin_text,
     status_label,
@@ -84,7 +83,7 @@ def _comparison_note(ref: pd.Series, percent: bool, thresholds: Thresholds) -> s
 
 
 @layout.phone_layout
-def estimates_chart(panels: Sequence[EstimatePanel], *, thresholds: Thresholds = DEFAULT_THRESHOLDS
+def estimates_chart(panels: Sequence[EstimatePanel], *, thresholds: Thresholds
                     ) -> Figure | None:
     """Dot-and-whisker chart, a section per indicator: estimate and CI per displaced group, the comparison
     group as a dashed reference line with its CI band. Indicators in the same unit share one axis.
@@ -146,7 +145,7 @@ def estimate_dot_chart(
     rows: pd.DataFrame,
     *,
     percent: bool = True,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    thresholds: Thresholds,
     xlabel: str | None = None,
     title: str = "",
 ) -> Figure | None:
@@ -267,7 +266,7 @@ def gap_chart(rows: pd.DataFrame, *, direction: str = "none", percent: bool = Tr
 
 
 @layout.phone_layout
-def benchmark_chart(rows: pd.DataFrame, *, percent: bool = True, thresholds: Thresholds = DEFAULT_THRESHOLDS,
+def benchmark_chart(rows: pd.DataFrame, *, percent: bool = True, thresholds: Thresholds,
                     xlabel: str = "") -> Figure | None:
     """One row per group, displaced groups first and the comparison group last as the benchmark, each with
     its estimate and CI (hollow when flagged) or the reason it is withheld. None with nothing to draw."""

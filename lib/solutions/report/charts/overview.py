@@ -15,7 +15,7 @@ from matplotlib.ticker import NullLocator
 from .. import layout, style
 from ..formatting import is_missing
 from ..thresholds import Thresholds
-from ..wording import DEFAULT_THRESHOLDS, STATUS_SHORT, STATUS_SYMBOLS, status_label, withheld_text
+from ..wording import STATUS_SHORT, STATUS_SYMBOLS, status_label, withheld_text
 from .base import (
     LINESPACING,
     KeyEntry,
@@ -146,7 +146,7 @@ def country_comparison_chart(
     percent: bool = True,
     country_names: dict[str, str] | None = None,
     groups: Sequence[str] = ("idp", "comparison"),
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    thresholds: Thresholds,
     xlabel: str = "",
 ) -> Figure | None:
     """Cross-country dot chart with CIs: one row per country, one dodged dot per group (hollow when
@@ -207,7 +207,7 @@ def solutions_by_country_chart(
     rows: pd.DataFrame,
     *,
     country_names: dict[str, str] | None = None,
-    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    thresholds: Thresholds,
 ) -> Figure | None:
     """The solutions measure (``SOL-1``) by country: a dot per displaced group beside the comparison group
     (the benchmark), with CIs."""
