@@ -109,8 +109,10 @@ def text_mark(ax: Axes, y: float, text: str, *, x: float = 0.01, right: float = 
         fig_w = ax.figure.get_figwidth()
         pos = ax.get_position()
         text = fit_lines(text, (pos.x1 - pos.x0) * fig_w * (1 - x) + right)
+    # on a white ground: the reason stays legible where it crosses a reference line, a band or a gridline
     ax.text(x, y, text, transform=ax.get_yaxis_transform(), va="center", ha="left", fontsize=style.SMALL_SIZE,
-            fontstyle="italic", color=MARK_COLOUR, linespacing=LINESPACING)
+            fontstyle="italic", color=MARK_COLOUR, linespacing=LINESPACING, zorder=5,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.6})
 
 
 def panel_title(ax: Axes, text: str, sub: str = "") -> None:
@@ -127,16 +129,16 @@ def wrap_label(label: str, width: int | None = None, lines: int = 2) -> str:
     """A long row label (a country's official name) on at most ``lines`` lines, so the plot keeps its width
     (narrower lines on a phone's chart)."""
     width = width or (13 if layout.is_narrow() else 18)
-    return textwrap.fill(str(label), width, max_lines=lines, placeholder="…") if len(str(label)) > width \
-        else str(label)
+    return textwrap.fill(str(label), width, max_lines=lines, placeholder="…", break_long_words=False) \
+        if len(str(label)) > width else str(label)
 
 
-def rows_axis(ax: Axes, labels: Sequence[str], lines: int = 2) -> None:
+def rows_axis(ax: Axes, labels: Sequence[str], lines: int = 2, width: int | None = None) -> None:
     """Row labels as plain text left of the axes: tick objects are the costliest part of an axes."""
     ax.yaxis.set_major_locator(NullLocator())
     ax.set_ylim(len(labels) - 0.5, -0.5)
     for i, label in enumerate(labels):
-        ax.text(-0.02, i, wrap_label(label, lines=lines), transform=ax.get_yaxis_transform(), ha="right",
+        ax.text(-0.02, i, wrap_label(label, width, lines=lines), transform=ax.get_yaxis_transform(), ha="right",
                 va="center", ma="right", fontsize=style.FONT_SIZE, color="#222222")
 
 
@@ -179,8 +181,9 @@ def drawable(rows: pd.DataFrame | None, value: str = "estimate") -> bool:
     return bool((rows[value].notna().to_numpy(dtype=bool) & ~withheld).any())
 
 
-def figure_left(labels: Sequence[str], lines: int = 2) -> float:
-    return layout.left_margin([wrap_label(lbl, lines=lines) for lbl in labels], style.FONT_SIZE)
+def figure_left(labels: Sequence[str], lines: int = 2, width: int | None = None) -> float:
+    """The left margin that fits ``labels`` wrapped as :func:`rows_axis` and :func:`forest_axes` set them."""
+    return layout.left_margin([wrap_label(lbl, width, lines=lines) for lbl in labels], style.FONT_SIZE)
 
 
 @dataclass(frozen=True)

@@ -276,8 +276,10 @@ def benchmark_chart(rows: pd.DataFrame, *, percent: bool = True, thresholds: Thr
     labels = [BENCHMARK_LABEL if g == "comparison" else style.group_label(g) for g in data["group"]]
     flagged = any_flagged(data)
     spec = layout.Panel(rows=len(data), title=False, legend_rows=1 if flagged else 0)
+    # "Comparison group (benchmark)" on two lines on a phone too (a third would run into the row above)
+    label_width = 16 if layout.is_narrow() else None
     with style.house_context():
-        fig, (ax,) = layout.stack([spec], left=figure_left(labels))
+        fig, (ax,) = layout.stack([spec], left=figure_left(labels, width=label_width))
         ys = np.arange(len(data), dtype=float)
         shown = ~data["withheld"].to_numpy(dtype=bool)
         if shown.any():
@@ -286,7 +288,7 @@ def benchmark_chart(rows: pd.DataFrame, *, percent: bool = True, thresholds: Thr
             text_mark(ax, yi, withheld_text(r.get("suppression_reason"), thresholds))
         if "comparison" in set(data["group"]) and len(data) > 1:
             ax.axhline(len(data) - 1.5, color="#BBBBBB", linewidth=0.8, zorder=0)
-        rows_axis(ax, labels)
+        rows_axis(ax, labels, width=label_width)
         if percent:
             ax.set_xlim(-0.02, 1.02)
         value_axis(ax, percent=percent)
