@@ -163,12 +163,12 @@ def country_comparison_chart(
     narrow = layout.is_narrow()
     # a row label (an area and an indicator) on as many lines as its row has room for: rows of several groups
     # are tall, and a phone's label column is narrow
-    lines, width = (6, 11) if narrow else (3 if len(present) > 1 else 2, None)
+    lines, label_width = (6, 13) if narrow else (3 if len(present) > 1 else 2, None)
     labels = [names.get(c, c) for c in isos]
     key = group_key(present) + ([flag_key()] if any_flagged(data) else [])
     marks = {i: f"{style.group_label(r['group'])}: " + withheld_text(r.get("suppression_reason"), thresholds)
              for i, r in data[data["withheld"]].iterrows()}
-    left = figure_left(labels, lines=lines, width=width)
+    left = figure_left(labels, lines=lines, width=label_width)
     row_h = 0.32 + 0.14 * len(present)
     spread = 0.24
     if narrow:  # a withheld reason is broken into lines (text_mark's width): each group's row needs room for
@@ -176,7 +176,7 @@ def country_comparison_chart(
         room = (layout.figure_width() - left - layout.RIGHT_PAD) * 0.99 + layout.RIGHT_PAD * 0.8
         mark_lines = max((fit_lines(m, room).count("\n") + 1 for m in marks.values()), default=0)
         step = max(0.24 * row_h, PHONE_LINE_H * mark_lines + 0.06 if marks else 0.0)
-        label_lines = max((wrap_label(lbl, width, lines=lines).count("\n") + 1 for lbl in labels), default=1)
+        label_lines = max((wrap_label(lbl, label_width, lines=lines).count("\n") + 1 for lbl in labels), default=1)
         row_h = max(step * len(present) + 0.12, 0.17 * label_lines + 0.08)
         spread = step / row_h
     offsets = {g: (k - (len(present) - 1) / 2) * spread for k, g in enumerate(present)}
@@ -195,7 +195,7 @@ def country_comparison_chart(
             dots(ax, shown, shown["y"].tolist(), size=48)
         for i, text in marks.items():
             text_mark(ax, data.at[i, "y"], text)
-        rows_axis(ax, labels, lines=lines, width=width)
+        rows_axis(ax, labels, lines=lines, width=label_width)
         if percent:
             ax.set_xlim(-0.02, 1.02)
         value_axis(ax, percent=percent)
