@@ -122,3 +122,27 @@ def test_print_keeps_the_laptop_drawing_only(tmp_path):
                                    title="t", caption="c", alt="a"))
     out, n_fig, _ = printable_html(html, tmp_path, "p")
     assert n_fig == 1 and len(list(tmp_path.glob("*.svg"))) == 1 and "sos-chart-phone" not in out
+
+
+def test_cross_country_row_labels_keep_their_words_at_both_widths():
+    """The cross-country chart's row labels (country names) are broken as wrap_label breaks a row label at the
+    drawing's width (between words, only where a line is too long), on the laptop's drawing and the phone's."""
+    import contextlib
+
+    import pandas as pd
+
+    from solutions.config import Thresholds
+    from solutions.report import layout
+    from solutions.report.charts.base import wrap_label
+
+    both = pd.concat([make_estimates("QZZ"), make_estimates("QZY", 0.1)])
+    rows = both[(both.indicator_id == "ADQ-2") & (both.category == "")]
+    names = {"QZZ": "Republic of Zedland", "QZY": "Federal Republic of Yland"}
+    for narrow in (False, True):
+        with layout.narrow() if narrow else contextlib.nullcontext():
+            fig = charts.country_comparison_chart(rows, country_names=names, groups=("idp", "comparison"),
+                                                  thresholds=Thresholds(lonely_psu="adjust"))
+            texts = [t.get_text() for t in fig.axes[0].texts]
+            for name in names.values():
+                label = next(t for t in texts if t.replace("\n", " ") == name)
+                assert label == wrap_label(name, lines=label.count("\n") + 1), (narrow, label)
