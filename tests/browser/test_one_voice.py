@@ -201,20 +201,42 @@ def _open(drv, url: str) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_chart_text_size_inside_and_apart(driver, phone_driver, site_url, page, width):
-    """Every chart shown sets its smallest text at 11 px or more; at 1366 px (the SVG is the same at every
-    width) no chart text lies outside its chart or over other text."""
+    """Every chart shown sets its smallest text at 11 px or more, and no chart text lies outside its chart or
+    over other text: the laptop's drawing at 1366 px, the phone's own drawing at 375 px."""
     drv = driver if width == "laptop" else phone_driver
     _open(drv, f"{site_url}{page}.html")
     charts = drv.execute_script(CHART_TEXT_JS)
     small = [f"{c['title'][:60]}: {c['smallest_px']:.1f} px" for c in charts
              if c["shown"] and c["smallest_px"] < MIN_CHART_TEXT_PX - 0.01]
     assert not small, f"{page} at {width}: chart text under {MIN_CHART_TEXT_PX:g} px:\n  " + "\n  ".join(small[:10])
-    if width == "laptop":
-        bad = [f"{c['title'][:60]}: outside {c['outside'][:3]}, overlapping {c['overlaps'][:3]}" for c in charts
-               if c["outside"] or c["overlaps"]]
-        assert not bad, f"{page}: chart text clipped or colliding:\n  " + "\n  ".join(bad[:10])
+    bad = [f"{c['title'][:60]}: outside {c['outside'][:3]}, overlapping {c['overlaps'][:3]}" for c in charts
+           if c["shown"] and (c["outside"] or c["overlaps"])]
+    assert not bad, f"{page} at {width}: chart text clipped or colliding:\n  " + "\n  ".join(bad[:10])
     if page in ("global", "country-QAB"):
-        assert charts, f"{page}: no chart measured (the check proves nothing)"
+        assert [c for c in charts if c["shown"]], f"{page}: no chart measured (the check proves nothing)"
+
+
+_CHART_BOXES_JS = """
+return Array.from(document.querySelectorAll('figure.sos-figure')).filter(f => f.getClientRects().length)
+  .map(f => {
+    const box = f.querySelector('.sos-figure-scroll');
+    const shown = Array.from(f.querySelectorAll('img')).filter(i => i.getClientRects().length);
+    return {title: (f.querySelector('figcaption strong') || {}).textContent || '',
+            scrolls: box.scrollWidth > box.clientWidth + 1, phone: shown.every(i => i.classList.contains('sos-chart-phone')),
+            images: shown.length};
+  });
+"""
+
+
+def test_charts_laid_out_for_a_phone(phone_driver, site_url, page):
+    """At 375 px every chart shown is its phone drawing (one image), and no chart box scrolls sideways."""
+    _open(phone_driver, f"{site_url}{page}.html")
+    boxes = phone_driver.execute_script(_CHART_BOXES_JS)
+    bad = [f"{b['title'][:60]}: scrolls {b['scrolls']}, phone drawing {b['phone']}, images {b['images']}"
+           for b in boxes if b["scrolls"] or not b["phone"] or b["images"] != 1]
+    assert not bad, f"{page} at 375 px: charts not laid out for the phone:\n  " + "\n  ".join(bad[:10])
+    if page in ("global", "country-QAB"):
+        assert boxes, f"{page}: no chart shown at 375 px (the check proves nothing)"
 
 
 _OVERFLOWING_CELLS_JS = """

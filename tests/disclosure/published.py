@@ -381,7 +381,7 @@ def page_facts(page: Path, year: int, vocab: Vocabulary) -> tuple[list[Fact], li
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     country = page.stem.removeprefix("country-") if page.stem.startswith("country-") else None
     facts: list[Fact] = []
-    counts = {"table": 0, "interactive": 0, "alt": 0, "svg": 0}
+    counts = {"table": 0, "interactive": 0, "alt": 0, "svg": 0, "svg_phone": 0}
     for i, table in enumerate(soup.find_all("table")):
         headers, rows = _rows(table)
         got = table_facts(headers, rows, source=f"{page.name} table {i + 1}", country=country, year=year,
@@ -395,7 +395,8 @@ def page_facts(page: Path, year: int, vocab: Vocabulary) -> tuple[list[Fact], li
     for i, img in enumerate(soup.find_all("img")):
         if str(img.get("alt") or "").startswith("Estimates by "):  # a breakdown chart: no national facts
             continue
-        if country is not None and img.get("alt"):
+        phone = "sos-chart-phone" in (img.get("class") or [])  # the same chart drawn for a phone: same alt text
+        if country is not None and img.get("alt") and not phone:
             got = text_facts(img["alt"], source=f"{page.name} image {i + 1} alt text", country=country, year=year,
                              vocab=vocab)
             counts["alt"] += len(got)
@@ -411,7 +412,7 @@ def page_facts(page: Path, year: int, vocab: Vocabulary) -> tuple[list[Fact], li
             value, prec = _number(m.group(1))
             scale = vocab.scale(indicator)
             chart_numbers.append((f"{page.name} image {i + 1}", country, indicator, value * scale, prec * scale))
-            counts["svg"] += 1
+            counts["svg_phone" if phone else "svg"] += 1
     return facts, chart_numbers, counts
 
 

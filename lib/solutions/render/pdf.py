@@ -172,6 +172,8 @@ def printable_html(markup: str, figures: Path, prefix: str) -> tuple[str, int, i
         tag.decompose()
     for a in soup.find_all("a", class_="sos-data"):  # "Data of this chart (CSV)": the site's download
         a.decompose()
+    for img in soup.find_all("img", class_="sos-chart-phone"):  # a chart's phone drawing: print has the laptop's
+        img.decompose()
     n_fig = 0
     for img in soup.find_all("img"):
         src = str(img.get("src") or "")

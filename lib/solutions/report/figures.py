@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import chartdata, style, svg_canvas
+from . import chartdata, layout, style, svg_canvas
 from .output import emit
 from .templating import Markup, macros
 
@@ -71,9 +71,12 @@ def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool 
     """The ``<figure>`` HTML of ``fig``: an SVG ``<img>`` with alt text, and a caption (all text escaped).
 
     The image grows up to ``DESKTOP_SCALE`` times its natural size on a laptop, where the column is wider than
-    the chart and its text would otherwise read small; on a phone it shrinks with the column only down to the
-    width where its smallest text is ``MIN_TEXT_PX``, and scrolls sideways in its own (keyboard-reachable) box
-    beyond that. ``phone_alternative``: the sentence shown on a phone instead of the chart, when the page gives
+    the chart and its text would otherwise read small. A chart whose builder is decorated with
+    ``layout.phone_layout`` is drawn a second time for a phone (``layout.phone_figure``): both drawings are in
+    the figure (``sos-chart-wide``, ``sos-chart-phone``) and the page's CSS shows one of them, the phone's at
+    its natural size (text 12 px) at the phone breakpoint. Any other chart shrinks with a phone's column only
+    down to the width where its smallest text is ``MIN_TEXT_PX``, and scrolls sideways in its own
+    (keyboard-reachable) box beyond that. ``phone_alternative``: the sentence shown on a phone instead of the chart, when the page gives
     the same cells in a table a phone can read (the heatmap). ``figure_id``: the figure's element id (a link
     target), if any.
     """
@@ -81,16 +84,23 @@ def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool 
         svg = figure_svg(fig)
         data = base64.b64encode(svg).decode("ascii")
         w_in, h_in = fig.get_size_inches()
+        phone = layout.phone_figure(fig)  # the same chart laid out for a phone, when its builder can
+        phone_svg = figure_svg(phone) if phone is not None else b""
+        p_in = phone.get_size_inches() if phone is not None else (0.0, 0.0)
     finally:
         if close:
             plt.close(fig)  # harmless for figures not registered with pyplot
     width, height = round(w_in * _PT * _CSS_PX_PER_PT), round(h_in * _PT * _CSS_PX_PER_PT)
     narrowest = min(width, min_width(width, smallest_text(svg)))
+    # a phone gets the narrow drawing at its natural size (its text 12 px), never scrolled sideways
+    phone_w, phone_h = round(p_in[0] * _PT * _CSS_PX_PER_PT), round(p_in[1] * _PT * _CSS_PX_PER_PT)
     return Markup(_T.figure(
         figure_id=figure_id, hidden=bool(phone_alternative), max_width=round(width * DESKTOP_SCALE), title=title,
         data=Markup(data),  # base64 of our own SVG: nothing to escape in it
         alt=alt.strip() or title, width=width, height=height, narrowest=narrowest, caption=caption,
-        data_href=data_href or "", scroll_hint=narrowest > PHONE_COLUMN, phone_alternative=phone_alternative))
+        data_href=data_href or "", scroll_hint=narrowest > PHONE_COLUMN and not phone_svg,
+        phone_alternative=phone_alternative,
+        phone_data=Markup(base64.b64encode(phone_svg).decode("ascii")), phone_width=phone_w, phone_height=phone_h))
 
 
 def no_chart_html(title: str, alt: str) -> Markup:

@@ -4,13 +4,23 @@ matplotlib's constrained layout draws every figure once more just to measure it;
 cost of the report's charts. Here the margins are computed from text metrics before anything is drawn:
 the left margin fits the longest y tick label (measured with the house font), every panel gets room for
 its title, rows, x axis and legend, and the figure height is the sum. Charts call :func:`stack`.
+
+Every chart is laid out twice: at ``style.FIG_WIDTH`` for a laptop, and at ``PHONE_WIDTH`` for a phone, where
+its SVG is shown at its natural size (its smallest text 12 px) instead of a desktop chart shrunk or scrolling
+sideways. A builder decorated with :func:`phone_layout` records how to draw itself again; ``figures`` asks
+:func:`phone_figure` for the narrow drawing when it saves the wide one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import functools
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -34,6 +44,60 @@ LEFT_PAD = 0.12
 MIN_LEFT = 0.55
 
 _TEXT = TextToPath()
+
+#: A phone's chart width in inches: 317 CSS px at natural size, inside the text column of a 375 px phone on
+#: both renderers (323 px on Quarto, 351 px on nbconvert), so its 9 pt text renders at 12 px.
+PHONE_WIDTH = 3.3
+_WIDTH: ContextVar[float] = ContextVar("solutions_figure_width", default=style.FIG_WIDTH)
+_REDRAW: weakref.WeakKeyDictionary[Figure, Callable[[], Figure | None]] = weakref.WeakKeyDictionary()
+_Builder = TypeVar("_Builder", bound=Callable[..., Any])
+
+
+def xlabel_h() -> float:
+    """Room for the x axis label: two lines on a phone's chart (see ``charts.base.axis_label``)."""
+    return XLABEL_H * 2 if is_narrow() else XLABEL_H
+
+
+def figure_width() -> float:
+    """The width (inches) charts are being laid out for: ``style.FIG_WIDTH``, or ``PHONE_WIDTH`` in
+    :func:`narrow`."""
+    return _WIDTH.get()
+
+
+def is_narrow() -> bool:
+    return _WIDTH.get() == PHONE_WIDTH
+
+
+@contextlib.contextmanager
+def narrow() -> Iterator[None]:
+    """Lay charts out for a phone inside this block."""
+    token = _WIDTH.set(PHONE_WIDTH)
+    try:
+        yield
+    finally:
+        _WIDTH.reset(token)
+
+
+def phone_layout(builder: _Builder) -> _Builder:
+    """Decorate a chart builder: the wide figure it returns remembers how to be drawn again for a phone."""
+
+    @functools.wraps(builder)
+    def build(*args: Any, **kwargs: Any) -> Any:
+        fig = builder(*args, **kwargs)
+        if isinstance(fig, Figure) and not is_narrow():
+            _REDRAW[fig] = functools.partial(builder, *args, **kwargs)
+        return fig
+
+    return build  # type: ignore[return-value]
+
+
+def phone_figure(fig: Figure) -> Figure | None:
+    """The phone drawing of a wide figure made by a :func:`phone_layout` builder (None for another figure)."""
+    redraw = _REDRAW.pop(fig, None)
+    if redraw is None:
+        return None
+    with narrow():
+        return redraw()
 
 
 @lru_cache(maxsize=4096)
@@ -66,7 +130,7 @@ class Panel:
 
     @property
     def below(self) -> float:
-        return (XAXIS_H if self.xaxis else 0.0) + (XLABEL_H if self.xlabel else 0.0) + NOTE_H * self.notes + (
+        return (XAXIS_H if self.xaxis else 0.0) + (xlabel_h() if self.xlabel else 0.0) + NOTE_H * self.notes + (
             LEGEND_ROW_H * self.legend_rows + (0.08 if self.legend_rows else 0.0))
 
     @property
@@ -84,11 +148,13 @@ def stack(
     panels: Sequence[Panel],
     *,
     left: float,
-    width: float = style.FIG_WIDTH,
+    width: float | None = None,
     right: float = RIGHT_PAD,
     extra_right: float = 0.0,
 ) -> tuple[Figure, list[Axes]]:
-    """A figure with ``panels`` stacked top to bottom at fixed positions (no layout engine)."""
+    """A figure with ``panels`` stacked top to bottom at fixed positions (no layout engine); ``width``
+    defaults to :func:`figure_width`."""
+    width = figure_width() if width is None else width
     height = TOP_PAD + sum(p.height for p in panels) + PANEL_GAP * max(len(panels) - 1, 0)
     fig = Figure(figsize=(width, height), layout=None)
     # an Agg canvas caches one renderer: without it every text measurement (seaborn's tick-overlap check,

@@ -57,7 +57,7 @@ def value_axis(ax: Axes, *, percent: bool, axis: str = "x", gap: bool = False) -
     if percent and not gap:
         target.set_major_locator(FixedLocator(PERCENT_TICKS))
     else:
-        target.set_major_locator(MaxNLocator(nbins=5))
+        target.set_major_locator(MaxNLocator(nbins=3 if layout.is_narrow() else 5))  # a phone: labels apart
 
 
 def with_withheld(rows: pd.DataFrame) -> pd.DataFrame:
@@ -73,33 +73,73 @@ def with_withheld(rows: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
-def text_mark(ax: Axes, y: float, text: str, *, x: float = 0.01) -> None:
+def fit_lines(text: str, width: float, size: float = style.SMALL_SIZE) -> str:
+    """``text`` broken between words into lines no wider than ``width`` inches (a phone's narrow chart)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and layout.text_width(joined, size) * 1.05 <= width:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+#: Line spacing of text broken into lines on a phone's chart (lines' boxes must not overlap).
+LINESPACING = 1.3
+
+
+def axis_label(ax: Axes, text: str) -> None:
+    """The x axis label; on a phone's chart centred on the figure and broken into (at most two) lines, since
+    the plot is narrower than the label."""
+    ax.set_xlabel(text)
+    if layout.is_narrow():
+        fig = ax.figure
+        ax.set_xlabel(fit_lines(text, fig.get_figwidth() - 0.2, style.FONT_SIZE), linespacing=LINESPACING)
+        ax.xaxis.set_label_coords(0.5, layout.below_axes(ax, layout.XAXIS_H),
+                                  transform=blended_transform_factory(fig.transFigure, ax.transAxes))
+        ax.xaxis.label.set_verticalalignment("top")
+
+
+def text_mark(ax: Axes, y: float, text: str, *, x: float = 0.01, right: float = layout.RIGHT_PAD * 0.8) -> None:
+    """A withheld value's reason, written in its row from the left of the plot; on a phone's narrow chart
+    broken into lines that end at most ``right`` inches right of the plot (0 when a status column follows it).
+    Its row needs room for two lines there: see :func:`row_positions`."""
+    if layout.is_narrow():
+        fig_w = ax.figure.get_figwidth()
+        pos = ax.get_position()
+        text = fit_lines(text, (pos.x1 - pos.x0) * fig_w * (1 - x) + right)
+    # on a white ground: the reason stays legible where it crosses a reference line, a band or a gridline
     ax.text(x, y, text, transform=ax.get_yaxis_transform(), va="center", ha="left", fontsize=style.SMALL_SIZE,
-            fontstyle="italic", color=MARK_COLOUR)
+            fontstyle="italic", color=MARK_COLOUR, linespacing=LINESPACING, zorder=5,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.6})
 
 
 def panel_title(ax: Axes, text: str, sub: str = "") -> None:
     """Panel title from the figure's left edge (long titles get the full width), a note at the right."""
     left = blended_transform_factory(ax.figure.transFigure, ax.transAxes)
-    ax.text(0.012, 1.0 + 0.06 / (ax.get_position().height * ax.figure.get_figheight()), text, transform=left,
+    ax.text(0.012, 1.0 + 0.1 / (ax.get_position().height * ax.figure.get_figheight()), text, transform=left,
             ha="left", va="bottom", fontsize=style.TITLE_SIZE, fontweight="bold", color="#111111")
     if sub:
         ax.text(1.0, 1.02, sub, transform=ax.transAxes, ha="right", va="bottom", fontsize=style.SMALL_SIZE,
                 color=MARK_COLOUR)
 
 
-def wrap_label(label: str, width: int = 18) -> str:
-    """A long row label (a country's official name) on two lines, so the plot keeps its width."""
-    return textwrap.fill(str(label), width, max_lines=2, placeholder="…") if len(str(label)) > width else str(label)
+def wrap_label(label: str, width: int | None = None, lines: int = 2) -> str:
+    """A long row label (a country's official name) on at most ``lines`` lines, so the plot keeps its width
+    (narrower lines on a phone's chart)."""
+    width = width or (13 if layout.is_narrow() else 18)
+    return textwrap.fill(str(label), width, max_lines=lines, placeholder="…", break_long_words=False) \
+        if len(str(label)) > width else str(label)
 
 
-def rows_axis(ax: Axes, labels: Sequence[str]) -> None:
+def rows_axis(ax: Axes, labels: Sequence[str], lines: int = 2, width: int | None = None) -> None:
     """Row labels as plain text left of the axes: tick objects are the costliest part of an axes."""
     ax.yaxis.set_major_locator(NullLocator())
     ax.set_ylim(len(labels) - 0.5, -0.5)
     for i, label in enumerate(labels):
-        ax.text(-0.02, i, wrap_label(label), transform=ax.get_yaxis_transform(), ha="right", va="center", ma="right",
-                fontsize=style.FONT_SIZE, color="#222222")
+        ax.text(-0.02, i, wrap_label(label, width, lines=lines), transform=ax.get_yaxis_transform(), ha="right",
+                va="center", ma="right", fontsize=style.FONT_SIZE, color="#222222")
 
 
 def dots(ax: Axes, data: pd.DataFrame, y: Sequence[float], *, size: float = 64) -> None:
@@ -141,8 +181,9 @@ def drawable(rows: pd.DataFrame | None, value: str = "estimate") -> bool:
     return bool((rows[value].notna().to_numpy(dtype=bool) & ~withheld).any())
 
 
-def figure_left(labels: Sequence[str]) -> float:
-    return layout.left_margin([wrap_label(lbl) for lbl in labels], style.FONT_SIZE)
+def figure_left(labels: Sequence[str], lines: int = 2, width: int | None = None) -> float:
+    """The left margin that fits ``labels`` wrapped as :func:`rows_axis` and :func:`forest_axes` set them."""
+    return layout.left_margin([wrap_label(lbl, width, lines=lines) for lbl in labels], style.FONT_SIZE)
 
 
 @dataclass(frozen=True)
@@ -223,30 +264,75 @@ def runs_of(flags: Sequence[bool]) -> list[list[int]]:
 
 HEAD_ROWS = 1.0  # a section header with the title only, in rows
 NOTE_ROWS = 0.75  # a note line under the title (never on the title's line: long titles collided with it)
+NARROW_NOTE_ROWS = 1.5  # on a phone's chart the note may take two lines
 
 
-def section_rows(sizes: Sequence[int], notes: Sequence[bool] | None = None
-                  ) -> tuple[list[float], list[np.ndarray], float]:
+#: Extra room (in rows) on each side of a row whose withheld reason is broken into two lines on a phone's chart.
+TALL_EXTRA = 0.2
+
+
+def _note_lines(note: str | bool) -> str | None:
+    """A section note as it is set: broken into lines on a phone's chart; None without a note."""
+    if not note:
+        return None
+    if not isinstance(note, str):
+        return "\n" if layout.is_narrow() else ""  # a note not known yet: room for two lines on a phone
+    return fit_lines(note, layout.figure_width() * (1 - 0.024)) if layout.is_narrow() else note
+
+
+def note_rows(note: str | bool = True) -> float:
+    """Rows a section's note takes under its title: one line, or two on a phone's chart when it wraps."""
+    lines = _note_lines(note)
+    if lines is None:
+        return 0.0
+    return NARROW_NOTE_ROWS if "\n" in lines else NOTE_ROWS
+
+
+def row_positions(start: float, tall: Sequence[bool]) -> np.ndarray:
+    """y of a section's rows, one row apart from ``start``; a ``tall`` row (a withheld reason set on two lines,
+    on a phone's chart) gets ``TALL_EXTRA`` more on each side."""
+    ys, y = [], start
+    for i, t in enumerate(tall):
+        if i:
+            y += 1.0 + TALL_EXTRA * (bool(tall[i - 1]) + bool(t))
+        ys.append(y)
+    return np.array(ys, dtype=float)
+
+
+def tall_rows(withheld: Sequence[bool]) -> list[bool]:
+    """Which rows hold a withheld reason that a phone's chart breaks into lines (none on a laptop's)."""
+    narrow = layout.is_narrow()
+    return [narrow and bool(w) for w in withheld]
+
+
+def section_rows(sizes: Sequence[int], notes: Sequence[str | bool] | None = None,
+                 tall: Sequence[Sequence[bool]] | None = None) -> tuple[list[float], list[np.ndarray], float]:
     """y of each section header, y of each section's rows, and the total height in rows; a section whose
-    header carries a note line gets ``NOTE_ROWS`` more."""
+    header carries a note (its text, or True) gets :func:`note_rows` more, ``tall`` rows (per section, see
+    :func:`row_positions`) their extra room."""
     notes = notes if notes is not None else [False] * len(sizes)
+    tall = tall if tall is not None else [[False] * n for n in sizes]
     heads, rows, y = [], [], 0.0
-    for n, has_note in zip(sizes, notes, strict=True):
+    for n, note, section_tall in zip(sizes, notes, tall, strict=True):
         heads.append(y)
-        top = y + HEAD_ROWS + (NOTE_ROWS if has_note else 0.0)
-        rows.append(top + np.arange(n, dtype=float))
-        y = top + n + 0.35
+        top = y + HEAD_ROWS + note_rows(note)
+        ys = row_positions(top, list(section_tall)[:n] + [False] * (n - len(section_tall)))
+        rows.append(ys)
+        y = (float(ys[-1]) + 1.0 if n else top) + 0.35
     return heads, rows, y - 0.35
 
 
 def section_header(ax: Axes, y: float, text: str, sub: str = "") -> None:
-    """A section's title from the figure's left edge, and its note on the line below."""
+    """A section's title from the figure's left edge, and its note on the line below (two on a phone's chart
+    when it needs them: :func:`note_rows`)."""
     left = blended_transform_factory(ax.figure.transFigure, ax.transData)
     ax.text(0.012, y, text, transform=left, ha="left", va="center", fontsize=style.TITLE_SIZE,
             fontweight="bold", color="#111111")
-    if sub:
-        ax.text(0.012, y + NOTE_ROWS, sub, transform=left, ha="left", va="center", fontsize=style.SMALL_SIZE,
-                color=MARK_COLOUR)
+    lines = _note_lines(sub)
+    if lines:
+        two = "\n" in lines
+        ax.text(0.012, y + (0.5 + NARROW_NOTE_ROWS / 2 if two else NOTE_ROWS), lines, transform=left, ha="left",
+                va="center", fontsize=style.SMALL_SIZE, color=MARK_COLOUR, linespacing=LINESPACING)
 
 
 def forest_axes(ax: Axes, heads: Sequence[float], rows: Sequence[np.ndarray], labels: Sequence[str],
@@ -255,21 +341,23 @@ def forest_axes(ax: Axes, heads: Sequence[float], rows: Sequence[np.ndarray], la
     ax.spines["left"].set_visible(False)  # section headers start left of the axis
     ax.set_ylim(total - 0.4, -0.6)
     ys = np.concatenate(list(rows)) if rows else np.array([])
-    for y, label in zip(ys, labels, strict=True):
-        ax.text(-0.02, y, label, transform=ax.get_yaxis_transform(), ha="right", va="center",
-                fontsize=style.FONT_SIZE, color="#222222")
+    for y, label in zip(ys, labels, strict=True):  # wrapped as figure_left measured them
+        ax.text(-0.02, y, wrap_label(label), transform=ax.get_yaxis_transform(), ha="right", va="center",
+                ma="right", fontsize=style.FONT_SIZE, color="#222222")
     for h in heads[1:]:
         ax.axhline(h - 0.67, color="#BBBBBB", linewidth=0.8, zorder=0)
 
 
 def key_rows(n: int) -> int:
-    return int(np.ceil(n / 2))
+    """Rows of a key of ``n`` entries: two columns, one on a phone's chart."""
+    return n if layout.is_narrow() else int(np.ceil(n / 2))
 
 
-def key_ncol(entries: Sequence[KeyEntry], width: float = style.FIG_WIDTH, most: int = 3) -> int:
+def key_ncol(entries: Sequence[KeyEntry], width: float | None = None, most: int = 3) -> int:
     """The most key columns (up to ``most``) in which every entry's swatch and label fit their column of a
     figure ``width`` inches wide (``draw_key``'s geometry): a long label ("hollow marker (†): ...") never runs
     into the next column or off the figure."""
+    width = layout.figure_width() if width is None else width
     widest = max((layout.text_width(e.label, style.SMALL_SIZE) + 0.32 for e in entries), default=0.0)
     for ncol in range(max(1, min(most, len(entries))), 1, -1):
         if widest <= (width - 0.2) / ncol - 0.05:

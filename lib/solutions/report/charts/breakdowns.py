@@ -24,12 +24,15 @@ from .base import (
     PERCENT_TICKS,
     KeyEntry,
     any_flagged,
+    axis_label,
     draw_key,
     drawable,
     figure_left,
     forest_axes,
     key_rows,
+    row_positions,
     section_header,
+    tall_rows,
     text_colour,
     text_mark,
     value_axis,
@@ -75,6 +78,11 @@ def _draw_breakdown(ax: Axes, panel: BreakdownPanel, ys: np.ndarray, key_y: floa
             mark = FLAG_MARK if (g, cat) in flagged else ""
             room = 0.12 if mark else 0.09  # the flag mark needs room too, or the label runs over the bar end
             text = f"{w * 100:.0f}%{mark}" if w >= room else (mark if w >= 0.03 else "")
+            if layout.is_narrow() and text:  # a phone's bars are short: the label must fit its segment in inches
+                plot_w = ax.get_position().width * ax.figure.get_figwidth()
+                fits = [t for t in (f"{w * 100:.0f}%{mark}", mark) if t
+                        and w * plot_w >= layout.text_width(t, style.SMALL_SIZE, bold=True) + 0.05]
+                text = fits[0] if fits else ""
             if text:
                 ax.text(lo + w / 2, yi, text, ha="center", va="center", fontsize=style.SMALL_SIZE,
                         color=text_colour(colour), fontweight="bold")
@@ -89,10 +97,11 @@ def _draw_breakdown(ax: Axes, panel: BreakdownPanel, ys: np.ndarray, key_y: floa
         entries.append(KeyEntry(f"{FLAG_MARK} flagged share, read with care", ""))
     # The key reads left to right, row by row, in the order of the segments.
     draw_key(ax, entries, trans=blended_transform_factory(ax.figure.transFigure, ax.transData),
-         row_y=lambda r: key_y + r * KEY_ROW, swatch_h=0.42)
+         row_y=lambda r: key_y + r * KEY_ROW, swatch_h=0.42, ncol=1 if layout.is_narrow() else 2)
     return [style.group_label(g) for g in groups]
 
 
+@layout.phone_layout
 def breakdowns_chart(panels: Sequence[BreakdownPanel], *, thresholds: Thresholds
                      ) -> Figure | None:
     """100% stacked bars, a section per indicator and a bar per group, all on one 0–100% axis; each
@@ -103,12 +112,16 @@ def breakdowns_chart(panels: Sequence[BreakdownPanel], *, thresholds: Thresholds
         return None
     heads, rows, keys, y = [], [], [], 0.0
     for p in panels:
-        n = p.rows["group"].nunique()
+        data = with_withheld(p.rows)
+        # a group withheld whole says why in its row: on a phone on two lines, which need room
+        tall = tall_rows([bool(data.loc[data["group"] == g, "withheld"].all())
+                          for g in style.order_groups(data["group"])])
         k = key_rows(p.rows["category"].nunique() + (1 if any_flagged(p.rows) else 0))
         heads.append(y)
-        rows.append(y + 1.0 + np.arange(n, dtype=float))
-        keys.append(y + 1.0 + n + 0.1)
-        y += 1.0 + n + 0.1 + k * KEY_ROW + 0.35
+        ys = row_positions(y + 1.0, tall)
+        rows.append(ys)
+        keys.append(float(ys[-1]) + 1.1)
+        y = float(ys[-1]) + 1.1 + k * KEY_ROW + 0.35
     total = y - 0.35
     labels = [style.group_label(g) for p in panels for g in style.order_groups(p.rows["group"])]
     with style.house_context():
@@ -121,10 +134,11 @@ def breakdowns_chart(panels: Sequence[BreakdownPanel], *, thresholds: Thresholds
         ax.grid(axis="x", visible=False)  # gridlines only behind the bars (not through headers and keys)
         ax.set_xlim(0, 1)
         value_axis(ax, percent=True)
-        ax.set_xlabel("Share (%)")
+        axis_label(ax, "Share (%)")
     return fig
 
 
+@layout.phone_layout
 def stacked_bar_chart(
     rows: pd.DataFrame,
     *,

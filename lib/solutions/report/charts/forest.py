@@ -23,11 +23,14 @@ from ..wording import (
     withheld_text,
 )
 from .base import (
+    LINESPACING,
     KeyEntry,
     any_flagged,
+    axis_label,
     dots,
     drawable,
     figure_left,
+    fit_lines,
     flag_key,
     forest_axes,
     key_below,
@@ -35,6 +38,7 @@ from .base import (
     runs_of,
     section_header,
     section_rows,
+    tall_rows,
     text_mark,
     value_axis,
     with_withheld,
@@ -78,6 +82,7 @@ def _comparison_note(ref: pd.Series, percent: bool, thresholds: Thresholds) -> s
     return f"Comparison group (dashed line, shaded CI): {value_text(ref, percent=percent)}"
 
 
+@layout.phone_layout
 def estimates_chart(panels: Sequence[EstimatePanel], *, thresholds: Thresholds
                     ) -> Figure | None:
     """Dot-and-whisker chart, a section per indicator: estimate and CI per displaced group, the comparison
@@ -87,17 +92,21 @@ def estimates_chart(panels: Sequence[EstimatePanel], *, thresholds: Thresholds
     if not panels:
         return None
     parts = [_estimate_parts(p.rows) for p in panels]
-    notes = [not comparison.empty for _d, comparison in parts]
+    notes = [_comparison_note(c.iloc[0], p.percent, thresholds) if not c.empty else ""
+             for p, (_d, c) in zip(panels, parts, strict=True)]
+    tall = [tall_rows(d["withheld"].to_numpy(dtype=bool)) for d, _c in parts]
     runs = runs_of([p.percent for p in panels])
     labels = [style.group_label(g) for d, _c in parts for g in d["group"]]
     flagged = any(any_flagged(p.rows) for p in panels)
-    specs = [layout.Panel(rows=section_rows([len(parts[i][0]) for i in run], [notes[i] for i in run])[2],
+    specs = [layout.Panel(rows=section_rows([len(parts[i][0]) for i in run], [notes[i] for i in run],
+                                            [tall[i] for i in run])[2],
                           title=False, legend_rows=1 if flagged and k == len(runs) - 1 else 0)
              for k, run in enumerate(runs)]
     with style.house_context():
         fig, axes = layout.stack(specs, left=figure_left(labels))
         for ax, run in zip(axes, runs, strict=True):
-            heads, rows, total = section_rows([len(parts[i][0]) for i in run], [notes[i] for i in run])
+            heads, rows, total = section_rows([len(parts[i][0]) for i in run], [notes[i] for i in run],
+                                              [tall[i] for i in run])
             run_labels: list[str] = []
             for k, i in enumerate(run):
                 p, (displaced, comparison) = panels[i], parts[i]
@@ -125,12 +134,13 @@ def estimates_chart(panels: Sequence[EstimatePanel], *, thresholds: Thresholds
             if first.percent:
                 ax.set_xlim(-0.02, 1.02)
             value_axis(ax, percent=first.percent)
-            ax.set_xlabel(first.xlabel or f"Estimate{' (%)' if first.percent else ''}, {thresholds.level} CI")
+            axis_label(ax, first.xlabel or f"Estimate{' (%)' if first.percent else ''}, {thresholds.level} CI")
         if flagged:
-            key_below(axes[-1], [flag_key()], layout.XAXIS_H + layout.XLABEL_H, ncol=1)
+            key_below(axes[-1], [flag_key()], layout.XAXIS_H + layout.xlabel_h(), ncol=1)
     return fig
 
 
+@layout.phone_layout
 def estimate_dot_chart(
     rows: pd.DataFrame,
     *,
@@ -167,9 +177,23 @@ def _gap_note(panel: GapPanel, margin: float | None) -> str:
 
 BAND_COLOUR = "#D9D9D9"
 BAND_KEY = "grey band: ± the equivalence margin"
-_STATUS_W = max(layout.text_width(f"{STATUS_SYMBOLS[s]} {status_label(s)}", style.SMALL_SIZE) for s in STATUS_SYMBOLS)
+#: On a phone's chart a status wider than this (inches) is set on two lines, so the plot keeps some width.
+_PHONE_STATUS_W = 1.0
 
 
+def _status_text(status: str) -> str:
+    """A gap's status at the right of its row: symbol and label (on a phone's chart broken into two lines when
+    wider than ``_PHONE_STATUS_W``)."""
+    text = f"{STATUS_SYMBOLS.get(status, '')} {status_label(status)}"
+    return fit_lines(text, _PHONE_STATUS_W) if layout.is_narrow() else text
+
+
+def _status_width() -> float:
+    return max(layout.text_width(_status_text(s), style.SMALL_SIZE) for s in STATUS_SYMBOLS)
+
+
+
+@layout.phone_layout
 def gaps_chart(panels: Sequence[GapPanel]) -> Figure | None:
     """Gap chart, a section per indicator: gap and CI per displaced group around a zero line, the ±δ band of
     the equivalence margin around zero, the status (symbol and label) at the right, and which side is better
@@ -179,20 +203,25 @@ def gaps_chart(panels: Sequence[GapPanel]) -> Figure | None:
         return None
     parts = [with_withheld(p.rows) for p in panels]
     margins = [_margin_of(p.rows) for p in panels]
-    notes = [bool(_gap_note(p, m)) for p, m in zip(panels, margins, strict=True)]
+    notes = [_gap_note(p, m) for p, m in zip(panels, margins, strict=True)]
+    # a row without a gap says why, and a status set on two lines: on a phone such a row needs room
+    tall = [tall_rows([is_missing(r.get("gap")) or "\n" in _status_text(str(r.get("status", "not_assessed")))
+                       for r in row_dicts(d)]) for d in parts]
     runs = runs_of([p.percent for p in panels])
     labels = [style.group_label(g) for d in parts for g in d["group"]]
     banded = any(m is not None for m in margins)
     # a flagged gap (either estimate flagged, or its own df too few) is hollow, as a flagged estimate is
     flagged = any(any_flagged(d.assign(estimate=d["gap"])) for d in parts)
     keys = ([KeyEntry(BAND_KEY, BAND_COLOUR)] if banded else []) + ([flag_key()] if flagged else [])
-    specs = [layout.Panel(rows=section_rows([len(parts[i]) for i in run], [notes[i] for i in run])[2], title=False,
+    specs = [layout.Panel(rows=section_rows([len(parts[i]) for i in run], [notes[i] for i in run],
+                                            [tall[i] for i in run])[2], title=False,
                           legend_rows=len(keys) if k == len(runs) - 1 else 0)
              for k, run in enumerate(runs)]
     with style.house_context():
-        fig, axes = layout.stack(specs, left=figure_left(labels), extra_right=_STATUS_W + 0.1)
+        fig, axes = layout.stack(specs, left=figure_left(labels), extra_right=_status_width() + 0.1)
         for ax, run in zip(axes, runs, strict=True):
-            heads, rows, total = section_rows([len(parts[i]) for i in run], [notes[i] for i in run])
+            heads, rows, total = section_rows([len(parts[i]) for i in run], [notes[i] for i in run],
+                                              [tall[i] for i in run])
             ax.axvline(0, color="#222222", linewidth=1.2, zorder=1)
             finite: list[float] = []
             run_labels: list[str] = []
@@ -212,22 +241,23 @@ def gaps_chart(panels: Sequence[GapPanel]) -> Figure | None:
                     status = str(r.get("status", "not_assessed"))
                     if is_missing(r.get("gap")):
                         text_mark(ax, yi, "a value on one side is withheld" if status == "insufficient_data"
-                                   else "no gap estimate")
-                    ax.text(1.02, yi, f"{STATUS_SYMBOLS.get(status, '')} {status_label(status)}",
-                            transform=ax.get_yaxis_transform(), ha="left", va="center", fontsize=style.SMALL_SIZE,
-                            color="#000000", clip_on=False)
+                                   else "no gap estimate", right=0.0)  # the status column follows the plot
+                    ax.text(1.02, yi, _status_text(status), transform=ax.get_yaxis_transform(), ha="left",
+                            va="center", fontsize=style.SMALL_SIZE, color="#000000", clip_on=False,
+                            linespacing=LINESPACING)
                 run_labels += [style.group_label(g) for g in data["group"]]
             forest_axes(ax, heads, rows, run_labels, total)
             percent = panels[run[0]].percent
             span = max((abs(v) for v in finite), default=0.1 if percent else 1.0) * 1.15
             ax.set_xlim(-span, span)
             value_axis(ax, percent=percent, gap=True)
-            ax.set_xlabel("Gap vs comparison group" + (" (percentage points)" if percent else ""))
+            axis_label(ax, "Gap vs comparison group" + (" (percentage points)" if percent else ""))
         if keys:
-            key_below(axes[-1], keys, layout.XAXIS_H + layout.XLABEL_H, ncol=1)
+            key_below(axes[-1], keys, layout.XAXIS_H + layout.xlabel_h(), ncol=1)
     return fig
 
 
+@layout.phone_layout
 def gap_chart(rows: pd.DataFrame, *, direction: str = "none", percent: bool = True, title: str = "") -> Figure | None:
     """One indicator's gap chart (see :func:`gaps_chart`)."""
     if rows is None or rows.empty:
@@ -235,6 +265,7 @@ def gap_chart(rows: pd.DataFrame, *, direction: str = "none", percent: bool = Tr
     return gaps_chart([GapPanel(title, rows, direction, percent)])
 
 
+@layout.phone_layout
 def benchmark_chart(rows: pd.DataFrame, *, percent: bool = True, thresholds: Thresholds,
                     xlabel: str = "") -> Figure | None:
     """One row per group, displaced groups first and the comparison group last as the benchmark, each with
@@ -245,8 +276,10 @@ def benchmark_chart(rows: pd.DataFrame, *, percent: bool = True, thresholds: Thr
     labels = [BENCHMARK_LABEL if g == "comparison" else style.group_label(g) for g in data["group"]]
     flagged = any_flagged(data)
     spec = layout.Panel(rows=len(data), title=False, legend_rows=1 if flagged else 0)
+    # "Comparison group (benchmark)" on two lines on a phone too (a third would run into the row above)
+    label_width = 16 if layout.is_narrow() else None
     with style.house_context():
-        fig, (ax,) = layout.stack([spec], left=figure_left(labels))
+        fig, (ax,) = layout.stack([spec], left=figure_left(labels, width=label_width))
         ys = np.arange(len(data), dtype=float)
         shown = ~data["withheld"].to_numpy(dtype=bool)
         if shown.any():
@@ -255,11 +288,11 @@ def benchmark_chart(rows: pd.DataFrame, *, percent: bool = True, thresholds: Thr
             text_mark(ax, yi, withheld_text(r.get("suppression_reason"), thresholds))
         if "comparison" in set(data["group"]) and len(data) > 1:
             ax.axhline(len(data) - 1.5, color="#BBBBBB", linewidth=0.8, zorder=0)
-        rows_axis(ax, labels)
+        rows_axis(ax, labels, width=label_width)
         if percent:
             ax.set_xlim(-0.02, 1.02)
         value_axis(ax, percent=percent)
-        ax.set_xlabel(xlabel or f"Estimate{' (%)' if percent else ''}, {thresholds.level} CI")
+        axis_label(ax, xlabel or f"Estimate{' (%)' if percent else ''}, {thresholds.level} CI")
         if flagged:
-            key_below(ax, [flag_key()], layout.XAXIS_H + layout.XLABEL_H, ncol=1)
+            key_below(ax, [flag_key()], layout.XAXIS_H + layout.xlabel_h(), ncol=1)
     return fig

@@ -17,11 +17,14 @@ from ..formatting import is_missing
 from ..thresholds import Thresholds
 from ..wording import STATUS_SHORT, STATUS_SYMBOLS, status_label, withheld_text
 from .base import (
+    LINESPACING,
     KeyEntry,
     any_flagged,
+    axis_label,
     dots,
     drawable,
     figure_left,
+    fit_lines,
     flag_key,
     group_key,
     key_below,
@@ -126,12 +129,17 @@ def criteria_heatmap(
         for i, name in enumerate(labels):
             ax.text(-0.02, i + 0.5, name, transform=ax.get_yaxis_transform(), ha="right", va="center",
                     fontsize=style.FONT_SIZE, color="#222222")
-        ax.set_xlabel("IASC criterion")
+        axis_label(ax, "IASC criterion")
         ax.tick_params(length=0)
-        key_below(ax, key, layout.XAXIS_H + layout.XLABEL_H, ncol=ncol)
+        key_below(ax, key, layout.XAXIS_H + layout.xlabel_h(), ncol=ncol)
     return fig
 
 
+#: Inches a line of a withheld reason takes on a phone's chart (``style.SMALL_SIZE`` at ``LINESPACING``).
+PHONE_LINE_H = style.SMALL_SIZE * LINESPACING / 72
+
+
+@layout.phone_layout
 def country_comparison_chart(
     rows: pd.DataFrame,
     *,
@@ -152,19 +160,34 @@ def country_comparison_chart(
     declared = {iso: i for i, iso in enumerate(names)}  # the report's country order, as every table
     isos = sorted(set(data["country"]), key=lambda c: (declared.get(c, len(declared)), c))
     present = style.order_groups(data["group"])
-    offsets = {g: (k - (len(present) - 1) / 2) * 0.24 for k, g in enumerate(present)}
-    data["y"] = [isos.index(c) + offsets[g] for c, g in zip(data["country"], data["group"], strict=True)]
+    narrow = layout.is_narrow()
+    # a row label (an area and an indicator) on as many lines as its row has room for: rows of several groups
+    # are tall, and a phone's label column is narrow
+    lines, label_width = (6, 13) if narrow else (3 if len(present) > 1 else 2, None)
     labels = [names.get(c, c) for c in isos]
     key = group_key(present) + ([flag_key()] if any_flagged(data) else [])
     marks = {i: f"{style.group_label(r['group'])}: " + withheld_text(r.get("suppression_reason"), thresholds)
              for i, r in data[data["withheld"]].iterrows()}
-    left = figure_left(labels)
+    left = figure_left(labels, lines=lines, width=label_width)
+    row_h = 0.32 + 0.14 * len(present)
+    spread = 0.24
+    if narrow:  # a withheld reason is broken into lines (text_mark's width): each group's row needs room for
+        # the most lines of any, and the row for its label's lines
+        room = (layout.figure_width() - left - layout.RIGHT_PAD) * 0.99 + layout.RIGHT_PAD * 0.8
+        mark_lines = max((fit_lines(m, room).count("\n") + 1 for m in marks.values()), default=0)
+        step = max(0.24 * row_h, PHONE_LINE_H * mark_lines + 0.06 if marks else 0.0)
+        label_lines = max((wrap_label(lbl, label_width, lines=lines).count("\n") + 1 for lbl in labels), default=1)
+        row_h = max(step * len(present) + 0.12, 0.17 * label_lines + 0.08)
+        spread = step / row_h
+    offsets = {g: (k - (len(present) - 1) / 2) * spread for k, g in enumerate(present)}
+    data["y"] = [isos.index(c) + offsets[g] for c, g in zip(data["country"], data["group"], strict=True)]
     # a withheld value's reason is written in its row: the figure is as wide as the longest one needs
-    width = max(style.FIG_WIDTH, left + max((layout.text_width(m, style.SMALL_SIZE) for m in marks.values()),
-                                            default=0.0) * 1.04 + 0.1 + layout.RIGHT_PAD)
+    # (a phone's narrow chart keeps its width: the reason is broken into lines, each group on its own row)
+    width = layout.figure_width() if layout.is_narrow() else max(
+        style.FIG_WIDTH, left + max((layout.text_width(m, style.SMALL_SIZE) for m in marks.values()), default=0.0)
+        * 1.04 + 0.1 + layout.RIGHT_PAD)
     ncol = key_ncol(key, width=width, most=2 if len(key) > 3 else len(key))
-    spec = layout.Panel(rows=len(isos), row_h=0.32 + 0.14 * len(present), title=False,
-                        legend_rows=int(np.ceil(len(key) / ncol)))
+    spec = layout.Panel(rows=len(isos), row_h=row_h, title=False, legend_rows=int(np.ceil(len(key) / ncol)))
     with style.house_context():
         fig, (ax,) = layout.stack([spec], left=left, width=width)
         shown = data[~data["withheld"]]
@@ -172,15 +195,16 @@ def country_comparison_chart(
             dots(ax, shown, shown["y"].tolist(), size=48)
         for i, text in marks.items():
             text_mark(ax, data.at[i, "y"], text)
-        rows_axis(ax, labels)
+        rows_axis(ax, labels, lines=lines, width=label_width)
         if percent:
             ax.set_xlim(-0.02, 1.02)
         value_axis(ax, percent=percent)
-        ax.set_xlabel(xlabel or f"Estimate{' (%)' if percent else ''}, with {thresholds.level} CI")
-        key_below(ax, key, layout.XAXIS_H + layout.XLABEL_H, ncol=ncol)
+        axis_label(ax, xlabel or f"Estimate{' (%)' if percent else ''}, with {thresholds.level} CI")
+        key_below(ax, key, layout.XAXIS_H + layout.xlabel_h(), ncol=ncol)
     return fig
 
 
+@layout.phone_layout
 def solutions_by_country_chart(
     rows: pd.DataFrame,
     *,

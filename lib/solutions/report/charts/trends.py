@@ -45,6 +45,12 @@ def _compact_number(v: float, _pos: object = None) -> str:
     return f"{v / 1e6:.1f}M" if abs(v) >= 1e6 else f"{v / 1e3:.0f}k" if abs(v) >= 1e3 else f"{v:.0f}"
 
 
+#: A trend panel's height on a phone's chart, in rows: the laptop's 3.4 would be about 100 px high, too flat
+#: to tell four groups' lines and intervals apart.
+PHONE_PANEL_ROWS = 4.6
+
+
+@layout.phone_layout
 def figures_trend_chart(figures: pd.DataFrame, *, metrics: Sequence[str] | None = None) -> Figure | None:
     """Small multiples of country-year figures (IDP stock, new displacements, returns) over time."""
     if figures is None or figures.empty:
@@ -57,7 +63,8 @@ def figures_trend_chart(figures: pd.DataFrame, *, metrics: Sequence[str] | None 
     data["year"] = data["year"].astype(int)
     years = sorted(data["year"].unique())
     ticks = [_compact_number(v) for v in (data["value"].max(), data["value"].max() / 2)]
-    specs = [layout.Panel(rows=3.2, xlabel=False, xaxis=(i == len(metrics) - 1)) for i in range(len(metrics))]
+    rows = PHONE_PANEL_ROWS if layout.is_narrow() else 3.2
+    specs = [layout.Panel(rows=rows, xlabel=False, xaxis=(i == len(metrics) - 1)) for i in range(len(metrics))]
     with style.house_context():
         fig, axes = layout.stack(specs, left=layout.left_margin(ticks, style.SMALL_SIZE + 0.5) + 0.1)
         for ax, metric in zip(axes, metrics, strict=True):
@@ -112,6 +119,7 @@ def _draw_trend(ax: Axes, panel: TrendPanel) -> list[str]:
     return groups
 
 
+@layout.phone_layout
 def trends_chart(panels: Sequence[TrendPanel]) -> Figure | None:
     """Estimate and CI by report year, one panel per indicator, one line per group (dodged slightly so the
     intervals do not hide each other); one legend of groups at the bottom. None with nothing to draw."""
@@ -122,7 +130,8 @@ def trends_chart(panels: Sequence[TrendPanel]) -> Figure | None:
     key = group_key(all_groups) + ([flag_key()] if any(any_flagged(p.rows) for p in panels) else [])
     ncol = key_ncol(key, most=2)
     legend_rows = int(-(-len(key) // ncol))
-    specs = [layout.Panel(rows=3.4, xlabel=False, legend_rows=legend_rows if i == len(panels) - 1 else 0)
+    specs = [layout.Panel(rows=PHONE_PANEL_ROWS if layout.is_narrow() else 3.4, xlabel=False,
+                          legend_rows=legend_rows if i == len(panels) - 1 else 0)
              for i in range(len(panels))]
     with style.house_context():
         fig, axes = layout.stack(specs, left=layout.left_margin(["100%"], style.SMALL_SIZE + 0.5) + 0.1)
@@ -132,6 +141,7 @@ def trends_chart(panels: Sequence[TrendPanel]) -> Figure | None:
     return fig
 
 
+@layout.phone_layout
 def estimate_trend_chart(rows: pd.DataFrame, *, percent: bool = True, title: str = "") -> Figure | None:
     """One indicator's trend chart (see :func:`trends_chart`)."""
     if rows is None or rows.empty:
