@@ -100,6 +100,14 @@ def test_a_rounded_bound_never_contradicts_the_status():
     assert precise(0.0496, percent=True, margin=0.05) == (4.96, 2)
     assert precise(0.003, percent=True, margin=0.05) == (0.3, 1)
     assert precise(0.12, percent=True, margin=0.05) == (12.0, 0)
+    # a status tests a CI's lower end against 0 and −δ, its upper end against 0 and +δ: a lower bound of 4.996
+    # beside a 5-point margin decides nothing there and reads "5" (an upper bound of 4.996 does decide: closed)
+    assert precise(0.04996, percent=True, margin=0.05, side="low") == (5.0, 0)
+    assert precise(0.04996, percent=True, margin=0.05, side="high") == (4.996, 3)
+    assert precise(-0.04996, percent=True, margin=0.05, side="low") == (-4.996, 3)
+    assert gap_ci_text({"gap": 0.22, "ci_low": 0.04996, "ci_high": 0.39, "margin": 0.05}, percent=True) == "+5 to +39"
+    assert gap_ci_text({"gap": -0.22, "ci_low": -0.39, "ci_high": -0.04996, "margin": 0.05}, percent=True) == (
+        "\u221239 to \u22125")
     # ratios and means in their own unit: one decimal, more only when needed
     assert precise(0.396, percent=False, margin=0.4) == (0.396, 3)
 

@@ -109,7 +109,7 @@ def gap_ci_text(gap: Mapping[str, Any], *, percent: bool) -> str:
     if text == "–":
         return ""
     margin = gap.get("margin")
-    bounds = [precise(gap[k], percent=percent, margin=margin) for k in ("ci_low", "ci_high")]
+    bounds = [precise(gap[k], percent=percent, margin=margin, side=e) for k, e in (("ci_low", "low"), ("ci_high", "high"))]
     return " to ".join(signed(v, d) for v, d in bounds)
 
 

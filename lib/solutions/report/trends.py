@@ -162,8 +162,8 @@ def change_table(changes: pd.DataFrame, *, names: dict[str, str], level: str, ca
             "From": "" if blank else fmt_value(r["estimate_from"], percent=percent),
             "To": "" if blank else fmt_value(r["estimate_to"], percent=percent),
             "Change": "" if blank else fmt_gap(r["change"], percent=percent),
-            f"{level} CI": "" if blank else (f"{signed_precise(r['ci_low'], percent, r.get('margin'))} to "
-                                             f"{signed_precise(r['ci_high'], percent, r.get('margin'))}"),
+            f"{level} CI": "" if blank else (f"{signed_precise(r['ci_low'], percent, r.get('margin'), 'low')} to "
+                                             f"{signed_precise(r['ci_high'], percent, r.get('margin'), 'high')}"),
             "Change shown": _direction(r),
         })
     return html_table(pd.DataFrame(records, dtype=object), caption=caption,

@@ -182,19 +182,24 @@ def _digits(value: float, base: int, limits: tuple[float, ...]) -> int:
     return d
 
 
-def precise(value: float, *, percent: bool, margin: Any = None) -> tuple[float, int]:
+def precise(value: float, *, percent: bool, margin: Any = None, side: str = "") -> tuple[float, int]:
     """(value in display units, decimals): points for shares (0 decimals), the unit otherwise (1), with the
-    decimals a rounded bound needs not to contradict a status decided against 0 and ±``margin``."""
+    decimals a rounded bound needs not to contradict a status decided against 0 and ±``margin``.
+
+    ``side`` says which end of a CI the value is: a status tests a lower bound against 0 and −margin only,
+    an upper bound against 0 and +margin (closed: the CI inside ±margin; open or changed: the CI clear of 0),
+    so a lower bound of 4.996 beside a 5-point margin is "5", not "4.996"; "" tests every limit."""
     scale, base = (100.0, 0) if percent else (1.0, 1)
     v = float(value) * scale
-    limits = (0.0,) if is_missing(margin) else (0.0, float(margin) * scale, -float(margin) * scale)
+    m = None if is_missing(margin) else float(margin) * scale
+    limits = (0.0,) if m is None else {"low": (0.0, -m), "high": (0.0, m)}.get(side, (0.0, m, -m))
     d = _digits(v, base, limits)
     r = round(v, d)
     return (0.0 if r == 0 else r), d
 
 
-def _bound(value: float, percent: bool, margin: Any = None) -> str:
-    v, d = precise(value, percent=percent, margin=margin)
+def _bound(value: float, percent: bool, margin: Any = None, side: str = "") -> str:
+    v, d = precise(value, percent=percent, margin=margin, side=side)
     return f"{abs(v):,.{d}f}"
 
 
@@ -207,8 +212,8 @@ def margin_text(margin: Any, *, percent: bool) -> str:
 
 def _range(d: Disadvantage, percent: bool, margin: Any = None) -> str:
     """The CI of D in words, with the side of zero each end lies on (bounds precise against the margin)."""
-    lo, hi = (precise(v, percent=percent, margin=margin)[0] for v in (d.low, d.high))
-    a, b = _bound(d.low, percent, margin), _bound(d.high, percent, margin)
+    lo, hi = (precise(v, percent=percent, margin=margin, side=e)[0] for v, e in ((d.low, "low"), (d.high, "high")))
+    a, b = _bound(d.low, percent, margin, "low"), _bound(d.high, percent, margin, "high")
 
     def unit(text: str) -> str:
         return "" if not percent else " point" if text == "1" else " points"
@@ -266,13 +271,13 @@ def gap_summary(status: str, *, gap: Any = None, ci_low: Any = None, ci_high: An
         return f"the survey cannot tell (margin {m})"
     d = disadvantage(gap, ci_low, ci_high, direction)
     if status == "open" and d is not None:
-        lo, hi = (_signed_bound(v, percent, margin) for v in (d.low, d.high))
+        lo, hi = (_signed_bound(v, percent, margin, e) for v, e in ((d.low, "low"), (d.high, "high")))
         return f"worse off by {amount(d.value, percent=percent)} ({lo} to {hi})"
     return status_label(status).lower()
 
 
-def _signed_bound(value: float, percent: bool, margin: Any = None) -> str:
-    v, d = precise(value, percent=percent, margin=margin)
+def _signed_bound(value: float, percent: bool, margin: Any = None, side: str = "") -> str:
+    v, d = precise(value, percent=percent, margin=margin, side=side)
     text = f"{abs(v):,.{d}f}"
     return ("\u2212" + text) if v < 0 else text
 
@@ -475,9 +480,10 @@ def change_label(status: str) -> str:
     return CHANGE_LABELS.get(status, str(status).replace("_", " ").capitalize())
 
 
-def signed_precise(value: float, percent: bool, margin: Any = None) -> str:
-    """``+3``, ``−4.96``: signed, in points for shares, precise against zero and ±``margin`` (``precise``)."""
-    v, d = precise(value, percent=percent, margin=margin)
+def signed_precise(value: float, percent: bool, margin: Any = None, side: str = "") -> str:
+    """``+3``, ``−4.96``: signed, in points for shares, precise against zero and ±``margin`` (``precise``; ``side``:
+    which end of a CI)."""
+    v, d = precise(value, percent=percent, margin=margin, side=side)
     text = f"{abs(v):,.{d}f}"
     return text if v == 0 else ("+" if v > 0 else "\u2212") + text
 
@@ -490,7 +496,7 @@ def change_summary(status: str, *, change: Any = None, ci_low: Any = None, ci_hi
     against zero and the margin, as in ``gap_summary``; never "beyond its CI": the test is the change's CI."""
     if status == "insufficient_data" or any(is_missing(v) for v in (change, ci_low, ci_high)):
         return "a value of one edition is withheld"
-    ci = f"{signed_precise(ci_low, percent, margin)} to {signed_precise(ci_high, percent, margin)}"
+    ci = f"{signed_precise(ci_low, percent, margin, 'low')} to {signed_precise(ci_high, percent, margin, 'high')}"
     size = float(change)
     way = "up" if size > 0 else "down"
     moved = f"{way} {amount(size, percent=percent)}" if _rounded(size, percent) else "unchanged"
