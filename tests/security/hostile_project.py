@@ -65,7 +65,9 @@ def wait_until(proc: subprocess.Popen, ready: Callable[[], bool], what: str, lim
     while time.monotonic() < deadline and proc.poll() is None and not ready():
         time.sleep(0.02)
     if not ready():
-        out, err = proc.communicate(timeout=600) if proc.poll() is None or proc.stdout else ("", "")
+        if proc.poll() is None:  # the limit passed with the build still running: stop it, then read what it said
+            proc.kill()
+        out, err = proc.communicate()
         raise AssertionError(f"{what}: not reached (build exit {proc.poll()})\n{out or ''}{err or ''}")
 
 
