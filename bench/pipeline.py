@@ -3,10 +3,11 @@
 In a temporary project: N fictional countries (copies of the 4 demo countries under user-assigned codes
 QBA, QBB, ..., each with its own seed batch, scaled to ~5,000 households), then
 
-* cold build (`solutions build --jobs 2 --quiet`), warm rebuild (nothing changed), a presentation-only change
-  (issue 24: a wording or chart edit, i.e. the code every page runs; the compute step stays up to date) and a
-  site stylesheet edit (the site re-rendered, no notebook), one-country rerun after one value of that
-  country's household file changed;
+* cold build (`solutions build --jobs 2 --quiet`), warm rebuild (nothing changed), presentation-only changes
+  (issue 24; the compute step stays up to date): a page-text edit (every page re-runs, its charts come from
+  the chart store), a chart-code edit (every page re-runs and draws every chart) and a site stylesheet edit
+  (the site re-rendered, no notebook); a one-country rerun after one value of that country's household file
+  changed;
 * the baseline: a sequential shell loop calling the `papermill` CLI per country on a notebook that computes
   and presents (the country notebook with `prepare_country` in place of `load_country_results`, the
   hand-written workflow), then the global and methods notebooks, then `jupyter nbconvert --to html` per
@@ -151,8 +152,15 @@ def manifest_times(root: Path) -> dict[str, Any]:
 
 def presentation_edit(root: Path, what: str) -> str:
     """What a presentation-only edit does to a build's plan, without editing the installed library: the
-    manifest's recorded hash of the code pages run (`presentation code`: a wording or chart edit) or the site's
-    digest (a stylesheet of the renderers) is replaced, so the next build sees exactly that change."""
+    manifest's recorded hash of the code pages run (`presentation code`) or the site's digest (a stylesheet of
+    the renderers) is replaced, so the next build sees exactly that change.
+
+    `text`: an edit of a page's text (a template under report/templates, a sentence of a page module): every
+    page re-runs and its charts, whose code did not change, come from the page's chart store. `chart`: an edit
+    of chart code (report/charts, or report/wording.py, whose labels the charts draw): every page re-runs and
+    every chart is drawn again (the chart stores are emptied, as new chart keys would miss them all)."""
+    from solutions.report.chart_store import FOLDER
+
     path = root / "outputs" / "2026" / "manifest.json"
     m = json.loads(path.read_text())
     if what == "css":
@@ -160,10 +168,15 @@ def presentation_edit(root: Path, what: str) -> str:
     else:
         for section in ("countries", "pages"):
             for entry in m[section].values():
-                entry["key"]["presentation code"] = "a wording edit"
+                entry["key"]["presentation code"] = f"a {what} edit"
+        if what == "chart":
+            shutil.rmtree(root / "outputs" / "2026" / FOLDER, ignore_errors=True)
     path.write_text(json.dumps(m, indent=2, sort_keys=True) + "\n")
     return {"css": "site digest replaced (a stylesheet edit under render/assets/)",
-            "wording": "every page's recorded presentation-code hash replaced (an edit of report/wording.py)"}[what]
+            "text": "every page's recorded presentation-code hash replaced (an edit of a page template); the "
+                    "charts come from the chart store",
+            "chart": "every page's recorded presentation-code hash replaced and the chart stores emptied (an edit "
+                     "of report/charts or report/wording.py: every chart drawn again)"}[what]
 
 
 def baseline_notebook(root: Path) -> Path:
@@ -409,7 +422,7 @@ def main(budget_seconds: float | None = None) -> dict[str, Any]:
         log(f"pipeline: cold {cold.seconds:.1f}s; warm rebuild")
         warm = build(root, jobs)
         res["warm"] = warm.summary()
-        for what in ("wording", "css"):  # issue 24: a presentation-only change never re-estimates
+        for what in ("text", "chart", "css"):  # issue 24: a presentation-only change never re-estimates
             log(f"pipeline: presentation-only rebuild ({what})")
             how = presentation_edit(root, what)
             r = build(root, jobs)
@@ -427,7 +440,8 @@ def main(budget_seconds: float | None = None) -> dict[str, Any]:
         bound = 1.5 * (cold_s / n_main + pages_share)
         res["ratios"] = {
             "warm_over_cold": round(warm_s / cold_s, 4),
-            "presentation_over_cold": round(res["presentation_wording"]["seconds"] / cold_s, 4),
+            "presentation_over_cold": round(res["presentation_text"]["seconds"] / cold_s, 4),
+            "chart_edit_over_cold": round(res["presentation_chart"]["seconds"] / cold_s, 4),
             "stylesheet_over_cold": round(res["presentation_css"]["seconds"] / cold_s, 4),
             "one_country_seconds": round(one_s, 3), "global_pages_share_seconds": round(pages_share, 3),
             "one_country_bound_seconds": round(bound, 3), "one_country_over_bound": round(one_s / bound, 3),
@@ -449,6 +463,10 @@ def main(budget_seconds: float | None = None) -> dict[str, Any]:
         # Quarto renders the pages from the executed notebooks itself: no per-page export (bench.overhead)
         res["overhead_quarto"] = (analysis.overhead({**nbp, "nbconvert_html_seconds": 0.0}, jobs, n_main)
                                   if "error" not in nbp else {"error": nbp["error"]})
+        res["overhead_charts_from_store"] = {
+            "nbconvert": analysis.overhead(nbp, jobs, n_main, stored=True),
+            "quarto": analysis.overhead({**nbp, "nbconvert_html_seconds": 0.0}, jobs, n_main, stored=True),
+        } if "error" not in nbp else {"error": nbp["error"]}
         res["profile"] = {
             "what": "prepare_country + every chapter section of notebooks/country.ipynb under cProfile, output captured",
             "country": isos[0], **{k: prof.get(k) for k in ("imports_seconds", "prepare_country_seconds",
@@ -478,6 +496,8 @@ def main(budget_seconds: float | None = None) -> dict[str, Any]:
                           "one_country_seconds": round(one_s, 3), "baseline_seconds": round(base_s, 3),
                           **{k: v for k, v in res["ratios"].items() if k != "note"},
                           "overhead_per_country_seconds": res["overhead"].get("overhead_seconds"),
+                          "overhead_per_country_charts_from_store_seconds":
+                              (res["overhead_charts_from_store"].get("nbconvert") or {}).get("overhead_seconds"),
                           "growth_slope_seconds_per_country": res["growth"]["fit_seconds_vs_countries"].get("slope"),
                           "growth_r2": res["growth"]["fit_seconds_vs_countries"].get("r2"),
                           "targets_met": sum(t["met"] is True for t in res["targets"]),
@@ -505,8 +525,12 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
         analysis.target("cold build speed-up over the papermill+nbconvert loop", r.get("baseline_over_cold"),
                         analysis.COLD_SPEEDUP_MIN, ">=", "x"),
         analysis.target("warm rebuild / cold build", warm_over_cold, analysis.WARM_OVER_COLD_MAX, "<"),
-        analysis.target("presentation-only rebuild (a wording edit: every page, no estimate) / cold build",
-                        r.get("presentation_over_cold"), analysis.PRESENTATION_OVER_COLD_MAX, "<="),
+        analysis.target("presentation-only rebuild (a page-text edit: every page, no estimate, charts from the "
+                        "chart store) / cold build", r.get("presentation_over_cold"),
+                        analysis.PRESENTATION_OVER_COLD_MAX, "<="),
+        analysis.target("presentation-only rebuild (a chart-code edit: every page, no estimate, every chart "
+                        "drawn) / cold build", r.get("chart_edit_over_cold"), analysis.PRESENTATION_OVER_COLD_MAX,
+                        "<="),
         analysis.target("stylesheet rebuild (a CSS edit: the site only) / cold build",
                         r.get("stylesheet_over_cold"), analysis.PRESENTATION_OVER_COLD_MAX, "<="),
         analysis.target("one-country rerun / (1.5 x (country share + global pages))", r.get("one_country_over_bound"),
@@ -516,6 +540,9 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
         analysis.target("overhead per country beyond the computation, Quarto site",
                         res.get("overhead_quarto", {}).get("overhead_seconds"), analysis.OVERHEAD_TARGET_SECONDS,
                         "<=", " s"),
+        *[analysis.target(f"overhead per country beyond the computation, {site} site, charts from the chart store",
+                          (res.get("overhead_charts_from_store", {}).get(site.lower()) or {}).get("overhead_seconds"),
+                          analysis.OVERHEAD_TARGET_SECONDS, "<=", " s") for site in ("nbconvert", "Quarto")],
         analysis.target("growth linear: per-country slope of the last segment / of the first",
                         fit.get("last_over_first_segment_slope"),
                         analysis.SEGMENT_SLOPE_RATIO_MAX, "<="),

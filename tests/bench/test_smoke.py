@@ -75,11 +75,14 @@ def test_overhead_splits_the_warm_notebook_and_targets_judge_it() -> None:
                 "outside_cells_seconds": outside}
 
     nb = {"fresh_kernel": run(9.0, 2.0, 4.0), "warm_first": run(8.0, 2.0, 0.5), "warm_next": run(5.0, 2.0, 0.5),
-          "kernel_start_seconds": 4.0, "nbconvert_html_seconds": 0.3}
+          "warm_next_stored": run(5.0, 0.2, 0.5), "kernel_start_seconds": 4.0, "nbconvert_html_seconds": 0.3}
     o = analysis.overhead(nb, workers=2, countries=20)
     assert o["compute_seconds"] == 5.0 and o["imports_in_first_notebook_seconds"] == 3.0
     assert o["overhead_seconds"] == pytest.approx(2.0 + 0.5 + 0.3 + 0.4) and o["met"] is False
     assert o["kernel_per_notebook_overhead_seconds"] == pytest.approx(15.0 - 9.0 + 0.3)
+    stored = analysis.overhead(nb, workers=2, countries=20, stored=True)  # charts from the page's chart store
+    assert stored["overhead_seconds"] == pytest.approx(0.2 + 0.5 + 0.3 + 0.4) and stored["met"] is False
+    assert "store" in stored["charts"] and "drawn" in o["charts"]
     assert analysis.target("x", 1.2, 1.5, "<")["status"] == "met"
     assert analysis.target("x", 2.0, 1.8, ">=")["status"] == "met"
     assert analysis.target("x", None, 1.8, ">=")["status"] == "not measured"

@@ -212,3 +212,12 @@ def _finalise_earlier_tests_garbage():
         warnings.simplefilter("ignore")
         gc.collect()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_chart_store_across_tests():
+    """A page opened by one test keeps its drawn charts; the next test draws its own (a test may change code)."""
+    yield
+    from solutions.report import chart_store
+
+    chart_store.close_folder()

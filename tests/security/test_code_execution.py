@@ -243,6 +243,7 @@ REVIEWED = {
     ("inputs/loader.py", "load_country_data"): "table names from SURVEY_TABLES",
     ("pipeline/kernels.py", "prepare"): "the module's reset code, with the notebooks folder as a repr()",
     ("survey/distributed.py", "add"): "field names of a dataclass",
+    ("report/chart_store.py", "_put"): "field names of a dataclass (dataclasses.fields), read to encode a key",
     ("survey/distributed.py", "cat"): "field names of a dataclass",
     ("survey/distributed.py", "cat_optional"): "field names of a dataclass",
     ("survey/tidy.py", "_keep_domains"): "field names of a dataclass",

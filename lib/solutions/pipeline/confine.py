@@ -16,7 +16,8 @@ import os
 from pathlib import Path
 
 #: The folders the build and the renderers create under ``outputs/<year>``.
-WORK_DIRS = ("results", "notebooks", "logs", "site", "site-src", ".last-good", ".site-cache", ".publish-cache")
+WORK_DIRS = ("results", "notebooks", "logs", "site", "site-src", ".last-good", ".site-cache", ".publish-cache",
+             ".chart-cache")
 #: The files they write directly in it.
 WORK_FILES = ("manifest.json",)
 

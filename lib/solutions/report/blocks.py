@@ -17,7 +17,7 @@ import pandas as pd
 from solutions.catalogue import Catalogue, Indicator
 from solutions.indicators import CountryResults, GlobalResults, results_dir
 
-from . import chartdata, style
+from . import chart_store, chartdata, style
 from .banner import demo_banner_html, page_css
 from .formatting import fmt_count, is_missing
 from .markdown import markdown_html
@@ -116,12 +116,14 @@ def subject_of(ind: Indicator | None, indicator_id: str) -> str:
 
 def publish_chart_data(results: Results, output_root: str | Path, page: str | None = None) -> None:
     """Write the data of each chart of this page beside it: ``results/<ISO3, global or page>/charts/*.csv``
-    (``page``: a page other than a country's or the global one that reads the same results, e.g. ``front``)."""
+    (``page``: a page other than a country's or the global one that reads the same results, e.g. ``front``),
+    and keep the page's drawn charts in ``outputs/<year>/.chart-cache/<same>`` for its next run."""
     year = results.year
     key = page or (results.iso3 if isinstance(results, CountryResults) else "global")
     folder = results_dir(output_root, year, key) / chartdata.CHARTS_DIRNAME
     names = {results.iso3: results.name} if isinstance(results, CountryResults) else country_names(results)
     chartdata.publish_to(folder, f"results/{key}/{chartdata.CHARTS_DIRNAME}/", names)
+    chart_store.open_folder(Path(output_root) / str(year) / chart_store.FOLDER / key)  # charts drawn once
     use_output_root(output_root)  # the narratives' [[change ...]] reads earlier editions from there
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from solutions.config import Thresholds
+
 from .formatting import fmt_ci, fmt_gap, fmt_value, is_missing, signed
-from .thresholds import Thresholds
 from .wording import (
     ALL_OBSERVED,
     NONE_OBSERVED,

@@ -17,7 +17,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import chartdata, layout, style, svg_canvas
+from . import chart_store, chartdata, layout, style, svg_canvas
+from .chart_store import DrawnChart
 from .output import emit
 from .templating import Markup, macros
 
@@ -66,8 +67,28 @@ def min_width(width_px: int, smallest_pt: float) -> int:
     return math.ceil(width_px * MIN_TEXT_PX / (smallest_pt * _CSS_PX_PER_PT))
 
 
-def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool = True, data_href: str | None = None,
-                phone_alternative: str = "", figure_id: str = "") -> Markup:
+def draw(fig: Figure | DrawnChart, *, close: bool = True) -> DrawnChart:
+    """The SVGs of ``fig``: its own drawing and, when its builder can, the phone's (``layout.phone_figure``);
+    a ``DrawnChart`` (from the page's ``chart_store``) as it is. A drawn figure is kept in the store."""
+    if isinstance(fig, DrawnChart):
+        return fig
+    try:
+        svg = figure_svg(fig)
+        w_in, h_in = fig.get_size_inches()
+        phone = layout.phone_figure(fig)  # the same chart laid out for a phone, when its builder can
+        phone_svg = figure_svg(phone) if phone is not None else b""
+        p_in = phone.get_size_inches() if phone is not None else (0.0, 0.0)
+        drawn = DrawnChart(svg=svg, size=(float(w_in), float(h_in)), phone_svg=phone_svg,
+                           phone_size=(float(p_in[0]), float(p_in[1])))
+        chart_store.keep(fig, drawn)
+    finally:
+        if close:
+            plt.close(fig)  # harmless for figures not registered with pyplot
+    return drawn
+
+
+def figure_html(fig: Figure | DrawnChart, *, title: str, caption: str, alt: str, close: bool = True,
+                data_href: str | None = None, phone_alternative: str = "", figure_id: str = "") -> Markup:
     """The ``<figure>`` HTML of ``fig``: an SVG ``<img>`` with alt text, and a caption (all text escaped).
 
     The image grows up to ``DESKTOP_SCALE`` times its natural size on a laptop, where the column is wider than
@@ -76,27 +97,20 @@ def figure_html(fig: Figure, *, title: str, caption: str, alt: str, close: bool 
     the figure (``sos-chart-wide``, ``sos-chart-phone``) and the page's CSS shows one of them, the phone's at
     its natural size (text 12 px) at the phone breakpoint. Any other chart shrinks with a phone's column only
     down to the width where its smallest text is ``MIN_TEXT_PX``, and scrolls sideways in its own
-    (keyboard-reachable) box beyond that. ``phone_alternative``: the sentence shown on a phone instead of the chart, when the page gives
-    the same cells in a table a phone can read (the heatmap). ``figure_id``: the figure's element id (a link
-    target), if any.
+    (keyboard-reachable) box beyond that. ``phone_alternative``: the sentence shown on a phone instead of the
+    chart, when the page gives the same cells in a table a phone can read (the heatmap). ``figure_id``: the
+    figure's element id (a link target), if any. ``fig`` may be a stored drawing (``chart_store``).
     """
-    try:
-        svg = figure_svg(fig)
-        data = base64.b64encode(svg).decode("ascii")
-        w_in, h_in = fig.get_size_inches()
-        phone = layout.phone_figure(fig)  # the same chart laid out for a phone, when its builder can
-        phone_svg = figure_svg(phone) if phone is not None else b""
-        p_in = phone.get_size_inches() if phone is not None else (0.0, 0.0)
-    finally:
-        if close:
-            plt.close(fig)  # harmless for figures not registered with pyplot
+    drawn = draw(fig, close=close)
+    svg, phone_svg = drawn.svg, drawn.phone_svg
+    (w_in, h_in), p_in = drawn.size, drawn.phone_size
     width, height = round(w_in * _PT * _CSS_PX_PER_PT), round(h_in * _PT * _CSS_PX_PER_PT)
     narrowest = min(width, min_width(width, smallest_text(svg)))
     # a phone gets the narrow drawing at its natural size (its text 12 px), never scrolled sideways
     phone_w, phone_h = round(p_in[0] * _PT * _CSS_PX_PER_PT), round(p_in[1] * _PT * _CSS_PX_PER_PT)
     return Markup(_T.figure(
         figure_id=figure_id, hidden=bool(phone_alternative), max_width=round(width * DESKTOP_SCALE), title=title,
-        data=Markup(data),  # base64 of our own SVG: nothing to escape in it
+        data=Markup(base64.b64encode(svg).decode("ascii")),  # base64 of our own SVG: nothing to escape in it
         alt=alt.strip() or title, width=width, height=height, narrowest=narrowest, caption=caption,
         data_href=data_href or "", scroll_hint=narrowest > PHONE_COLUMN and not phone_svg,
         phone_alternative=phone_alternative,
@@ -108,8 +122,8 @@ def no_chart_html(title: str, alt: str) -> Markup:
     return Markup(_T.no_chart(title=title, said=alt.strip().rstrip(".")))
 
 
-def show_figure(fig: Figure | None, *, title: str, caption: str, alt: str, data: pd.DataFrame | None = None,
-                phone_alternative: str = "") -> None:
+def show_figure(fig: Figure | DrawnChart | None, *, title: str, caption: str, alt: str,
+                data: pd.DataFrame | None = None, phone_alternative: str = "") -> None:
     """Display ``fig`` as an SVG ``<figure>`` (alt text, caption, a link to ``data`` as CSV) and close it;
     ``phone_alternative``: see ``figure_html``.
 

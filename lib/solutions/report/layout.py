@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import TextToPath
 
-from . import style
+from . import chart_store, style
 
 #: Heights in inches of the parts of a panel.
 TITLE_H = 0.30
@@ -79,13 +79,23 @@ def narrow() -> Iterator[None]:
 
 
 def phone_layout(builder: _Builder) -> _Builder:
-    """Decorate a chart builder: the wide figure it returns remembers how to be drawn again for a phone."""
+    """Decorate a chart builder: the wide figure it returns remembers how to be drawn again for a phone.
+
+    While a page keeps its charts (``chart_store``), a call whose drawing is stored returns that
+    ``DrawnChart`` instead of a figure: nothing is laid out or drawn again."""
 
     @functools.wraps(builder)
     def build(*args: Any, **kwargs: Any) -> Any:
+        if is_narrow():
+            return builder(*args, **kwargs)
+        key, drawn = chart_store.lookup(builder, args, kwargs, figure_width())
+        if drawn is not None:
+            return drawn
         fig = builder(*args, **kwargs)
-        if isinstance(fig, Figure) and not is_narrow():
+        if isinstance(fig, Figure):
             _REDRAW[fig] = functools.partial(builder, *args, **kwargs)
+            if key is not None:
+                chart_store.remember(fig, key)
         return fig
 
     return build  # type: ignore[return-value]

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from solutions.config import Thresholds
+
 from .formatting import is_missing
-from .thresholds import Thresholds
 
 #: The one vocabulary of statuses (methodology §3): every table, chart, key, alt text, sentence and chart CSV
 #: says a status with these words (a browser test refuses the retired synonyms "can't tell", "no data", "n/a").

@@ -11,10 +11,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
+from solutions.config import Thresholds
+
 from .. import layout, style
 from ..cells import is_flagged
 from ..records import row_dicts
-from ..thresholds import Thresholds
 from ..wording import FLAG_MARK, withheld_text
 from .base import (
     CATEGORY_HATCHES,

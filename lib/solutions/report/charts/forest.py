@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from solutions.config import Thresholds
+
 from .. import layout, style
 from ..cells import value_text
 from ..formatting import is_missing
 from ..records import row_dicts
-from ..thresholds import Thresholds
 from ..wording import (
     BENCHMARK_LABEL,
     STATUS_SYMBOLS,

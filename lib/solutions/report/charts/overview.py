@@ -12,9 +12,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullLocator
 
+from solutions.config import Thresholds
+
 from .. import layout, style
 from ..formatting import is_missing
-from ..thresholds import Thresholds
 from ..wording import STATUS_SHORT, STATUS_SYMBOLS, status_label, withheld_text
 from .base import (
     LINESPACING,
