@@ -33,7 +33,7 @@ def _page(global_results, config=CONFIG, catalogue=CATALOGUE) -> str:
         methods_page.title("Methods and data sources")
         methods_page.framework_section()
         methods_page.population_groups()
-        methods_page.comparison_approach(config, catalogue)
+        methods_page.comparison_approach(config, catalogue, results=global_results)
         methods_page.solutions_measure_rule(config, global_results)
         methods_page.precision_rules(config)
         methods_page.estimation_rules(config)
@@ -183,3 +183,13 @@ def test_what_the_engine_does_is_stated(global_results):
     assert "no variance estimate" in text and "single cluster" in text
     assert "A withheld estimate publishes no count either" in text
     assert "'not available: not collected in this survey'" in text
+
+
+def test_an_edition_without_a_comparison_group_says_the_gap_rules_are_not_applied(global_results):
+    """An MCNA-style edition (no country surveyed a comparison group) has no gap: the comparison rules are
+    still explained, but never as if they had been applied."""
+    said = "No country in this edition surveyed a comparison group"
+    assert said not in _text(_page(global_results))
+    alone = _with(global_results, gaps=global_results.gaps.iloc[0:0])
+    text = _text(_page(alone))
+    assert said in text and text.index(said) < text.index("The disadvantage is the gap turned")

@@ -95,6 +95,7 @@ def test_markdown_escapes_raw_html_and_js_links():
 
 def test_banner_and_provenance():
     assert "NOT REAL" in demo_banner_html(True) and demo_banner_html(False) == ""
+    assert str(demo_banner_html(True)).lower().count("not real") == 1  # the heading says it, the text does not repeat it
     html = provenance_html({**PROVENANCE, "inputs": {"/home/analyst/secret/households.csv": "a" * 64}})
     assert "households.csv" in html and "/home/analyst" not in html
     assert "a" * 12 in html and ">" + "a" * 64 + "<" not in html

@@ -72,7 +72,7 @@ def test_chapter_page_is_honest_about_this_survey(msna_built: Msna) -> None:
     assert "Effective sample size (Kish)" in page
     assert "DEMONSTRATION DATA" in page  # this country's data is fictional: its own banner
     glob = page_text(msna_built.site / "global.html")
-    assert "the chapter of Republic of Mesaria (QMS) uses fictional data" in glob
+    assert "The chapter of Republic of Mesaria (QMS) uses fictional data" in glob
     assert "has no comparison group, so gaps cannot be estimated from it" in glob
 
 

@@ -61,7 +61,7 @@ def test_the_banner_is_only_on_fictional_data(mixed: dict) -> None:
     assert "DEMONSTRATION DATA" not in _page(mixed["results"]["NER"])
     with output.capture() as out:
         global_page.banner(mixed["global"])
-    assert "the chapter of Republic of Aldoria (QAB) uses fictional data" in "".join(out)
+    assert "The chapter of Republic of Aldoria (QAB) uses fictional data" in "".join(out)
     assert "Niger" not in "".join(out)
 
 

@@ -6,9 +6,10 @@ from .templating import Markup, macros, stylesheet
 
 _T = macros("blocks.html.j2")
 
+#: What follows the banner's heading ("⚠ DEMONSTRATION DATA — NOT REAL."), which it must not repeat.
 DEMO_TEXT = (
-    "Demonstration data — not real. Every number, name and place on this page comes from a generated "
-    "demonstration dataset for a fictional country; do not cite or use it."
+    "Every number, name and place on this page comes from a generated demonstration dataset for a fictional "
+    "country; do not cite or use it."
 )
 
 

@@ -73,9 +73,9 @@ def banner(g: GlobalResults) -> None:
     if demo.empty:
         return
     names = ", ".join(f"{n} ({i})" for n, i in zip(demo["name"], demo["iso3"], strict=True))
-    which = "the chapter of" if len(demo) == 1 else "the chapters of"
-    emit(demo_banner_html(True, text=f"Demonstration data — not real: {which} {names} use{'s' if len(demo) == 1 else ''} "
-                                     "fictional data, and so do their numbers on this page; do not cite or use them."))
+    which = "The chapter of" if len(demo) == 1 else "The chapters of"
+    emit(demo_banner_html(True, text=f"{which} {names} use{'s' if len(demo) == 1 else ''} fictional data, and so "
+                                     "do their numbers on this page; do not cite or use them."))
 
 
 HEADLINE_STATUSES = ("open", "closed", "inconclusive", "insufficient_data")

@@ -278,9 +278,14 @@ def _level_pct(value: float) -> str:
     return f"{text}%"
 
 
-def comparison_approach(global_config: Any, catalogue: Catalogue | None = None) -> None:
+def comparison_approach(global_config: Any, catalogue: Catalogue | None = None, *,
+                        results: GlobalResults | None = None) -> None:
     """The gap, the equivalence margin of each indicator (from ``catalogue``, the packaged one by default) and
-    what each gap and criterion status means, with the config's values."""
+    what each gap and criterion status means, with the config's values. With ``results`` of an edition that
+    compares no group (no country surveyed a comparison group), a note says first that none of it applies."""
+    if results is not None and not results.countries.empty and results.gaps.empty:
+        note("No country in this edition surveyed a comparison group, so these pages assess no gap and give no "
+             "gap or criterion status: the rules below say how a comparison would be read, not what was found.")
     if catalogue is None:
         from solutions.catalogue import load_catalogue
 
