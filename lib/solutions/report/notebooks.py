@@ -128,7 +128,7 @@ def methods_notebook() -> NotebookNode:
         _md("h-groups", "## Who is compared"),
         _code("groups", "page.population_groups()"),
         _md("h-comparison", "## How the groups are compared"),
-        _code("comparison", "page.comparison_approach(global_config, g.catalogue)"),
+        _code("comparison", "page.comparison_approach(global_config, g.catalogue, results=g)"),
         _md("h-measure", "## The solutions measure"),
         _code("measure", "page.solutions_measure_rule(global_config, g)"),
         _md("h-precision", "## Withheld and flagged estimates"),
