@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from solutions.catalogue import SOLUTIONS_ID, Indicator
+from solutions.catalogue import SOLUTIONS_ID, Indicator, load_catalogue
 from solutions.indicators import CountryResults
 
 from . import alttext, chartdata, charts, style, trends
@@ -311,9 +311,10 @@ def not_computed_section(results: CountryResults) -> None:
 
 
 def _short_name(results: CountryResults, indicator_id: str) -> str:
-    """``Security incident``: an indicator named briefly, for lists (a dropped indicator, absent from the
-    country's catalogue, by its title in the indicators table)."""
-    ind = indicator_of(results.catalogue, indicator_id)
+    """``Security incident``: an indicator named briefly, for lists. One the country's catalogue left out (not
+    collected, dropped) by the packaged catalogue's short title, as every other list names it; an indicator of
+    neither catalogue by its title in the indicators table."""
+    ind = indicator_of(results.catalogue, indicator_id) or indicator_of(load_catalogue(), indicator_id)
     if ind is None and not results.indicators.empty:
         titles = results.indicators.loc[results.indicators["indicator_id"] == indicator_id, "title"]
         return indicator_name(indicator_id, titles.iloc[0] if len(titles) else None)
