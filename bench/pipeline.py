@@ -40,6 +40,7 @@ from typing import Any
 import yaml
 
 from bench import BIN, PYTHON, ROOT, analysis, gib, log, quick, run, write_json
+from bench.notebook_profile import empty_chart_stores
 
 DEMO = ["QAB", "QAC", "QAD", "QAE"]
 NOTEBOOKS = ROOT / "notebooks"
@@ -159,8 +160,6 @@ def presentation_edit(root: Path, what: str) -> str:
     page re-runs and its charts, whose code did not change, come from the page's chart store. `chart`: an edit
     of chart code (report/charts, or report/wording.py, whose labels the charts draw): every page re-runs and
     every chart is drawn again (the chart stores are emptied, as new chart keys would miss them all)."""
-    from solutions.report.chart_store import FOLDER
-
     path = root / "outputs" / "2026" / "manifest.json"
     m = json.loads(path.read_text())
     if what == "css":
@@ -170,7 +169,7 @@ def presentation_edit(root: Path, what: str) -> str:
             for entry in m[section].values():
                 entry["key"]["presentation code"] = f"a {what} edit"
         if what == "chart":
-            shutil.rmtree(root / "outputs" / "2026" / FOLDER, ignore_errors=True)
+            empty_chart_stores(root / "outputs")
     path.write_text(json.dumps(m, indent=2, sort_keys=True) + "\n")
     return {"css": "site digest replaced (a stylesheet edit under render/assets/)",
             "text": "every page's recorded presentation-code hash replaced (an edit of a page template); the "

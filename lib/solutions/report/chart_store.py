@@ -107,10 +107,6 @@ def close_folder() -> None:
     _folder.clear()
 
 
-def is_open() -> bool:
-    return bool(_folder)
-
-
 def lookup(builder: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any],
            width: float) -> tuple[str | None, DrawnChart | None]:
     """The key of a builder call and the stored drawing, if any; (None, None) when no folder is open or an
@@ -191,8 +187,10 @@ def _put(obj: Any, out: list[bytes]) -> None:  # noqa: C901 - one branch per kin
         out.append(f"DataFrame[{obj.shape}:".encode())
         _put(list(obj.columns), out)
         _put(obj.index, out)
-        for name in obj.columns:
-            _put(obj[name], out)
+        for i in range(obj.shape[1]):  # by position: the index once, not again with every column
+            column = obj.iloc[:, i]
+            out.append(f"{column.dtype}:".encode())
+            _put(column.to_numpy(), out)
         out.append(b"]")
     elif isinstance(obj, pd.Series | pd.Index):
         out.append(f"{type(obj).__name__}:{obj.dtype}:".encode())
