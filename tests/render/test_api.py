@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from nbformat.v4 import new_output
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from solutions.render import (
     Page,
@@ -17,7 +17,7 @@ from solutions.render import (
     check_offline,
     get_renderer,
 )
-from solutions.render.clean import is_stray_output
+from solutions.render.clean import clean_notebook, is_stray_output
 
 
 def test_auto_picks_nbconvert_without_quarto(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -148,3 +148,19 @@ def test_check_offline_flags_remote_resources(tmp_path: Path) -> None:
 )
 def test_is_stray_output(output, stray: bool) -> None:
     assert is_stray_output(output) is stray
+
+
+def test_published_notebook_keeps_no_record_of_its_run() -> None:
+    """Quarto writes cell metadata into the page: papermill's and nbclient's timings would make every build's
+    page differ (and once put a random '1337' in a canary's page)."""
+    run = {"papermill": {"duration": 0.05, "start_time": "2026-12-07T13:37:00.1337+00:00"},
+           "execution": {"iopub.status.busy": "2026-12-07T13:37:00"}, "tags": ["remove-input"]}
+    cell = new_code_cell("x", metadata=run, execution_count=7,
+                         outputs=[new_output("execute_result", data={"text/html": "<p>x</p>"}, execution_count=7)])
+    nb = new_notebook(cells=[cell])
+    clean = clean_notebook(nb)
+    (kept,) = clean.cells
+    assert kept.metadata == {"tags": ["remove-input"]}  # the tags still steer the renderers
+    assert kept.execution_count is None and kept.outputs[0].execution_count is None
+    assert kept.outputs[0].data == {"text/html": "<p>x</p>"}
+    assert nb.cells[0].metadata["papermill"]["duration"] == 0.05  # the executed notebook itself is untouched

@@ -17,6 +17,9 @@ _STRAY_REPR = re.compile(
 )
 _REMOVE_CELL = {"remove-cell", "remove_cell", "hide-cell"}
 _REMOVE_OUTPUT = {"remove-output", "remove_output", "hide-output"}
+#: Cell metadata that records one run, not the page: papermill's and nbclient's timings. Quarto writes a
+#: cell's metadata into the page (`data-quarto-private-*` attributes), so left in, every build's page differed.
+_RUN_METADATA = ("papermill", "execution")
 
 
 def is_stray_output(output: NotebookNode, drop_banner: bool = True) -> bool:
@@ -41,10 +44,13 @@ def is_stray_output(output: NotebookNode, drop_banner: bool = True) -> bool:
 
 
 def clean_notebook(nb: NotebookNode, drop_banner: bool = True) -> NotebookNode:
-    """Copy of ``nb`` without stray outputs, tagged-removed cells, non-HTML raw cells, output-less code cells."""
+    """Copy of ``nb`` without stray outputs, tagged-removed cells, non-HTML raw cells, output-less code cells,
+    nor what a run recorded (timings, execution counts)."""
     nb = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
+        for key in _RUN_METADATA:
+            cell.get("metadata", {}).pop(key, None)
         tags = set(cell.get("metadata", {}).get("tags", []))
         if tags & _REMOVE_CELL:
             continue
@@ -58,6 +64,10 @@ def clean_notebook(nb: NotebookNode, drop_banner: bool = True) -> NotebookNode:
                 cell.outputs = []
             else:
                 cell.outputs = [o for o in cell.outputs if not is_stray_output(o, drop_banner)]
+            cell.execution_count = None
+            for out in cell.outputs:
+                if "execution_count" in out:
+                    out.execution_count = None
             if not cell.outputs:  # inputs are never published: an output-less code cell is empty
                 continue
         cells.append(cell)
