@@ -14,20 +14,27 @@ MIN_CHART_TEXT_PX = 11.0
 #: Per visible chart: the smallest text's rendered size in CSS px; and every text box outside the SVG's box or
 #: overlapping another text box (laid out by the browser, so with the fonts the reader gets).
 CHART_TEXT_JS = r"""
-const out = [];
-const host = document.createElement('div');
-host.style.cssText = 'position:absolute;left:-20000px;top:0;visibility:hidden';
-document.body.appendChild(host);
+// Laid out all at once: every chart's SVG is parsed and placed off screen first, then all are measured, so the
+// page's style and layout are computed once, not once per chart (a country page holds some 70 drawings).
+const placed = [];
 for (const img of document.querySelectorAll('img[src^="data:image/svg+xml;base64,"]')) {
   const box = img.getBoundingClientRect();
   const shown = box.width > 0 && box.height > 0 && getComputedStyle(img).visibility !== 'hidden';
   const svgText = atob(img.getAttribute('src').split(',')[1]);
   const doc = new DOMParser().parseFromString(new TextDecoder().decode(
       Uint8Array.from(svgText, c => c.charCodeAt(0))), 'image/svg+xml');
+  const host = document.createElement('div');  // one host per chart: each laid out alone, at its natural size
+  host.style.cssText = 'position:absolute;left:-20000px;top:0;visibility:hidden';
   const svg = document.importNode(doc.documentElement, true);
   host.appendChild(svg);
-  const vb = svg.viewBox.baseVal;
   const title = (img.closest('figure') && img.closest('figure').querySelector('figcaption strong') || {}).textContent || img.alt.slice(0, 60);
+  placed.push({host, svg, title, shown, width: box.width});
+}
+for (const p of placed) document.body.appendChild(p.host);
+const out = [];
+for (const {host, svg, title, shown, width} of placed) {
+  const vb = svg.viewBox.baseVal;
+  const scale = svg.getBoundingClientRect().width / vb.width;  // getCTM is relative to the svg's viewport
   const texts = Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim());
   let smallest = Infinity;
   const boxes = [];
@@ -40,9 +47,7 @@ for (const img of document.querySelectorAll('img[src^="data:image/svg+xml;base64
       .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
     const r = {x0: Math.min(...pts.map(p => p[0])), x1: Math.max(...pts.map(p => p[0])),
                y0: Math.min(...pts.map(p => p[1])), y1: Math.max(...pts.map(p => p[1])), text: t.textContent.trim()};
-    // getCTM is relative to the svg's viewport: map back to viewBox units
-    const scale = svg.getBoundingClientRect().width / vb.width;
-    for (const k of ['x0', 'x1', 'y0', 'y1']) r[k] /= scale;
+    for (const k of ['x0', 'x1', 'y0', 'y1']) r[k] /= scale;  // back to viewBox units
     boxes.push(r);
   }
   const outside = boxes.filter(r => r.x0 < -0.5 || r.y0 < -0.5 || r.x1 > vb.width + 0.5 || r.y1 > vb.height + 0.5)
@@ -57,21 +62,21 @@ for (const img of document.querySelectorAll('img[src^="data:image/svg+xml;base64
       }
     }
   }
-  const rendered = shown ? smallest * box.width / vb.width : null;
-  out.push({title, shown, smallest_px: rendered, outside, overlaps});
-  host.removeChild(svg);
+  out.push({title, shown, smallest_px: shown ? smallest * width / vb.width : null, outside, overlaps});
 }
-host.remove();
+for (const p of placed) p.host.remove();
 return out;
 """
 
-#: axe-core limited to the WCAG 2.0/2.1 A and AA rules; every violation, whatever its impact.
-AXE_WCAG_JS = """
+#: The WCAG 2.0/2.1 A and AA rules' tags: a violation of one of them fails, whatever its impact.
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+
+#: axe-core's every rule (WCAG and best practice), once per page: each violation with its rule's tags.
+AXE_JS = """
 const done = arguments[arguments.length - 1];
-axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
-                   resultTypes: ['violations']})
+axe.run(document, {resultTypes: ['violations']})
   .then(r => done(r.violations.map(v => ({
-      id: v.id, impact: v.impact, help: v.help, count: v.nodes.length,
+      id: v.id, impact: v.impact, help: v.help, tags: v.tags, count: v.nodes.length,
       nodes: v.nodes.slice(0, 3).map(n => ({target: n.target, html: n.html.slice(0, 160),
                                              summary: (n.failureSummary || '').slice(0, 300)})),
   }))))

@@ -1,5 +1,5 @@
 """The built demo website in a real (headless) Chromium: clean loads, no external requests, working
-links, alt texts, the demo banner, inert hostile narratives, axe-core accessibility and phone width.
+links, alt texts, the demo banner, inert hostile narratives and phone width (axe-core: test_one_voice.py).
 
 One demo build per session (see conftest.py), served over http on 127.0.0.1.
 """
@@ -7,7 +7,6 @@ One demo build per session (see conftest.py), served over http on 127.0.0.1.
 from __future__ import annotations
 
 import html.parser
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -275,39 +274,8 @@ def test_hostile_narrative_is_inert(driver, site_url):
     assert HOSTILE_CRITERION_TEXT in text
 
 
-# --------------------------------------------------------------------------- accessibility (axe-core)
-
-_AXE_RUN_JS = """
-const done = arguments[arguments.length - 1];
-axe.run(document, {resultTypes: ['violations']})
-  .then(r => done(r.violations.map(v => ({
-      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, count: v.nodes.length,
-      nodes: v.nodes.slice(0, 5).map(n => ({target: n.target, html: n.html.slice(0, 160),
-                                             summary: (n.failureSummary || '').slice(0, 300)})),
-  }))))
-  .catch(e => done({error: String(e)}));
-"""
-
-
-def _describe(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({v['count']} node(s)) {v['helpUrl']}")
-        for n in v["nodes"][:3]:
-            lines.append(f"    target {json.dumps(n['target'])}: {n['html']}")
-            if n["summary"]:
-                lines.append("      " + n["summary"].replace("\n", " | "))
-    return "\n".join(lines)
-
-
-def test_accessibility_axe(driver, site_url, axe_source, page):
-    ensure(driver, page_url(site_url, page))
-    driver.execute_script(axe_source)
-    assert driver.execute_script("return typeof window.axe") == "object", "axe-core failed to load"
-    violations = driver.execute_async_script(_AXE_RUN_JS)
-    assert not (isinstance(violations, dict) and "error" in violations), violations
-    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
-    assert not bad, f"{page}: {len(bad)} serious/critical axe violation(s):\n" + _describe(bad)
+# accessibility: axe-core runs once per page and width in test_one_voice.py (WCAG rules, and serious or
+# critical best-practice ones)
 
 
 # --------------------------------------------------------------------------- phone width
