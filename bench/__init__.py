@@ -98,10 +98,11 @@ def _default(o: Any) -> Any:
     return str(o)
 
 
-def env() -> dict[str, str]:
-    """Child environment: the venv's bin first (papermill, jupyter, the kernel), a headless backend."""
+def env(path_first: Path | None = None) -> dict[str, str]:
+    """Child environment: the venv's bin first (papermill, jupyter, the kernel), a headless backend;
+    ``path_first`` (a folder, e.g. Quarto's bin) before even that."""
     e = dict(os.environ)
-    e["PATH"] = f"{BIN}{os.pathsep}{e.get('PATH', '')}"
+    e["PATH"] = os.pathsep.join(str(d) for d in (path_first, BIN, e.get("PATH", "")) if d)
     e.setdefault("MPLBACKEND", "Agg")
     e["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [e.get("PYTHONPATH")])])
     return e
@@ -147,14 +148,14 @@ class Run:
 
 
 def run(cmd: list[str], cwd: Path | None = None, timeout: float | None = None, sample: float = 0.2,
-        check: bool = True) -> Run:
+        check: bool = True, path_first: Path | None = None) -> Run:
     """Run a command in a fresh process: wall time, its peak RSS (wait4) and the sampled tree peak."""
     parent_peak = maxrss_bytes()
     with open(os.devnull, "rb") as devnull:
         out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-{os.getpid()}-{time.monotonic_ns()}"
         with open(f"{out_path}.out", "wb") as fo, open(f"{out_path}.err", "wb") as fe:
             start = time.perf_counter()
-            p = subprocess.Popen(cmd, cwd=cwd, env=env(), stdin=devnull, stdout=fo, stderr=fe)
+            p = subprocess.Popen(cmd, cwd=cwd, env=env(path_first), stdin=devnull, stdout=fo, stderr=fe)
             peak = [0]
             stop = threading.Event()
 

@@ -41,7 +41,8 @@ def linear_fit(points: list[tuple[float, float]]) -> dict[str, Any]:
             "last_over_first_segment_slope": None if ratio is None else round(ratio, 3)}
 
 
-def overhead(nb: dict[str, Any], workers: int, countries: int, *, stored: bool = False) -> dict[str, Any]:
+def overhead(nb: dict[str, Any], workers: int, countries: int, *, stored: bool = False,
+             renderer: str = "nbconvert") -> dict[str, Any]:
     """Per-country cost beyond the indicator computation, as a build with warm kernels pays it; with every
     chart drawn (a cold build's page), or with ``stored`` the charts from the page's chart store (a page re-run
     whose charts did not change: a page-text edit).
@@ -50,7 +51,8 @@ def overhead(nb: dict[str, Any], workers: int, countries: int, *, stored: bool =
     compute, write); the country notebook now only reads the results the compute step wrote
     (load_country_results), so all of it counts as overhead. Everything else of the warm notebook is overhead:
     chapter cells (charts and tables), the kernel wipe and papermill's own work, plus the page render
-    (nbconvert) and each worker's one kernel start spread over its countries.
+    (``nbconvert_html_seconds``: nbconvert's page export, or for ``renderer="Quarto"`` Quarto's site render per
+    page) and each worker's one kernel start spread over its countries.
     """
     warm, fresh = nb["warm_next_stored" if stored else "warm_next"], nb["fresh_kernel"]
     compute = _compute_cell(warm)
@@ -60,7 +62,8 @@ def overhead(nb: dict[str, Any], workers: int, countries: int, *, stored: bool =
     parts = {
         "chapter cells (charts, tables)": chapter,
         "kernel wipe + papermill (read, parameterize, write)": round(warm["outside_cells_seconds"], 3),
-        "page render (nbconvert site page export)": round(render, 3),
+        ("page render (nbconvert site page export)" if renderer == "nbconvert"
+         else f"page render ({renderer} site render, per page)"): round(render, 3),
         "kernel start, spread over a worker's countries": round(start_share, 3),
     }
     total = round(sum(parts.values()), 3)
@@ -72,7 +75,7 @@ def overhead(nb: dict[str, Any], workers: int, countries: int, *, stored: bool =
         "imports_in_first_notebook_seconds": round(_compute_cell(nb["warm_first"]) - compute, 3),
         "charts": "from the page's chart store" if stored else "drawn (the page's chart store emptied first)",
         "target_seconds": OVERHEAD_TARGET_SECONDS, "met": total <= OVERHEAD_TARGET_SECONDS,
-        "note": ("warm-kernel notebook wall - prepare_country cell + nbconvert page export + kernel start share; "
+        "note": (f"warm-kernel notebook wall - prepare_country cell + {renderer} page render + kernel start share; "
                  "kernel_per_notebook_overhead_seconds is the same without kernel reuse (papermill's default)"),
     }
 

@@ -83,6 +83,10 @@ def test_overhead_splits_the_warm_notebook_and_targets_judge_it() -> None:
     stored = analysis.overhead(nb, workers=2, countries=20, stored=True)  # charts from the page's chart store
     assert stored["overhead_seconds"] == pytest.approx(0.2 + 0.5 + 0.3 + 0.4) and stored["met"] is False
     assert "store" in stored["charts"] and "drawn" in o["charts"]
+    # Quarto renders the whole site on every build: its per-page render takes the place of nbconvert's export
+    q = analysis.overhead({**nb, "nbconvert_html_seconds": 2.2}, workers=2, countries=20, renderer="Quarto")
+    assert q["parts_seconds"]["page render (Quarto site render, per page)"] == 2.2
+    assert q["overhead_seconds"] == pytest.approx(2.0 + 0.5 + 2.2 + 0.4) and "Quarto" in q["note"]
     assert analysis.target("x", 1.2, 1.5, "<")["status"] == "met"
     assert analysis.target("x", 2.0, 1.8, ">=")["status"] == "met"
     assert analysis.target("x", None, 1.8, ">=")["status"] == "not measured"

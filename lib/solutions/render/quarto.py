@@ -285,8 +285,8 @@ class QuartoRenderer:
     def render(self, site: SiteSpec) -> RenderResult:
         """Generate the project, run ``quarto render`` and swap its output into ``site.out_dir``.
 
-        Quarto always re-renders the whole project (``site.changed`` is not used): nothing executes,
-        so this is cheap, and it keeps navigation consistent.
+        Quarto always re-renders the whole project (``site.changed`` is not used): nothing executes, and it
+        keeps navigation consistent, but it costs about 2 s a page (``bench.pipeline.quarto_site_render``).
         """
         t0 = time.perf_counter()
         src = write_quarto_project(site)
