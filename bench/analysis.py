@@ -80,6 +80,16 @@ def overhead(nb: dict[str, Any], workers: int, countries: int, *, stored: bool =
     }
 
 
+def quarto_overhead(nb: dict[str, Any], workers: int, countries: int, quarto_site: dict[str, Any], *,
+                    stored: bool = False) -> dict[str, Any]:
+    """:func:`overhead` on the Quarto site: Quarto's site render per page (``quarto_site``, from
+    ``bench.pipeline.quarto_site_render``) in place of nbconvert's page export; not measured without it."""
+    page = quarto_site.get("per_page_seconds")
+    if page is None:
+        return {"error": quarto_site.get("error") or "Quarto's site render wrote no page", "overhead_seconds": None}
+    return overhead({**nb, "nbconvert_html_seconds": page}, workers, countries, stored=stored, renderer="Quarto")
+
+
 def _compute_cell(run: dict[str, Any]) -> float:
     cells = run.get("cells", [])
     hit = [c["seconds"] for c in cells if c.get("computes")]

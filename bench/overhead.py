@@ -46,8 +46,7 @@ def main() -> dict[str, Any]:
         seed = tmp / "seed"
         demo = seed_build(seed)
         log("overhead: Quarto's site render of the demo")
-        res["quarto_site"] = quarto_site_render(seed, tmp / "quarto")
-        quarto_page = res["quarto_site"].get("per_page_seconds")  # None: the Quarto figures are not measured
+        res["quarto_site"] = quarto_site_render(seed, tmp / "quarto")  # no page: the Quarto figures are not measured
         res["countries"] = {}
         for iso in demo[:1] if quick() else demo:
             log(f"overhead: {iso}, {reps} warm runs")
@@ -65,13 +64,10 @@ def main() -> dict[str, Any]:
                 res["countries"][iso] = {"error": nbp["warm_next"].get("error")}
                 continue
             nbconvert = analysis.overhead(nbp, 2, 2 * COUNTRIES_PER_WORKER)
-            quarto_nb = {**nbp, "nbconvert_html_seconds": quarto_page}
-            unmeasured = {"error": res["quarto_site"].get("error"), "overhead_seconds": None}
-            quarto = analysis.overhead(quarto_nb, 2, 2 * COUNTRIES_PER_WORKER, renderer="Quarto") \
-                if quarto_page is not None else unmeasured
+            quarto = analysis.quarto_overhead(nbp, 2, 2 * COUNTRIES_PER_WORKER, res["quarto_site"])
             stored = {"nbconvert_site": analysis.overhead(nbp, 2, 2 * COUNTRIES_PER_WORKER, stored=True),
-                      "quarto_site": analysis.overhead(quarto_nb, 2, 2 * COUNTRIES_PER_WORKER, stored=True,
-                                                       renderer="Quarto") if quarto_page is not None else unmeasured}
+                      "quarto_site": analysis.quarto_overhead(nbp, 2, 2 * COUNTRIES_PER_WORKER, res["quarto_site"],
+                                                              stored=True)}
             res["countries"][iso] = {"nbconvert_site": nbconvert, "quarto_site": quarto,
                                      "charts_from_store": stored, "profile": nbp}
         done = {k: v for k, v in res["countries"].items() if "error" not in v}

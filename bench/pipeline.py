@@ -492,17 +492,12 @@ def main(budget_seconds: float | None = None) -> dict[str, Any]:
             prof = {"error": str(exc)[-3000:], "profile_top": [], "profile_top_tottime": []}
         res["notebook_profile"] = nbp
         res["overhead"] = analysis.overhead(nbp, jobs, n_main) if "error" not in nbp else {"error": nbp["error"]}
-        # Quarto renders the pages from the executed notebooks itself, the whole site on every build: its
-        # site render's per-page time takes the place of nbconvert's page export
-        quarto_page = res["quarto_site"].get("per_page_seconds")
-        quarto_nb = {**nbp, "nbconvert_html_seconds": quarto_page}
-        res["overhead_quarto"] = (analysis.overhead(quarto_nb, jobs, n_main, renderer="Quarto")
-                                  if "error" not in nbp and quarto_page is not None
-                                  else {"error": nbp.get("error") or res["quarto_site"].get("error")})
+        # Quarto renders the pages from the executed notebooks itself, the whole site on every build
+        res["overhead_quarto"] = (analysis.quarto_overhead(nbp, jobs, n_main, res["quarto_site"])
+                                  if "error" not in nbp else {"error": nbp["error"]})
         res["overhead_charts_from_store"] = {
             "nbconvert": analysis.overhead(nbp, jobs, n_main, stored=True),
-            "quarto": analysis.overhead(quarto_nb, jobs, n_main, stored=True, renderer="Quarto")
-            if quarto_page is not None else {"error": res["quarto_site"].get("error")},
+            "quarto": analysis.quarto_overhead(nbp, jobs, n_main, res["quarto_site"], stored=True),
         } if "error" not in nbp else {"error": nbp["error"]}
         res["profile"] = {
             "what": "prepare_country + every chapter section of notebooks/country.ipynb under cProfile, output captured",

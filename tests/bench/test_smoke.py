@@ -87,6 +87,9 @@ def test_overhead_splits_the_warm_notebook_and_targets_judge_it() -> None:
     q = analysis.overhead({**nb, "nbconvert_html_seconds": 2.2}, workers=2, countries=20, renderer="Quarto")
     assert q["parts_seconds"]["page render (Quarto site render, per page)"] == 2.2
     assert q["overhead_seconds"] == pytest.approx(2.0 + 0.5 + 2.2 + 0.4) and "Quarto" in q["note"]
+    assert analysis.quarto_overhead(nb, 2, 20, {"per_page_seconds": 2.2}) == q
+    unmeasured = analysis.quarto_overhead(nb, 2, 20, {"error": "Quarto is not installed"}, stored=True)
+    assert unmeasured["overhead_seconds"] is None and unmeasured["error"] == "Quarto is not installed"
     assert analysis.target("x", 1.2, 1.5, "<")["status"] == "met"
     assert analysis.target("x", 2.0, 1.8, ">=")["status"] == "met"
     assert analysis.target("x", None, 1.8, ">=")["status"] == "not measured"
