@@ -100,8 +100,10 @@ def _default(o: Any) -> Any:
 
 def env(path_first: Path | None = None) -> dict[str, str]:
     """Child environment: the venv's bin first (papermill, jupyter, the kernel), a headless backend;
-    ``path_first`` (a folder, e.g. Quarto's bin) before even that."""
+    ``path_first`` (a folder, e.g. Quarto's bin) before even that. Never a shared chart store
+    (``SOS_CHART_STORE``): the figures measure drawing where a build draws."""
     e = dict(os.environ)
+    e.pop("SOS_CHART_STORE", None)
     e["PATH"] = os.pathsep.join(str(d) for d in (path_first, BIN, e.get("PATH", "")) if d)
     e.setdefault("MPLBACKEND", "Agg")
     e["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [e.get("PYTHONPATH")])])

@@ -155,7 +155,8 @@ def quarto_executable() -> Path | None:
 def quarto_site_render(root: Path, work: Path) -> dict[str, Any]:
     """Quarto's site render of the built year, timed: the year's executed notebooks and results copied to
     ``work`` (the build's own nbconvert site is left alone), then `solutions render --renderer quarto`. Quarto
-    renders every page of the site on each build, so its per-page time is part of a country's overhead."""
+    renders every page of the site on each build (one process a core, ``render.quarto_shards``), so its per-page
+    share of the render's wall time is part of a country's overhead."""
     exe = quarto_executable()
     if exe is None:
         return {"error": "Quarto is not installed (make quarto): its site render is not measured"}
@@ -165,7 +166,10 @@ def quarto_site_render(root: Path, work: Path) -> dict[str, Any]:
     r = run([str(BIN / "solutions"), "render", "--params", "params/global.yml", "--output", str(work / "outputs"),
              "--renderer", "quarto"], cwd=root, check=False, path_first=exe.parent)
     pages = len(list((year / "site").glob("*.html"))) if r.returncode == 0 else 0
-    out = {**r.summary(), "quarto": str(exe), "pages": pages}
+    from solutions.render.quarto_shards import processes
+
+    # Quarto processes at once, as the build runs them on this machine: the per-page share is of the wall time
+    out = {**r.summary(), "quarto": str(exe), "pages": pages, "quarto_processes": processes(pages)}
     if pages:
         out["per_page_seconds"] = round(r.seconds / pages, 3)
     return out

@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 import inspect
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 TESTS = Path(__file__).resolve().parent
+CHART_STORE_ENV = "SOS_CHART_STORE"  # solutions.report.chart_store.SHARED_ENV (not imported: collection stays light)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One shared chart store for the run (``chart_store``'s ``SOS_CHART_STORE``): the suite builds the demo
+    dozens of times, and a chart is the same drawing in every one of them (its key says all it depends on;
+    tests/report/test_chart_store.py shows a stored drawing equals a fresh one), so each is drawn once. Set by
+    the controller before xdist starts its workers, which inherit it with their kernels and CLI runs; never a
+    folder of the user's (a store they set is replaced for the run)."""
+    if hasattr(config, "workerinput"):
+        return
+    folder = tempfile.mkdtemp(prefix="sos-test-charts-")
+    config._sos_chart_store = folder  # type: ignore[attr-defined]
+    os.environ[CHART_STORE_ENV] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = getattr(config, "_sos_chart_store", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.hookimpl(trylast=True)

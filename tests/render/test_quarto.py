@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -10,6 +12,7 @@ import yaml
 
 from solutions.render import check_links
 from solutions.render.quarto import QuartoRenderer, quarto_config, write_quarto_project
+from solutions.render.quarto_shards import SHARDS_DIRNAME, processes, split
 
 needs_quarto = pytest.mark.skipif(
     shutil.which("quarto") is None, reason="quarto executable not found on PATH"
@@ -41,16 +44,16 @@ def test_quarto_project_structure(year_dir, spec_for) -> None:
     left = cfg["website"]["navbar"]["left"]
     assert [item["text"] for item in left] == ["Overview", "Global", "Countries", "Methods"]
     menu = left[2]["menu"]
-    assert [m["href"] for m in menu] == ["country-QAB.ipynb", "country-QAC.ipynb"]  # failed QAD not linked
+    assert [m["href"] for m in menu] == ["country-QAB.html", "country-QAC.html"]  # failed QAD not linked
     assert cfg["format"]["html"]["include-before-body"] == "_demo-banner.html"
     assert "Demonstration data" in (src / "_demo-banner.html").read_text()
     # every file the config points at exists
     for rel in cfg["project"]["render"] + cfg["project"]["resources"]:
         assert (src / rel).is_file(), rel
-    for item in left:
+    for item in left:  # each link is a page the project renders (links name the rendered file)
         for ref in [item.get("href")] + [m["href"] for m in item.get("menu", [])]:
             if ref:
-                assert (src / ref).is_file(), ref
+                assert any(Path(r).with_suffix(".html").name == ref for r in cfg["project"]["render"]), ref
 
 
 def test_quarto_notebooks_cleaned_and_index(year_dir, spec_for) -> None:
@@ -63,7 +66,7 @@ def test_quarto_notebooks_cleaned_and_index(year_dir, spec_for) -> None:
     index = (src / "index.qmd").read_text()
     front = yaml.safe_load(index.split("---")[1])
     assert front["title"] == "State of Solutions 2026"
-    assert "[Republic of QAB (QAB)](country-QAB.ipynb)" in index
+    assert "[Republic of QAB (QAB)](country-QAB.html)" in index
     qad = next(line for line in index.splitlines() if "QAD" in line)
     assert "*not included*: input validation error" in qad and "](" not in qad
 
@@ -90,6 +93,61 @@ def test_quarto_render_real(year_dir, spec_for) -> None:
 
     assert check_offline(spec.out_dir) == []  # Quarto's CDN widget scripts were stripped
     assert 'id="TOC-body"' in html and html.index('class="title"') < html.index('id="TOC-body"')
+
+
+@pytest.mark.quarto
+@needs_quarto
+def test_quarto_processes_at_once_render_the_site_one_process_renders(year_dir, spec_for, tmp_path) -> None:
+    one = spec_for(year_dir)
+    QuartoRenderer(processes=1).render(one)
+    alone = tmp_path / "one-process"
+    shutil.move(one.out_dir, alone)
+    QuartoRenderer(processes=3).render(spec_for(year_dir))
+    files = sorted(p.relative_to(alone).as_posix() for p in alone.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(one.out_dir).as_posix() for p in one.out_dir.rglob("*") if p.is_file())
+    assert len([f for f in files if f.endswith(".html")]) >= 5
+    for rel in files:  # every page, library and download the same bytes; the search index the same entries
+        a, b = (alone / rel).read_bytes(), (one.out_dir / rel).read_bytes()
+        if rel == "search.json":
+            entries = [sorted(json.dumps(e, sort_keys=True) for e in json.loads(x)) for x in (a, b)]
+            assert entries[0] == entries[1] and entries[0]
+        else:
+            assert a == b, rel
+    assert not (year_dir / SHARDS_DIRNAME).exists()  # the copies are gone
+
+
+def test_a_failing_quarto_process_fails_the_render_and_leaves_the_site(year_dir, spec_for, tmp_path) -> None:
+    fake = tmp_path / "quarto"  # renders nothing: says which pages it was given, and fails
+    fake.write_text("#!/bin/sh\nsleep 1\necho \"cannot render $(grep -c ipynb \"$2/_quarto.yml\") pages\"\nexit 3\n")
+    fake.chmod(0o755)
+    spec = spec_for(year_dir)
+    spec.out_dir.mkdir(parents=True)
+    (spec.out_dir / "index.html").write_text("the last good site")
+    from solutions.render import RenderError
+
+    with pytest.raises(RenderError, match=r"quarto render failed \(exit 3\):\ncannot render \d+ pages"):
+        QuartoRenderer(quarto=str(fake), processes=2).render(spec)
+    assert (spec.out_dir / "index.html").read_text() == "the last good site"
+    assert not (year_dir / SHARDS_DIRNAME).exists()
+
+
+def test_pages_are_split_by_size_and_processes_by_cores(tmp_path) -> None:
+    sizes = {"index.ipynb": 50, "global.ipynb": 400, "country-A.ipynb": 900, "country-B.ipynb": 800,
+             "country-C.ipynb": 700, "methods.ipynb": 60}
+    sources = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+        sources.append(tmp_path / name)
+    groups = split(sources, 2)
+    assert sorted(p for g in groups for p in g) == sorted(sizes)  # every page once
+    loads = [sum(sizes[p] for p in g) for g in groups]
+    assert max(loads) - min(loads) <= 400  # about equal bytes
+    order = list(sizes)
+    assert all(g == sorted(g, key=order.index) for g in groups)  # each group in the site's order
+    assert [sorted(g) for g in split(list(reversed(sources)), 2)] == [sorted(g) for g in groups]  # by size only
+    assert split(sources, 1) == [order]
+    assert processes(8, cpus=2) == 2 and processes(8, cpus=16) == 4 and processes(3, cpus=4) == 1
+    assert processes(1, cpus=1) == 1
 
 
 def test_cdn_widget_scripts_are_stripped(tmp_path) -> None:

@@ -215,8 +215,10 @@ def _finalise_earlier_tests_garbage():
 
 
 @pytest.fixture(autouse=True)
-def _no_chart_store_across_tests():
-    """A page opened by one test keeps its drawn charts; the next test draws its own (a test may change code)."""
+def _no_chart_store_across_tests(monkeypatch):
+    """A page opened by one test keeps its drawn charts; the next test draws its own (a test may change code),
+    and none comes from the run's shared store (tests/conftest.py)."""
+    monkeypatch.delenv("SOS_CHART_STORE", raising=False)
     yield
     from solutions.report import chart_store
 

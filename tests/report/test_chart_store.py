@@ -111,6 +111,31 @@ def test_a_damaged_entry_is_drawn_again(country_results, tmp_path, monkeypatch):
     assert all(DrawnChart.from_json(e.read_text()) for e in tmp_path.glob("*.json"))  # rewritten whole
 
 
+def test_a_shared_store_serves_a_page_of_another_output_folder(country_results, tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    monkeypatch.setenv(chart_store.SHARED_ENV, str(shared))
+    chart_store.open_folder(tmp_path / "one")
+    first = _page(country_results)  # drawn, kept in its page folder and in the shared store
+    kept = sorted(e.name for e in shared.glob("*.json"))
+    assert kept and kept == sorted(e.name for e in (tmp_path / "one").glob("*.json"))
+
+    drawn = _count_drawings(monkeypatch)
+    chart_store.open_folder(tmp_path / "two")  # another output folder: its page folder empty
+    assert _page(country_results) == first and drawn[0] == 0
+    assert sorted(e.name for e in (tmp_path / "two").glob("*.json")) == kept  # copied: pruned as if drawn there
+
+    for entry in shared.glob("*.json"):
+        entry.write_text('{"svg": "<svg')  # a damaged shared entry is a miss: drawn, and written whole again
+    chart_store.open_folder(tmp_path / "three")
+    assert _page(country_results) == first and drawn[0] > 0
+    assert all(DrawnChart.from_json(e.read_text()) for e in shared.glob("*.json"))
+
+    monkeypatch.delenv(chart_store.SHARED_ENV)  # without it, a new output folder draws its own
+    drawn[0] = 0
+    chart_store.open_folder(tmp_path / "four")
+    assert _page(country_results) == first and drawn[0] > 0
+
+
 def test_opening_a_page_folder_drops_what_its_previous_run_did_not_use(tmp_path):
     drawing = DrawnChart(svg=b"<svg/>", size=(1.0, 1.0)).to_json()
     old, used = tmp_path / "old.json", tmp_path / "used.json"

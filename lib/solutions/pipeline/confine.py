@@ -17,7 +17,7 @@ from pathlib import Path
 
 #: The folders the build and the renderers create under ``outputs/<year>``.
 WORK_DIRS = ("results", "notebooks", "logs", "site", "site-src", ".last-good", ".site-cache", ".publish-cache",
-             ".chart-cache")
+             ".chart-cache", ".quarto-shards")
 #: The files they write directly in it.
 WORK_FILES = ("manifest.json",)
 

@@ -3,7 +3,8 @@
 Layout: the project lives in ``outputs/<year>/site-src/`` (``_quarto.yml``, ``index.qmd``, the cleaned
 notebooks as ``<slug>.ipynb``, the downloads under ``results/``); Quarto renders it to its default
 ``_site/`` inside that folder, which is then swapped into ``outputs/<year>/site``. Quarto never executes
-the notebooks (``execute: enabled: false``; ``.ipynb`` inputs are only executed with ``--execute``).
+the notebooks (``execute: enabled: false``; ``.ipynb`` inputs are only executed with ``--execute``). With
+cores to spare, several Quarto processes render the pages at once (``quarto_shards``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from .clean import read_clean, split_appendix
 from .fragments import fragments
 from .links import check_links
 from .quarto_offline import offline_pages
+from .quarto_shards import SHARDS_DIRNAME, failure, processes, render_split, split
 
 SRC_DIRNAME = "site-src"
 QUARTO_OUTPUT = "_site"
@@ -90,16 +92,22 @@ def index_source(site: SiteSpec) -> str:
     return "index.ipynb" if _front(site) else "index.qmd"
 
 
+def _href(source: str) -> str:
+    """A page's link in the navigation and the index: its rendered file, so a page links to another without
+    Quarto rendering both in one process (``quarto_shards``); Quarto writes the same page either way."""
+    return Path(source).with_suffix(".html").name
+
+
 def quarto_config(site: SiteSpec) -> dict[str, Any]:
     """The ``_quarto.yml`` content for ``site`` (as a dict)."""
     ok = [p for p in site.pages if p.available and p.section != "front"]
-    left: list[dict[str, Any]] = [{"text": "Overview", "href": index_source(site)}]
-    left += [{"text": "Global", "href": f"{p.slug}.ipynb"} for p in ok if p.section == "global"]
-    countries = [{"text": _md_escape(p.title), "href": f"{p.slug}.ipynb"} for p in ok if p.section == "country"]
+    left: list[dict[str, Any]] = [{"text": "Overview", "href": _href(index_source(site))}]
+    left += [{"text": "Global", "href": f"{p.slug}.html"} for p in ok if p.section == "global"]
+    countries = [{"text": _md_escape(p.title), "href": f"{p.slug}.html"} for p in ok if p.section == "country"]
     if countries:
         left.append({"text": "Countries", "menu": countries})
-    left += [{"text": "Methods", "href": f"{p.slug}.ipynb"} for p in ok if p.section == "methods"]
-    left += [{"text": "Data", "href": f"{p.slug}.ipynb"} for p in ok if p.section == "data"]
+    left += [{"text": "Methods", "href": f"{p.slug}.html"} for p in ok if p.section == "methods"]
+    left += [{"text": "Data", "href": f"{p.slug}.html"} for p in ok if p.section == "data"]
     html_format: dict[str, Any] = {
         "toc": True,
         "toc-depth": 3,
@@ -112,6 +120,9 @@ def quarto_config(site: SiteSpec) -> dict[str, Any]:
         "code-tools": False,
         "anchor-sections": True,
         "lang": "en",
+        # Every table of a page is the library's own HTML, marked for Quarto to leave alone; without this
+        # Quarto still parses each into pandoc's model before it keeps the original (same pages, ~10 % slower)
+        "html-table-processing": "none",
     }
     if site.demo:
         html_format["include-before-body"] = "_demo-banner.html"
@@ -142,7 +153,7 @@ def _index_sections(site: SiteSpec) -> list[str]:
     def line(p: Page) -> str:
         label = _md_escape(p.title) + (f" ({p.iso3})" if p.iso3 else "")
         if p.available:
-            return f"- [{label}]({p.slug}.ipynb)" + (f" — *{_md_escape(p.note)}*" if p.note else "")
+            return f"- [{label}]({p.slug}.html)" + (f" — *{_md_escape(p.note)}*" if p.note else "")
         return f"- {label} — *not included*: {_md_escape(p.failure)}"
 
     parts = []
@@ -244,13 +255,14 @@ def _publishable(page: Page, site: SiteSpec | None = None, *, index: bool = Fals
     return nb
 
 
-def write_quarto_project(site: SiteSpec, src_dir: Path | None = None) -> Path:
-    """(Re)generate the Quarto project for ``site``; returns its folder (default ``<year>/site-src``)."""
+def write_quarto_project(site: SiteSpec, src_dir: Path | None = None, cfg: dict[str, Any] | None = None) -> Path:
+    """(Re)generate the Quarto project for ``site``; returns its folder (default ``<year>/site-src``).
+    ``cfg``: its ``_quarto.yml``, when the caller has it already (``quarto_config(site)``)."""
     src = Path(src_dir) if src_dir is not None else site.year_dir / SRC_DIRNAME
     if src.exists():
         shutil.rmtree(src)
     src.mkdir(parents=True)
-    cfg = quarto_config(site)
+    cfg = cfg if cfg is not None else quarto_config(site)
     write_atomic(src / "_quarto.yml", yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
     front = _front(site)
     if front is None:
@@ -272,7 +284,7 @@ class QuartoRenderer:
 
     name = "quarto"
 
-    def __init__(self, quarto: str | None = None, timeout: float = 1800) -> None:
+    def __init__(self, quarto: str | None = None, timeout: float = 1800, processes: int | None = None) -> None:
         exe = quarto or shutil.which("quarto")
         if not exe:
             raise RenderError(
@@ -281,24 +293,36 @@ class QuartoRenderer:
             )
         self.quarto = exe
         self.timeout = timeout
+        self.processes = processes  # Quarto processes at once; None: one a core (``quarto_shards.processes``)
 
-    def render(self, site: SiteSpec) -> RenderResult:
-        """Generate the project, run ``quarto render`` and swap its output into ``site.out_dir``.
-
-        Quarto always re-renders the whole project (``site.changed`` is not used): nothing executes, and it
-        keeps navigation consistent, but it costs about 2 s a page (``bench.pipeline.quarto_site_render``).
-        """
-        t0 = time.perf_counter()
-        src = write_quarto_project(site)
+    def _render_one(self, src: Path) -> Path:
         cmd = [self.quarto, "render", str(src), "--no-execute"]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=self.timeout, check=False)
         except subprocess.TimeoutExpired as exc:
             raise RenderError(f"quarto render timed out after {self.timeout:.0f} s") from exc
         if proc.returncode != 0:
-            tail = inert("\n".join((proc.stdout + "\n" + proc.stderr).strip().splitlines()[-25:]), "terminal")
-            raise RenderError(f"quarto render failed (exit {proc.returncode}):\n{tail}")
-        built = src / QUARTO_OUTPUT
+            raise failure(proc.returncode, proc.stdout + "\n" + proc.stderr)
+        return src / QUARTO_OUTPUT
+
+    def render(self, site: SiteSpec) -> RenderResult:
+        """Generate the project, run ``quarto render`` and swap its output into ``site.out_dir``.
+
+        Quarto always re-renders the whole project (``site.changed`` is not used): nothing executes, and it
+        keeps navigation consistent, but it costs about 1.5-3 s a page (``bench.pipeline.quarto_site_render``).
+        With cores to spare the pages are split between several Quarto processes (``quarto_shards``; the
+        same site).
+        """
+        t0 = time.perf_counter()
+        cfg = quarto_config(site)
+        src = write_quarto_project(site, cfg=cfg)
+        sources = [src / name for name in cfg["project"]["render"]]
+        n = self.processes if self.processes is not None else processes(len(sources))
+        if n > 1:
+            built = render_split(self.quarto, src, cfg, split(sources, n), site.year_dir / SHARDS_DIRNAME,
+                                 self.timeout)
+        else:
+            built = self._render_one(src)
         if not (built / "index.html").is_file():
             raise RenderError(f"quarto render produced no {built / 'index.html'}")
         strip_cdn_widget_scripts(built)

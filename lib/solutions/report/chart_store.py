@@ -16,6 +16,12 @@ guessed at. Sets are sorted, so a key never depends on the interpreter's hash se
 One folder per page (``outputs/<year>/.chart-cache/<page>``), opened by ``blocks.publish_chart_data``. When
 a page opens its folder, the entries its previous run did not use are deleted (a hit refreshes an entry's
 time), so a folder holds at most two runs' charts. A damaged entry is a miss, never an error.
+
+``SOS_CHART_STORE`` (environment) names a second, shared level: a folder of drawn charts that builds into
+different output folders read and fill (keys say everything a drawing depends on, so a chart drawn for one
+output folder is the same for any other). A page folder's miss is looked up there, and a hit is copied into
+the page folder, whose pruning works as without it; the shared folder is never pruned (delete it to empty it).
+The test suite sets one per run, so its many builds of the demo draw each chart once.
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ CHART_CODE: tuple[str, ...] = (
     "solutions.__init__",
 )
 FOLDER = ".chart-cache"
+SHARED_ENV = "SOS_CHART_STORE"
 _MARKER = ".opened"
 _MAX_ENTRY_BYTES = 50 * 1024 * 1024  # an entry larger than this is not read (a damaged or foreign file)
 
@@ -118,14 +125,37 @@ def lookup(builder: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[s
     except Uncacheable:
         return None, None
     entry = _folder[0] / f"{key}.json"
+    drawn = _read(entry)
+    if drawn is not None:
+        with contextlib.suppress(OSError):
+            os.utime(entry, None)  # used by this run: kept by the next one's pruning
+        return key, drawn
+    shared = _shared_folder()
+    drawn = _read(shared / f"{key}.json") if shared is not None else None
+    if drawn is not None:
+        _write(entry, drawn)  # the page folder holds what its run used, as if drawn here
+    return key, drawn
+
+
+def _read(entry: Path) -> DrawnChart | None:
     try:
         if entry.stat().st_size > _MAX_ENTRY_BYTES:
-            return key, None
-        drawn = DrawnChart.from_json(entry.read_text(encoding="utf-8"))
-        os.utime(entry, None)  # used by this run: kept by the next one's pruning
-        return key, drawn
+            return None
+        return DrawnChart.from_json(entry.read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return key, None
+        return None
+
+
+def _write(entry: Path, drawn: DrawnChart) -> None:
+    with contextlib.suppress(OSError):  # a full disk or a read-only folder costs a redraw next time, not the page
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        write_text(entry, drawn.to_json())
+
+
+def _shared_folder() -> Path | None:
+    """The shared level named by ``SOS_CHART_STORE``, if any."""
+    value = os.environ.get(SHARED_ENV, "").strip()
+    return Path(value) if value else None
 
 
 def remember(fig: Figure, key: str) -> None:
@@ -138,8 +168,10 @@ def keep(fig: Figure, drawn: DrawnChart) -> None:
     key = _keys.pop(fig, None)
     if key is None or not _folder:
         return
-    with contextlib.suppress(OSError):  # a full disk or a read-only folder costs a redraw next time, not the page
-        write_text(_folder[0] / f"{key}.json", drawn.to_json())
+    _write(_folder[0] / f"{key}.json", drawn)
+    shared = _shared_folder()
+    if shared is not None:
+        _write(shared / f"{key}.json", drawn)
 
 
 def chart_key(builder: Callable[..., Any], args: tuple[Any, ...], kwargs: Mapping[str, Any], width: float) -> str:
