@@ -91,8 +91,8 @@ def test_quarto_project_uses_the_front_notebook_as_index(year_dir, front_noteboo
     assert cfg["project"]["render"][0] == "index.ipynb" and "front.ipynb" not in cfg["project"]["render"]
     assert not (src / "index.qmd").exists() and not (src / "front.ipynb").exists()
     left = cfg["website"]["navbar"]["left"]
-    assert left[0] == {"text": "Overview", "href": "index.ipynb"}
-    assert {"text": "Data", "href": "codebook.ipynb"} in left
+    assert left[0] == {"text": "Overview", "href": "index.html"}
+    assert {"text": "Data", "href": "codebook.html"} in left
     nb = nbformat.read(str(src / "index.ipynb"), as_version=4)
     front = yaml.safe_load(nb.cells[0].source.strip("-\n"))
     assert front == {"title": "The 2026 story", "toc": False, "page-layout": "full"}

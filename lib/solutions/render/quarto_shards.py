@@ -1,12 +1,12 @@
 """One Quarto website rendered by several ``quarto render`` processes at once, its pages split between them.
 
-Why: Quarto renders a project in one process, about one core, page after page (1.5-3 s a page of the
-report), so on a machine with cores to spare the site render was most of a build's wall time after the
+Why: Quarto renders a project in one process that keeps about one core busy, page after page (1.5-3 s a
+report page), so on a machine with cores to spare the site render was much of a build's wall time after the
 notebooks. What makes a split exact: the report's pages do not depend on each other. Each page's HTML depends
 on the project's configuration (navigation, footer, styles) and on its own notebook, never on another page:
 the navigation links to ``<slug>.html`` (``quarto.quarto_config``), which needs no other page rendered. So
 each process renders a copy of the project whose ``project.render`` lists only its pages, and the pages, the
-site libraries and the search index are gathered into one site. tests/render/test_quarto.py renders the demo
+site libraries and the search index are gathered into one site. tests/render/test_quarto.py renders a site
 both ways and compares every file.
 
 A copy links the project's files (hard links, else copies) and its downloads only into the copy holding the
@@ -38,8 +38,8 @@ _MAX_PROCESSES = 4  # each Quarto process holds 0.3-0.4 GiB
 def processes(pages: int, cpus: int | None = None) -> int:
     """How many Quarto processes render a site of ``pages`` pages: one per core (at most ``_MAX_PROCESSES``),
     never fewer than two pages each (a process costs about 2 s of start-up)."""
-    cpus = cpus if cpus is not None else len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
+    if cpus is None:  # the cores this process may use (a container's limit), else the machine's
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(cpus, _MAX_PROCESSES, pages // 2))
 
 
@@ -81,7 +81,7 @@ def render_split(quarto: str, src: Path, cfg: dict[str, Any], groups: list[list[
     output_dir = cfg["project"]["output-dir"]
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    index_group = next(k for k, g in enumerate(groups) if any(p.startswith("index.") for p in g))
+    index_group = next((k for k, g in enumerate(groups) if any(p.startswith("index.") for p in g)), 0)
     shards = [_copy(src, cfg, work / str(k), pages, downloads=k == index_group) for k, pages in enumerate(groups)]
     try:
         for s in shards:  # output to a file: a full pipe would stall a process while another is waited for
