@@ -218,8 +218,9 @@ def _finalise_earlier_tests_garbage():
 def _no_chart_store_across_tests(monkeypatch):
     """A page opened by one test keeps its drawn charts; the next test draws its own (a test may change code),
     and none comes from the run's shared store (tests/conftest.py)."""
-    monkeypatch.delenv("SOS_CHART_STORE", raising=False)
-    yield
     from solutions.report import chart_store
+
+    monkeypatch.delenv(chart_store.SHARED_ENV, raising=False)
+    yield
 
     chart_store.close_folder()

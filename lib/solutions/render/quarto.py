@@ -36,7 +36,7 @@ from .clean import read_clean, split_appendix
 from .fragments import fragments
 from .links import check_links
 from .quarto_offline import offline_pages
-from .quarto_shards import SHARDS_DIRNAME, failure, processes, render_split, split
+from .quarto_shards import SHARDS_DIRNAME, failure, page_html, processes, render_split, split
 
 SRC_DIRNAME = "site-src"
 QUARTO_OUTPUT = "_site"
@@ -92,16 +92,12 @@ def index_source(site: SiteSpec) -> str:
     return "index.ipynb" if _front(site) else "index.qmd"
 
 
-def _href(source: str) -> str:
-    """A page's link in the navigation and the index: its rendered file, so a page links to another without
-    Quarto rendering both in one process (``quarto_shards``); Quarto writes the same page either way."""
-    return Path(source).with_suffix(".html").name
-
-
 def quarto_config(site: SiteSpec) -> dict[str, Any]:
-    """The ``_quarto.yml`` content for ``site`` (as a dict)."""
+    """The ``_quarto.yml`` content for ``site`` (as a dict). The navigation and the index link to each page's
+    rendered file (``page_html``), so a page links to another without Quarto rendering both in one process
+    (``quarto_shards``); Quarto writes the same page either way."""
     ok = [p for p in site.pages if p.available and p.section != "front"]
-    left: list[dict[str, Any]] = [{"text": "Overview", "href": _href(index_source(site))}]
+    left: list[dict[str, Any]] = [{"text": "Overview", "href": page_html(index_source(site))}]
     left += [{"text": "Global", "href": f"{p.slug}.html"} for p in ok if p.section == "global"]
     countries = [{"text": _md_escape(p.title), "href": f"{p.slug}.html"} for p in ok if p.section == "country"]
     if countries:

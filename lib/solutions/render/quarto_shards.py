@@ -100,7 +100,7 @@ def render_split(quarto: str, src: Path, cfg: dict[str, Any], groups: list[list[
         site = src / output_dir
         shutil.rmtree(site, ignore_errors=True)
         _gather([(s.folder / output_dir, s.pages) for s in shards], site, first=index_group,
-                order=[_page_html(p) for p in cfg["project"]["render"]])
+                order=[page_html(p) for p in cfg["project"]["render"]])
         return site
     finally:
         for s in shards:
@@ -135,7 +135,8 @@ def _link(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _page_html(source: str) -> str:
+def page_html(source: str) -> str:
+    """The file Quarto renders a page's source to (``country-QAB.ipynb`` → ``country-QAB.html``)."""
     return Path(source).with_suffix(".html").name
 
 
@@ -145,10 +146,10 @@ def _gather(sites: list[tuple[Path, list[str]]], into: Path, *, first: int, orde
     pages in the site's ``order`` (Quarto's own order of pages there follows no rule it documents)."""
     into.mkdir(parents=True)
     ordered = [sites[first], *(s for k, s in enumerate(sites) if k != first)]
-    mine = {_page_html(p) for _site, pages in sites for p in pages}
+    mine = {page_html(p) for _site, pages in sites for p in pages}
     entries: dict[str, list[Any]] = {}
     for site, pages in ordered:
-        own = {_page_html(p) for p in pages}
+        own = {page_html(p) for p in pages}
         for path in sorted(site.rglob("*")):
             rel = path.relative_to(site)
             target = into / rel
