@@ -402,6 +402,31 @@ def test_contents_follow_the_title_on_a_phone(phone_driver, site_url):
     assert all(t > got["h1"] for t in got["tocs"]), f"the table of contents comes before the title: {got}"
 
 
+_TITLE_UNDER_BARS_JS = """
+window.scrollTo(0, 0);
+const h1 = Array.from(document.querySelectorAll('h1')).find(h => h.getBoundingClientRect().height > 0);
+const bars = Array.from(document.querySelectorAll('body *')).filter(el => {
+  const pos = getComputedStyle(el).position, r = el.getBoundingClientRect();
+  return (pos === 'fixed' || pos === 'sticky') && r.height > 0 && r.top <= 0 + 1 && r.bottom > 0;
+}).map(el => ({name: el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''),
+               bottom: el.getBoundingClientRect().bottom}));
+return {h1: h1 ? h1.getBoundingClientRect().top : null, text: h1 ? h1.textContent.trim() : '', bars: bars};
+"""
+
+
+@pytest.mark.parametrize("width", ["laptop", "phone"])
+def test_no_bar_covers_the_page_title(driver, phone_driver, site_url, page, width):
+    """A fixed or sticky bar at the top (Quarto's navbar, whose site title wraps to three lines on a phone:
+    Quarto's script pads the body by the header's measured height) ends above the page title: the reader
+    sees the whole title when the page opens."""
+    d = driver if width == "laptop" else phone_driver
+    load(d, page_url(site_url, page))
+    got = d.execute_script(_TITLE_UNDER_BARS_JS)
+    assert got["h1"] is not None, f"{page}: no visible title"
+    covering = [b for b in got["bars"] if b["bottom"] > got["h1"] + 1]
+    assert not covering, f"{page} ({width}): {covering} cover the title {got['text']!r} (its top at {got['h1']}px)"
+
+
 # --------------------------------------------------------------------------- what the pages say
 
 

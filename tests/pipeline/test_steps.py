@@ -164,6 +164,9 @@ def test_a_presentation_only_change_re_renders_the_page_and_never_re_estimates(b
     for iso in ("QAB", "QAC"):
         assert manifest["countries"][iso]["compute"]["finished"] == computed_at[iso]  # not computed again
         assert manifest["countries"][iso]["key"]["presentation code"] == "a wording edit"
+        # this build's seconds are the page's: the compute record keeps its own run's seconds, not added again
+        entry = manifest["countries"][iso]
+        assert entry["seconds"] == entry["page_seconds"] and entry["compute"]["seconds"] > 0
     assert {r["status"] for r in build.status(ctx)} == {"up to date"}
 
 

@@ -226,3 +226,10 @@ def test_country_results_hold_text_as_python_objects(country_results):
     assert held["indicator_id"].dtype == object and held["flag"].dtype == object
     assert held["indicator_id"].tolist() == est["indicator_id"].tolist()
     assert pd.isna(held["flag"].iloc[0]) and held["flag"].iloc[1:].tolist() == est["flag"].iloc[1:].tolist()
+
+
+def test_cross_country_captions_name_only_the_groups_surveyed() -> None:
+    rows = pd.DataFrame({"country": ["QAA", "QAA", "QAB", "QAC"], "group": ["idp", "comparison", "idp", "idp"]})
+    assert global_page._groups_shown(rows[rows["country"] == "QAA"]) == "IDPs and the comparison group"
+    assert global_page._groups_shown(rows) == "IDPs, and the comparison group where a survey has one"
+    assert global_page._groups_shown(rows[rows["group"] == "idp"]) == "IDPs"

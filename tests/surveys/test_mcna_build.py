@@ -74,6 +74,7 @@ def test_chapter_reads_true_without_a_comparison_group(mcna_built: Msna) -> None
     assert "no criterion could be assessed" not in page
     assert "comparison group compared" not in page and "dashed line and grey band" not in page
     assert "Gap CI" not in page and "estimates and gaps" not in page
+    assert "Equivalence margin" not in page and "comparison group's value" not in page  # no gaps, no margin
     assert "not available: not collected in this survey" not in page  # no rows of empty values
     assert "Indicators not computed in this country (16 of 20), by reason:" in page
     assert "Not collected in this survey: Unemployment, Did not vote." in page  # short titles, as every list
@@ -82,6 +83,9 @@ def test_chapter_reads_true_without_a_comparison_group(mcna_built: Msna) -> None
     assert "Estimates by sex of the head of household (shares in %)" in page
     glob = page_text(mcna_built.site / "global.html")
     assert "Estimates only, no criterion assessed: the survey of Republic of Rhenalia has no comparison group" in glob
+    # the cross-country charts show IDPs only: no caption names a group no survey of the edition has
+    assert "Percent of households, IDPs, with 95% confidence intervals" in glob
+    assert "and the comparison group" not in glob
     front = page_text(mcna_built.site / "index.html")
     assert "estimates only: no comparison group, no criterion assessed" in front
 

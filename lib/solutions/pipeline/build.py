@@ -243,9 +243,11 @@ def _artefacts(ctx: Context, name: str) -> dict[str, str]:
 
 
 def _entry(ctx: Context, d: Decision, o: Outcome | None, previous: dict | None, *, step: str = "compute",
-           compute: dict | None = None) -> dict:
+           compute: dict | None = None, compute_seconds: float = 0.0) -> dict:
     """The manifest entry of a country or page after this build. `d` and `o`: the step that decided the
-    entry (a country's failing step, else its page); `compute`: a country's compute record."""
+    entry (a country's failing step, else its page); `compute`: a country's compute record;
+    `compute_seconds`: what its compute step took in this build (0 when its results were up to date: the
+    record's seconds are those of the run that wrote them)."""
     if o is None:  # up to date: keep what built it (a failure of other inputs no longer applies)
         return {k: v for k, v in (previous or {}).items() if k not in ("rejected", "stale")}
     if o.state == "failed" and previous and previous.get("state") == "ok":
@@ -266,7 +268,7 @@ def _entry(ctx: Context, d: Decision, o: Outcome | None, previous: dict | None, 
         entry["rejected"] = _rejected(ctx, d, o)
     if compute is not None:
         entry["compute"] = compute
-        entry["seconds"] = round(o.seconds + (compute.get("seconds") or 0.0), 3)
+        entry["seconds"] = round(o.seconds + compute_seconds, 3)
         if step == "page" and o.state == "ok":
             entry["page_seconds"] = round(o.seconds, 3)
         ckey = compute.get("key", {})
@@ -480,7 +482,8 @@ def _run_countries(ph: Phases) -> dict[str, Outcome]:
             keep.failed(ctx.year_dir, iso, keep_previous=(previous or {}).get("state") == "ok")
         compute = _compute_record(ph.plans[iso].compute, computed.get(iso), previous)
         finish(iso, _combined(o, computed.get(iso)),
-               _entry(ctx, ph.plans[iso].page, o, previous, step="page", compute=compute))
+               _entry(ctx, ph.plans[iso].page, o, previous, step="page", compute=compute,
+                      compute_seconds=computed[iso].seconds if iso in computed else 0.0))
     bar.close()
     return outcomes
 

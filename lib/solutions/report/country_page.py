@@ -179,6 +179,8 @@ def sample_section(results: CountryResults) -> None:
     for key, value in results.design.as_json().items():
         if key == "weight":
             continue  # the catalogue name of the weight column: a build detail, not a design fact
+        if key == "equivalence_margin" and not results.comparison:
+            continue  # a margin around gaps a survey without a comparison group never has
         rows.append({"Design": DESIGN_LABELS.get(key, str(key).replace("_", " ").capitalize()),
                      "Value": design_value(key, value)})
     if rows:

@@ -248,7 +248,7 @@ def comparison_section(g: GlobalResults) -> None:
         show_figure(
             charts.country_comparison_chart(rows, percent=percent, country_names=names, thresholds=thresholds),
             title=f"Criterion {ind.criterion}: {ind.title}",  # the code stays in the chart's data (downloads)
-            caption=f"{'Percent' if percent else 'Mean'} of {unit_plural(ind)}, IDPs and the comparison group, "
+            caption=f"{'Percent' if percent else 'Mean'} of {unit_plural(ind)}, {_groups_shown(shown)}, "
             f"with {thresholds.level} confidence intervals; a hollow marker is a flagged estimate. "
             f"Definition: {ind.definition}",
             alt=alttext.describe_countries(shown, f"Dot chart by country: {subject}", names=names, percent=percent,
@@ -265,6 +265,16 @@ def comparison_section(g: GlobalResults) -> None:
                              f"percentage points, {thresholds.level} confidence intervals)",
                              note=f"{FLAG_MARK}: a flagged estimate (see the note of its row)."))
     emit(table_tools_html())  # sorting and a row filter over the static table
+
+
+def _groups_shown(rows: pd.DataFrame) -> str:
+    """The groups a cross-country chart shows, in words: the comparison group only where a survey has one."""
+    compared = set(rows.loc[rows["group"] == "comparison", "country"])
+    if not compared:
+        return "IDPs"
+    if compared >= set(rows["country"]):
+        return "IDPs and the comparison group"
+    return "IDPs, and the comparison group where a survey has one"
 
 
 def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None) -> None:
