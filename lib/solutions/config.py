@@ -488,6 +488,12 @@ TableName = Literal["households", "individuals", "locations", "figures"]
 SurveyTable = Literal["households", "individuals"]
 
 
+#: The country config's fields the page shows beside the results (the rest reaches it only through the
+#: results): the presentation step's key hashes these (pipeline.plan.page_key). Defined here, not with the
+#: results, so that planning a build never imports the statistical code.
+PAGE_FIELDS = frozenset({"iso3", "name", "demo", "narrative", "drop_indicators", "extra_indicators", "variables"})
+
+
 class CountryConfig(_Strict):
     iso3: str = Field(pattern=r"^[A-Z]{3}$")
     name: str

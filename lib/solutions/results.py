@@ -23,6 +23,8 @@ from solutions.results_fields import RESULTS, dtypes
 SCHEMAS: dict[str, dict[str, str]] = {name: dtypes(fields) for name, fields in RESULTS.items()}
 ESTIMATES, GAPS, CRITERIA = SCHEMAS["estimates"], SCHEMAS["gaps"], SCHEMAS["criteria"]
 FIGURES, INDICATORS, BENCHMARKS = SCHEMAS["figures"], SCHEMAS["indicators"], SCHEMAS["benchmarks"]
+#: A country's results tables, written by the compute step and read back by its page.
+COUNTRY_TABLES = ("estimates", "gaps", "criteria", "indicators", "benchmarks", "figures")
 FLOAT_FORMAT = "%.12g"  # CSV: enough digits for 1e-9 agreement, stable across platforms
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -55,9 +57,13 @@ def inert_text(value: object) -> object:
 def spreadsheet_safe(df: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text columns hold only inert cells (for CSV and Excel downloads)."""
     out = df.copy()
-    for col in out.columns:
-        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(inert_text)
+    for i in range(out.shape[1]):  # by position: repeated column names stay apart
+        column = out.iloc[:, i]
+        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+            values = column.tolist()
+            safe = [inert_text(v) for v in values]
+            if safe != values:  # most columns hold nothing to neutralise: left as they are (a chart's CSV: 1 ms)
+                out.isetitem(i, pd.Series(safe, index=out.index, dtype=column.dtype).array)
     return out
 
 

@@ -49,6 +49,17 @@ def test_the_compute_step_imports_only_the_declared_statistical_code(tmp_path: P
     assert not [m for m in out["modules"] if m.startswith(("solutions.report", "solutions.render"))]
 
 
+def test_planning_a_build_imports_no_estimation_or_page_code() -> None:
+    """The build's own process plans and records; the estimators (scipy) and the pages (seaborn) load in the
+    compute workers and kernels. Importing them here cost every build, a no-op one too, 0.6 s."""
+    script = ("import sys, solutions.pipeline.build, solutions.pipeline.plan; "
+              "print(sorted(m for m in ('scipy', 'seaborn', 'solutions.survey', 'solutions.indicators', "
+              "'solutions.report') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
 def test_every_declared_statistical_module_exists() -> None:
     """A declared name that no longer exists (renamed, moved) would silently leave its code out of the key."""
     assert all(code.module_files(n) for n in code.STATISTICAL)

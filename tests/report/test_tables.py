@@ -130,3 +130,15 @@ def test_chart_data_neutralises_spreadsheet_formulas(tmp_path):
     assert href == "results/QZZ/charts/a-chart.csv"
     out = pd.read_csv(tmp_path / "a-chart.csv")
     assert out["label"].tolist() == ["'=HYPERLINK(1)", "'@y", "plain"] and out["value"].tolist() == [-1.5, 2, 3]
+
+
+def test_spreadsheet_safe_keeps_types_and_repeated_names() -> None:
+    """Only cells a spreadsheet would run change; each column keeps its dtype, a repeated name its own cells."""
+    from solutions.results import spreadsheet_safe
+
+    df = pd.DataFrame([["=1+1", "-3", 0.5, "ok"], [None, "+x", 1.5, "@y"]], columns=["a", "b", "n", "a"])
+    df = df.astype({"b": "string", "n": "float64"})
+    out = spreadsheet_safe(df)
+    assert out.iloc[0, 0] == "'=1+1" and pd.isna(out.iloc[1, 0]) and out.iloc[:, 3].tolist() == ["ok", "'@y"]
+    assert out["b"].tolist() == ["-3", "'+x"] and str(out["b"].dtype) == "string"
+    assert out["n"].tolist() == [0.5, 1.5] and df.iloc[0, 0] == "=1+1"  # the input is left as it was

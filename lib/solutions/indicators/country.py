@@ -20,12 +20,9 @@ from solutions.indicators.checks import check_country
 from solutions.indicators.compute import compute_country, country_catalogue
 from solutions.indicators.design_summary import DesignSummary
 from solutions.provenance import build_date, code_version, library_versions
+from solutions.results import COUNTRY_TABLES as TABLES
 from solutions.results import read_table, write_table
 
-TABLES = ("estimates", "gaps", "criteria", "indicators", "benchmarks", "figures")
-#: The country config's fields the page shows beside the results (the rest reaches it only through the
-#: results): the presentation step's key hashes these (pipeline.plan.page_key).
-PAGE_FIELDS = frozenset({"iso3", "name", "demo", "narrative", "drop_indicators", "extra_indicators", "variables"})
 _SAMPLE_COUNTS = ("households", "individuals", "psus")
 
 if TYPE_CHECKING:
@@ -152,7 +149,7 @@ def prepare_country(global_config: str | Path, country_config: str | Path, outpu
 def load_country_results(global_config: str | Path, country_config: str | Path,
                          output_root: str | Path) -> CountryResults:
     """One country's results as the compute step wrote them (tables and `meta.json`), with the config fields
-    the page shows (`PAGE_FIELDS`): the country notebook's first call. Nothing is computed and no microdata
+    the page shows (`config.PAGE_FIELDS`): the country notebook's first call. Nothing is computed and no microdata
     is read, so a page can be re-rendered without re-estimating anything."""
     gcfg, cfg = load_global(Path(global_config)), load_country(Path(country_config))
     folder = results_dir(output_root, gcfg.report_year, cfg.iso3)

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from solutions.catalogue import catalogue_sha256
-from solutions.config import CountryConfig, GlobalConfig, config_sha256, file_sha256
-from solutions.indicators.country import PAGE_FIELDS, TABLES
+from solutions.config import PAGE_FIELDS, CountryConfig, GlobalConfig, config_sha256, file_sha256
 from solutions.pipeline.code import ROOT, compute_code_sha256, library_sha256, page_code_sha256
+from solutions.results import COUNTRY_TABLES as TABLES
 from solutions.results import earlier_result_folders
 
 __all__ = ["NOTEBOOKS", "Decision", "Key", "aggregate_key", "compute_key", "decide", "library_sha256", "notebooks_dir",
