@@ -222,3 +222,30 @@ def test_solutions_chart_links_its_own_data(global_results, tmp_path):
     assert gone[["estimate", "ci_low", "ci_high"]].isna().all().all() and gone["note"].str.startswith("withheld").all()
     shown = data[data["country"].eq("QZZ") & data["group"].eq("idp")]
     assert shown["estimate"].iloc[0] == pytest.approx(18.0)
+
+
+@pytest.mark.parametrize(("reason", "said"), [
+    ("not_available", "The solutions measure for IDP households is not available: not collected in this survey."),
+    ("min_n", "The solutions measure for IDP households is withheld: fewer than 30 respondents."),
+])
+def test_a_measure_without_a_value_says_why_as_the_tables_do(global_results, reason, said):
+    """A survey that lacks the measure's questions is never "withheld (too few respondents)" (methodology §3)."""
+    est = global_results.estimates.copy()
+    gone = (est["country"] == "QZY") & (est["indicator_id"] == "SOL-1")
+    est.loc[gone, ["estimate", "se", "ci_low", "ci_high"]] = float("nan")
+    est.loc[gone, ["suppressed", "suppression_reason"]] = [True, reason]
+    text = _text(_emit(front_page.country_sentences, _with(global_results, estimates=est)))
+    yland = text.split("Yland:")[1].split("Zedland:")[0] if text.index("Yland:") < text.index("Zedland:") else \
+        text.split("Yland:")[1]
+    assert said in yland and "too few respondents)" not in text
+
+
+def test_the_measure_chart_names_a_survey_without_it_instead_of_a_blank_row(global_results):
+    est = global_results.estimates.copy()
+    gone = (est["country"] == "QZY") & (est["indicator_id"] == "SOL-1")
+    est.loc[gone, ["estimate", "se", "ci_low", "ci_high"]] = float("nan")
+    est.loc[gone, ["n_unweighted", "suppressed", "suppression_reason"]] = [0, True, "not_available"]
+    markup = str(front_page.solutions_figure(_with(global_results, estimates=est)))
+    assert "Not available for Yland: not collected in its survey." in _text(markup)
+    alts = re.findall(r'alt="([^"]*)"', markup)
+    assert alts and all("Zedland" in a and "Yland" not in a for a in alts)  # it describes the countries drawn

@@ -193,3 +193,18 @@ def test_an_edition_without_a_comparison_group_says_the_gap_rules_are_not_applie
     alone = _with(global_results, gaps=global_results.gaps.iloc[0:0])
     text = _text(_page(alone))
     assert said in text and text.index(said) < text.index("The disadvantage is the gap turned")
+
+
+def test_a_mixed_edition_names_the_countries_without_a_comparison_group(global_results):
+    """One survey without a comparison group beside others: the methods page names it before the rules, which
+    apply to the other countries; a country without the measure is "its page", not "their pages"."""
+    assert "has no comparison group" not in _text(_page(global_results))  # every survey has one
+    countries = global_results.countries.assign(comparison=[True, False, True])  # Xland failed: not named
+    text = _text(_page(_with(global_results, countries=countries)))
+    said = ("The survey of Yland has no comparison group: no gap or criterion status is given for it, and its "
+            "chapter reports the estimates only. The rules below apply to the other countries.")
+    assert said in text and text.index(said) < text.index("The disadvantage is the gap turned")
+    assert "Xland has no comparison group" not in text and "surveys of" not in text
+    both = _text(_page(_with(global_results, countries=global_results.countries.assign(comparison=False))))
+    assert "No country in this edition surveyed" not in both  # the fixture's gaps are not empty
+    assert "The surveys of Zedland, Yland have no comparison group" in both

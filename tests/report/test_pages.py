@@ -233,3 +233,23 @@ def test_cross_country_captions_name_only_the_groups_surveyed() -> None:
     assert global_page._groups_shown(rows[rows["country"] == "QAA"]) == "IDPs and the comparison group"
     assert global_page._groups_shown(rows) == "IDPs, and the comparison group where a survey has one"
     assert global_page._groups_shown(rows[rows["group"] == "idp"]) == "IDPs"
+
+
+def test_cross_country_table_leaves_out_what_a_survey_did_not_collect(global_results):
+    """A key indicator a country's survey did not collect has rows of no value and n 0: they are left out of
+    the charts and the table (no row reads "0 ... not available"), and one sentence names them."""
+    est = global_results.estimates.copy()
+    gone = (est["country"] == "QZY") & (est["indicator_id"] == "LIV-1")
+    est.loc[gone, ["estimate", "se", "ci_low", "ci_high"]] = float("nan")
+    est.loc[gone, ["n_unweighted", "suppressed", "suppression_reason"]] = [0, True, "not_available"]
+    gaps = global_results.gaps[~((global_results.gaps["country"] == "QZY")
+                                 & (global_results.gaps["indicator_id"] == "LIV-1"))]
+    with output.capture() as out:
+        global_page.comparison_section(replace(global_results, estimates=est, gaps=gaps))
+    text = _text("\n".join(out))
+    assert "not available" not in text
+    said = {s.split(":")[0]: s for s in re.findall(r"Not shown for [^:]+: [^(]+", text)}
+    assert "Unemployment" in said["Not shown for Yland"] and "Unemployment" not in said["Not shown for Zedland"]
+    assert "(no estimate; its chapter says why for each indicator)" in text
+    unemployment = text.split("Criterion 3: Unemployment rate")[-1].split("Not shown for")[0]
+    assert "Zedland" in unemployment and "Yland" not in unemployment

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from solutions.catalogue import SOLUTIONS_ID
+from solutions.config import Thresholds
 from solutions.indicators import GlobalResults
 
 from . import alttext, chartdata, charts, global_page, style, wording
@@ -211,9 +212,15 @@ def headline(g: GlobalResults) -> None:
 def solutions_figure(g: GlobalResults) -> Markup:
     """The solutions measure by country: IDP households beside the comparison group, with CIs ("" if none)."""
     rows = _solutions_rows(g)
+    names = country_names(g)
+    lacking: list[str] = []
+    if not rows.empty:  # a survey without the measure's questions: named in the caption, not drawn as a blank row
+        absent = rows["suppression_reason"] == "not_available"
+        lacking = [names.get(i, i) for i in dict.fromkeys(rows.loc[absent, "country"].astype(str))
+                   if i not in set(rows.loc[~absent, "country"].astype(str))]
+        rows = rows[~absent]
     if rows.empty:
         return Markup(_C.note("The solutions measure is not available for any country of this edition."))
-    names = country_names(g)
     thresholds = thresholds_of(g)
     level = thresholds.level
     fig = charts.country_comparison_chart(rows, percent=True, country_names=names, groups=("idp", "comparison"),
@@ -227,7 +234,9 @@ def solutions_figure(g: GlobalResults) -> Markup:
     return figure_html(
         fig, title=title,
         caption=f"IDPs and, as the benchmark, the comparison group, with {level} confidence intervals; a hollow "
-        "marker is a flagged estimate; the conditions (criteria 1–5) are on the methods page.",
+        "marker is a flagged estimate; the conditions (criteria 1–5) are on the methods page."
+        + (f" Not available for {', '.join(lacking)}: not collected in "
+           f"{'their surveys' if len(lacking) > 1 else 'its survey'}." if lacking else ""),
         alt=alt, data_href=href, figure_id=SOLUTIONS_ANCHOR)  # the cards link here
 
 
@@ -281,7 +290,7 @@ def country_sentences(g: GlobalResults) -> None:
     names = country_names(g)
     crit = current_year(g.criteria, g.year)
     sol = _solutions_rows(g)
-    notes, level = kept_notes(g), thresholds_of(g).level
+    notes, thresholds = kept_notes(g), thresholds_of(g)
     items = []
     for iso in _sorted(_ok(g), names):
         rows = crit[(crit["country"] == iso) & (crit["group"] == "idp")] if crit is not None and not crit.empty else crit
@@ -289,7 +298,7 @@ def country_sentences(g: GlobalResults) -> None:
         text = wording.criteria_summary("IDPs", statuses) + "."
         if iso in global_page.estimates_only(g):
             text = "estimates only: its survey has no comparison group, so gaps cannot be estimated from it."
-        measure = _measure_sentence(sol[sol["country"] == iso] if not sol.empty else sol, level)
+        measure = _measure_sentence(sol[sol["country"] == iso] if not sol.empty else sol, thresholds)
         items.append({"iso": iso, "name": names.get(iso, iso), "kept": notes.get(iso, ""), "failed": False,
                       "text": f"{text} {measure}" if measure else text})
     failed = [c for c in names if c not in _ok(g)]
@@ -301,23 +310,24 @@ def country_sentences(g: GlobalResults) -> None:
         note("No country has results in this edition.")
 
 
-def _measure_sentence(rows: pd.DataFrame, level: str) -> str:
-    """``12% of IDP households meet the solutions measure (95% CI 9–15%), against 41% of the comparison group``."""
+def _measure_sentence(rows: pd.DataFrame, thresholds: Thresholds) -> str:
+    """``12% of IDP households meet the solutions measure (95% CI 9–15%), against 41% of the comparison group``;
+    a withheld or uncollected measure says why in the words of every table (``wording.withheld_text``)."""
     def part(group: str) -> tuple[str, str] | None:
         sub = rows[rows["group"] == group] if not rows.empty else rows
         if sub.empty:
             return None
         r = sub.iloc[0]
         if row_is_suppressed(r):
-            return ("withheld", "")
+            return ("withheld", wording.withheld_text(r.get("suppression_reason"), thresholds))
         return (fmt_value(r["estimate"], percent=True), fmt_ci(r["ci_low"], r["ci_high"], percent=True) + "%")
 
     idp, comp = part("idp"), part("comparison")
     if idp is None:
         return ""
     if idp[0] == "withheld":
-        return "The solutions measure for IDP households is withheld (too few respondents)."
-    text = f"{idp[0]} of IDP households meet the solutions measure ({level} CI {idp[1]})"
+        return f"The solutions measure for IDP households is {idp[1]}."
+    text = f"{idp[0]} of IDP households meet the solutions measure ({thresholds.level} CI {idp[1]})"
     if comp is not None and comp[0] != "withheld":
         text += f", against {comp[0]} of comparison households ({comp[1]})"
     return text + "."

@@ -238,8 +238,15 @@ def comparison_section(g: GlobalResults) -> None:
     names = country_names(g)
     thresholds = thresholds_of(g)
     records = []
+    # rows of an indicator a survey did not collect hold no value and no n: left out, and said once below
+    est = est[est["suppression_reason"] != "not_available"]
+    surveyed = [iso for iso in names if iso in set(est["country"].astype(str))]
+    without: dict[str, list[str]] = {}  # country -> the key indicators it has no estimate of
     for ind in key_indicators(g.catalogue):
         rows = est[est["indicator_id"] == ind.id]
+        for iso in surveyed:
+            if iso not in set(rows["country"].astype(str)):
+                without.setdefault(iso, []).append(ind.short_title or ind.title)
         if rows.empty:
             continue
         percent = is_percent(str(ind.kind), rows["estimate"])
@@ -265,6 +272,9 @@ def comparison_section(g: GlobalResults) -> None:
                              f"percentage points, {thresholds.level} confidence intervals)",
                              note=f"{FLAG_MARK}: a flagged estimate (see the note of its row)."))
     emit(table_tools_html())  # sorting and a row filter over the static table
+    for iso, missing in without.items():  # in the report's country order
+        note(f"Not shown for {names.get(iso, iso)}: {', '.join(missing)} (no estimate; its chapter says why for "
+             "each indicator).")
 
 
 def _groups_shown(rows: pd.DataFrame) -> str:
@@ -300,6 +310,8 @@ def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None
     est = national(current_year(g.estimates, g.year))
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "")] if not est.empty else est
     rows = rows[rows["country"].isin(ok)] if not rows.empty else rows
+    if not rows.empty:  # a country without the measure is in the table above: no rows of empty values here
+        rows = rows[rows["suppression_reason"] != "not_available"]
     if rows.empty:
         note("The solutions measure is not available for any country.")
         return

@@ -278,6 +278,15 @@ def _level_pct(value: float) -> str:
     return f"{text}%"
 
 
+def _without_comparison(results: GlobalResults) -> list[str]:
+    """The names of this edition's countries whose survey has no comparison group, in the report's order."""
+    c = results.countries
+    if "comparison" not in c.columns:
+        return []
+    ok = c["status"] == "ok" if "status" in c.columns else pd.Series(True, index=c.index)
+    return [str(n) for n in c.loc[ok & ~c["comparison"].astype(bool), "name"]]
+
+
 def comparison_approach(global_config: Any, catalogue: Catalogue | None = None, *,
                         results: GlobalResults | None = None) -> None:
     """The gap, the equivalence margin of each indicator (from ``catalogue``, the packaged one by default) and
@@ -286,6 +295,13 @@ def comparison_approach(global_config: Any, catalogue: Catalogue | None = None, 
     if results is not None and not results.countries.empty and results.gaps.empty:
         note("No country in this edition surveyed a comparison group, so these pages assess no gap and give no "
              "gap or criterion status: the rules below say how a comparison would be read, not what was found.")
+    elif results is not None and not results.countries.empty:
+        alone = _without_comparison(results)
+        if alone:
+            note(f"The survey{'s' if len(alone) > 1 else ''} of {', '.join(alone)} "
+                 f"{'have' if len(alone) > 1 else 'has'} no comparison group: no gap or criterion status is given "
+                 f"for {'them' if len(alone) > 1 else 'it'}, and {'their chapters report' if len(alone) > 1 else 'its chapter reports'} "
+                 "the estimates only. The rules below apply to the other countries.")
     if catalogue is None:
         from solutions.catalogue import load_catalogue
 
@@ -367,8 +383,9 @@ def _measure_exceptions(measure: Any, names: Mapping[str, str]) -> list[str]:
                           ("not_available", "not available")):
         isos = [str(i) for i in table.loc[table["status"] == status, "iso3"]]
         if isos:
+            whose = "their pages name what their surveys lack" if len(isos) > 1 else "its page names what its survey lacks"
             out.append(f"This edition: the measure is {words} for "
-                       + ", ".join(names.get(i, i) for i in isos) + "; their pages name what their survey lacks.")
+                       + ", ".join(names.get(i, i) for i in isos) + f"; {whose}.")
     return out
 
 
