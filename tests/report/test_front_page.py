@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from solutions.report import front_page, output
+from solutions.report import front_page, global_page, output
 from solutions.report.wording import criteria_summary
 from solutions.results import write_table
 
@@ -249,3 +249,15 @@ def test_the_measure_chart_names_a_survey_without_it_instead_of_a_blank_row(glob
     assert "Not available for Yland: not collected in its survey." in _text(markup)
     alts = re.findall(r'alt="([^"]*)"', markup)
     assert alts and all("Zedland" in a and "Yland" not in a for a in alts)  # it describes the countries drawn
+
+
+def test_the_open_criteria_card_counts_assessed_pairs_as_the_global_page_does(global_results):
+    """An estimates-only survey's criteria are not assessed: no pair of the denominator ("2 of 8", not "2 of 16"),
+    the same count as the global page's headline."""
+    crit = global_results.criteria.copy()
+    crit.loc[crit["country"] == "QZY", "status"] = "not_assessed"
+    countries = global_results.countries.assign(comparison=[True, False, True])
+    g = _with(global_results, criteria=crit, countries=countries)
+    card = {c.what: c for c in front_page.headline_cards(g)}["criteria on which IDPs are worse off"]
+    assert card.value == "2 of 8" and card.how.endswith("(not assessed: 1 estimates-only survey)")
+    assert "✗ 2 of 8" in _text(_emit(global_page.headline_numbers, g))

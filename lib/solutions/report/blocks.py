@@ -213,6 +213,15 @@ def kept_notes(g: GlobalResults) -> dict[str, str]:
             if isinstance(r["note"], str) and r["note"]}
 
 
+def estimates_only(g: GlobalResults) -> set[str]:
+    """The countries with results whose survey has no comparison group (their chapters give estimates only)."""
+    countries = g.countries
+    if countries.empty or "comparison" not in countries.columns:
+        return set()
+    return set(countries.loc[(countries["status"] == "ok") & ~countries["comparison"].fillna(True).astype(bool),
+                             "iso3"].astype(str))
+
+
 def country_names(g: GlobalResults) -> dict[str, str]:
     """ISO3 → the country's name, for every country of the edition."""
     if g.countries.empty:

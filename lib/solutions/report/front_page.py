@@ -29,6 +29,7 @@ from .blocks import (  # sections every page has
     country_names,
     criteria_names,
     current_year,
+    estimates_only,
     kept_notes,
     national,
     note,
@@ -151,14 +152,14 @@ def headline_cards(g: GlobalResults) -> list[Card]:
     measure = _measure_card(g)
     if measure is not None:
         cards.append(measure)
-    crit = g.criteria
-    if crit is not None and not crit.empty:
-        idp = current_year(crit, g.year)
-        idp = idp[(idp["group"] == "idp") & idp["country"].isin(ok)]
-        if len(idp):
-            n_open = int((idp["status"] == "open").sum())
-            cards.append(Card(f"{n_open} of {len(idp)}", "criteria on which IDPs are worse off",
-                              "country × criterion pairs with the gap open"))
+    idp = global_page.assessed_idp_pairs(g)  # the global page's denominator: assessed pairs only
+    if len(idp):
+        n_open = int((idp["status"] == "open").sum())
+        unassessed = estimates_only(g)
+        cards.append(Card(f"{n_open} of {len(idp)}", "criteria on which IDPs are worse off",
+                          "country × criterion pairs with the gap open"
+                          + (f" (not assessed: {len(unassessed)} estimates-only "
+                             f"{'survey' if len(unassessed) == 1 else 'surveys'})" if unassessed else "")))
     return cards
 
 
@@ -263,7 +264,7 @@ def overview_table(g: GlobalResults) -> Markup:
     status_of = {(str(r["country"]), int(r["criterion"])): str(r["status"]) for _, r in idp.iterrows()}
     rows: list[dict[str, Any]] = []
     notes = kept_notes(g)
-    only = global_page.estimates_only(g)
+    only = estimates_only(g)
     for iso in _sorted(_ok(g), names):
         kept = notes.get(iso, "")
         rows.append({"iso": iso, "name": names.get(iso, iso), "kept": kept.split(":")[0] if kept else "",
@@ -296,7 +297,7 @@ def country_sentences(g: GlobalResults) -> None:
         rows = crit[(crit["country"] == iso) & (crit["group"] == "idp")] if crit is not None and not crit.empty else crit
         statuses = {int(r["criterion"]): str(r["status"]) for _, r in rows.iterrows()} if rows is not None else {}
         text = wording.criteria_summary("IDPs", statuses) + "."
-        if iso in global_page.estimates_only(g):
+        if iso in estimates_only(g):
             text = "estimates only: its survey has no comparison group, so gaps cannot be estimated from it."
         measure = _measure_sentence(sol[sol["country"] == iso] if not sol.empty else sol, thresholds)
         items.append({"iso": iso, "name": names.get(iso, iso), "kept": notes.get(iso, ""), "failed": False,

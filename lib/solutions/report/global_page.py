@@ -22,6 +22,7 @@ from .blocks import (  # sections every page has
     country_names,
     criteria_names,
     current_year,
+    estimates_only,
     kept_notes,
     national,
     note,
@@ -81,6 +82,16 @@ def banner(g: GlobalResults) -> None:
 HEADLINE_STATUSES = ("open", "closed", "inconclusive", "insufficient_data")
 
 
+def assessed_idp_pairs(g: GlobalResults) -> pd.DataFrame:
+    """This edition's criterion rows for IDPs in the countries with results, one per country × criterion pair
+    that was assessed: the criteria of a survey without a comparison group are no pair to count (the front
+    page's and this page's headline counts, one denominator)."""
+    crit = current_year(g.criteria, g.year)
+    if crit is None or crit.empty:
+        return pd.DataFrame(columns=["country", "criterion", "group", "status"])
+    return crit[(crit["group"] == "idp") & crit["country"].isin(_ok_countries(g)) & (crit["status"] != "not_assessed")]
+
+
 def headline_numbers(g: GlobalResults) -> None:
     """Headline cards: countries covered; the latest IDP stock, new displacements and returns summed over
     the countries in the report (latest year available per country); and how many assessed country × criterion
@@ -97,10 +108,7 @@ def headline_numbers(g: GlobalResults) -> None:
         years = sorted(sub["year"].astype(int).unique())
         span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
         cards.append((label, fmt_big(sub["value"].sum()), f"latest year per country ({span})"))
-    crit = current_year(g.criteria, g.year)
-    # criteria of a survey without a comparison group are not assessed: they are no pair to count
-    idp = crit[(crit["group"] == "idp") & crit["country"].isin(ok) & (crit["status"] != "not_assessed")] \
-        if not crit.empty else crit
+    idp = assessed_idp_pairs(g)
     for status in HEADLINE_STATUSES if len(idp) else ():
         n = int((idp["status"] == status).sum())
         cards.append((f"IDPs: {STATUS_LABELS[status].lower()}", f"{STATUS_SYMBOLS[status]} {n} of {len(idp)}",
@@ -157,15 +165,6 @@ def heatmap_section(g: GlobalResults) -> None:
         emit(_C.details("Table of the heatmap (status for IDPs)", open=True, content=html_table(
             object_frame(records), key=list(records[0]), stack=True, css_class="sos-table sos-heatmap")))
     no_comparison_note(g)
-
-
-def estimates_only(g: GlobalResults) -> set[str]:
-    """The countries with results whose survey has no comparison group (their chapters give estimates only)."""
-    countries = g.countries
-    if countries.empty or "comparison" not in countries.columns:
-        return set()
-    return set(countries.loc[(countries["status"] == "ok") & ~countries["comparison"].fillna(True).astype(bool),
-                             "iso3"].astype(str))
 
 
 def no_comparison_note(g: GlobalResults) -> None:
@@ -340,7 +339,6 @@ def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None
 __all__ = [
     "banner",
     "comparison_section",
-    "estimates_only",
     "failed_countries",
     "headline_numbers",
     "heatmap_section",

@@ -26,6 +26,7 @@ from .blocks import (  # sections every page has
     banner,
     country_names,
     criteria_names,
+    estimates_only,
     note,
     provenance_appendix,
     title,
@@ -278,15 +279,6 @@ def _level_pct(value: float) -> str:
     return f"{text}%"
 
 
-def _without_comparison(results: GlobalResults) -> list[str]:
-    """The names of this edition's countries whose survey has no comparison group, in the report's order."""
-    c = results.countries
-    if "comparison" not in c.columns:
-        return []
-    ok = c["status"] == "ok" if "status" in c.columns else pd.Series(True, index=c.index)
-    return [str(n) for n in c.loc[ok & ~c["comparison"].astype(bool), "name"]]
-
-
 def comparison_approach(global_config: Any, catalogue: Catalogue | None = None, *,
                         results: GlobalResults | None = None) -> None:
     """The gap, the equivalence margin of each indicator (from ``catalogue``, the packaged one by default) and
@@ -296,7 +288,8 @@ def comparison_approach(global_config: Any, catalogue: Catalogue | None = None, 
         note("No country in this edition surveyed a comparison group, so these pages assess no gap and give no "
              "gap or criterion status: the rules below say how a comparison would be read, not what was found.")
     elif results is not None and not results.countries.empty:
-        alone = _without_comparison(results)
+        only = estimates_only(results)
+        alone = [name for iso, name in country_names(results).items() if iso in only]  # the report's order
         if alone:
             note(f"The survey{'s' if len(alone) > 1 else ''} of {', '.join(alone)} "
                  f"{'have' if len(alone) > 1 else 'has'} no comparison group: no gap or criterion status is given "
