@@ -9,6 +9,7 @@ import pytest
 from solutions.report.wording import (
     INDICATOR_CODE,
     amount,
+    availability_words,
     criterion_finding,
     disadvantage,
     flag_codes,
@@ -154,3 +155,11 @@ def test_indicators_are_named_by_their_titles_never_their_codes() -> None:
     assert indicator_name("SOL-1", "Households meeting every solutions condition", short=False).startswith("House")
     assert indicator_name("XTR-1", "A country's own indicator") == "A country's own indicator"  # no short title
     assert indicator_name("XTR-1") == "XTR-1"  # nothing else names it
+
+
+def test_why_not_computed_in_a_readers_words() -> None:
+    """Config keys and variable names stay in the downloads; the measure's reason reads as one sentence."""
+    assert availability_words("variables hlp_lost, x not mapped (columns.households): the conditions of the "
+                              "solutions measure need them") == "the survey data lack the answers its conditions need"
+    assert availability_words("not collected in this survey (drop_indicators)") == "not collected in this survey"
+    assert availability_words("needs the individuals table") == "needs the survey's individual-level data"

@@ -75,6 +75,7 @@ def test_chapter_reads_true_without_a_comparison_group(mcna_built: Msna) -> None
     assert "comparison group compared" not in page and "dashed line and grey band" not in page
     assert "Gap CI" not in page and "estimates and gaps" not in page
     assert "Equivalence margin" not in page and "comparison group's value" not in page  # no gaps, no margin
+    assert "Individuals 0" not in page and "Smallest count shown as a number 5" in page  # no individual data
     assert "not available: not collected in this survey" not in page  # no rows of empty values
     assert "Indicators not computed in this country (16 of 20), by reason:" in page
     assert "Not collected in this survey: Unemployment, Did not vote." in page  # short titles, as every list

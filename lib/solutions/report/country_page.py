@@ -131,7 +131,8 @@ DESIGN_LABELS = {"strata": "Strata", "psus": "Primary sampling units", "weightin
                  "min_effective_n": "Minimum effective n for publication", "min_df": "Minimum degrees of freedom",
                  "max_cv": "Maximum coefficient of variation", "households": "Households interviewed",
                  "individuals": "Individuals", "survey_title": "Survey", "weight": "Weight variable",
-                 "equivalence_margin": "Equivalence margin (a gap is closed when its CI lies within it)"}
+                 "equivalence_margin": "Equivalence margin (a gap is closed when its CI lies within it)",
+                 "min_count": "Smallest count shown as a number"}
 
 
 def design_value(key: str, value: object) -> str:
@@ -181,6 +182,8 @@ def sample_section(results: CountryResults) -> None:
             continue  # the catalogue name of the weight column: a build detail, not a design fact
         if key == "equivalence_margin" and not results.comparison:
             continue  # a margin around gaps a survey without a comparison group never has
+        if key == "individuals" and not value:
+            continue  # a survey without individual-level data: not "0 individuals"
         rows.append({"Design": DESIGN_LABELS.get(key, str(key).replace("_", " ").capitalize()),
                      "Value": design_value(key, value)})
     if rows:

@@ -84,6 +84,9 @@ def availability_words(reason: Any) -> str:
     said without them."""
     said = _CONFIG_KEY.sub("", "" if is_missing(reason) else str(reason))
     said = _UNMAPPED.sub("the survey data lack the answers it needs", said)
+    # the solutions measure: its conditions need the answers (availability.availability's reason)
+    said = said.replace("the answers it needs: the conditions of the solutions measure need them",
+                        "the answers its conditions need")
     return said.replace("needs the individuals table", "needs the survey's individual-level data")
 
 
