@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from solutions.atomic import write_text
 from solutions.catalogue import Catalogue, load_catalogue
+from solutions.code_digest import modules_sha256
 from solutions.config import EquivalenceMargin, GlobalConfig, Thresholds, config_sha256
 from solutions.config_loader import country_path, load_country, load_global
 from solutions.indicators.country import results_dir
@@ -115,10 +118,66 @@ def _demo_of(gpath: Path, gcfg: object, iso: str) -> bool:
     return False
 
 
+GLOBAL_TABLES = ("estimates", "gaps", "criteria", "indicators", "benchmarks")
+#: Beside the global tables: what they were written from (`contents_sha256`) and each file's sha256.
+GLOBAL_STAMP = "tables.json"
+
+
 def write_global_tables(g: GlobalResults, output_root: str | Path) -> list[Path]:
-    """The global downloads: every country's tables concatenated, under results/global/."""
+    """The global downloads: every country's tables concatenated, under results/global/.
+
+    Files already written from the same tables by the same writer, and unchanged since (each file's sha256
+    checked), are kept as they are: a page rebuilt for its wording does not write 20 countries' rows again."""
     out = Path(output_root) / str(g.year) / "results" / "global"
+    digest = contents_sha256(g)
+    kept = _kept_tables(out, digest)
+    if kept is not None:
+        return kept
     paths: list[Path] = []
-    for name in ("estimates", "gaps", "criteria", "indicators", "benchmarks"):
+    for name in GLOBAL_TABLES:
         paths += write_table_in_parts(getattr(g, name), name, out)
+    stamp = {"contents_sha256": digest, "files": {p.name: _file_sha256(p) for p in paths}}
+    write_text(out / GLOBAL_STAMP, json.dumps(stamp, indent=1, sort_keys=True) + "\n")  # last: a complete set
     return paths
+
+
+def contents_sha256(g: GlobalResults) -> str:
+    """SHA-256 of the global tables' contents (every column, dtype and value) and of the code and libraries
+    that write them: equal digests write equal files."""
+    import pyarrow
+
+    h = hashlib.sha256(modules_sha256(("solutions.results", "solutions.results_fields", __name__),
+                                      f"pandas {pd.__version__}", f"pyarrow {pyarrow.__version__}").encode())
+    for name in GLOBAL_TABLES:
+        df = getattr(g, name)
+        h.update(f"{name}\0{list(df.columns)!r}\0{[str(t) for t in df.dtypes]!r}\0{len(df)}\0".encode())
+        h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def _kept_tables(out: Path, digest: str) -> list[Path] | None:
+    """The files of an earlier write from the same contents, if every one is still as written; else None."""
+    from solutions.state_json import (  # the global page's call, not the compute step's
+        StateFileError,
+        read_json,
+    )
+
+    try:
+        stamp = read_json(out / GLOBAL_STAMP, max_bytes=64_000, max_depth=3)
+    except StateFileError:
+        return None  # none yet, or not one to trust: the tables are written again
+    if not isinstance(stamp, dict) or stamp.get("contents_sha256") != digest:
+        return None
+    files = stamp.get("files")
+    if not isinstance(files, dict):
+        return None
+    paths = [out / f"{name}.{ext}" for name in GLOBAL_TABLES for ext in ("parquet", "csv")]
+    for path in paths:
+        if not path.is_file() or path.is_symlink() or files.get(path.name) != _file_sha256(path):
+            return None
+    return paths
+
+
+def _file_sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
