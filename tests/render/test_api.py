@@ -15,6 +15,7 @@ from solutions.render import (
     build_site_spec,
     check_links,
     check_offline,
+    check_site,
     get_renderer,
 )
 from solutions.render.clean import clean_notebook, is_stray_output
@@ -110,6 +111,10 @@ def test_check_offline_flags_remote_resources(tmp_path: Path) -> None:
     )
     found = check_offline(tmp_path)
     assert len(found) == 3 and all(f.startswith("a.html: ") for f in found)
+    (tmp_path / "b.html").write_text('<a href="missing.html">bad</a>')
+    # the renderer's one pass over the pages says what the two checks say
+    assert check_site(tmp_path) == (check_links(tmp_path), check_offline(tmp_path))
+    assert check_site(tmp_path)[0] == ["b.html: missing.html (missing)"]
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,42 @@
 - `collect`: `load_all_results`, what the global and methods pages call (results tables only)
 """
 
-from solutions.indicators.collect import GlobalResults, load_all_results, write_global_tables
-from solutions.indicators.compute import ORDER_DISAGG, Tables, compute_country
-from solutions.indicators.country import CountryResults, load_country_results, prepare_country, results_dir
-from solutions.indicators.design_summary import DesignSummary
-from solutions.indicators.measure import SOLUTIONS_ID, solutions_indicator, solutions_met
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from solutions.indicators.collect import GlobalResults, load_all_results, write_global_tables
+    from solutions.indicators.compute import ORDER_DISAGG, Tables, compute_country
+    from solutions.indicators.country import (
+        CountryResults,
+        load_country_results,
+        prepare_country,
+        results_dir,
+    )
+    from solutions.indicators.design_summary import DesignSummary
+    from solutions.indicators.measure import SOLUTIONS_ID, solutions_indicator, solutions_met
+
+#: Each name of the package and the module defining it, imported on first use: a caller of one light module
+#: (`publish` reads `measure`) does not load the survey engine and scipy with it (1 s of every site render).
+_HOME = {
+    "GlobalResults": "collect", "load_all_results": "collect", "write_global_tables": "collect",
+    "ORDER_DISAGG": "compute", "Tables": "compute", "compute_country": "compute",
+    "CountryResults": "country", "load_country_results": "country", "prepare_country": "country",
+    "results_dir": "country", "DesignSummary": "design_summary", "SOLUTIONS_ID": "measure",
+    "solutions_indicator": "measure", "solutions_met": "measure",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ORDER_DISAGG", "SOLUTIONS_ID", "CountryResults", "DesignSummary", "GlobalResults", "Tables", "compute_country",

@@ -21,7 +21,7 @@ from .base import (
     build_site_spec,
 )
 from .clean import clean_notebook, is_stray_output
-from .links import check_links, check_offline
+from .links import check_links, check_offline, check_site
 
 RendererChoice = Literal["auto", "quarto", "nbconvert"]
 
@@ -57,6 +57,7 @@ __all__ = [
     "build_site_spec",
     "check_links",
     "check_offline",
+    "check_site",
     "clean_notebook",
     "resolve_renderer",
     "get_renderer",

@@ -38,7 +38,7 @@ from .base import (
 )
 from .clean import read_clean, split_appendix
 from .fragments import fragments
-from .links import check_links, check_offline
+from .links import check_site
 
 log = logging.getLogger(__name__)
 
@@ -300,11 +300,11 @@ class NbconvertRenderer:
             (tmp / "index.html").write_text(self._index_html(site, front), encoding="utf-8")
             if front is not None:
                 written.append(out / "index.html")
-            broken = check_links(tmp)
+            broken, online = check_site(tmp)
             if broken:  # checked before the swap: the published site stays as it was
                 raise RenderError("broken links in the rendered site (the published site was not changed): "
                                   + "; ".join(broken[:10]))
-            warnings += [f"online resource: {o}" for o in check_offline(tmp)]
+            warnings += [f"online resource: {o}" for o in online]
             swap_into_place(tmp, out)
 
         for slug in rendered:  # cache only after the site was swapped in
