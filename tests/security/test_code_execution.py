@@ -237,6 +237,9 @@ REVIEWED = {
     ("catalogue/__init__.py", "expressions"): "field names from a literal tuple",
     ("catalogue/__init__.py", "unknown_names"): "field names from a literal tuple",
     ("indicators/collect.py", "write_global_tables"): "table names from a literal tuple",
+    ("indicators/collect.py", "contents_sha256"): "table names from a literal tuple (GLOBAL_TABLES)",
+    ("indicators/__init__.py", "__getattr__"): "a name of the package's own _HOME table, looked up in the module "
+                                               "it names (imported by a literal import statement)",
     ("indicators/country.py", "prepare_country"): "table names from a literal tuple",
     ("indicators/country.py", "__post_init__"): "field names of the dataclass itself (dataclasses.fields)",
     ("inputs/figures.py", "idmc_to_tidy"): "format strings are the module's IDMC patterns; causes fill them",
