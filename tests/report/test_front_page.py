@@ -261,3 +261,26 @@ def test_the_open_criteria_card_counts_assessed_pairs_as_the_global_page_does(gl
     card = {c.what: c for c in front_page.headline_cards(g)}["criteria on which IDPs are worse off"]
     assert card.value == "2 of 8" and card.how.endswith("(not assessed: 1 estimates-only survey)")
     assert "✗ 2 of 8" in _text(_emit(global_page.headline_numbers, g))
+
+
+def test_an_edition_without_any_comparison_group_says_so_in_its_lead(global_results):
+    """The lead asks whether IDPs are worse off than people never displaced; when no survey of the edition
+    has a comparison group it says, at once, that this edition cannot answer, and no key to statuses that
+    no row shows is drawn."""
+    said = "so this edition cannot answer that yet"
+    assert said not in _text(_emit(front_page.lead, global_results))
+    assert "worse off" in _text(_emit(front_page.overview, global_results))  # the key to the chips
+    crit = global_results.criteria.assign(status="not_assessed")
+    none = _with(global_results, criteria=crit, countries=global_results.countries.assign(comparison=False))
+    lead = _text(_emit(front_page.lead, none))
+    assert ("None of their surveys has a comparison group of people never displaced, so this edition cannot "
+            "answer that yet: it gives the displaced groups' estimates, and no criterion is assessed.") in lead
+    overview = _text(_emit(front_page.overview, none))
+    assert "estimates only: no comparison group, no criterion assessed" in overview
+    assert "worse off" not in overview and "no material gap" not in overview
+    one = _with(none, countries=none.countries.assign(comparison=[False, True, True]))  # Yland has one
+    assert said not in _text(_emit(front_page.lead, one))
+    alone = _with(none, countries=none.countries.assign(status=["ok", "failed", "failed"]))  # Zedland alone
+    assert ("in 1 country: on each of the eight criteria of the IASC framework, are they worse off than people "
+            "never displaced who live in the same areas? Its survey has no comparison group of people never "
+            "displaced, so this edition cannot answer that yet") in _text(_emit(front_page.lead, alone))

@@ -70,7 +70,9 @@ def lead(g: GlobalResults) -> None:
     """One paragraph: what this edition measures, for whom, in how many countries."""
     ok = _ok(g)
     n = len(ok)
-    emit(_T.lead(year=str(g.year), n=n))
+    # no survey of the edition has a comparison group: the question is said with why it is not answered
+    unanswered = bool(ok) and set(ok) <= estimates_only(g)
+    emit(_T.lead(year=str(g.year), n=n, unanswered=unanswered))
 
 
 # ------------------------------------------------------------------------------------ headline ---
@@ -272,7 +274,8 @@ def overview_table(g: GlobalResults) -> Markup:
                      "chips": [_chip(status_of.get((iso, c), "not_assessed")) for c in full]})
     for iso in _sorted([c for c in names if c not in _ok(g)], names):
         rows.append({"iso": iso, "name": names.get(iso, iso), "kept": "", "failed": True, "only": False, "chips": []})
-    return Markup(_T.overview(criteria=full, rows=rows, legend=_legend()))
+    assessed = any(not (r["failed"] or r["only"]) for r in rows)  # a key to statuses no row shows is noise
+    return Markup(_T.overview(criteria=full, rows=rows, legend=_legend() if assessed else []))
 
 
 def _chip(status: str, *, word: bool = False) -> Markup:
