@@ -13,7 +13,7 @@ import pandas as pd
 from solutions.atomic import write_text
 from solutions.catalogue import Catalogue, load_catalogue
 from solutions.code_digest import modules_sha256
-from solutions.config import EquivalenceMargin, GlobalConfig, Thresholds, config_sha256
+from solutions.config import EquivalenceMargin, GlobalConfig, Thresholds, config_sha256, file_sha256
 from solutions.config_loader import country_path, load_country, load_global
 from solutions.indicators.country import results_dir
 from solutions.indicators.measure import scoring_text
@@ -136,7 +136,7 @@ def write_global_tables(g: GlobalResults, output_root: str | Path) -> list[Path]
     paths: list[Path] = []
     for name in GLOBAL_TABLES:
         paths += write_table_in_parts(getattr(g, name), name, out)
-    stamp = {"contents_sha256": digest, "files": {p.name: _file_sha256(p) for p in paths}}
+    stamp = {"contents_sha256": digest, "files": {p.name: file_sha256(p) for p in paths}}
     write_text(out / GLOBAL_STAMP, json.dumps(stamp, indent=1, sort_keys=True) + "\n")  # last: a complete set
     return paths
 
@@ -173,11 +173,6 @@ def _kept_tables(out: Path, digest: str) -> list[Path] | None:
         return None
     paths = [out / f"{name}.{ext}" for name in GLOBAL_TABLES for ext in ("parquet", "csv")]
     for path in paths:
-        if not path.is_file() or path.is_symlink() or files.get(path.name) != _file_sha256(path):
+        if not path.is_file() or path.is_symlink() or files.get(path.name) != file_sha256(path):
             return None
     return paths
-
-
-def _file_sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()

@@ -213,6 +213,12 @@ def kept_notes(g: GlobalResults) -> dict[str, str]:
             if isinstance(r["note"], str) and r["note"]}
 
 
+def not_collected(rows: pd.DataFrame) -> pd.Series:
+    """The rows of an indicator a survey did not collect: no value and no n to show (a chart or table leaves
+    them out and names the country once instead)."""
+    return rows["suppression_reason"] == "not_available"
+
+
 def estimates_only(g: GlobalResults) -> set[str]:
     """The countries with results whose survey has no comparison group (their chapters give estimates only)."""
     countries = g.countries

@@ -32,6 +32,7 @@ from .blocks import (  # sections every page has
     estimates_only,
     kept_notes,
     national,
+    not_collected,
     note,
     provenance_appendix,
     title,
@@ -218,7 +219,7 @@ def solutions_figure(g: GlobalResults) -> Markup:
     names = country_names(g)
     lacking: list[str] = []
     if not rows.empty:  # a survey without the measure's questions: named in the caption, not drawn as a blank row
-        absent = rows["suppression_reason"] == "not_available"
+        absent = not_collected(rows)
         lacking = [names.get(i, i) for i in dict.fromkeys(rows.loc[absent, "country"].astype(str))
                    if i not in set(rows.loc[~absent, "country"].astype(str))]
         rows = rows[~absent]

@@ -25,6 +25,7 @@ from .blocks import (  # sections every page has
     estimates_only,
     kept_notes,
     national,
+    not_collected,
     note,
     object_frame,
     provenance_section,
@@ -238,7 +239,7 @@ def comparison_section(g: GlobalResults) -> None:
     thresholds = thresholds_of(g)
     records = []
     # rows of an indicator a survey did not collect hold no value and no n: left out, and said once below
-    est = est[est["suppression_reason"] != "not_available"]
+    est = est[~not_collected(est)]
     surveyed = [iso for iso in names if iso in set(est["country"].astype(str))]
     without: dict[str, list[str]] = {}  # country -> the key indicators it has no estimate of
     for ind in key_indicators(g.catalogue):
@@ -310,7 +311,7 @@ def solutions_by_country(g: GlobalResults, output_root: str | Path | None = None
     rows = est[(est["indicator_id"] == SOLUTIONS_ID) & (est["category"] == "")] if not est.empty else est
     rows = rows[rows["country"].isin(ok)] if not rows.empty else rows
     if not rows.empty:  # a country without the measure is in the table above: no rows of empty values here
-        rows = rows[rows["suppression_reason"] != "not_available"]
+        rows = rows[~not_collected(rows)]
     if rows.empty:
         note("The solutions measure is not available for any country.")
         return

@@ -290,11 +290,13 @@ def comparison_approach(global_config: Any, catalogue: Catalogue | None = None, 
     elif results is not None and not results.countries.empty:
         only = estimates_only(results)
         alone = [name for iso, name in country_names(results).items() if iso in only]  # the report's order
-        if alone:
-            note(f"The survey{'s' if len(alone) > 1 else ''} of {', '.join(alone)} "
-                 f"{'have' if len(alone) > 1 else 'has'} no comparison group: no gap or criterion status is given "
-                 f"for {'them' if len(alone) > 1 else 'it'}, and {'their chapters report' if len(alone) > 1 else 'its chapter reports'} "
-                 "the estimates only. The rules below apply to the other countries.")
+        if len(alone) == 1:
+            note(f"The survey of {alone[0]} has no comparison group: no gap or criterion status is given for it, "
+                 "and its chapter reports the estimates only. The rules below apply to the other countries.")
+        elif alone:
+            note(f"The surveys of {', '.join(alone)} have no comparison group: no gap or criterion status is given "
+                 "for them, and their chapters report the estimates only. The rules below apply to the other "
+                 "countries.")
     if catalogue is None:
         from solutions.catalogue import load_catalogue
 
